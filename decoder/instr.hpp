@@ -1,0 +1,47 @@
+// One decoded instruction: opcode plus immediates. The function-body walker (validator/)
+// decodes one at a time into a reused Instr, so decoding allocates nothing per instruction
+// (br_table's label vector keeps its capacity).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "decoder/opcodes.hpp"
+#include "decoder/reader.hpp"
+#include "decoder/types.hpp"
+
+namespace wsvm {
+
+struct BlockType {
+  enum class Kind : uint8_t { Empty, Value, TypeIndex } kind = Kind::Empty;
+  ValType value = ValType::I32;  // Kind::Value
+  uint32_t type_index = 0;       // Kind::TypeIndex (multi-value)
+};
+
+struct Instr {
+  Op op = Op::nop;
+  size_t offset = 0;  // absolute byte offset of the opcode
+
+  // Index immediates, by Imm kind:
+  //   LabelIdx: a = depth          FuncIdx/LocalIdx/GlobalIdx/TableIdx/DataIdx/ElemIdx: a
+  //   CallIndirect: a = type index, b = table index
+  //   MemArg: a = align (log2 exponent as encoded), imm = offset
+  //   MemoryInit: a = data index   TableInit: a = elem index, b = table index
+  //   TableCopy: a = dst table, b = src table      MemIdx/MemoryCopy: a = b = 0 (memory 0)
+  //   BrTable: targets = labels, a = default label
+  uint32_t a = 0;
+  uint32_t b = 0;
+  // I32: sign-extended value as uint64 bits of the int32 (use static_cast<uint32_t>)
+  // I64: the value's bits; F32/F64: the raw bits; MemArg: the offset.
+  uint64_t imm = 0;
+  BlockType block;                // BlockType
+  ValType type = ValType::I32;    // SelectT (the one type), RefType
+  std::vector<uint32_t> targets;  // BrTable
+};
+
+// Reads one instruction (opcode and immediates) at the reader's position. Malformed errors:
+// "illegal opcode" / "unknown opcode", "zero byte expected", "malformed reference type",
+// LEB errors, "unexpected end". 0xFD (SIMD) reports "SIMD (0xfd prefix) is not yet supported".
+Result<void> read_instr(Reader& r, Instr& out);
+
+}  // namespace wsvm

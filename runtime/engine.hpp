@@ -1,0 +1,40 @@
+// The interface every execution tier implements (interpreter now, JIT later). The runtime
+// knows engines only through this, so a function can change tier without its callers knowing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "decoder/error.hpp"
+#include "decoder/module.hpp"
+#include "runtime/store.hpp"
+#include "runtime/trap.hpp"
+
+namespace wsvm {
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  virtual const char* name() const = 0;
+
+  // Validates every function body and translates it in the same walk (the engine's listener
+  // rides on the validator, DESIGN principle 2). validate_module_level has already passed.
+  // Invalid bodies return ErrorKind::Invalid (after prefer_malformed).
+  virtual Result<std::shared_ptr<const void>> compile(const Module& m) = 0;
+
+  // The code of defined function `func_index` within per-module code from compile().
+  virtual const void* function_code(const void* module_code, uint32_t func_index) const = 0;
+
+  // Runs wasm function `f`: arguments in slots[0..f.param_slots), results written to
+  // slots[0..f.result_slots). Re-entrant (host functions may call back into wasm).
+  // Counts ctx.call_depth against ctx.max_call_depth ("call stack exhausted").
+  virtual std::optional<Trap> call(ExecContext& ctx, const FuncInstance& f, uint64_t* slots) = 0;
+};
+
+// decode_module + validate_module_level + engine.compile, with the spec's preference for
+// malformed over invalid errors.
+Result<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine,
+                                                             std::span<const uint8_t> bytes);
+
+}  // namespace wsvm

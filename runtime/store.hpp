@@ -1,0 +1,173 @@
+// The Store owns every runtime object (functions, tables, memories, globals, instances);
+// objects refer to each other by raw pointer and live as long as the Store.
+// Spec: https://webassembly.github.io/spec/core/exec/runtime.html
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "decoder/error.hpp"
+#include "decoder/module.hpp"
+#include "memory/linear_memory.hpp"
+#include "runtime/trap.hpp"
+#include "runtime/value.hpp"
+
+namespace wsvm {
+
+class Engine;
+class Store;
+struct Instance;
+struct ExecContext;
+
+// What a host function sees of its caller.
+struct HostContext {
+  Store& store;
+  ExecContext& exec;
+  Instance* caller;  // the instance whose code made the call (nullptr from the embedder)
+};
+
+// Host functions use the uniform layout: arguments in slots[0..), results written to
+// slots[0..) (the array has room for max(param slots, result slots)). Return a Trap to
+// abort the calling wasm code.
+using HostFunc = std::function<std::optional<Trap>(HostContext&, uint64_t* slots)>;
+
+struct FuncInstance {
+  const FuncType* type = nullptr;
+  uint32_t type_id = 0;            // Store-wide canonical id: equal ids <=> equal types
+  uint32_t param_slots = 0;
+  uint32_t result_slots = 0;
+  Instance* instance = nullptr;    // defining instance; nullptr for host functions
+  uint32_t func_index = 0;         // index in instance->module()
+  const void* code = nullptr;      // engine code (Engine::function_code)
+  HostFunc host;                   // host functions only
+  std::unique_ptr<FuncType> owned_type;  // host functions own their type
+  bool is_host() const { return instance == nullptr; }
+};
+
+struct TableInstance {
+  TableType type;
+  std::vector<Ref> elems;
+  uint64_t limit = kMaxTableSize;  // embedder limit on elements
+  // table.grow: returns old size or -1 (past max / limit).
+  int64_t grow(uint32_t delta, Ref init);
+};
+
+struct MemoryInstance {
+  MemoryType type;
+  std::unique_ptr<memory::LinearMemory> mem;
+};
+
+struct GlobalInstance {
+  GlobalType type;
+  alignas(16) uint64_t slots[2] = {0, 0};  // uniform layout; v128 uses both
+  Value get() const { return Value::from_slots(type.type, slots); }
+  void set(const Value& v) { v.to_slots(slots); }
+};
+
+struct ElemInstance {  // element segment at runtime; dropped = emptied
+  ValType type = ValType::FuncRef;
+  std::vector<Ref> refs;
+};
+
+struct DataInstance {  // data segment at runtime; dropped = emptied
+  std::span<const uint8_t> bytes;
+};
+
+struct Extern {
+  ExternKind kind = ExternKind::Func;
+  union {
+    FuncInstance* func;
+    TableInstance* table;
+    MemoryInstance* memory;
+    GlobalInstance* global;
+    void* ptr = nullptr;
+  };
+};
+
+// A validated module plus its engine code; immutable and shareable across instances/threads.
+struct CompiledModule {
+  std::shared_ptr<const Module> module;
+  std::shared_ptr<const void> code;  // opaque per-module code of `engine`
+  Engine* engine = nullptr;
+};
+
+struct Instance {
+  std::shared_ptr<const CompiledModule> compiled;
+  Store* store = nullptr;
+  std::vector<FuncInstance*> funcs;
+  std::vector<TableInstance*> tables;
+  std::vector<MemoryInstance*> memories;
+  std::vector<GlobalInstance*> globals;
+  std::vector<ElemInstance> elems;
+  std::vector<DataInstance> datas;
+  std::unordered_map<std::string, Extern> exports;
+
+  const Module& module() const { return *compiled->module; }
+  std::optional<Extern> find_export(std::string_view name) const;
+  FuncInstance* find_func(std::string_view name) const;  // nullptr if absent or not a func
+};
+
+struct StoreLimits {
+  uint64_t max_memory_pages = 65536;  // per memory (--max-memory)
+  uint32_t max_call_depth = 20000;    // wasm frames before "call stack exhausted"
+  uint64_t max_table_elems = 10000000;
+};
+
+// Per-thread execution state. Engines keep their value stacks here.
+struct EngineThreadState {
+  virtual ~EngineThreadState() = default;
+};
+struct ExecContext {
+  Store* store = nullptr;
+  uint32_t call_depth = 0;
+  uint32_t max_call_depth = 0;
+  std::unique_ptr<EngineThreadState> engine_state;
+};
+
+class Store {
+ public:
+  explicit Store(Engine& engine, StoreLimits limits = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Engine& engine() const { return *m_engine; }
+  const StoreLimits& limits() const { return m_limits; }
+  ExecContext& exec() { return m_exec; }
+
+  uint32_t intern_type(const FuncType& t);  // canonical id for call_indirect checks
+
+  FuncInstance* create_host_func(FuncType type, HostFunc fn);
+  TableInstance* create_table(const TableType& t, Ref init);
+  Result<MemoryInstance*> create_memory(const MemoryType& t);  // Uninstantiable/Unlinkable on failure
+  GlobalInstance* create_global(const GlobalType& t, const Value& v);
+  FuncInstance* create_wasm_func(Instance& inst, uint32_t func_index);
+  Instance* create_instance();  // empty; filled by the Linker
+
+  // Calls any function (wasm or host) with type-checked arguments.
+  std::expected<std::vector<Value>, Trap> invoke(FuncInstance* f, std::span<const Value> args);
+  // Uniform-layout call used by engines for host functions and by invoke().
+  std::optional<Trap> call_slots(FuncInstance* f, uint64_t* slots, Instance* caller);
+
+ private:
+  Engine* m_engine;
+  StoreLimits m_limits;
+  ExecContext m_exec;
+  std::deque<std::unique_ptr<FuncInstance>> m_funcs;
+  std::deque<std::unique_ptr<TableInstance>> m_tables;
+  std::deque<std::unique_ptr<MemoryInstance>> m_memories;
+  std::deque<std::unique_ptr<GlobalInstance>> m_globals;
+  std::deque<std::unique_ptr<Instance>> m_instances;
+  std::vector<FuncType> m_types;  // index = type id
+};
+
+}  // namespace wsvm

@@ -1,0 +1,82 @@
+// The state of the one function-body walker (DESIGN principle 2), as its listeners see it.
+//
+// The validator walks a body once, tracking the operand and control stacks. A Listener (the
+// interpreter's translator, later the JIT) is told about every instruction and reads this
+// state instead of keeping stack heights of its own.
+//
+// Listener contract (see function_validator.hpp for the walker):
+//   void begin_function(const Module& m, uint32_t func_index,
+//                       std::span<const ValType> locals);   // params first, then locals
+//   void on_instr(const Instr& ins, const WalkState& st);
+//   void end_function(const WalkState& st);                 // after the final `end`
+//
+// on_instr is called once per instruction, AFTER the instruction has been checked and found
+// valid and BEFORE its effect is applied to the stacks. So, for an instruction that pops k
+// operand slots, they are the top k slots of `st` (unless the innermost frame is
+// unreachable, in which case the stack may be shorter: listeners emit no code then, but
+// still follow block/loop/if/else/end structure). Results are pushed starting at the slot
+// where the first popped operand was.
+//
+// Slots: every operand occupies slot_count(type) consecutive 8-byte slots (v128: 2).
+// Slot numbers count from the bottom of the operand stack of the current function (0),
+// independent of locals; a listener adds its own frame offset.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "decoder/opcodes.hpp"
+#include "decoder/types.hpp"
+
+namespace wsvm {
+
+struct Operand {
+  ValType type;   // ValType::Bottom for a polymorphic operand in unreachable code
+  uint32_t slot;  // first slot of this operand
+};
+
+// The parameter and result types of a block (or of the function, for the outermost frame).
+struct BlockSig {
+  std::span<const ValType> params;
+  std::span<const ValType> results;
+};
+
+struct CtrlFrame {
+  Op kind;               // Op::block, Op::loop, Op::if_, Op::else_ (an `if` after its else),
+                         // or Op::call for the function's own outermost frame
+  BlockSig sig;
+  uint32_t height;       // operand count at frame entry (params excluded: they sit above it)
+  uint32_t slot_height;  // the same in slots
+  bool unreachable;      // code after an unconditional branch, until the frame's end/else
+
+  // The types a branch to this frame carries: params for a loop, results otherwise.
+  std::span<const ValType> label_types() const {
+    return kind == Op::loop ? sig.params : sig.results;
+  }
+};
+
+class WalkState {
+ public:
+  uint32_t operand_count() const { return static_cast<uint32_t>(m_operands.size()); }
+  const Operand& operand(uint32_t i) const { return m_operands[i]; }  // 0 = bottom
+  const Operand& operand_from_top(uint32_t i) const {                 // 0 = top
+    return m_operands[m_operands.size() - 1 - i];
+  }
+  uint32_t slot_height() const { return m_slot_height; }
+  uint32_t max_slot_height() const { return m_max_slot_height; }
+
+  uint32_t control_count() const { return static_cast<uint32_t>(m_frames.size()); }
+  const CtrlFrame& control(uint32_t depth) const {  // 0 = innermost (a label index)
+    return m_frames[m_frames.size() - 1 - depth];
+  }
+  bool unreachable() const { return m_frames.back().unreachable; }
+
+ protected:
+  std::vector<Operand> m_operands;
+  std::vector<CtrlFrame> m_frames;
+  uint32_t m_slot_height = 0;
+  uint32_t m_max_slot_height = 0;
+};
+
+}  // namespace wsvm
