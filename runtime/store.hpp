@@ -168,6 +168,7 @@ class Store {
   std::deque<std::unique_ptr<GlobalInstance>> m_globals;
   std::deque<std::unique_ptr<Instance>> m_instances;
   std::vector<FuncType> m_types;  // index = type id
+  std::unordered_map<std::string, uint32_t> m_type_ids;  // structural key -> type id
 };
 
 }  // namespace wsvm

@@ -1,0 +1,234 @@
+// Import resolution and module instantiation.
+// Spec: https://webassembly.github.io/spec/core/exec/modules.html#instantiation
+//       https://webassembly.github.io/spec/core/valid/types.html#import-subtyping
+#include "runtime/linker.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "runtime/bulk_ops.hpp"
+#include "runtime/const_eval.hpp"
+#include "runtime/engine.hpp"
+
+namespace wsvm {
+
+namespace {
+
+std::string limits_string(const Limits& l) {
+  return l.max ? fmt::format("{{min {}, max {}}}", l.min, *l.max) : fmt::format("{{min {}}}", l.min);
+}
+
+// Limits subtyping: the provided limits `actual` match the declared `expected`.
+bool limits_match(const Limits& actual, const Limits& expected) {
+  if (actual.min < expected.min) return false;
+  if (expected.max) return actual.max && *actual.max <= *expected.max;
+  return true;
+}
+
+std::unexpected<Error> incompatible(const Import& imp, const std::string& detail) {
+  return make_error(ErrorKind::Unlinkable, kNoOffset,
+                    fmt::format("incompatible import type: \"{}\" \"{}\": {}", imp.module,
+                                imp.name, detail));
+}
+
+// Checks one resolved import against its declaration (extern kind, then type).
+Result<void> check_import(const Module& m, const Import& imp, const Extern& ext) {
+  if (ext.kind != imp.kind) {
+    return incompatible(imp, fmt::format("expected {}, got {}", extern_kind_name(imp.kind),
+                                         extern_kind_name(ext.kind)));
+  }
+  switch (imp.kind) {
+    case ExternKind::Func: {
+      const FuncType& want = m.types[imp.func_type];
+      if (*ext.func->type != want) {
+        return incompatible(imp, fmt::format("expected func {}, got func {}", want.to_string(),
+                                             ext.func->type->to_string()));
+      }
+      return {};
+    }
+    case ExternKind::Table: {
+      // The table's current size is its actual minimum.
+      Limits actual{ext.table->elems.size(), ext.table->type.limits.max};
+      if (ext.table->type.elem != imp.table.elem || !limits_match(actual, imp.table.limits)) {
+        return incompatible(imp, fmt::format("expected table {} {}, got table {} {}",
+                                             limits_string(imp.table.limits),
+                                             valtype_name(imp.table.elem), limits_string(actual),
+                                             valtype_name(ext.table->type.elem)));
+      }
+      return {};
+    }
+    case ExternKind::Memory: {
+      Limits actual{ext.memory->mem->pages(), ext.memory->type.limits.max};
+      if (!limits_match(actual, imp.memory.limits)) {
+        return incompatible(imp, fmt::format("expected memory {}, got memory {}",
+                                             limits_string(imp.memory.limits),
+                                             limits_string(actual)));
+      }
+      return {};
+    }
+    case ExternKind::Global: {
+      const GlobalType& have = ext.global->type;
+      if (have.type != imp.global.type || have.mut != imp.global.mut) {
+        auto str = [](const GlobalType& g) {
+          return fmt::format("{}{}", g.mut ? "mut " : "", valtype_name(g.type));
+        };
+        return incompatible(imp, fmt::format("expected global {}, got global {}",
+                                             str(imp.global), str(have)));
+      }
+      return {};
+    }
+  }
+  return incompatible(imp, "unknown extern kind");
+}
+
+std::unexpected<Error> uninstantiable(const std::string& message) {
+  return make_error(ErrorKind::Uninstantiable, kNoOffset, message);
+}
+
+// Offsets of active segments are i32 constant expressions (validated).
+Result<uint32_t> eval_offset(const ConstExpr& e, const Instance& inst) {
+  Value v = WSVM_TRY(eval_const_expr(e, inst));
+  if (v.type != ValType::I32) {
+    return make_error(ErrorKind::Invalid, e.offset, "type mismatch: segment offset must be i32");
+  }
+  return v.i32;
+}
+
+Extern export_extern(const Instance& inst, const Export& e) {
+  Extern x;
+  x.kind = e.kind;
+  switch (e.kind) {
+    case ExternKind::Func: x.func = inst.funcs[e.index]; break;
+    case ExternKind::Table: x.table = inst.tables[e.index]; break;
+    case ExternKind::Memory: x.memory = inst.memories[e.index]; break;
+    case ExternKind::Global: x.global = inst.globals[e.index]; break;
+  }
+  return x;
+}
+
+// Allocates the instance's own functions, tables, memories and globals (after the imports
+// already placed in `inst`), and its exports and segments.
+// Spec: https://webassembly.github.io/spec/core/exec/modules.html#alloc-module
+Result<void> allocate(Store& store, Instance& inst) {
+  const Module& m = inst.module();
+  for (uint32_t i = m.imported_funcs; i < m.funcs.size(); ++i) {
+    inst.funcs.push_back(store.create_wasm_func(inst, i));
+  }
+  for (uint32_t i = m.imported_tables; i < m.tables.size(); ++i) {
+    const TableType& t = m.tables[i];
+    const uint64_t limit = std::min<uint64_t>(store.limits().max_table_elems, kMaxTableSize);
+    if (t.limits.min > limit) {
+      return uninstantiable(fmt::format("table size exceeds limit: minimum {} elements > limit {}",
+                                        t.limits.min, limit));
+    }
+    inst.tables.push_back(store.create_table(t, kNullRef));
+  }
+  for (uint32_t i = m.imported_memories; i < m.memories.size(); ++i) {
+    inst.memories.push_back(WSVM_TRY(store.create_memory(m.memories[i])));
+  }
+  // Globals in order: an initialiser sees imported globals and the globals before it.
+  for (const Global& g : m.global_defs) {
+    Value v = WSVM_TRY(eval_const_expr(g.init, inst));
+    inst.globals.push_back(store.create_global(g.type, v));
+  }
+  for (const Export& e : m.exports) inst.exports.emplace(e.name, export_extern(inst, e));
+  for (const ElemSegment& seg : m.elems) {
+    ElemInstance elem;
+    elem.type = seg.type;
+    elem.refs.reserve(seg.items.size());
+    for (const ConstExpr& item : seg.items) {
+      elem.refs.push_back(WSVM_TRY(eval_const_expr(item, inst)).ref);
+    }
+    inst.elems.push_back(std::move(elem));
+  }
+  for (const DataSegment& seg : m.datas) {
+    inst.datas.push_back(DataInstance{std::span<const uint8_t>(m.bytes).subspan(
+        seg.bytes_offset, seg.bytes_size)});
+  }
+  return {};
+}
+
+// Active segments, in order, then the start function (spec 2.0 instantiation steps 14-16).
+// Effects before a trap stay: they may be visible through imported tables and memories.
+Result<void> initialise(Store& store, Instance& inst) {
+  const Module& m = inst.module();
+  for (size_t i = 0; i < m.elems.size(); ++i) {
+    const ElemSegment& seg = m.elems[i];
+    ElemInstance& elem = inst.elems[i];
+    if (seg.mode == SegmentMode::Active) {
+      uint32_t offset = WSVM_TRY(eval_offset(seg.offset, inst));
+      auto n = static_cast<uint32_t>(elem.refs.size());
+      if (auto trap = table_init(*inst.tables[seg.table], elem, offset, 0, n)) {
+        return uninstantiable(trap->message);
+      }
+    }
+    if (seg.mode != SegmentMode::Passive) elem.refs.clear();  // elem.drop
+  }
+  for (size_t i = 0; i < m.datas.size(); ++i) {
+    const DataSegment& seg = m.datas[i];
+    DataInstance& data = inst.datas[i];
+    if (seg.mode != SegmentMode::Active) continue;
+    uint32_t offset = WSVM_TRY(eval_offset(seg.offset, inst));
+    auto n = static_cast<uint32_t>(data.bytes.size());
+    if (auto trap = memory_init(*inst.memories[seg.memory], data, offset, 0, n)) {
+      return uninstantiable(trap->message);
+    }
+    data.bytes = {};  // data.drop
+  }
+  if (m.start) {
+    FuncInstance* f = inst.funcs[*m.start];
+    uint64_t slots[2] = {0, 0};  // the start function is [] -> []
+    if (auto trap = store.call_slots(f, slots, nullptr)) return uninstantiable(trap->message);
+  }
+  return {};
+}
+
+}  // namespace
+
+void Linker::define(const std::string& module, const std::string& name, Extern ext) {
+  m_defs[{module, name}] = ext;
+}
+
+void Linker::define_instance(const std::string& module, const Instance& inst) {
+  for (const auto& [name, ext] : inst.exports) define(module, name, ext);
+}
+
+std::optional<Extern> Linker::lookup(const std::string& module, const std::string& name) const {
+  auto it = m_defs.find({module, name});
+  if (it == m_defs.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const CompiledModule> module) {
+  const Module& m = *module->module;
+  // Resolve and check every import before allocating anything.
+  std::vector<Extern> resolved;
+  resolved.reserve(m.imports.size());
+  for (const Import& imp : m.imports) {
+    std::optional<Extern> ext = lookup(imp.module, imp.name);
+    if (!ext) {
+      return make_error(ErrorKind::Unlinkable, kNoOffset,
+                        fmt::format("unknown import: \"{}\" \"{}\" ({})", imp.module, imp.name,
+                                    extern_kind_name(imp.kind)));
+    }
+    WSVM_TRY_VOID(check_import(m, imp, *ext));
+    resolved.push_back(*ext);
+  }
+
+  Instance* inst = store.create_instance();
+  inst->compiled = std::move(module);
+  for (const Extern& ext : resolved) {
+    switch (ext.kind) {
+      case ExternKind::Func: inst->funcs.push_back(ext.func); break;
+      case ExternKind::Table: inst->tables.push_back(ext.table); break;
+      case ExternKind::Memory: inst->memories.push_back(ext.memory); break;
+      case ExternKind::Global: inst->globals.push_back(ext.global); break;
+    }
+  }
+  WSVM_TRY_VOID(allocate(store, *inst));
+  WSVM_TRY_VOID(initialise(store, *inst));
+  return inst;
+}
+
+}  // namespace wsvm
