@@ -29,6 +29,8 @@ struct Instr {
   //   MemoryInit: a = data index   TableInit: a = elem index, b = table index
   //   TableCopy: a = dst table, b = src table      MemIdx/MemoryCopy: a = b = 0 (memory 0)
   //   BrTable: targets = labels, a = default label
+  //   SelectT: b = number of types in the vector (the validator reports "invalid result
+  //            arity" unless it is 1; the decoder accepts any count), type = the first one
   uint32_t a = 0;
   uint32_t b = 0;
   // I32: sign-extended value as uint64 bits of the int32 (use static_cast<uint32_t>)
@@ -40,7 +42,8 @@ struct Instr {
 };
 
 // Reads one instruction (opcode and immediates) at the reader's position. Malformed errors:
-// "illegal opcode" / "unknown opcode", "zero byte expected", "malformed reference type",
+// "illegal opcode", "zero byte expected", "malformed reference type",
+// "malformed value type", "malformed block type" (a negative s33 type index),
 // LEB errors, "unexpected end". 0xFD (SIMD) reports "SIMD (0xfd prefix) is not yet supported".
 Result<void> read_instr(Reader& r, Instr& out);
 

@@ -14,18 +14,41 @@ namespace wsvm {
 class Reader {
  public:
   // `base_offset` is the absolute offset of data[0] within the module (for error offsets).
-  Reader(std::span<const uint8_t> data, size_t base_offset = 0)
+  // `in_section`: running out of bytes reports "unexpected end of section or function"
+  // (the spec suite's wording inside a section or a code entry) instead of "unexpected end".
+  Reader(std::span<const uint8_t> data, size_t base_offset = 0, bool in_section = false)
       : m_begin(data.data()), m_pos(data.data()), m_end(data.data() + data.size()),
-        m_base(base_offset) {}
+        m_base(base_offset), m_in_section(in_section) {}
 
   size_t offset() const { return m_base + static_cast<size_t>(m_pos - m_begin); }
   size_t remaining() const { return static_cast<size_t>(m_end - m_pos); }
   bool at_end() const { return m_pos == m_end; }
   const uint8_t* pos() const { return m_pos; }
 
-  Result<uint8_t> u8();
-  Result<uint32_t> u32();   // unsigned LEB128, at most 5 bytes, unused bits zero
-  Result<int32_t> s32();    // signed LEB128, at most 5 bytes, unused bits sign extension
+  // The one-byte cases of u8/u32/s32 are inline: they are most of what a body holds.
+  Result<uint8_t> u8() {
+    if (m_pos != m_end) [[likely]]
+      return *m_pos++;
+    return fail_end();
+  }
+  Result<uint32_t> u32() {  // unsigned LEB128, at most 5 bytes, unused bits zero
+    if (m_pos != m_end && *m_pos < 0x80) [[likely]]
+      return *m_pos++;
+    return u32_slow();
+  }
+  Result<int32_t> s32() {  // signed LEB128, at most 5 bytes, unused bits sign extension
+    if (m_pos != m_end && *m_pos < 0x80) [[likely]] {
+      int32_t v = static_cast<int32_t>(*m_pos++ ^ 0x40) - 0x40;  // sign-extend 7 bits
+      return v;
+    }
+    return s32_slow();
+  }
+  // The next byte without consuming it; false at the end.
+  bool peek(uint8_t& out) const {
+    if (m_pos == m_end) return false;
+    out = *m_pos;
+    return true;
+  }
   Result<int64_t> s33();    // signed LEB128 (block type indices), at most 5 bytes
   Result<int64_t> s64();    // signed LEB128, at most 10 bytes
   Result<uint64_t> u64();   // unsigned LEB128, at most 10 bytes
@@ -39,12 +62,19 @@ class Reader {
   // Error at the current offset (or a given one), kind Malformed.
   std::unexpected<Error> fail(std::string message) const;
   std::unexpected<Error> fail_at(size_t offset, std::string message) const;
+  // "unexpected end" or "unexpected end of section or function", at the current offset.
+  std::unexpected<Error> fail_end() const;
+  bool in_section() const { return m_in_section; }
 
  private:
+  Result<uint32_t> u32_slow();
+  Result<int32_t> s32_slow();
+
   const uint8_t* m_begin;
   const uint8_t* m_pos;
   const uint8_t* m_end;
   size_t m_base;
+  bool m_in_section = false;
 };
 
 }  // namespace wsvm

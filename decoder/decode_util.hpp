@@ -1,0 +1,54 @@
+// Small readers shared by the instruction and section decoders (internal to decoder/).
+#pragma once
+
+#include "decoder/module.hpp"
+#include "decoder/reader.hpp"
+#include "decoder/types.hpp"
+
+namespace wsvm::detail {
+
+inline Result<ValType> read_valtype(Reader& r) {
+  size_t at = r.offset();
+  uint8_t b = WSVM_TRY(r.u8());
+  if (!is_valtype_byte(b)) return r.fail_at(at, "malformed value type");
+  return static_cast<ValType>(b);
+}
+
+inline Result<ValType> read_reftype(Reader& r) {
+  size_t at = r.offset();
+  uint8_t b = WSVM_TRY(r.u8());
+  if (b != 0x70 && b != 0x6f) return r.fail_at(at, "malformed reference type");
+  return static_cast<ValType>(b);
+}
+
+// A vector count whose elements take at least one byte each: capped by what is left, so a
+// huge count can never make us allocate more than the input could hold.
+inline Result<uint32_t> read_count(Reader& r) {
+  size_t at = r.offset();
+  uint32_t n = WSVM_TRY(r.u32());
+  if (n > r.remaining()) return r.fail_at(at, "length out of bounds");
+  return n;
+}
+
+// limits ::= 0x00 min | 0x01 min max. The flag is read like the reference interpreter's
+// 1-bit LEB ("integer too large" for 0x02.., "integer representation too long" for 0x81..).
+Result<Limits> read_limits(Reader& r);
+
+// A constant expression: instructions up to the `end` that closes it (not stored).
+Result<ConstExpr> read_const_expr(Reader& r);
+
+// Sections that take more than a few lines, by file.
+Result<void> decode_type_section(Reader& r, Module& m);
+Result<void> decode_import_section(Reader& r, Module& m);
+Result<void> decode_function_section(Reader& r, Module& m, uint32_t& declared);
+Result<void> decode_table_section(Reader& r, Module& m);
+Result<void> decode_memory_section(Reader& r, Module& m);
+Result<void> decode_global_section(Reader& r, Module& m);
+Result<void> decode_export_section(Reader& r, Module& m);
+Result<void> decode_code_section(Reader& r, Module& m, uint32_t declared_funcs);
+Result<void> decode_element_section(Reader& r, Module& m);
+Result<void> decode_data_section(Reader& r, Module& m);
+// The "name" custom section's payload; never fails (a bad name section is ignored).
+void decode_name_section(Reader r, Module& m);
+
+}  // namespace wsvm::detail

@@ -1,0 +1,131 @@
+// Decoding of one instruction: opcode, then immediates as its Imm kind says.
+// Spec: https://webassembly.github.io/spec/core/binary/instructions.html
+#include "decoder/instr.hpp"
+
+#include "decoder/decode_util.hpp"
+
+namespace wsvm {
+
+namespace {
+
+using detail::read_count;
+using detail::read_valtype;
+
+// blocktype ::= 0x40 | valtype | s33 type index (>= 0). A first byte of the form 0b01xxxxxx
+// is a one-byte negative s33, i.e. a value type (or nothing valid); anything else is an
+// index.
+Result<void> read_block_type(Reader& r, BlockType& out) {
+  uint8_t b = 0;
+  if (!r.peek(b)) return r.fail_end();
+  if (b == 0x40) {
+    (void)r.u8();
+    out.kind = BlockType::Kind::Empty;
+    return {};
+  }
+  if ((b & 0xc0) == 0x40) {
+    out.kind = BlockType::Kind::Value;
+    out.value = WSVM_TRY(read_valtype(r));
+    return {};
+  }
+  size_t at = r.offset();
+  int64_t index = WSVM_TRY(r.s33());
+  if (index < 0) return r.fail_at(at, "malformed block type");
+  out.kind = BlockType::Kind::TypeIndex;
+  out.type_index = static_cast<uint32_t>(index);
+  return {};
+}
+
+Result<void> expect_zero(Reader& r) {
+  size_t at = r.offset();
+  uint8_t b = WSVM_TRY(r.u8());
+  if (b != 0) return r.fail_at(at, "zero byte expected");
+  return {};
+}
+
+Result<void> read_immediates(Reader& r, Instr& out) {
+  switch (op_info(out.op).imm) {
+    case Imm::None:
+      return {};
+    case Imm::BlockType:
+      return read_block_type(r, out.block);
+    case Imm::LabelIdx:
+    case Imm::FuncIdx:
+    case Imm::LocalIdx:
+    case Imm::GlobalIdx:
+    case Imm::TableIdx:
+    case Imm::DataIdx:
+    case Imm::ElemIdx:
+      out.a = WSVM_TRY(r.u32());
+      return {};
+    case Imm::BrTable: {
+      uint32_t n = WSVM_TRY(read_count(r));
+      out.targets.resize(n);  // keeps capacity across instructions: no steady-state alloc
+      for (uint32_t i = 0; i < n; ++i) out.targets[i] = WSVM_TRY(r.u32());
+      out.a = WSVM_TRY(r.u32());
+      return {};
+    }
+    case Imm::CallIndirect:
+    case Imm::TableInit:
+    case Imm::TableCopy:
+      out.a = WSVM_TRY(r.u32());
+      out.b = WSVM_TRY(r.u32());
+      return {};
+    case Imm::MemArg:
+      out.a = WSVM_TRY(r.u32());
+      out.imm = WSVM_TRY(r.u32());
+      return {};
+    case Imm::MemIdx:
+      out.a = out.b = 0;
+      return expect_zero(r);
+    case Imm::I32:
+      out.imm = static_cast<uint64_t>(static_cast<int64_t>(WSVM_TRY(r.s32())));
+      return {};
+    case Imm::I64:
+      out.imm = static_cast<uint64_t>(WSVM_TRY(r.s64()));
+      return {};
+    case Imm::F32:
+      out.imm = WSVM_TRY(r.f32_bits());
+      return {};
+    case Imm::F64:
+      out.imm = WSVM_TRY(r.f64_bits());
+      return {};
+    case Imm::SelectT: {
+      uint32_t n = WSVM_TRY(read_count(r));
+      out.b = n;
+      for (uint32_t i = 0; i < n; ++i) {
+        ValType t = WSVM_TRY(read_valtype(r));
+        if (i == 0) out.type = t;
+      }
+      return {};
+    }
+    case Imm::RefType: {
+      out.type = WSVM_TRY(detail::read_reftype(r));
+      return {};
+    }
+    case Imm::MemoryInit:
+      out.a = WSVM_TRY(r.u32());
+      return expect_zero(r);
+    case Imm::MemoryCopy:
+      out.a = out.b = 0;
+      WSVM_TRY_VOID(expect_zero(r));
+      return expect_zero(r);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> read_instr(Reader& r, Instr& out) {
+  out.offset = r.offset();
+  uint8_t b = WSVM_TRY(r.u8());
+  if (b == 0xFC) [[unlikely]] {
+    uint32_t code = WSVM_TRY(r.u32());
+    if (!op_from_fc(code, out.op)) return r.fail_at(out.offset, "illegal opcode");
+  } else if (!op_from_byte(b, out.op)) [[unlikely]] {
+    if (b == 0xFD) return r.fail_at(out.offset, "SIMD (0xfd prefix) is not yet supported");
+    return r.fail_at(out.offset, "illegal opcode");
+  }
+  return read_immediates(r, out);
+}
+
+}  // namespace wsvm
