@@ -1,0 +1,40 @@
+// Signal-based trap recovery (DESIGN principle 7): an out-of-bounds access to a linear memory
+// lands in its PROT_NONE reservation and raises SIGSEGV/SIGBUS; the handler jumps back to the
+// innermost recovery scope on the faulting thread, which reports the fault as a value.
+//
+// Only faults whose address lies in a live reservation (reservation_registry.hpp) and that
+// happen inside a recovery scope are recovered. Every other fault (a bug in wsvm, a null
+// pointer, a stack overflow) is handed to the previous handler, or to the default action,
+// so the process still crashes loudly.
+#pragma once
+
+namespace wsvm::memory {
+
+struct TrapInfo {
+  const void* fault_address = nullptr;
+  int signal = 0;  // SIGSEGV or SIGBUS
+};
+
+// Installs the SIGSEGV/SIGBUS handlers once per process (later calls do nothing) and an
+// alternate signal stack for the calling thread. Returns false if sigaction failed.
+bool install_trap_handler();
+
+// Ensures the calling thread has an alternate signal stack (the handler must run even when
+// the fault is a native stack overflow). run_with_trap_recovery calls it; cheap after once.
+void ensure_thread_signal_stack();
+
+// Runs fn(arg). Returns true when it returned normally; false when it faulted inside a wasm
+// reservation, with the fault in *out (if non-null). Scopes nest: the innermost one on the
+// faulting thread receives the fault. Code run by fn must tolerate being abandoned by a
+// non-local jump (no destructors run between the fault and this scope), so engines keep
+// owned resources outside the scope. install_trap_handler() must have been called.
+bool run_with_trap_recovery(void (*fn)(void*), void* arg, TrapInfo* out);
+
+// Convenience for lambdas: run_with_trap_recovery over any callable.
+template <class F>
+bool with_trap_recovery(F&& f, TrapInfo* out) {
+  return run_with_trap_recovery([](void* p) { (*static_cast<F*>(p))(); },
+                                const_cast<void*>(static_cast<const void*>(&f)), out);
+}
+
+}  // namespace wsvm::memory
