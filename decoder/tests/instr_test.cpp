@@ -1,0 +1,166 @@
+// read_instr: every immediate kind, the opcode tables, and the malformed cases.
+#include <catch2/catch.hpp>
+
+#include "decoder/instr.hpp"
+#include "test_util.hpp"
+
+using namespace wsvm;
+using wsvm::test::hex;
+
+namespace {
+
+Result<Instr> one(std::string_view h, size_t* left = nullptr) {
+  std::vector<uint8_t> b = hex(h);
+  Reader r(b, 10);
+  Instr ins;
+  auto res = read_instr(r, ins);
+  if (left) *left = r.remaining();
+  if (!res) return std::unexpected(res.error());
+  return ins;
+}
+
+std::string msg(std::string_view h) {
+  auto r = one(h);
+  return r ? "ok" : r.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("opcode tables round-trip every opcode of opcodes.def", "[instr]") {
+  for (uint16_t i = 0; i < kOpCount; ++i) {
+    Op op = static_cast<Op>(i);
+    const OpInfo& info = op_info(op);
+    Op back;
+    INFO(info.text);
+    if (info.prefix == 0x00) REQUIRE(op_from_byte(static_cast<uint8_t>(info.code), back));
+    else REQUIRE(op_from_fc(info.code, back));
+    CHECK(back == op);
+  }
+  Op dummy;
+  CHECK_FALSE(op_from_byte(0x06, dummy));
+  CHECK_FALSE(op_from_byte(0xFC, dummy));  // a prefix, not an opcode
+  CHECK_FALSE(op_from_fc(0x12, dummy));
+  CHECK_FALSE(op_from_fc(0xFFFFFFFF, dummy));
+}
+
+TEST_CASE("simple and index immediates", "[instr]") {
+  size_t left = 0;
+  auto add = one("6a 0b", &left);  // i32.add, then one more byte
+  REQUIRE(add);
+  CHECK(add->op == Op::i32_add);
+  CHECK(add->offset == 10);
+  CHECK(left == 1);
+
+  auto call = one("10 e5 8e 26");  // call 624485
+  REQUIRE(call);
+  CHECK(call->op == Op::call);
+  CHECK(call->a == 624485);
+
+  auto ci = one("11 02 01");  // call_indirect (type 2) table 1
+  REQUIRE(ci);
+  CHECK(ci->a == 2);
+  CHECK(ci->b == 1);
+
+  auto load = one("29 03 80 02");  // i64.load align=8 offset=256
+  REQUIRE(load);
+  CHECK(load->op == Op::i64_load);
+  CHECK(load->a == 3);
+  CHECK(load->imm == 256);
+}
+
+TEST_CASE("constants", "[instr]") {
+  CHECK(static_cast<int32_t>(one("41 7f")->imm) == -1);  // i32.const -1
+  CHECK(one("41 7f")->imm == 0xFFFFFFFFFFFFFFFFull);     // sign-extended bits
+  CHECK(static_cast<int64_t>(one("42 80 80 80 80 80 80 80 80 80 7f")->imm) == INT64_MIN);
+  CHECK(one("43 00 00 c0 7f")->imm == 0x7fc00000u);  // f32.const nan
+  CHECK(one("44 00 00 00 00 00 00 f0 3f")->imm == 0x3ff0000000000000ull);  // f64.const 1
+  CHECK(msg("43 00 00") == "unexpected end");
+  CHECK(msg("41 80 80 80 80 70") == "integer too large");
+}
+
+TEST_CASE("block types", "[instr]") {
+  auto empty = one("02 40");
+  REQUIRE(empty);
+  CHECK(empty->block.kind == BlockType::Kind::Empty);
+  auto val = one("03 7e");  // loop (result i64)
+  REQUIRE(val);
+  CHECK(val->block.kind == BlockType::Kind::Value);
+  CHECK(val->block.value == ValType::I64);
+  auto idx = one("04 05");  // if (type 5)
+  REQUIRE(idx);
+  CHECK(idx->block.kind == BlockType::Kind::TypeIndex);
+  CHECK(idx->block.type_index == 5);
+  auto big = one("02 80 01");  // block (type 128)
+  REQUIRE(big);
+  CHECK(big->block.type_index == 128);
+  CHECK(msg("02 7a") == "malformed value type");
+  CHECK(msg("02 80 7f") == "malformed block type");  // s33 -128
+}
+
+TEST_CASE("br_table", "[instr]") {
+  auto bt = one("0e 03 00 01 02 04");
+  REQUIRE(bt);
+  CHECK(bt->targets == std::vector<uint32_t>{0, 1, 2});
+  CHECK(bt->a == 4);
+  auto none = one("0e 00 07");
+  REQUIRE(none);
+  CHECK(none->targets.empty());
+  CHECK(none->a == 7);
+  // A count larger than the input is rejected before any allocation.
+  CHECK(msg("0e ff ff ff ff 0f 00") == "length out of bounds");
+  CHECK(msg("0e 02 00 01") == "unexpected end");
+}
+
+TEST_CASE("select with types", "[instr]") {
+  auto s = one("1c 01 7d");
+  REQUIRE(s);
+  CHECK(s->op == Op::select_t);
+  CHECK(s->type == ValType::F32);
+  CHECK(s->b == 1);
+  // Arity 0 and 2 decode; the validator reports "invalid result arity".
+  auto zero = one("1c 00");
+  REQUIRE(zero);
+  CHECK(zero->b == 0);
+  auto two = one("1c 02 7f 7e");
+  REQUIRE(two);
+  CHECK(two->b == 2);
+  CHECK(two->type == ValType::I32);
+  CHECK(msg("1c 01 40") == "malformed value type");
+}
+
+TEST_CASE("reference and 0xFC instructions", "[instr]") {
+  CHECK(one("d0 6f")->type == ValType::ExternRef);
+  CHECK(msg("d0 7f") == "malformed reference type");
+  CHECK(one("d2 03")->a == 3);
+  CHECK(one("fc 07")->op == Op::i64_trunc_sat_f64_u);
+  auto mi = one("fc 08 05 00");  // memory.init 5
+  REQUIRE(mi);
+  CHECK(mi->a == 5);
+  CHECK(msg("fc 08 05 01") == "zero byte expected");
+  CHECK(msg("fc 0a 00 01") == "zero byte expected");
+  CHECK(msg("fc 0b 01") == "zero byte expected");
+  auto ti = one("fc 0c 02 01");  // table.init elem 2, table 1
+  REQUIRE(ti);
+  CHECK(ti->a == 2);
+  CHECK(ti->b == 1);
+  auto tc = one("fc 0e 03 04");  // table.copy dst 3, src 4
+  REQUIRE(tc);
+  CHECK(tc->a == 3);
+  CHECK(tc->b == 4);
+  CHECK(one("fc 11 01")->a == 1);  // table.fill 1
+  // A non-minimal LEB opcode after the prefix is still the same opcode.
+  CHECK(one("fc 80 00")->op == Op::i32_trunc_sat_f32_s);
+}
+
+TEST_CASE("malformed opcodes", "[instr]") {
+  auto bad = one("f3");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message == "illegal opcode");
+  CHECK(bad.error().offset == 10);
+  CHECK(bad.error().kind == ErrorKind::Malformed);
+  CHECK(msg("fc 12") == "illegal opcode");
+  CHECK(msg("fd 0c") == "SIMD (0xfd prefix) is not yet supported");
+  CHECK(msg("3f 01") == "zero byte expected");  // memory.size with a memory index byte
+  CHECK(msg("40 80 00") == "zero byte expected");
+  CHECK(msg("") == "unexpected end");
+}
