@@ -1,0 +1,1 @@
+(module (func (block (param i32) drop)))

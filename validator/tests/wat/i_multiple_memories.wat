@@ -1,0 +1,1 @@
+(module (import "m" "m" (memory 1)) (memory 1))

@@ -1,0 +1,1 @@
+(module (func $s (param i32)) (start $s))

@@ -1,0 +1,1 @@
+(module (func (param i32) (drop (local.get 1))))

@@ -1,0 +1,1 @@
+(module (memory 1 2) (func (result i32) (i64.store32 align=4 (i32.const 0) (i64.const 1)) (memory.fill (i32.const 0) (i32.const 0) (i32.const 0)) (memory.copy (i32.const 0) (i32.const 0) (i32.const 0)) (drop (memory.grow (i32.const 0))) (i32.load8_u align=1 (memory.size))))

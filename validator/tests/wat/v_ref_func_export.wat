@@ -1,0 +1,1 @@
+(module (func $f (export "f")) (func (result funcref) ref.func $f))

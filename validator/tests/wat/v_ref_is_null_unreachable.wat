@@ -1,0 +1,1 @@
+(module (func (result i32) unreachable ref.is_null))

@@ -1,0 +1,1 @@
+(module (func (result i32) unreachable i32.add))

@@ -1,0 +1,146 @@
+// Module-level validation and the validation entry points.
+// Spec: https://webassembly.github.io/spec/core/valid/modules.html
+#include "validator/validate.hpp"
+
+#include <fmt/format.h>
+
+#include <string_view>
+#include <unordered_set>
+
+#include "validator/const_expr.hpp"
+#include "validator/function_validator.hpp"
+
+namespace wsvm {
+namespace {
+
+using walk_detail::invalid;
+using walk_detail::unknown_index;
+
+Result<void> check_limits(const Limits& lim, uint64_t bound, const char* too_large) {
+  if (lim.min > bound || (lim.max && *lim.max > bound)) return invalid(kNoOffset, too_large);
+  if (lim.max && lim.min > *lim.max)
+    return invalid(kNoOffset, "size minimum must not be greater than maximum");
+  return {};
+}
+
+Result<void> check_tables_and_memories(const Module& m) {
+  for (const TableType& t : m.tables)
+    WSVM_TRY_VOID(check_limits(t.limits, kMaxTableSize, "table size must be at most 2^32-1"));
+  for (const MemoryType& mem : m.memories)
+    WSVM_TRY_VOID(check_limits(mem.limits, kMaxPages32,
+                               "memory size must be at most 65536 pages (4GiB)"));
+  // Multiple memories are a later proposal; 2.0 allows at most one (imported or defined).
+  if (m.memories.size() > 1) return invalid(kNoOffset, "multiple memories");
+  return {};
+}
+
+Result<void> check_elems(const Module& m) {
+  for (const ElemSegment& seg : m.elems) {
+    if (seg.mode == SegmentMode::Active) {
+      if (seg.table >= m.tables.size())
+        return unknown_index(seg.offset.offset, "table", seg.table);
+      if (m.tables[seg.table].elem != seg.type)
+        return invalid(seg.offset.offset,
+                       fmt::format("type mismatch: element segment of {} for a table of {}",
+                                   valtype_name(seg.type),
+                                   valtype_name(m.tables[seg.table].elem)));
+      WSVM_TRY_VOID(validate_const_expr(m, seg.offset, ValType::I32));
+    }
+    for (const ConstExpr& item : seg.items) WSVM_TRY_VOID(validate_const_expr(m, item, seg.type));
+  }
+  return {};
+}
+
+Result<void> check_datas(const Module& m) {
+  for (const DataSegment& seg : m.datas) {
+    if (seg.mode != SegmentMode::Active) continue;
+    if (seg.memory >= m.memories.size())
+      return unknown_index(seg.offset.offset, "memory", seg.memory);
+    WSVM_TRY_VOID(validate_const_expr(m, seg.offset, ValType::I32));
+  }
+  return {};
+}
+
+Result<void> check_start(const Module& m) {
+  if (!m.start) return {};
+  const uint32_t f = *m.start;
+  if (f >= m.funcs.size()) return unknown_index(kNoOffset, "function", f);
+  const FuncType& ft = m.func_type(f);
+  if (!ft.params.empty() || !ft.results.empty())
+    return invalid(kNoOffset, fmt::format("start function must have type [] -> [], has {}",
+                                          ft.to_string()));
+  return {};
+}
+
+Result<void> check_exports(const Module& m) {
+  std::unordered_set<std::string_view> names;
+  names.reserve(m.exports.size());
+  for (const Export& e : m.exports) {
+    size_t count = 0;
+    switch (e.kind) {
+      case ExternKind::Func: count = m.funcs.size(); break;
+      case ExternKind::Table: count = m.tables.size(); break;
+      case ExternKind::Memory: count = m.memories.size(); break;
+      case ExternKind::Global: count = m.globals.size(); break;
+    }
+    if (e.index >= count) return unknown_index(kNoOffset, extern_kind_name(e.kind), e.index);
+    if (!names.insert(e.name).second)
+      return invalid(kNoOffset, fmt::format("duplicate export name \"{}\"", e.name));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> validate_module_level(const Module& m) {
+  // Function types (imported and defined) must name existing types.
+  for (uint32_t i = 0; i < m.funcs.size(); ++i)
+    if (m.funcs[i] >= m.types.size()) {
+      const size_t off = i >= m.imported_funcs && i - m.imported_funcs < m.code.size()
+                             ? m.code[i - m.imported_funcs].entry_offset
+                             : kNoOffset;
+      return unknown_index(off, "type", m.funcs[i]);
+    }
+  WSVM_TRY_VOID(check_tables_and_memories(m));
+  // Global initialisers see only the imported globals (C' in the spec).
+  for (const Global& g : m.global_defs) WSVM_TRY_VOID(validate_const_expr(m, g.init, g.type.type));
+  WSVM_TRY_VOID(check_elems(m));
+  WSVM_TRY_VOID(check_datas(m));
+  WSVM_TRY_VOID(check_start(m));
+  WSVM_TRY_VOID(check_exports(m));
+  return {};
+}
+
+Result<void> validate_function(const Module& m, uint32_t func_index) {
+  NullListener listener;
+  return walk_function(m, func_index, listener);
+}
+
+Error prefer_malformed(const Module& m, Error invalid_error) {
+  const uint32_t count = static_cast<uint32_t>(m.code.size());
+  for (uint32_t i = 0; i < count; ++i) {
+    Result<void> r = scan_body(m, m.imported_funcs + i);
+    if (!r && r.error().kind == ErrorKind::Malformed) return r.error();
+  }
+  return invalid_error;
+}
+
+Result<void> validate_module(const Module& m) {
+  auto fail = [&](Error e) -> Result<void> {
+    if (e.kind == ErrorKind::Invalid) e = prefer_malformed(m, std::move(e));
+    return std::unexpected(std::move(e));
+  };
+  if (Result<void> r = validate_module_level(m); !r) return fail(r.error());
+
+  std::vector<bool> refs;
+  walk_detail::collect_declared_refs(m, refs);
+  FunctionWalker<NullListener> walker;
+  walker.use_declared_refs(&refs);
+  NullListener listener;
+  const uint32_t end = m.imported_funcs + static_cast<uint32_t>(m.code.size());
+  for (uint32_t i = m.imported_funcs; i < end; ++i)
+    if (Result<void> r = walker.walk(m, i, listener); !r) return fail(r.error());
+  return {};
+}
+
+}  // namespace wsvm
