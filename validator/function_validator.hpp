@@ -478,15 +478,19 @@ Result<void> FunctionWalker<Listener>::step_simple(const Instr& ins) {
       if (m.memories.empty()) return walk_detail::unknown_index(ins.offset, "memory", 0);
       break;
     case Imm::MemoryInit:
-    case Imm::DataIdx:
-      // Data indices in code need the data count section (binary format, so malformed).
-      if (!m.data_count)
+    case Imm::DataIdx: {
+      // Data indices in code need the data count section when there are data segments
+      // (binary format, so malformed). Without any data segment the index is simply out of
+      // range, as the spec suite expects for text modules (memory_init.wast).
+      if (!m.data_count && !m.datas.empty())
         return walk_detail::malformed(ins.offset, "data count section required");
       if (ins.op == Op::memory_init && m.memories.empty())
         return walk_detail::unknown_index(ins.offset, "memory", 0);
-      if (ins.a >= *m.data_count)
+      const uint64_t data_count = m.data_count ? *m.data_count : m.datas.size();
+      if (ins.a >= data_count)
         return walk_detail::unknown_index(ins.offset, "data segment", ins.a);
       break;
+    }
     default:
       break;
   }

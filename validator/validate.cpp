@@ -16,6 +16,9 @@ namespace {
 using walk_detail::invalid;
 using walk_detail::unknown_index;
 
+// Words of the "unknown <what> N" messages, by ExternKind.
+constexpr const char* kExportKindWord[] = {"function", "table", "memory", "global"};
+
 Result<void> check_limits(const Limits& lim, uint64_t bound, const char* too_large) {
   if (lim.min > bound || (lim.max && *lim.max > bound)) return invalid(kNoOffset, too_large);
   if (lim.max && lim.min > *lim.max)
@@ -83,7 +86,8 @@ Result<void> check_exports(const Module& m) {
       case ExternKind::Memory: count = m.memories.size(); break;
       case ExternKind::Global: count = m.globals.size(); break;
     }
-    if (e.index >= count) return unknown_index(kNoOffset, extern_kind_name(e.kind), e.index);
+    if (e.index >= count)
+      return unknown_index(kNoOffset, kExportKindWord[static_cast<int>(e.kind)], e.index);
     if (!names.insert(e.name).second)
       return invalid(kNoOffset, fmt::format("duplicate export name \"{}\"", e.name));
   }
@@ -120,7 +124,13 @@ Error prefer_malformed(const Module& m, Error invalid_error) {
   const uint32_t count = static_cast<uint32_t>(m.code.size());
   for (uint32_t i = 0; i < count; ++i) {
     Result<void> r = scan_body(m, m.imported_funcs + i);
-    if (!r && r.error().kind == ErrorKind::Malformed) return r.error();
+    if (r || r.error().kind != ErrorKind::Malformed) continue;
+    // With no data segment at all, a data index without a data count section is only an
+    // unknown data segment (invalid), not a malformed binary; see the walker's rule.
+    if (m.datas.empty() && !m.data_count &&
+        r.error().message.starts_with("data count section required"))
+      continue;
+    return r.error();
   }
   return invalid_error;
 }

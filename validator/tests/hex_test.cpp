@@ -73,6 +73,9 @@ TEST_CASE("memory.init and data.drop need a data count section", "[validator][he
   const Bytes data = {0x0b, 0x04, 0x01, 0x01, 0x01, 0x78};  // passive segment "x"
   expect_error(module_of({{0x00, 0xfc, 0x09, 0x00, 0x0b}}, kMemory, data), ErrorKind::Malformed,
                "data count section required");
+  // Without any data segment the index is just unknown (invalid), as in memory_init.wast.
+  expect_error(module_of({{0x00, 0xfc, 0x09, 0x00, 0x0b}}), ErrorKind::Invalid,
+               "unknown data segment");
   // The same with a data count section validates.
   Bytes with_count = kMemory;
   with_count.insert(with_count.end(), {0x0c, 0x01, 0x01});
