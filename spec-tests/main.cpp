@@ -1,0 +1,163 @@
+// wsvm-spec: runs wast2json scripts of the official spec suite.
+//   wsvm-spec [OPTIONS] FILE.json...
+// Prints `NAME.wast: P passed, F failed, S skipped` per file and ends with the exact line
+// `N passed, N failed, N skipped`. Exit status 1 if anything failed, 2 on usage errors.
+// spec-tests/run wraps this (build, wast2json conversion, file selection).
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "interp/interp_engine.hpp"
+#include "spec-tests/file_process.hpp"
+#include "spec-tests/json_commands.hpp"
+#include "spec-tests/runner.hpp"
+#include "spec-tests/skip_list.hpp"
+
+namespace {
+
+using namespace wsvm;
+using namespace wsvm::spec;
+
+constexpr const char* kUsage =
+    "usage: wsvm-spec [OPTIONS] FILE.json...\n"
+    "  --engine interp|jit    execution tier (default interp)\n"
+    "  --verbose              print every failure, message notes and spectest prints\n"
+    "  --stop-on-fail         stop at the first failure\n"
+    "  --strict-messages      a load/link error of the right kind but other wording fails\n"
+    "  --max-fail-lines N     failure lines per file (default 20; --verbose: all)\n"
+    "  --filter TEXT          only files whose name contains TEXT (repeatable)\n"
+    "  --skip-list FILE       skip list (default: none)\n"
+    "  --timeout SECONDS      per file, 0 = none (default 300)\n"
+    "  --no-fork              run files in this process (for debuggers)\n";
+
+struct Options {
+  std::string engine = "interp";
+  RunOptions run;
+  std::vector<std::string> filters;
+  std::string skip_list;
+  unsigned timeout = 300;
+  bool fork = true;
+  std::vector<std::string> files;
+};
+
+bool parse_unsigned(const char* s, unsigned long& out) {
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtoul(s, &end, 10);
+  return errno == 0 && end != s && *end == '\0' && s[0] != '-';
+}
+
+// Returns an exit status >= 0 when the program should end right away.
+int parse_args(int argc, char** argv, Options& o) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> const char* {
+      if (i + 1 >= argc) return nullptr;
+      return argv[++i];
+    };
+    if (a == "--help" || a == "-h") { std::fputs(kUsage, stdout); return 0; }
+    if (a == "--verbose" || a == "-v") { o.run.verbose = true; continue; }
+    if (a == "--stop-on-fail") { o.run.stop_on_fail = true; continue; }
+    if (a == "--strict-messages") { o.run.strict_messages = true; continue; }
+    if (a == "--no-fork") { o.fork = false; continue; }
+    if (a == "--engine" || a == "--filter" || a == "--skip-list" || a == "--max-fail-lines" ||
+        a == "--timeout") {
+      const char* v = value();
+      if (!v) { fmt::print(stderr, "wsvm-spec: {} needs a value\n{}", a, kUsage); return 2; }
+      unsigned long n = 0;
+      if (a == "--engine") o.engine = v;
+      else if (a == "--filter") o.filters.push_back(v);
+      else if (a == "--skip-list") o.skip_list = v;
+      else if (!parse_unsigned(v, n)) { fmt::print(stderr, "wsvm-spec: {}: not a number: {}\n", a, v); return 2; }
+      else if (a == "--max-fail-lines") o.run.max_failure_lines = n;
+      else o.timeout = static_cast<unsigned>(n);
+      continue;
+    }
+    if (a.starts_with("-")) { fmt::print(stderr, "wsvm-spec: unknown option {}\n{}", a, kUsage); return 2; }
+    o.files.push_back(a);
+  }
+  return -1;
+}
+
+bool selected(const Options& o, const std::string& name) {
+  if (o.filters.empty()) return true;
+  for (const auto& f : o.filters)
+    if (name.find(f) != std::string::npos) return true;
+  return false;
+}
+
+std::string file_line(const std::string& name, const FileResult& r) {
+  std::string s = fmt::format("{}: {} passed, {} failed, {} skipped", name, r.passed, r.failed, r.skipped);
+  std::string reasons;
+  for (const auto& [reason, count] : r.skip_reasons)
+    reasons += fmt::format("{}{} {}", reasons.empty() ? "" : ", ", count, reason);
+  if (!reasons.empty()) s += " (" + reasons + ")";
+  if (r.message_mismatches > 0)
+    s += fmt::format(" [{} error messages worded differently]", r.message_mismatches);
+  if (r.stopped) s += " [stopped at the first failure]";
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  if (int status = parse_args(argc, argv, o); status >= 0) return status;
+  if (o.engine == "jit") {
+    std::fputs("wsvm-spec: engine jit is not available yet\n", stderr);
+    return 2;
+  }
+  if (o.engine != "interp") {
+    fmt::print(stderr, "wsvm-spec: unknown engine \"{}\" (interp, jit)\n", o.engine);
+    return 2;
+  }
+  if (o.files.empty()) { std::fputs(kUsage, stderr); return 2; }
+
+  SkipList skips;
+  if (!o.skip_list.empty()) {
+    auto loaded = SkipList::load(o.skip_list);
+    if (!loaded) { fmt::print(stderr, "wsvm-spec: {}\n", loaded.error()); return 2; }
+    skips = std::move(*loaded);
+  }
+  o.run.skips = &skips;
+
+  std::unique_ptr<Engine> engine = make_interp_engine();
+  uint64_t passed = 0, failed = 0, skipped = 0, skip_listed = 0;
+  for (const std::string& file : o.files) {
+    auto script = load_script(file);
+    if (!script) {
+      const std::string name = std::filesystem::path(file).stem().string() + ".wast";
+      if (!selected(o, name)) continue;
+      fmt::print("{}: error: {}\n", name, script.error());
+      fmt::print("{}: 0 passed, 1 failed, 0 skipped\n", name);
+      ++failed;
+      if (o.run.stop_on_fail) break;
+      continue;
+    }
+    if (!selected(o, script->name)) continue;
+    FileResult r;
+    if (o.fork) {
+      IsolatedResult ir = run_script_isolated(*engine, *script, o.run, o.timeout);
+      if (!ir.abnormal.empty()) fmt::print("{}: {}\n", script->name, ir.abnormal);
+      r = std::move(ir.result);
+    } else {
+      r = run_script(*engine, *script, o.run);
+    }
+    fmt::print("{}\n", file_line(script->name, r));
+    std::fflush(stdout);
+    passed += r.passed;
+    failed += r.failed;
+    skipped += r.skipped;
+    if (auto it = r.skip_reasons.find("skip.txt"); it != r.skip_reasons.end()) skip_listed += it->second;
+    if (o.run.stop_on_fail && r.failed > 0) break;
+  }
+  if (skip_listed > 0) fmt::print("skip list ({}): {} skipped\n", o.skip_list, skip_listed);
+  fmt::print("{} passed, {} failed, {} skipped\n", passed, failed, skipped);
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,30 @@
+// spec-tests/skip.txt: commands (or whole files) the runner skips on purpose, each with a
+// reason. Lines: `FILE.wast REASON...` (whole file) or `FILE.wast:LINE REASON...` (the
+// command at that line); `#` starts a comment. Every entry needs a reason.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace wsvm::spec {
+
+class SkipList {
+ public:
+  static std::expected<SkipList, std::string> load(const std::filesystem::path& path);
+  static std::expected<SkipList, std::string> parse(const std::string& text);
+
+  // The reason if the command of `file` (e.g. "i32.wast") at `line` is skipped; line 0
+  // entries cover the whole file.
+  std::optional<std::string> reason(const std::string& file, uint32_t line) const;
+  size_t size() const { return m_entries.size(); }
+
+ private:
+  std::map<std::pair<std::string, uint32_t>, std::string> m_entries;
+};
+
+}  // namespace wsvm::spec
