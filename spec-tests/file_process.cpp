@@ -151,7 +151,13 @@ IsolatedResult run_script_isolated(Engine& engine, const Script& script,
     out.abnormal = fmt::format("exited early with status {}", WEXITSTATUS(status));
   else
     out.abnormal = "ended abnormally";
-  out.abnormal += fmt::format(" at the command of line {}", st.line);
+  out.abnormal += fmt::format(" at line {}", st.line);
+  for (const Command& c : script.commands) {
+    if (c.line == st.line && st.line != 0) {
+      out.abnormal += ": " + describe_command(c);
+      break;
+    }
+  }
   // The command that was running fails, and so does every assertion never reached.
   const uint64_t total = count_assertions(script);
   const uint64_t unreached = total > out.result.assertions_done ? total - out.result.assertions_done : 0;

@@ -15,6 +15,7 @@
 #include "runtime/linker.hpp"
 #include "runtime/store.hpp"
 #include "spec-tests/spectest_host.hpp"
+#include "spec-tests/text_match.hpp"
 
 namespace wsvm::spec {
 
@@ -27,13 +28,6 @@ struct ActionFailure {
 };
 
 using ActionResult = std::expected<std::vector<Value>, ActionFailure>;
-
-// Expected text matches ours when ours contains it, or when ours is a prefix of it (the
-// scripts sometimes add details: "uninitialized element 2").
-bool text_matches(const std::string& expected, const std::string& ours) {
-  if (ours.find(expected) != std::string::npos) return true;
-  return !ours.empty() && expected.starts_with(ours);
-}
 
 std::string format_values(const std::vector<Value>& vs, const std::vector<ExpectedValue>* shape) {
   std::string s = "(";
@@ -335,6 +329,14 @@ class Runner {
 };
 
 }  // namespace
+
+std::string describe_command(const Command& c) {
+  std::string s = command_type_name(c.type);
+  if (c.action) s += " " + describe_action(*c.action);
+  else if (!c.filename.empty()) s += " " + c.filename;
+  else if (c.type == CommandType::Register) s += " \"" + c.as + "\"";
+  return s;
+}
 
 uint64_t count_assertions(const Script& script) {
   uint64_t n = 0;

@@ -31,6 +31,9 @@ struct FileResult {
   bool stopped = false;             // stop_on_fail ended the file early
 };
 
+// "assert_return invoke \"f\"(i32:1)", "module x.0.wasm": for messages about a command.
+std::string describe_command(const Command& c);
+
 // Number of assertions in a script (what a crashed run failed to finish).
 uint64_t count_assertions(const Script& script);
 

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# meson test: runs wsvm-spec on a script with assertions that are wrong on purpose and
+# checks that exactly the expected lines fail and the counts add up.
+#   selfcheck.sh WSVM_SPEC FIXTURE.wast EXPECTED WORKDIR
+set -euo pipefail
+runner=$1 fixture=$2 expected=$3 work=$4
+rm -rf "$work" && mkdir -p "$work"
+wast2json --enable-all "$fixture" -o "$work/selfcheck.json"
+set +e
+"$runner" "$work/selfcheck.json" >"$work/out.txt" 2>&1
+status=$?
+set -e
+{ sed -nE 's/^selfcheck\.wast:([0-9]+): ([a-z_]+):.*/\1 \2/p' "$work/out.txt"; tail -n 1 "$work/out.txt"; } >"$work/got.txt"
+if ! diff -u "$expected" "$work/got.txt"; then
+  echo "--- runner output:"; cat "$work/out.txt"; exit 1
+fi
+[ "$status" -eq 1 ] || { echo "expected exit status 1, got $status"; exit 1; }
+echo "selfcheck: ok"
