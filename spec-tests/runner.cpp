@@ -25,6 +25,7 @@ namespace {
 struct ActionFailure {
   std::optional<Trap> trap;  // the code trapped
   std::string message;       // otherwise: why the action could not run
+  uint32_t missing_module_line = 0;  // non-zero: the module (loaded at this line) is missing
 };
 
 using ActionResult = std::expected<std::vector<Value>, ActionFailure>;
@@ -73,12 +74,14 @@ class Runner {
       m_spectest_error = ok.error().to_string();
     for (const Command& c : m_script.commands) {
       if (progress) progress(m_result, c);
+      if (c.type == CommandType::Module) report_collateral();
       run_guarded(c);
       if (m_options.stop_on_fail && m_result.failed > 0) {
         m_result.stopped = true;
         break;
       }
     }
+    report_collateral();
     return m_result;
   }
 
@@ -149,6 +152,32 @@ class Runner {
     }
   }
 
+  // A failure caused only by an earlier module that did not load: counted, but reported as
+  // one line per module (unless verbose) so the budget of lines shows distinct problems.
+  void fail_collateral(const Command& c, uint32_t module_line, const std::string& what) {
+    if (m_options.verbose) return fail(c, what);
+    ++m_result.failed;
+    if (c.is_assertion()) ++m_result.assertions_done;
+    ++m_collateral[module_line];
+  }
+
+  void report_collateral() {
+    for (const auto& [line, count] : m_collateral) {
+      if (m_lines_printed >= m_options.max_failure_lines) break;
+      fmt::print("{}:{}: {} later command(s) failed because this module did not load\n",
+                 m_script.name, line, count);
+      ++m_lines_printed;
+    }
+    std::fflush(stdout);
+    m_collateral.clear();
+  }
+
+  // Fails `c` because of an action failure.
+  void fail_action(const Command& c, const ActionFailure& f, const std::string& what) {
+    if (f.missing_module_line != 0) return fail_collateral(c, f.missing_module_line, what);
+    fail(c, what);
+  }
+
   // An error of the right kind whose message differs from the script's text.
   void message_mismatch(const Command& c, const Error& e) {
     if (m_options.strict_messages)
@@ -179,7 +208,8 @@ class Runner {
   // never run against an older module.
   void forget_module(const Command& c) {
     m_current = nullptr;
-    if (c.name) m_named[*c.name] = nullptr;
+    m_current_line = c.line;
+    if (c.name) m_named[*c.name] = {nullptr, c.line};
   }
 
   void run_module(const Command& c) {
@@ -193,24 +223,37 @@ class Runner {
       return fail(c, fmt::format("{}: {}", c.filename, describe_error(inst.error())));
     }
     m_current = *inst;
-    if (c.name) m_named[*c.name] = *inst;
+    m_current_line = c.line;
+    if (c.name) m_named[*c.name] = {*inst, c.line};
   }
 
   // The instance a command refers to: a named one, else the current one.
-  std::expected<Instance*, std::string> instance_for(const std::optional<std::string>& name) {
+  std::expected<Instance*, ActionFailure> instance_for(const std::optional<std::string>& name) {
     if (name) {
       auto it = m_named.find(*name);
-      if (it == m_named.end()) return std::unexpected(fmt::format("unknown module {}", *name));
-      if (!it->second) return std::unexpected(fmt::format("module {} failed to load", *name));
-      return it->second;
+      if (it == m_named.end())
+        return std::unexpected(ActionFailure{std::nullopt, fmt::format("unknown module {}", *name)});
+      if (!it->second.first) {
+        return std::unexpected(ActionFailure{
+            std::nullopt, fmt::format("module {} (line {}) did not load", *name, it->second.second),
+            it->second.second});
+      }
+      return it->second.first;
     }
-    if (!m_current) return std::unexpected(std::string("no module (the last module failed to load)"));
+    if (!m_current) {
+      if (m_current_line == 0)
+        return std::unexpected(ActionFailure{std::nullopt, "no module defined yet"});
+      return std::unexpected(ActionFailure{
+          std::nullopt, fmt::format("the module of line {} did not load", m_current_line),
+          m_current_line});
+    }
     return m_current;
   }
 
   void run_register(const Command& c) {
     auto inst = instance_for(c.name);
-    if (!inst) return fail(c, fmt::format("register \"{}\": {}", c.as, inst.error()));
+    if (!inst)
+      return fail_action(c, inst.error(), fmt::format("register \"{}\": {}", c.as, inst.error().message));
     m_linker.define_instance(c.as, **inst);
   }
 
@@ -253,7 +296,7 @@ class Runner {
 
   ActionResult perform(const Action& a) {
     auto inst = instance_for(a.module);
-    if (!inst) return std::unexpected(ActionFailure{std::nullopt, inst.error()});
+    if (!inst) return std::unexpected(inst.error());
     if (a.kind == Action::Kind::Get) {
       auto ext = (*inst)->find_export(a.field);
       if (!ext || ext->kind != ExternKind::Global || !ext->global)
@@ -287,13 +330,13 @@ class Runner {
 
   void run_action(const Command& c) {
     auto r = perform(*c.action);
-    if (!r) fail(c, fmt::format("{}: {}", describe_action(*c.action), describe_failure(r.error())));
+    if (!r) fail_action(c, r.error(), fmt::format("{}: {}", describe_action(*c.action), describe_failure(r.error())));
   }
 
   void run_assert_return(const Command& c) {
     auto r = perform(*c.action);
     if (!r) {
-      return fail(c, fmt::format("{}: expected {}, got {}", describe_action(*c.action),
+      return fail_action(c, r.error(), fmt::format("{}: expected {}, got {}", describe_action(*c.action),
                                  format_expected_list(c.expected), describe_failure(r.error())));
     }
     bool ok = r->size() == c.expected.size();
@@ -307,7 +350,7 @@ class Runner {
     auto r = perform(*c.action);
     const std::string what = describe_action(*c.action);
     if (r) return fail(c, fmt::format("{}: expected trap \"{}\", got {}", what, c.text, format_values(*r, nullptr)));
-    if (!r.error().trap) return fail(c, fmt::format("{}: expected trap \"{}\", got {}", what, c.text, describe_failure(r.error())));
+    if (!r.error().trap) return fail_action(c, r.error(), fmt::format("{}: expected trap \"{}\", got {}", what, c.text, describe_failure(r.error())));
     const Trap& t = *r.error().trap;
     if (c.type == CommandType::AssertExhaustion && t.kind != TrapKind::CallStackExhausted)
       return fail(c, fmt::format("{}: expected call stack exhaustion, got {}", what, describe_trap(t)));
@@ -322,7 +365,9 @@ class Runner {
   Linker m_linker;
   std::string m_spectest_error;
   Instance* m_current = nullptr;
-  std::map<std::string, Instance*> m_named;
+  uint32_t m_current_line = 0;  // line of the last module command
+  std::map<std::string, std::pair<Instance*, uint32_t>> m_named;  // instance, line
+  std::map<uint32_t, uint64_t> m_collateral;  // failed module line -> failures it caused
   FileResult m_result;
   size_t m_lines_printed = 0;
   bool m_told_truncated = false;

@@ -7,7 +7,7 @@ runner=$1 fixture=$2 expected=$3 work=$4
 rm -rf "$work" && mkdir -p "$work"
 wast2json --enable-all "$fixture" -o "$work/selfcheck.json"
 set +e
-"$runner" "$work/selfcheck.json" >"$work/out.txt" 2>&1
+"$runner" --verbose "$work/selfcheck.json" >"$work/out.txt" 2>&1
 status=$?
 set -e
 { sed -nE 's/^selfcheck\.wast:([0-9]+): ([a-z_]+):.*/\1 \2/p' "$work/out.txt"; tail -n 1 "$work/out.txt"; } >"$work/got.txt"
