@@ -28,6 +28,8 @@
 
 namespace wsvm {
 
+// The hot helpers of the walker are force-inlined: validation runs once per body byte.
+
 // Implementation limit on params + locals of one function (V8 has the same limit). The
 // locals are expanded into one ValType per local, so the count must be checked before.
 inline constexpr uint64_t kMaxFunctionLocals = 50000;
@@ -91,7 +93,7 @@ class FunctionWalker : public WalkState {
 
   // Checks that the operands `skip` and more below the top have the types `types` (its last
   // element nearest the top), without changing the stacks.
-  Result<void> expect_top(const Instr& ins, Types types, uint32_t skip = 0) const {
+  [[gnu::always_inline]] Result<void> expect_top(const Instr& ins, Types types, uint32_t skip = 0) const {
     const CtrlFrame& f = m_frames.back();
     const size_t size = m_operands.size();
     const size_t avail = size - f.height;
@@ -109,7 +111,7 @@ class FunctionWalker : public WalkState {
     }
     return {};
   }
-  Result<void> expect_one(const Instr& ins, ValType t, uint32_t skip = 0) const {
+  [[gnu::always_inline]] Result<void> expect_one(const Instr& ins, ValType t, uint32_t skip = 0) const {
     return expect_top(ins, single_type(t), skip);
   }
   // The type `depth` below the top: Bottom when missing in unreachable code.
@@ -121,7 +123,7 @@ class FunctionWalker : public WalkState {
     return walk_detail::type_mismatch(ins, ValType::Bottom, true, ValType::Bottom);
   }
 
-  void push(ValType t) {
+  [[gnu::always_inline]] void push(ValType t) {
     m_operands.push_back(Operand{t, m_slot_height});
     m_slot_height += slot_count(t);
     if (m_slot_height > m_max_slot_height) m_max_slot_height = m_slot_height;
@@ -130,7 +132,7 @@ class FunctionWalker : public WalkState {
     for (ValType t : ts) push(t);
   }
   // Pops up to n operands of the current frame (fewer in unreachable code).
-  void pop_n(size_t n) {
+  [[gnu::always_inline]] void pop_n(size_t n) {
     const size_t avail = m_operands.size() - m_frames.back().height;
     const size_t k = std::min(n, avail);
     if (k == 0) return;
@@ -146,7 +148,7 @@ class FunctionWalker : public WalkState {
     truncate_to_frame(f);
     f.unreachable = true;
   }
-  void push_frame(Op kind, const BlockSig& sig) {
+  [[gnu::always_inline]] void push_frame(Op kind, const BlockSig& sig) {
     m_frames.push_back(CtrlFrame{kind, sig, static_cast<uint32_t>(m_operands.size()),
                                  m_slot_height, false});
     push_all(sig.params);
@@ -162,7 +164,7 @@ class FunctionWalker : public WalkState {
       return f();
     }
   }
-  Result<void> emit(const Instr& ins) {
+  [[gnu::always_inline]] Result<void> emit(const Instr& ins) {
     using R = decltype(m_listener->on_instr(ins, std::declval<const WalkState&>()));
     if constexpr (std::is_void_v<R>) {
       m_listener->on_instr(ins, *this);

@@ -9,6 +9,11 @@
 //                       std::span<const ValType> locals);   // params first, then locals
 //   void on_instr(const Instr& ins, const WalkState& st);
 //   void end_function(const WalkState& st);                 // after the final `end`
+// Each hook may instead return Result<void>; an error ends the walk and is returned as is.
+//
+// The final `end` is an instruction like any other (on_instr sees it with control_count()
+// == 1, control(0).kind == Op::call). At end_function the control stack is empty and the
+// operands are the function's results; max_slot_height() is final.
 //
 // on_instr is called once per instruction, AFTER the instruction has been checked and found
 // valid and BEFORE its effect is applied to the stacks. So, for an instruction that pops k
@@ -70,7 +75,7 @@ class WalkState {
   const CtrlFrame& control(uint32_t depth) const {  // 0 = innermost (a label index)
     return m_frames[m_frames.size() - 1 - depth];
   }
-  bool unreachable() const { return m_frames.back().unreachable; }
+  bool unreachable() const { return !m_frames.empty() && m_frames.back().unreachable; }
 
  protected:
   std::vector<Operand> m_operands;
