@@ -46,7 +46,7 @@ Result<void> decode_type_section(Reader& r, Module& m) {
   for (FuncType& t : m.types) {
     size_t at = r.offset();
     uint8_t form = WSVM_TRY(r.u8());
-    if (form != 0x60) return r.fail_at(at, "malformed function type");
+    if (form != 0x60) return fail_type_byte(r, at, form, "malformed function type");
     WSVM_TRY_VOID(read_valtypes(r, t.params));
     WSVM_TRY_VOID(read_valtypes(r, t.results));
   }

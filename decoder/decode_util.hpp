@@ -7,26 +7,36 @@
 
 namespace wsvm::detail {
 
+// Type bytes are one-byte signed LEBs in the spec (-0x01 is i32, -0x20 the function type
+// form); the reference interpreter reports a continuation bit on them as an overlong LEB.
+inline std::unexpected<Error> fail_type_byte(Reader& r, size_t at, uint8_t b, const char* what) {
+  if (b & 0x80) return r.fail("integer representation too long");
+  return r.fail_at(at, what);
+}
+
 inline Result<ValType> read_valtype(Reader& r) {
   size_t at = r.offset();
   uint8_t b = WSVM_TRY(r.u8());
-  if (!is_valtype_byte(b)) return r.fail_at(at, "malformed value type");
+  if (!is_valtype_byte(b)) [[unlikely]]
+    return fail_type_byte(r, at, b, "malformed value type");
   return static_cast<ValType>(b);
 }
 
 inline Result<ValType> read_reftype(Reader& r) {
   size_t at = r.offset();
   uint8_t b = WSVM_TRY(r.u8());
-  if (b != 0x70 && b != 0x6f) return r.fail_at(at, "malformed reference type");
+  if (b != 0x70 && b != 0x6f) [[unlikely]]
+    return fail_type_byte(r, at, b, "malformed reference type");
   return static_cast<ValType>(b);
 }
 
 // A vector count whose elements take at least one byte each: capped by what is left, so a
-// huge count can never make us allocate more than the input could hold.
+// huge count can never make us allocate more than the input could hold. Reading the
+// elements would run out of bytes, so that is the error reported.
 inline Result<uint32_t> read_count(Reader& r) {
-  size_t at = r.offset();
   uint32_t n = WSVM_TRY(r.u32());
-  if (n > r.remaining()) return r.fail_at(at, "length out of bounds");
+  if (n > r.remaining()) [[unlikely]]
+    return r.fail_end();
   return n;
 }
 

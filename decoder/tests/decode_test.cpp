@@ -51,6 +51,8 @@ TEST_CASE("type section", "[decode]") {
   CHECK(m->types[1] == FuncType{});
   CHECK(msg("01 04 01 61 00 00") == "malformed function type");
   CHECK(msg("01 04 01 60 01 7a") == "malformed value type");
+  // -0x20 as a two-byte signed LEB: type bytes are single bytes.
+  CHECK(msg("01 05 01 e0 7f 00 00") == "integer representation too long");
 }
 
 TEST_CASE("import section fills the index spaces", "[decode]") {
@@ -253,7 +255,8 @@ TEST_CASE("section ids, order and sizes", "[decode]") {
   ok("0c 01 00 0a 01 00");
   CHECK(msg("01 02 00 00") == "section size mismatch");
   CHECK(msg("01 05 01 60 00 00") == "length out of bounds");
-  CHECK(msg("01 01 02") == "length out of bounds");  // vec count beyond the section
+  // A vec count beyond the section fails before allocating anything.
+  CHECK(msg("01 01 02") == "unexpected end of section or function");
   // Custom sections go anywhere, any number of times.
   auto m = ok("00 03 01 61 00 01 01 00 00 02 01 62 00 04 02 63 64 99");
   REQUIRE(m->customs.size() == 3);

@@ -107,7 +107,7 @@ TEST_CASE("br_table", "[instr]") {
   CHECK(none->targets.empty());
   CHECK(none->a == 7);
   // A count larger than the input is rejected before any allocation.
-  CHECK(msg("0e ff ff ff ff 0f 00") == "length out of bounds");
+  CHECK(msg("0e ff ff ff ff 0f 00") == "unexpected end");
   CHECK(msg("0e 02 00 01") == "unexpected end");
 }
 
