@@ -2,6 +2,8 @@
 // Spec: https://webassembly.github.io/spec/core/binary/instructions.html
 #include "decoder/instr.hpp"
 
+#include <array>
+
 #include "decoder/decode_util.hpp"
 
 namespace wsvm {
@@ -113,16 +115,42 @@ Result<void> read_immediates(Reader& r, Instr& out) {
   return {};
 }
 
+// Single-byte opcodes: the Op and whether it has immediates, in one load.
+struct ByteEntry {
+  uint16_t op;
+  uint8_t valid;
+  uint8_t no_imm;
+};
+
+constexpr std::array<ByteEntry, 256> build_byte_table() {
+  std::array<ByteEntry, 256> t{};
+  for (uint16_t i = 0; i < kOpCount; ++i) {
+    const OpInfo& info = kOpInfo[i];
+    if (info.prefix == 0x00) t[info.code] = {i, 1, info.imm == Imm::None ? uint8_t{1} : uint8_t{0}};
+  }
+  return t;
+}
+
+constexpr std::array<ByteEntry, 256> kByteTable = build_byte_table();
+
 }  // namespace
 
 Result<void> read_instr(Reader& r, Instr& out) {
   out.offset = r.offset();
   uint8_t b = WSVM_TRY(r.u8());
-  if (b == 0xFC) [[unlikely]] {
+  ByteEntry e = kByteTable[b];
+  if (e.no_imm) [[likely]] {  // most instructions: numeric operators, end, drop, ...
+    out.op = static_cast<Op>(e.op);
+    return {};
+  }
+  if (e.valid) {
+    out.op = static_cast<Op>(e.op);
+  } else if (b == 0xFC) {
     uint32_t code = WSVM_TRY(r.u32());
     if (!op_from_fc(code, out.op)) return r.fail_at(out.offset, "illegal opcode");
-  } else if (!op_from_byte(b, out.op)) [[unlikely]] {
-    if (b == 0xFD) return r.fail_at(out.offset, "SIMD (0xfd prefix) is not yet supported");
+  } else if (b == 0xFD) {
+    return r.fail_at(out.offset, "SIMD (0xfd prefix) is not yet supported");
+  } else {
     return r.fail_at(out.offset, "illegal opcode");
   }
   return read_immediates(r, out);

@@ -26,6 +26,14 @@ std::unexpected<Error> Reader::fail_at(size_t off, std::string message) const {
   return std::unexpected(Error{ErrorKind::Malformed, off, std::move(message)});
 }
 
+std::unexpected<Error> Reader::fail(const char* message) const {
+  return std::unexpected(Error{ErrorKind::Malformed, offset(), message});
+}
+
+std::unexpected<Error> Reader::fail_at(size_t off, const char* message) const {
+  return std::unexpected(Error{ErrorKind::Malformed, off, message});
+}
+
 std::unexpected<Error> Reader::fail_end() const {
   return fail(m_in_section ? "unexpected end of section or function" : "unexpected end");
 }

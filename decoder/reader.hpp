@@ -62,8 +62,12 @@ class Reader {
   // Error at the current offset (or a given one), kind Malformed.
   std::unexpected<Error> fail(std::string message) const;
   std::unexpected<Error> fail_at(size_t offset, std::string message) const;
+  // Cold, out-of-line variants for fixed messages: keep error construction out of hot code.
+  [[gnu::cold, gnu::noinline]] std::unexpected<Error> fail(const char* message) const;
+  [[gnu::cold, gnu::noinline]] std::unexpected<Error> fail_at(size_t offset,
+                                                              const char* message) const;
   // "unexpected end" or "unexpected end of section or function", at the current offset.
-  std::unexpected<Error> fail_end() const;
+  [[gnu::cold, gnu::noinline]] std::unexpected<Error> fail_end() const;
   bool in_section() const { return m_in_section; }
 
  private:
