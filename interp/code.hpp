@@ -1,0 +1,72 @@
+// The interpreter's threaded code: what the translator (translate*.cpp) writes and the
+// dispatch loop (interpreter.cpp) runs.
+//
+// A function's code is a vector of 8-byte Words. Each instruction is one handler Word (the
+// address of its label in the dispatch function, DESIGN principle 5) followed by immediate
+// Words. Operands are frame-slot indices fixed at translation time; a frame is
+//   fp[0 .. param_slots)             parameters (written by the caller: its argument slots)
+//   fp[.. local_slots)               declared locals (zeroed at entry)
+//   fp[local_slots .. frame_slots)   operand stack slots (the walker's slot numbers + local_slots)
+// A call places the callee's frame at the caller's first argument slot, so arguments need no
+// copy and results come back exactly where the caller's walker expects them.
+//
+// Encodings (S = u32 slot index, two per Word as lo|hi):
+//   unary op      [h][dst|a]             binary op    [h][dst|a][b|-]
+//   const         [h][dst|-][imm64]      copy         [h][dst|src]     copy_n [h][dst|src][n|-]
+//   br            [h][target]            br_if/unless [h][cond|-][target]
+//   br_table      [h][cond|n][n+1 targets]           (a target may be a copy_br stub)
+//   copy_br       [h][dst|src][n|-][target]
+//   return        [h][src|n]
+//   load          [h][dst|addr][offset]  store        [h][addr|value][offset]
+//   call          [h][arg|funcidx]       call_indirect [h][arg|typeidx][table|elem]
+// (see iops.def for every op). Targets are Word pointers, resolved once the function's code
+// is complete. Keeping operands as general slot indices is what lets the next step fold
+// constants and local.gets into operands and add fused compare+branch ops.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace wsvm::interp {
+
+union Word {
+  const void* handler;  // computed-goto label address (or IOp number in switch mode)
+  uint64_t u64;
+  struct {
+    uint32_t lo;
+    uint32_t hi;
+  } s;
+  const Word* target;
+};
+static_assert(sizeof(Word) == 8);
+
+// Internal opcodes: one handler each.
+enum class IOp : uint16_t {
+#define IOP(name) name,
+#include "interp/iops.def"
+#undef IOP
+  kCount
+};
+
+struct FuncCode {
+  std::vector<Word> code;
+  uint32_t func_index = 0;
+  uint32_t param_slots = 0;
+  uint32_t local_slots = 0;   // params + declared locals
+  uint32_t result_slots = 0;
+  uint32_t frame_slots = 0;   // local_slots + the walker's max operand slot height
+};
+
+struct ModuleCode {
+  uint32_t imported_funcs = 0;
+  std::vector<FuncCode> funcs;  // defined functions, in order
+};
+
+// The handler Word for an op (computed-goto address from the dispatch function's table).
+Word handler_word(IOp op);
+
+// The op a handler Word stands for (IOp::kCount if none), and its name ("?" if none).
+IOp iop_of(Word w);
+const char* iop_name_of(Word w);
+
+}  // namespace wsvm::interp

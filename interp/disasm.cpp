@@ -1,0 +1,67 @@
+// Text form of threaded code, for tests and debugging (CONVENTIONS 6: check the
+// interpreter's code as text).
+#include "interp/disasm.hpp"
+
+#include <string>
+
+namespace wsvm::interp {
+
+uint32_t iop_length(IOp op, const Word* at) {
+  switch (op) {
+    case IOp::trap_unreachable: return 1;
+    case IOp::br: return 2;
+    case IOp::br_if: case IOp::br_unless: return 3;
+    case IOp::br_table: return 2 + at[1].s.hi + 1;
+    case IOp::copy_br: return 4;
+    case IOp::ret: case IOp::call: return 2;
+    case IOp::call_indirect: return 3;
+    case IOp::const64: case IOp::copy_n: case IOp::select: return 3;
+    case IOp::copy: case IOp::global_get: case IOp::global_set: case IOp::ref_is_null:
+    case IOp::ref_func: case IOp::memory_size: case IOp::memory_grow: case IOp::memory_init:
+    case IOp::data_drop: case IOp::memory_copy: case IOp::memory_fill: case IOp::table_set:
+    case IOp::table_size: case IOp::table_grow: case IOp::table_fill: case IOp::elem_drop:
+      return 2;
+    case IOp::table_get: case IOp::table_init: case IOp::table_copy: return 3;
+#define NUM_UN(name, In, Out, expr) case IOp::name: return 2;
+#define NUM_UN_TRAP(name, In, Out, fn) case IOp::name: return 2;
+#define NUM_BIN(name, T, Out, expr) case IOp::name: return 3;
+#define NUM_BIN_TRAP(name, T, fn) case IOp::name: return 3;
+#define MEM_LOAD(name, MemT, Out) case IOp::name: return 3;
+#define MEM_STORE(name, MemT) case IOp::name: return 3;
+#include "interp/numeric_ops.def"
+#undef NUM_UN
+#undef NUM_UN_TRAP
+#undef NUM_BIN
+#undef NUM_BIN_TRAP
+#undef MEM_LOAD
+#undef MEM_STORE
+    case IOp::kCount: break;
+  }
+  return 1;
+}
+
+std::string disassemble(const FuncCode& fc) {
+  std::string out;
+  const Word* begin = fc.code.data();
+  const Word* end = begin + fc.code.size();
+  for (const Word* w = begin; w < end;) {
+    IOp op = iop_of(*w);
+    out += std::to_string(w - begin) + ": " + iop_name_of(*w);
+    uint32_t len = op == IOp::kCount ? 1 : iop_length(op, w);
+    for (uint32_t k = 1; k < len && w + k < end; ++k) {
+      const Word& x = w[k];
+      if (x.target >= begin && x.target < end && (op == IOp::br || op == IOp::br_if ||
+          op == IOp::br_unless || op == IOp::copy_br || op == IOp::br_table) &&
+          (k == len - 1 || op == IOp::br_table) && !(op == IOp::br_table && k == 1)) {
+        out += " @" + std::to_string(x.target - begin);
+      } else {
+        out += " " + std::to_string(x.s.lo) + "|" + std::to_string(x.s.hi);
+      }
+    }
+    out += "\n";
+    w += len;
+  }
+  return out;
+}
+
+}  // namespace wsvm::interp

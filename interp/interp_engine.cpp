@@ -1,0 +1,67 @@
+// Engine glue: compile() rides the validator's walk with the Translator, call() sets up the
+// entry frame on the thread's value stack and runs the dispatch loop.
+#include "interp/interp_engine.hpp"
+
+#include <algorithm>
+
+#include "interp/code.hpp"
+#include "interp/interpreter.hpp"
+#include "interp/translate.hpp"
+#include "validator/function_validator.hpp"
+#include "validator/validate.hpp"
+
+namespace wsvm {
+namespace {
+
+using interp::FuncCode;
+using interp::InterpThread;
+using interp::ModuleCode;
+
+class InterpEngine final : public Engine {
+ public:
+  const char* name() const override { return "interp"; }
+
+  Result<std::shared_ptr<const void>> compile(const Module& m) override {
+    auto code = std::make_shared<ModuleCode>();
+    code->imported_funcs = m.imported_funcs;
+    code->funcs.resize(m.code.size());
+    for (uint32_t i = 0; i < m.code.size(); ++i) {
+      interp::Translator t(code->funcs[i]);
+      Result<void> r = walk_function(m, m.imported_funcs + i, t);
+      if (!r) {
+        if (r.error().kind == ErrorKind::Invalid) return std::unexpected(prefer_malformed(m, r.error()));
+        return std::unexpected(r.error());
+      }
+    }
+    return std::shared_ptr<const void>(std::move(code));
+  }
+
+  const void* function_code(const void* module_code, uint32_t func_index) const override {
+    const auto* mc = static_cast<const ModuleCode*>(module_code);
+    return &mc->funcs[func_index - mc->imported_funcs];
+  }
+
+  std::optional<Trap> call(ExecContext& ctx, const FuncInstance& f, uint64_t* slots) override {
+    if (!ctx.engine_state) ctx.engine_state = std::make_unique<InterpThread>(this);
+    auto* th = dynamic_cast<InterpThread*>(ctx.engine_state.get());
+    if (th == nullptr) {
+      Trap t = Trap::make(TrapKind::Host);
+      t.message = "interp: execution context belongs to another engine";
+      return t;
+    }
+    const auto* fc = static_cast<const FuncCode*>(f.code);
+    uint64_t* fp = th->top;
+    size_t need = std::max({fc->frame_slots, f.param_slots, f.result_slots});
+    if (need > static_cast<size_t>(th->stack_end - fp)) return Trap::make(TrapKind::CallStackExhausted);
+    std::copy(slots, slots + f.param_slots, fp);
+    std::optional<Trap> trap = interp::execute(ctx, *th, f, fp);
+    if (!trap) std::copy(fp, fp + f.result_slots, slots);
+    return trap;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_interp_engine() { return std::make_unique<InterpEngine>(); }
+
+}  // namespace wsvm

@@ -1,0 +1,490 @@
+// The dispatch loop of the interpreter.
+//
+// execute() is ONE large function on purpose: every handler is a label in it, so the hot
+// state (ip, fp, memory base and size, the current instance) lives in local variables that
+// g++ keeps in registers across handlers, and dispatch is a single indirect jump
+// (`goto *ip->handler`, direct threading; DESIGN principle 5, CONVENTIONS 7.2). Splitting it
+// into functions would spill that state on every instruction.
+//
+// Define WSVM_INTERP_SWITCH to build the portable `switch` form instead of computed goto:
+// only the macros below change.
+#include "interp/interpreter.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include "interp/numerics.hpp"
+#include "runtime/bulk_ops.hpp"
+
+#if defined(__GNUC__) && !defined(WSVM_INTERP_SWITCH)
+#define WSVM_THREADED 1
+#endif
+
+namespace wsvm::interp {
+namespace {
+
+// Slot <-> typed value. i32/f32 occupy the low 32 bits (upper bits zero when written here).
+template <class T> inline T rd(uint64_t s) {
+  if constexpr (std::is_same_v<T, uint64_t>) return s;
+  else if constexpr (std::is_same_v<T, uint32_t>) return static_cast<uint32_t>(s);
+  else if constexpr (std::is_same_v<T, float>) return std::bit_cast<float>(static_cast<uint32_t>(s));
+  else return std::bit_cast<double>(s);
+}
+template <class T> inline uint64_t wr(T v) {
+  if constexpr (std::is_same_v<T, uint64_t> || std::is_same_v<T, uint32_t>) return v;
+  else if constexpr (std::is_same_v<T, float>) return std::bit_cast<uint32_t>(v);
+  else return std::bit_cast<uint64_t>(v);
+}
+
+// In init mode (fp == nullptr) execute() only hands out its label table.
+const void* const* g_labels = nullptr;
+
+}  // namespace
+
+const uint32_t* InterpThread::type_ids_for(const Instance* inst) {
+  auto [it, inserted] = type_ids.try_emplace(inst);
+  if (inserted) {
+    const Module& m = inst->module();
+    it->second.reserve(m.types.size());
+    for (const FuncType& t : m.types) it->second.push_back(inst->store->intern_type(t));
+  }
+  return it->second.data();
+}
+
+#ifdef WSVM_THREADED
+#define HANDLER(name) L_##name:
+#define DISPATCH() goto *ip->handler
+#define DISPATCH_BEGIN DISPATCH();
+#define DISPATCH_END
+#else
+#define HANDLER(name) case IOp::name:
+#define DISPATCH() goto dispatch_top
+#define DISPATCH_BEGIN \
+  dispatch_top:        \
+  switch (static_cast<IOp>(ip->u64)) {
+#define DISPATCH_END \
+  case IOp::kCount:  \
+    break;           \
+    }                \
+  __builtin_unreachable();
+#endif
+
+#define NEXT(words) \
+  do {              \
+    ip += (words);  \
+    DISPATCH();     \
+  } while (0)
+#define LO(k) (ip[k].s.lo)
+#define HI(k) (ip[k].s.hi)
+#define TRAP(kind)        \
+  do {                    \
+    trap_kind = (kind);   \
+    goto trap;            \
+  } while (0)
+// Memory 0 of the current instance; its base never moves, its size changes on grow (also by
+// callees and host functions through a shared import), so reload after calls and grow.
+#define RELOAD_MEMORY()                                   \
+  do {                                                    \
+    if (!inst->memories.empty()) {                        \
+      memory::LinearMemory* lm = inst->memories[0]->mem.get(); \
+      mem_base = lm->base();                              \
+      mem_size = lm->size_bytes();                        \
+    } else {                                              \
+      mem_base = nullptr;                                 \
+      mem_size = 0;                                       \
+    }                                                     \
+  } while (0)
+
+namespace {
+std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncInstance* f_ptr,
+                        uint64_t* fp) {
+#ifdef WSVM_THREADED
+  static const void* const kLabels[] = {
+#define IOP(name) &&L_##name,
+#include "interp/iops.def"
+#undef IOP
+  };
+  if (fp == nullptr) {
+    g_labels = kLabels;
+    return std::nullopt;
+  }
+#else
+  if (fp == nullptr) return std::nullopt;
+#endif
+
+  ExecContext& ctx = *ctx_ptr;
+  InterpThread& th = *th_ptr;
+  const FuncInstance& f = *f_ptr;
+  // Entry frame: the caller (Engine::call) has checked that it fits.
+  const FuncCode* fn = static_cast<const FuncCode*>(f.code);
+  Instance* inst = f.instance;
+  const Word* ip = fn->code.data();
+  const size_t base_frames = th.frames.size();
+  const uint32_t entry_depth = ctx.call_depth;
+  uint64_t* const entry_top = th.top;
+  const uint32_t max_depth = ctx.max_call_depth ? ctx.max_call_depth : 20000;
+  uint8_t* mem_base = nullptr;
+  uint64_t mem_size = 0;
+  TrapKind trap_kind = TrapKind::Unreachable;
+  std::optional<Trap> pending;  // a trap built elsewhere (host function, bulk op)
+  const Instance* types_inst = nullptr;
+  const uint32_t* type_ids = nullptr;
+  // Operands of do_call.
+  FuncInstance* callee = nullptr;
+  uint32_t call_arg = 0;
+  const Word* ret_ip = nullptr;
+
+  if (ctx.call_depth >= max_depth) return Trap::make(TrapKind::CallStackExhausted);
+  ++ctx.call_depth;
+  std::fill(fp + fn->param_slots, fp + fn->local_slots, uint64_t{0});
+  RELOAD_MEMORY();
+
+  DISPATCH_BEGIN
+
+  // ---- control ----------------------------------------------------------------------
+  HANDLER(trap_unreachable) { TRAP(TrapKind::Unreachable); }
+  HANDLER(br) {
+    ip = ip[1].target;
+    DISPATCH();
+  }
+  HANDLER(br_if) {
+    if (static_cast<uint32_t>(fp[LO(1)]) != 0) ip = ip[2].target;
+    else ip += 3;
+    DISPATCH();
+  }
+  HANDLER(br_unless) {
+    if (static_cast<uint32_t>(fp[LO(1)]) == 0) ip = ip[2].target;
+    else ip += 3;
+    DISPATCH();
+  }
+  HANDLER(br_table) {
+    uint32_t i = static_cast<uint32_t>(fp[LO(1)]);
+    uint32_t n = HI(1);
+    ip = ip[2 + std::min(i, n)].target;
+    DISPATCH();
+  }
+  HANDLER(copy_br) {
+    uint64_t* dst = fp + LO(1);
+    const uint64_t* src = fp + HI(1);
+    for (uint32_t i = 0, n = LO(2); i < n; ++i) dst[i] = src[i];  // dst < src: ascending is safe
+    ip = ip[3].target;
+    DISPATCH();
+  }
+  HANDLER(ret) {
+    const uint64_t* src = fp + LO(1);
+    for (uint32_t i = 0, n = HI(1); i < n; ++i) fp[i] = src[i];
+    --ctx.call_depth;
+    if (th.frames.size() == base_frames) {
+      th.top = entry_top;
+      return std::nullopt;
+    }
+    const CallFrame& cf = th.frames.back();
+    ip = cf.ret_ip;
+    fp = cf.fp;
+    fn = cf.fn;
+    inst = cf.inst;
+    th.frames.pop_back();
+    RELOAD_MEMORY();
+    DISPATCH();
+  }
+  HANDLER(call) {
+    callee = inst->funcs[HI(1)];
+    call_arg = LO(1);
+    ret_ip = ip + 2;
+    goto do_call;
+  }
+  HANDLER(call_indirect) {
+    const TableInstance* table = inst->tables[LO(2)];
+    uint32_t i = static_cast<uint32_t>(fp[HI(2)]);
+    if (i >= table->elems.size()) TRAP(TrapKind::UndefinedElement);
+    Ref r = table->elems[i];
+    if (r == kNullRef) TRAP(TrapKind::UninitializedElement);
+    callee = reinterpret_cast<FuncInstance*>(r);
+    if (types_inst != inst) {
+      type_ids = th.type_ids_for(inst);
+      types_inst = inst;
+    }
+    if (callee->type_id != type_ids[HI(1)]) TRAP(TrapKind::IndirectCallTypeMismatch);
+    call_arg = LO(1);
+    ret_ip = ip + 3;
+    goto do_call;
+  }
+
+  // ---- data movement ------------------------------------------------------------------
+  HANDLER(const64) {
+    fp[LO(1)] = ip[2].u64;
+    NEXT(3);
+  }
+  HANDLER(copy) {
+    fp[LO(1)] = fp[HI(1)];
+    NEXT(2);
+  }
+  HANDLER(copy_n) {
+    // Local moves may overlap in either direction only for v128 pairs; memmove is exact.
+    std::memmove(fp + LO(1), fp + HI(1), size_t{LO(2)} * 8);
+    NEXT(3);
+  }
+  HANDLER(select) {
+    fp[LO(1)] = static_cast<uint32_t>(fp[HI(2)]) != 0 ? fp[HI(1)] : fp[LO(2)];
+    NEXT(3);
+  }
+  HANDLER(global_get) {
+    fp[LO(1)] = inst->globals[HI(1)]->slots[0];
+    NEXT(2);
+  }
+  HANDLER(global_set) {
+    inst->globals[HI(1)]->slots[0] = fp[LO(1)];
+    NEXT(2);
+  }
+
+  // ---- references ---------------------------------------------------------------------
+  HANDLER(ref_is_null) {
+    fp[LO(1)] = fp[HI(1)] == kNullRef ? 1 : 0;
+    NEXT(2);
+  }
+  HANDLER(ref_func) {
+    fp[LO(1)] = reinterpret_cast<Ref>(inst->funcs[HI(1)]);
+    NEXT(2);
+  }
+
+  // ---- memory -------------------------------------------------------------------------
+  HANDLER(memory_size) {
+    fp[LO(1)] = mem_size / kPageSize;
+    NEXT(2);
+  }
+  HANDLER(memory_grow) {
+    int64_t old = inst->memories[0]->mem->grow(static_cast<uint32_t>(fp[HI(1)]));
+    fp[LO(1)] = static_cast<uint32_t>(static_cast<int32_t>(old));
+    RELOAD_MEMORY();
+    NEXT(2);
+  }
+  HANDLER(memory_init) {
+    const uint64_t* a = fp + LO(1);
+    pending = wsvm::memory_init(*inst->memories[0], inst->datas[HI(1)], static_cast<uint32_t>(a[0]),
+                                static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2]));
+    if (pending) goto trap_pending;
+    NEXT(2);
+  }
+  HANDLER(data_drop) {
+    inst->datas[HI(1)].bytes = {};
+    NEXT(2);
+  }
+  HANDLER(memory_copy) {
+    const uint64_t* a = fp + LO(1);
+    pending = wsvm::memory_copy(*inst->memories[0], static_cast<uint32_t>(a[0]),
+                                static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2]));
+    if (pending) goto trap_pending;
+    NEXT(2);
+  }
+  HANDLER(memory_fill) {
+    const uint64_t* a = fp + LO(1);
+    pending = wsvm::memory_fill(*inst->memories[0], static_cast<uint32_t>(a[0]),
+                                static_cast<uint8_t>(a[1]), static_cast<uint32_t>(a[2]));
+    if (pending) goto trap_pending;
+    NEXT(2);
+  }
+
+  // ---- tables -------------------------------------------------------------------------
+  HANDLER(table_get) {
+    const TableInstance* t = inst->tables[LO(2)];
+    uint32_t i = static_cast<uint32_t>(fp[HI(1)]);
+    if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+    fp[LO(1)] = t->elems[i];
+    NEXT(3);
+  }
+  HANDLER(table_set) {
+    TableInstance* t = inst->tables[HI(1)];
+    const uint64_t* a = fp + LO(1);
+    uint32_t i = static_cast<uint32_t>(a[0]);
+    if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+    t->elems[i] = static_cast<Ref>(a[1]);
+    NEXT(2);
+  }
+  HANDLER(table_size) {
+    fp[LO(1)] = static_cast<uint32_t>(inst->tables[HI(1)]->elems.size());
+    NEXT(2);
+  }
+  HANDLER(table_grow) {
+    uint64_t* a = fp + LO(1);
+    int64_t old = inst->tables[HI(1)]->grow(static_cast<uint32_t>(a[1]), static_cast<Ref>(a[0]));
+    a[0] = static_cast<uint32_t>(static_cast<int32_t>(old));
+    NEXT(2);
+  }
+  HANDLER(table_fill) {
+    const uint64_t* a = fp + LO(1);
+    pending = wsvm::table_fill(*inst->tables[HI(1)], static_cast<uint32_t>(a[0]),
+                               static_cast<Ref>(a[1]), static_cast<uint32_t>(a[2]));
+    if (pending) goto trap_pending;
+    NEXT(2);
+  }
+  HANDLER(table_init) {
+    const uint64_t* a = fp + LO(1);
+    pending = wsvm::table_init(*inst->tables[LO(2)], inst->elems[HI(1)], static_cast<uint32_t>(a[0]),
+                               static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2]));
+    if (pending) goto trap_pending;
+    NEXT(3);
+  }
+  HANDLER(table_copy) {
+    const uint64_t* a = fp + LO(1);
+    pending = wsvm::table_copy(*inst->tables[HI(1)], *inst->tables[LO(2)],
+                               static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]),
+                               static_cast<uint32_t>(a[2]));
+    if (pending) goto trap_pending;
+    NEXT(3);
+  }
+  HANDLER(elem_drop) {
+    std::vector<Ref>().swap(inst->elems[HI(1)].refs);
+    NEXT(2);
+  }
+
+  // ---- numeric ops and loads/stores (numeric_ops.def) -------------------------------
+#define NUM_UN(name, In, Out, expr)     \
+  HANDLER(name) {                       \
+    In a = rd<In>(fp[HI(1)]);           \
+    fp[LO(1)] = wr<Out>(expr);          \
+    NEXT(2);                            \
+  }
+#define NUM_BIN(name, T, Out, expr)     \
+  HANDLER(name) {                       \
+    T a = rd<T>(fp[HI(1)]);             \
+    T b = rd<T>(fp[LO(2)]);             \
+    fp[LO(1)] = wr<Out>(expr);          \
+    NEXT(3);                            \
+  }
+#define NUM_UN_TRAP(name, In, Out, fn)                        \
+  HANDLER(name) {                                             \
+    Out r{};                                                  \
+    if (!fn(rd<In>(fp[HI(1)]), r, trap_kind)) [[unlikely]]    \
+      goto trap;                                              \
+    fp[LO(1)] = wr<Out>(r);                                   \
+    NEXT(2);                                                  \
+  }
+#define NUM_BIN_TRAP(name, T, fn)                                          \
+  HANDLER(name) {                                                          \
+    T r{};                                                                 \
+    if (!fn(rd<T>(fp[HI(1)]), rd<T>(fp[LO(2)]), r, trap_kind)) [[unlikely]] \
+      goto trap;                                                           \
+    fp[LO(1)] = wr<T>(r);                                                  \
+    NEXT(3);                                                               \
+  }
+  // Bounds: the effective address is a u64 (u32 index + u32 offset), so it cannot wrap.
+#define MEM_LOAD(name, MemT, Out)                                            \
+  HANDLER(name) {                                                            \
+    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[HI(1)])) + ip[2].u64; \
+    if (ea + sizeof(MemT) > mem_size) [[unlikely]]                           \
+      TRAP(TrapKind::MemoryOutOfBounds);                                     \
+    MemT v;                                                                  \
+    std::memcpy(&v, mem_base + ea, sizeof(MemT));                            \
+    fp[LO(1)] = static_cast<uint64_t>(static_cast<Out>(v));                  \
+    NEXT(3);                                                                 \
+  }
+#define MEM_STORE(name, MemT)                                                \
+  HANDLER(name) {                                                            \
+    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[LO(1)])) + ip[2].u64; \
+    if (ea + sizeof(MemT) > mem_size) [[unlikely]]                           \
+      TRAP(TrapKind::MemoryOutOfBounds);                                     \
+    MemT v = static_cast<MemT>(fp[HI(1)]);                                   \
+    std::memcpy(mem_base + ea, &v, sizeof(MemT));                            \
+    NEXT(3);                                                                 \
+  }
+#include "interp/numeric_ops.def"
+#undef NUM_UN
+#undef NUM_BIN
+#undef NUM_UN_TRAP
+#undef NUM_BIN_TRAP
+#undef MEM_LOAD
+#undef MEM_STORE
+
+  DISPATCH_END
+
+do_call : {
+  // callee, call_arg (first argument slot, where the callee's frame starts), ret_ip.
+  uint64_t* new_fp = fp + call_arg;
+  const Engine* owner = callee->is_host() ? nullptr : callee->instance->compiled->engine;
+  if (callee->is_host() || (owner != nullptr && owner != th.engine)) {
+    // Host functions (and other tiers) take the uniform-layout path; anything they run
+    // re-entrantly stacks its frames above this one.
+    th.top = fp + fn->frame_slots;
+    pending = ctx.store->call_slots(callee, new_fp, inst);
+    if (pending) goto trap_pending;
+    RELOAD_MEMORY();
+    ip = ret_ip;
+    DISPATCH();
+  }
+  const FuncCode* cc = static_cast<const FuncCode*>(callee->code);
+  if (ctx.call_depth >= max_depth || cc->frame_slots > static_cast<size_t>(th.stack_end - new_fp))
+      [[unlikely]]
+    TRAP(TrapKind::CallStackExhausted);
+  std::fill(new_fp + cc->param_slots, new_fp + cc->local_slots, uint64_t{0});
+  th.frames.push_back(CallFrame{ret_ip, fp, fn, inst});
+  ++ctx.call_depth;
+  fp = new_fp;
+  fn = cc;
+  if (inst != callee->instance) {
+    inst = callee->instance;
+    RELOAD_MEMORY();
+  }
+  ip = cc->code.data();
+  DISPATCH();
+}
+
+trap:
+  pending = Trap::make(trap_kind);
+trap_pending : {
+  // Unwind to the entry; the backtrace lists this dispatch's frames innermost first, after
+  // any frames a nested dispatch (host re-entry) already recorded.
+  Trap& t = *pending;
+  auto add = [&t](const Instance* i, const FuncCode* c) {
+    t.backtrace.push_back(BacktraceFrame{i->module().function_name(c->func_index), c->func_index});
+  };
+  add(inst, fn);
+  for (size_t k = th.frames.size(); k > base_frames; --k) add(th.frames[k - 1].inst, th.frames[k - 1].fn);
+  th.frames.resize(base_frames);
+  ctx.call_depth = entry_depth;
+  th.top = entry_top;
+  return pending;
+}
+}
+
+const void* const* labels() {
+  static const void* const* const table = [] {
+    (void)run(nullptr, nullptr, nullptr, nullptr);
+    return g_labels;
+  }();
+  return table;
+}
+}  // namespace
+
+std::optional<Trap> execute(ExecContext& ctx, InterpThread& th, const FuncInstance& f,
+                            uint64_t* fp) {
+  return run(&ctx, &th, &f, fp);
+}
+
+Word handler_word(IOp op) {
+  Word w;
+#ifdef WSVM_THREADED
+  w.handler = labels()[static_cast<uint16_t>(op)];
+#else
+  w.u64 = static_cast<uint16_t>(op);
+#endif
+  return w;
+}
+
+IOp iop_of(Word w) {
+  for (uint16_t i = 0; i < static_cast<uint16_t>(IOp::kCount); ++i) {
+    if (handler_word(static_cast<IOp>(i)).u64 == w.u64) return static_cast<IOp>(i);
+  }
+  return IOp::kCount;
+}
+
+const char* iop_name_of(Word w) {
+  static const char* const kNames[] = {
+#define IOP(name) #name,
+#include "interp/iops.def"
+#undef IOP
+      "?"};
+  return kNames[static_cast<uint16_t>(iop_of(w))];
+}
+
+}  // namespace wsvm::interp

@@ -1,0 +1,71 @@
+(module
+  (import "host" "add" (func $host_add (param i32 i32) (result i32)))
+  (import "host" "reenter" (func $host_reenter (param i32) (result i32)))
+  (import "host" "many" (func $host_many (result i64 i64 i64)))
+  (type $ii (func (param i32) (result i32)))
+  (type $v (func))
+  (table $t 4 funcref)
+  (elem (table $t) (i32.const 0) func $fac $double $noop)
+  (func $fac (export "fac") (param i64) (result i64)
+    local.get 0 i64.eqz
+    if (result i64) i64.const 1
+    else local.get 0 local.get 0 i64.const 1 i64.sub call $fac i64.mul end)
+  (func $fib (export "fib") (param i32) (result i32)
+    local.get 0 i32.const 2 i32.lt_u
+    if (result i32) local.get 0
+    else
+      local.get 0 i32.const 1 i32.sub call $fib
+      local.get 0 i32.const 2 i32.sub call $fib
+      i32.add
+    end)
+  (func $double (param i32) (result i32) local.get 0 i32.const 2 i32.mul)
+  (func $noop)
+  (func (export "call_double") (param i32) (result i32)
+    i32.const 1000 ;; junk below the args
+    local.get 0 call $double
+    i32.add)
+  (func (export "call_indirect") (param i32 i32) (result i32)
+    local.get 1 local.get 0 call_indirect (type $ii))
+  (func (export "call_indirect_v") (param i32)
+    local.get 0 call_indirect (type $v))
+  (func (export "call_host") (param i32 i32) (result i32)
+    i32.const 1 drop
+    local.get 0 local.get 1 call $host_add
+    i32.const 1 i32.add)
+  (func (export "call_many") (result i64)
+    call $host_many i64.add i64.add)
+  ;; wasm -> host -> wasm: the host calls "fib" with its argument and adds 1
+  (func (export "reenter") (param i32) (result i32)
+    (local i32)
+    i32.const 5 local.set 1
+    local.get 0 call $host_reenter
+    local.get 1 i32.add)
+  (func $runaway (export "runaway") call $runaway)
+  (func $deep (export "deep") (param i32) (result i32)
+    local.get 0 i32.eqz if (result i32) i32.const 0
+    else local.get 0 i32.const 1 i32.sub call $deep i32.const 1 i32.add end)
+  (func $big (export "big_frames") (param i32) (result i32)
+    (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+    local.get 0 call $big)
+  (func (export "trap_in_callee") (param i32) (result i32)
+    local.get 0 call $inner)
+  (func $inner (param i32) (result i32)
+    local.get 0 i32.const 0 i32.div_u)
+  (func (export "locals_zeroed") (param i32) (result i64)
+    (local i64 f64)
+    local.get 0 if
+      i64.const 5 local.set 1
+      local.get 0 i32.const 1 i32.sub call $set_and_get drop
+      local.get 0 i32.const 1 i32.sub call $set_and_get drop
+    end
+    local.get 1)
+  (func $set_and_get (param i32) (result i64)
+    (local i64)
+    local.get 1 i64.eqz i32.eqz if unreachable end
+    i64.const 9 local.set 1 local.get 1)
+  (global $g (mut i32) (i32.const 10))
+  (global $h i64 (i64.const -3))
+  (func (export "globals") (param i32) (result i32 i64)
+    global.get $g local.get 0 i32.add global.set $g
+    global.get $g global.get $h)
+)

@@ -1,0 +1,258 @@
+// Translation of structure: blocks, branches, returns, calls and locals. Branch targets are
+// code indices while the function is being written (the vector may reallocate) and become
+// Word pointers in end_function.
+#include "interp/translate.hpp"
+
+#include <cassert>
+
+#include "runtime/value.hpp"
+
+namespace wsvm::interp {
+
+void Translator::begin_function(const Module& m, uint32_t func_index,
+                                std::span<const ValType> locals) {
+  m_module = &m;
+  const FuncType& ft = m.func_type(func_index);
+  m_out.func_index = func_index;
+  m_out.param_slots = slot_count(ft.params);
+  m_out.result_slots = slot_count(ft.results);
+  m_local_slot.clear();
+  m_local_slot.reserve(locals.size());
+  uint32_t slot = 0;
+  for (ValType t : locals) {
+    m_local_slot.push_back(slot);
+    slot += slot_count(t);
+  }
+  m_out.local_slots = slot;
+  m_labels.clear();
+  m_labels.push_back(Label{Op::call});
+  m_targets.clear();
+  m_dead_depth = 0;
+}
+
+void Translator::end_function(const WalkState& st) {
+  // Never reached by valid control flow (the final `end` returns); a cheap guard anyway.
+  op(IOp::trap_unreachable);
+  m_out.code.shrink_to_fit();  // before taking addresses: it may move the code
+  for (uint32_t w : m_targets) {
+    uint64_t index = m_out.code[w].u64;
+    assert(index < m_out.code.size());
+    m_out.code[w].target = m_out.code.data() + index;
+  }
+  m_targets.clear();
+  m_out.frame_slots = std::max(m_out.local_slots + st.max_slot_height(), m_out.result_slots);
+}
+
+void Translator::bind_fixups(const std::vector<uint32_t>& words, uint32_t target) {
+  for (uint32_t w : words) m_out.code[w].u64 = target;
+}
+
+void Translator::emit_copy(uint32_t dst, uint32_t src, uint32_t n) {
+  if (n == 0 || dst == src) return;
+  if (n == 1) {
+    op(IOp::copy);
+    pair(dst, src);
+  } else {
+    op(IOp::copy_n);
+    pair(dst, src);
+    pair(n, 0);
+  }
+}
+
+void Translator::emit_jump_to_label(uint32_t depth) {
+  Label& l = m_labels[m_labels.size() - 1 - depth];
+  if (l.kind == Op::loop) target(l.start);
+  else l.fixups.push_back(fixup_word());
+}
+
+void Translator::emit_return(const WalkState& st, uint32_t value_top) {
+  (void)st;
+  uint32_t n = m_out.result_slots;
+  op(IOp::ret);
+  pair(fs(value_top - n), n);
+}
+
+// Unconditional branch to label `depth` carrying the values just below walker slot value_top.
+void Translator::emit_branch(uint32_t depth, const WalkState& st, uint32_t value_top) {
+  if (depth == st.control_count() - 1) return emit_return(st, value_top);
+  const CtrlFrame& f = st.control(depth);
+  uint32_t n = slot_count(f.label_types());
+  uint32_t src = value_top - n;
+  if (n == 0 || src == f.slot_height) {
+    op(IOp::br);
+  } else {
+    op(IOp::copy_br);
+    pair(fs(f.slot_height), fs(src));
+    pair(n, 0);
+  }
+  emit_jump_to_label(depth);
+}
+
+void Translator::on_control(const Instr& ins, const WalkState& st) {
+  bool live = m_dead_depth == 0 && !st.unreachable();
+  switch (ins.op) {
+    case Op::block:
+    case Op::loop:
+    case Op::if_: {
+      Label l{ins.op};
+      l.dead = !live;
+      l.start = here();
+      if (l.dead) {
+        ++m_dead_depth;
+      } else if (ins.op == Op::if_) {
+        op(IOp::br_unless);
+        pair(top(st, 0), 0);
+        l.else_fixup = fixup_word();
+      }
+      m_labels.push_back(std::move(l));
+      return;
+    }
+    case Op::else_: {
+      Label& l = m_labels.back();
+      if (!l.dead) {
+        if (!st.unreachable()) {  // end of the then-arm jumps over the else-arm
+          op(IOp::br);
+          l.fixups.push_back(fixup_word());
+        }
+        if (l.else_fixup != kNoFixup) m_out.code[l.else_fixup].u64 = here();
+        l.else_fixup = kNoFixup;
+      }
+      l.kind = Op::else_;
+      return;
+    }
+    case Op::end: {
+      if (m_labels.size() == 1) {  // the function's own end: an implicit return
+        if (live) emit_return(st, st.slot_height());
+        return;
+      }
+      Label l = std::move(m_labels.back());
+      m_labels.pop_back();
+      if (l.dead) {
+        --m_dead_depth;
+        return;
+      }
+      // An `if` without `else`: the false jump lands here, its params pass through as results.
+      if (l.else_fixup != kNoFixup) m_out.code[l.else_fixup].u64 = here();
+      bind_fixups(l.fixups, here());
+      return;
+    }
+    default:
+      assert(false);
+  }
+}
+
+void Translator::on_instr(const Instr& ins, const WalkState& st) {
+  switch (ins.op) {
+    case Op::block:
+    case Op::loop:
+    case Op::if_:
+    case Op::else_:
+    case Op::end:
+      return on_control(ins, st);
+    default:
+      break;
+  }
+  if (m_dead_depth != 0 || st.unreachable()) return;  // no code for unreachable instructions
+
+  switch (ins.op) {
+    case Op::nop:
+    case Op::drop:
+      return;
+    case Op::unreachable:
+      return op(IOp::trap_unreachable);
+    case Op::br:
+      return emit_branch(ins.a, st, st.slot_height());
+    case Op::br_if: {
+      uint32_t cond = top(st, 0);
+      uint32_t value_top = st.slot_height() - 1;
+      const uint32_t depth = ins.a;
+      bool is_return = depth == st.control_count() - 1;
+      if (!is_return) {
+        const CtrlFrame& f = st.control(depth);
+        uint32_t n = slot_count(f.label_types());
+        if (n == 0 || value_top - n == f.slot_height) {
+          op(IOp::br_if);
+          pair(cond, 0);
+          emit_jump_to_label(depth);
+          return;
+        }
+      }
+      // Values must move (or the function returns): skip over an unconditional branch.
+      op(IOp::br_unless);
+      pair(cond, 0);
+      uint32_t skip = fixup_word();
+      emit_branch(depth, st, value_top);
+      m_out.code[skip].u64 = here();
+      return;
+    }
+    case Op::br_table: {
+      uint32_t cond = top(st, 0);
+      uint32_t value_top = st.slot_height() - 1;
+      uint32_t n = static_cast<uint32_t>(ins.targets.size());
+      op(IOp::br_table);
+      pair(cond, n);
+      // Targets that need value moves (or return) go through a stub after the table.
+      std::vector<std::pair<uint32_t, uint32_t>> stubs;  // (entry word, depth)
+      for (uint32_t i = 0; i <= n; ++i) {
+        uint32_t depth = i < n ? ins.targets[i] : ins.a;
+        bool stub = depth == st.control_count() - 1;
+        if (!stub) {
+          const CtrlFrame& f = st.control(depth);
+          uint32_t k = slot_count(f.label_types());
+          stub = k != 0 && value_top - k != f.slot_height;
+        }
+        if (stub) stubs.emplace_back(fixup_word(), depth);
+        else emit_jump_to_label(depth);
+      }
+      for (auto [entry, depth] : stubs) {
+        m_out.code[entry].u64 = here();
+        emit_branch(depth, st, value_top);
+      }
+      return;
+    }
+    case Op::return_:
+      return emit_return(st, st.slot_height());
+    case Op::call: {
+      const FuncType& ft = m_module->func_type(ins.a);
+      op(IOp::call);
+      pair(popped_base(st, slot_count(ft.params)), ins.a);
+      return;
+    }
+    case Op::call_indirect: {
+      const FuncType& ft = m_module->types[ins.a];
+      op(IOp::call_indirect);
+      pair(popped_base(st, slot_count(ft.params) + 1), ins.a);
+      pair(ins.b, top(st, 0));
+      return;
+    }
+    case Op::local_get: {
+      uint32_t n = ins.a + 1 < m_local_slot.size() ? m_local_slot[ins.a + 1] - m_local_slot[ins.a]
+                                                   : m_out.local_slots - m_local_slot[ins.a];
+      uint32_t dst = fs(st.slot_height());
+      if (n == 1) {
+        op(IOp::copy);
+        pair(dst, m_local_slot[ins.a]);
+      } else {
+        emit_copy(dst, m_local_slot[ins.a], n);
+      }
+      return;
+    }
+    case Op::local_set:
+    case Op::local_tee: {
+      const Operand& v = st.operand_from_top(0);
+      emit_copy(m_local_slot[ins.a], fs(v.slot), slot_count(v.type));
+      return;
+    }
+    case Op::select:
+    case Op::select_t: {
+      op(IOp::select);
+      pair(top(st, 2), top(st, 2));
+      pair(top(st, 1), top(st, 0));
+      return;
+    }
+    default:
+      return on_simple(ins, st);
+  }
+}
+
+}  // namespace wsvm::interp

@@ -1,0 +1,93 @@
+// The interpreter's translator: a Listener of the validator's function-body walk
+// (validator/walk_state.hpp) that writes threaded code (interp/code.hpp) while the body is
+// validated, in one pass. Stack heights come from the walker; the translator keeps only
+// what code emission needs: per open block, where it starts and which forward jumps still
+// wait for its end.
+//
+// translate.cpp: structure (blocks, branches, calls, returns, locals).
+// translate_ops.cpp: everything else (numeric, memory, table, reference, global ops).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "decoder/instr.hpp"
+#include "decoder/module.hpp"
+#include "interp/code.hpp"
+#include "validator/walk_state.hpp"
+
+namespace wsvm::interp {
+
+class Translator {
+ public:
+  explicit Translator(FuncCode& out) : m_out(out) {}
+
+  // Listener contract (validator/walk_state.hpp).
+  void begin_function(const Module& m, uint32_t func_index, std::span<const ValType> locals);
+  void on_instr(const Instr& ins, const WalkState& st);
+  void end_function(const WalkState& st);
+
+ private:
+  struct Label {
+    Op kind = Op::block;
+    bool dead = false;                 // opened in unreachable code: emit nothing inside
+    uint32_t start = 0;                // loop: code index of the loop head
+    uint32_t else_fixup = kNoFixup;    // if: the false-jump's target word, until else/end
+    std::vector<uint32_t> fixups;      // forward jumps to this block's end (target words)
+  };
+  static constexpr uint32_t kNoFixup = UINT32_MAX;
+
+  // --- translate.cpp
+  void on_control(const Instr& ins, const WalkState& st);
+  void emit_branch(uint32_t depth, const WalkState& st, uint32_t value_top);
+  void emit_jump_to_label(uint32_t depth);  // word for a br target: backward or fixup
+  void emit_return(const WalkState& st, uint32_t value_top);
+  void emit_copy(uint32_t dst, uint32_t src, uint32_t n);
+  void bind_fixups(const std::vector<uint32_t>& words, uint32_t target);
+
+  // --- translate_ops.cpp
+  void on_simple(const Instr& ins, const WalkState& st);
+
+  // --- emission helpers
+  void op(IOp o) { m_out.code.push_back(handler_word(o)); }
+  void pair(uint32_t lo, uint32_t hi) {
+    Word w;
+    w.s.lo = lo;
+    w.s.hi = hi;
+    m_out.code.push_back(w);
+  }
+  void imm(uint64_t v) {
+    Word w;
+    w.u64 = v;
+    m_out.code.push_back(w);
+  }
+  uint32_t here() const { return static_cast<uint32_t>(m_out.code.size()); }
+  // A target word to be resolved later: holds a code index until end_function.
+  void target(uint32_t code_index) {
+    m_targets.push_back(here());
+    imm(code_index);
+  }
+  uint32_t fixup_word() {  // target word whose index is filled in by bind_fixups
+    uint32_t at = here();
+    target(0);
+    return at;
+  }
+
+  // Frame slot of walker slot s / of the operand i from the top (0 = top).
+  uint32_t fs(uint32_t s) const { return m_out.local_slots + s; }
+  uint32_t top(const WalkState& st, uint32_t i) const { return fs(st.operand_from_top(i).slot); }
+  // Frame slot just above the instruction's k popped slots: where results go.
+  uint32_t popped_base(const WalkState& st, uint32_t popped_slots) const {
+    return fs(st.slot_height() - popped_slots);
+  }
+
+  FuncCode& m_out;
+  const Module* m_module = nullptr;
+  std::vector<uint32_t> m_local_slot;  // local index -> frame slot
+  std::vector<Label> m_labels;         // innermost last; [0] is the function itself
+  std::vector<uint32_t> m_targets;     // code words holding a code index to resolve
+  uint32_t m_dead_depth = 0;           // number of open dead labels
+};
+
+}  // namespace wsvm::interp
