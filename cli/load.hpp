@@ -1,0 +1,17 @@
+// Reading a module file for the CLI: every failure is an Error of kind Io.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "decoder/error.hpp"
+
+namespace wsvm::cli {
+
+// Largest module file accepted (bigger inputs are refused, not read into memory).
+inline constexpr uint64_t kMaxModuleFileBytes = uint64_t{1} << 30;
+
+Result<std::vector<uint8_t>> read_module_file(const std::string& path);
+
+}  // namespace wsvm::cli

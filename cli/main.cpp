@@ -1,0 +1,32 @@
+// The `wsvm` command: see options.cpp (help_text) for usage and exit codes.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/exit_codes.hpp"
+#include "cli/options.hpp"
+#include "cli/run.hpp"
+
+#ifndef WSVM_VERSION
+#define WSVM_VERSION "unknown"
+#endif
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  auto options = wsvm::cli::parse_options(args);
+  if (!options) {
+    wsvm::cli::print_error(options.error());
+    return wsvm::cli::kExitUsage;
+  }
+  switch (options->command) {
+    case wsvm::cli::Command::Help:
+      std::fputs(wsvm::cli::help_text(), stdout);
+      return wsvm::cli::kExitOk;
+    case wsvm::cli::Command::Version:
+      std::puts("wsvm " WSVM_VERSION);
+      return wsvm::cli::kExitOk;
+    case wsvm::cli::Command::Run:
+    case wsvm::cli::Command::Validate: break;
+  }
+  return wsvm::cli::run_command(*options);
+}

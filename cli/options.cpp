@@ -1,0 +1,126 @@
+#include "cli/options.hpp"
+
+#include <string_view>
+
+namespace wsvm::cli {
+namespace {
+
+std::unexpected<std::string> usage(std::string msg) { return std::unexpected(std::move(msg)); }
+
+std::optional<EngineChoice> parse_engine(std::string_view s) {
+  if (s == "interp") return EngineChoice::Interp;
+  if (s == "jit") return EngineChoice::Jit;
+  if (s == "auto") return EngineChoice::Auto;
+  return std::nullopt;
+}
+
+}  // namespace
+
+// Options come before the module path; everything after it belongs to the module (so
+// negative numbers such as `-1` are values, not options), as in `wsvm m.wasm -v`.
+std::expected<Options, std::string> parse_options(const std::vector<std::string>& argv) {
+  Options o;
+  size_t i = 1;
+  if (i < argv.size()) {
+    if (argv[i] == "run") {
+      ++i;
+    } else if (argv[i] == "validate") {
+      o.command = Command::Validate;
+      ++i;
+    } else if (argv[i] == "help") {
+      o.command = Command::Help;
+      return o;
+    }
+  }
+  bool have_module = false;
+  for (; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a == "--") {
+      ++i;
+      break;
+    }
+    if (a.size() < 2 || a[0] != '-') break;  // the module path ("-" alone would be a path)
+    std::string name = a;
+    std::optional<std::string> value;
+    if (a.starts_with("--")) {
+      if (auto eq = a.find('='); eq != std::string::npos) {
+        name = a.substr(0, eq);
+        value = a.substr(eq + 1);
+      }
+    }
+    auto take_value = [&]() -> std::expected<std::string, std::string> {
+      if (value) return *value;
+      if (i + 1 >= argv.size()) return usage("option '" + name + "' needs a value");
+      return argv[++i];
+    };
+    if (name == "-h" || name == "--help") {
+      o.command = Command::Help;
+      return o;
+    }
+    if (name == "-V" || name == "--version") {
+      o.command = Command::Version;
+      return o;
+    }
+    if (name == "--invoke") {
+      if (o.command == Command::Validate) return usage("'validate' does not take --invoke");
+      auto v = take_value();
+      if (!v) return std::unexpected(v.error());
+      if (v->empty()) return usage("--invoke needs an export name");
+      o.invoke = *v;
+      continue;
+    }
+    if (name == "--engine") {
+      auto v = take_value();
+      if (!v) return std::unexpected(v.error());
+      auto e = parse_engine(*v);
+      if (!e) return usage("unknown engine '" + *v + "' (expected interp, jit or auto)");
+      o.engine = *e;
+      continue;
+    }
+    return usage("unknown option '" + a + "' (see 'wsvm --help')");
+  }
+  if (i < argv.size()) {
+    o.module_path = argv[i++];
+    have_module = true;
+  }
+  if (!have_module) return usage("no module given (see 'wsvm --help')");
+  for (; i < argv.size(); ++i) o.args.push_back(argv[i]);
+  if (o.command == Command::Validate && !o.args.empty())
+    return usage("'validate' takes exactly one module");
+  return o;
+}
+
+const char* help_text() {
+  return R"(wsvm - a WebAssembly runtime
+
+Usage:
+  wsvm [run] [OPTIONS] module.wasm [ARGS...]
+      Instantiate the module and call its `_start` export if it has one.
+      The module may import nothing yet (WASI is not available yet).
+  wsvm [run] [OPTIONS] --invoke NAME module.wasm [VALUES...]
+      Call the exported function NAME with VALUES parsed by its parameter types
+      (i32/i64: decimal, signed or unsigned, or 0x hex; f32/f64: decimal, hex float,
+      inf, nan, nan:0xPAYLOAD; funcref/externref: null) and print each result on
+      its own line.
+  wsvm validate [OPTIONS] module.wasm
+      Decode and validate only; prints nothing on success.
+  wsvm --help | --version
+
+Options (before the module path; everything after it is passed to the module):
+  --invoke NAME        call export NAME instead of _start
+  --engine ENGINE      interp (default), auto (= interp); jit is not available yet
+  -h, --help           show this help
+  -V, --version        show the version
+
+Exit status:
+  0  success (the invoked function or _start returned)
+  1  usage error (bad option, unknown export, bad --invoke value)
+  2  load error (cannot read the file; malformed, invalid, unlinkable or
+     uninstantiable module)
+  3  trap while running
+Errors are one line on stderr: `wsvm: error: FILE: KIND at byte 0xOFFSET: MESSAGE`;
+a trap prints `wsvm: trap: MESSAGE` followed by `  at FUNCTION` lines (innermost first).
+)";
+}
+
+}  // namespace wsvm::cli

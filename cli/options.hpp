@@ -1,0 +1,27 @@
+// Command-line parsing for `wsvm`: turns argv into an Options value or a usage error.
+#pragma once
+
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wsvm::cli {
+
+enum class Command { Run, Validate, Help, Version };
+enum class EngineChoice { Interp, Jit, Auto };
+
+struct Options {
+  Command command = Command::Run;
+  EngineChoice engine = EngineChoice::Auto;
+  std::optional<std::string> invoke;  // export to call instead of _start
+  std::string module_path;
+  std::vector<std::string> args;      // after the module: program ARGS or --invoke VALUES
+};
+
+// argv[0] is skipped. The error string is the usage message (one line, no "wsvm: error: ").
+std::expected<Options, std::string> parse_options(const std::vector<std::string>& argv);
+
+const char* help_text();
+
+}  // namespace wsvm::cli
