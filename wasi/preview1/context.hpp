@@ -1,0 +1,69 @@
+// The state one WASI program sees: its arguments, environment, and descriptor table
+// (stdio, preopened directories, listening sockets, then whatever it opens).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "decoder/error.hpp"
+#include "wasi/preview1/abi.hpp"
+
+namespace wsvm::wasi {
+
+struct Preopen {
+  std::string host_path;
+  std::string guest_path;  // the name the program sees (fd_prestat_dir_name)
+  bool read_only = false;  // no mutating rights: writes fail with ENOTCAPABLE
+};
+
+struct WasiConfig {
+  std::vector<std::string> args;  // args[0] is the program name
+  std::vector<std::string> env;   // "KEY=VALUE"; nothing is inherited unless listed
+  std::vector<Preopen> preopens;
+  std::vector<std::string> tcp_listen;  // "HOST:PORT", bound and listening before the run
+  int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;  // host descriptors behind guest fds 0-2
+};
+
+struct FdEntry {
+  int host = -1;
+  FileType type = FileType::Unknown;
+  uint64_t rights_base = 0;
+  uint64_t rights_inheriting = 0;
+  std::optional<std::string> preopen_name;  // set for preopened directories
+  bool owned = true;                        // close the host fd when the entry goes
+
+  bool has(uint64_t r) const { return (rights_base & r) == r; }
+};
+
+class WasiContext {
+ public:
+  // Opens the preopened directories and listening sockets; an Io error names the one that
+  // failed ("--dir /x: No such file or directory").
+  static Result<std::unique_ptr<WasiContext>> create(const WasiConfig& config);
+  ~WasiContext();
+  WasiContext(const WasiContext&) = delete;
+  WasiContext& operator=(const WasiContext&) = delete;
+
+  const std::vector<std::string>& args() const { return m_args; }
+  const std::vector<std::string>& env() const { return m_env; }
+
+  FdEntry* get(uint32_t fd);
+  // Places `e` at the lowest free number; nullopt when the table is full (EMFILE).
+  std::optional<uint32_t> insert(FdEntry e);
+  void close(uint32_t fd);                // closes the host fd if owned and frees the slot
+  void renumber(uint32_t from, uint32_t to);  // both must exist; `to` is closed first
+
+ private:
+  WasiContext() = default;
+  std::vector<std::string> m_args;
+  std::vector<std::string> m_env;
+  std::vector<std::optional<FdEntry>> m_fds;
+};
+
+// Guest file type of a host stat mode.
+FileType filetype_from_mode(uint32_t st_mode);
+
+}  // namespace wsvm::wasi

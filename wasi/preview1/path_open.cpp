@@ -1,0 +1,70 @@
+// path_open: opens a file or directory beneath a directory descriptor (path_resolve.hpp).
+// The host access mode follows the rights asked for: fd_read/fd_readdir -> read,
+// fd_write/fd_allocate/fd_filestat_set_size -> write. Asked-for rights must be a subset of
+// the directory's inheriting rights (else ENOTCAPABLE), so under a read-only preopen nothing
+// is ever opened for writing on the host.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wasi/preview1/call.hpp"
+#include "wasi/preview1/path_resolve.hpp"
+
+namespace wsvm::wasi {
+
+Errno path_open(Call& c, const uint64_t* a) {
+  uint32_t dirflags = arg32(a, 1);
+  uint32_t oflags = arg32(a, 4);
+  uint64_t base = arg64(a, 5), inheriting = arg64(a, 6);
+  uint32_t fdflags = arg32(a, 7);
+  uint32_t fd_ptr = arg32(a, 8);
+
+  uint64_t need = rights::kPathOpen;
+  if (oflags & kOflagCreat) need |= rights::kPathCreateFile;
+  if (oflags & kOflagTrunc) need |= rights::kPathFilestatSetSize;
+  FdEntry* dir;
+  if (Errno e = c.fd(arg32(a, 0), need, dir); e != Errno::Success) return e;
+  if (dir->type != FileType::Directory) return Errno::NotDir;
+  if ((base & ~dir->rights_inheriting) != 0 || (inheriting & ~dir->rights_inheriting) != 0)
+    return Errno::NotCapable;
+  if (oflags & ~uint32_t{kOflagCreat | kOflagDirectory | kOflagExcl | kOflagTrunc}) return Errno::Inval;
+  if (fdflags & ~uint32_t{kFdflagAppend | kFdflagDsync | kFdflagNonblock | kFdflagRsync | kFdflagSync})
+    return Errno::Inval;
+
+  std::string_view path;
+  if (!c.mem.string(arg32(a, 2), arg32(a, 3), path)) return Errno::Fault;
+  if (c.mem.bytes(fd_ptr, 4) == nullptr) return Errno::Fault;
+
+  bool read = base & (rights::kFdRead | rights::kFdReaddir);
+  bool write = base & (rights::kFdWrite | rights::kFdAllocate | rights::kFdFilestatSetSize);
+  int flags = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
+  if (oflags & kOflagCreat) flags |= O_CREAT;
+  if (oflags & kOflagDirectory) flags |= O_DIRECTORY;
+  if (oflags & kOflagExcl) flags |= O_EXCL;
+  if (oflags & kOflagTrunc) flags |= O_TRUNC;
+  if (fdflags & kFdflagAppend) flags |= O_APPEND;
+  if (fdflags & kFdflagDsync) flags |= O_DSYNC;
+  if (fdflags & kFdflagNonblock) flags |= O_NONBLOCK;
+  if (fdflags & (kFdflagRsync | kFdflagSync)) flags |= O_SYNC;
+  flags |= O_NOCTTY;
+
+  auto fd = open_beneath(dir->host, path, flags, 0666, dirflags & kLookupSymlinkFollow);
+  if (!fd) return fd.error();
+  struct stat st {};
+  if (fstat(fd->get(), &st) != 0) return host_errno();
+  FdEntry e;
+  e.type = filetype_from_mode(st.st_mode);
+  e.rights_base = base;
+  e.rights_inheriting = inheriting;
+  int host = fd->release();
+  e.host = host;
+  auto num = c.ctx.insert(std::move(e));
+  if (!num) {
+    ::close(host);
+    return Errno::Mfile;
+  }
+  c.mem.store<uint32_t>(fd_ptr, *num);
+  return Errno::Success;
+}
+
+}  // namespace wsvm::wasi
