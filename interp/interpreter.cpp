@@ -37,8 +37,10 @@ template <class T> inline uint64_t wr(T v) {
   else return std::bit_cast<uint64_t>(v);
 }
 
-// In init mode (fp == nullptr) execute() only hands out its label table.
+#ifdef WSVM_THREADED
+// In init mode (fp == nullptr) run() only hands out its label table.
 const void* const* g_labels = nullptr;
+#endif
 
 }  // namespace
 
@@ -447,6 +449,7 @@ trap_pending : {
 }
 }
 
+#ifdef WSVM_THREADED
 const void* const* labels() {
   static const void* const* const table = [] {
     (void)run(nullptr, nullptr, nullptr, nullptr);
@@ -454,6 +457,7 @@ const void* const* labels() {
   }();
   return table;
 }
+#endif
 }  // namespace
 
 std::optional<Trap> execute(ExecContext& ctx, InterpThread& th, const FuncInstance& f,
