@@ -69,6 +69,12 @@ std::expected<Options, std::string> parse_options(const std::vector<std::string>
       o.invoke = *v;
       continue;
     }
+    if (is_wasi_option(name)) {
+      auto v = take_value();
+      if (!v) return std::unexpected(v.error());
+      if (auto r = add_wasi_option(o.wasi, name, *v); !r) return std::unexpected(r.error());
+      continue;
+    }
     if (name == "--engine") {
       auto v = take_value();
       if (!v) return std::unexpected(v.error());
@@ -96,7 +102,8 @@ const char* help_text() {
 Usage:
   wsvm [run] [OPTIONS] module.wasm [ARGS...]
       Instantiate the module and call its `_start` export if it has one.
-      The module may import nothing yet (WASI is not available yet).
+      A module importing wasi_snapshot_preview1 gets WASI: ARGS are its argv[1..]
+      (argv[0] is the module path), and it sees only what the options below grant.
   wsvm [run] [OPTIONS] --invoke NAME module.wasm [VALUES...]
       Call the exported function NAME with VALUES parsed by its parameter types
       (i32/i64: decimal, signed or unsigned, or 0x hex; f32/f64: decimal, hex float,
@@ -109,11 +116,19 @@ Usage:
 Options (before the module path; everything after it is passed to the module):
   --invoke NAME        call export NAME instead of _start
   --engine ENGINE      interp (default), auto (= interp); jit is not available yet
+  --dir HOST[::GUEST][:ro]
+                       preopen directory HOST, visible to WASI as GUEST (default
+                       HOST); with :ro every write under it fails (ENOTCAPABLE)
+  --env KEY=VALUE      set a WASI environment variable; --env KEY copies KEY from
+                       this environment (none is inherited otherwise)
+  --tcplisten HOST:PORT
+                       hand the WASI program a listening TCP socket (sock_accept)
   -h, --help           show this help
   -V, --version        show the version
 
 Exit status:
   0  success (the invoked function or _start returned)
+  N  the WASI program called proc_exit(N)
   1  usage error (bad option, unknown export, bad --invoke value)
   2  load error (cannot read the file; malformed, invalid, unlinkable or
      uninstantiable module)

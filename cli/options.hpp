@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/wasi_options.hpp"
+
 namespace wsvm::cli {
 
 enum class Command { Run, Validate, Help, Version };
@@ -17,6 +19,7 @@ struct Options {
   std::optional<std::string> invoke;  // export to call instead of _start
   std::string module_path;
   std::vector<std::string> args;      // after the module: program ARGS or --invoke VALUES
+  WasiOptions wasi;                   // --dir, --env, --tcplisten (wasi_options.hpp)
 };
 
 // argv[0] is skipped. The error string is the usage message (one line, no "wsvm: error: ").

@@ -9,6 +9,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/load.hpp"
 #include "cli/values.hpp"
+#include "cli/wasi_link.hpp"
 #include "interp/interp_engine.hpp"
 #include "memory/trap_handler.hpp"
 #include "runtime/engine.hpp"
@@ -137,14 +138,11 @@ int run_command(const Options& o) {
   if (o.command == Command::Validate) return kExitOk;
 
   Store store(**engine);
-  Linker linker;  // nothing to import yet: WASI arrives with its own issue
+  Linker linker;
+  auto wasi_ctx = link_wasi(linker, store, *(*compiled)->module, o);
+  if (!wasi_ctx) return usage_error(wasi_ctx.error());
   auto inst = linker.instantiate(store, *compiled);
-  if (!inst) {
-    Error err = inst.error();
-    if (err.kind == ErrorKind::Unlinkable && err.message.find("wasi") != std::string::npos)
-      err.message += " (WASI is not available yet)";
-    return load_error(o.module_path, err);
-  }
+  if (!inst) return load_error(o.module_path, inst.error());
   return o.invoke ? invoke_export(store, **inst, o) : run_start(store, **inst, o);
 }
 

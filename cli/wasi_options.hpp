@@ -1,0 +1,30 @@
+// WASI command-line options (--dir, --env, --tcplisten): parsing (part of the cli core
+// library, no WASI dependency) and turning them into a linked WASI context (wasi_link.cpp).
+#pragma once
+
+#include <expected>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wsvm::cli {
+
+struct WasiDir {
+  std::string host;
+  std::string guest;
+  bool read_only = false;
+};
+
+struct WasiOptions {
+  std::vector<WasiDir> dirs;            // --dir HOST[::GUEST][:ro]
+  std::vector<std::string> env;         // --env K=V, or --env K resolved from the host env
+  std::vector<std::string> tcp_listen;  // --tcplisten HOST:PORT
+};
+
+// True for the options handled here (each takes a value).
+bool is_wasi_option(std::string_view name);
+// Adds one option; the error is a one-line usage message.
+std::expected<void, std::string> add_wasi_option(WasiOptions& w, std::string_view name,
+                                                 const std::string& value);
+
+}  // namespace wsvm::cli
