@@ -2,6 +2,8 @@
 
 #include <cstring>
 #include <string>
+#include <atomic>
+#include <thread>
 #include <vector>
 
 #include "memory/linear_memory.hpp"
@@ -150,4 +152,28 @@ TEST_CASE("many memories can be created and freed", "[memory]") {
     }
     for (int i = 0; i < 200; ++i) CHECK(ms[i]->base()[0] == static_cast<uint8_t>(i));
   }
+}
+
+TEST_CASE("the registry stays exact while other threads create and free memories", "[memory]") {
+  auto mine = make(1);
+  REQUIRE(mine);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> churn;
+  for (int t = 0; t < 3; ++t) {
+    churn.emplace_back([&] {
+      while (!stop.load()) {
+        auto m = make(0);
+        if (m) m->grow(1);
+      }
+    });
+  }
+  int wrong = 0;
+  int local = 0;
+  for (int i = 0; i < 200000; ++i) {
+    if (!wsvm::memory::address_in_any_reservation(mine->base() + (i % 4096) * 4096)) ++wrong;
+    if (wsvm::memory::address_in_any_reservation(&local)) ++wrong;
+  }
+  stop = true;
+  for (auto& t : churn) t.join();
+  CHECK(wrong == 0);
 }
