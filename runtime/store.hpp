@@ -147,6 +147,8 @@ class Store {
   uint32_t intern_type(const FuncType& t);  // canonical id for call_indirect checks
 
   FuncInstance* create_host_func(FuncType type, HostFunc fn);
+  // The table's `limit` is min(limits.max_table_elems, 2^32-1); a minimum above it is clamped
+  // (the Linker reports such a table as Uninstantiable before calling this).
   TableInstance* create_table(const TableType& t, Ref init);
   Result<MemoryInstance*> create_memory(const MemoryType& t);  // Uninstantiable/Unlinkable on failure
   GlobalInstance* create_global(const GlobalType& t, const Value& v);

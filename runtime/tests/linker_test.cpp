@@ -405,3 +405,16 @@ TEST_CASE("compile_module reports invalid modules") {
   REQUIRE_FALSE(s.has_value());
   CHECK(s.error().kind == ErrorKind::Invalid);
 }
+
+TEST_CASE("compile_module prefers a malformed body over a module-level invalid error") {
+  TestEngine engine;
+  const uint8_t bytes[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // header
+                           0x01, 0x04, 0x01, 0x60, 0x00, 0x00,              // type [] -> []
+                           0x03, 0x02, 0x01, 0x00,                          // func 0: type 0
+                           0x08, 0x01, 0x05,                                // start 5: unknown
+                           0x0a, 0x05, 0x01, 0x03, 0x00, 0xff, 0x0b};       // body: 0xff
+  auto r = compile_module(engine, bytes);
+  REQUIRE_FALSE(r.has_value());
+  INFO(r.error().to_string());
+  CHECK(r.error().kind == ErrorKind::Malformed);
+}
