@@ -129,10 +129,10 @@ Options (before the module path; everything after it is passed to the module):
 Exit status:
   0  success (the invoked function or _start returned)
   N  the WASI program called proc_exit(N)
-  1  usage error (bad option, unknown export, bad --invoke value)
-  2  load error (cannot read the file; malformed, invalid, unlinkable or
-     uninstantiable module)
-  3  trap while running
+  2    usage error (bad option, unknown export, bad --invoke value)
+  126  load error (cannot read the file; malformed, invalid, unlinkable or
+       uninstantiable module)
+  134  trap while running (as wasmtime on Unix)
 Errors are one line on stderr: `wsvm: error: FILE: KIND at byte 0xOFFSET: MESSAGE`;
 a trap prints `wsvm: trap: MESSAGE` followed by `  at FUNCTION` lines (innermost first).
 )";

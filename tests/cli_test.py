@@ -13,7 +13,7 @@ WSVM = ""
 EX = ""
 TMP = ""
 
-EXIT_OK, EXIT_USAGE, EXIT_LOAD, EXIT_TRAP = 0, 1, 2, 3
+EXIT_OK, EXIT_USAGE, EXIT_LOAD, EXIT_TRAP = 0, 2, 126, 134
 
 
 class Failure(Exception):
@@ -131,7 +131,7 @@ def test_validate():
 
 def test_trap():
     r = run("--invoke", "run", ex("trap"))
-    expect(r[0] == EXIT_TRAP, "a trap exits 3", r)
+    expect(r[0] == EXIT_TRAP, "a trap exits 134", r)
     expect(r[1] == "", "a trap prints no result", r)
     lines = r[2].splitlines()
     expect(lines and lines[0] == "wsvm: trap: integer divide by zero", "trap message", r)
@@ -154,11 +154,11 @@ def test_trap_backtrace():
 
 def test_stack_exhaustion():
     r = run("--invoke", "recurse", ex("trap"), "1")
-    expect(r[0] == EXIT_TRAP, "unbounded recursion traps (exit 3), it does not crash", r)
+    expect(r[0] == EXIT_TRAP, "unbounded recursion traps (exit 134), it does not crash", r)
     expect(r[2].startswith("wsvm: trap: call stack exhausted\n"), "call stack exhausted", r)
 
 
-# --- load errors: exit 2, one line --------------------------------------------------------------
+# --- load errors: exit 126, one line ----------------------------------------------------------
 
 def test_malformed_files():
     with open(ex("fac"), "rb") as f:
