@@ -2,6 +2,7 @@
 // Spec: https://webassembly.github.io/spec/core/binary/instructions.html
 #include "decoder/instr.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "decoder/decode_util.hpp"
@@ -111,6 +112,21 @@ Result<void> read_immediates(Reader& r, Instr& out) {
       out.a = out.b = 0;
       WSVM_TRY_VOID(expect_zero(r));
       return expect_zero(r);
+    // SIMD: https://webassembly.github.io/spec/core/binary/instructions.html#vector-instructions
+    case Imm::V128Const:
+    case Imm::Shuffle: {
+      std::span<const uint8_t> b = WSVM_TRY(r.bytes(16));
+      std::copy(b.begin(), b.end(), out.v128.begin());
+      return {};
+    }
+    case Imm::Lane:
+      out.lane = WSVM_TRY(r.u8());
+      return {};
+    case Imm::MemArgLane:
+      out.a = WSVM_TRY(r.u32());
+      out.imm = WSVM_TRY(r.u32());
+      out.lane = WSVM_TRY(r.u8());
+      return {};
   }
   return {};
 }
@@ -149,7 +165,8 @@ Result<void> read_instr(Reader& r, Instr& out) {
     uint32_t code = WSVM_TRY(r.u32());
     if (!op_from_fc(code, out.op)) return r.fail_at(out.offset, "illegal opcode");
   } else if (b == 0xFD) {
-    return r.fail_at(out.offset, "SIMD (0xfd prefix) is not yet supported");
+    uint32_t code = WSVM_TRY(r.u32());
+    if (!op_from_fd(code, out.op)) return r.fail_at(out.offset, "illegal opcode");
   } else {
     return r.fail_at(out.offset, "illegal opcode");
   }

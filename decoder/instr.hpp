@@ -3,6 +3,7 @@
 // (br_table's label vector keeps its capacity).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct Instr {
   //   BrTable: targets = labels, a = default label
   //   SelectT: b = number of types in the vector (the validator reports "invalid result
   //            arity" unless it is 1; the decoder accepts any count), type = the first one
+  //   MemArgLane (SIMD load/store_lane): a = align, imm = offset, lane = lane index
+  //   Lane (extract/replace_lane): lane = lane index
+  //   V128Const: v128 = the 16 bytes (little-endian lane order, as in memory)
+  //   Shuffle: v128 = the 16 lane indices
   uint32_t a = 0;
   uint32_t b = 0;
   // I32: sign-extended value as uint64 bits of the int32 (use static_cast<uint32_t>)
@@ -39,12 +44,16 @@ struct Instr {
   BlockType block;                // BlockType
   ValType type = ValType::I32;    // SelectT (the one type), RefType
   std::vector<uint32_t> targets;  // BrTable
+  // SIMD immediates. Lane indices are raw bytes; the validator checks them against
+  // lane_count(op) (32 for shuffle) and reports "invalid lane index".
+  uint8_t lane = 0;                        // Lane, MemArgLane
+  alignas(16) std::array<uint8_t, 16> v128{};  // V128Const, Shuffle
 };
 
 // Reads one instruction (opcode and immediates) at the reader's position. Malformed errors:
 // "illegal opcode", "zero byte expected", "malformed reference type",
 // "malformed value type", "malformed block type" (a negative s33 type index),
-// LEB errors, "unexpected end". 0xFD (SIMD) reports "SIMD (0xfd prefix) is not yet supported".
+// LEB errors, "unexpected end". An unknown 0xFD (SIMD) code is "illegal opcode".
 Result<void> read_instr(Reader& r, Instr& out);
 
 }  // namespace wsvm

@@ -8,21 +8,25 @@ namespace wsvm {
 namespace {
 
 constexpr uint16_t kNoOp = 0xFFFF;
-constexpr uint32_t kFcTableSize = 32;  // 0xFC codes in 2.0 go up to 0x11
+constexpr uint32_t kFcTableSize = 32;   // 0xFC codes in 2.0 go up to 0x11
+constexpr uint32_t kFdTableSize = 256;  // 0xFD codes in 2.0 go up to 0xFF
 
 struct Tables {
   std::array<uint16_t, 256> single{};
   std::array<uint16_t, kFcTableSize> fc{};
+  std::array<uint16_t, kFdTableSize> fd{};
 };
 
 constexpr Tables build_tables() {
   Tables t;
   t.single.fill(kNoOp);
   t.fc.fill(kNoOp);
+  t.fd.fill(kNoOp);
   for (uint16_t i = 0; i < kOpCount; ++i) {
     const OpInfo& info = kOpInfo[i];
     if (info.prefix == 0x00) t.single[info.code] = i;
     else if (info.prefix == 0xFC && info.code < kFcTableSize) t.fc[info.code] = i;
+    else if (info.prefix == 0xFD && info.code < kFdTableSize) t.fd[info.code] = i;
   }
   return t;
 }
@@ -32,8 +36,21 @@ constexpr Tables kTables = build_tables();
 // Every 0xFC opcode of the table must fit the lookup array.
 static_assert([] {
   for (const OpInfo& info : kOpInfo)
-    if (info.prefix == 0xFC && info.code >= kFcTableSize) return false;
+    if ((info.prefix == 0xFC && info.code >= kFcTableSize) ||
+        (info.prefix == 0xFD && info.code >= kFdTableSize))
+      return false;
   return true;
+}());
+
+// 2.0 has exactly 236 SIMD instructions, and each lane-indexed one has a lane count.
+static_assert([] {
+  int n = 0;
+  for (const OpInfo& info : kOpInfo) {
+    if (info.prefix != 0xFD) continue;
+    ++n;
+    if ((info.imm == Imm::Lane || info.imm == Imm::MemArgLane) && info.lanes == 0) return false;
+  }
+  return n == 236;
 }());
 
 }  // namespace
@@ -48,6 +65,14 @@ bool op_from_byte(uint8_t byte, Op& out) {
 bool op_from_fc(uint32_t code, Op& out) {
   if (code >= kFcTableSize) return false;
   uint16_t v = kTables.fc[code];
+  if (v == kNoOp) return false;
+  out = static_cast<Op>(v);
+  return true;
+}
+
+bool op_from_fd(uint32_t code, Op& out) {
+  if (code >= kFdTableSize) return false;
+  uint16_t v = kTables.fd[code];
   if (v == kNoOp) return false;
   out = static_cast<Op>(v);
   return true;

@@ -30,6 +30,11 @@ enum class Imm : uint8_t {
   TableInit,     // u32 elem index, u32 table index
   ElemIdx,       // u32
   TableCopy,     // u32 dst table, u32 src table
+  // SIMD (0xFD); lane index bytes are read raw (a byte, not a LEB), the validator checks them
+  V128Const,     // 16 bytes, the value in little-endian lane order
+  Shuffle,       // 16 lane-index bytes (each must be < 32: validator)
+  Lane,          // one lane-index byte (must be < lane_count(op): validator)
+  MemArgLane,    // memarg, then one lane-index byte
 };
 
 // Typing of "simple" instructions: <results>_<params>; `v` means none. `special` means the
@@ -45,6 +50,13 @@ enum class Sig : uint8_t {
   i64_i64i64, f32_f32f32, f64_f64f64,
   v_i32i32, v_i32i64, v_i32f32, v_i32f64,
   v_i32i32i32,
+  // SIMD
+  v128_v, v128_i32, v128_i64, v128_f32, v128_f64,
+  i32_v128, i64_v128, f32_v128, f64_v128,
+  v128_v128, v128_v128v128, v128_v128v128v128,
+  v128_v128i32, v128_v128i64, v128_v128f32, v128_v128f64,  // shifts and replace_lane
+  v128_i32v128,                                              // load_lane: [i32 v128] -> [v128]
+  v_i32v128,                                                 // store, store_lane
 };
 
 enum class Op : uint16_t {
@@ -61,25 +73,43 @@ inline constexpr uint16_t kOpCount = 0
 
 struct OpInfo {
   const char* text;  // spec text, e.g. "i32.add"
-  uint8_t prefix;    // 0x00 or 0xFC
+  uint8_t prefix;    // 0x00, 0xFC or 0xFD
   uint32_t code;
   Imm imm;
   Sig sig;
-  uint8_t mem;  // natural access size in bytes for loads/stores, 0 otherwise
+  uint8_t mem;    // natural access size in bytes for loads/stores, 0 otherwise
+  uint8_t lanes;  // Imm::Lane / Imm::MemArgLane: number of lanes (the index bound), else 0
 };
+
+namespace op_detail {
+// Lane count of a lane-indexed op, derived from the table: MemArgLane ops access one lane of
+// `mem` bytes; Lane ops are named after their shape ("i8x16.", "i16x8.", "f32x4.", "f64x2.").
+constexpr uint8_t lane_count_of(const char* text, Imm imm, uint8_t mem) {
+  if (imm == Imm::MemArgLane) return static_cast<uint8_t>(16 / mem);
+  if (imm != Imm::Lane) return 0;
+  if (text[1] == '8') return 16;   // i8x16
+  if (text[1] == '1') return 8;    // i16x8
+  if (text[1] == '3') return 4;    // i32x4, f32x4
+  return 2;                        // i64x2, f64x2
+}
+}  // namespace op_detail
 
 inline constexpr OpInfo kOpInfo[] = {
 #define WASM_OP(name, prefix, code, text, imm, sig, mem) \
-  {text, prefix, code, Imm::imm, Sig::sig, mem},
+  {text, prefix, code, Imm::imm, Sig::sig, mem, op_detail::lane_count_of(text, Imm::imm, mem)},
 #include "decoder/opcodes.def"
 #undef WASM_OP
 };
 
 inline const OpInfo& op_info(Op op) { return kOpInfo[static_cast<uint16_t>(op)]; }
 inline const char* op_name(Op op) { return op_info(op).text; }
+// The lane-index bound of extract/replace_lane and load/store_lane (0 for other ops).
+inline constexpr uint8_t lane_count(Op op) { return kOpInfo[static_cast<uint16_t>(op)].lanes; }
+inline constexpr bool is_simd(Op op) { return kOpInfo[static_cast<uint16_t>(op)].prefix == 0xFD; }
 
 // Lookup from encoding to Op; returns false for an unknown opcode.
 bool op_from_byte(uint8_t byte, Op& out);          // single-byte opcodes
 bool op_from_fc(uint32_t code, Op& out);           // 0xFC-prefixed opcodes
+bool op_from_fd(uint32_t code, Op& out);           // 0xFD-prefixed (SIMD) opcodes
 
 }  // namespace wsvm

@@ -16,6 +16,7 @@ Result<void> validate_const_expr(const Module& m, const ConstExpr& e, ValType wa
       case Op::i64_const: t = ValType::I64; break;
       case Op::f32_const: t = ValType::F32; break;
       case Op::f64_const: t = ValType::F64; break;
+      case Op::v128_const: t = ValType::V128; break;
       case Op::ref_null: t = ins.type; break;
       case Op::ref_func:
         if (ins.a >= m.funcs.size()) return walk_detail::unknown_index(ins.offset, "function", ins.a);

@@ -1,5 +1,5 @@
 // The one function-body walker (DESIGN principle 2). It decodes a body instruction by
-// instruction, checks every typing rule of WebAssembly 2.0 (without SIMD) and tells a
+// instruction, checks every typing rule of WebAssembly 2.0 (SIMD included) and tells a
 // Listener about each instruction; see walk_state.hpp for the listener contract.
 // Spec: https://webassembly.github.io/spec/core/valid/instructions.html and the algorithm
 // of https://webassembly.github.io/spec/core/appendix/algorithm.html
@@ -475,6 +475,20 @@ Result<void> FunctionWalker<Listener>::step_simple(const Instr& ins) {
         return walk_detail::invalid(ins.offset, "alignment must not be larger than natural");
       break;
     }
+    case Imm::MemArgLane: {  // SIMD load/store_lane: memarg of one lane, then its index
+      if (m.memories.empty()) return walk_detail::unknown_index(ins.offset, "memory", 0);
+      if (ins.a >= 8 || (1u << ins.a) > info.mem)
+        return walk_detail::invalid(ins.offset, "alignment must not be larger than natural");
+      if (ins.lane >= info.lanes) return walk_detail::invalid(ins.offset, "invalid lane index");
+      break;
+    }
+    case Imm::Lane:  // extract/replace_lane: index below the shape's lane count
+      if (ins.lane >= info.lanes) return walk_detail::invalid(ins.offset, "invalid lane index");
+      break;
+    case Imm::Shuffle:  // each index picks one of the 32 bytes of the two operands
+      for (uint8_t lane : ins.v128)
+        if (lane >= 32) return walk_detail::invalid(ins.offset, "invalid lane index");
+      break;
     case Imm::MemIdx:
     case Imm::MemoryCopy:
       if (m.memories.empty()) return walk_detail::unknown_index(ins.offset, "memory", 0);

@@ -39,7 +39,7 @@ constexpr SimpleSig sig_of(std::initializer_list<ValType> results,
 // Sig names read <results>_<params>; `v` is the empty sequence.
 constexpr SimpleSig make_sig(Sig sig) {
   constexpr ValType i32 = ValType::I32, i64 = ValType::I64, f32 = ValType::F32,
-                    f64 = ValType::F64;
+                    f64 = ValType::F64, v128 = ValType::V128;
   switch (sig) {
     case Sig::special: return {};
     case Sig::i32_v: return sig_of({i32}, {});
@@ -75,6 +75,24 @@ constexpr SimpleSig make_sig(Sig sig) {
     case Sig::v_i32f32: return sig_of({}, {i32, f32});
     case Sig::v_i32f64: return sig_of({}, {i32, f64});
     case Sig::v_i32i32i32: return sig_of({}, {i32, i32, i32});
+    case Sig::v128_v: return sig_of({v128}, {});
+    case Sig::v128_i32: return sig_of({v128}, {i32});
+    case Sig::v128_i64: return sig_of({v128}, {i64});
+    case Sig::v128_f32: return sig_of({v128}, {f32});
+    case Sig::v128_f64: return sig_of({v128}, {f64});
+    case Sig::i32_v128: return sig_of({i32}, {v128});
+    case Sig::i64_v128: return sig_of({i64}, {v128});
+    case Sig::f32_v128: return sig_of({f32}, {v128});
+    case Sig::f64_v128: return sig_of({f64}, {v128});
+    case Sig::v128_v128: return sig_of({v128}, {v128});
+    case Sig::v128_v128v128: return sig_of({v128}, {v128, v128});
+    case Sig::v128_v128v128v128: return sig_of({v128}, {v128, v128, v128});
+    case Sig::v128_v128i32: return sig_of({v128}, {v128, i32});
+    case Sig::v128_v128i64: return sig_of({v128}, {v128, i64});
+    case Sig::v128_v128f32: return sig_of({v128}, {v128, f32});
+    case Sig::v128_v128f64: return sig_of({v128}, {v128, f64});
+    case Sig::v128_i32v128: return sig_of({v128}, {i32, v128});
+    case Sig::v_i32v128: return sig_of({}, {i32, v128});
   }
   return {};
 }
