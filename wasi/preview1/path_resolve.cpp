@@ -57,7 +57,8 @@ std::expected<UniqueFd, Errno> open_openat2(int dirfd, std::string_view path, in
   std::string p(path);
   open_how how{};
   how.flags = static_cast<uint64_t>(flags | O_CLOEXEC | (follow_final ? 0 : O_NOFOLLOW));
-  how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
+  // O_TMPFILE contains O_DIRECTORY's bit, so test it as a whole; openat2 wants mode 0 otherwise.
+  how.mode = ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) ? mode : 0;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
   for (;;) {
     long fd = syscall(SYS_openat2, dirfd, p.c_str(), &how, sizeof how);

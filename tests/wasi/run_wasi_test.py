@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""Runs one WASI test program under wsvm in a fresh temporary directory and checks its exit
+status and output. Usage: run_wasi_test.py WSVM BUILD_DIR CASE"""
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+WSVM, BUILD, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
+
+
+def wasm(name):
+    return os.path.join(BUILD, name + ".wasm")
+
+
+def run(args, stdin=b"", env=None, timeout=60):
+    p = subprocess.run([WSVM] + args, input=stdin, capture_output=True, timeout=timeout,
+                       env=env)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+def expect(result, status=0, stdout=None, contains=None):
+    rc, out, err = result
+    ok = rc == status and (stdout is None or out == stdout) and (contains is None or contains in out)
+    if not ok:
+        print(f"FAIL: status {rc} (want {status})\n--- stdout\n{out}\n--- stderr\n{err}")
+        if stdout is not None:
+            print(f"--- wanted stdout\n{stdout}")
+        sys.exit(1)
+    return result
+
+
+def in_work_dir(name, extra=()):
+    with tempfile.TemporaryDirectory(prefix="wsvm-wasi-") as tmp:
+        expect(run(["--dir", tmp + "::work", *extra, wasm(name)]), 0, stdout=f"{name} ok\n")
+        left = os.listdir(tmp)
+        # each program cleans up or leaves only files it made inside the work dir
+        print(f"{name}: ok, left in work dir: {sorted(left)}")
+
+
+def case_hello():
+    expect(run([wasm("hello")]), 0, "Hello, world! (argc=1)\n")
+    expect(run([wasm("hello"), "a", "b"]), 0, "Hello, world! (argc=3)\n")
+
+
+def case_args_env():
+    env = dict(os.environ, INHERITED="bar")
+    expect(run(["--env", "FOO=bar", "--env", "EMPTY=", wasm("args_env"), "one", "two words", ""]),
+           0, "args_env ok\n")
+    # --env KEY copies the host's value
+    p = subprocess.run([WSVM, "--env", "FOO", "--env", "EMPTY=", wasm("args_env"), "one",
+                        "two words", ""], capture_output=True, env=dict(os.environ, FOO="bar"))
+    if p.returncode != 0:
+        print(p.stdout.decode(), p.stderr.decode())
+        sys.exit(1)
+    # nothing inherited by default: without --env the program's FOO check fails
+    rc, _, _ = run([wasm("args_env"), "one", "two words", ""], env=env)
+    if rc != 1:
+        print("FAIL: program saw variables it was not given")
+        sys.exit(1)
+
+
+def case_exit_codes():
+    expect(run([wasm("exit_codes"), "return7"]), 7, "before exit\n")
+    expect(run([wasm("exit_codes"), "exit42"]), 42, "before exit\n")
+    expect(run([wasm("exit_codes"), "proc_exit3"]), 3, "before exit\n")
+    expect(run([wasm("exit_codes"), "none"]), 0, "before exit\n")
+    rc, out, err = expect(run([wasm("exit_codes"), "trap"]), 3, "before exit\n")
+    if "wsvm: trap:" not in err:
+        print("FAIL: trap message missing:", err)
+        sys.exit(1)
+    expect(run([wasm("exit_codes"), "raise_term"]), 128 + 15, "before exit\n")
+    expect(run([wasm("exit_codes"), "raise_ignored"]), 0)
+    expect(run([wasm("exit_codes"), "yield"]), 0)
+
+
+def case_clocks():
+    expect(run([wasm("clocks"), str(int(time.time()))]), 0, "clocks ok\n")
+
+
+def case_random():
+    expect(run([wasm("random")]), 0, "random ok\n")
+
+
+def case_stdin():
+    data = bytes(range(256)) * 1000 + b"tail"
+    s = 0
+    for b in data:
+        s = (s * 31 + b) & 0xFFFFFFFF
+    expect(run([wasm("stdin_echo")], stdin=data), 0, f"{len(data)} bytes, checksum {s}\n")
+    expect(run([wasm("stdin_echo")], stdin=b""), 0, "0 bytes, checksum 0\n")
+    # stdin from a file
+    with tempfile.NamedTemporaryFile() as f:
+        f.write(b"abc")
+        f.flush()
+        with open(f.name, "rb") as fin:
+            p = subprocess.run([WSVM, wasm("stdin_echo")], stdin=fin, capture_output=True)
+        s = 0
+        for b in b"abc":
+            s = (s * 31 + b) & 0xFFFFFFFF
+        if p.stdout.decode() != f"3 bytes, checksum {s}\n":
+            print("FAIL stdin from file:", p.stdout, p.stderr)
+            sys.exit(1)
+
+
+def case_poll():
+    expect(run([wasm("poll")], stdin=b"ping\n"), 0, "poll ok\n")
+
+
+def case_bigout():
+    mib = 256
+    p = subprocess.Popen([WSVM, wasm("bigout"), str(mib)], stdout=subprocess.PIPE)
+    total = 0
+    while True:
+        chunk = p.stdout.read(1 << 20)
+        if not chunk:
+            break
+        total += len(chunk)
+    rc = p.wait()
+    rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if rc != 0 or total != mib << 20:
+        print(f"FAIL: rc {rc}, {total} bytes")
+        sys.exit(1)
+    if rss_kib > 64 * 1024:
+        print(f"FAIL: wsvm used {rss_kib} KiB for a {mib} MiB stream")
+        sys.exit(1)
+    print(f"bigout: {total} bytes streamed, max RSS {rss_kib} KiB")
+
+
+def case_sockets():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    p = subprocess.Popen([WSVM, "--tcplisten", f"127.0.0.1:{port}", wasm("sockets")],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    conn = None
+    for _ in range(200):
+        try:
+            conn = socket.create_connection(("127.0.0.1", port), timeout=5)
+            break
+        except OSError:
+            time.sleep(0.02)
+    if conn is None:
+        p.kill()
+        print("FAIL: could not connect")
+        sys.exit(1)
+    conn.sendall(b"hello socket\n")
+    got = b""
+    while True:
+        c = conn.recv(1024)
+        if not c:
+            break
+        got += c
+    conn.close()
+    out, err = p.communicate(timeout=30)
+    if got != b"echo: hello socket\n" or p.returncode != 0 or out != b"sockets ok\n":
+        print(f"FAIL: got {got!r}, rc {p.returncode}, out {out!r}, err {err!r}")
+        sys.exit(1)
+
+
+def hostile(env_extra):
+    with tempfile.TemporaryDirectory(prefix="wsvm-wasi-hostile-") as tmp:
+        box, outside, ro = (os.path.join(tmp, d) for d in ("box", "outside", "ro"))
+        for d in (box, outside, ro, os.path.join(box, "sub")):
+            os.mkdir(d)
+        with open(os.path.join(outside, "secret.txt"), "w") as f:
+            f.write("secret")
+        with open(os.path.join(box, "file.txt"), "w") as f:
+            f.write("file")
+        with open(os.path.join(ro, "file.txt"), "w") as f:
+            f.write("read only")
+        os.symlink("../outside/secret.txt", os.path.join(box, "up"))
+        os.symlink("/etc/passwd", os.path.join(box, "abs"))
+        os.symlink("..", os.path.join(box, "dirup"))
+        os.symlink("loop2", os.path.join(box, "loop1"))
+        os.symlink("loop1", os.path.join(box, "loop2"))
+        before = snapshot(tmp)
+        env = dict(os.environ, **env_extra)
+        rc, out, err = expect(run(["--dir", box + "::box", "--dir", ro + "::ro:ro",
+                                   wasm("hostile")], env=env), 0, contains="hostile ok\n")
+        print(out.strip())
+        after = snapshot(tmp)
+        # only box/ may change (nothing should, but the program may create legit files there)
+        changed = {k for k in set(before) | set(after)
+                   if before.get(k) != after.get(k) and not k.startswith("box/")}
+        if changed:
+            print("FAIL: changed outside the box:", sorted(changed))
+            sys.exit(1)
+        if "many iovecs ok" not in out:
+            print("FAIL: many-iovec write missing")
+            sys.exit(1)
+
+
+def snapshot(root):
+    state = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for n in dirnames + filenames:
+            p = os.path.join(dirpath, n)
+            st = os.lstat(p)
+            state[os.path.relpath(p, root)] = (st.st_mode, st.st_size, st.st_mtime_ns)
+    return state
+
+
+def case_hostile():
+    hostile({})
+
+
+def case_hostile_fallback():
+    hostile({"WSVM_WASI_NO_OPENAT2": "1"})
+
+
+def case_files_fallback():
+    with tempfile.TemporaryDirectory(prefix="wsvm-wasi-") as tmp:
+        env = dict(os.environ, WSVM_WASI_NO_OPENAT2="1")
+        for name in ("files", "links", "stat_times"):
+            expect(run(["--dir", tmp + "::work", wasm(name)], env=env), 0, stdout=f"{name} ok\n")
+
+
+def case_kvstore():
+    native = os.path.join(BUILD, "kvstore_native")
+    text = ("The quick brown fox jumps over the lazy dog. The dog sleeps; the fox runs.\n" * 50 +
+            "A store of keys and values, and a counter of words.\n")
+    script = [["set", "alpha", "1"], ["set", "beta", "two"], ["get", "alpha"],
+              ["set", "alpha", "one"], ["del", "beta"], ["get", "beta"], ["set", "gamma", "3"],
+              ["list"], ["compact"], ["list"], ["set", "delta", "4"], ["list"],
+              ["wc", "text.txt"], ["wc", "missing.txt"]]
+    with tempfile.TemporaryDirectory() as wdir, tempfile.TemporaryDirectory() as ndir:
+        for d in (wdir, ndir):
+            with open(os.path.join(d, "text.txt"), "w") as f:
+                f.write(text)
+        for cmd in script:
+            w = run(["--dir", wdir + "::data", wasm("kvstore"), "data", *cmd])
+            n = subprocess.run([native, ndir, *cmd], capture_output=True)
+            n = (n.returncode, n.stdout.decode(), n.stderr.decode())
+            if w[:2] != n[:2]:
+                print(f"FAIL {cmd}: wasm {w} native {n}")
+                sys.exit(1)
+            print(f"{' '.join(cmd)} -> {w[1].strip()!r}")
+        with open(os.path.join(wdir, "kv.log")) as a, open(os.path.join(ndir, "kv.log")) as b:
+            if a.read() != b.read():
+                print("FAIL: stores differ")
+                sys.exit(1)
+
+
+SIMPLE_DIR_CASES = ("files", "seek", "readdir", "links", "stat_times")
+
+if CASE in SIMPLE_DIR_CASES:
+    in_work_dir(CASE)
+else:
+    globals()["case_" + CASE]()
+print("PASS", CASE)
