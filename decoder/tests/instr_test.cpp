@@ -33,10 +33,14 @@ TEST_CASE("opcode tables round-trip every opcode of opcodes.def", "[instr]") {
     Op back;
     INFO(info.text);
     if (info.prefix == 0x00) REQUIRE(op_from_byte(static_cast<uint8_t>(info.code), back));
-    else REQUIRE(op_from_fc(info.code, back));
+    else if (info.prefix == 0xFC) REQUIRE(op_from_fc(info.code, back));
+    else REQUIRE(op_from_fd(info.code, back));
     CHECK(back == op);
   }
   Op dummy;
+  CHECK_FALSE(op_from_fd(0x9a, dummy));  // gaps in the SIMD codes
+  CHECK_FALSE(op_from_fd(0xa2, dummy));
+  CHECK_FALSE(op_from_fd(0x100, dummy));
   CHECK_FALSE(op_from_byte(0x06, dummy));
   CHECK_FALSE(op_from_byte(0xFC, dummy));  // a prefix, not an opcode
   CHECK_FALSE(op_from_fc(0x12, dummy));
@@ -165,4 +169,78 @@ TEST_CASE("malformed opcodes", "[instr]") {
   CHECK(msg("3f 01") == "zero byte expected");  // memory.size with a memory index byte
   CHECK(msg("40 80 00") == "zero byte expected");
   CHECK(msg("") == "unexpected end");
+}
+
+TEST_CASE("SIMD table: 236 ops in encoding order, lane counts from the shape", "[instr][simd]") {
+  int n = 0;
+  uint32_t last = 0;
+  for (uint16_t i = 0; i < kOpCount; ++i) {
+    const OpInfo& info = kOpInfo[i];
+    if (info.prefix != 0xFD) continue;
+    if (n) CHECK(info.code > last);
+    last = info.code;
+    ++n;
+  }
+  CHECK(n == 236);
+  CHECK(lane_count(Op::i8x16_extract_lane_s) == 16);
+  CHECK(lane_count(Op::i16x8_replace_lane) == 8);
+  CHECK(lane_count(Op::f32x4_extract_lane) == 4);
+  CHECK(lane_count(Op::i64x2_replace_lane) == 2);
+  CHECK(lane_count(Op::v128_load8_lane) == 16);
+  CHECK(lane_count(Op::v128_store64_lane) == 2);
+  CHECK(lane_count(Op::i32x4_add) == 0);
+  CHECK(op_info(Op::v128_load32_zero).mem == 4);
+  CHECK(op_info(Op::v128_load8x8_u).mem == 8);
+  CHECK(is_simd(Op::f64x2_convert_low_i32x4_u));
+  CHECK_FALSE(is_simd(Op::i32_add));
+}
+
+TEST_CASE("SIMD immediates", "[instr][simd]") {
+  // v128.const i32x4 1 2 3 0x80000000: 16 raw bytes, little-endian lanes.
+  auto c = one("fd 0c 01 00 00 00 02 00 00 00 03 00 00 00 00 00 00 80");
+  REQUIRE(c);
+  CHECK(c->op == Op::v128_const);
+  CHECK(c->v128[0] == 1);
+  CHECK(c->v128[4] == 2);
+  CHECK(c->v128[15] == 0x80);
+  CHECK(msg("fd 0c 00 00 00") == "unexpected end");
+
+  auto sh = one("fd 0d 00 01 02 03 04 05 06 07 10 11 12 13 14 15 16 ff");  // i8x16.shuffle
+  REQUIRE(sh);
+  CHECK(sh->op == Op::i8x16_shuffle);
+  CHECK(sh->v128[8] == 0x10);
+  CHECK(sh->v128[15] == 0xff);  // out of range: the validator's "invalid lane index"
+
+  auto ex = one("fd 15 0f");  // i8x16.extract_lane_s 15
+  REQUIRE(ex);
+  CHECK(ex->op == Op::i8x16_extract_lane_s);
+  CHECK(ex->lane == 15);
+  auto ex2 = one("fd 21 80");  // f64x2.extract_lane: the lane is a raw byte, not a LEB
+  REQUIRE(ex2);
+  CHECK(ex2->lane == 0x80);
+  CHECK(msg("fd 21") == "unexpected end");
+
+  auto ld = one("fd 57 03 90 03 01");  // v128.load64_lane align=3 offset=400 lane 1
+  REQUIRE(ld);
+  CHECK(ld->op == Op::v128_load64_lane);
+  CHECK(ld->a == 3);
+  CHECK(ld->imm == 400);
+  CHECK(ld->lane == 1);
+
+  auto st = one("fd 0b 04 10");  // v128.store align=4 offset=16
+  REQUIRE(st);
+  CHECK(st->op == Op::v128_store);
+  CHECK(st->a == 4);
+  CHECK(st->imm == 16);
+
+  // Opcodes are u32 LEBs: 0xFD 0x80 0x01 is i16x8.abs (0x80), an overlong 0x0e is swizzle.
+  auto abs = one("fd 80 01");
+  REQUIRE(abs);
+  CHECK(abs->op == Op::i16x8_abs);
+  auto sw = one("fd 8e 00");
+  REQUIRE(sw);
+  CHECK(sw->op == Op::i8x16_swizzle);
+  auto last = one("fd ff 01");
+  REQUIRE(last);
+  CHECK(last->op == Op::f64x2_convert_low_i32x4_u);
 }
