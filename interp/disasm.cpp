@@ -35,6 +35,33 @@ uint32_t iop_length(IOp op, const Word* at) {
 #undef NUM_BIN_TRAP
 #undef MEM_LOAD
 #undef MEM_STORE
+#define SIMD_UN(name, expr) case IOp::name: return 2;
+#define SIMD_TEST(name, expr) case IOp::name: return 2;
+#define SIMD_SPLAT(name, In, expr) case IOp::name: return 2;
+#define SIMD_BIN(name, expr) case IOp::name: return 3;
+#define SIMD_TERN(name, expr) case IOp::name: return 3;
+#define SIMD_SHIFT(name, expr) case IOp::name: return 3;
+#define SIMD_EXTRACT(name, Out, expr) case IOp::name: return 3;
+#define SIMD_REPLACE(name, In, expr) case IOp::name: return 3;
+#define SIMD_LOAD(name, bytes, expr) case IOp::name: return 3;
+#define SIMD_LOAD_LANE(name, bytes, expr) case IOp::name: return 4;
+#define SIMD_STORE_LANE(name, bytes, expr) case IOp::name: return 4;
+#include "interp/simd_ops.def"
+#undef SIMD_UN
+#undef SIMD_TEST
+#undef SIMD_SPLAT
+#undef SIMD_BIN
+#undef SIMD_TERN
+#undef SIMD_SHIFT
+#undef SIMD_EXTRACT
+#undef SIMD_REPLACE
+#undef SIMD_LOAD
+#undef SIMD_LOAD_LANE
+#undef SIMD_STORE_LANE
+    case IOp::v128_store: case IOp::select_v128: return 3;
+    case IOp::global_get_v128: case IOp::global_set_v128: return 2;
+    case IOp::v128_const: return 4;
+    case IOp::i8x16_shuffle: return 5;
     case IOp::kCount: break;
   }
   return 1;

@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "interp/numerics.hpp"
+#include "interp/simd.hpp"
 #include "runtime/bulk_ops.hpp"
 
 #if defined(__GNUC__) && !defined(WSVM_INTERP_SWITCH)
@@ -397,6 +398,9 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
 #undef NUM_BIN_TRAP
 #undef MEM_LOAD
 #undef MEM_STORE
+
+  // ---- SIMD ---------------------------------------------------------------------------
+#include "interp/interpreter_simd.inc"
 
   DISPATCH_END
 

@@ -245,7 +245,7 @@ void Translator::on_instr(const Instr& ins, const WalkState& st) {
     }
     case Op::select:
     case Op::select_t: {
-      op(IOp::select);
+      op(st.operand_from_top(1).type == ValType::V128 ? IOp::select_v128 : IOp::select);
       pair(top(st, 2), top(st, 2));
       pair(top(st, 1), top(st, 0));
       return;

@@ -6,6 +6,7 @@
 //
 // translate.cpp: structure (blocks, branches, calls, returns, locals).
 // translate_ops.cpp: everything else (numeric, memory, table, reference, global ops).
+// translate_simd.cpp: the SIMD (0xFD) instructions.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +49,9 @@ class Translator {
 
   // --- translate_ops.cpp
   void on_simple(const Instr& ins, const WalkState& st);
+
+  // --- translate_simd.cpp: false if ins is not a SIMD instruction
+  bool on_simd(const Instr& ins, const WalkState& st);
 
   // --- emission helpers
   void op(IOp o) { m_out.code.push_back(handler_word(o)); }

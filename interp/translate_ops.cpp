@@ -39,6 +39,7 @@ constexpr auto kNumeric = [] {
 }  // namespace
 
 bool translator_handles(Op op);  // for the opcode-table coverage test
+bool translator_handles_simd(Op op);  // translate_simd.cpp
 
 bool translator_handles(Op op) {
   switch (op) {
@@ -54,7 +55,7 @@ bool translator_handles(Op op) {
     case Op::table_grow: case Op::table_size: case Op::table_fill:
       return true;
     default:
-      return kNumeric[static_cast<uint16_t>(op)].shape != Shape::None;
+      return kNumeric[static_cast<uint16_t>(op)].shape != Shape::None || translator_handles_simd(op);
   }
 }
 
@@ -83,6 +84,7 @@ void Translator::on_simple(const Instr& ins, const WalkState& st) {
     case Shape::None:
       break;
   }
+  if (on_simd(ins, st)) return;
 
   const uint32_t push = fs(st.slot_height());  // slot of a pushed result when nothing is popped
   switch (ins.op) {
@@ -110,10 +112,10 @@ void Translator::on_simple(const Instr& ins, const WalkState& st) {
       op(IOp::ref_func);
       return pair(push, ins.a);
     case Op::global_get:
-      op(IOp::global_get);
+      op(m_module->globals[ins.a].type == ValType::V128 ? IOp::global_get_v128 : IOp::global_get);
       return pair(push, ins.a);
     case Op::global_set:
-      op(IOp::global_set);
+      op(m_module->globals[ins.a].type == ValType::V128 ? IOp::global_set_v128 : IOp::global_set);
       return pair(top(st, 0), ins.a);
     case Op::memory_size:
       op(IOp::memory_size);
@@ -161,8 +163,8 @@ void Translator::on_simple(const Instr& ins, const WalkState& st) {
       op(IOp::elem_drop);
       return pair(0, ins.a);
     default:
-      // Every non-SIMD op is handled above or in translate.cpp (checked by a unit test);
-      // SIMD never gets here because the decoder rejects the 0xFD prefix for now.
+      // Every op is handled above, in translate.cpp or translate_simd.cpp (checked by a
+      // unit test).
       assert(false && "instruction without a translation");
       op(IOp::trap_unreachable);
       return;
