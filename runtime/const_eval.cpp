@@ -1,5 +1,6 @@
 #include "runtime/const_eval.hpp"
 
+#include <cstring>
 #include <vector>
 
 #include <fmt/format.h>
@@ -33,6 +34,12 @@ Result<Value> eval_const_expr(const ConstExpr& expr, const Instance& inst) {
       case Op::i64_const: stack.push_back(Value::from_i64(in.imm)); break;
       case Op::f32_const: stack.push_back(Value::from_f32_bits(static_cast<uint32_t>(in.imm))); break;
       case Op::f64_const: stack.push_back(Value::from_f64_bits(in.imm)); break;
+      case Op::v128_const: {  // the 16 immediate bytes are the value in memory order
+        V128 v;
+        std::memcpy(v.bytes, in.v128.data(), 16);
+        stack.push_back(Value::from_v128(v));
+        break;
+      }
       case Op::ref_null: stack.push_back(Value::from_ref(in.type, kNullRef)); break;
       case Op::ref_func:
         if (in.a >= inst.funcs.size()) return not_constant(in.offset, "unknown function");

@@ -247,6 +247,14 @@ TEST_CASE("global initialisers: constants, ref.null, ref.func, imported global.g
   CHECK(global("func").ref == reinterpret_cast<Ref>(inst->find_func("b")));
   CHECK(global("func").ref != reinterpret_cast<Ref>(inst->find_func("a")));
   CHECK(global("base").i64 == 0xABCDEF);
+  // v128.const: the 16 immediate bytes in memory (little-endian lane) order, both slots.
+  const Value v = global("v128");
+  CHECK(v.type == ValType::V128);
+  CHECK(v.v128.bytes[0] == 1);
+  CHECK(v.v128.bytes[4] == 2);
+  CHECK(v.v128.bytes[8] == 3);
+  CHECK(v.v128.bytes[15] == 0x80);
+  CHECK(inst->find_export("v128")->global->slots[1] == 0x8000000000000003ull);
 
   // Defined functions are wasm FuncInstances of this instance with engine code.
   FuncInstance* b = inst->find_func("b");
