@@ -96,6 +96,22 @@ TEST_CASE("results print as plain numbers", "[values]") {
   CHECK(format_value(Value::from_ref(ValType::FuncRef, kNullRef)) == "null");
 }
 
+TEST_CASE("v128 results print as one 128-bit little-endian hex integer", "[values][simd]") {
+  V128 v;
+  for (int i = 0; i < 16; ++i) v.bytes[i] = static_cast<uint8_t>(i);  // lane 0 = byte 0
+  CHECK(format_value(Value::from_v128(v)) == "0x0f0e0d0c0b0a09080706050403020100");
+  // i32x4 1 2 3 4: lane 3 is the most significant word; always 32 digits.
+  V128 w;
+  w.bytes[0] = 1, w.bytes[4] = 2, w.bytes[8] = 3, w.bytes[12] = 4;
+  CHECK(format_value(Value::from_v128(w)) == "0x00000004000000030000000200000001");
+  CHECK(format_value(Value::from_v128(V128{})) == "0x00000000000000000000000000000000");
+  // Parsing is the inverse.
+  auto back = parse_value(ValType::V128, "0x00000004000000030000000200000001");
+  REQUIRE(back);
+  CHECK(back->v128 == w);
+  CHECK(format_value(*parse_value(ValType::V128, "0xFF")) == "0x000000000000000000000000000000ff");
+}
+
 TEST_CASE("arguments round-trip through printing", "[values]") {
   CHECK(round(ValType::I32, "4294967295") == "-1");
   CHECK(round(ValType::F64, "0x1p-1074") == "5e-324");
