@@ -246,6 +246,25 @@ def case_kvstore():
                 sys.exit(1)
 
 
+def case_cli_options():
+    rc, out, err = run(["--dir", "/nonexistent-wsvm-dir", wasm("hello")])
+    if rc != 1 or "wsvm: error: --dir /nonexistent-wsvm-dir" not in err:
+        print("FAIL bad --dir:", rc, err)
+        sys.exit(1)
+    for bad in (["--env", "=x"], ["--dir", "::x"], ["--tcplisten", "nohostport"], ["--dir"]):
+        rc, out, err = run([*bad, wasm("hello")])
+        if rc != 1 or not err.startswith("wsvm: error:"):
+            print("FAIL", bad, rc, err)
+            sys.exit(1)
+    rc, out, err = run(["--help"])
+    if "--dir HOST[::GUEST][:ro]" not in out or "--tcplisten" not in out:
+        print("FAIL: --help lacks the WASI options")
+        sys.exit(1)
+    # valid options are accepted
+    with tempfile.TemporaryDirectory() as tmp:
+        expect(run(["--dir", tmp, "--env", "A=b", wasm("hello")]), 0, "Hello, world! (argc=1)\n")
+
+
 SIMPLE_DIR_CASES = ("files", "seek", "readdir", "links", "stat_times")
 
 if CASE in SIMPLE_DIR_CASES:
