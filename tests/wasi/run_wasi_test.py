@@ -69,7 +69,7 @@ def case_exit_codes():
     expect(run([wasm("exit_codes"), "exit42"]), 42, "before exit\n")
     expect(run([wasm("exit_codes"), "proc_exit3"]), 3, "before exit\n")
     expect(run([wasm("exit_codes"), "none"]), 0, "before exit\n")
-    rc, out, err = expect(run([wasm("exit_codes"), "trap"]), 3, "before exit\n")
+    rc, out, err = expect(run([wasm("exit_codes"), "trap"]), 134, "before exit\n")
     if "wsvm: trap:" not in err:
         print("FAIL: trap message missing:", err)
         sys.exit(1)
@@ -248,12 +248,12 @@ def case_kvstore():
 
 def case_cli_options():
     rc, out, err = run(["--dir", "/nonexistent-wsvm-dir", wasm("hello")])
-    if rc != 1 or "wsvm: error: --dir /nonexistent-wsvm-dir" not in err:
+    if rc != 2 or "wsvm: error: --dir /nonexistent-wsvm-dir" not in err:
         print("FAIL bad --dir:", rc, err)
         sys.exit(1)
     for bad in (["--env", "=x"], ["--dir", "::x"], ["--tcplisten", "nohostport"], ["--dir"]):
         rc, out, err = run([*bad, wasm("hello")])
-        if rc != 1 or not err.startswith("wsvm: error:"):
+        if rc != 2 or not err.startswith("wsvm: error:"):
             print("FAIL", bad, rc, err)
             sys.exit(1)
     rc, out, err = run(["--help"])
