@@ -34,6 +34,7 @@ std::unexpected<Error> incompatible(const Import& imp, const std::string& detail
 
 // Checks one resolved import against its declaration (extern kind, then type).
 Result<void> check_import(const Module& m, const Import& imp, const Extern& ext) {
+  if (ext.ptr == nullptr) return incompatible(imp, "the definition is null");
   if (ext.kind != imp.kind) {
     return incompatible(imp, fmt::format("expected {}, got {}", extern_kind_name(imp.kind),
                                          extern_kind_name(ext.kind)));

@@ -101,6 +101,9 @@ TEST_CASE("a missing import is unlinkable and names the module and field") {
   auto r2 = partial.lookup("env", "gm");
   REQUIRE(r2.has_value());
   CHECK(r2->kind == ExternKind::Func);
+  // A null definition is rejected, not dereferenced.
+  auto r3 = partial.instantiate(env.store, compile_fixture(env.engine, "imports_all"));
+  require_error(r3, ErrorKind::Unlinkable, "incompatible import type");
 }
 
 TEST_CASE("extern kind mismatch is an incompatible import type") {
