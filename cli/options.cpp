@@ -127,8 +127,8 @@ Options (before the module path; everything after it is passed to the module):
   -V, --version        show the version
 
 Exit status:
-  0  success (the invoked function or _start returned)
-  N  the WASI program called proc_exit(N)
+  0    success (the invoked function or _start returned)
+  N    the WASI program called proc_exit(N)
   2    usage error (bad option, unknown export, bad --invoke value)
   126  load error (cannot read the file; malformed, invalid, unlinkable or
        uninstantiable module)
