@@ -15,6 +15,7 @@
 #include "runtime/engine.hpp"
 #include "runtime/linker.hpp"
 #include "runtime/store.hpp"
+#include "validator/validate.hpp"
 
 namespace wsvm::cli {
 namespace {
@@ -58,20 +59,32 @@ std::expected<std::unique_ptr<Engine>, std::string> make_engine(EngineChoice cho
   return std::unexpected("the jit engine is not available yet (use --engine interp)");
 }
 
+// Prints a decode/validate/compile error (with a hint for text-format files).
+int module_error(const std::string& path, const std::vector<uint8_t>& bytes, Error err) {
+  bool is_binary = bytes.size() >= 4 && std::equal(bytes.begin(), bytes.begin() + 4, "\0asm");
+  if (err.kind == ErrorKind::Malformed && !is_binary && ends_with_text_extension(path))
+    err.message += " (the text format is not supported yet: convert it with wat2wasm)";
+  return load_error(path, err);
+}
+
 // Reads, decodes, validates and compiles; prints the error and gives the exit status on failure.
 std::expected<std::shared_ptr<const CompiledModule>, int> load(Engine& engine,
                                                                const std::string& path) {
   auto bytes = read_module_file(path);
   if (!bytes) return std::unexpected(load_error(path, bytes.error()));
   auto compiled = compile_module(engine, *bytes);
-  if (!compiled) {
-    Error err = compiled.error();
-    bool is_binary = bytes->size() >= 4 && std::equal(bytes->begin(), bytes->begin() + 4, "\0asm");
-    if (err.kind == ErrorKind::Malformed && !is_binary && ends_with_text_extension(path))
-      err.message += " (the text format is not supported yet: convert it with wat2wasm)";
-    return std::unexpected(load_error(path, err));
-  }
+  if (!compiled) return std::unexpected(module_error(path, *bytes, compiled.error()));
   return *compiled;
+}
+
+// `wsvm validate`: decode and validate only, no engine translation.
+int validate_file(const std::string& path) {
+  auto bytes = read_module_file(path);
+  if (!bytes) return load_error(path, bytes.error());
+  auto module = decode_module(*bytes);
+  if (!module) return module_error(path, *bytes, module.error());
+  if (auto ok = validate_module(**module); !ok) return module_error(path, *bytes, ok.error());
+  return kExitOk;
 }
 
 int invoke_export(Store& store, Instance& inst, const Options& o) {
@@ -133,9 +146,9 @@ int run_command(const Options& o) {
   // Engines that drop explicit bounds checks rely on it; installing it is idempotent.
   memory::install_trap_handler();
 
+  if (o.command == Command::Validate) return validate_file(o.module_path);
   auto compiled = load(**engine, o.module_path);
   if (!compiled) return compiled.error();
-  if (o.command == Command::Validate) return kExitOk;
 
   Store store(**engine);
   Linker linker;
