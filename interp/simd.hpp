@@ -5,7 +5,7 @@
 // giving -1/0 lane masks, __builtin_shuffle/__builtin_shufflevector/__builtin_convertvector),
 // so g++ emits SSE2 on x86-64 and NEON on AArch64 without per-lane loops. A handful of
 // operations with no generic vector form (sqrt, bitmask) use SSE2/NEON intrinsics with a
-// portable fallback.
+// portable fallback (forced with -DWSVM_SIMD_PORTABLE, which the lane tests also build).
 //
 // Every helper takes and returns the shape-less `Vec` (16 bytes; lanes are little-endian,
 // lane 0 at the lowest address on both targets) and reinterprets it as its lane shape.
@@ -22,9 +22,9 @@
 #include <limits>
 #include <type_traits>
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(WSVM_SIMD_PORTABLE)
 #include <emmintrin.h>
-#elif defined(__aarch64__)
+#elif defined(__aarch64__) && !defined(WSVM_SIMD_PORTABLE)
 #include <arm_neon.h>
 #endif
 
@@ -199,7 +199,7 @@ template <class S> inline uint32_t iall_true(Vec a) { return !v128_any_true(as<V
 namespace detail {
 // Bit i of the result = top bit of byte i, for the 16 bytes of v.
 inline uint32_t byte_signs(u8x16 v) {
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(WSVM_SIMD_PORTABLE)
   return static_cast<uint32_t>(_mm_movemask_epi8(as<__m128i>(v)));
 #else
   // Bytes of 0/1 at bits 8i; one multiply moves bit 8i to bit 56+i (no carries: the

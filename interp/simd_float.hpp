@@ -72,25 +72,25 @@ template <class FV> inline Vec fmul(Vec a, Vec b) { return as<Vec>(as<FV>(a) * a
 template <class FV> inline Vec fdiv(Vec a, Vec b) { return as<Vec>(as<FV>(a) / as<FV>(b)); }
 
 inline Vec f32x4_sqrt(Vec a) {
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(WSVM_SIMD_PORTABLE)
   return as<Vec>(_mm_sqrt_ps(as<__m128>(a)));
-#elif defined(__aarch64__)
+#elif defined(__aarch64__) && !defined(WSVM_SIMD_PORTABLE)
   return as<Vec>(vsqrtq_f32(as<float32x4_t>(a)));
 #else
   f32x4 x = as<f32x4>(a);
   for (int i = 0; i < 4; ++i) x[i] = __builtin_sqrtf(x[i]);
-  return detail::nan_quiet(as<f32x4>(a), x);
+  return as<Vec>(detail::nan_quiet(as<f32x4>(a), x));
 #endif
 }
 inline Vec f64x2_sqrt(Vec a) {
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(WSVM_SIMD_PORTABLE)
   return as<Vec>(_mm_sqrt_pd(as<__m128d>(a)));
-#elif defined(__aarch64__)
+#elif defined(__aarch64__) && !defined(WSVM_SIMD_PORTABLE)
   return as<Vec>(vsqrtq_f64(as<float64x2_t>(a)));
 #else
   f64x2 x = as<f64x2>(a);
   for (int i = 0; i < 2; ++i) x[i] = __builtin_sqrt(x[i]);
-  return detail::nan_quiet(as<f64x2>(a), x);
+  return as<Vec>(detail::nan_quiet(as<f64x2>(a), x));
 #endif
 }
 
