@@ -16,7 +16,7 @@ uint32_t iop_length(IOp op, const Word* at) {
     case IOp::ret: case IOp::call: return 2;
     case IOp::call_indirect: return 3;
     case IOp::const64: case IOp::copy_n: case IOp::select: return 3;
-    case IOp::copy: case IOp::global_get: case IOp::global_set: case IOp::ref_is_null:
+    case IOp::copy: case IOp::copy2: case IOp::global_get: case IOp::global_set: case IOp::ref_is_null:
     case IOp::ref_func: case IOp::memory_size: case IOp::memory_grow: case IOp::memory_init:
     case IOp::data_drop: case IOp::memory_copy: case IOp::memory_fill: case IOp::table_set:
     case IOp::table_size: case IOp::table_grow: case IOp::table_fill: case IOp::elem_drop:

@@ -228,6 +228,13 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     std::memmove(fp + LO(1), fp + HI(1), size_t{LO(2)} * 8);
     NEXT(3);
   }
+  HANDLER(copy2) {
+    // Both words are read before either is written: the ranges may overlap by one slot.
+    uint64_t lo = fp[HI(1)], hi = fp[HI(1) + 1];
+    fp[LO(1)] = lo;
+    fp[LO(1) + 1] = hi;
+    NEXT(2);
+  }
   HANDLER(select) {
     fp[LO(1)] = static_cast<uint32_t>(fp[HI(2)]) != 0 ? fp[HI(1)] : fp[LO(2)];
     NEXT(3);

@@ -52,6 +52,9 @@ void Translator::emit_copy(uint32_t dst, uint32_t src, uint32_t n) {
   if (n == 1) {
     op(IOp::copy);
     pair(dst, src);
+  } else if (n == 2) {
+    op(IOp::copy2);
+    pair(dst, src);
   } else {
     op(IOp::copy_n);
     pair(dst, src);
