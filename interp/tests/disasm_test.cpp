@@ -36,3 +36,36 @@ TEST_CASE("translation as text", "[interp][disasm]") {
         "4: ret 1|1\n"
         "6: trap_unreachable\n");
 }
+
+TEST_CASE("SIMD translation as text", "[interp][disasm][simd]") {
+  Harness h;
+  h.load("simd");
+  // A v128 takes two slots: the i32 is at 1, the vectors at 2..3 and 4..5; v128.const
+  // carries its 16 bytes as two words; the branch condition lands above the vector.
+  CHECK(disasm_of(h, "block_br") ==
+        "0: const64 1|0 1000|0\n"
+        "3: v128_const 2|0 1|2 3|4\n"
+        "7: v128_const 4|0 2|2 2|2\n"
+        "11: i32x4_mul 2|2 4|0\n"
+        "14: copy 4|0\n"
+        "16: br_if 4|0 @26\n"
+        "19: v128_const 4|0 100|100 100|100\n"
+        "23: i32x4_add 2|2 4|0\n"
+        "26: i32x4_extract_lane 2|2 2|0\n"
+        "29: i32_add 1|1 2|0\n"
+        "32: ret 1|1\n"
+        "34: trap_unreachable\n");
+  // load_lane: [dst|addr][offset][vec|lane]; the result overwrites the address slot.
+  CHECK(disasm_of(h, "load_lane_at") ==
+        "0: copy 1|0\n"
+        "2: v128_const 2|0 0|0 0|0\n"
+        "6: v128_load64_lane 1|1 0|0 2|1\n"
+        "10: i64x2_extract_lane 1|1 1|0\n"
+        "13: ret 1|1\n"
+        "15: trap_unreachable\n");
+  // A v128 local.get is one two-slot copy; the return moves two slots.
+  CHECK(disasm_of(h, "identity") ==
+        "0: copy2 2|0\n"
+        "2: ret 2|2\n"
+        "4: trap_unreachable\n");
+}
