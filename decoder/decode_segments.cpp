@@ -14,19 +14,7 @@ Result<ConstExpr> read_const_expr(Reader& r) {
   Instr ins;
   for (;;) {
     WSVM_TRY_VOID(read_instr(r, ins));
-    switch (ins.op) {
-      case Op::block:
-      case Op::loop:
-      case Op::if_:
-        ++depth;
-        break;
-      case Op::end:
-        if (depth == 0) return e;
-        --depth;
-        break;
-      default:
-        break;
-    }
+    if (detail::closes_outermost(ins.op, depth)) return e;
     e.instrs.push_back(ins);
   }
 }

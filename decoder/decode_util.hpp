@@ -14,6 +14,24 @@ inline std::unexpected<Error> fail_type_byte(Reader& r, size_t at, uint8_t b, co
   return r.fail_at(at, what);
 }
 
+// Block nesting for decode-only walks (constant expressions, scan_body): true when `op` is
+// the `end` closing the outermost level; otherwise keeps `depth` up to date.
+inline bool closes_outermost(Op op, uint32_t& depth) {
+  switch (op) {
+    case Op::block:
+    case Op::loop:
+    case Op::if_:
+      ++depth;
+      return false;
+    case Op::end:
+      if (depth == 0) return true;
+      --depth;
+      return false;
+    default:
+      return false;
+  }
+}
+
 inline Result<ValType> read_valtype(Reader& r) {
   size_t at = r.offset();
   uint8_t b = WSVM_TRY(r.u8());

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "decoder/module.hpp"
+#include "decoder/decode_util.hpp"
 
 namespace wsvm {
 
@@ -26,26 +27,12 @@ Result<void> scan_body(const Module& m, uint32_t func_index) {
   const bool have_data_count = m.data_count.has_value();
   while (!r.at_end()) {
     WSVM_TRY_VOID(read_instr(r, ins));
-    switch (ins.op) {
-      case Op::block:
-      case Op::loop:
-      case Op::if_:
-        ++depth;
-        break;
-      case Op::end:
-        if (depth == 0) {
-          if (!r.at_end()) return r.fail("section size mismatch");
-          return {};
-        }
-        --depth;
-        break;
-      case Op::memory_init:
-      case Op::data_drop:
-        if (!have_data_count) return r.fail_at(ins.offset, "data count section required");
-        break;
-      default:
-        break;
+    if (detail::closes_outermost(ins.op, depth)) {
+      if (!r.at_end()) return r.fail("section size mismatch");
+      return {};
     }
+    if ((ins.op == Op::memory_init || ins.op == Op::data_drop) && !have_data_count)
+      return r.fail_at(ins.offset, "data count section required");
   }
   return r.fail("END opcode expected");
 }
