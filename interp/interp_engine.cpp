@@ -19,6 +19,7 @@ using interp::ModuleCode;
 
 class InterpEngine final : public Engine {
  public:
+  explicit InterpEngine(EngineConfig config) : m_config(config) {}
   const char* name() const override { return "interp"; }
 
   Result<std::shared_ptr<const void>> compile(const Module& m) override {
@@ -58,10 +59,15 @@ class InterpEngine final : public Engine {
     if (!trap) std::copy(fp, fp + f.result_slots, slots);
     return trap;
   }
+
+ private:
+  EngineConfig m_config;  // TODO(issue 5): fuel and interruption checks in translated code
 };
 
 }  // namespace
 
-std::unique_ptr<Engine> make_interp_engine() { return std::make_unique<InterpEngine>(); }
+std::unique_ptr<Engine> make_interp_engine(EngineConfig config) {
+  return std::make_unique<InterpEngine>(config);
+}
 
 }  // namespace wsvm

@@ -7,6 +7,6 @@
 
 namespace wsvm {
 
-std::unique_ptr<Engine> make_interp_engine();
+std::unique_ptr<Engine> make_interp_engine(EngineConfig config = {});
 
 }  // namespace wsvm

@@ -13,6 +13,13 @@
 
 namespace wsvm {
 
+// Code-generation options fixed when an engine is created (they change the code it emits).
+// The meaning of each is the limits contract above ExecContext in runtime/store.hpp.
+struct EngineConfig {
+  bool fuel = false;          // meter ExecContext::fuel_remaining (an op per region)
+  bool interruptible = true;  // check ExecContext::interrupt at function entries and loops
+};
+
 class Engine {
  public:
   virtual ~Engine() = default;

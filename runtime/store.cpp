@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "runtime/engine.hpp"
+#include "runtime/native_stack.hpp"
 
 namespace wsvm {
 
@@ -49,6 +50,7 @@ int64_t TableInstance::grow(uint32_t delta, Ref init) {
 Store::Store(Engine& engine, StoreLimits limits) : m_engine(&engine), m_limits(limits) {
   m_exec.store = this;
   m_exec.max_call_depth = m_limits.max_call_depth;
+  m_exec.max_stack_bytes = m_limits.max_stack_bytes;
 }
 
 Store::~Store() = default;
@@ -157,6 +159,8 @@ std::expected<std::vector<Value>, Trap> Store::invoke(FuncInstance* f,
     v.to_slots(slots.data() + pos);
     pos += slot_count(v.type);
   }
+  // An outermost call may come from any thread: take that thread's machine-stack limit.
+  if (m_exec.call_depth == 0) m_exec.native_stack_limit = native_stack_limit_for_this_thread();
   if (auto trap = call_slots(f, slots.data(), nullptr)) return std::unexpected(std::move(*trap));
   std::vector<Value> results;
   results.reserve(ft.results.size());

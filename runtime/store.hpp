@@ -3,6 +3,7 @@
 // Spec: https://webassembly.github.io/spec/core/exec/runtime.html
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <expected>
@@ -116,20 +117,50 @@ struct Instance {
   FuncInstance* find_func(std::string_view name) const;  // nullptr if absent or not a func
 };
 
+// Resource limits of one Store (CLI: --max-memory, --max-stack). Exceeding a limit is never
+// a host crash: memory.grow / table.grow return -1, instantiation fails, calls trap.
 struct StoreLimits {
   uint64_t max_memory_pages = 65536;  // per memory (--max-memory)
   uint32_t max_call_depth = 20000;    // wasm frames before "call stack exhausted"
   uint64_t max_table_elems = 10000000;
+  // Bytes of wasm stack (--max-stack): the interpreter's value stack (8-byte slots holding
+  // frames) or the JIT's machine stack. Past it: trap "call stack exhausted".
+  uint64_t max_stack_bytes = uint64_t{1} << 20;
 };
 
 // Per-thread execution state. Engines keep their value stacks here.
 struct EngineThreadState {
   virtual ~EngineThreadState() = default;
 };
+
+// Limits contract shared by every engine (interpreter and JIT behave identically):
+//
+// Interruption (wasmtime's epoch model; --timeout): any thread (e.g. a timer) may store a
+// non-zero value into `interrupt`. Engines built with EngineConfig::interruptible load it
+// (relaxed) at every function entry and every `loop` header and, when non-zero, trap
+// TrapKind::Interrupted ("interrupted"). It stays set until the embedder clears it.
+//
+// Fuel (--fuel; engines built with EngineConfig::fuel): every wasm instruction costs 1 except
+// the structural ones, `block`, `loop`, `else`, `end` and `nop`, which cost 0. Fuel is charged
+// per straight-line region, at the region's start, for all of the region's instructions: a
+// region begins at the function's first instruction and right after each `block`, `loop`,
+// `if`, `else`, `end`, `br`, `br_if`, `br_table`, `return`, `call`, `call_indirect` and
+// `unreachable`. If `fuel_remaining` is below a region's cost, the region does not start and
+// the engine traps TrapKind::OutOfFuel with `fuel_remaining` unchanged; otherwise the cost is
+// subtracted. The count is thus a pure function of the wasm code and its inputs: the same on
+// every run and in every engine. Consumed fuel = initial fuel - fuel_remaining.
+//
+// Native stack (host <-> wasm re-entry recursion): an engine entered while the machine stack
+// pointer is below `native_stack_limit` traps "call stack exhausted" instead of recursing.
+// Store::invoke sets the limit from the calling thread's stack when it is 0.
 struct ExecContext {
   Store* store = nullptr;
   uint32_t call_depth = 0;
   uint32_t max_call_depth = 0;
+  uint64_t max_stack_bytes = 0;       // from StoreLimits::max_stack_bytes
+  std::atomic<uint32_t> interrupt{0};
+  int64_t fuel_remaining = 0;         // meaningful only for engines built with fuel metering
+  uintptr_t native_stack_limit = 0;
   std::unique_ptr<EngineThreadState> engine_state;
 };
 

@@ -1,0 +1,21 @@
+// The lowest machine-stack address the current thread may use for engine re-entry
+// (host -> wasm -> host ... recursion), so deep nesting traps instead of overflowing.
+#pragma once
+
+#include <cstdint>
+
+namespace wsvm {
+
+// Bytes kept free below the limit for the code that runs after the check (host functions,
+// trap construction, the signal handler's own frames run on the alternate stack).
+inline constexpr uintptr_t kNativeStackReserve = uintptr_t{256} << 10;
+
+// The current thread's stack bottom + kNativeStackReserve; computed once per thread.
+uintptr_t native_stack_limit_for_this_thread();
+
+// The current stack pointer, approximately (the address of a local in the caller's frame).
+inline uintptr_t current_stack_pointer() {
+  return reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+}
+
+}  // namespace wsvm
