@@ -1,0 +1,12 @@
+(module
+  (import "env" "f" (func $f (param i32 i64) (result f64)))
+  (import "env" "t" (table 2 10 funcref))
+  (import "env" "m" (memory 1 2))
+  (import "env" "g" (global $g i32))
+  (import "env" "gm" (global $gm (mut f32)))
+  (func (export "call") (result f64)
+    (call $f (global.get $g) (i64.const 7)))
+  (func (export "grow") (result i32)
+    (memory.grow (i32.const 1)))
+  (func (export "store") (i32.store (i32.const 65532) (i32.const 1)) (global.set $gm (f32.const 1)))
+  (func (export "oob") (result i32) (i32.load (i32.const 65535))))
