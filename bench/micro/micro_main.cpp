@@ -51,7 +51,13 @@ const Bytes& large() {
   return bytes;
 }
 
-void fail(benchmark::State& state, const std::string& what) { state.SkipWithError(what.c_str()); }
+// Set by any case that reports an error, so the exit status (and the smoke test) fails.
+bool g_failed = false;
+
+void fail(benchmark::State& state, const std::string& what) {
+  g_failed = true;
+  state.SkipWithError(what.c_str());
+}
 
 // --- load time -------------------------------------------------------------------------
 
@@ -213,6 +219,8 @@ void register_all() {
 }
 
 }  // namespace
+
+bool any_failed() { return g_failed; }
 }  // namespace wsvm::bench
 
 int main(int argc, char** argv) {
@@ -222,5 +230,5 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  return 0;
+  return wsvm::bench::any_failed() ? 1 : 0;
 }
