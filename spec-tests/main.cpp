@@ -14,6 +14,9 @@
 #include <fmt/format.h>
 
 #include "interp/interp_engine.hpp"
+#ifdef WSVM_HAVE_JIT
+#include "jit/jit_engine.hpp"
+#endif
 #include "spec-tests/file_process.hpp"
 #include "spec-tests/json_commands.hpp"
 #include "spec-tests/runner.hpp"
@@ -109,11 +112,13 @@ std::string file_line(const std::string& name, const FileResult& r) {
 int main(int argc, char** argv) {
   Options o;
   if (int status = parse_args(argc, argv, o); status >= 0) return status;
+#ifndef WSVM_HAVE_JIT
   if (o.engine == "jit") {
     std::fputs("wsvm-spec: engine jit is not available yet\n", stderr);
     return 2;
   }
-  if (o.engine != "interp") {
+#endif
+  if (o.engine != "interp" && o.engine != "jit") {
     fmt::print(stderr, "wsvm-spec: unknown engine \"{}\" (interp, jit)\n", o.engine);
     return 2;
   }
@@ -128,6 +133,9 @@ int main(int argc, char** argv) {
   o.run.skips = &skips;
 
   std::unique_ptr<Engine> engine = make_interp_engine();
+#ifdef WSVM_HAVE_JIT
+  if (o.engine == "jit") engine = make_jit_engine();
+#endif
   uint64_t passed = 0, failed = 0, skipped = 0, skip_listed = 0;
   for (const std::string& file : o.files) {
     auto script = load_script(file);

@@ -1,0 +1,38 @@
+#include "jit/code_memory.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace wsvm::jit {
+
+std::unique_ptr<CodeMemory> CodeMemory::allocate(size_t size, std::string* error) {
+  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  size_t bytes = (size + page - 1) / page * page;
+  if (bytes == 0) bytes = page;
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) {
+    if (error) *error = std::string("jit: mmap of code memory failed: ") + std::strerror(errno);
+    return nullptr;
+  }
+  std::unique_ptr<CodeMemory> cm(new CodeMemory());
+  cm->m_base = static_cast<uint8_t*>(p);
+  cm->m_size = bytes;
+  return cm;
+}
+
+bool CodeMemory::seal(std::string* error) {
+  if (mprotect(m_base, m_size, PROT_READ | PROT_EXEC) != 0) {
+    if (error) *error = std::string("jit: mprotect of code memory failed: ") + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+CodeMemory::~CodeMemory() {
+  if (m_base) munmap(m_base, m_size);
+}
+
+}  // namespace wsvm::jit

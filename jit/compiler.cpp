@@ -1,0 +1,689 @@
+// Frame, value stack, registers and control flow of the baseline compiler (compiler.hpp).
+#include <cassert>
+#include <cstring>
+
+#include "jit/compiler.hpp"
+#include "jit/jit_abi.hpp"
+#include "runtime/value.hpp"
+
+namespace wsvm::jit {
+
+using asmjit::imm;
+using namespace asmjit::x86;
+
+namespace {
+// rax rcx rdx rbx rsi rdi r8 r9 r10 r12: allocatable. r11 is the scratch register; rsp, rbp
+// and r13-r15 are the frame and pinned registers (jit_abi.hpp).
+constexpr uint32_t kAllocatable = (1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) |
+                                  (1u << 7) | (1u << 8) | (1u << 9) | (1u << 10) | (1u << 12);
+constexpr int32_t kPlaceholder = 0x7fffffff;  // forces an imm32 encoding; patched later
+
+void patch32(Assembler& a, size_t pos, uint32_t v) {
+  std::memcpy(a.code()->textSection()->buffer().data() + pos, &v, 4);
+}
+}  // namespace
+
+// ---- values ------------------------------------------------------------------------------
+
+uint32_t FunctionCompiler::next_slot() const {
+  if (m_vs.empty()) return m_local_slots;
+  const Val& t = m_vs.back();
+  return t.slot + slot_count(t.type);
+}
+
+void FunctionCompiler::push_reg(ValType t, Gp r) {
+  m_vs.push_back(Val{t, Kind::Reg, static_cast<uint8_t>(r.id()), 0, next_slot(), 0});
+  m_free &= ~(1u << r.id());
+}
+void FunctionCompiler::push_const(ValType t, uint64_t c) {
+  m_vs.push_back(Val{t, Kind::Const, 0, 0, next_slot(), c});
+}
+void FunctionCompiler::push_mem(ValType t) {
+  m_vs.push_back(Val{t, Kind::Mem, 0, 0, next_slot(), 0});
+}
+void FunctionCompiler::push_flags(CondCode cc) {
+  m_vs.push_back(Val{ValType::I32, Kind::Flags, 0, static_cast<uint8_t>(cc), next_slot(), 0});
+}
+
+FunctionCompiler::Val FunctionCompiler::pop() {
+  Val v = m_vs.back();
+  m_vs.pop_back();
+  return v;
+}
+
+void FunctionCompiler::release(const Val& v) {
+  if (v.kind == Kind::Reg) m_free |= 1u << v.reg;
+}
+
+Gp FunctionCompiler::alloc() {
+  if (m_free == 0) {
+    for (Val& v : m_vs) {
+      if (v.kind == Kind::Reg) {
+        spill(v);
+        break;
+      }
+    }
+  }
+  assert(m_free != 0);
+  uint32_t id = static_cast<uint32_t>(__builtin_ctz(m_free));
+  m_free &= ~(1u << id);
+  return gpq(id);
+}
+
+bool FunctionCompiler::fits_imm32(const Val& v) const {
+  if (v.kind != Kind::Const) return false;
+  if (!is64(v.type)) return true;
+  return static_cast<int64_t>(v.c) == static_cast<int32_t>(v.c);
+}
+
+void FunctionCompiler::store_to(const Mem& dst, const Val& v) {
+  switch (v.kind) {
+    case Kind::Reg:
+      m_a.mov(dst, gpq(v.reg));
+      return;
+    case Kind::Const:
+      if (static_cast<int64_t>(v.c) == static_cast<int32_t>(v.c)) {
+        m_a.mov(dst, imm(static_cast<int32_t>(v.c)));
+      } else {
+        m_a.mov(r11, imm(v.c));
+        m_a.mov(dst, r11);
+      }
+      return;
+    case Kind::Mem:
+      m_a.mov(r11, home(v.slot));
+      m_a.mov(dst, r11);
+      return;
+    case Kind::Flags:
+      m_a.set(static_cast<CondCode>(v.cond), r11b);
+      m_a.movzx(r11d, r11b);
+      m_a.mov(dst, r11);
+      return;
+  }
+}
+
+void FunctionCompiler::spill(Val& v) {
+  if (v.kind == Kind::Mem) return;
+  store_to(home(v.slot), v);
+  release(v);
+  v.kind = Kind::Mem;
+}
+
+void FunctionCompiler::spill_all() {
+  for (Val& v : m_vs) spill(v);
+}
+
+void FunctionCompiler::spill_reg(uint32_t id) {
+  if (m_free & (1u << id)) return;
+  for (Val& v : m_vs) {
+    if (v.kind == Kind::Reg && v.reg == id) {
+      spill(v);
+      return;
+    }
+  }
+}
+
+void FunctionCompiler::materialize_flags() {
+  if (m_vs.empty() || m_vs.back().kind != Kind::Flags) return;
+  Val v = pop();
+  Gp r = alloc();
+  m_a.set(static_cast<CondCode>(v.cond), gpb_lo(r.id()));
+  m_a.movzx(r.r32(), gpb_lo(r.id()));
+  push_reg(v.type, r);
+}
+
+Gp FunctionCompiler::to_reg(Val& v) {
+  switch (v.kind) {
+    case Kind::Reg:
+      return gpq(v.reg);
+    case Kind::Mem: {
+      Gp r = alloc();
+      if (is64(v.type)) m_a.mov(r, home(v.slot));
+      else m_a.mov(r.r32(), home32(v.slot));
+      v.kind = Kind::Reg;
+      v.reg = static_cast<uint8_t>(r.id());
+      return r;
+    }
+    case Kind::Const: {
+      Gp r = alloc();
+      if (v.c == static_cast<uint32_t>(v.c)) m_a.mov(r.r32(), imm(static_cast<uint32_t>(v.c)));
+      else m_a.mov(r, imm(v.c));
+      v.kind = Kind::Reg;
+      v.reg = static_cast<uint8_t>(r.id());
+      return r;
+    }
+    case Kind::Flags: {
+      Gp r = alloc();
+      m_a.set(static_cast<CondCode>(v.cond), gpb_lo(r.id()));
+      m_a.movzx(r.r32(), gpb_lo(r.id()));
+      v.kind = Kind::Reg;
+      v.reg = static_cast<uint8_t>(r.id());
+      return r;
+    }
+  }
+  return r11;
+}
+
+// ---- traps, helpers, fuel ----------------------------------------------------------------
+
+asmjit::Label FunctionCompiler::trap_label(TrapKind kind) {
+  auto k = static_cast<uint32_t>(kind);
+  if (!m_labels.trap_used[k]) {
+    m_labels.traps[k] = m_a.newLabel();
+    m_labels.trap_used[k] = true;
+  }
+  return m_labels.traps[k];
+}
+
+void FunctionCompiler::trap_if(CondCode cc, TrapKind kind) { m_a.j(cc, trap_label(kind)); }
+
+void FunctionCompiler::check_trapped() {
+  m_a.cmp(dword_ptr(r13, kJiTrapped), 0);
+  m_a.jne(m_labels.unwind);
+}
+
+void FunctionCompiler::call_helper(const void* fn) {
+  m_a.mov(rax, imm(reinterpret_cast<uint64_t>(fn)));
+  m_a.call(rax);
+}
+
+void FunctionCompiler::interrupt_check() {
+  if (!m_config.interruptible) return;
+  m_a.cmp(dword_ptr(r15, ctx_interrupt_offset()), 0);
+  trap_if(CondCode::kNE, TrapKind::Interrupted);
+}
+
+// Limits contract (runtime/store.hpp): a region's cost is charged at its start; if the fuel
+// left is below it the region does not start. The cost is known only at the region's end,
+// so the two imm32s are patched then.
+void FunctionCompiler::region_start() {
+  if (!m_config.fuel) return;
+  region_end();
+  m_a.cmp(qword_ptr(r15, ctx_fuel_offset()), imm(kPlaceholder));
+  m_region_patch[0] = m_a.offset() - 4;
+  trap_if(CondCode::kL, TrapKind::OutOfFuel);
+  m_a.sub(qword_ptr(r15, ctx_fuel_offset()), imm(kPlaceholder));
+  m_region_patch[1] = m_a.offset() - 4;
+  m_region_open = true;
+  m_region_cost = 0;
+}
+
+void FunctionCompiler::region_end() {
+  if (!m_region_open) return;
+  patch32(m_a, m_region_patch[0], m_region_cost);
+  patch32(m_a, m_region_patch[1], m_region_cost);
+  m_region_open = false;
+}
+
+// ---- function frame ------------------------------------------------------------------------
+
+void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
+                                      std::span<const ValType> locals) {
+  m_module = &m;
+  m_func_index = func_index;
+  m_error.clear();
+  m_vs.clear();
+  m_blocks.clear();
+  m_dead_depth = 0;
+  m_free = kAllocatable;
+  m_region_open = false;
+  m_local_slot.clear();
+  m_local_type.assign(locals.begin(), locals.end());
+  uint32_t slot = 0;
+  for (ValType t : locals) {
+    m_local_slot.push_back(slot);
+    slot += slot_count(t);
+    if (t == ValType::V128 && m_error.empty())
+      m_error = fmt_unsupported("v128 locals", func_index);
+  }
+  m_local_slots = slot;
+  const FuncType& ft = m.func_type(func_index);
+  for (ValType t : ft.results)
+    if (t == ValType::V128 && m_error.empty()) m_error = fmt_unsupported("v128 results", func_index);
+
+  Block fb{Op::call, false, m_a.newLabel(), {}, {}};
+  m_blocks.push_back(fb);
+  m_epilogue = m_a.newLabel();
+
+  m_a.bind(m_labels.funcs[func_index - m.imported_funcs]);
+  m_a.push(rbp);
+  m_a.mov(rbp, rsp);
+  m_a.sub(rsp, imm(kPlaceholder));
+  m_frame_patch = m_a.offset() - 4;
+  m_a.cmp(rsp, qword_ptr(r13, kJiStackLimit));
+  trap_if(CondCode::kB, TrapKind::CallStackExhausted);
+  m_a.mov(qword_ptr(rbp, -8), rsi);
+  m_a.mov(eax, dword_ptr(r15, ctx_call_depth_offset()));
+  m_a.cmp(eax, dword_ptr(r13, kJiMaxDepth));
+  trap_if(CondCode::kAE, TrapKind::CallStackExhausted);
+  m_a.inc(eax);
+  m_a.mov(dword_ptr(r15, ctx_call_depth_offset()), eax);
+  interrupt_check();
+  uint32_t param_slots = slot_count(ft.params);
+  for (uint32_t k = 0; k < param_slots; ++k) {
+    m_a.mov(r11, qword_ptr(rsi, static_cast<int32_t>(8 * k)));
+    m_a.mov(home(k), r11);
+  }
+  if (m_local_slots > param_slots) {
+    uint32_t n = m_local_slots - param_slots;
+    if (n <= 16) {
+      m_a.xor_(r11d, r11d);
+      for (uint32_t k = param_slots; k < m_local_slots; ++k) m_a.mov(home(k), r11);
+    } else {
+      m_a.lea(rdi, home(param_slots));
+      m_a.mov(ecx, imm(n));
+      m_a.xor_(eax, eax);
+      m_a.rep().stosq();
+    }
+  }
+  region_start();
+}
+
+Result<void> FunctionCompiler::end_function(const WalkState& st) {
+  region_end();
+  m_a.bind(m_epilogue);
+  m_a.dec(dword_ptr(r15, ctx_call_depth_offset()));
+  m_a.leave();
+  m_a.ret();
+  uint64_t slots = uint64_t{m_local_slots} + st.max_slot_height();
+  uint64_t frame = (slots * 8 + 8 + 15) & ~uint64_t{15};
+  if (frame > 0x7fff0000) {
+    if (m_error.empty()) m_error = fmt_unsupported("frames this large", m_func_index);
+  } else {
+    patch32(m_a, m_frame_patch, static_cast<uint32_t>(frame));
+  }
+  if (!m_error.empty()) return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, m_error});
+  return {};
+}
+
+// ---- control -------------------------------------------------------------------------------
+
+void FunctionCompiler::reset_to_frame(const CtrlFrame& f, std::span<const ValType> values) {
+  assert(m_vs.size() >= f.height);
+  m_vs.resize(f.height);
+  for (const Val& v : m_vs) assert(v.kind == Kind::Mem || v.kind == Kind::Const);
+  (void)m_vs;
+  m_free = kAllocatable;
+  for (ValType t : values) push_mem(t);
+}
+
+asmjit::Label& FunctionCompiler::target_label(uint32_t depth) {
+  Block& b = m_blocks[m_blocks.size() - 1 - depth];
+  return b.kind == Op::loop ? b.head : b.end;
+}
+
+bool FunctionCompiler::branch_values_in_place(uint32_t depth, const WalkState& st) {
+  const CtrlFrame& f = st.control(depth);
+  size_t n = f.label_types().size();
+  uint32_t dst = m_local_slots + f.slot_height;
+  for (size_t i = 0; i < n; ++i) {
+    const Val& v = m_vs[m_vs.size() - n + i];
+    if (v.slot != dst) return false;
+    dst += slot_count(v.type);
+  }
+  return true;
+}
+
+void FunctionCompiler::emit_branch_moves(uint32_t depth, const WalkState& st) {
+  const CtrlFrame& f = st.control(depth);
+  size_t n = f.label_types().size();
+  uint32_t dst = m_local_slots + f.slot_height;
+  for (size_t i = 0; i < n; ++i) {
+    const Val& v = m_vs[m_vs.size() - n + i];
+    if (!(v.kind == Kind::Mem && v.slot == dst)) store_to(home(dst), v);
+    dst += slot_count(v.type);
+  }
+}
+
+void FunctionCompiler::emit_branch(uint32_t depth, const WalkState& st) {
+  if (depth == st.control_count() - 1) return emit_return(st);
+  emit_branch_moves(depth, st);
+  m_a.jmp(target_label(depth));
+}
+
+void FunctionCompiler::emit_return(const WalkState& st) {
+  const CtrlFrame& f = st.control(st.control_count() - 1);
+  size_t n = f.sig.results.size();
+  m_a.mov(r11, qword_ptr(rbp, -8));
+  uint32_t dst = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Val& v = m_vs[m_vs.size() - n + i];
+    Mem d = qword_ptr(r11, static_cast<int32_t>(8 * dst));
+    switch (v.kind) {
+      case Kind::Reg: m_a.mov(d, gpq(v.reg)); break;
+      case Kind::Mem: m_a.mov(rax, home(v.slot)); m_a.mov(d, rax); break;
+      case Kind::Const:
+        if (static_cast<int64_t>(v.c) == static_cast<int32_t>(v.c)) {
+          m_a.mov(d, imm(static_cast<int32_t>(v.c)));
+        } else {
+          m_a.mov(rax, imm(v.c));
+          m_a.mov(d, rax);
+        }
+        break;
+      case Kind::Flags:
+        m_a.set(static_cast<CondCode>(v.cond), al);
+        m_a.movzx(eax, al);
+        m_a.mov(d, rax);
+        break;
+    }
+    dst += slot_count(v.type);
+  }
+  m_a.jmp(m_epilogue);
+}
+
+void FunctionCompiler::jump_if_false(Val cond, asmjit::Label target) {
+  switch (cond.kind) {
+    case Kind::Flags:
+      m_a.j(negateCond(static_cast<CondCode>(cond.cond)), target);
+      return;
+    case Kind::Reg:
+      m_a.test(gpd(cond.reg), gpd(cond.reg));
+      m_a.jz(target);
+      return;
+    case Kind::Mem:
+      m_a.cmp(home32(cond.slot), 0);
+      m_a.je(target);
+      return;
+    case Kind::Const:
+      if (static_cast<uint32_t>(cond.c) == 0) m_a.jmp(target);
+      return;
+  }
+}
+
+void FunctionCompiler::jump_if_true(Val cond, asmjit::Label target) {
+  switch (cond.kind) {
+    case Kind::Flags:
+      m_a.j(static_cast<CondCode>(cond.cond), target);
+      return;
+    case Kind::Reg:
+      m_a.test(gpd(cond.reg), gpd(cond.reg));
+      m_a.jnz(target);
+      return;
+    case Kind::Mem:
+      m_a.cmp(home32(cond.slot), 0);
+      m_a.jne(target);
+      return;
+    case Kind::Const:
+      if (static_cast<uint32_t>(cond.c) != 0) m_a.jmp(target);
+      return;
+  }
+}
+
+void FunctionCompiler::emit_br_if(const Instr& ins, const WalkState& st) {
+  Val cond = pop();
+  uint32_t depth = ins.a;
+  bool is_return = depth == st.control_count() - 1;
+  if (!is_return && branch_values_in_place(depth, st)) {
+    size_t n = st.control(depth).label_types().size();
+    for (size_t i = 0; i < n; ++i) spill(m_vs[m_vs.size() - 1 - i]);
+    jump_if_true(cond, target_label(depth));
+  } else {
+    // Values move (or the function returns) only on the taken path: make the state the same
+    // on both paths first, then the taken path only reads it.
+    spill_all();
+    asmjit::Label skip = m_a.newLabel();
+    jump_if_false(cond, skip);
+    emit_branch(depth, st);
+    m_a.bind(skip);
+  }
+  release(cond);
+}
+
+void FunctionCompiler::emit_br_table(const Instr& ins, const WalkState& st) {
+  Val idx = pop();
+  if (idx.kind == Kind::Const) {
+    uint32_t i = static_cast<uint32_t>(idx.c);
+    spill_all();
+    return emit_branch(i < ins.targets.size() ? ins.targets[i] : ins.a, st);
+  }
+  Gp r = to_reg(idx);
+  spill_all();
+  uint32_t n = static_cast<uint32_t>(ins.targets.size());
+  // One entry per distinct depth: the target itself when no value moves, else a stub.
+  std::vector<std::pair<uint32_t, asmjit::Label>> entries;
+  auto entry_for = [&](uint32_t depth) -> asmjit::Label {
+    for (auto& [d, l] : entries)
+      if (d == depth) return l;
+    bool direct = depth != st.control_count() - 1 && branch_values_in_place(depth, st);
+    asmjit::Label l = direct ? target_label(depth) : m_a.newLabel();
+    entries.emplace_back(depth, l);
+    return l;
+  };
+  std::vector<asmjit::Label> table_entries;
+  table_entries.reserve(n);
+  for (uint32_t i = 0; i < n; ++i) table_entries.push_back(entry_for(ins.targets[i]));
+  asmjit::Label dflt = entry_for(ins.a);
+  asmjit::Label table = m_a.newLabel();
+  m_a.cmp(r.r32(), imm(n));
+  m_a.jae(dflt);
+  m_a.lea(r11, ptr(table));
+  m_a.movsxd(r, dword_ptr(r11, r, 2));
+  m_a.add(r, r11);
+  m_a.jmp(r);
+  m_a.bind(table);
+  for (const asmjit::Label& l : table_entries) m_a.embedLabelDelta(l, table, 4);
+  for (auto& [depth, l] : entries) {
+    bool direct = depth != st.control_count() - 1 && branch_values_in_place(depth, st);
+    if (direct) continue;
+    m_a.bind(l);
+    emit_branch(depth, st);
+  }
+  release(idx);
+}
+
+void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
+  bool live = m_dead_depth == 0 && !st.unreachable();
+  switch (ins.op) {
+    case Op::block:
+    case Op::loop:
+    case Op::if_: {
+      Block b{ins.op, !live, m_a.newLabel(), m_a.newLabel(), m_a.newLabel()};
+      if (!live) {
+        ++m_dead_depth;
+        m_blocks.push_back(b);
+        return;
+      }
+      if (ins.op == Op::if_) ++m_region_cost;
+      region_end();
+      Val cond{};
+      if (ins.op == Op::if_) cond = pop();
+      spill_all();
+      if (ins.op == Op::loop) {
+        m_a.bind(b.head);
+        interrupt_check();
+      } else if (ins.op == Op::if_) {
+        jump_if_false(cond, b.els);
+        release(cond);
+      }
+      m_blocks.push_back(b);
+      region_start();
+      return;
+    }
+    case Op::else_: {
+      Block& b = m_blocks.back();
+      if (!b.dead) {
+        if (live) {
+          region_end();
+          spill_all();
+          m_a.jmp(b.end);
+        }
+        m_a.bind(b.els);
+        b.els_bound = true;
+        reset_to_frame(st.control(0), st.control(0).sig.params);
+        region_start();
+      }
+      b.kind = Op::else_;
+      return;
+    }
+    case Op::end: {
+      if (m_blocks.size() == 1) {
+        if (live) {
+          region_end();
+          spill_all();
+          emit_return(st);
+        }
+        return;
+      }
+      Block b = m_blocks.back();
+      m_blocks.pop_back();
+      if (b.dead) {
+        --m_dead_depth;
+        return;
+      }
+      if (live) {
+        region_end();
+        spill_all();
+      }
+      m_a.bind(b.end);
+      if (b.kind == Op::if_ && !b.els_bound) m_a.bind(b.els);
+      reset_to_frame(st.control(0), st.control(0).sig.results);
+      region_start();
+      return;
+    }
+    default:
+      assert(false);
+  }
+}
+
+void FunctionCompiler::emit_call(uint32_t func_index) {
+  const FuncType& ft = m_module->func_type(func_index);
+  for (ValType t : ft.params)
+    if (t == ValType::V128) return unsupported_text("calls with v128 values");
+  for (ValType t : ft.results)
+    if (t == ValType::V128) return unsupported_text("calls with v128 values");
+  spill_all();
+  size_t np = ft.params.size();
+  uint32_t arg_slot = np ? m_vs[m_vs.size() - np].slot : next_slot();
+  m_vs.resize(m_vs.size() - np);
+  if (func_index < m_module->imported_funcs) {
+    m_a.mov(rdi, r13);
+    m_a.mov(esi, imm(func_index));
+    m_a.lea(rdx, home(arg_slot));
+    call_helper(reinterpret_cast<const void*>(&helpers::call_import));
+    m_a.test(eax, eax);
+    m_a.jnz(m_labels.unwind);
+  } else {
+    m_a.lea(rsi, home(arg_slot));
+    m_a.call(m_labels.funcs[func_index - m_module->imported_funcs]);
+  }
+  m_free = kAllocatable;
+  for (ValType t : ft.results) push_mem(t);
+}
+
+void FunctionCompiler::emit_call_indirect(const Instr& ins) {
+  const FuncType& ft = m_module->types[ins.a];
+  for (ValType t : ft.params)
+    if (t == ValType::V128) return unsupported_text("calls with v128 values");
+  for (ValType t : ft.results)
+    if (t == ValType::V128) return unsupported_text("calls with v128 values");
+  spill_all();
+  Val elem = pop();
+  size_t np = ft.params.size();
+  uint32_t arg_slot = np ? m_vs[m_vs.size() - np].slot : next_slot();
+  m_vs.resize(m_vs.size() - np);
+  m_a.mov(rdi, r13);
+  m_a.mov(esi, imm(ins.b));
+  m_a.mov(edx, imm(ins.a));
+  if (elem.kind == Kind::Const) m_a.mov(ecx, imm(static_cast<uint32_t>(elem.c)));
+  else m_a.mov(ecx, home32(elem.slot));
+  m_a.lea(r8, home(arg_slot));
+  call_helper(reinterpret_cast<const void*>(&helpers::call_indirect));
+  asmjit::Label done = m_a.newLabel();
+  m_a.cmp(rax, 1);
+  m_a.je(m_labels.unwind);
+  m_a.jb(done);
+  m_a.lea(rsi, home(arg_slot));
+  m_a.call(rax);
+  m_a.bind(done);
+  m_free = kAllocatable;
+  for (ValType t : ft.results) push_mem(t);
+}
+
+// ---- dispatch --------------------------------------------------------------------------------
+
+namespace {
+// Fuel: the structural instructions cost nothing (limits contract, runtime/store.hpp).
+bool costs_fuel(Op op) {
+  return op != Op::block && op != Op::loop && op != Op::else_ && op != Op::end && op != Op::nop;
+}
+bool region_boundary(Op op) {
+  switch (op) {
+    case Op::br: case Op::br_if: case Op::br_table: case Op::return_: case Op::call:
+    case Op::call_indirect: case Op::unreachable:
+      return true;
+    default:
+      return false;
+  }
+}
+bool consumes_flags(Op op) {
+  return op == Op::br_if || op == Op::if_ || op == Op::i32_eqz || op == Op::select ||
+         op == Op::select_t;
+}
+}  // namespace
+
+void FunctionCompiler::on_instr(const Instr& ins, const WalkState& st) {
+  if (!m_error.empty()) return;  // keep validating, emit nothing more
+  bool live = m_dead_depth == 0 && !st.unreachable();
+  if (live && !m_vs.empty() && m_vs.back().kind == Kind::Flags && !consumes_flags(ins.op))
+    materialize_flags();
+  switch (ins.op) {
+    case Op::block:
+    case Op::loop:
+    case Op::if_:
+    case Op::else_:
+    case Op::end:
+      return on_control(ins, st);
+    default:
+      break;
+  }
+  if (!live) return;
+  if (costs_fuel(ins.op)) ++m_region_cost;
+  if (region_boundary(ins.op)) region_end();
+
+  switch (ins.op) {
+    case Op::nop:
+      return;
+    case Op::drop:
+      release(pop());
+      return;
+    case Op::unreachable:
+      m_a.jmp(trap_label(TrapKind::Unreachable));
+      return;
+    case Op::br:
+      return emit_branch(ins.a, st);
+    case Op::br_if:
+      emit_br_if(ins, st);
+      return region_start();
+    case Op::br_table:
+      return emit_br_table(ins, st);
+    case Op::return_:
+      spill_all();
+      return emit_return(st);
+    case Op::call:
+      emit_call(ins.a);
+      return region_start();
+    case Op::call_indirect:
+      emit_call_indirect(ins);
+      return region_start();
+    case Op::local_get: {
+      ValType t = m_local_type[ins.a];
+      Gp r = alloc();
+      if (is64(t)) m_a.mov(r, home(m_local_slot[ins.a]));
+      else m_a.mov(r.r32(), home32(m_local_slot[ins.a]));
+      push_reg(t, r);
+      return;
+    }
+    case Op::local_set: {
+      Val v = pop();
+      store_to(home(m_local_slot[ins.a]), v);
+      release(v);
+      return;
+    }
+    case Op::local_tee:
+      store_to(home(m_local_slot[ins.a]), m_vs.back());
+      return;
+    default:
+      return on_simple(ins, st);
+  }
+}
+
+}  // namespace wsvm::jit

@@ -1,0 +1,160 @@
+// The single-pass baseline compiler: a Listener of the validator's function-body walk
+// (validator/walk_state.hpp) that emits x86-64 with asmjit's Assembler while the body is
+// validated (DESIGN principles 2 and 6).
+//
+// Virtual value stack: one Val per wasm operand, mirroring the walker's operand stack. A Val
+// is a register, a constant or "in memory" (its home slot in the frame). Registers are
+// allocated greedily; values go to their homes only at control merges (block/loop/if
+// entries, labels, branches) and calls, so at every label every operand lives in its home.
+//
+// Frame (rsp-relative, rsp fixed after the prologue):
+//   [rsp + 8*k]   slot k: locals first (params, then declared), then the walker's operand
+//                 slots (walker slot s -> k = local_slots + s). Same numbering as the
+//                 interpreter, so a call's argument area is the caller's operand slots.
+//   [rbp - 8]     the caller's slot area pointer (arguments in, results out)
+// compiler.cpp: frame, registers, control; compiler_ops.cpp: everything else.
+#pragma once
+
+#include <asmjit/x86.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "decoder/instr.hpp"
+#include "decoder/module.hpp"
+#include "runtime/engine.hpp"
+#include "validator/walk_state.hpp"
+
+namespace wsvm::jit {
+
+namespace x86 = asmjit::x86;
+
+// Labels shared by all functions of one module (one CodeHolder).
+struct ModuleLabels {
+  std::vector<asmjit::Label> funcs;     // defined functions, by index - imported count
+  asmjit::Label unwind;                 // rsp = entry_rsp; return 1 from the trampoline
+  asmjit::Label exit;                   // the trampoline's epilogue
+  asmjit::Label traps[16];              // per TrapKind: store kind, jump to unwind
+  bool trap_used[16] = {};
+};
+
+class FunctionCompiler {
+ public:
+  FunctionCompiler(x86::Assembler& a, ModuleLabels& labels, EngineConfig config, bool has_lzcnt)
+      : m_a(a), m_labels(labels), m_config(config), m_lzcnt(has_lzcnt) {}
+
+  // Listener contract.
+  void begin_function(const Module& m, uint32_t func_index, std::span<const ValType> locals);
+  void on_instr(const Instr& ins, const WalkState& st);
+  Result<void> end_function(const WalkState& st);
+
+ private:
+  enum class Kind : uint8_t { Mem, Reg, Const, Flags };
+  struct Val {
+    ValType type;
+    Kind kind;
+    uint8_t reg;    // Kind::Reg: GP register id
+    uint8_t cond;   // Kind::Flags: x86::CondCode meaning "true"
+    uint32_t slot;  // frame slot (home)
+    uint64_t c;     // Kind::Const
+  };
+  struct Block {
+    Op kind;
+    bool dead;               // opened in unreachable code: nothing emitted inside
+    asmjit::Label end;       // block/if end (branch target of non-loops)
+    asmjit::Label head;      // loop header (branch target of a loop)
+    asmjit::Label els;       // if: where the false condition jumps
+    bool els_bound = false;
+  };
+
+  // ---- compiler.cpp: values and registers
+  static bool is64(ValType t) { return t == ValType::I64 || t == ValType::F64 || is_reftype(t); }
+  x86::Mem home(uint32_t slot) const { return x86::qword_ptr(x86::rsp, static_cast<int32_t>(slot * 8)); }
+  x86::Mem home32(uint32_t slot) const { return x86::dword_ptr(x86::rsp, static_cast<int32_t>(slot * 8)); }
+  uint32_t next_slot() const;
+  void push_reg(ValType t, x86::Gp r);
+  void push_const(ValType t, uint64_t c);
+  void push_mem(ValType t);
+  void push_flags(x86::CondCode cc);
+  Val pop();
+  Val& top(uint32_t i = 0) { return m_vs[m_vs.size() - 1 - i]; }
+  x86::Gp alloc();                      // a free allocatable register (spills if needed)
+  void release(const Val& v);           // frees v's register (if any)
+  void spill(Val& v);                   // v -> its home
+  void spill_all();
+  void spill_reg(uint32_t id);          // the stack value in register id (if any) -> home
+  void materialize_flags();             // top Flags value -> register
+  x86::Gp to_reg(Val& v);               // v in a register it owns (loads if needed)
+  void store_to(const x86::Mem& dst, const Val& v);  // 8 bytes, via r11 when needed
+  static x86::Gp gp(const Val& v) { return x86::gpq(v.reg); }
+  static x86::Gp gpw(const Val& v, bool wide) { return wide ? x86::Gp(x86::gpq(v.reg)) : x86::Gp(x86::gpd(v.reg)); }
+  bool fits_imm32(const Val& v) const;  // usable as a sign-extended imm32 operand
+  x86::Mem home_of(const Val& v, bool wide) const { return wide ? home(v.slot) : home32(v.slot); }
+
+  // ---- compiler.cpp: control
+  void on_control(const Instr& ins, const WalkState& st);
+  void emit_branch(uint32_t depth, const WalkState& st);  // moves + jmp (values on top)
+  bool branch_values_in_place(uint32_t depth, const WalkState& st);
+  void emit_branch_moves(uint32_t depth, const WalkState& st);
+  asmjit::Label& target_label(uint32_t depth);
+  void emit_return(const WalkState& st);
+  void emit_br_if(const Instr& ins, const WalkState& st);
+  void emit_br_table(const Instr& ins, const WalkState& st);
+  void emit_call(uint32_t func_index);
+  void emit_call_indirect(const Instr& ins);
+  void jump_if_false(Val cond, asmjit::Label target);
+  void jump_if_true(Val cond, asmjit::Label target);
+  void reset_to_frame(const CtrlFrame& f, std::span<const ValType> values);
+  void trap_if(x86::CondCode cc, TrapKind kind);
+  asmjit::Label trap_label(TrapKind kind);
+  void check_trapped();                 // after a helper that may trap
+  void call_helper(const void* fn);
+  void region_start();                  // fuel: charge the region that starts here
+  void region_end();                    // fuel: patch the finished region's cost
+  void interrupt_check();
+
+  // ---- compiler_ops.cpp
+  void on_simple(const Instr& ins, const WalkState& st);
+  void emit_int_binop(const Instr& ins, bool wide);
+  void emit_compare(Op op, bool wide);
+  void emit_divrem(Op op, bool wide);
+  void emit_shift(Op op, bool wide);
+  void emit_float_binop(Op op, bool f64);
+  void emit_float_compare(Op op, bool f64);
+  void emit_unop(const Instr& ins);
+  void emit_numeric_helper(Op op, uint32_t arity, ValType result);
+  void emit_load(const Instr& ins);
+  void emit_store(const Instr& ins);
+  x86::Mem mem_operand(Val& addr, uint64_t offset, uint32_t size);
+  void emit_select(const Instr& ins);
+  void emit_global(const Instr& ins);
+  void emit_misc_helper(const Instr& ins);
+  void unsupported(const Instr& ins);
+  void unsupported_text(const char* what);
+  static std::string fmt_unsupported(const char* what, uint32_t func_index);
+
+  x86::Assembler& m_a;
+  ModuleLabels& m_labels;
+  EngineConfig m_config;
+  bool m_lzcnt;
+  const Module* m_module = nullptr;
+  uint32_t m_func_index = 0;
+  std::vector<uint32_t> m_local_slot;  // local index -> frame slot
+  std::vector<ValType> m_local_type;
+  uint32_t m_local_slots = 0;
+  std::vector<Val> m_vs;
+  uint32_t m_free = 0;                 // bitmask of free allocatable GP registers
+  std::vector<Block> m_blocks;         // [0] = the function
+  uint32_t m_dead_depth = 0;
+  asmjit::Label m_epilogue;
+  size_t m_frame_patch = 0;            // imm32 of `sub rsp, frame`
+  // Fuel: the open region's cost and the imm32 positions to patch with it.
+  uint32_t m_region_cost = 0;
+  bool m_region_open = false;
+  size_t m_region_patch[2] = {0, 0};
+  std::string m_error;                 // first unsupported instruction
+};
+
+}  // namespace wsvm::jit

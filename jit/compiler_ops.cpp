@@ -1,0 +1,716 @@
+// Numeric, memory, global, reference, table and bulk-memory instructions of the baseline
+// compiler. Hot integer and float operations are inline; the rest call the shared numeric
+// slow paths (interp/numerics.hpp via jit_abi.hpp helpers) or the runtime's bulk operations.
+#include <fmt/format.h>
+
+#include "jit/compiler.hpp"
+#include "jit/jit_abi.hpp"
+
+namespace wsvm::jit {
+
+using asmjit::imm;
+using namespace asmjit::x86;
+
+namespace {
+constexpr uint32_t kRax = 0, kRcx = 1, kRdx = 2;
+}
+
+std::string FunctionCompiler::fmt_unsupported(const char* what, uint32_t func_index) {
+  return fmt::format("jit: unsupported {} in function {}", what, func_index);
+}
+void FunctionCompiler::unsupported_text(const char* what) {
+  if (m_error.empty()) m_error = fmt_unsupported(what, m_func_index);
+}
+void FunctionCompiler::unsupported(const Instr& ins) {
+  if (m_error.empty())
+    m_error = fmt::format("jit: unsupported instruction {} in function {}", op_name(ins.op),
+                          m_func_index);
+}
+
+// ---- integers ------------------------------------------------------------------------------
+
+void FunctionCompiler::emit_int_binop(const Instr& ins, bool wide) {
+  Val b = pop();
+  Val a = pop();
+  ValType t = wide ? ValType::I64 : ValType::I32;
+  if (a.kind == Kind::Const && b.kind == Kind::Const) {  // constant folding
+    uint64_t x = a.c, y = b.c, r = 0;
+    switch (ins.op) {
+      case Op::i32_add: case Op::i64_add: r = x + y; break;
+      case Op::i32_sub: case Op::i64_sub: r = x - y; break;
+      case Op::i32_mul: case Op::i64_mul: r = x * y; break;
+      case Op::i32_and: case Op::i64_and: r = x & y; break;
+      case Op::i32_or: case Op::i64_or: r = x | y; break;
+      default: r = x ^ y; break;
+    }
+    return push_const(t, wide ? r : static_cast<uint32_t>(r));
+  }
+  Gp d = to_reg(a);
+  Gp dw = wide ? d : d.r32();
+  asmjit::Operand src;
+  if (b.kind == Kind::Reg) {
+    src = wide ? Gp(gpq(b.reg)) : Gp(gpd(b.reg));
+  } else if (fits_imm32(b)) {
+    src = imm(static_cast<int32_t>(b.c));
+  } else if (b.kind == Kind::Const) {
+    m_a.mov(r11, imm(b.c));
+    src = r11;
+  } else {
+    src = home_of(b, wide);
+  }
+  asmjit::InstId id = Inst::kIdAdd;
+  switch (ins.op) {
+    case Op::i32_add: case Op::i64_add: id = Inst::kIdAdd; break;
+    case Op::i32_sub: case Op::i64_sub: id = Inst::kIdSub; break;
+    case Op::i32_mul: case Op::i64_mul: id = Inst::kIdImul; break;
+    case Op::i32_and: case Op::i64_and: id = Inst::kIdAnd; break;
+    case Op::i32_or: case Op::i64_or: id = Inst::kIdOr; break;
+    default: id = Inst::kIdXor; break;
+  }
+  if (id == Inst::kIdImul && src.isImm()) m_a.emit(id, dw, dw, src);
+  else m_a.emit(id, dw, src);
+  release(b);
+  push_reg(t, d);
+}
+
+namespace {
+CondCode int_cond(Op op) {
+  switch (op) {
+    case Op::i32_eq: case Op::i64_eq: return CondCode::kE;
+    case Op::i32_ne: case Op::i64_ne: return CondCode::kNE;
+    case Op::i32_lt_s: case Op::i64_lt_s: return CondCode::kL;
+    case Op::i32_lt_u: case Op::i64_lt_u: return CondCode::kB;
+    case Op::i32_gt_s: case Op::i64_gt_s: return CondCode::kG;
+    case Op::i32_gt_u: case Op::i64_gt_u: return CondCode::kA;
+    case Op::i32_le_s: case Op::i64_le_s: return CondCode::kLE;
+    case Op::i32_le_u: case Op::i64_le_u: return CondCode::kBE;
+    case Op::i32_ge_s: case Op::i64_ge_s: return CondCode::kGE;
+    default: return CondCode::kAE;
+  }
+}
+}  // namespace
+
+void FunctionCompiler::emit_compare(Op op, bool wide) {
+  Val b = pop();
+  Val a = pop();
+  CondCode cc = int_cond(op);
+  if (a.kind == Kind::Const && b.kind != Kind::Const) {
+    std::swap(a, b);
+    cc = reverseCond(cc);
+  }
+  Gp ra = to_reg(a);
+  Gp raw = wide ? ra : ra.r32();
+  if (b.kind == Kind::Reg) m_a.cmp(raw, wide ? Gp(gpq(b.reg)) : Gp(gpd(b.reg)));
+  else if (fits_imm32(b)) m_a.cmp(raw, imm(static_cast<int32_t>(b.c)));
+  else if (b.kind == Kind::Const) { m_a.mov(r11, imm(b.c)); m_a.cmp(raw, r11); }
+  else m_a.cmp(raw, home_of(b, wide));
+  release(a);
+  release(b);
+  push_flags(cc);
+}
+
+void FunctionCompiler::emit_divrem(Op op, bool wide) {
+  Val b = pop();
+  Val a = pop();
+  bool is_signed = op == Op::i32_div_s || op == Op::i64_div_s || op == Op::i32_rem_s ||
+                   op == Op::i64_rem_s;
+  bool is_rem = op == Op::i32_rem_s || op == Op::i64_rem_s || op == Op::i32_rem_u ||
+                op == Op::i64_rem_u;
+  spill_reg(kRax);
+  spill_reg(kRdx);
+  Gp div = wide ? Gp(r11) : Gp(r11d);
+  Gp acc = wide ? Gp(rax) : Gp(eax);
+  switch (b.kind) {
+    case Kind::Reg: m_a.mov(r11, gpq(b.reg)); break;
+    case Kind::Const: m_a.mov(r11, imm(b.c)); break;
+    default: m_a.mov(r11, home(b.slot)); break;
+  }
+  switch (a.kind) {
+    case Kind::Reg: if (a.reg != kRax) m_a.mov(rax, gpq(a.reg)); break;
+    case Kind::Const: m_a.mov(rax, imm(a.c)); break;
+    default: m_a.mov(rax, home(a.slot)); break;
+  }
+  release(a);
+  release(b);
+  m_free &= ~((1u << kRax) | (1u << kRdx));
+  m_a.test(div, div);
+  trap_if(CondCode::kZ, TrapKind::IntegerDivideByZero);
+  asmjit::Label done = m_a.newLabel();
+  if (is_signed) {
+    asmjit::Label ok = m_a.newLabel();
+    m_a.cmp(div, -1);
+    m_a.jne(ok);
+    if (is_rem) {
+      m_a.xor_(edx, edx);
+      m_a.jmp(done);
+    } else {
+      if (wide) {
+        m_a.mov(rdx, imm(INT64_MIN));
+        m_a.cmp(rax, rdx);
+      } else {
+        m_a.cmp(eax, imm(INT32_MIN));
+      }
+      trap_if(CondCode::kE, TrapKind::IntegerOverflow);
+    }
+    m_a.bind(ok);
+    if (wide) m_a.cqo(); else m_a.cdq();
+    m_a.idiv(div);
+  } else {
+    m_a.xor_(edx, edx);
+    m_a.div(div);
+  }
+  m_a.bind(done);
+  (void)acc;
+  uint32_t result = is_rem ? kRdx : kRax;
+  m_free |= 1u << (is_rem ? kRax : kRdx);
+  push_reg(wide ? ValType::I64 : ValType::I32, gpq(result));
+}
+
+void FunctionCompiler::emit_shift(Op op, bool wide) {
+  Val b = pop();
+  Val a = pop();
+  asmjit::InstId id;
+  switch (op) {
+    case Op::i32_shl: case Op::i64_shl: id = Inst::kIdShl; break;
+    case Op::i32_shr_s: case Op::i64_shr_s: id = Inst::kIdSar; break;
+    case Op::i32_shr_u: case Op::i64_shr_u: id = Inst::kIdShr; break;
+    case Op::i32_rotl: case Op::i64_rotl: id = Inst::kIdRol; break;
+    default: id = Inst::kIdRor; break;
+  }
+  ValType t = wide ? ValType::I64 : ValType::I32;
+  if (b.kind == Kind::Const) {
+    Gp d = to_reg(a);
+    m_a.emit(id, wide ? d : d.r32(), imm(static_cast<uint32_t>(b.c) & (wide ? 63 : 31)));
+    return push_reg(t, d);
+  }
+  bool b_in_rcx = b.kind == Kind::Reg && b.reg == kRcx;
+  if (!b_in_rcx) {
+    spill_reg(kRcx);
+    if (a.kind == Kind::Reg && a.reg == kRcx) {
+      Gp moved = alloc();
+      m_a.mov(moved, rcx);
+      a.reg = static_cast<uint8_t>(moved.id());
+      m_free |= 1u << kRcx;
+    }
+    m_free &= ~(1u << kRcx);
+    if (b.kind == Kind::Reg) m_a.mov(ecx, gpd(b.reg));
+    else m_a.mov(ecx, home32(b.slot));
+    release(b);
+  }
+  Gp d = to_reg(a);
+  m_a.emit(id, wide ? d : d.r32(), cl);
+  m_free |= 1u << kRcx;
+  push_reg(t, d);
+}
+
+// ---- floats (values kept as bits in general registers; xmm14/xmm15 are scratch) ------------
+
+namespace {
+void to_xmm(Assembler& a, const Xmm& x, const Gp& r, bool f64) {
+  if (f64) a.movq(x, r.r64());
+  else a.movd(x, r.r32());
+}
+}  // namespace
+
+void FunctionCompiler::emit_float_binop(Op op, bool f64) {
+  Val b = pop();
+  Val a = pop();
+  Gp d = to_reg(a);
+  to_xmm(m_a, xmm15, d, f64);
+  switch (b.kind) {
+    case Kind::Reg: to_xmm(m_a, xmm14, gpq(b.reg), f64); break;
+    case Kind::Const: m_a.mov(r11, imm(b.c)); to_xmm(m_a, xmm14, r11, f64); break;
+    default:
+      if (f64) m_a.movsd(xmm14, home(b.slot));
+      else m_a.movss(xmm14, home32(b.slot));
+      break;
+  }
+  asmjit::InstId id;
+  switch (op) {
+    case Op::f32_add: id = Inst::kIdAddss; break;
+    case Op::f64_add: id = Inst::kIdAddsd; break;
+    case Op::f32_sub: id = Inst::kIdSubss; break;
+    case Op::f64_sub: id = Inst::kIdSubsd; break;
+    case Op::f32_mul: id = Inst::kIdMulss; break;
+    case Op::f64_mul: id = Inst::kIdMulsd; break;
+    case Op::f32_div: id = Inst::kIdDivss; break;
+    default: id = Inst::kIdDivsd; break;
+  }
+  m_a.emit(id, xmm15, xmm14);
+  if (f64) m_a.movq(d, xmm15);
+  else m_a.movd(d.r32(), xmm15);
+  release(b);
+  push_reg(f64 ? ValType::F64 : ValType::F32, d);
+}
+
+void FunctionCompiler::emit_float_compare(Op op, bool f64) {
+  Val b = pop();
+  Val a = pop();
+  // cmpsd/cmpss predicates: 0 eq, 1 lt, 2 le, 4 neq; gt/ge swap the operands. All are false
+  // for NaN operands except neq, as the spec requires.
+  int pred = 0;
+  bool swap = false;
+  switch (op) {
+    case Op::f32_eq: case Op::f64_eq: pred = 0; break;
+    case Op::f32_ne: case Op::f64_ne: pred = 4; break;
+    case Op::f32_lt: case Op::f64_lt: pred = 1; break;
+    case Op::f32_le: case Op::f64_le: pred = 2; break;
+    case Op::f32_gt: case Op::f64_gt: pred = 1; swap = true; break;
+    default: pred = 2; swap = true; break;
+  }
+  Val& x = swap ? b : a;
+  Val& y = swap ? a : b;
+  Gp d = to_reg(x);
+  to_xmm(m_a, xmm15, d, f64);
+  switch (y.kind) {
+    case Kind::Reg: to_xmm(m_a, xmm14, gpq(y.reg), f64); break;
+    case Kind::Const: m_a.mov(r11, imm(y.c)); to_xmm(m_a, xmm14, r11, f64); break;
+    default:
+      if (f64) m_a.movsd(xmm14, home(y.slot));
+      else m_a.movss(xmm14, home32(y.slot));
+      break;
+  }
+  if (f64) m_a.cmpsd(xmm15, xmm14, imm(pred));
+  else m_a.cmpss(xmm15, xmm14, imm(pred));
+  m_a.movd(d.r32(), xmm15);
+  m_a.and_(d.r32(), 1);
+  release(y);
+  push_reg(ValType::I32, d);
+}
+
+// A numeric op through its slow path (u64 f(u64, u64), or with ji first when it may trap).
+void FunctionCompiler::emit_numeric_helper(Op op, uint32_t arity, ValType result) {
+  const void* fn = helpers::numeric(static_cast<uint16_t>(op));
+  const void* tfn = helpers::numeric_trap(static_cast<uint16_t>(op));
+  if (!fn && !tfn) return unsupported_text(op_name(op));
+  spill_all();
+  Val b{}, a{};
+  if (arity == 2) b = pop();
+  a = pop();
+  Gp regs[3] = {rdi, rsi, rdx};
+  int first = tfn ? 1 : 0;
+  auto load = [&](const Gp& r, const Val& v) {
+    if (v.kind == Kind::Const) m_a.mov(r, imm(v.c));
+    else m_a.mov(r, home(v.slot));
+  };
+  if (tfn) m_a.mov(rdi, r13);
+  load(regs[first], a);
+  if (arity == 2) load(regs[first + 1], b);
+  call_helper(tfn ? tfn : fn);
+  if (tfn) check_trapped();
+  m_free = (1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 7) | (1u << 8) |
+           (1u << 9) | (1u << 10) | (1u << 12);
+  if (!is64(result)) m_a.mov(eax, eax);
+  push_reg(result, rax);
+}
+
+// ---- unary -----------------------------------------------------------------------------------
+
+void FunctionCompiler::emit_unop(const Instr& ins) {
+  Op op = ins.op;
+  const OpInfo& info = op_info(op);
+  auto result_type = [&]() -> ValType {
+    switch (info.sig) {
+      case Sig::i32_i32: case Sig::i32_i64: case Sig::i32_f32: case Sig::i32_f64: return ValType::I32;
+      case Sig::i64_i32: case Sig::i64_i64: case Sig::i64_f32: case Sig::i64_f64: return ValType::I64;
+      case Sig::f32_i32: case Sig::f32_i64: case Sig::f32_f32: case Sig::f32_f64: return ValType::F32;
+      default: return ValType::F64;
+    }
+  };
+  ValType rt = result_type();
+  switch (op) {
+    // Reinterpretations and zero extension: the bits are already right.
+    case Op::i32_reinterpret_f32: case Op::f32_reinterpret_i32:
+    case Op::i64_reinterpret_f64: case Op::f64_reinterpret_i64:
+    case Op::i64_extend_i32_u:
+      m_vs.back().type = rt;
+      return;
+    default:
+      break;
+  }
+  if (op == Op::i32_eqz || op == Op::i64_eqz) {
+    Val a = pop();
+    if (a.kind == Kind::Flags) return push_flags(negateCond(static_cast<CondCode>(a.cond)));
+    if (a.kind == Kind::Const) return push_const(ValType::I32, a.c == 0);
+    bool wide = op == Op::i64_eqz;
+    if (a.kind == Kind::Reg) {
+      Gp r = wide ? Gp(gpq(a.reg)) : Gp(gpd(a.reg));
+      m_a.test(r, r);
+    } else {
+      m_a.cmp(home_of(a, wide), 0);
+    }
+    release(a);
+    return push_flags(CondCode::kE);
+  }
+  bool inline_ok = true;
+  switch (op) {
+    case Op::i32_clz: case Op::i64_clz: case Op::i32_ctz: case Op::i64_ctz:
+    case Op::i32_popcnt: case Op::i64_popcnt:
+    case Op::i32_wrap_i64: case Op::i64_extend_i32_s:
+    case Op::i32_extend8_s: case Op::i32_extend16_s:
+    case Op::i64_extend8_s: case Op::i64_extend16_s: case Op::i64_extend32_s:
+    case Op::f32_abs: case Op::f64_abs: case Op::f32_neg: case Op::f64_neg:
+    case Op::f32_sqrt: case Op::f64_sqrt:
+    case Op::f32_ceil: case Op::f64_ceil: case Op::f32_floor: case Op::f64_floor:
+    case Op::f32_trunc: case Op::f64_trunc: case Op::f32_nearest: case Op::f64_nearest:
+    case Op::f64_convert_i32_s: case Op::f64_convert_i32_u: case Op::f64_convert_i64_s:
+    case Op::f32_convert_i32_s: case Op::f32_convert_i32_u: case Op::f32_convert_i64_s:
+    case Op::f32_demote_f64: case Op::f64_promote_f32:
+      break;
+    default:
+      inline_ok = false;
+  }
+  if (!inline_ok) return emit_numeric_helper(op, 1, rt);
+  Val a = pop();
+  Gp d = to_reg(a);
+  switch (op) {
+    case Op::i32_clz:
+    case Op::i64_clz: {
+      bool w = op == Op::i64_clz;
+      Gp x = w ? d : d.r32();
+      if (m_lzcnt) {
+        m_a.lzcnt(x, x);
+      } else {
+        m_a.bsr(x, x);
+        m_a.mov(r11d, imm(w ? 127 : 63));
+        m_a.cmovz(x, w ? Gp(r11) : Gp(r11d));
+        m_a.xor_(x, imm(w ? 63 : 31));
+      }
+      break;
+    }
+    case Op::i32_ctz: m_a.tzcnt(d.r32(), d.r32()); break;
+    case Op::i64_ctz: m_a.tzcnt(d, d); break;
+    case Op::i32_popcnt: m_a.popcnt(d.r32(), d.r32()); break;
+    case Op::i64_popcnt: m_a.popcnt(d, d); break;
+    case Op::i32_wrap_i64: m_a.mov(d.r32(), d.r32()); break;
+    case Op::i64_extend_i32_s: m_a.movsxd(d, d.r32()); break;
+    case Op::i32_extend8_s: m_a.movsx(d.r32(), gpb_lo(d.id())); break;
+    case Op::i32_extend16_s: m_a.movsx(d.r32(), x86::gpw(d.id())); break;
+    case Op::i64_extend8_s: m_a.movsx(d, gpb_lo(d.id())); break;
+    case Op::i64_extend16_s: m_a.movsx(d, x86::gpw(d.id())); break;
+    case Op::i64_extend32_s: m_a.movsxd(d, d.r32()); break;
+    case Op::f32_abs: m_a.btr(d.r32(), 31); break;
+    case Op::f64_abs: m_a.btr(d, 63); break;
+    case Op::f32_neg: m_a.btc(d.r32(), 31); break;
+    case Op::f64_neg: m_a.btc(d, 63); break;
+    case Op::f32_sqrt: m_a.movd(xmm15, d.r32()); m_a.sqrtss(xmm15, xmm15); m_a.movd(d.r32(), xmm15); break;
+    case Op::f64_sqrt: m_a.movq(xmm15, d); m_a.sqrtsd(xmm15, xmm15); m_a.movq(d, xmm15); break;
+    case Op::f32_ceil: case Op::f32_floor: case Op::f32_trunc: case Op::f32_nearest:
+    case Op::f64_ceil: case Op::f64_floor: case Op::f64_trunc: case Op::f64_nearest: {
+      // roundss/roundsd (SSE4.1) modes: 0 nearest-even, 1 floor, 2 ceil, 3 trunc; 8 = no
+      // precision exception.
+      int mode = 8;
+      if (op == Op::f32_floor || op == Op::f64_floor) mode |= 1;
+      if (op == Op::f32_ceil || op == Op::f64_ceil) mode |= 2;
+      if (op == Op::f32_trunc || op == Op::f64_trunc) mode |= 3;
+      bool w = rt == ValType::F64;
+      to_xmm(m_a, xmm15, d, w);
+      if (w) m_a.roundsd(xmm15, xmm15, imm(mode));
+      else m_a.roundss(xmm15, xmm15, imm(mode));
+      if (w) m_a.movq(d, xmm15); else m_a.movd(d.r32(), xmm15);
+      break;
+    }
+    case Op::f64_convert_i32_s: m_a.cvtsi2sd(xmm15, d.r32()); m_a.movq(d, xmm15); break;
+    case Op::f64_convert_i32_u: case Op::f64_convert_i64_s:
+      m_a.cvtsi2sd(xmm15, d); m_a.movq(d, xmm15); break;
+    case Op::f32_convert_i32_s: m_a.cvtsi2ss(xmm15, d.r32()); m_a.movd(d.r32(), xmm15); break;
+    case Op::f32_convert_i32_u: case Op::f32_convert_i64_s:
+      m_a.cvtsi2ss(xmm15, d); m_a.movd(d.r32(), xmm15); break;
+    case Op::f32_demote_f64: m_a.movq(xmm15, d); m_a.cvtsd2ss(xmm15, xmm15); m_a.movd(d.r32(), xmm15); break;
+    case Op::f64_promote_f32: m_a.movd(xmm15, d.r32()); m_a.cvtss2sd(xmm15, xmm15); m_a.movq(d, xmm15); break;
+    default: break;
+  }
+  push_reg(rt, d);
+}
+
+// ---- memory ----------------------------------------------------------------------------------
+
+// The address of a memory access. No bounds check: memory 0 sits in an 8 GiB guard
+// reservation (DESIGN principle 7), so base + u32 index + u32 offset faults when out of
+// bounds and the trap handler turns the fault into "out of bounds memory access".
+Mem FunctionCompiler::mem_operand(Val& addr, uint64_t offset, uint32_t size) {
+  if (addr.kind == Kind::Const) {
+    uint64_t ea = static_cast<uint32_t>(addr.c) + offset;
+    if (ea <= INT32_MAX) return ptr(r14, static_cast<int32_t>(ea), size);
+    m_a.mov(r11, imm(ea));
+    return ptr(r14, r11, 0, 0, size);
+  }
+  Gp r = to_reg(addr);
+  if (offset <= INT32_MAX) return ptr(r14, r, 0, static_cast<int32_t>(offset), size);
+  m_a.mov(r11d, imm(static_cast<uint32_t>(offset)));
+  m_a.add(r11, r);
+  return ptr(r14, r11, 0, 0, size);
+}
+
+void FunctionCompiler::emit_load(const Instr& ins) {
+  Val addr = pop();
+  uint32_t size = op_info(ins.op).mem;
+  Mem m = mem_operand(addr, ins.imm, size);
+  Gp d = addr.kind == Kind::Reg ? gpq(addr.reg) : alloc();
+  ValType t = ValType::I32;
+  switch (ins.op) {
+    case Op::i32_load: m_a.mov(d.r32(), m); break;
+    case Op::f32_load: m_a.mov(d.r32(), m); t = ValType::F32; break;
+    case Op::i64_load: m_a.mov(d, m); t = ValType::I64; break;
+    case Op::f64_load: m_a.mov(d, m); t = ValType::F64; break;
+    case Op::i32_load8_s: m_a.movsx(d.r32(), m); break;
+    case Op::i32_load8_u: m_a.movzx(d.r32(), m); break;
+    case Op::i32_load16_s: m_a.movsx(d.r32(), m); break;
+    case Op::i32_load16_u: m_a.movzx(d.r32(), m); break;
+    case Op::i64_load8_s: m_a.movsx(d, m); t = ValType::I64; break;
+    case Op::i64_load8_u: m_a.movzx(d.r32(), m); t = ValType::I64; break;
+    case Op::i64_load16_s: m_a.movsx(d, m); t = ValType::I64; break;
+    case Op::i64_load16_u: m_a.movzx(d.r32(), m); t = ValType::I64; break;
+    case Op::i64_load32_s: m_a.movsxd(d, m); t = ValType::I64; break;
+    case Op::i64_load32_u: m_a.mov(d.r32(), m); t = ValType::I64; break;
+    default: break;
+  }
+  push_reg(t, d);
+}
+
+void FunctionCompiler::emit_store(const Instr& ins) {
+  Val v = pop();
+  Val addr = pop();
+  uint32_t size = op_info(ins.op).mem;
+  bool imm_ok = v.kind == Kind::Const &&
+                (size < 8 || static_cast<int64_t>(v.c) == static_cast<int32_t>(v.c));
+  if (!imm_ok && v.kind != Kind::Reg) to_reg(v);
+  Mem m = mem_operand(addr, ins.imm, size);
+  if (imm_ok) {
+    uint64_t c = v.c;
+    if (size == 1) m_a.mov(m, imm(static_cast<int8_t>(c)));
+    else if (size == 2) m_a.mov(m, imm(static_cast<int16_t>(c)));
+    else m_a.mov(m, imm(static_cast<int32_t>(c)));
+  } else {
+    uint32_t id = v.reg;
+    switch (size) {
+      case 1: m_a.mov(m, gpb_lo(id)); break;
+      case 2: m_a.mov(m, x86::gpw(id)); break;
+      case 4: m_a.mov(m, gpd(id)); break;
+      default: m_a.mov(m, gpq(id)); break;
+    }
+  }
+  release(v);
+  release(addr);
+}
+
+// ---- select, globals, references, helpers ------------------------------------------------
+
+void FunctionCompiler::emit_select(const Instr& ins) {
+  (void)ins;
+  Val cond = pop();
+  Val b = pop();
+  Val a = pop();
+  if (a.type == ValType::V128) return unsupported_text("v128 select");
+  bool wide = is64(a.type);
+  if (cond.kind == Kind::Const) {
+    bool pick_a = static_cast<uint32_t>(cond.c) != 0;
+    Val keep = pick_a ? a : b;
+    release(pick_a ? b : a);
+    keep.slot = next_slot();
+    m_vs.push_back(keep);
+    return;
+  }
+  Gp d = to_reg(a);
+  asmjit::Operand src;
+  if (b.kind == Kind::Reg) src = wide ? Gp(gpq(b.reg)) : Gp(gpd(b.reg));
+  else if (b.kind == Kind::Const) { m_a.mov(r11, imm(b.c)); src = wide ? Gp(r11) : Gp(r11d); }
+  else src = home_of(b, wide);
+  CondCode pick_b;
+  if (cond.kind == Kind::Flags) {
+    pick_b = negateCond(static_cast<CondCode>(cond.cond));
+  } else {
+    if (cond.kind == Kind::Reg) m_a.test(gpd(cond.reg), gpd(cond.reg));
+    else m_a.cmp(home32(cond.slot), 0);
+    pick_b = CondCode::kE;
+  }
+  Gp dw = wide ? d : d.r32();
+  if (src.isReg()) m_a.cmov(pick_b, dw, src.as<Gp>());
+  else m_a.cmov(pick_b, dw, src.as<Mem>());
+  release(b);
+  release(cond);
+  push_reg(a.type, d);
+}
+
+void FunctionCompiler::emit_global(const Instr& ins) {
+  const GlobalType& gt = m_module->globals[ins.a];
+  if (gt.type == ValType::V128) return unsupported_text("v128 globals");
+  bool wide = is64(gt.type);
+  int32_t off = global_slots_offset();
+  if (ins.op == Op::global_get) {
+    Gp d = alloc();
+    m_a.mov(r11, qword_ptr(r13, kJiGlobals));
+    m_a.mov(r11, qword_ptr(r11, static_cast<int32_t>(8 * ins.a)));
+    if (wide) m_a.mov(d, qword_ptr(r11, off));
+    else m_a.mov(d.r32(), dword_ptr(r11, off));
+    return push_reg(gt.type, d);
+  }
+  Val v = pop();
+  if (!fits_imm32(v) || (v.kind == Kind::Const && static_cast<int64_t>(v.c) != static_cast<int32_t>(v.c)))
+    to_reg(v);
+  m_a.mov(r11, qword_ptr(r13, kJiGlobals));
+  m_a.mov(r11, qword_ptr(r11, static_cast<int32_t>(8 * ins.a)));
+  if (v.kind == Kind::Const) m_a.mov(qword_ptr(r11, off), imm(static_cast<int32_t>(v.c)));
+  else m_a.mov(qword_ptr(r11, off), gpq(v.reg));
+  release(v);
+}
+
+// Table, bulk-memory and memory.size/grow instructions: runtime helpers with the instance
+// block first. Arguments are loaded from homes after spilling everything (a call clobbers
+// every allocatable register anyway).
+void FunctionCompiler::emit_misc_helper(const Instr& ins) {
+  struct H {
+    const void* fn;
+    int imms;          // immediate arguments after ji
+    int pops;          // stack operands after those (bottom first)
+    bool traps;        // returns nonzero on trap (int) / sets trapped (u64)
+    bool flag_check;   // check ji->trapped instead of eax
+    ValType result;    // ValType::Bottom: none
+  };
+  H h{};
+  uint32_t i1 = ins.a, i2 = ins.b;
+  auto fn = [](auto f) { return reinterpret_cast<const void*>(f); };
+  switch (ins.op) {
+    case Op::memory_size: h = {fn(&helpers::memory_size), 0, 0, false, false, ValType::I32}; break;
+    case Op::memory_grow: h = {fn(&helpers::memory_grow), 0, 1, false, false, ValType::I32}; break;
+    case Op::memory_init: h = {fn(&helpers::memory_init), 1, 3, true, false, ValType::Bottom}; break;
+    case Op::memory_copy: h = {fn(&helpers::memory_copy), 0, 3, true, false, ValType::Bottom}; break;
+    case Op::memory_fill: h = {fn(&helpers::memory_fill), 0, 3, true, false, ValType::Bottom}; break;
+    case Op::data_drop: h = {fn(&helpers::data_drop), 1, 0, false, false, ValType::Bottom}; break;
+    case Op::table_init: h = {fn(&helpers::table_init), 2, 3, true, false, ValType::Bottom}; break;
+    case Op::table_copy: h = {fn(&helpers::table_copy), 2, 3, true, false, ValType::Bottom}; break;
+    case Op::table_fill: h = {fn(&helpers::table_fill), 1, 3, true, false, ValType::Bottom}; break;
+    case Op::elem_drop: h = {fn(&helpers::elem_drop), 1, 0, false, false, ValType::Bottom}; break;
+    case Op::table_get:
+      h = {fn(&helpers::table_get), 1, 1, true, true, m_module->tables[ins.a].elem}; break;
+    case Op::table_set: h = {fn(&helpers::table_set), 1, 2, true, false, ValType::Bottom}; break;
+    case Op::table_size: h = {fn(&helpers::table_size), 1, 0, false, false, ValType::I32}; break;
+    case Op::table_grow: h = {fn(&helpers::table_grow), 1, 2, false, false, ValType::I32}; break;
+    default: return unsupported(ins);
+  }
+  spill_all();
+  Gp args[6] = {rdi, rsi, rdx, rcx, r8, r9};
+  m_a.mov(rdi, r13);
+  int k = 1;
+  if (h.imms >= 1) m_a.mov(args[k++].r32(), imm(i1));
+  if (h.imms >= 2) m_a.mov(args[k++].r32(), imm(i2));
+  std::vector<Val> ops;
+  for (int j = 0; j < h.pops; ++j) ops.push_back(pop());
+  for (int j = h.pops - 1; j >= 0; --j) {
+    const Val& v = ops[j];
+    Gp r = args[k++];
+    if (v.kind == Kind::Const) m_a.mov(r, imm(v.c));
+    else m_a.mov(r, home(v.slot));
+  }
+  call_helper(h.fn);
+  if (h.traps) {
+    if (h.flag_check) {
+      check_trapped();
+    } else {
+      m_a.test(eax, eax);
+      m_a.jnz(m_labels.unwind);
+    }
+  }
+  m_free = (1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 7) | (1u << 8) |
+           (1u << 9) | (1u << 10) | (1u << 12);
+  if (h.result != ValType::Bottom) {
+    if (!is64(h.result)) m_a.mov(eax, eax);
+    push_reg(h.result, rax);
+  }
+}
+
+void FunctionCompiler::on_simple(const Instr& ins, const WalkState& st) {
+  (void)st;
+  Op op = ins.op;
+  if (is_simd(op)) return unsupported(ins);
+  const OpInfo& info = op_info(op);
+  if (info.mem != 0) {
+    if (info.imm != Imm::MemArg) return unsupported(ins);
+    if (info.sig == Sig::v_i32i32 || info.sig == Sig::v_i32i64 || info.sig == Sig::v_i32f32 ||
+        info.sig == Sig::v_i32f64)
+      return emit_store(ins);
+    return emit_load(ins);
+  }
+  switch (op) {
+    case Op::select:
+    case Op::select_t:
+      return emit_select(ins);
+    case Op::global_get:
+    case Op::global_set:
+      return emit_global(ins);
+    case Op::i32_const:
+      return push_const(ValType::I32, static_cast<uint32_t>(ins.imm));
+    case Op::i64_const:
+      return push_const(ValType::I64, ins.imm);
+    case Op::f32_const:
+      return push_const(ValType::F32, static_cast<uint32_t>(ins.imm));
+    case Op::f64_const:
+      return push_const(ValType::F64, ins.imm);
+    case Op::ref_null:
+      return push_const(ins.type, 0);
+    case Op::ref_is_null: {
+      Val a = pop();
+      if (a.kind == Kind::Const) return push_const(ValType::I32, a.c == 0);
+      if (a.kind == Kind::Reg) m_a.test(gpq(a.reg), gpq(a.reg));
+      else m_a.cmp(home(a.slot), 0);
+      release(a);
+      return push_flags(CondCode::kE);
+    }
+    case Op::ref_func: {
+      Gp d = alloc();
+      m_a.mov(r11, qword_ptr(r13, kJiFuncs));
+      m_a.mov(d, qword_ptr(r11, static_cast<int32_t>(8 * ins.a)));
+      return push_reg(ValType::FuncRef, d);
+    }
+    case Op::i32_add: case Op::i32_sub: case Op::i32_mul:
+    case Op::i32_and: case Op::i32_or: case Op::i32_xor:
+      return emit_int_binop(ins, false);
+    case Op::i64_add: case Op::i64_sub: case Op::i64_mul:
+    case Op::i64_and: case Op::i64_or: case Op::i64_xor:
+      return emit_int_binop(ins, true);
+    case Op::i32_eq: case Op::i32_ne: case Op::i32_lt_s: case Op::i32_lt_u:
+    case Op::i32_gt_s: case Op::i32_gt_u: case Op::i32_le_s: case Op::i32_le_u:
+    case Op::i32_ge_s: case Op::i32_ge_u:
+      return emit_compare(op, false);
+    case Op::i64_eq: case Op::i64_ne: case Op::i64_lt_s: case Op::i64_lt_u:
+    case Op::i64_gt_s: case Op::i64_gt_u: case Op::i64_le_s: case Op::i64_le_u:
+    case Op::i64_ge_s: case Op::i64_ge_u:
+      return emit_compare(op, true);
+    case Op::i32_div_s: case Op::i32_div_u: case Op::i32_rem_s: case Op::i32_rem_u:
+      return emit_divrem(op, false);
+    case Op::i64_div_s: case Op::i64_div_u: case Op::i64_rem_s: case Op::i64_rem_u:
+      return emit_divrem(op, true);
+    case Op::i32_shl: case Op::i32_shr_s: case Op::i32_shr_u: case Op::i32_rotl: case Op::i32_rotr:
+      return emit_shift(op, false);
+    case Op::i64_shl: case Op::i64_shr_s: case Op::i64_shr_u: case Op::i64_rotl: case Op::i64_rotr:
+      return emit_shift(op, true);
+    case Op::f32_add: case Op::f32_sub: case Op::f32_mul: case Op::f32_div:
+      return emit_float_binop(op, false);
+    case Op::f64_add: case Op::f64_sub: case Op::f64_mul: case Op::f64_div:
+      return emit_float_binop(op, true);
+    case Op::f32_eq: case Op::f32_ne: case Op::f32_lt: case Op::f32_gt: case Op::f32_le:
+    case Op::f32_ge:
+      return emit_float_compare(op, false);
+    case Op::f64_eq: case Op::f64_ne: case Op::f64_lt: case Op::f64_gt: case Op::f64_le:
+    case Op::f64_ge:
+      return emit_float_compare(op, true);
+    case Op::f32_min: case Op::f32_max: case Op::f32_copysign:
+      return emit_numeric_helper(op, 2, ValType::F32);
+    case Op::f64_min: case Op::f64_max: case Op::f64_copysign:
+      return emit_numeric_helper(op, 2, ValType::F64);
+    default:
+      break;
+  }
+  if (op == Op::memory_grow) return emit_misc_helper(ins);
+  switch (info.sig) {
+    case Sig::i32_i32: case Sig::i32_i64: case Sig::i32_f32: case Sig::i32_f64:
+    case Sig::i64_i32: case Sig::i64_i64: case Sig::i64_f32: case Sig::i64_f64:
+    case Sig::f32_i32: case Sig::f32_i64: case Sig::f32_f32: case Sig::f32_f64:
+    case Sig::f64_i32: case Sig::f64_i64: case Sig::f64_f32: case Sig::f64_f64:
+      return emit_unop(ins);
+    default:
+      return emit_misc_helper(ins);
+  }
+}
+
+}  // namespace wsvm::jit

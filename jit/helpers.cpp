@@ -1,0 +1,203 @@
+// Runtime helpers called from JIT code: calls that leave the module, memory and table
+// operations shared with the interpreter (runtime/bulk_ops.hpp), numeric slow paths.
+#include <bit>
+#include <cstring>
+#include <type_traits>
+
+#include "interp/numerics.hpp"
+#include "jit/jit_abi.hpp"
+#include "runtime/bulk_ops.hpp"
+
+namespace wsvm::jit {
+
+int32_t ctx_call_depth_offset() {
+  static ExecContext c;
+  return static_cast<int32_t>(reinterpret_cast<const char*>(&c.call_depth) - reinterpret_cast<const char*>(&c));
+}
+int32_t ctx_interrupt_offset() {
+  static ExecContext c;
+  return static_cast<int32_t>(reinterpret_cast<const char*>(&c.interrupt) - reinterpret_cast<const char*>(&c));
+}
+int32_t ctx_fuel_offset() {
+  static ExecContext c;
+  return static_cast<int32_t>(reinterpret_cast<const char*>(&c.fuel_remaining) - reinterpret_cast<const char*>(&c));
+}
+int32_t global_slots_offset() {
+  static GlobalInstance g;
+  return static_cast<int32_t>(reinterpret_cast<const char*>(&g.slots) - reinterpret_cast<const char*>(&g));
+}
+
+namespace helpers {
+namespace {
+
+int fail(JitInstance* ji, std::optional<Trap> t) {
+  *ji->pending = std::move(t);
+  ji->trapped = 1;
+  return 1;
+}
+int fail(JitInstance* ji, TrapKind k) {
+  ji->trap_kind = static_cast<uint32_t>(k);
+  ji->trapped = 1;
+  return 1;
+}
+
+}  // namespace
+
+int call_import(JitInstance* ji, uint32_t func_index, uint64_t* slots) {
+  FuncInstance* f = ji->inst->funcs[func_index];
+  std::optional<Trap> t = ji->ctx->store->call_slots(f, slots, ji->inst);
+  return t ? fail(ji, std::move(t)) : 0;
+}
+
+uintptr_t call_indirect(JitInstance* ji, uint32_t table, uint32_t type_index, uint32_t elem,
+                        uint64_t* slots) {
+  TableInstance* t = ji->inst->tables[table];
+  if (elem >= t->elems.size()) return fail(ji, TrapKind::UndefinedElement);
+  Ref r = t->elems[elem];
+  if (r == kNullRef) return fail(ji, TrapKind::UninitializedElement);
+  auto* callee = reinterpret_cast<FuncInstance*>(r);
+  // Structural equality is the spec's rule (and what the Store's type ids encode).
+  if (*callee->type != ji->inst->module().types[type_index])
+    return fail(ji, TrapKind::IndirectCallTypeMismatch);
+  if (callee->instance == ji->inst && callee->instance->compiled->engine == ji->engine)
+    return reinterpret_cast<uintptr_t>(callee->code);
+  std::optional<Trap> tr = ji->ctx->store->call_slots(callee, slots, ji->inst);
+  return tr ? fail(ji, std::move(tr)) : 0;
+}
+
+uint32_t memory_size(JitInstance* ji) {
+  return static_cast<uint32_t>(ji->inst->memories[0]->mem->pages());
+}
+uint32_t memory_grow(JitInstance* ji, uint32_t delta) {
+  return static_cast<uint32_t>(ji->inst->memories[0]->mem->grow(delta));
+}
+int memory_init(JitInstance* ji, uint32_t seg, uint32_t dst, uint32_t src, uint32_t n) {
+  auto t = wsvm::memory_init(*ji->inst->memories[0], ji->inst->datas[seg], dst, src, n);
+  return t ? fail(ji, std::move(t)) : 0;
+}
+int memory_copy(JitInstance* ji, uint32_t dst, uint32_t src, uint32_t n) {
+  auto t = wsvm::memory_copy(*ji->inst->memories[0], dst, src, n);
+  return t ? fail(ji, std::move(t)) : 0;
+}
+int memory_fill(JitInstance* ji, uint32_t dst, uint32_t val, uint32_t n) {
+  auto t = wsvm::memory_fill(*ji->inst->memories[0], dst, static_cast<uint8_t>(val), n);
+  return t ? fail(ji, std::move(t)) : 0;
+}
+void data_drop(JitInstance* ji, uint32_t seg) { ji->inst->datas[seg].bytes = {}; }
+int table_init(JitInstance* ji, uint32_t elem, uint32_t table, uint32_t dst, uint32_t src,
+               uint32_t n) {
+  auto t = wsvm::table_init(*ji->inst->tables[table], ji->inst->elems[elem], dst, src, n);
+  return t ? fail(ji, std::move(t)) : 0;
+}
+int table_copy(JitInstance* ji, uint32_t dst_table, uint32_t src_table, uint32_t dst,
+               uint32_t src, uint32_t n) {
+  auto t = wsvm::table_copy(*ji->inst->tables[dst_table], *ji->inst->tables[src_table], dst,
+                            src, n);
+  return t ? fail(ji, std::move(t)) : 0;
+}
+int table_fill(JitInstance* ji, uint32_t table, uint32_t i, uint64_t val, uint32_t n) {
+  auto t = wsvm::table_fill(*ji->inst->tables[table], i, static_cast<Ref>(val), n);
+  return t ? fail(ji, std::move(t)) : 0;
+}
+void elem_drop(JitInstance* ji, uint32_t seg) { ji->inst->elems[seg].refs.clear(); }
+uint64_t table_get(JitInstance* ji, uint32_t table, uint32_t i) {
+  TableInstance* t = ji->inst->tables[table];
+  if (i >= t->elems.size()) return fail(ji, TrapKind::TableOutOfBounds);
+  return t->elems[i];
+}
+int table_set(JitInstance* ji, uint32_t table, uint32_t i, uint64_t val) {
+  TableInstance* t = ji->inst->tables[table];
+  if (i >= t->elems.size()) return fail(ji, TrapKind::TableOutOfBounds);
+  t->elems[i] = static_cast<Ref>(val);
+  return 0;
+}
+uint32_t table_size(JitInstance* ji, uint32_t table) {
+  return static_cast<uint32_t>(ji->inst->tables[table]->elems.size());
+}
+uint32_t table_grow(JitInstance* ji, uint32_t table, uint64_t init, uint32_t n) {
+  return static_cast<uint32_t>(ji->inst->tables[table]->grow(n, static_cast<Ref>(init)));
+}
+
+// ---- numeric slow paths -----------------------------------------------------------------
+namespace {
+template <class T> inline T rd(uint64_t s) {
+  if constexpr (std::is_same_v<T, uint64_t>) return s;
+  else if constexpr (std::is_same_v<T, uint32_t>) return static_cast<uint32_t>(s);
+  else if constexpr (std::is_same_v<T, float>) return std::bit_cast<float>(static_cast<uint32_t>(s));
+  else return std::bit_cast<double>(s);
+}
+template <class T> inline uint64_t wr(T v) {
+  if constexpr (std::is_same_v<T, uint64_t> || std::is_same_v<T, uint32_t>) return v;
+  else if constexpr (std::is_same_v<T, float>) return std::bit_cast<uint32_t>(v);
+  else return std::bit_cast<uint64_t>(v);
+}
+
+#define NUM_UN(name, In, Out, expr) \
+  uint64_t h_##name(uint64_t x, uint64_t) { In a = rd<In>(x); return wr<Out>(expr); }
+#define NUM_BIN(name, T, Out, expr) \
+  uint64_t h_##name(uint64_t x, uint64_t y) { T a = rd<T>(x); T b = rd<T>(y); return wr<Out>(expr); }
+#define NUM_UN_TRAP(name, In, Out, fn)                                  \
+  uint64_t t_##name(JitInstance* ji, uint64_t x, uint64_t) {            \
+    Out r{};                                                            \
+    TrapKind k{};                                                       \
+    if (!fn(rd<In>(x), r, k)) return fail(ji, k);                       \
+    return wr<Out>(r);                                                  \
+  }
+#define NUM_BIN_TRAP(name, T, fn)                                       \
+  uint64_t t_##name(JitInstance* ji, uint64_t x, uint64_t y) {          \
+    T r{};                                                              \
+    TrapKind k{};                                                       \
+    if (!fn(rd<T>(x), rd<T>(y), r, k)) return fail(ji, k);             \
+    return wr<T>(r);                                                    \
+  }
+#define MEM_LOAD(name, MemT, Out)
+#define MEM_STORE(name, MemT)
+#include "interp/numeric_ops.def"
+#undef NUM_UN
+#undef NUM_BIN
+#undef NUM_UN_TRAP
+#undef NUM_BIN_TRAP
+#undef MEM_LOAD
+#undef MEM_STORE
+}  // namespace
+
+const void* numeric(uint16_t op) {
+  switch (static_cast<Op>(op)) {
+#define NUM_UN(name, In, Out, expr) case Op::name: return reinterpret_cast<const void*>(&h_##name);
+#define NUM_BIN(name, T, Out, expr) case Op::name: return reinterpret_cast<const void*>(&h_##name);
+#define NUM_UN_TRAP(name, In, Out, fn)
+#define NUM_BIN_TRAP(name, T, fn)
+#define MEM_LOAD(name, MemT, Out)
+#define MEM_STORE(name, MemT)
+#include "interp/numeric_ops.def"
+#undef NUM_UN
+#undef NUM_BIN
+#undef NUM_UN_TRAP
+#undef NUM_BIN_TRAP
+#undef MEM_LOAD
+#undef MEM_STORE
+    default: return nullptr;
+  }
+}
+
+const void* numeric_trap(uint16_t op) {
+  switch (static_cast<Op>(op)) {
+#define NUM_UN(name, In, Out, expr)
+#define NUM_BIN(name, T, Out, expr)
+#define NUM_UN_TRAP(name, In, Out, fn) case Op::name: return reinterpret_cast<const void*>(&t_##name);
+#define NUM_BIN_TRAP(name, T, fn) case Op::name: return reinterpret_cast<const void*>(&t_##name);
+#define MEM_LOAD(name, MemT, Out)
+#define MEM_STORE(name, MemT)
+#include "interp/numeric_ops.def"
+#undef NUM_UN
+#undef NUM_BIN
+#undef NUM_UN_TRAP
+#undef NUM_BIN_TRAP
+#undef MEM_LOAD
+#undef MEM_STORE
+    default: return nullptr;
+  }
+}
+
+}  // namespace helpers
+}  // namespace wsvm::jit

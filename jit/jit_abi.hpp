@@ -1,0 +1,86 @@
+// The contract between JIT-compiled code and the C++ around it: pinned registers, the
+// per-entry JitInstance block and the runtime helpers the code calls.
+//
+// Pinned registers (all callee-saved in the SysV ABI, so C++ helpers preserve them):
+//   r13 = JitInstance* of the current entry, r14 = base of memory 0, r15 = ExecContext*.
+// Internal calling convention (JIT -> JIT within one module): rsi = pointer to the uniform
+// slot area (arguments in, results out; DESIGN principle 4), every other register clobbered.
+// A trap stores its kind in JitInstance::trap_kind (or a Trap in *pending) and jumps to the
+// module's unwind code, which resets rsp to entry_rsp and returns 1 from the entry trampoline.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "runtime/store.hpp"
+#include "runtime/trap.hpp"
+
+namespace wsvm::jit {
+
+// Built on the C++ stack by each Engine::call (host re-entry gets its own).
+struct JitInstance {
+  uintptr_t entry_rsp = 0;          // rsp inside the entry trampoline, for unwinding
+  uintptr_t stack_limit = 0;        // lowest rsp a JIT frame may use ("call stack exhausted")
+  uint32_t trap_kind = 0;           // TrapKind of an explicit trap
+  uint32_t trapped = 0;             // set by helpers that trap
+  uint32_t max_call_depth = 0;
+  uint32_t pad = 0;
+  GlobalInstance* const* globals = nullptr;  // instance->globals.data()
+  FuncInstance* const* funcs = nullptr;      // instance->funcs.data()
+  Instance* inst = nullptr;
+  ExecContext* ctx = nullptr;
+  const void* engine = nullptr;              // the JIT engine (same-engine fast paths)
+  std::optional<Trap>* pending = nullptr;    // a trap built by a helper (host functions)
+};
+
+inline constexpr int32_t kJiEntryRsp = offsetof(JitInstance, entry_rsp);
+inline constexpr int32_t kJiStackLimit = offsetof(JitInstance, stack_limit);
+inline constexpr int32_t kJiTrapKind = offsetof(JitInstance, trap_kind);
+inline constexpr int32_t kJiTrapped = offsetof(JitInstance, trapped);
+inline constexpr int32_t kJiMaxDepth = offsetof(JitInstance, max_call_depth);
+inline constexpr int32_t kJiGlobals = offsetof(JitInstance, globals);
+inline constexpr int32_t kJiFuncs = offsetof(JitInstance, funcs);
+
+// ExecContext and GlobalInstance field offsets (computed, since those types are not
+// standard-layout for offsetof).
+int32_t ctx_call_depth_offset();
+int32_t ctx_interrupt_offset();
+int32_t ctx_fuel_offset();
+int32_t global_slots_offset();
+
+// The entry trampoline at offset 0 of every module's code.
+using EntryFn = int (*)(JitInstance* ji, uint8_t* mem_base, uint64_t* slots, const void* code,
+                        ExecContext* ctx);
+
+// ---- helpers called from JIT code (C ABI; `ji` first where they may trap) -------------
+namespace helpers {
+int call_import(JitInstance* ji, uint32_t func_index, uint64_t* slots);
+// Returns code to call natively (same instance, same engine), 0 when the call was already
+// made through Store::call_slots, or 1 when it trapped.
+uintptr_t call_indirect(JitInstance* ji, uint32_t table, uint32_t type_index, uint32_t elem,
+                        uint64_t* slots);
+uint32_t memory_size(JitInstance* ji);
+uint32_t memory_grow(JitInstance* ji, uint32_t delta);
+// Bulk / table ops: return 1 on trap (set in ji).
+int memory_init(JitInstance* ji, uint32_t seg, uint32_t dst, uint32_t src, uint32_t n);
+int memory_copy(JitInstance* ji, uint32_t dst, uint32_t src, uint32_t n);
+int memory_fill(JitInstance* ji, uint32_t dst, uint32_t val, uint32_t n);
+void data_drop(JitInstance* ji, uint32_t seg);
+int table_init(JitInstance* ji, uint32_t elem, uint32_t table, uint32_t dst, uint32_t src, uint32_t n);
+int table_copy(JitInstance* ji, uint32_t dst_table, uint32_t src_table, uint32_t dst, uint32_t src,
+               uint32_t n);
+int table_fill(JitInstance* ji, uint32_t table, uint32_t i, uint64_t val, uint32_t n);
+void elem_drop(JitInstance* ji, uint32_t seg);
+uint64_t table_get(JitInstance* ji, uint32_t table, uint32_t i);  // traps via ji->trapped
+int table_set(JitInstance* ji, uint32_t table, uint32_t i, uint64_t val);
+uint32_t table_size(JitInstance* ji, uint32_t table);
+uint32_t table_grow(JitInstance* ji, uint32_t table, uint64_t init, uint32_t n);
+
+// Numeric slow paths generated from interp/numeric_ops.def (interp/numerics.hpp semantics):
+// values as slot bits; trapping ones take ji and set ji->trapped.
+const void* numeric(uint16_t op);        // non-trapping unary/binary: u64 f(u64 a, u64 b)
+const void* numeric_trap(uint16_t op);   // trapping: u64 f(JitInstance*, u64 a, u64 b)
+}  // namespace helpers
+
+}  // namespace wsvm::jit

@@ -1,0 +1,204 @@
+// Engine glue: compile() assembles every function of a module into one code buffer (the
+// compiler rides the validator's walk), call() enters the code through the module's entry
+// trampoline inside a trap-recovery scope (guard-page faults become traps).
+#include "jit/jit_engine.hpp"
+
+#include <asmjit/x86.h>
+
+#include <algorithm>
+
+#include "jit/code_memory.hpp"
+#include "jit/compiler.hpp"
+#include "jit/jit_abi.hpp"
+#include "memory/trap_handler.hpp"
+#include "runtime/native_stack.hpp"
+#include "validator/function_validator.hpp"
+#include "validator/validate.hpp"
+
+namespace wsvm {
+namespace {
+
+using namespace asmjit::x86;
+using asmjit::imm;
+
+struct JitModule {
+  std::unique_ptr<jit::CodeMemory> mem;
+  uint32_t imported_funcs = 0;
+  std::vector<uint32_t> func_offsets;  // defined functions
+  jit::EntryFn entry = nullptr;
+};
+
+class RecordingErrorHandler : public asmjit::ErrorHandler {
+ public:
+  void handleError(asmjit::Error err, const char* message, asmjit::BaseEmitter*) override {
+    if (m_err == asmjit::kErrorOk) {
+      m_err = err;
+      m_message = message;
+    }
+  }
+  asmjit::Error m_err = asmjit::kErrorOk;
+  std::string m_message;
+};
+
+// entry(ji, mem_base, slots, code, ctx): saves the callee-saved registers, pins r13-r15,
+// records rsp for unwinding and calls `code` with rsi = slots. Returns 0, or 1 when the
+// unwind code (a trap) returned through `exit` with rsp = entry_rsp.
+void emit_trampoline(Assembler& a, jit::ModuleLabels& labels) {
+  a.push(rbp);
+  a.push(rbx);
+  a.push(r12);
+  a.push(r13);
+  a.push(r14);
+  a.push(r15);
+  a.sub(rsp, 8);  // 6 pushes + return address: realign to 16 for the call
+  a.mov(r13, rdi);
+  a.mov(r14, rsi);
+  a.mov(r15, r8);
+  a.mov(qword_ptr(r13, jit::kJiEntryRsp), rsp);
+  a.mov(rsi, rdx);
+  a.call(rcx);
+  a.xor_(eax, eax);
+  a.bind(labels.exit);
+  a.add(rsp, 8);
+  a.pop(r15);
+  a.pop(r14);
+  a.pop(r13);
+  a.pop(r12);
+  a.pop(rbx);
+  a.pop(rbp);
+  a.ret();
+}
+
+void emit_trap_stubs(Assembler& a, jit::ModuleLabels& labels) {
+  for (uint32_t k = 0; k < 16; ++k) {
+    if (!labels.trap_used[k]) continue;
+    a.bind(labels.traps[k]);
+    a.mov(dword_ptr(r13, jit::kJiTrapKind), imm(k));
+    a.jmp(labels.unwind);
+  }
+  a.bind(labels.unwind);
+  a.mov(rsp, qword_ptr(r13, jit::kJiEntryRsp));
+  a.mov(eax, 1);
+  a.jmp(labels.exit);
+}
+
+thread_local uint32_t t_entries = 0;      // JIT entries active on this thread
+thread_local uintptr_t t_stack_limit = 0;  // their shared machine-stack limit
+
+class JitEngine final : public Engine {
+ public:
+  explicit JitEngine(EngineConfig config) : m_config(config) {
+    memory::install_trap_handler();
+    m_lzcnt = asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kLZCNT);
+  }
+  const char* name() const override { return "jit"; }
+
+  Result<std::shared_ptr<const void>> compile(const Module& m) override {
+    asmjit::CodeHolder code;
+    code.init(asmjit::Environment::host());
+    RecordingErrorHandler eh;
+    code.setErrorHandler(&eh);
+    Assembler a(&code);
+    jit::ModuleLabels labels;
+    labels.unwind = a.newLabel();
+    labels.exit = a.newLabel();
+    labels.funcs.reserve(m.code.size());
+    for (size_t i = 0; i < m.code.size(); ++i) labels.funcs.push_back(a.newLabel());
+    emit_trampoline(a, labels);
+    jit::FunctionCompiler fc(a, labels, m_config, m_lzcnt);
+    for (uint32_t i = 0; i < m.code.size(); ++i) {
+      Result<void> r = walk_function(m, m.imported_funcs + i, fc);
+      if (!r) {
+        if (r.error().kind == ErrorKind::Invalid) return std::unexpected(prefer_malformed(m, r.error()));
+        return std::unexpected(r.error());
+      }
+    }
+    emit_trap_stubs(a, labels);
+    if (eh.m_err != asmjit::kErrorOk)
+      return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, "jit: assembler error: " + eh.m_message});
+    code.flatten();
+    code.resolveUnresolvedLinks();
+    auto jm = std::make_shared<JitModule>();
+    jm->imported_funcs = m.imported_funcs;
+    std::string error;
+    size_t size = code.codeSize();
+    jm->mem = jit::CodeMemory::create(
+        size,
+        [&](uint8_t* base) {
+          if (code.relocateToBase(reinterpret_cast<uint64_t>(base)) != asmjit::kErrorOk) return false;
+          code.copyFlattenedData(base, size, asmjit::CopySectionFlags::kPadSectionBuffer);
+          return true;
+        },
+        &error);
+    if (!jm->mem) return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, error});
+    for (const asmjit::Label& l : labels.funcs)
+      jm->func_offsets.push_back(static_cast<uint32_t>(code.labelOffsetFromBase(l)));
+    jm->entry = reinterpret_cast<jit::EntryFn>(jm->mem->base());
+    return std::shared_ptr<const void>(std::move(jm));
+  }
+
+  const void* function_code(const void* module_code, uint32_t func_index) const override {
+    const auto* jm = static_cast<const JitModule*>(module_code);
+    return jm->mem->base() + jm->func_offsets[func_index - jm->imported_funcs];
+  }
+
+  std::optional<Trap> call(ExecContext& ctx, const FuncInstance& f, uint64_t* slots) override {
+    const auto* jm = static_cast<const JitModule*>(f.instance->compiled->code.get());
+    uintptr_t sp = current_stack_pointer();
+    uintptr_t native_limit =
+        ctx.native_stack_limit ? ctx.native_stack_limit : native_stack_limit_for_this_thread();
+    if (sp < native_limit) return Trap::make(TrapKind::CallStackExhausted);
+    uintptr_t limit = t_stack_limit;
+    if (t_entries == 0) {
+      uint64_t budget = ctx.max_stack_bytes ? ctx.max_stack_bytes : (uint64_t{1} << 20);
+      limit = sp > budget ? sp - budget : 0;
+    }
+    limit = std::max(limit, native_limit);
+
+    Instance* inst = f.instance;
+    std::optional<Trap> pending;
+    jit::JitInstance ji;
+    ji.stack_limit = limit;
+    ji.max_call_depth = ctx.max_call_depth ? ctx.max_call_depth : 20000;
+    ji.globals = inst->globals.data();
+    ji.funcs = inst->funcs.data();
+    ji.inst = inst;
+    ji.ctx = &ctx;
+    ji.engine = this;
+    ji.pending = &pending;
+    uint8_t* base = inst->memories.empty() ? nullptr : inst->memories[0]->mem->base();
+
+    const uint32_t depth = ctx.call_depth;
+    const uintptr_t saved_limit = t_stack_limit;
+    ++t_entries;
+    t_stack_limit = limit;
+    int rc = 0;
+    memory::TrapInfo info;
+    bool ok = memory::with_trap_recovery(
+        [&] { rc = jm->entry(&ji, base, slots, f.code, &ctx); }, &info);
+    --t_entries;
+    t_stack_limit = saved_limit;
+    if (!ok) {
+      ctx.call_depth = depth;
+      return Trap::make(TrapKind::MemoryOutOfBounds);
+    }
+    if (rc != 0) {
+      ctx.call_depth = depth;
+      if (pending) return std::move(*pending);
+      return Trap::make(static_cast<TrapKind>(ji.trap_kind));
+    }
+    return std::nullopt;
+  }
+
+ private:
+  EngineConfig m_config;
+  bool m_lzcnt = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_jit_engine(EngineConfig config) {
+  return std::make_unique<JitEngine>(config);
+}
+
+}  // namespace wsvm

@@ -1,0 +1,34 @@
+// Differential tests: every export of each test module under the interpreter and the JIT,
+// with the same inputs, must give the same results or the same trap.
+#include "jit/tests/jit_harness.hpp"
+
+using namespace wsvm;
+using namespace wsvm::jit_test;
+
+TEST_CASE("jit vs interp: integer and float arithmetic conversions select") {
+  CHECK(run_differential("arith") > 500);
+}
+
+TEST_CASE("jit vs interp: control flow calls multi-value") {
+  CHECK(run_differential("control", {"deep", "infinite", "fac", "fac_loop", "fib", "sum_loop", "loop_params"}) > 30);
+}
+
+TEST_CASE("jit vs interp: memory and bulk memory") {
+  CHECK(run_differential("memory") > 50);
+}
+
+TEST_CASE("jit vs interp: host calls call_indirect globals tables") {
+  CHECK(run_differential("calls") > 50);
+}
+
+TEST_CASE("jit vs interp: loops with block parameters") {
+  Harness in(false), jt(true);
+  in.load("control");
+  jt.load("control");
+  for (uint32_t n : {1u, 2u, 10u, 1000u}) {
+    INFO(n);
+    CHECK(in.num("loop_params", {i32(n)}) == jt.num("loop_params", {i32(n)}));
+    CHECK(in.num("fib", {i32(n % 25)}) == jt.num("fib", {i32(n % 25)}));
+    CHECK(in.num("sum_loop", {i32(n)}) == jt.num("sum_loop", {i32(n)}));
+  }
+}
