@@ -75,6 +75,19 @@ std::expected<Options, std::string> parse_options(const std::vector<std::string>
       if (auto r = add_wasi_option(o.wasi, name, *v); !r) return std::unexpected(r.error());
       continue;
     }
+    if (is_limit_option(name)) {
+      if (o.command == Command::Validate) return usage("'validate' does not take " + name);
+      std::string v;
+      if (limit_option_takes_value(name)) {
+        auto tv = take_value();
+        if (!tv) return std::unexpected(tv.error());
+        v = *tv;
+      } else if (value) {
+        return usage("option '" + name + "' takes no value");
+      }
+      if (auto r = add_limit_option(o.limits, name, v); !r) return std::unexpected(r.error());
+      continue;
+    }
     if (name == "--engine") {
       auto v = take_value();
       if (!v) return std::unexpected(v.error());
@@ -123,6 +136,26 @@ Options (before the module path; everything after it is passed to the module):
                        this environment (none is inherited otherwise)
   --tcplisten HOST:PORT
                        hand the WASI program a listening TCP socket (sock_accept)
+
+Limits (the defaults are meant for untrusted code; SIZE is a whole number of bytes
+with an optional unit B, KiB, MiB or GiB, e.g. 64MiB):
+  --max-memory SIZE    most bytes per linear memory, rounded down to whole 64KiB
+                       pages (default 4GiB, the wasm32 maximum); a larger memory
+                       minimum fails to instantiate (126), memory.grow past it
+                       returns -1
+  --max-stack SIZE     wasm stack size (default 1MiB, at most 1GiB); deeper
+                       recursion traps with "call stack exhausted" (134)
+  --timeout DURATION   stop the run (instantiation included) after DURATION, e.g.
+                       500ms, 5s, 1.5s, 2m (a bare number is seconds); exit 124.
+                       Default: none. Wasm code is stopped at its next call or loop
+                       iteration; a host call that blocks (a WASI sleep, a read
+                       from an idle pipe) is not, so wsvm exits 100ms after the
+                       deadline if the run has not ended by then
+  --fuel N             stop after N units of fuel (one per wasm instruction, except
+                       block, loop, else, end and nop, which are free; the same count
+                       on every run); exit 125. Default: unlimited
+  --stats              print compile, instantiate and run times, fuel consumed and
+                       peak memory to stderr (meters fuel even without --fuel)
   -h, --help           show this help
   -V, --version        show the version
 
@@ -132,9 +165,13 @@ Exit status:
   2    usage error (bad option, unknown export, bad --invoke value)
   126  load error (cannot read the file; malformed, invalid, unlinkable or
        uninstantiable module)
-  134  trap while running (as wasmtime on Unix)
+  124  timeout (--timeout), as GNU timeout
+  125  out of fuel (--fuel)
+  134  trap while running (as wasmtime on Unix), "call stack exhausted" included
 Errors are one line on stderr: `wsvm: error: FILE: KIND at byte 0xOFFSET: MESSAGE`;
-a trap prints `wsvm: trap: MESSAGE` followed by `  at FUNCTION` lines (innermost first).
+a trap prints `wsvm: trap: MESSAGE` followed by `  at FUNCTION` lines (innermost first);
+a limit prints `wsvm: timeout: run interrupted after 500ms` or
+`wsvm: out of fuel after N units`.
 )";
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/limit_options.hpp"
 #include "cli/wasi_options.hpp"
 
 namespace wsvm::cli {
@@ -20,6 +21,7 @@ struct Options {
   std::string module_path;
   std::vector<std::string> args;      // after the module: program ARGS or --invoke VALUES
   WasiOptions wasi;                   // --dir, --env, --tcplisten (wasi_options.hpp)
+  LimitOptions limits;                // --max-memory, --max-stack, --timeout, --fuel, --stats
 };
 
 // argv[0] is skipped. The error string is the usage message (one line, no "wsvm: error: ").

@@ -1,8 +1,13 @@
 #include "cli/run.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -12,6 +17,7 @@
 #include "cli/wasi_link.hpp"
 #include "interp/interp_engine.hpp"
 #include "memory/trap_handler.hpp"
+#include "runtime/deadline.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/linker.hpp"
 #include "runtime/store.hpp"
@@ -37,9 +43,35 @@ int usage_error(const std::string& message) {
   return kExitUsage;
 }
 
-int report_trap(const Trap& trap) {
+using Clock = std::chrono::steady_clock;
+
+// What the limit messages and --stats need to know about the run.
+struct RunState {
+  const Options* options = nullptr;
+  Store* store = nullptr;
+  bool metered = false;                 // the engine counts fuel
+  std::optional<Deadline>* deadline = nullptr;
+  Clock::time_point run_end{};           // when the (possibly interrupted) run returned
+};
+
+std::string timeout_line(const Options& o) {
+  return "wsvm: timeout: run interrupted after " + duration_text(*o.limits.timeout) + "\n";
+}
+
+// Interrupted and OutOfFuel are the limits' own endings (statuses 124 and 125, one line);
+// every other trap is status 134 with a backtrace.
+int report_trap(const Trap& trap, const RunState& rs) {
   if (trap.kind == TrapKind::Exit) return trap.exit_code;
   std::fflush(stdout);
+  if (trap.kind == TrapKind::Interrupted && rs.options->limits.timeout) {
+    std::fputs(timeout_line(*rs.options).c_str(), stderr);
+    return kExitTimeout;
+  }
+  if (trap.kind == TrapKind::OutOfFuel && rs.metered) {
+    std::fputs(fmt::format("wsvm: out of fuel after {} units\n", rs.store->fuel_consumed()).c_str(),
+               stderr);
+    return kExitOutOfFuel;
+  }
   std::string out = "wsvm: trap: " + one_line(trap.message) + "\n";
   for (const BacktraceFrame& f : trap.backtrace) out += "  at " + one_line(f.function) + "\n";
   std::fputs(out.c_str(), stderr);
@@ -50,10 +82,11 @@ bool ends_with_text_extension(const std::string& path) {
   return path.ends_with(".wat") || path.ends_with(".wast");
 }
 
-std::expected<std::unique_ptr<Engine>, std::string> make_engine(EngineChoice choice) {
+std::expected<std::unique_ptr<Engine>, std::string> make_engine(EngineChoice choice,
+                                                               EngineConfig config) {
   switch (choice) {
     case EngineChoice::Interp:
-    case EngineChoice::Auto: return make_interp_engine();
+    case EngineChoice::Auto: return make_interp_engine(config);
     case EngineChoice::Jit: break;
   }
   return std::unexpected("the jit engine is not available yet (use --engine interp)");
@@ -87,7 +120,39 @@ int validate_file(const std::string& path) {
   return kExitOk;
 }
 
-int invoke_export(Store& store, Instance& inst, const Options& o) {
+// The run is over: stop the timer before printing anything.
+void end_run(RunState& rs) {
+  if (rs.run_end == Clock::time_point{}) rs.run_end = Clock::now();
+  if (rs.deadline && *rs.deadline) (*rs.deadline)->cancel();
+}
+
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// --stats: one `wsvm: stats: NAME VALUE` line each, after the run's own output.
+void print_stats(const RunState& rs, Clock::time_point t0, Clock::time_point t1,
+                 Clock::time_point t2) {
+  std::fflush(stdout);
+  std::string out;
+  out += fmt::format("wsvm: stats: compile {:.3f} ms\n", ms_between(t0, t1));
+  if (t2 != Clock::time_point{}) {
+    out += fmt::format("wsvm: stats: instantiate {:.3f} ms\n", ms_between(t1, t2));
+    if (rs.run_end != Clock::time_point{})
+      out += fmt::format("wsvm: stats: run {:.3f} ms\n", ms_between(t2, rs.run_end));
+  }
+  if (rs.store && rs.metered) out += fmt::format("wsvm: stats: fuel consumed {}\n", rs.store->fuel_consumed());
+  if (rs.deadline && *rs.deadline && (*rs.deadline)->fired() && rs.run_end != Clock::time_point{}) {
+    out += fmt::format("wsvm: stats: stopped {:.3f} ms after the deadline\n",
+                       ms_between((*rs.deadline)->deadline(), rs.run_end));
+  }
+  struct rusage ru {};
+  if (getrusage(RUSAGE_SELF, &ru) == 0)
+    out += fmt::format("wsvm: stats: peak rss {:.1f} MiB\n", ru.ru_maxrss / 1024.0);
+  std::fputs(out.c_str(), stderr);
+}
+
+int invoke_export(Store& store, Instance& inst, const Options& o, RunState& rs) {
   const std::string& name = *o.invoke;
   auto ext = inst.find_export(name);
   if (!ext) return usage_error(fmt::format("{}: unknown export \"{}\"", o.module_path, one_line(name)));
@@ -112,14 +177,15 @@ int invoke_export(Store& store, Instance& inst, const Options& o) {
     args.push_back(*v);
   }
   auto results = store.invoke(f, args);
-  if (!results) return report_trap(results.error());
+  end_run(rs);
+  if (!results) return report_trap(results.error(), rs);
   std::string out;
   for (const Value& v : *results) out += format_value(v) + "\n";
   std::fputs(out.c_str(), stdout);
   return kExitOk;
 }
 
-int run_start(Store& store, Instance& inst, const Options& o) {
+int run_start(Store& store, Instance& inst, const Options& o, RunState& rs) {
   auto ext = inst.find_export("_start");
   if (!ext) return kExitOk;  // a reactor-style module: instantiation (and its start) is the run
   if (ext->kind != ExternKind::Func || !ext->func->type->params.empty() ||
@@ -128,7 +194,8 @@ int run_start(Store& store, Instance& inst, const Options& o) {
                                            "export \"_start\" must be a function [] -> []"});
   }
   auto results = store.invoke(ext->func, {});
-  if (!results) return report_trap(results.error());
+  end_run(rs);
+  if (!results) return report_trap(results.error(), rs);
   return kExitOk;
 }
 
@@ -141,22 +208,73 @@ void print_error(const std::string& message) {
 }
 
 int run_command(const Options& o) {
-  auto engine = make_engine(o.engine);
+  const LimitOptions& lim = o.limits;
+  // --stats meters fuel even without --fuel, so it can say how much a run needs.
+  const bool metered = lim.fuel.has_value() || lim.stats;
+  auto engine = make_engine(o.engine, EngineConfig{.fuel = metered, .interruptible = true});
   if (!engine) return usage_error(engine.error());
   // Engines that drop explicit bounds checks rely on it; installing it is idempotent.
   memory::install_trap_handler();
 
   if (o.command == Command::Validate) return validate_file(o.module_path);
+  RunState rs;
+  rs.options = &o;
+  rs.metered = metered;
+  const Clock::time_point t0 = Clock::now();
   auto compiled = load(**engine, o.module_path);
-  if (!compiled) return compiled.error();
+  const Clock::time_point t1 = Clock::now();
+  if (!compiled) {
+    if (lim.stats) print_stats(rs, t0, t1, {});
+    return compiled.error();
+  }
 
-  Store store(**engine);
+  StoreLimits limits;
+  limits.max_memory_pages = lim.max_memory_pages();
+  limits.max_stack_bytes = lim.max_stack_bytes;
+  // --max-stack is the limit users set; the frame-count limit must not bind first. Every
+  // frame (interpreter or machine) takes at least 16 bytes, so bytes / 16 frames never do.
+  limits.max_call_depth = static_cast<uint32_t>(
+      std::max<uint64_t>(limits.max_call_depth, lim.max_stack_bytes / 16));
+  Store store(**engine, limits);
+  rs.store = &store;
+  if (metered) store.set_fuel(lim.fuel.value_or(UINT64_MAX));  // clamped to INT64_MAX
   Linker linker;
   auto wasi_ctx = link_wasi(linker, store, *(*compiled)->module, o);
   if (!wasi_ctx) return usage_error(wasi_ctx.error());
+
+  // The timeout covers instantiation (a start function may loop) and the run. Declared after
+  // the store: it is destroyed (cancelled) first.
+  std::optional<Deadline> deadline;
+  rs.deadline = &deadline;
+  if (lim.timeout) {
+    Deadline::Overrun overrun;
+    overrun.grace = std::chrono::milliseconds(100);
+    // Still running 100 ms after the flag was set: stuck in a blocking host call that the
+    // flag cannot reach. End the process from the timer thread (write + _exit: no stdio
+    // locks, no destructors racing the main thread).
+    std::string line = timeout_line(o);
+    overrun.callback = [line] {
+      ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
+      (void)ignored;
+      _exit(kExitTimeout);
+    };
+    deadline.emplace(store, *lim.timeout, std::move(overrun));
+  }
   auto inst = linker.instantiate(store, *compiled);
-  if (!inst) return load_error(o.module_path, inst.error());
-  return o.invoke ? invoke_export(store, **inst, o) : run_start(store, **inst, o);
+  const Clock::time_point t2 = Clock::now();
+  int status;
+  if (!inst) {
+    end_run(rs);
+    const std::optional<Trap>& trap = linker.last_trap();
+    bool limit_trap =
+        trap && (trap->kind == TrapKind::Interrupted || trap->kind == TrapKind::OutOfFuel);
+    status = limit_trap ? report_trap(*trap, rs) : load_error(o.module_path, inst.error());
+  } else {
+    status = o.invoke ? invoke_export(store, **inst, o, rs) : run_start(store, **inst, o, rs);
+  }
+  end_run(rs);  // keeps the first end time; covers usage errors before any call
+  if (lim.stats) print_stats(rs, t0, t1, t2);
+  return status;
 }
 
 }  // namespace wsvm::cli

@@ -4,6 +4,7 @@
 #include "runtime/linker.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -24,6 +25,28 @@ bool limits_match(const Limits& actual, const Limits& expected) {
   if (actual.min < expected.min) return false;
   if (expected.max) return actual.max && *actual.max <= *expected.max;
   return true;
+}
+
+// "64 KiB", "1.25 MiB", "4 GiB": a byte count as people write limits (--max-memory).
+std::string bytes_text(uint64_t bytes) {
+  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes);
+  size_t unit = 0;
+  while (v >= 1024 && unit + 1 < std::size(kUnits)) {
+    v /= 1024;
+    ++unit;
+  }
+  return fmt::format("{:.{}f} {}", v, v == static_cast<double>(static_cast<uint64_t>(v)) ? 0 : 2,
+                     kUnits[unit]);
+}
+
+// `memory 0`, plus its export name when it has one, so a limit error says which memory.
+std::string memory_name(const Module& m, uint32_t index) {
+  for (const Export& e : m.exports) {
+    if (e.kind == ExternKind::Memory && e.index == index)
+      return fmt::format("memory {} (\"{}\")", index, e.name);
+  }
+  return fmt::format("memory {}", index);
 }
 
 std::unexpected<Error> incompatible(const Import& imp, const std::string& detail) {
@@ -126,6 +149,15 @@ Result<void> allocate(Store& store, Instance& inst) {
     inst.tables.push_back(store.create_table(t, kNullRef));
   }
   for (uint32_t i = m.imported_memories; i < m.memories.size(); ++i) {
+    const uint64_t limit = store.limits().max_memory_pages;
+    const uint64_t min = m.memories[i].limits.min;
+    if (min > limit) {  // the embedder's limit (--max-memory), checked before reserving
+      auto pages = [](uint64_t n) { return fmt::format("{} page{}", n, n == 1 ? "" : "s"); };
+      return uninstantiable(fmt::format(
+          "{} needs at least {} ({}), over the memory limit of {} ({})", memory_name(m, i),
+          pages(min), bytes_text(min * memory::kWasmPageSize), pages(limit),
+          bytes_text(limit * memory::kWasmPageSize)));
+    }
     inst.memories.push_back(WSVM_TRY(store.create_memory(m.memories[i])));
   }
   // Globals in order: an initialiser sees imported globals and the globals before it.
@@ -152,7 +184,7 @@ Result<void> allocate(Store& store, Instance& inst) {
 
 // Active segments, in order, then the start function (spec 2.0 instantiation steps 14-16).
 // Effects before a trap stay: they may be visible through imported tables and memories.
-Result<void> initialise(Store& store, Instance& inst) {
+Result<void> initialise(Store& store, Instance& inst, std::optional<Trap>& trap_out) {
   const Module& m = inst.module();
   for (size_t i = 0; i < m.elems.size(); ++i) {
     const ElemSegment& seg = m.elems[i];
@@ -161,7 +193,8 @@ Result<void> initialise(Store& store, Instance& inst) {
       uint32_t offset = WSVM_TRY(eval_offset(seg.offset, inst));
       auto n = static_cast<uint32_t>(elem.refs.size());
       if (auto trap = table_init(*inst.tables[seg.table], elem, offset, 0, n)) {
-        return uninstantiable(trap->message);
+        trap_out = std::move(trap);
+        return uninstantiable(trap_out->message);
       }
     }
     if (seg.mode != SegmentMode::Passive) elem.refs.clear();  // elem.drop
@@ -173,14 +206,18 @@ Result<void> initialise(Store& store, Instance& inst) {
     uint32_t offset = WSVM_TRY(eval_offset(seg.offset, inst));
     auto n = static_cast<uint32_t>(data.bytes.size());
     if (auto trap = memory_init(*inst.memories[seg.memory], data, offset, 0, n)) {
-      return uninstantiable(trap->message);
+      trap_out = std::move(trap);
+      return uninstantiable(trap_out->message);
     }
     data.bytes = {};  // data.drop
   }
   if (m.start) {
     FuncInstance* f = inst.funcs[*m.start];
     uint64_t slots[2] = {0, 0};  // the start function is [] -> []
-    if (auto trap = store.call_slots(f, slots, nullptr)) return uninstantiable(trap->message);
+    if (auto trap = store.call_slots(f, slots, nullptr)) {
+      trap_out = std::move(trap);
+      return uninstantiable(trap_out->message);
+    }
   }
   return {};
 }
@@ -202,6 +239,7 @@ std::optional<Extern> Linker::lookup(const std::string& module, const std::strin
 }
 
 Result<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const CompiledModule> module) {
+  m_last_trap.reset();
   const Module& m = *module->module;
   // Resolve and check every import before allocating anything.
   std::vector<Extern> resolved;
@@ -228,7 +266,7 @@ Result<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Compil
     }
   }
   WSVM_TRY_VOID(allocate(store, *inst));
-  WSVM_TRY_VOID(initialise(store, *inst));
+  WSVM_TRY_VOID(initialise(store, *inst, m_last_trap));
   return inst;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -25,8 +26,13 @@ class Linker {
   // effects before the trap stay visible (tables/memories shared by import keep writes).
   Result<Instance*> instantiate(Store& store, std::shared_ptr<const CompiledModule> module);
 
+  // The trap behind the last instantiate's Uninstantiable error, if a trap caused it (so an
+  // embedder can tell an interrupted or out-of-fuel start function from other failures).
+  const std::optional<Trap>& last_trap() const { return m_last_trap; }
+
  private:
   std::map<std::pair<std::string, std::string>, Extern> m_defs;
+  std::optional<Trap> m_last_trap;
 };
 
 }  // namespace wsvm

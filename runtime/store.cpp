@@ -172,6 +172,32 @@ std::expected<std::vector<Value>, Trap> Store::invoke(FuncInstance* f,
   return results;
 }
 
+namespace {
+constexpr uint64_t kMaxFuel = static_cast<uint64_t>(INT64_MAX);
+}  // namespace
+
+void Store::set_fuel(uint64_t fuel) {
+  fuel = std::min(fuel, kMaxFuel);
+  m_fuel_given = fuel;
+  m_exec.fuel_remaining = static_cast<int64_t>(fuel);
+}
+
+void Store::add_fuel(uint64_t fuel) {
+  uint64_t remaining = fuel_remaining();
+  fuel = std::min(fuel, kMaxFuel - remaining);  // the counter is an int64_t
+  m_fuel_given += fuel;
+  m_exec.fuel_remaining = static_cast<int64_t>(remaining + fuel);
+}
+
+uint64_t Store::fuel_remaining() const {
+  return m_exec.fuel_remaining > 0 ? static_cast<uint64_t>(m_exec.fuel_remaining) : 0;
+}
+
+uint64_t Store::fuel_consumed() const {
+  uint64_t remaining = fuel_remaining();
+  return m_fuel_given > remaining ? m_fuel_given - remaining : 0;
+}
+
 std::optional<Trap> Store::call_slots(FuncInstance* f, uint64_t* slots, Instance* caller) {
   if (!f->is_host()) {
     Engine* engine = f->instance->compiled->engine ? f->instance->compiled->engine : m_engine;

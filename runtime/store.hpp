@@ -191,10 +191,28 @@ class Store {
   // Uniform-layout call used by engines for host functions and by invoke().
   std::optional<Trap> call_slots(FuncInstance* f, uint64_t* slots, Instance* caller);
 
+  // --- Limits (the contract above ExecContext; see also runtime/deadline.hpp) ---
+  // Fuel is metered only by engines created with EngineConfig::fuel; with other engines these
+  // just read and write the counter. set_fuel also restarts the consumed count; a value
+  // above INT64_MAX is clamped to it. A trap TrapKind::OutOfFuel leaves the remaining fuel
+  // as it was before the region that did not start.
+  void set_fuel(uint64_t fuel);
+  void add_fuel(uint64_t fuel);  // more fuel for later calls; the consumed count carries on
+  uint64_t fuel_remaining() const;
+  uint64_t fuel_consumed() const;  // since set_fuel (initial + added - remaining)
+  // Requests that running wasm code stop with TrapKind::Interrupted at its next function
+  // entry or loop header (engines created with EngineConfig::interruptible). Safe from any
+  // thread and from a signal handler (one relaxed atomic store). The request stays until
+  // clear_interrupt(), so later calls trap at once too.
+  void interrupt() { m_exec.interrupt.store(1, std::memory_order_relaxed); }
+  void clear_interrupt() { m_exec.interrupt.store(0, std::memory_order_relaxed); }
+  bool interrupt_requested() const { return m_exec.interrupt.load(std::memory_order_relaxed) != 0; }
+
  private:
   Engine* m_engine;
   StoreLimits m_limits;
   ExecContext m_exec;
+  uint64_t m_fuel_given = 0;  // set_fuel + add_fuel since the last set_fuel
   std::deque<std::unique_ptr<FuncInstance>> m_funcs;
   std::deque<std::unique_ptr<TableInstance>> m_tables;
   std::deque<std::unique_ptr<MemoryInstance>> m_memories;

@@ -1,0 +1,42 @@
+// Test support for the limits and scale tests: engines by name (so the JIT can join the same
+// tests), and process resource counters (RSS, mappings) for leak checks.
+#pragma once
+
+#include <unistd.h>
+
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "interp/interp_engine.hpp"
+#include "runtime/engine.hpp"
+
+namespace wsvm::test {
+
+// Every engine the limits tests run on. Add "jit" when it exists.
+inline std::vector<std::string> limit_engine_names() { return {"interp"}; }
+
+inline std::unique_ptr<Engine> make_engine_named(const std::string& name, EngineConfig config) {
+  if (name == "interp") return make_interp_engine(config);
+  return nullptr;
+}
+
+// Resident set size in KiB (/proc/self/statm, second field in pages).
+inline long rss_kib() {
+  std::ifstream in("/proc/self/statm");
+  long size = 0, resident = 0;
+  in >> size >> resident;
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+// Lines of /proc/self/maps: one per mapping (a leaked reservation adds at least one).
+inline long mapping_count() {
+  std::ifstream in("/proc/self/maps");
+  long n = 0;
+  std::string line;
+  while (std::getline(in, line)) ++n;
+  return n;
+}
+
+}  // namespace wsvm::test
