@@ -12,10 +12,7 @@ using asmjit::imm;
 using namespace asmjit::x86;
 
 namespace {
-// rax rcx rdx rbx rsi rdi r8 r9 r10 r12: allocatable. r11 is the scratch register; rsp, rbp
-// and r13-r15 are the frame and pinned registers (jit_abi.hpp).
-constexpr uint32_t kAllocatable = (1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) |
-                                  (1u << 7) | (1u << 8) | (1u << 9) | (1u << 10) | (1u << 12);
+constexpr uint32_t kAllocatable = kAllocatableRegs;
 constexpr int32_t kPlaceholder = 0x7fffffff;  // forces an imm32 encoding; patched later
 
 void patch32(Assembler& a, size_t pos, uint32_t v) {
@@ -77,6 +74,7 @@ bool FunctionCompiler::fits_imm32(const Val& v) const {
 }
 
 void FunctionCompiler::store_to(const Mem& dst, const Val& v) {
+  if (v.type == ValType::V128) return copy_v128(dst, home(v.slot));  // always in its home
   switch (v.kind) {
     case Kind::Reg:
       m_a.mov(dst, gpq(v.reg));
@@ -232,13 +230,9 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
   for (ValType t : locals) {
     m_local_slot.push_back(slot);
     slot += slot_count(t);
-    if (t == ValType::V128 && m_error.empty())
-      m_error = fmt_unsupported("v128 locals", func_index);
   }
   m_local_slots = slot;
   const FuncType& ft = m.func_type(func_index);
-  for (ValType t : ft.results)
-    if (t == ValType::V128 && m_error.empty()) m_error = fmt_unsupported("v128 results", func_index);
 
   Block fb{Op::call, false, m_a.newLabel(), {}, {}};
   m_blocks.push_back(fb);
@@ -348,6 +342,11 @@ void FunctionCompiler::emit_return(const WalkState& st) {
   for (size_t i = 0; i < n; ++i) {
     const Val& v = m_vs[m_vs.size() - n + i];
     Mem d = qword_ptr(r11, static_cast<int32_t>(8 * dst));
+    if (v.type == ValType::V128) {
+      copy_v128(d, home(v.slot));
+      dst += 2;
+      continue;
+    }
     switch (v.kind) {
       case Kind::Reg: m_a.mov(d, gpq(v.reg)); break;
       case Kind::Mem: m_a.mov(rax, home(v.slot)); m_a.mov(d, rax); break;
@@ -546,10 +545,6 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
 
 void FunctionCompiler::emit_call(uint32_t func_index) {
   const FuncType& ft = m_module->func_type(func_index);
-  for (ValType t : ft.params)
-    if (t == ValType::V128) return unsupported_text("calls with v128 values");
-  for (ValType t : ft.results)
-    if (t == ValType::V128) return unsupported_text("calls with v128 values");
   spill_all();
   size_t np = ft.params.size();
   uint32_t arg_slot = np ? m_vs[m_vs.size() - np].slot : next_slot();
@@ -571,10 +566,6 @@ void FunctionCompiler::emit_call(uint32_t func_index) {
 
 void FunctionCompiler::emit_call_indirect(const Instr& ins) {
   const FuncType& ft = m_module->types[ins.a];
-  for (ValType t : ft.params)
-    if (t == ValType::V128) return unsupported_text("calls with v128 values");
-  for (ValType t : ft.results)
-    if (t == ValType::V128) return unsupported_text("calls with v128 values");
   spill_all();
   Val elem = pop();
   size_t np = ft.params.size();
@@ -666,6 +657,11 @@ void FunctionCompiler::on_instr(const Instr& ins, const WalkState& st) {
       return region_start();
     case Op::local_get: {
       ValType t = m_local_type[ins.a];
+      if (t == ValType::V128) {
+        push_mem(t);
+        copy_v128(home(m_vs.back().slot), home(m_local_slot[ins.a]));
+        return;
+      }
       Gp r = alloc();
       if (is64(t)) m_a.mov(r, home(m_local_slot[ins.a]));
       else m_a.mov(r.r32(), home32(m_local_slot[ins.a]));

@@ -31,6 +31,12 @@ namespace wsvm::jit {
 
 namespace x86 = asmjit::x86;
 
+// rax rcx rdx rbx rsi rdi r8 r9 r10 r12: allocatable. r11 is the scratch register; rsp, rbp
+// and r13-r15 are the frame and pinned registers (jit_abi.hpp).
+inline constexpr uint32_t kAllocatableRegs = (1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) |
+                                             (1u << 6) | (1u << 7) | (1u << 8) | (1u << 9) |
+                                             (1u << 10) | (1u << 12);
+
 // Labels shared by all functions of one module (one CodeHolder).
 struct ModuleLabels {
   std::vector<asmjit::Label> funcs;     // defined functions, by index - imported count
@@ -114,6 +120,10 @@ class FunctionCompiler {
   void region_start();                  // fuel: charge the region that starts here
   void region_end();                    // fuel: patch the finished region's cost
   void interrupt_check();
+
+  // ---- compiler_simd.cpp
+  void emit_simd(const Instr& ins);
+  void copy_v128(const x86::Mem& dst, const x86::Mem& src);
 
   // ---- compiler_ops.cpp
   void on_simple(const Instr& ins, const WalkState& st);

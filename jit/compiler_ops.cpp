@@ -501,7 +501,18 @@ void FunctionCompiler::emit_select(const Instr& ins) {
   Val cond = pop();
   Val b = pop();
   Val a = pop();
-  if (a.type == ValType::V128) return unsupported_text("v128 select");
+  if (a.type == ValType::V128) {  // both in their homes; the result is a's home
+    asmjit::Label keep = m_a.newLabel();
+    if (cond.kind == Kind::Const) {
+      if (static_cast<uint32_t>(cond.c) == 0) copy_v128(home(a.slot), home(b.slot));
+    } else {
+      jump_if_true(cond, keep);
+      copy_v128(home(a.slot), home(b.slot));
+      m_a.bind(keep);
+    }
+    release(cond);
+    return push_mem(ValType::V128);
+  }
   bool wide = is64(a.type);
   if (cond.kind == Kind::Const) {
     bool pick_a = static_cast<uint32_t>(cond.c) != 0;
@@ -534,9 +545,18 @@ void FunctionCompiler::emit_select(const Instr& ins) {
 
 void FunctionCompiler::emit_global(const Instr& ins) {
   const GlobalType& gt = m_module->globals[ins.a];
-  if (gt.type == ValType::V128) return unsupported_text("v128 globals");
   bool wide = is64(gt.type);
   int32_t off = global_slots_offset();
+  if (gt.type == ValType::V128) {
+    spill_all();  // keeps xmm15 use simple: nothing else is live in registers
+    if (ins.op == Op::global_get) push_mem(ValType::V128);
+    Val v = ins.op == Op::global_get ? m_vs.back() : pop();
+    m_a.mov(r11, qword_ptr(r13, kJiGlobals));
+    m_a.mov(r11, qword_ptr(r11, static_cast<int32_t>(8 * ins.a)));
+    if (ins.op == Op::global_get) copy_v128(home(v.slot), qword_ptr(r11, off));
+    else copy_v128(qword_ptr(r11, off), home(v.slot));
+    return;
+  }
   if (ins.op == Op::global_get) {
     Gp d = alloc();
     m_a.mov(r11, qword_ptr(r13, kJiGlobals));
@@ -622,7 +642,7 @@ void FunctionCompiler::emit_misc_helper(const Instr& ins) {
 void FunctionCompiler::on_simple(const Instr& ins, const WalkState& st) {
   (void)st;
   Op op = ins.op;
-  if (is_simd(op)) return unsupported(ins);
+  if (is_simd(op)) return emit_simd(ins);
   const OpInfo& info = op_info(op);
   if (info.mem != 0) {
     if (info.imm != Imm::MemArg) return unsupported(ins);

@@ -81,6 +81,20 @@ uint32_t table_grow(JitInstance* ji, uint32_t table, uint64_t init, uint32_t n);
 // values as slot bits; trapping ones take ji and set ji->trapped.
 const void* numeric(uint16_t op);        // non-trapping unary/binary: u64 f(u64 a, u64 b)
 const void* numeric_trap(uint16_t op);   // trapping: u64 f(JitInstance*, u64 a, u64 b)
+
+// SIMD (simd_helpers.cpp): f(ji, result home, operand a home, operand b home, x, y); returns
+// the scalar result of Test/Extract. Memory forms: x = address, y = offset (| lane << 32),
+// trap through ji->trapped.
+using SimdFn = uint64_t (*)(JitInstance* ji, uint64_t* dst, const uint64_t* a, const uint64_t* b,
+                            uint64_t x, uint64_t y);
+enum class SimdKind : uint8_t {
+  Un, Bin, Tern, Test, Shift, Splat, Extract, Replace, Load, LoadLane, StoreLane, Store, Shuffle
+};
+struct SimdHelper {
+  SimdFn fn;
+  SimdKind kind;
+};
+SimdHelper simd(uint16_t op);  // fn == nullptr for v128.const (inline) and non-SIMD ops
 }  // namespace helpers
 
 }  // namespace wsvm::jit

@@ -32,3 +32,14 @@ TEST_CASE("jit vs interp: loops with block parameters") {
     CHECK(in.num("sum_loop", {i32(n)}) == jt.num("sum_loop", {i32(n)}));
   }
 }
+
+TEST_CASE("jit vs interp: v128 data movement and SIMD helpers") {
+  CHECK(run_differential("simd", {"loop_sum"}) > 100);
+  Harness in(false), jt(true);
+  in.load("simd");
+  jt.load("simd");
+  for (uint32_t n : {0u, 1u, 5u}) {
+    std::vector<Value> args = {samples(ValType::V128)[2], i32(n)};
+    CHECK(same(in.call("loop_sum", args), jt.call("loop_sum", args)));
+  }
+}

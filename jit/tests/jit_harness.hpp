@@ -98,6 +98,15 @@ inline std::vector<Value> samples(ValType t) {
     case ValType::F64:
       return {f64(0.0), f64(-0.0), f64(1.5), f64(-2.5), f64(3e9), f64(-1e19), f64(INFINITY),
               f64(NAN), f64(4.5), f64(1e300)};
+    case ValType::V128: {
+      std::vector<Value> out;
+      for (uint8_t seed : {0, 1, 0x80, 0xff, 0x37}) {
+        V128 v;
+        for (int k = 0; k < 16; ++k) v.bytes[k] = static_cast<uint8_t>(seed * (k + 1) + k);
+        out.push_back(Value::from_v128(v));
+      }
+      return out;
+    }
     default:
       return {Value::zero(t)};
   }
