@@ -71,7 +71,7 @@ void one_input(wsvm::Engine& engine, const std::vector<uint8_t>& bytes, const st
   if (auto ok = wsvm::fuzz::define_dummy_imports(linker, store, *(*compiled)->module); !ok) {
     log(name, "dummy imports: " + ok.error().message);
   } else {
-    ctx.fuel_remaining = kFuelPerCall;  // the start function's budget
+    store.set_fuel(kFuelPerCall);  // the start function's budget
     auto inst = linker.instantiate(store, *compiled);
     if (!inst) {
       log(name, "instantiate: " + inst.error().message);
@@ -82,7 +82,7 @@ void one_input(wsvm::Engine& engine, const std::vector<uint8_t>& bytes, const st
         wsvm::FuncInstance* f = (*inst)->funcs[e.index];
         std::vector<wsvm::Value> args;
         for (wsvm::ValType t : f->type->params) args.push_back(wsvm::Value::zero(t));
-        ctx.fuel_remaining = kFuelPerCall;
+        store.set_fuel(kFuelPerCall);
         auto results = store.invoke(f, args);
         log(name, "call " + e.name + ": " + (results ? std::string("ok") : results.error().message));
       }
