@@ -55,6 +55,9 @@ struct FuncCode {
   uint32_t local_slots = 0;   // params + declared locals
   uint32_t result_slots = 0;
   uint32_t frame_slots = 0;   // local_slots + the walker's max operand slot height
+  // EngineConfig::interruptible: the dispatch loop checks ExecContext::interrupt on entry to
+  // this function (loop headers get a check_interrupt op in the code).
+  bool check_interrupt = false;
 };
 
 struct ModuleCode {

@@ -8,7 +8,8 @@ namespace wsvm::interp {
 
 uint32_t iop_length(IOp op, const Word* at) {
   switch (op) {
-    case IOp::trap_unreachable: return 1;
+    case IOp::trap_unreachable: case IOp::check_interrupt: return 1;
+    case IOp::fuel: return 2;
     case IOp::br: return 2;
     case IOp::br_if: case IOp::br_unless: return 3;
     case IOp::br_table: return 2 + at[1].s.hi + 1;

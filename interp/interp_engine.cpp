@@ -27,7 +27,7 @@ class InterpEngine final : public Engine {
     code->imported_funcs = m.imported_funcs;
     code->funcs.resize(m.code.size());
     for (uint32_t i = 0; i < m.code.size(); ++i) {
-      interp::Translator t(code->funcs[i]);
+      interp::Translator t(code->funcs[i], {m_config.fuel, m_config.interruptible});
       Result<void> r = walk_function(m, m.imported_funcs + i, t);
       if (!r) {
         if (r.error().kind == ErrorKind::Invalid) return std::unexpected(prefer_malformed(m, r.error()));
@@ -43,7 +43,7 @@ class InterpEngine final : public Engine {
   }
 
   std::optional<Trap> call(ExecContext& ctx, const FuncInstance& f, uint64_t* slots) override {
-    if (!ctx.engine_state) ctx.engine_state = std::make_unique<InterpThread>(this);
+    if (!ctx.engine_state) ctx.engine_state = std::make_unique<InterpThread>(this, ctx.max_stack_bytes);
     auto* th = dynamic_cast<InterpThread*>(ctx.engine_state.get());
     if (th == nullptr) {
       Trap t = Trap::make(TrapKind::Host);
@@ -61,7 +61,7 @@ class InterpEngine final : public Engine {
   }
 
  private:
-  EngineConfig m_config;  // TODO(issue 5): fuel and interruption checks in translated code
+  EngineConfig m_config;  // fuel / interrupt ops in the translated code (translate.hpp)
 };
 
 }  // namespace

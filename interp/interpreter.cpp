@@ -14,9 +14,12 @@
 #include <bit>
 #include <cstring>
 
+#include <sys/mman.h>
+
 #include "interp/numerics.hpp"
 #include "interp/simd.hpp"
 #include "runtime/bulk_ops.hpp"
+#include "runtime/native_stack.hpp"
 
 #if defined(__GNUC__) && !defined(WSVM_INTERP_SWITCH)
 #define WSVM_THREADED 1
@@ -44,6 +47,25 @@ const void* const* g_labels = nullptr;
 #endif
 
 }  // namespace
+
+InterpThread::InterpThread(const Engine* e, uint64_t max_stack_bytes) : engine(e) {
+  uint64_t slots = max_stack_bytes != 0 ? max_stack_bytes / 8 : kDefaultStackSlots;
+  slots = std::clamp<uint64_t>(slots, 1, uint64_t{1} << 32);  // a u32 slot index must reach
+  stack_bytes = static_cast<size_t>(slots * 8);
+  void* p = mmap(nullptr, stack_bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {  // no stack at all: every call traps "call stack exhausted"
+    stack_bytes = 0;
+    return;
+  }
+  stack = static_cast<uint64_t*>(p);
+  stack_end = stack + slots;
+  top = stack;
+}
+
+InterpThread::~InterpThread() {
+  if (stack != nullptr) munmap(stack, stack_bytes);
+}
 
 const uint32_t* InterpThread::type_ids_for(const Instance* inst) {
   auto [it, inserted] = type_ids.try_emplace(inst);
@@ -139,14 +161,33 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   const Word* ret_ip = nullptr;
 
   if (ctx.call_depth >= max_depth) return Trap::make(TrapKind::CallStackExhausted);
+  // Host -> wasm re-entry nests this function on the machine stack: stop before it overflows.
+  if (ctx.native_stack_limit != 0 && current_stack_pointer() < ctx.native_stack_limit) [[unlikely]]
+    return Trap::make(TrapKind::CallStackExhausted);
   ++ctx.call_depth;
   std::fill(fp + fn->param_slots, fp + fn->local_slots, uint64_t{0});
   RELOAD_MEMORY();
+  if (fn->check_interrupt && ctx.interrupt.load(std::memory_order_relaxed) != 0) [[unlikely]]
+    TRAP(TrapKind::Interrupted);
 
   DISPATCH_BEGIN
 
   // ---- control ----------------------------------------------------------------------
   HANDLER(trap_unreachable) { TRAP(TrapKind::Unreachable); }
+  HANDLER(check_interrupt) {
+    if (ctx.interrupt.load(std::memory_order_relaxed) != 0) [[unlikely]]
+      TRAP(TrapKind::Interrupted);
+    NEXT(1);
+  }
+  HANDLER(fuel) {
+    // The region's whole cost up front; if it does not fit, the region does not start and
+    // fuel_remaining stays as it was (limits contract, runtime/store.hpp).
+    const int64_t cost = static_cast<int64_t>(ip[1].u64);
+    if (ctx.fuel_remaining < cost) [[unlikely]]
+      TRAP(TrapKind::OutOfFuel);
+    ctx.fuel_remaining -= cost;
+    NEXT(2);
+  }
   HANDLER(br) {
     ip = ip[1].target;
     DISPATCH();
@@ -439,6 +480,10 @@ do_call : {
     RELOAD_MEMORY();
   }
   ip = cc->code.data();
+  // Limits contract: every function entry (after the frame is pushed, so the backtrace
+  // names the callee).
+  if (cc->check_interrupt && ctx.interrupt.load(std::memory_order_relaxed) != 0) [[unlikely]]
+    TRAP(TrapKind::Interrupted);
   DISPATCH();
 }
 

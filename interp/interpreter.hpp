@@ -26,18 +26,22 @@ struct CallFrame {
 // call frames of wasm->wasm calls (which never recurse in C++). A host function that calls
 // back into wasm starts a new dispatch whose frames sit above `top`.
 struct InterpThread : EngineThreadState {
-  // Hard limit of the value stack: 4 Mi slots (32 MiB of address space, committed by the OS
-  // only as far as it is touched). A frame that does not fit traps "call stack exhausted".
-  static constexpr size_t kStackSlots = size_t{1} << 22;
+  // Default size of the value stack when ExecContext::max_stack_bytes is 0: 4 Mi slots.
+  static constexpr size_t kDefaultStackSlots = size_t{1} << 22;
 
-  explicit InterpThread(const Engine* e)
-      : engine(e), stack(std::make_unique_for_overwrite<uint64_t[]>(kStackSlots)),
-        stack_end(stack.get() + kStackSlots), top(stack.get()) {}
+  // The value stack holds max_stack_bytes / 8 slots (limits contract, runtime/store.hpp). It
+  // is reserved with mmap and committed by the OS only as far as frames touch it, so a big
+  // limit costs nothing at start-up. A frame that does not fit traps "call stack exhausted".
+  InterpThread(const Engine* e, uint64_t max_stack_bytes);
+  ~InterpThread() override;
+  InterpThread(const InterpThread&) = delete;
+  InterpThread& operator=(const InterpThread&) = delete;
 
   const Engine* engine;
-  std::unique_ptr<uint64_t[]> stack;
-  uint64_t* stack_end;
-  uint64_t* top;  // first free slot (above every live frame)
+  uint64_t* stack = nullptr;
+  size_t stack_bytes = 0;  // of the mapping
+  uint64_t* stack_end = nullptr;
+  uint64_t* top = nullptr;  // first free slot (above every live frame)
   std::vector<CallFrame> frames;
 
   // call_indirect: the Store-wide type ids of each instance's module types, interned once.

@@ -28,6 +28,50 @@ void Translator::begin_function(const Module& m, uint32_t func_index,
   m_labels.push_back(Label{Op::call});
   m_targets.clear();
   m_dead_depth = 0;
+  m_fuel_word = kNoFixup;
+  m_fuel_cost = 0;
+  m_out.check_interrupt = m_opts.interruptible;  // at entry, by the dispatch loop (no op)
+}
+
+namespace {
+
+// Structural instructions cost no fuel (limits contract in runtime/store.hpp).
+bool costs_fuel(Op op) {
+  return op != Op::block && op != Op::loop && op != Op::else_ && op != Op::end && op != Op::nop;
+}
+
+// Instructions after which a new fuel region begins.
+bool ends_region(Op op) {
+  switch (op) {
+    case Op::block: case Op::loop: case Op::if_: case Op::else_: case Op::end: case Op::br:
+    case Op::br_if: case Op::br_table: case Op::return_: case Op::call: case Op::call_indirect:
+    case Op::unreachable:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+// Called for live instructions only. Live-ness is constant within a region: code becomes
+// unreachable only after br/br_table/return/unreachable, which all end a region, and becomes
+// live again only after else/end, which also do.
+void Translator::fuel_before(Op o) {
+  if (!costs_fuel(o)) return;
+  if (m_fuel_word == kNoFixup) {
+    op(IOp::fuel);
+    m_fuel_word = here();
+    imm(0);
+  }
+  ++m_fuel_cost;
+}
+
+void Translator::fuel_after(Op o) {
+  if (!ends_region(o)) return;
+  if (m_fuel_word != kNoFixup) m_out.code[m_fuel_word].u64 = m_fuel_cost;
+  m_fuel_word = kNoFixup;
+  m_fuel_cost = 0;
 }
 
 void Translator::end_function(const WalkState& st) {
@@ -102,6 +146,8 @@ void Translator::on_control(const Instr& ins, const WalkState& st) {
       l.start = here();
       if (l.dead) {
         ++m_dead_depth;
+      } else if (ins.op == Op::loop) {
+        if (m_opts.interruptible) op(IOp::check_interrupt);  // every iteration passes here
       } else if (ins.op == Op::if_) {
         op(IOp::br_unless);
         pair(top(st, 0), 0);
@@ -145,6 +191,14 @@ void Translator::on_control(const Instr& ins, const WalkState& st) {
 }
 
 void Translator::on_instr(const Instr& ins, const WalkState& st) {
+  if (!m_opts.fuel) return translate(ins, st);
+  const bool live = m_dead_depth == 0 && !st.unreachable();
+  if (live) fuel_before(ins.op);
+  translate(ins, st);
+  fuel_after(ins.op);
+}
+
+void Translator::translate(const Instr& ins, const WalkState& st) {
   switch (ins.op) {
     case Op::block:
     case Op::loop:

@@ -20,9 +20,15 @@
 
 namespace wsvm::interp {
 
+// Code-generation options (runtime/engine.hpp EngineConfig; limits contract in store.hpp).
+struct TranslateOptions {
+  bool fuel = false;           // a `fuel` op at the start of every straight-line region
+  bool interruptible = false;  // `check_interrupt` at function entry and every loop header
+};
+
 class Translator {
  public:
-  explicit Translator(FuncCode& out) : m_out(out) {}
+  explicit Translator(FuncCode& out, TranslateOptions opts = {}) : m_out(out), m_opts(opts) {}
 
   // Listener contract (validator/walk_state.hpp).
   void begin_function(const Module& m, uint32_t func_index, std::span<const ValType> locals);
@@ -40,12 +46,19 @@ class Translator {
   static constexpr uint32_t kNoFixup = UINT32_MAX;
 
   // --- translate.cpp
+  void translate(const Instr& ins, const WalkState& st);
   void on_control(const Instr& ins, const WalkState& st);
   void emit_branch(uint32_t depth, const WalkState& st, uint32_t value_top);
   void emit_jump_to_label(uint32_t depth);  // word for a br target: backward or fixup
   void emit_return(const WalkState& st, uint32_t value_top);
   void emit_copy(uint32_t dst, uint32_t src, uint32_t n);
   void bind_fixups(const std::vector<uint32_t>& words, uint32_t target);
+
+  // Fuel regions (limits contract): the `fuel` op is written lazily at the region's first
+  // instruction that costs fuel (only `nop`, which emits nothing, can precede it), its cost
+  // word is patched when the region ends.
+  void fuel_before(Op op);
+  void fuel_after(Op op);
 
   // --- translate_ops.cpp
   void on_simple(const Instr& ins, const WalkState& st);
@@ -92,6 +105,9 @@ class Translator {
   std::vector<Label> m_labels;         // innermost last; [0] is the function itself
   std::vector<uint32_t> m_targets;     // code words holding a code index to resolve
   uint32_t m_dead_depth = 0;           // number of open dead labels
+  TranslateOptions m_opts;
+  uint32_t m_fuel_word = kNoFixup;     // cost word of the open region's `fuel` op
+  uint64_t m_fuel_cost = 0;            // instructions of the open region so far
 };
 
 }  // namespace wsvm::interp

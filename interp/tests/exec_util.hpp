@@ -25,8 +25,10 @@ inline std::vector<uint8_t> read_wasm(const std::string& name) {
 }
 
 struct Harness {
-  std::unique_ptr<Engine> engine = make_interp_engine();
-  Store store{*engine};
+  explicit Harness(EngineConfig config = {}, StoreLimits limits = {})
+      : engine(make_interp_engine(config)), store(*engine, limits) {}
+  std::unique_ptr<Engine> engine;
+  Store store;
   Linker linker;
   Instance* inst = nullptr;
 
