@@ -1,5 +1,6 @@
 #include "cli/run.hpp"
 
+#include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -16,10 +17,14 @@
 #include "cli/values.hpp"
 #include "cli/wasi_link.hpp"
 #include "interp/interp_engine.hpp"
+#ifdef WSVM_HAVE_JIT
+#include "jit/jit_engine.hpp"
+#endif
 #include "memory/trap_handler.hpp"
 #include "runtime/deadline.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/linker.hpp"
+#include "runtime/native_stack.hpp"
 #include "runtime/store.hpp"
 #include "validator/validate.hpp"
 
@@ -87,9 +92,14 @@ std::expected<std::unique_ptr<Engine>, std::string> make_engine(EngineChoice cho
   switch (choice) {
     case EngineChoice::Interp:
     case EngineChoice::Auto: return make_interp_engine(config);
-    case EngineChoice::Jit: break;
+    case EngineChoice::Jit:
+#ifdef WSVM_HAVE_JIT
+      return make_jit_engine(config);
+#else
+      break;
+#endif
   }
-  return std::unexpected("the jit engine is not available yet (use --engine interp)");
+  return std::unexpected("the jit engine is not built here (it needs x86-64 and libasmjit; use --engine interp)");
 }
 
 // Prints a decode/validate/compile error (with a hint for text-format files).
@@ -207,7 +217,8 @@ void print_error(const std::string& message) {
   std::fputs(line.c_str(), stderr);
 }
 
-int run_command(const Options& o) {
+// Compile, link, instantiate and run (or validate) on the calling thread.
+static int run_module(const Options& o) {
   const LimitOptions& lim = o.limits;
   // --stats meters fuel even without --fuel, so it can say how much a run needs.
   const bool metered = lim.fuel.has_value() || lim.stats;
@@ -275,6 +286,38 @@ int run_command(const Options& o) {
   end_run(rs);  // keeps the first end time; covers usage errors before any call
   if (lim.stats) print_stats(rs, t0, t1, t2);
   return status;
+}
+
+// A JIT runs wasm on the machine stack, so the thread running the module needs room for
+// --max-stack on top of the native-stack reserve and the host code (WASI, wsvm itself):
+// run on a thread sized for it (its stack is mapped lazily, so only what is used costs).
+static int run_with_sized_stack(const Options& o) {
+  constexpr size_t kMinStack = size_t{8} << 20;  // the usual main-thread stack
+  constexpr size_t kHostRoom = size_t{4} << 20;
+  const size_t want = std::max<size_t>(
+      kMinStack, static_cast<size_t>(o.limits.max_stack_bytes) + kNativeStackReserve + kHostRoom);
+  struct Call {
+    const Options* options;
+    int status = 0;
+  } call{&o};
+  pthread_attr_t attr;
+  if (pthread_attr_init(&attr) != 0) return run_module(o);
+  pthread_t thread;
+  bool started = pthread_attr_setstacksize(&attr, want) == 0 &&
+                 pthread_create(&thread, &attr, [](void* p) -> void* {
+                   auto* c = static_cast<Call*>(p);
+                   c->status = run_module(*c->options);
+                   return nullptr;
+                 }, &call) == 0;
+  pthread_attr_destroy(&attr);
+  if (!started) return run_module(o);  // e.g. no memory for the stack: use this thread's
+  pthread_join(thread, nullptr);
+  return call.status;
+}
+
+int run_command(const Options& o) {
+  if (o.command == Command::Validate) return run_module(o);
+  return run_with_sized_stack(o);
 }
 
 }  // namespace wsvm::cli

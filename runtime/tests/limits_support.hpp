@@ -11,14 +11,26 @@
 
 #include "interp/interp_engine.hpp"
 #include "runtime/engine.hpp"
+#ifdef WSVM_HAVE_JIT
+#include "jit/jit_engine.hpp"
+#endif
 
 namespace wsvm::test {
 
-// Every engine the limits tests run on. Add "jit" when it exists.
-inline std::vector<std::string> limit_engine_names() { return {"interp"}; }
+// Every engine the limits tests run on (the JIT where it is built).
+inline std::vector<std::string> limit_engine_names() {
+#ifdef WSVM_HAVE_JIT
+  return {"interp", "jit"};
+#else
+  return {"interp"};
+#endif
+}
 
 inline std::unique_ptr<Engine> make_engine_named(const std::string& name, EngineConfig config) {
   if (name == "interp") return make_interp_engine(config);
+#ifdef WSVM_HAVE_JIT
+  if (name == "jit") return make_jit_engine(config);
+#endif
   return nullptr;
 }
 

@@ -202,6 +202,10 @@ def test_stack_limit():
     # Deeper than the default frame count of 20000 when the stack allows it.
     r = run("--max-stack", "64MiB", "--invoke", "depth", fix("recurse"), "100000")
     expect(r[0] == EXIT_OK and r[1] == "100000\n", "100000 frames fit in 64MiB", r)
+    # Far deeper than a default 8 MiB thread stack holds machine frames: the module runs on
+    # a thread sized for --max-stack (a JIT recurses on it).
+    r = run("--max-stack", "256MiB", "--invoke", "depth", fix("recurse"), "1000000")
+    expect(r[0] == EXIT_OK and r[1] == "1000000\n", "a million frames fit in 256MiB", r)
 
 
 # --- --max-memory: 126 at instantiation; memory.grow returns -1 ------------------------------
