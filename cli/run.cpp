@@ -153,8 +153,9 @@ void print_stats(const RunState& rs, Clock::time_point t0, Clock::time_point t1,
   }
   if (rs.store && rs.metered) out += fmt::format("wsvm: stats: fuel consumed {}\n", rs.store->fuel_consumed());
   if (rs.deadline && *rs.deadline && (*rs.deadline)->fired() && rs.run_end != Clock::time_point{}) {
-    out += fmt::format("wsvm: stats: stopped {:.3f} ms after the deadline\n",
-                       ms_between((*rs.deadline)->deadline(), rs.run_end));
+    const Deadline& d = **rs.deadline;
+    out += fmt::format("wsvm: stats: stopped {:.3f} ms after the deadline (timer {:.3f} ms late)\n",
+                       ms_between(d.deadline(), rs.run_end), ms_between(d.deadline(), d.fired_at()));
   }
   struct rusage ru {};
   if (getrusage(RUSAGE_SELF, &ru) == 0)
