@@ -160,6 +160,9 @@ def test_fuel_exact():
                  "wsvm: out of fuel after 76 units")
     expect_limit(["--fuel", "0", "--invoke", "count", fix("fuel"), "10"], EXIT_FUEL,
                  "wsvm: out of fuel after 0 units")
+    # In a start function (instantiation): [loop] is free, each [br] iteration costs 1.
+    expect_limit(["--fuel", "100", fix("spin_start")], EXIT_FUEL,
+                 "wsvm: out of fuel after 100 units")
 
 
 def test_fuel_deterministic():
