@@ -12,7 +12,7 @@ std::unique_ptr<CodeMemory> CodeMemory::allocate(size_t size, std::string* error
   size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   size_t bytes = (size + page - 1) / page * page;
   if (bytes == 0) bytes = page;
-  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);  // one fault-in, not one per page
   if (p == MAP_FAILED) {
     if (error) *error = std::string("jit: mmap of code memory failed: ") + std::strerror(errno);
     return nullptr;

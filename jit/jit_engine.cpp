@@ -26,6 +26,7 @@ struct JitModule {
   uint32_t imported_funcs = 0;
   std::vector<uint32_t> func_offsets;  // defined functions
   jit::EntryFn entry = nullptr;
+  size_t code_bytes = 0;
 };
 
 class RecordingErrorHandler : public asmjit::ErrorHandler {
@@ -98,6 +99,11 @@ class JitEngine final : public Engine {
     code.init(asmjit::Environment::host());
     RecordingErrorHandler eh;
     code.setErrorHandler(&eh);
+    // Machine code is typically 4-10x the body bytes: reserving once avoids re-copying a
+    // growing buffer (that copying was a fifth of compile time on a 6 MB module).
+    size_t body_bytes = 0;
+    for (const FunctionBody& b : m.code) body_bytes += b.body_end - b.body_offset;
+    code.reserveBuffer(&code.textSection()->_buffer, 4096 + body_bytes * 8);
     Assembler a(&code);
     jit::ModuleLabels labels;
     labels.unwind = a.newLabel();
@@ -134,6 +140,7 @@ class JitEngine final : public Engine {
     for (const asmjit::Label& l : labels.funcs)
       jm->func_offsets.push_back(static_cast<uint32_t>(code.labelOffsetFromBase(l)));
     jm->entry = reinterpret_cast<jit::EntryFn>(jm->mem->base());
+    jm->code_bytes = size;
     return std::shared_ptr<const void>(std::move(jm));
   }
 
