@@ -10,6 +10,10 @@ uint32_t iop_length(IOp op, const Word* at) {
   switch (op) {
     case IOp::trap_unreachable: case IOp::check_interrupt: return 1;
     case IOp::fuel: return 2;
+    case IOp::br_i64_eqz: case IOp::br_i64_nez: return 3;
+#define BR_CMP(cmp, inv, T) case IOp::br_##T##_##cmp: return 3; case IOp::br_##T##_##cmp##_imm: return 4;
+#include "interp/branch_ops.def"
+#undef BR_CMP
     case IOp::br: return 2;
     case IOp::br_if: case IOp::br_unless: return 3;
     case IOp::br_table: return 2 + at[1].s.hi + 1;
@@ -25,7 +29,7 @@ uint32_t iop_length(IOp op, const Word* at) {
     case IOp::table_get: case IOp::table_init: case IOp::table_copy: return 3;
 #define NUM_UN(name, In, Out, expr) case IOp::name: return 2;
 #define NUM_UN_TRAP(name, In, Out, fn) case IOp::name: return 2;
-#define NUM_BIN(name, T, Out, expr) case IOp::name: return 3;
+#define NUM_BIN(name, T, Out, expr) case IOp::name: case IOp::name##_imm: return 3;
 #define NUM_BIN_TRAP(name, T, fn) case IOp::name: return 3;
 #define MEM_LOAD(name, MemT, Out) case IOp::name: return 3;
 #define MEM_STORE(name, MemT) case IOp::name: return 3;
@@ -68,6 +72,18 @@ uint32_t iop_length(IOp op, const Word* at) {
   return 1;
 }
 
+bool is_fused_branch(IOp op) {
+  switch (op) {
+    case IOp::br_i64_eqz: case IOp::br_i64_nez:
+#define BR_CMP(cmp, inv, T) case IOp::br_##T##_##cmp: case IOp::br_##T##_##cmp##_imm:
+#include "interp/branch_ops.def"
+#undef BR_CMP
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string disassemble(const FuncCode& fc) {
   std::string out;
   const Word* begin = fc.code.data();
@@ -79,7 +95,8 @@ std::string disassemble(const FuncCode& fc) {
     for (uint32_t k = 1; k < len && w + k < end; ++k) {
       const Word& x = w[k];
       if (x.target >= begin && x.target < end && (op == IOp::br || op == IOp::br_if ||
-          op == IOp::br_unless || op == IOp::copy_br || op == IOp::br_table) &&
+          op == IOp::br_unless || op == IOp::copy_br || op == IOp::br_table ||
+          is_fused_branch(op)) &&
           (k == len - 1 || op == IOp::br_table) && !(op == IOp::br_table && k == 1)) {
         out += " @" + std::to_string(x.target - begin);
       } else {

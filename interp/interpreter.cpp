@@ -41,6 +41,9 @@ template <class T> inline uint64_t wr(T v) {
   else return std::bit_cast<uint64_t>(v);
 }
 
+using Ty_i32 = uint32_t;
+using Ty_i64 = uint64_t;
+
 #ifdef WSVM_THREADED
 // In init mode (fp == nullptr) run() only hands out its label table.
 const void* const* g_labels = nullptr;
@@ -202,6 +205,35 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     else ip += 3;
     DISPATCH();
   }
+  // ---- fused compare + branch (branch_ops.def) --------------------------------------
+  HANDLER(br_i64_eqz) {
+    if (fp[LO(1)] == 0) ip = ip[2].target;
+    else ip += 3;
+    DISPATCH();
+  }
+  HANDLER(br_i64_nez) {
+    if (fp[LO(1)] != 0) ip = ip[2].target;
+    else ip += 3;
+    DISPATCH();
+  }
+#define BR_CMP(cmp, inv, T)                                  \
+  HANDLER(br_##T##_##cmp) {                                  \
+    if (num::cmp(rd<Ty_##T>(fp[LO(1)]), rd<Ty_##T>(fp[HI(1)]))) \
+      ip = ip[2].target;                                     \
+    else                                                     \
+      ip += 3;                                               \
+    DISPATCH();                                              \
+  }                                                          \
+  HANDLER(br_##T##_##cmp##_imm) {                            \
+    if (num::cmp(rd<Ty_##T>(fp[LO(1)]), rd<Ty_##T>(ip[2].u64))) \
+      ip = ip[3].target;                                     \
+    else                                                     \
+      ip += 4;                                               \
+    DISPATCH();                                              \
+  }
+#include "interp/branch_ops.def"
+#undef BR_CMP
+
   HANDLER(br_table) {
     uint32_t i = static_cast<uint32_t>(fp[LO(1)]);
     uint32_t n = HI(1);
@@ -403,6 +435,13 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     fp[LO(1)] = wr<Out>(expr);          \
     NEXT(3);                            \
   }
+#define NUM_BIN_IMM(name, T, Out, expr) \
+  HANDLER(name##_imm) {                 \
+    T a = rd<T>(fp[HI(1)]);             \
+    T b = rd<T>(ip[2].u64);             \
+    fp[LO(1)] = wr<Out>(expr);          \
+    NEXT(3);                            \
+  }
 #define NUM_UN_TRAP(name, In, Out, fn)                        \
   HANDLER(name) {                                             \
     Out r{};                                                  \
@@ -440,6 +479,20 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     NEXT(3);                                                                 \
   }
 #include "interp/numeric_ops.def"
+#undef NUM_BIN
+#define NUM_BIN(name, T, Out, expr) NUM_BIN_IMM(name, T, Out, expr)
+#undef NUM_UN
+#define NUM_UN(name, In, Out, expr)
+#undef NUM_UN_TRAP
+#define NUM_UN_TRAP(name, In, Out, fn)
+#undef NUM_BIN_TRAP
+#define NUM_BIN_TRAP(name, T, fn)
+#undef MEM_LOAD
+#define MEM_LOAD(name, MemT, Out)
+#undef MEM_STORE
+#define MEM_STORE(name, MemT)
+#include "interp/numeric_ops.def"
+#undef NUM_BIN_IMM
 #undef NUM_UN
 #undef NUM_BIN
 #undef NUM_UN_TRAP

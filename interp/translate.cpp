@@ -30,6 +30,9 @@ void Translator::begin_function(const Module& m, uint32_t func_index,
   m_dead_depth = 0;
   m_fuel_word = kNoFixup;
   m_fuel_cost = 0;
+  m_pending.clear();
+  m_last_end = kNoFixup;
+  m_prev_end = kNoFixup;
   m_out.check_interrupt = m_opts.interruptible;  // at entry, by the dispatch loop (no op)
 }
 
@@ -137,6 +140,8 @@ void Translator::emit_branch(uint32_t depth, const WalkState& st, uint32_t value
 
 void Translator::on_control(const Instr& ins, const WalkState& st) {
   bool live = m_dead_depth == 0 && !st.unreachable();
+  if (!live) m_pending.clear();
+  else if (ins.op != Op::if_ && !(ins.op == Op::end && m_labels.size() == 1)) flush_all();
   switch (ins.op) {
     case Op::block:
     case Op::loop:
@@ -149,8 +154,7 @@ void Translator::on_control(const Instr& ins, const WalkState& st) {
       } else if (ins.op == Op::loop) {
         if (m_opts.interruptible) op(IOp::check_interrupt);  // every iteration passes here
       } else if (ins.op == Op::if_) {
-        op(IOp::br_unless);
-        pair(top(st, 0), 0);
+        emit_cond_jump(st, false);
         l.else_fixup = fixup_word();
       }
       m_labels.push_back(std::move(l));
@@ -171,7 +175,7 @@ void Translator::on_control(const Instr& ins, const WalkState& st) {
     }
     case Op::end: {
       if (m_labels.size() == 1) {  // the function's own end: an implicit return
-        if (live) emit_return(st, st.slot_height());
+        if (live) emit_return_folded(st);
         return;
       }
       Label l = std::move(m_labels.back());
@@ -199,6 +203,8 @@ void Translator::on_instr(const Instr& ins, const WalkState& st) {
 }
 
 void Translator::translate(const Instr& ins, const WalkState& st) {
+  m_prev_end = m_last_end;  // only the instruction right after a producer may rewrite it
+  m_last_end = kNoFixup;
   switch (ins.op) {
     case Op::block:
     case Op::loop:
@@ -213,36 +219,38 @@ void Translator::translate(const Instr& ins, const WalkState& st) {
 
   switch (ins.op) {
     case Op::nop:
+      return;
     case Op::drop:
+      remove_pending(st.operand_from_top(0).slot);
       return;
     case Op::unreachable:
+      m_pending.clear();
       return op(IOp::trap_unreachable);
     case Op::br:
+      flush_all();
       return emit_branch(ins.a, st, st.slot_height());
     case Op::br_if: {
-      uint32_t cond = top(st, 0);
-      uint32_t value_top = st.slot_height() - 1;
+      const uint32_t value_top = st.slot_height() - 1;
       const uint32_t depth = ins.a;
       bool is_return = depth == st.control_count() - 1;
       if (!is_return) {
         const CtrlFrame& f = st.control(depth);
         uint32_t n = slot_count(f.label_types());
         if (n == 0 || value_top - n == f.slot_height) {
-          op(IOp::br_if);
-          pair(cond, 0);
+          emit_cond_jump(st, true);
           emit_jump_to_label(depth);
           return;
         }
       }
       // Values must move (or the function returns): skip over an unconditional branch.
-      op(IOp::br_unless);
-      pair(cond, 0);
+      emit_cond_jump(st, false);
       uint32_t skip = fixup_word();
       emit_branch(depth, st, value_top);
       m_out.code[skip].u64 = here();
       return;
     }
     case Op::br_table: {
+      flush_all();
       uint32_t cond = top(st, 0);
       uint32_t value_top = st.slot_height() - 1;
       uint32_t n = static_cast<uint32_t>(ins.targets.size());
@@ -268,43 +276,42 @@ void Translator::translate(const Instr& ins, const WalkState& st) {
       return;
     }
     case Op::return_:
-      return emit_return(st, st.slot_height());
+      return emit_return_folded(st);
     case Op::call: {
+      flush_all();
       const FuncType& ft = m_module->func_type(ins.a);
       op(IOp::call);
       pair(popped_base(st, slot_count(ft.params)), ins.a);
       return;
     }
     case Op::call_indirect: {
+      flush_all();
       const FuncType& ft = m_module->types[ins.a];
       op(IOp::call_indirect);
       pair(popped_base(st, slot_count(ft.params) + 1), ins.a);
       pair(ins.b, top(st, 0));
       return;
     }
-    case Op::local_get: {
-      uint32_t n = ins.a + 1 < m_local_slot.size() ? m_local_slot[ins.a + 1] - m_local_slot[ins.a]
-                                                   : m_out.local_slots - m_local_slot[ins.a];
-      uint32_t dst = fs(st.slot_height());
-      if (n == 1) {
-        op(IOp::copy);
-        pair(dst, m_local_slot[ins.a]);
-      } else {
-        emit_copy(dst, m_local_slot[ins.a], n);
-      }
-      return;
-    }
+    case Op::local_get:
+      return fold_local_get(ins, st);
     case Op::local_set:
-    case Op::local_tee: {
-      const Operand& v = st.operand_from_top(0);
-      emit_copy(m_local_slot[ins.a], fs(v.slot), slot_count(v.type));
-      return;
-    }
+    case Op::local_tee:
+      return fold_local_set(ins, st);
     case Op::select:
     case Op::select_t: {
-      op(st.operand_from_top(1).type == ValType::V128 ? IOp::select_v128 : IOp::select);
-      pair(top(st, 2), top(st, 2));
-      pair(top(st, 1), top(st, 0));
+      if (st.operand_from_top(1).type == ValType::V128) {
+        flush_all();
+        op(IOp::select_v128);
+        pair(top(st, 2), top(st, 2));
+        pair(top(st, 1), top(st, 0));
+        return;
+      }
+      const uint32_t c = use(st, 0), b = use(st, 1), a = use(st, 2);
+      const uint32_t op_start = here();
+      op(IOp::select);
+      pair(top(st, 2), a);
+      pair(b, c);
+      mark_last(op_start, IOp::select);
       return;
     }
     default:

@@ -60,6 +60,38 @@ class Translator {
   void fuel_before(Op op);
   void fuel_after(Op op);
 
+  // --- translate_fold.cpp: the lazy operand stack. local.get and constants emit nothing;
+  // they become Pending entries whose consumer reads the local's slot directly or takes the
+  // constant as an immediate (`_imm` ops). Entries never outlive a straight-line region:
+  // every control instruction materializes them (flush_all), so all paths into a label see
+  // values in their canonical slots. Writes to a local first materialize its aliases.
+  struct Pending {
+    uint32_t slot;   // walker slot of the operand
+    bool is_const;
+    uint32_t local;  // frame slot of the local (!is_const)
+    uint64_t value;  // the constant's slot bits (is_const)
+  };
+  Pending* pending_at(uint32_t walker_slot);
+  void remove_pending(uint32_t walker_slot);
+  void materialize(const Pending& p);
+  void flush_all();
+  bool flush_aliases(uint32_t local_slot);
+  uint32_t use(const WalkState& st, uint32_t i);  // frame slot holding operand i; consumes it
+  void fold_local_get(const Instr& ins, const WalkState& st);
+  void fold_local_set(const Instr& ins, const WalkState& st);
+  void emit_cond_jump(const WalkState& st, bool when_true);  // caller adds the target word
+  void emit_return_folded(const WalkState& st);
+  void mark_last(uint32_t start, IOp o) {
+    m_last_start = start;
+    m_last_end = here();
+    m_last_iop = o;
+  }
+  // The previous instruction wrote frame slot `dst` as its Word-1 lo operand, reading its
+  // sources first, and nothing (no code, no label) came after it.
+  bool last_writes(uint32_t dst) const {
+    return m_prev_end == here() && m_out.code[m_last_start + 1].s.lo == dst;
+  }
+
   // --- translate_ops.cpp
   void on_simple(const Instr& ins, const WalkState& st);
 
@@ -108,6 +140,11 @@ class Translator {
   TranslateOptions m_opts;
   uint32_t m_fuel_word = kNoFixup;     // cost word of the open region's `fuel` op
   uint64_t m_fuel_cost = 0;            // instructions of the open region so far
+  std::vector<Pending> m_pending;      // ascending walker slots
+  uint32_t m_last_start = 0;           // code index of the last rewritable instruction
+  uint32_t m_last_end = kNoFixup;      // here() after it (kNoFixup: none)
+  uint32_t m_prev_end = kNoFixup;      // m_last_end as it was before this instruction
+  IOp m_last_iop = IOp::kCount;
 };
 
 }  // namespace wsvm::interp

@@ -14,7 +14,20 @@ enum class Shape : uint8_t { None, Unary, Binary, Load, Store };
 struct NumericEntry {
   IOp iop;
   Shape shape = Shape::None;
+  IOp imm_iop = IOp::kCount;  // binary ops: the form with a constant second operand
+  bool commutative = false;
 };
+
+constexpr bool is_commutative(Op op) {
+  switch (op) {
+    case Op::i32_add: case Op::i32_mul: case Op::i32_and: case Op::i32_or: case Op::i32_xor:
+    case Op::i32_eq: case Op::i32_ne: case Op::i64_add: case Op::i64_mul: case Op::i64_and:
+    case Op::i64_or: case Op::i64_xor: case Op::i64_eq: case Op::i64_ne:
+      return true;
+    default:  // float add/mul commute too, but NaN payload propagation picks an operand
+      return false;
+  }
+}
 
 // Op -> (IOp, operand shape) for every op in numeric_ops.def. Names are shared, so a
 // misspelt entry there fails to compile here.
@@ -22,7 +35,8 @@ constexpr auto kNumeric = [] {
   std::array<NumericEntry, kOpCount> t{};
 #define NUM_UN(name, In, Out, expr) t[static_cast<uint16_t>(Op::name)] = {IOp::name, Shape::Unary};
 #define NUM_UN_TRAP(name, In, Out, fn) t[static_cast<uint16_t>(Op::name)] = {IOp::name, Shape::Unary};
-#define NUM_BIN(name, T, Out, expr) t[static_cast<uint16_t>(Op::name)] = {IOp::name, Shape::Binary};
+#define NUM_BIN(name, T, Out, expr) \
+  t[static_cast<uint16_t>(Op::name)] = {IOp::name, Shape::Binary, IOp::name##_imm, is_commutative(Op::name)};
 #define NUM_BIN_TRAP(name, T, fn) t[static_cast<uint16_t>(Op::name)] = {IOp::name, Shape::Binary};
 #define MEM_LOAD(name, MemT, Out) t[static_cast<uint16_t>(Op::name)] = {IOp::name, Shape::Load};
 #define MEM_STORE(name, MemT) t[static_cast<uint16_t>(Op::name)] = {IOp::name, Shape::Store};
@@ -62,31 +76,91 @@ bool translator_handles(Op op) {
 void Translator::on_simple(const Instr& ins, const WalkState& st) {
   const NumericEntry& e = kNumeric[static_cast<uint16_t>(ins.op)];
   switch (e.shape) {
-    case Shape::Unary:
+    case Shape::Unary: {
+      const uint32_t dst = top(st, 0);
+      const uint32_t a = use(st, 0);
+      const uint32_t start = here();
       op(e.iop);
-      pair(top(st, 0), top(st, 0));
-      return;
-    case Shape::Binary:
+      pair(dst, a);
+      return mark_last(start, e.iop);
+    }
+    case Shape::Binary: {
+      const uint32_t dst = top(st, 1);
+      const uint32_t s0 = st.operand_from_top(0).slot, s1 = st.operand_from_top(1).slot;
+      const Pending* p0 = pending_at(s0);
+      const Pending* p1 = pending_at(s1);
+      if (e.imm_iop != IOp::kCount && ((p0 && p0->is_const) || (e.commutative && p1 && p1->is_const))) {
+        // One constant operand becomes the immediate (the second one, or either of a
+        // commutative op).
+        const bool second = p0 && p0->is_const;
+        const uint64_t value = second ? p0->value : p1->value;
+        remove_pending(second ? s0 : s1);
+        const uint32_t a = use(st, second ? 1 : 0);
+        const uint32_t start = here();
+        op(e.imm_iop);
+        pair(dst, a);
+        imm(value);
+        return mark_last(start, e.imm_iop);
+      }
+      const uint32_t b = use(st, 0);
+      const uint32_t a = use(st, 1);
+      const uint32_t start = here();
       op(e.iop);
-      pair(top(st, 1), top(st, 1));
-      pair(top(st, 0), 0);
-      return;
-    case Shape::Load:
+      pair(dst, a);
+      pair(b, 0);
+      return mark_last(start, e.iop);
+    }
+    case Shape::Load: {
+      const uint32_t dst = top(st, 0);
+      const uint32_t a = use(st, 0);
+      const uint32_t start = here();
       op(e.iop);
-      pair(top(st, 0), top(st, 0));
+      pair(dst, a);
+      imm(ins.imm);
+      return mark_last(start, e.iop);
+    }
+    case Shape::Store: {
+      const uint32_t v = use(st, 0);
+      const uint32_t a = use(st, 1);
+      op(e.iop);
+      pair(a, v);
       imm(ins.imm);
       return;
-    case Shape::Store:
-      op(e.iop);
-      pair(top(st, 1), top(st, 0));
-      imm(ins.imm);
-      return;
+    }
     case Shape::None:
       break;
   }
+  const uint32_t push = fs(st.slot_height());  // slot of a pushed result when nothing is popped
+  switch (ins.op) {
+    case Op::i32_const:
+    case Op::f32_const:
+      m_pending.push_back(Pending{st.slot_height(), true, 0, static_cast<uint32_t>(ins.imm)});
+      return;
+    case Op::i64_const:
+    case Op::f64_const:
+      m_pending.push_back(Pending{st.slot_height(), true, 0, ins.imm});
+      return;
+    case Op::global_get:
+      if (m_module->globals[ins.a].type != ValType::V128) {
+        const uint32_t start = here();
+        op(IOp::global_get);
+        pair(push, ins.a);
+        return mark_last(start, IOp::global_get);
+      }
+      break;
+    case Op::global_set:
+      if (m_module->globals[ins.a].type != ValType::V128) {
+        const uint32_t src = use(st, 0);
+        op(IOp::global_set);
+        return pair(src, ins.a);
+      }
+      break;
+    default:
+      break;
+  }
+  flush_all();
   if (on_simd(ins, st)) return;
 
-  const uint32_t push = fs(st.slot_height());  // slot of a pushed result when nothing is popped
   switch (ins.op) {
     case Op::i32_const:
       op(IOp::const64);

@@ -18,17 +18,17 @@ TEST_CASE("translation as text", "[interp][disasm]") {
   Harness h;
   h.load("control");
   // Locals take slots 0..1; the branch value (slot 4) moves down to the block's height (3).
+  // The condition is local 0, read in place (no copy).
   CHECK(disasm_of(h, "br_carry") ==
         "0: const64 2|0 11|0\n"
         "3: const64 3|0 99|0\n"
         "6: const64 4|0 5|0\n"
-        "9: copy 5|0\n"
-        "11: br_unless 5|0 @18\n"
-        "14: copy_br 3|4 1|0 @21\n"
-        "18: const64 3|0 6|0\n"
-        "21: i32_add 2|2 3|0\n"
-        "24: ret 2|1\n"
-        "26: trap_unreachable\n");
+        "9: br_unless 0|0 @16\n"
+        "12: copy_br 3|4 1|0 @19\n"
+        "16: const64 3|0 6|0\n"
+        "19: i32_add 2|2 3|0\n"
+        "22: ret 2|1\n"
+        "24: trap_unreachable\n");
   // After `br 0` nothing is emitted until the block ends.
   CHECK(disasm_of(h, "dead_code") ==
         "0: copy 1|0\n"
@@ -41,20 +41,19 @@ TEST_CASE("SIMD translation as text", "[interp][disasm][simd]") {
   Harness h;
   h.load("simd");
   // A v128 takes two slots: the i32 is at 1, the vectors at 2..3 and 4..5; v128.const
-  // carries its 16 bytes as two words; the branch condition lands above the vector.
+  // carries its 16 bytes as two words; the branch condition is local 0, read in place.
   CHECK(disasm_of(h, "block_br") ==
         "0: const64 1|0 1000|0\n"
         "3: v128_const 2|0 1|2 3|4\n"
         "7: v128_const 4|0 2|2 2|2\n"
         "11: i32x4_mul 2|2 4|0\n"
-        "14: copy 4|0\n"
-        "16: br_if 4|0 @26\n"
-        "19: v128_const 4|0 100|100 100|100\n"
-        "23: i32x4_add 2|2 4|0\n"
-        "26: i32x4_extract_lane 2|2 2|0\n"
-        "29: i32_add 1|1 2|0\n"
-        "32: ret 1|1\n"
-        "34: trap_unreachable\n");
+        "14: br_if 0|0 @24\n"
+        "17: v128_const 4|0 100|100 100|100\n"
+        "21: i32x4_add 2|2 4|0\n"
+        "24: i32x4_extract_lane 2|2 2|0\n"
+        "27: i32_add 1|1 2|0\n"
+        "30: ret 1|1\n"
+        "32: trap_unreachable\n");
   // load_lane: [dst|addr][offset][vec|lane]; the result overwrites the address slot.
   CHECK(disasm_of(h, "load_lane_at") ==
         "0: copy 1|0\n"
