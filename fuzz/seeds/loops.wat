@@ -5,6 +5,7 @@
       (then (i64.const 1))
       (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
   (func (export "fac") (result i64) (call $fac (i64.const 20)))
+  (func (export "spin") (loop $l (br $l)))
   (func $rec (call $rec))
   (func (export "rec") (call $rec))
   (func (export "sum") (result i32) (local i32 i32)
