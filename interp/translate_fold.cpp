@@ -101,6 +101,7 @@ void Translator::fold_local_get(const Instr& ins, const WalkState& st) {
                                                      : m_out.local_slots - from;
   if (n == 1) {
     m_pending.push_back(Pending{st.slot_height(), false, from, 0});
+    m_last_end = m_prev_end;  // no code: the previous producer stays rewritable
     return;
   }
   emit_copy(fs(st.slot_height()), from, n);

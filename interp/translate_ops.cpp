@@ -135,10 +135,12 @@ void Translator::on_simple(const Instr& ins, const WalkState& st) {
     case Op::i32_const:
     case Op::f32_const:
       m_pending.push_back(Pending{st.slot_height(), true, 0, static_cast<uint32_t>(ins.imm)});
+      m_last_end = m_prev_end;  // no code: the previous producer stays rewritable
       return;
     case Op::i64_const:
     case Op::f64_const:
       m_pending.push_back(Pending{st.slot_height(), true, 0, ins.imm});
+      m_last_end = m_prev_end;
       return;
     case Op::global_get:
       if (m_module->globals[ins.a].type != ValType::V128) {

@@ -146,6 +146,17 @@ TEST_CASE("operand folding: aliasing, immediates, traps", "[interp][fold]") {
   CHECK(h.num("tee_load", {i32(200)}) == 77);
   CHECK(h.trap("tee_load", {i32(65530)}) == "out of bounds memory access");
 
+  // Address arithmetic: the sum wraps at 32 bits, the offset does not.
+  CHECK(h.num("store_sum", {i32(0xfffffff0u), i32(0x20), i32(99)}) == 99);  // at 0x10 + 4
+  CHECK(h.num("load_sum", {i32(0x10), i32(0)}) == 99);
+  CHECK(h.num("load_sum", {i32(0xfffffff0u), i32(0x20)}) == 99);
+  CHECK(h.trap("load_sum", {i32(65532), i32(0)}) == "out of bounds memory access");
+  CHECK(h.trap("load_sum", {i32(0xffffffffu), i32(0)}) == "out of bounds memory access");
+  CHECK(h.trap("load_sum", {i32(0x7fffffffu), i32(0x7fffffffu)}) == "out of bounds memory access");
+  CHECK(h.trap("store_sum", {i32(65530), i32(0), i32(1)}) == "out of bounds memory access");
+  CHECK(h.num("store_const_sum", {i32(300), i32(4)}) == 0x6655);  // 0x55 at 304, 0x66 at 305
+  CHECK(h.num("load8_sum_self", {i32(10)}) == 99);  // byte at 20, written above; dst == src
+
   CHECK(h.num("select", {i32(5), i32(0), i32(1)}) == 5);
   CHECK(h.num("select", {i32(5), i32(0), i32(0)}) == 42);
   CHECK(h.num("sp") == 84 + 84);

@@ -90,6 +90,49 @@
     local.get 1
     i32.load)
 
+  ;; Address arithmetic: u32(a + b) + offset (candidates for a fused access op).
+  (func (export "load_sum") (param i32 i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.add
+    i32.load offset=4)
+  (func (export "store_sum") (param i32 i32 i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.add
+    local.get 2
+    i32.store offset=4
+    local.get 0
+    local.get 1
+    i32.add
+    i32.load offset=4)
+  ;; A constant stored through a computed address; a fused form must not overwrite the add's
+  ;; operand in the constant's slot (computed, not a local) with the constant first.
+  (func (export "store_const_sum") (param i32 i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.add
+    i32.const 0x55
+    i32.store8
+    local.get 0
+    local.get 1
+    i32.const 1
+    i32.add
+    i32.add
+    i32.const 0x66
+    i32.store8
+    local.get 0
+    local.get 1
+    i32.add
+    i32.load16_u)
+  (func (export "load8_sum_self") (param i32) (result i32)
+    local.get 0
+    local.get 0
+    i32.add
+    i32.load8_u
+    local.set 0
+    local.get 0)
+
   ;; select with folded operands.
   (func (export "select") (param i32 i32 i32) (result i32)
     local.get 0

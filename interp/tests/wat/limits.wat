@@ -126,6 +126,21 @@
       br 0
     end)
 
+  ;; Infinite loops whose back-edge is a br_if on a local, and a fused compare + branch
+  ;; (called with a non-zero argument).
+  (func (export "spin_if") (param i32)
+    loop
+      local.get 0
+      br_if 0
+    end)
+  (func (export "spin_cmp") (param i32)
+    loop
+      local.get 0
+      i32.const 0
+      i32.ne
+      br_if 0
+    end)
+
   ;; Infinite recursion through calls only (no loop): [call] 1.
   (func $forever (export "forever")
     call $forever)
