@@ -123,6 +123,8 @@ class FunctionCompiler {
 
   // ---- compiler_simd.cpp
   void emit_simd(const Instr& ins);
+  bool emit_simd_inline(const Instr& ins);
+  x86::Mem home128(uint32_t slot) const;
   void copy_v128(const x86::Mem& dst, const x86::Mem& src);
 
   // ---- compiler_ops.cpp
