@@ -26,9 +26,16 @@ class InterpEngine final : public Engine {
     auto code = std::make_shared<ModuleCode>();
     code->imported_funcs = m.imported_funcs;
     code->funcs.resize(m.code.size());
+    if (m.code.empty()) return std::shared_ptr<const void>(std::move(code));
+    // One walker and one translator for all bodies: their vectors keep their capacity.
+    std::vector<bool> refs;
+    walk_detail::collect_declared_refs(m, refs);
+    FunctionWalker<interp::Translator> walker;
+    walker.use_declared_refs(&refs);
+    interp::Translator t(code->funcs[0], {m_config.fuel, m_config.interruptible});
     for (uint32_t i = 0; i < m.code.size(); ++i) {
-      interp::Translator t(code->funcs[i], {m_config.fuel, m_config.interruptible});
-      Result<void> r = walk_function(m, m.imported_funcs + i, t);
+      t.retarget(code->funcs[i]);
+      Result<void> r = walker.walk(m, m.imported_funcs + i, t);
       if (!r) {
         if (r.error().kind == ErrorKind::Invalid) return std::unexpected(prefer_malformed(m, r.error()));
         return std::unexpected(r.error());

@@ -13,9 +13,9 @@ void Translator::begin_function(const Module& m, uint32_t func_index,
                                 std::span<const ValType> locals) {
   m_module = &m;
   const FuncType& ft = m.func_type(func_index);
-  m_out.func_index = func_index;
-  m_out.param_slots = slot_count(ft.params);
-  m_out.result_slots = slot_count(ft.results);
+  m_out->func_index = func_index;
+  m_out->param_slots = slot_count(ft.params);
+  m_out->result_slots = slot_count(ft.results);
   m_local_slot.clear();
   m_local_slot.reserve(locals.size());
   uint32_t slot = 0;
@@ -23,7 +23,10 @@ void Translator::begin_function(const Module& m, uint32_t func_index,
     m_local_slot.push_back(slot);
     slot += slot_count(t);
   }
-  m_out.local_slots = slot;
+  m_out->local_slots = slot;
+  // About one Word per body byte: one allocation instead of repeated growth.
+  const FunctionBody& body = m.body(func_index);
+  m_out->code.reserve(body.body_end - body.body_offset + 4);
   m_labels.clear();
   m_labels.push_back(Label{Op::call});
   m_targets.clear();
@@ -33,7 +36,7 @@ void Translator::begin_function(const Module& m, uint32_t func_index,
   m_pending.clear();
   m_last_end = kNoFixup;
   m_prev_end = kNoFixup;
-  m_out.check_interrupt = m_opts.interruptible;  // at entry, by the dispatch loop (no op)
+  m_out->check_interrupt = m_opts.interruptible;  // at entry, by the dispatch loop (no op)
 }
 
 namespace {
@@ -72,7 +75,7 @@ void Translator::fuel_before(Op o) {
 
 void Translator::fuel_after(Op o) {
   if (!ends_region(o)) return;
-  if (m_fuel_word != kNoFixup) m_out.code[m_fuel_word].u64 = m_fuel_cost;
+  if (m_fuel_word != kNoFixup) m_out->code[m_fuel_word].u64 = m_fuel_cost;
   m_fuel_word = kNoFixup;
   m_fuel_cost = 0;
 }
@@ -80,18 +83,18 @@ void Translator::fuel_after(Op o) {
 void Translator::end_function(const WalkState& st) {
   // Never reached by valid control flow (the final `end` returns); a cheap guard anyway.
   op(IOp::trap_unreachable);
-  m_out.code.shrink_to_fit();  // before taking addresses: it may move the code
+  m_out->code.shrink_to_fit();  // before taking addresses: it may move the code
   for (uint32_t w : m_targets) {
-    uint64_t index = m_out.code[w].u64;
-    assert(index < m_out.code.size());
-    m_out.code[w].target = m_out.code.data() + index;
+    uint64_t index = m_out->code[w].u64;
+    assert(index < m_out->code.size());
+    m_out->code[w].target = m_out->code.data() + index;
   }
   m_targets.clear();
-  m_out.frame_slots = std::max(m_out.local_slots + st.max_slot_height(), m_out.result_slots);
+  m_out->frame_slots = std::max(m_out->local_slots + st.max_slot_height(), m_out->result_slots);
 }
 
 void Translator::bind_fixups(const std::vector<uint32_t>& words, uint32_t target) {
-  for (uint32_t w : words) m_out.code[w].u64 = target;
+  for (uint32_t w : words) m_out->code[w].u64 = target;
 }
 
 void Translator::emit_copy(uint32_t dst, uint32_t src, uint32_t n) {
@@ -117,7 +120,7 @@ void Translator::emit_jump_to_label(uint32_t depth) {
 
 void Translator::emit_return(const WalkState& st, uint32_t value_top) {
   (void)st;
-  uint32_t n = m_out.result_slots;
+  uint32_t n = m_out->result_slots;
   op(IOp::ret);
   pair(fs(value_top - n), n);
 }
@@ -167,7 +170,7 @@ void Translator::on_control(const Instr& ins, const WalkState& st) {
           op(IOp::br);
           l.fixups.push_back(fixup_word());
         }
-        if (l.else_fixup != kNoFixup) m_out.code[l.else_fixup].u64 = here();
+        if (l.else_fixup != kNoFixup) m_out->code[l.else_fixup].u64 = here();
         l.else_fixup = kNoFixup;
       }
       l.kind = Op::else_;
@@ -185,7 +188,7 @@ void Translator::on_control(const Instr& ins, const WalkState& st) {
         return;
       }
       // An `if` without `else`: the false jump lands here, its params pass through as results.
-      if (l.else_fixup != kNoFixup) m_out.code[l.else_fixup].u64 = here();
+      if (l.else_fixup != kNoFixup) m_out->code[l.else_fixup].u64 = here();
       bind_fixups(l.fixups, here());
       return;
     }
@@ -246,7 +249,7 @@ void Translator::translate(const Instr& ins, const WalkState& st) {
       emit_cond_jump(st, false);
       uint32_t skip = fixup_word();
       emit_branch(depth, st, value_top);
-      m_out.code[skip].u64 = here();
+      m_out->code[skip].u64 = here();
       return;
     }
     case Op::br_table: {
@@ -270,7 +273,7 @@ void Translator::translate(const Instr& ins, const WalkState& st) {
         else emit_jump_to_label(depth);
       }
       for (auto [entry, depth] : stubs) {
-        m_out.code[entry].u64 = here();
+        m_out->code[entry].u64 = here();
         emit_branch(depth, st, value_top);
       }
       return;

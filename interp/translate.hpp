@@ -28,7 +28,9 @@ struct TranslateOptions {
 
 class Translator {
  public:
-  explicit Translator(FuncCode& out, TranslateOptions opts = {}) : m_out(out), m_opts(opts) {}
+  explicit Translator(FuncCode& out, TranslateOptions opts = {}) : m_out(&out), m_opts(opts) {}
+  // One Translator can translate many functions in turn (its vectors keep their capacity).
+  void retarget(FuncCode& out) { m_out = &out; }
 
   // Listener contract (validator/walk_state.hpp).
   void begin_function(const Module& m, uint32_t func_index, std::span<const ValType> locals);
@@ -89,7 +91,7 @@ class Translator {
   // The previous instruction wrote frame slot `dst` as its Word-1 lo operand, reading its
   // sources first, and nothing (no code, no label) came after it.
   bool last_writes(uint32_t dst) const {
-    return m_prev_end == here() && m_out.code[m_last_start + 1].s.lo == dst;
+    return m_prev_end == here() && m_out->code[m_last_start + 1].s.lo == dst;
   }
 
   // --- translate_ops.cpp
@@ -99,19 +101,19 @@ class Translator {
   bool on_simd(const Instr& ins, const WalkState& st);
 
   // --- emission helpers
-  void op(IOp o) { m_out.code.push_back(handler_word(o)); }
+  void op(IOp o) { m_out->code.push_back(handler_word(o)); }
   void pair(uint32_t lo, uint32_t hi) {
     Word w;
     w.s.lo = lo;
     w.s.hi = hi;
-    m_out.code.push_back(w);
+    m_out->code.push_back(w);
   }
   void imm(uint64_t v) {
     Word w;
     w.u64 = v;
-    m_out.code.push_back(w);
+    m_out->code.push_back(w);
   }
-  uint32_t here() const { return static_cast<uint32_t>(m_out.code.size()); }
+  uint32_t here() const { return static_cast<uint32_t>(m_out->code.size()); }
   // A target word to be resolved later: holds a code index until end_function.
   void target(uint32_t code_index) {
     m_targets.push_back(here());
@@ -124,14 +126,14 @@ class Translator {
   }
 
   // Frame slot of walker slot s / of the operand i from the top (0 = top).
-  uint32_t fs(uint32_t s) const { return m_out.local_slots + s; }
+  uint32_t fs(uint32_t s) const { return m_out->local_slots + s; }
   uint32_t top(const WalkState& st, uint32_t i) const { return fs(st.operand_from_top(i).slot); }
   // Frame slot just above the instruction's k popped slots: where results go.
   uint32_t popped_base(const WalkState& st, uint32_t popped_slots) const {
     return fs(st.slot_height() - popped_slots);
   }
 
-  FuncCode& m_out;
+  FuncCode* m_out;
   const Module* m_module = nullptr;
   std::vector<uint32_t> m_local_slot;  // local index -> frame slot
   std::vector<Label> m_labels;         // innermost last; [0] is the function itself

@@ -98,7 +98,7 @@ uint32_t Translator::use(const WalkState& st, uint32_t i) {
 void Translator::fold_local_get(const Instr& ins, const WalkState& st) {
   const uint32_t from = m_local_slot[ins.a];
   const uint32_t n = ins.a + 1 < m_local_slot.size() ? m_local_slot[ins.a + 1] - from
-                                                     : m_out.local_slots - from;
+                                                     : m_out->local_slots - from;
   if (n == 1) {
     m_pending.push_back(Pending{st.slot_height(), false, from, 0});
     m_last_end = m_prev_end;  // no code: the previous producer stays rewritable
@@ -137,7 +137,7 @@ void Translator::fold_local_set(const Instr& ins, const WalkState& st) {
   }
   const uint32_t ts = fs(v.slot);
   if (!moved && last_writes(ts)) {  // the producer writes the local directly
-    m_out.code[m_last_start + 1].s.lo = ls;
+    m_out->code[m_last_start + 1].s.lo = ls;
     if (tee) m_pending.push_back(Pending{v.slot, false, ls, 0});
     return;
   }
@@ -161,9 +161,9 @@ void Translator::emit_cond_jump(const WalkState& st, bool when_true) {
   if (p == nullptr && last_writes(fs(cslot)) && fused_branch(m_last_iop, when_true, fused, has_imm)) {
     // The compare's only use is this branch: drop it and branch on its operands. Its
     // operands are locals or slots at or above cslot, which flushing (below cslot) keeps.
-    const Word w1 = m_out.code[m_last_start + 1];
-    const Word w2 = m_out.code[m_last_start + 2];
-    m_out.code.resize(m_last_start);
+    const Word w1 = m_out->code[m_last_start + 1];
+    const Word w2 = m_out->code[m_last_start + 2];
+    m_out->code.resize(m_last_start);
     flush_all();
     op(fused);
     if (m_last_iop == IOp::i32_eqz || m_last_iop == IOp::i64_eqz) {
@@ -182,7 +182,7 @@ void Translator::emit_cond_jump(const WalkState& st, bool when_true) {
 }
 
 void Translator::emit_return_folded(const WalkState& st) {
-  if (m_out.result_slots == 1 && !m_pending.empty() &&
+  if (m_out->result_slots == 1 && !m_pending.empty() &&
       m_pending.back().slot == st.slot_height() - 1) {
     const uint32_t src = use(st, 0);
     m_pending.clear();
