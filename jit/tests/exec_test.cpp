@@ -96,3 +96,28 @@ TEST_CASE("jit: interruption at loop headers and function entries") {
   h.store.exec().interrupt.store(0);
   CHECK(h.num("sum_loop", {i32(10)}) == 55);
 }
+
+TEST_CASE("jit: host re-entry, traps in nested entries unwind to the right frame") {
+  Harness h(true);
+  h.host("reenter", FuncType{{ValType::I32}, {ValType::I32}},
+         [&h](HostContext& hc, uint64_t* s) -> std::optional<Trap> {
+           FuncInstance* inner = h.inst->find_func("inner");
+           uint64_t slots[1] = {s[0]};
+           if (auto t = hc.store.call_slots(inner, slots, nullptr)) {
+             if (s[0] == 14) {  // swallow the nested trap and return a marker
+               s[0] = t->message == "out of bounds memory access" ? 777 : 0;
+               return std::nullopt;
+             }
+             return t;
+           }
+           s[0] = slots[0];
+           return std::nullopt;
+         });
+  h.load("reenter");
+  CHECK(h.num("outer", {i32(5)}) == 16);
+  CHECK(h.trap("outer", {i32(13)}) == "unreachable");
+  CHECK(h.store.exec().call_depth == 0);
+  CHECK(h.num("outer", {i32(14)}) == 778);  // a guard-page fault inside the nested entry
+  CHECK(h.store.exec().call_depth == 0);
+  CHECK(h.num("outer", {i32(6)}) == 19);
+}
