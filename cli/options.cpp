@@ -138,25 +138,26 @@ Options (before the module path; everything after it is passed to the module):
   --tcplisten HOST:PORT
                        hand the WASI program a listening TCP socket (sock_accept)
 
-Limits (the defaults are meant for untrusted code; SIZE is a whole number of bytes
+Limits (defaults are meant for untrusted code; SIZE is a whole number of bytes
 with an optional unit B, KiB, MiB or GiB, e.g. 64MiB):
   --max-memory SIZE    most bytes per linear memory, rounded down to whole 64KiB
                        pages (default 4GiB, the wasm32 maximum); a larger memory
                        minimum fails to instantiate (126), memory.grow past it
                        returns -1
-  --max-stack SIZE     wasm stack size (default 1MiB, at most 1GiB); deeper
-                       recursion traps with "call stack exhausted" (134)
-  --timeout DURATION   stop the run (instantiation included) after DURATION, e.g.
+  --max-stack SIZE     wasm stack size, and at most SIZE/16 frames (default 1MiB,
+                       at most 1GiB); deeper recursion traps with "call stack
+                       exhausted" (134)
+  --timeout DURATION   stop the run (instantiation included) after DURATION:
                        500ms, 5s, 1.5s, 2m (a bare number is seconds); exit 124.
-                       Default: none. Wasm code is stopped at its next call or loop
+                       Default: none. Wasm code stops at its next call or loop
                        iteration; a host call that blocks (a WASI sleep, a read
-                       from an idle pipe) is not, so wsvm exits 100ms after the
-                       deadline if the run has not ended by then
-  --fuel N             stop after N units of fuel (one per wasm instruction, except
-                       block, loop, else, end and nop, which are free; the same count
-                       on every run); exit 125. Default: unlimited
-  --stats              print compile, instantiate and run times, fuel consumed and
-                       peak memory to stderr (meters fuel even without --fuel)
+                       from an idle pipe) does not, so wsvm exits 100ms after
+                       the deadline if the run has not ended by then
+  --fuel N             stop after N units of fuel: one per wasm instruction, but
+                       block, loop, else, end and nop are free; the same count
+                       on every run; exit 125. Default: unlimited
+  --stats              print compile, instantiate and run times, fuel consumed
+                       and peak RSS to stderr (meters fuel even without --fuel)
   -h, --help           show this help
   -V, --version        show the version
 
@@ -164,14 +165,14 @@ Exit status:
   0    success (the invoked function or _start returned)
   N    the WASI program called proc_exit(N)
   2    usage error (bad option, unknown export, bad --invoke value)
-  126  load error (cannot read the file; malformed, invalid, unlinkable or
-       uninstantiable module)
   124  timeout (--timeout), as GNU timeout
   125  out of fuel (--fuel)
+  126  load error (cannot read the file; malformed, invalid, unlinkable or
+       uninstantiable module, a memory minimum over --max-memory included)
   134  trap while running (as wasmtime on Unix), "call stack exhausted" included
 Errors are one line on stderr: `wsvm: error: FILE: KIND at byte 0xOFFSET: MESSAGE`;
-a trap prints `wsvm: trap: MESSAGE` followed by `  at FUNCTION` lines (innermost first);
-a limit prints `wsvm: timeout: run interrupted after 500ms` or
+a trap prints `wsvm: trap: MESSAGE` followed by `  at FUNCTION` lines (innermost
+first); a limit prints `wsvm: timeout: run interrupted after 500ms` or
 `wsvm: out of fuel after N units`.
 )";
 }
