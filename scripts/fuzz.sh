@@ -33,8 +33,11 @@ fi
 # because Debian's GCC plugin refuses g++ 12; classic mode needs non-PIE code.
 export AFL_QUIET=1
 if [ ! -f "$build/build.ninja" ]; then
+  # WSVM_INTERP_SWITCH: the interpreter's `switch` dispatch. Its computed-goto dispatch
+  # crashes on every call once afl-as has instrumented it (the same sources built with plain
+  # g++ run fine), so the AFL build uses the portable form.
   CXX=afl-g++ meson setup "$build" "$repo" -Db_pie=false -Db_staticpic=false \
-    -Dcpp_link_args=-no-pie -Dbuildtype=debugoptimized >"$build.setup.log" 2>&1 ||
+    -Dcpp_args=-DWSVM_INTERP_SWITCH -Dcpp_link_args=-no-pie -Dbuildtype=debugoptimized >"$build.setup.log" 2>&1 ||
     { cat "$build.setup.log" >&2; exit 1; }
   rm -f "$build.setup.log"
 fi
