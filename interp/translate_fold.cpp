@@ -161,12 +161,15 @@ void Translator::emit_cond_jump(const WalkState& st, bool when_true) {
   if (p == nullptr && last_writes(fs(cslot)) && fused_branch(m_last_iop, when_true, fused, has_imm)) {
     // The compare's only use is this branch: drop it and branch on its operands. Its
     // operands are locals or slots at or above cslot, which flushing (below cslot) keeps.
+    // eqz is two words long ([h][dst|a]); binary compares have a third (operand or imm).
+    const IOp compare = m_last_iop;
+    const bool unary = compare == IOp::i32_eqz || compare == IOp::i64_eqz;
     const Word w1 = m_out->code[m_last_start + 1];
-    const Word w2 = m_out->code[m_last_start + 2];
+    const Word w2 = unary ? Word{} : m_out->code[m_last_start + 2];
     m_out->code.resize(m_last_start);
     flush_all();
     op(fused);
-    if (m_last_iop == IOp::i32_eqz || m_last_iop == IOp::i64_eqz) {
+    if (unary) {
       pair(w1.s.hi, 0);
     } else if (has_imm) {
       pair(w1.s.hi, 0);

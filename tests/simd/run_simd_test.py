@@ -17,7 +17,9 @@ def run(cmd):
 
 def main():
     wsvm, kernels, native, bench = sys.argv[1:5]
-    got = run([wsvm, kernels]).splitlines()
+    # An optional fifth argument picks the engine; the same checks run under each one.
+    engine = ["--engine", sys.argv[5]] if len(sys.argv) > 5 else []
+    got = run([wsvm, *engine, kernels]).splitlines()
     want = run([native]).splitlines()
     bad = [f"  {w!r} (scalar C) != {g!r} (wasm SIMD)" for w, g in zip(want, got) if w != g]
     if len(got) != len(want) or bad or not want:
@@ -25,8 +27,8 @@ def main():
                  f"\n  {len(want)} lines expected, {len(got)} printed")
     print(f"{len(want)} kernel results match scalar C")
     for reps in ("1", "3"):
-        s = run([wsvm, "--invoke", "dot_scalar", bench, reps]).strip()
-        v = run([wsvm, "--invoke", "dot_simd", bench, reps]).strip()
+        s = run([wsvm, *engine, "--invoke", "dot_scalar", bench, reps]).strip()
+        v = run([wsvm, *engine, "--invoke", "dot_simd", bench, reps]).strip()
         if s != v or not s:
             sys.exit(f"FAIL: dot_scalar {s!r} != dot_simd {v!r} (reps {reps})")
     print("bench_dot: scalar and SIMD exports agree")

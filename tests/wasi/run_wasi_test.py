@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs one WASI test program under wsvm in a fresh temporary directory and checks its exit
-status and output. Usage: run_wasi_test.py WSVM BUILD_DIR CASE"""
+status and output. Usage: run_wasi_test.py WSVM BUILD_DIR CASE [ENGINE]"""
 import os
 import resource
 import shutil
@@ -10,7 +10,9 @@ import sys
 import tempfile
 import time
 
-WSVM, BUILD, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
+BUILD, CASE = sys.argv[2], sys.argv[3]
+# The command and, when given, the engine: every case runs the same way under each engine.
+WSVM = [sys.argv[1]] + (["--engine", sys.argv[4]] if len(sys.argv) > 4 else [])
 
 
 def wasm(name):
@@ -18,7 +20,7 @@ def wasm(name):
 
 
 def run(args, stdin=b"", env=None, timeout=60):
-    p = subprocess.run([WSVM] + args, input=stdin, capture_output=True, timeout=timeout,
+    p = subprocess.run(WSVM + args, input=stdin, capture_output=True, timeout=timeout,
                        env=env)
     return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
@@ -52,7 +54,7 @@ def case_args_env():
     expect(run(["--env", "FOO=bar", "--env", "EMPTY=", wasm("args_env"), "one", "two words", ""]),
            0, "args_env ok\n")
     # --env KEY copies the host's value
-    p = subprocess.run([WSVM, "--env", "FOO", "--env", "EMPTY=", wasm("args_env"), "one",
+    p = subprocess.run([*WSVM, "--env", "FOO", "--env", "EMPTY=", wasm("args_env"), "one",
                         "two words", ""], capture_output=True, env=dict(os.environ, FOO="bar"))
     if p.returncode != 0:
         print(p.stdout.decode(), p.stderr.decode())
@@ -98,7 +100,7 @@ def case_stdin():
         f.write(b"abc")
         f.flush()
         with open(f.name, "rb") as fin:
-            p = subprocess.run([WSVM, wasm("stdin_echo")], stdin=fin, capture_output=True)
+            p = subprocess.run([*WSVM, wasm("stdin_echo")], stdin=fin, capture_output=True)
         s = 0
         for b in b"abc":
             s = (s * 31 + b) & 0xFFFFFFFF
@@ -113,7 +115,7 @@ def case_poll():
 
 def case_bigout():
     mib = 256
-    p = subprocess.Popen([WSVM, wasm("bigout"), str(mib)], stdout=subprocess.PIPE)
+    p = subprocess.Popen([*WSVM, wasm("bigout"), str(mib)], stdout=subprocess.PIPE)
     total = 0
     while True:
         chunk = p.stdout.read(1 << 20)
@@ -135,7 +137,7 @@ def case_sockets():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    p = subprocess.Popen([WSVM, "--tcplisten", f"127.0.0.1:{port}", wasm("sockets")],
+    p = subprocess.Popen([*WSVM, "--tcplisten", f"127.0.0.1:{port}", wasm("sockets")],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     conn = None
     for _ in range(200):
