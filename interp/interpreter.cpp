@@ -19,6 +19,7 @@
 #include "interp/numerics.hpp"
 #include "interp/simd.hpp"
 #include "runtime/bulk_ops.hpp"
+#include "runtime/slot_cast.hpp"
 #include "runtime/native_stack.hpp"
 
 #if defined(__GNUC__) && !defined(WSVM_INTERP_SWITCH)
@@ -28,18 +29,8 @@
 namespace wsvm::interp {
 namespace {
 
-// Slot <-> typed value. i32/f32 occupy the low 32 bits (upper bits zero when written here).
-template <class T> inline T rd(uint64_t s) {
-  if constexpr (std::is_same_v<T, uint64_t>) return s;
-  else if constexpr (std::is_same_v<T, uint32_t>) return static_cast<uint32_t>(s);
-  else if constexpr (std::is_same_v<T, float>) return std::bit_cast<float>(static_cast<uint32_t>(s));
-  else return std::bit_cast<double>(s);
-}
-template <class T> inline uint64_t wr(T v) {
-  if constexpr (std::is_same_v<T, uint64_t> || std::is_same_v<T, uint32_t>) return v;
-  else if constexpr (std::is_same_v<T, float>) return std::bit_cast<uint32_t>(v);
-  else return std::bit_cast<uint64_t>(v);
-}
+using slot::rd;
+using slot::wr;
 
 using Ty_i32 = uint32_t;
 using Ty_i64 = uint64_t;

@@ -7,6 +7,7 @@
 #include "interp/numerics.hpp"
 #include "jit/jit_abi.hpp"
 #include "runtime/bulk_ops.hpp"
+#include "runtime/slot_cast.hpp"
 
 namespace wsvm::jit {
 
@@ -120,17 +121,8 @@ uint32_t table_grow(JitInstance* ji, uint32_t table, uint64_t init, uint32_t n) 
 
 // ---- numeric slow paths -----------------------------------------------------------------
 namespace {
-template <class T> inline T rd(uint64_t s) {
-  if constexpr (std::is_same_v<T, uint64_t>) return s;
-  else if constexpr (std::is_same_v<T, uint32_t>) return static_cast<uint32_t>(s);
-  else if constexpr (std::is_same_v<T, float>) return std::bit_cast<float>(static_cast<uint32_t>(s));
-  else return std::bit_cast<double>(s);
-}
-template <class T> inline uint64_t wr(T v) {
-  if constexpr (std::is_same_v<T, uint64_t> || std::is_same_v<T, uint32_t>) return v;
-  else if constexpr (std::is_same_v<T, float>) return std::bit_cast<uint32_t>(v);
-  else return std::bit_cast<uint64_t>(v);
-}
+using slot::rd;
+using slot::wr;
 
 #define NUM_UN(name, In, Out, expr) \
   uint64_t h_##name(uint64_t x, uint64_t) { In a = rd<In>(x); return wr<Out>(expr); }

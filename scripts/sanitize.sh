@@ -32,19 +32,8 @@ done
 export ASAN_OPTIONS="${ASAN_OPTIONS:-handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1:detect_leaks=1:abort_on_error=1:print_summary=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:print_summary=1}"
 
-# Prints "passed failed skipped" of the last meson test run (same counting as test.sh).
-count_meson_results() {
-  python3 - "$build/meson-logs/testlog.json" <<'PY'
-import json, sys
-p = f = s = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line)["result"]
-    if r in ("OK", "EXPECTEDFAIL"): p += 1
-    elif r == "SKIP": s += 1
-    else: f += 1
-print(p, f, s)
-PY
-}
+# "passed failed skipped" of the last meson test run (same counting as test.sh).
+count_meson_results() { python3 "$repo/scripts/meson_counts.py" "$build"; }
 
 t0=$(date +%s)
 if [ ! -f "$build/build.ninja" ]; then

@@ -9,17 +9,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 
 build="$repo/build"
 meson test -C "$build" --no-rebuild --print-errorlogs --num-processes "$(nproc)"
-read -r unit_pass unit_fail unit_skip < <(python3 - "$build/meson-logs/testlog.json" <<'PY'
-import json, sys
-p = f = s = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line)["result"]
-    if r in ("OK", "EXPECTEDFAIL"): p += 1
-    elif r == "SKIP": s += 1
-    else: f += 1
-print(p, f, s)
-PY
-)
+read -r unit_pass unit_fail unit_skip < <(python3 "$repo/scripts/meson_counts.py" "$build")
 
 # The whole wasm-2.0 suite (146 files, SIMD included), one line per file, under every engine
 # this machine builds: the interpreter always, the JIT where it is built (x86-64 + asmjit).
