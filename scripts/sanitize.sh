@@ -8,6 +8,7 @@
 # Prints the time each phase took (the CI budget question: docs/FUZZING.md).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/scripts/totals.sh"
 # Long CPU-bound job on a shared machine: run at niceness 10 (absolute, so calling the script
 # under `nice` does not stack up to 19 and starve it).
 if [ "$(nice)" -lt 10 ]; then renice -n 10 -p $$ >/dev/null; fi
@@ -73,13 +74,14 @@ fi
 
 spec_pass=0 spec_fail=0 spec_skip=0
 if [ "$run_spec" = 1 ]; then
+  # Under every engine built (the JIT's generated code is not instrumented, but its C++
+  # compiler, helpers and runtime are).
   spec_out=$(mktemp)
-  "$repo/spec-tests/run" --build "$build" "${spec_args[@]}" | tee "$spec_out"
-  read -r spec_pass spec_fail spec_skip < <(tail -n 1 "$spec_out" |
-    sed -nE 's/^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p')
+  "$repo/scripts/spec_engines.sh" "$build" "${spec_args[@]}" | tee "$spec_out"
+  read -r spec_pass spec_fail spec_skip < <(last_total "$spec_out")
   rm -f "$spec_out"
   if [ -z "${spec_pass:-}" ]; then
-    echo "sanitize: the spec runner did not print its total line" >&2
+    echo "sanitize: the spec suite did not print its total line" >&2
     spec_pass=0 spec_fail=1 spec_skip=0
   fi
   t3=$(date +%s)

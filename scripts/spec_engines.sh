@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the whole spec suite under every engine built in BUILD: the interpreter always, the
+# JIT where it is built (x86-64 + asmjit). Used by scripts/test.sh and scripts/sanitize.sh.
+#   scripts/spec_engines.sh BUILD [spec-tests/run options...]
+# Prints each file's line, one subtotal per engine, and ends with the sum over the engines:
+# exactly `N passed, N failed, N skipped`. Exit status 1 if anything failed.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/scripts/totals.sh"
+build=${1:?usage: spec_engines.sh BUILD [spec-tests/run options...]}
+shift
+
+engines=(interp)
+[ -f "$build/jit/libwsvm_jit.a" ] && engines+=(jit)
+pass=0 fail=0 skip=0
+for engine in "${engines[@]}"; do
+  echo "== spec suite, --engine $engine"
+  out=$(mktemp)
+  "$repo/spec-tests/run" --build "$build" --engine "$engine" "$@" | tee "$out"
+  status=${PIPESTATUS[0]}
+  read -r p f s < <(last_total "$out")
+  rm -f "$out"
+  if [ -z "${p:-}" ]; then
+    echo "spec: the runner (--engine $engine) did not print its total line (status $status)" >&2
+    p=0 f=1 s=0
+  fi
+  echo "spec suite assertions, $engine: $p passed, $f failed, $s skipped"
+  pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+  unset p f s
+done
+echo "spec suite engines: ${engines[*]}"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
