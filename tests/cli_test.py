@@ -5,9 +5,10 @@ Usage: cli_test.py WSVM EXAMPLES_DIR CASE   (CASE names are the functions below,
 Each meson test runs one case, so a failure names exactly what broke.
 """
 import os
-import subprocess
 import sys
 import tempfile
+
+from proc_test import expect, run_case, run_command
 
 WSVM = ""
 EX = ""
@@ -16,25 +17,8 @@ TMP = ""
 EXIT_OK, EXIT_USAGE, EXIT_LOAD, EXIT_TRAP = 0, 2, 126, 134
 
 
-class Failure(Exception):
-    pass
-
-
 def run(*args, timeout=60):
-    try:
-        p = subprocess.run([WSVM, *args], capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise Failure(f"wsvm {' '.join(args)}: timed out after {timeout} s")
-    return p.returncode, p.stdout, p.stderr
-
-
-def expect(cond, what, result=None):
-    if not cond:
-        detail = ""
-        if result is not None:
-            code, out, err = result
-            detail = f"\n  exit {code}\n  stdout: {out!r}\n  stderr: {err!r}"
-        raise Failure(what + detail)
+    return run_command([WSVM, *args], timeout=timeout)
 
 
 def expect_ok(args, stdout):
@@ -251,19 +235,9 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     WSVM, EX, case = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3]
-    fn = globals().get("test_" + case)
-    if fn is None:
-        print(f"unknown case {case}", file=sys.stderr)
-        return 2
     with tempfile.TemporaryDirectory(prefix="wsvm-cli-test-") as d:
         TMP = d
-        try:
-            fn()
-        except Failure as e:
-            print(f"FAIL {case}: {e}", file=sys.stderr)
-            return 1
-    print(f"ok {case}")
-    return 0
+        return run_case(globals(), case, case)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from proc_test import Failure, expect, run_case, run_command  # noqa: E402
+
 WSVM = ""
 FIX = ""
 ENGINE = ""
@@ -20,27 +23,8 @@ ENGINE = ""
 EXIT_OK, EXIT_USAGE, EXIT_LOAD, EXIT_TIMEOUT, EXIT_FUEL, EXIT_TRAP = 0, 2, 126, 124, 125, 134
 
 
-class Failure(Exception):
-    pass
-
-
 def run(*args, timeout=60, stdin=subprocess.DEVNULL):
-    cmd = [WSVM, "--engine", ENGINE, *args]
-    start = time.monotonic()
-    try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=stdin)
-    except subprocess.TimeoutExpired:
-        raise Failure(f"{' '.join(cmd)}: did not end within {timeout} s")
-    return p.returncode, p.stdout, p.stderr, time.monotonic() - start
-
-
-def expect(cond, what, result=None):
-    if not cond:
-        detail = ""
-        if result is not None:
-            detail = (f"\n  exit {result[0]}\n  stdout: {result[1]!r}\n  stderr: {result[2]!r}"
-                      f"\n  wall {result[3]:.3f} s")
-        raise Failure(what + detail)
+    return run_command([WSVM, "--engine", ENGINE, *args], timeout=timeout, stdin=stdin)
 
 
 def non_stats_lines(err):
@@ -290,17 +274,7 @@ def main():
         return 2
     WSVM, FIX, ENGINE, case = (os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]),
                                sys.argv[3], sys.argv[4])
-    fn = globals().get("test_" + case)
-    if fn is None:
-        print(f"unknown case {case}", file=sys.stderr)
-        return 2
-    try:
-        fn()
-    except Failure as e:
-        print(f"FAIL {case} [{ENGINE}]: {e}", file=sys.stderr)
-        return 1
-    print(f"ok {case} [{ENGINE}]")
-    return 0
+    return run_case(globals(), case, f"{case} [{ENGINE}]")
 
 
 if __name__ == "__main__":
