@@ -7,6 +7,7 @@
 #include "interp/code.hpp"
 #include "interp/interpreter.hpp"
 #include "interp/translate.hpp"
+#include "memory/trap_handler.hpp"
 #include "validator/function_validator.hpp"
 #include "validator/validate.hpp"
 
@@ -19,7 +20,10 @@ using interp::ModuleCode;
 
 class InterpEngine final : public Engine {
  public:
-  explicit InterpEngine(EngineConfig config) : m_config(config) {}
+  explicit InterpEngine(EngineConfig config) : m_config(config) {
+    // Loads and stores rely on guard pages (interpreter.cpp, BOUNDS_CHECK).
+    memory::install_trap_handler();
+  }
   const char* name() const override { return "interp"; }
 
   Result<std::shared_ptr<const void>> compile(const Module& m) override {

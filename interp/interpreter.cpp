@@ -12,12 +12,14 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdio>
 #include <cstring>
 
 #include <sys/mman.h>
 
 #include "interp/numerics.hpp"
 #include "interp/simd.hpp"
+#include "memory/trap_handler.hpp"
 #include "runtime/bulk_ops.hpp"
 #include "runtime/slot_cast.hpp"
 #include "runtime/native_stack.hpp"
@@ -28,6 +30,31 @@
 
 namespace wsvm::interp {
 namespace {
+
+#if defined(WSVM_INTERP_PROFILE) && defined(WSVM_INTERP_SWITCH)
+// Development aid (build interpreter.cpp with -DWSVM_INTERP_SWITCH -DWSVM_INTERP_PROFILE):
+// counts executed ops and adjacent op pairs, printed to stderr at exit; this is how the
+// superinstructions were chosen.
+struct OpProfile {
+  static constexpr size_t kN = static_cast<size_t>(IOp::kCount);
+  std::vector<uint64_t> ops = std::vector<uint64_t>(kN);
+  std::vector<uint64_t> pairs = std::vector<uint64_t>(kN * kN);
+  size_t prev = 0;
+  ~OpProfile();
+};
+OpProfile g_profile;
+#define PROFILE_OP(op)                                    \
+  do {                                                    \
+    size_t op_ = static_cast<size_t>(op);                 \
+    ++g_profile.ops[op_];                                 \
+    ++g_profile.pairs[g_profile.prev * OpProfile::kN + op_]; \
+    g_profile.prev = op_;                                 \
+  } while (0)
+#else
+#define PROFILE_OP(op) \
+  do {                 \
+  } while (0)
+#endif
 
 using slot::rd;
 using slot::wr;
@@ -81,6 +108,7 @@ const uint32_t* InterpThread::type_ids_for(const Instance* inst) {
 #define DISPATCH() goto dispatch_top
 #define DISPATCH_BEGIN \
   dispatch_top:        \
+  PROFILE_OP(ip->u64); \
   switch (static_cast<IOp>(ip->u64)) {
 #define DISPATCH_END \
   case IOp::kCount:  \
@@ -114,6 +142,23 @@ const uint32_t* InterpThread::type_ids_for(const Instance* inst) {
       mem_size = 0;                                       \
     }                                                     \
   } while (0)
+
+// Bounds of a load/store at effective address `ea` (< 8 GiB: u32 index + u32 offset). Every
+// linear memory is an 8 GiB PROT_NONE reservation with only its current pages accessible
+// (memory/linear_memory.hpp), so base + ea + size - 1 is either accessible or faults inside
+// the reservation, and execute() turns the fault into "out of bounds memory access". Define
+// WSVM_INTERP_BOUNDS_CHECKS to check explicitly instead (for hosts without the signal handler).
+#ifdef WSVM_INTERP_BOUNDS_CHECKS
+#define BOUNDS_CHECK(ea, bytes)                \
+  do {                                         \
+    if ((ea) + (bytes) > mem_size) [[unlikely]] \
+      TRAP(TrapKind::MemoryOutOfBounds);       \
+  } while (0)
+#else
+#define BOUNDS_CHECK(ea, bytes) \
+  do {                          \
+  } while (0)
+#endif
 
 namespace {
 std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncInstance* f_ptr,
@@ -159,6 +204,8 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   if (ctx.native_stack_limit != 0 && current_stack_pointer() < ctx.native_stack_limit) [[unlikely]]
     return Trap::make(TrapKind::CallStackExhausted);
   ++ctx.call_depth;
+  th.cur_fn = fn;
+  th.cur_inst = inst;
   std::fill(fp + fn->param_slots, fp + fn->local_slots, uint64_t{0});
   RELOAD_MEMORY();
   if (fn->check_interrupt && ctx.interrupt.load(std::memory_order_relaxed) != 0) [[unlikely]]
@@ -252,6 +299,8 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     fn = cf.fn;
     inst = cf.inst;
     th.frames.pop_back();
+    th.cur_fn = fn;
+    th.cur_inst = inst;
     RELOAD_MEMORY();
     DISPATCH();
   }
@@ -453,8 +502,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
 #define MEM_LOAD(name, MemT, Out)                                            \
   HANDLER(name) {                                                            \
     uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[HI(1)])) + ip[2].u64; \
-    if (ea + sizeof(MemT) > mem_size) [[unlikely]]                           \
-      TRAP(TrapKind::MemoryOutOfBounds);                                     \
+    BOUNDS_CHECK(ea, sizeof(MemT));                                          \
     MemT v;                                                                  \
     std::memcpy(&v, mem_base + ea, sizeof(MemT));                            \
     fp[LO(1)] = static_cast<uint64_t>(static_cast<Out>(v));                  \
@@ -463,8 +511,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
 #define MEM_STORE(name, MemT)                                                \
   HANDLER(name) {                                                            \
     uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[LO(1)])) + ip[2].u64; \
-    if (ea + sizeof(MemT) > mem_size) [[unlikely]]                           \
-      TRAP(TrapKind::MemoryOutOfBounds);                                     \
+    BOUNDS_CHECK(ea, sizeof(MemT));                                          \
     MemT v = static_cast<MemT>(fp[HI(1)]);                                   \
     std::memcpy(mem_base + ea, &v, sizeof(MemT));                            \
     NEXT(3);                                                                 \
@@ -519,8 +566,10 @@ do_call : {
   ++ctx.call_depth;
   fp = new_fp;
   fn = cc;
+  th.cur_fn = cc;
   if (inst != callee->instance) {
     inst = callee->instance;
+    th.cur_inst = inst;
     RELOAD_MEMORY();
   }
   ip = cc->code.data();
@@ -562,7 +611,34 @@ const void* const* labels() {
 
 std::optional<Trap> execute(ExecContext& ctx, InterpThread& th, const FuncInstance& f,
                             uint64_t* fp) {
+#ifdef WSVM_INTERP_BOUNDS_CHECKS
   return run(&ctx, &th, &f, fp);
+#else
+  // What a guard-page fault needs to unwind this dispatch (run() keeps it in registers).
+  const size_t base_frames = th.frames.size();
+  const uint32_t entry_depth = ctx.call_depth;
+  uint64_t* const entry_top = th.top;
+  const FuncCode* const outer_fn = th.cur_fn;  // a dispatch this one is nested in (host re-entry)
+  Instance* const outer_inst = th.cur_inst;
+  std::optional<Trap> result;
+  memory::TrapInfo info;
+  if (!memory::with_trap_recovery([&] { result = run(&ctx, &th, &f, fp); }, &info)) {
+    // Same unwinding and backtrace as run()'s trap path: innermost frame first.
+    Trap t = Trap::make(TrapKind::MemoryOutOfBounds);
+    auto add = [&t](const Instance* i, const FuncCode* c) {
+      t.backtrace.push_back(BacktraceFrame{i->module().function_name(c->func_index), c->func_index});
+    };
+    add(th.cur_inst, th.cur_fn);
+    for (size_t k = th.frames.size(); k > base_frames; --k) add(th.frames[k - 1].inst, th.frames[k - 1].fn);
+    th.frames.resize(base_frames);
+    ctx.call_depth = entry_depth;
+    th.top = entry_top;
+    result = std::move(t);
+  }
+  th.cur_fn = outer_fn;
+  th.cur_inst = outer_inst;
+  return result;
+#endif
 }
 
 Word handler_word(IOp op) {
@@ -590,5 +666,35 @@ const char* iop_name_of(Word w) {
       "?"};
   return kNames[static_cast<uint16_t>(iop_of(w))];
 }
+
+#if defined(WSVM_INTERP_PROFILE) && defined(WSVM_INTERP_SWITCH)
+namespace {
+OpProfile::~OpProfile() {
+  auto name = [](size_t i) {
+    Word w;
+    w.u64 = i;
+    return iop_name_of(w);
+  };
+  uint64_t total = 0;
+  for (uint64_t c : ops) total += c;
+  std::vector<std::pair<uint64_t, size_t>> v;
+  for (size_t i = 0; i < kN; ++i)
+    if (ops[i]) v.push_back({ops[i], i});
+  std::sort(v.rbegin(), v.rend());
+  std::fprintf(stderr, "profile: %llu ops\n", static_cast<unsigned long long>(total));
+  for (size_t k = 0; k < v.size() && k < 40; ++k)
+    std::fprintf(stderr, "  %12llu %5.2f%% %s\n", static_cast<unsigned long long>(v[k].first),
+                 100.0 * v[k].first / total, name(v[k].second));
+  v.clear();
+  for (size_t i = 0; i < kN * kN; ++i)
+    if (pairs[i]) v.push_back({pairs[i], i});
+  std::sort(v.rbegin(), v.rend());
+  std::fprintf(stderr, "pairs:\n");
+  for (size_t k = 0; k < v.size() && k < 40; ++k)
+    std::fprintf(stderr, "  %12llu %5.2f%% %s ; %s\n", static_cast<unsigned long long>(v[k].first),
+                 100.0 * v[k].first / total, name(v[k].second / kN), name(v[k].second % kN));
+}
+}  // namespace
+#endif
 
 }  // namespace wsvm::interp

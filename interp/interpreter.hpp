@@ -43,6 +43,11 @@ struct InterpThread : EngineThreadState {
   uint64_t* stack_end = nullptr;
   uint64_t* top = nullptr;  // first free slot (above every live frame)
   std::vector<CallFrame> frames;
+  // The running function and its instance. Loads and stores have no explicit bounds check
+  // (guard pages, memory/linear_memory.hpp): a fault unwinds by longjmp past the dispatch
+  // loop's registers, so execute() builds the trap's backtrace from these and `frames`.
+  const FuncCode* cur_fn = nullptr;
+  Instance* cur_inst = nullptr;
 
   // call_indirect: the Store-wide type ids of each instance's module types, interned once.
   std::unordered_map<const Instance*, std::vector<uint32_t>> type_ids;
