@@ -90,10 +90,13 @@ bool ends_with_text_extension(const std::string& path) {
 std::expected<std::unique_ptr<Engine>, std::string> make_engine(EngineChoice choice,
                                                                EngineConfig config) {
   switch (choice) {
-    case EngineChoice::Interp:
+    case EngineChoice::Interp: return make_interp_engine(config);
+#ifndef WSVM_HAVE_JIT
     case EngineChoice::Auto: return make_interp_engine(config);
+#endif
     case EngineChoice::Jit:
 #ifdef WSVM_HAVE_JIT
+    case EngineChoice::Auto:  // the JIT where it is built (issue 7)
       return make_jit_engine(config);
 #else
       break;

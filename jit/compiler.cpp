@@ -165,18 +165,55 @@ Gp FunctionCompiler::to_reg(Val& v) {
 
 asmjit::Label FunctionCompiler::trap_label(TrapKind kind) {
   auto k = static_cast<uint32_t>(kind);
-  if (!m_labels.trap_used[k]) {
-    m_labels.traps[k] = m_a.newLabel();
-    m_labels.trap_used[k] = true;
+  if (!m_trap_used[k]) {
+    m_traps[k] = m_a.newLabel();
+    m_trap_used[k] = true;
   }
-  return m_labels.traps[k];
+  return m_traps[k];
+}
+
+asmjit::Label FunctionCompiler::unwind_here() {
+  if (!m_unwind_used) {
+    m_unwind_here = m_a.newLabel();
+    m_unwind_used = true;
+  }
+  return m_unwind_here;
+}
+
+// Emitted after the function's code, so their pcs map to this function. The backtrace walk
+// (jit_engine.cpp) starts at trap_pc / trap_rbp and follows the rbp chain.
+void FunctionCompiler::emit_trap_stubs() {
+  for (uint32_t k = 0; k < 16; ++k) {
+    if (!m_trap_used[k]) continue;
+    m_a.bind(m_traps[k]);
+    m_a.mov(dword_ptr(r13, kJiTrapKind), imm(k));
+    m_a.jmp(unwind_here());
+  }
+  if (m_stack_trap_used) {
+    // The interpreter checks the limits before pushing the callee's frame, so its backtrace
+    // starts at the caller: start the walk at the caller's frame and return address.
+    m_a.bind(m_stack_trap);
+    m_a.mov(dword_ptr(r13, kJiTrapKind), imm(static_cast<uint32_t>(TrapKind::CallStackExhausted)));
+    m_a.mov(r11, qword_ptr(rbp, 8));
+    m_a.mov(qword_ptr(r13, kJiTrapPc), r11);
+    m_a.mov(r11, qword_ptr(rbp));
+    m_a.mov(qword_ptr(r13, kJiTrapRbp), r11);
+    m_a.jmp(m_labels.unwind);
+  }
+  if (m_unwind_used) {
+    m_a.bind(m_unwind_here);
+    m_a.lea(r11, ptr(m_unwind_here));
+    m_a.mov(qword_ptr(r13, kJiTrapPc), r11);
+    m_a.mov(qword_ptr(r13, kJiTrapRbp), rbp);
+    m_a.jmp(m_labels.unwind);
+  }
 }
 
 void FunctionCompiler::trap_if(CondCode cc, TrapKind kind) { m_a.j(cc, trap_label(kind)); }
 
 void FunctionCompiler::check_trapped() {
   m_a.cmp(dword_ptr(r13, kJiTrapped), 0);
-  m_a.jne(m_labels.unwind);
+  m_a.jne(unwind_here());
 }
 
 void FunctionCompiler::call_helper(const void* fn) {
@@ -224,6 +261,10 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
   m_dead_depth = 0;
   m_free = kAllocatable;
   m_region_open = false;
+  for (bool& u : m_trap_used) u = false;
+  m_unwind_used = false;
+  m_stack_trap = m_a.newLabel();
+  m_stack_trap_used = true;
   m_local_slot.clear();
   m_local_type.assign(locals.begin(), locals.end());
   uint32_t slot = 0;
@@ -244,11 +285,11 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
   m_a.sub(rsp, imm(kPlaceholder));
   m_frame_patch = m_a.offset() - 4;
   m_a.cmp(rsp, qword_ptr(r13, kJiStackLimit));
-  trap_if(CondCode::kB, TrapKind::CallStackExhausted);
+  m_a.jb(m_stack_trap);
   m_a.mov(qword_ptr(rbp, -8), rsi);
   m_a.mov(eax, dword_ptr(r15, ctx_call_depth_offset()));
   m_a.cmp(eax, dword_ptr(r13, kJiMaxDepth));
-  trap_if(CondCode::kAE, TrapKind::CallStackExhausted);
+  m_a.jae(m_stack_trap);
   m_a.inc(eax);
   m_a.mov(dword_ptr(r15, ctx_call_depth_offset()), eax);
   interrupt_check();
@@ -278,6 +319,7 @@ Result<void> FunctionCompiler::end_function(const WalkState& st) {
   m_a.dec(dword_ptr(r15, ctx_call_depth_offset()));
   m_a.leave();
   m_a.ret();
+  emit_trap_stubs();
   uint64_t slots = uint64_t{m_local_slots} + st.max_slot_height();
   uint64_t frame = (slots * 8 + 8 + 15) & ~uint64_t{15};
   if (frame > 0x7fff0000) {
@@ -555,7 +597,7 @@ void FunctionCompiler::emit_call(uint32_t func_index) {
     m_a.lea(rdx, home(arg_slot));
     call_helper(reinterpret_cast<const void*>(&helpers::call_import));
     m_a.test(eax, eax);
-    m_a.jnz(m_labels.unwind);
+    m_a.jnz(unwind_here());
   } else {
     m_a.lea(rsi, home(arg_slot));
     m_a.call(m_labels.funcs[func_index - m_module->imported_funcs]);
@@ -580,7 +622,7 @@ void FunctionCompiler::emit_call_indirect(const Instr& ins) {
   call_helper(reinterpret_cast<const void*>(&helpers::call_indirect));
   asmjit::Label done = m_a.newLabel();
   m_a.cmp(rax, 1);
-  m_a.je(m_labels.unwind);
+  m_a.je(unwind_here());
   m_a.jb(done);
   m_a.lea(rsi, home(arg_slot));
   m_a.call(rax);

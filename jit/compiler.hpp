@@ -42,8 +42,6 @@ struct ModuleLabels {
   std::vector<asmjit::Label> funcs;     // defined functions, by index - imported count
   asmjit::Label unwind;                 // rsp = entry_rsp; return 1 from the trampoline
   asmjit::Label exit;                   // the trampoline's epilogue
-  asmjit::Label traps[16];              // per TrapKind: store kind, jump to unwind
-  bool trap_used[16] = {};
 };
 
 class FunctionCompiler {
@@ -115,6 +113,8 @@ class FunctionCompiler {
   void reset_to_frame(const CtrlFrame& f, std::span<const ValType> values);
   void trap_if(x86::CondCode cc, TrapKind kind);
   asmjit::Label trap_label(TrapKind kind);
+  asmjit::Label unwind_here();          // this function's unwind stub (records pc, rbp)
+  void emit_trap_stubs();               // at the function's end, inside its pc range
   void check_trapped();                 // after a helper that may trap
   void call_helper(const void* fn);
   void region_start();                  // fuel: charge the region that starts here
@@ -161,6 +161,14 @@ class FunctionCompiler {
   std::vector<Block> m_blocks;         // [0] = the function
   uint32_t m_dead_depth = 0;
   asmjit::Label m_epilogue;
+  // Per function, so that a trap's pc names the function (backtraces): one stub per
+  // TrapKind used (stores the kind) and the stub recording pc and rbp.
+  asmjit::Label m_traps[16];
+  bool m_trap_used[16] = {};
+  asmjit::Label m_unwind_here;
+  bool m_unwind_used = false;
+  asmjit::Label m_stack_trap;          // prologue overflow: the frame is the caller's
+  bool m_stack_trap_used = false;
   size_t m_frame_patch = 0;            // imm32 of `sub rsp, frame`
   // Fuel: the open region's cost and the imm32 positions to patch with it.
   uint32_t m_region_cost = 0;

@@ -628,7 +628,7 @@ void FunctionCompiler::emit_misc_helper(const Instr& ins) {
       check_trapped();
     } else {
       m_a.test(eax, eax);
-      m_a.jnz(m_labels.unwind);
+      m_a.jnz(unwind_here());
     }
   }
   m_free = (1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 7) | (1u << 8) |

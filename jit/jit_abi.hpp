@@ -5,8 +5,10 @@
 //   r13 = JitInstance* of the current entry, r14 = base of memory 0, r15 = ExecContext*.
 // Internal calling convention (JIT -> JIT within one module): rsi = pointer to the uniform
 // slot area (arguments in, results out; DESIGN principle 4), every other register clobbered.
-// A trap stores its kind in JitInstance::trap_kind (or a Trap in *pending) and jumps to the
-// module's unwind code, which resets rsp to entry_rsp and returns 1 from the entry trampoline.
+// A trap stores its kind in JitInstance::trap_kind (or a Trap in *pending) and jumps to its
+// function's unwind stub, which records the pc and rbp (for the backtrace: every frame is an
+// rbp frame) and jumps to the module's unwind code, which resets rsp to entry_rsp and
+// returns 1 from the entry trampoline.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +34,10 @@ struct JitInstance {
   ExecContext* ctx = nullptr;
   const void* engine = nullptr;              // the JIT engine (same-engine fast paths)
   std::optional<Trap>* pending = nullptr;    // a trap built by a helper (host functions)
+  // Where a trap left the code (set by each function's unwind stub): a pc inside the
+  // innermost function to name and its frame (rbp), the start of the backtrace walk.
+  uintptr_t trap_pc = 0;
+  uintptr_t trap_rbp = 0;
 };
 
 inline constexpr int32_t kJiEntryRsp = offsetof(JitInstance, entry_rsp);
@@ -41,6 +47,8 @@ inline constexpr int32_t kJiTrapped = offsetof(JitInstance, trapped);
 inline constexpr int32_t kJiMaxDepth = offsetof(JitInstance, max_call_depth);
 inline constexpr int32_t kJiGlobals = offsetof(JitInstance, globals);
 inline constexpr int32_t kJiFuncs = offsetof(JitInstance, funcs);
+inline constexpr int32_t kJiTrapPc = offsetof(JitInstance, trap_pc);
+inline constexpr int32_t kJiTrapRbp = offsetof(JitInstance, trap_rbp);
 
 // ExecContext and GlobalInstance field offsets (computed, since those types are not
 // standard-layout for offsetof).

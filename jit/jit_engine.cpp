@@ -24,7 +24,8 @@ using asmjit::imm;
 struct JitModule {
   std::unique_ptr<jit::CodeMemory> mem;
   uint32_t imported_funcs = 0;
-  std::vector<uint32_t> func_offsets;  // defined functions
+  std::vector<uint32_t> func_offsets;  // defined functions, ascending (emitted in order)
+  uint32_t funcs_end = 0;              // end of the last function (and its trap stubs)
   jit::EntryFn entry = nullptr;
   size_t code_bytes = 0;
 };
@@ -70,17 +71,44 @@ void emit_trampoline(Assembler& a, jit::ModuleLabels& labels) {
   a.ret();
 }
 
-void emit_trap_stubs(Assembler& a, jit::ModuleLabels& labels) {
-  for (uint32_t k = 0; k < 16; ++k) {
-    if (!labels.trap_used[k]) continue;
-    a.bind(labels.traps[k]);
-    a.mov(dword_ptr(r13, jit::kJiTrapKind), imm(k));
-    a.jmp(labels.unwind);
-  }
+// Each function's trap stubs (compiler.cpp) record where the trap happened and jump here.
+void emit_unwind(Assembler& a, jit::ModuleLabels& labels) {
   a.bind(labels.unwind);
   a.mov(rsp, qword_ptr(r13, jit::kJiEntryRsp));
   a.mov(eax, 1);
   a.jmp(labels.exit);
+}
+
+// The defined function whose code contains pc, or -1 (the trampoline, helpers, other code).
+int64_t function_at(const JitModule& jm, uintptr_t pc) {
+  auto base = reinterpret_cast<uintptr_t>(jm.mem->base());
+  if (pc < base || pc >= base + jm.funcs_end || jm.func_offsets.empty()) return -1;
+  auto off = static_cast<uint32_t>(pc - base);
+  auto it = std::upper_bound(jm.func_offsets.begin(), jm.func_offsets.end(), off);
+  if (it == jm.func_offsets.begin()) return -1;
+  return (it - jm.func_offsets.begin()) - 1;
+}
+
+// Appends this entry's frames to t.backtrace, innermost first (after any frames a nested
+// entry already recorded), like the interpreter: the function containing pc, then one per
+// return address along the rbp chain. Every JIT frame is [rbp] = caller's rbp,
+// [rbp + 8] = return address; the chain ends at the entry trampoline's return address. The
+// walk reads only stack words strictly between the trap's frame and entry_rsp.
+void add_backtrace(const JitModule& jm, const Instance& inst, uintptr_t pc, uintptr_t rbp,
+                   uintptr_t entry_rsp, Trap& t) {
+  const Module& m = inst.module();
+  uintptr_t low = rbp;
+  for (size_t n = 0; n < (size_t{1} << 24); ++n) {
+    int64_t f = function_at(jm, pc);
+    if (f < 0) return;
+    uint32_t index = jm.imported_funcs + static_cast<uint32_t>(f);
+    t.backtrace.push_back(BacktraceFrame{m.function_name(index), index});
+    if (rbp < low || rbp % 8 != 0 || rbp + 16 > entry_rsp) return;
+    const auto* frame = reinterpret_cast<const uintptr_t*>(rbp);
+    pc = frame[1];
+    low = rbp + 16;
+    rbp = frame[0];
+  }
 }
 
 thread_local uint32_t t_entries = 0;      // JIT entries active on this thread
@@ -119,7 +147,9 @@ class JitEngine final : public Engine {
         return std::unexpected(r.error());
       }
     }
-    emit_trap_stubs(a, labels);
+    asmjit::Label funcs_end = a.newLabel();
+    a.bind(funcs_end);
+    emit_unwind(a, labels);
     if (eh.m_err != asmjit::kErrorOk)
       return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, "jit: assembler error: " + eh.m_message});
     code.flatten();
@@ -139,6 +169,7 @@ class JitEngine final : public Engine {
     if (!jm->mem) return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, error});
     for (const asmjit::Label& l : labels.funcs)
       jm->func_offsets.push_back(static_cast<uint32_t>(code.labelOffsetFromBase(l)));
+    jm->funcs_end = static_cast<uint32_t>(code.labelOffsetFromBase(funcs_end));
     jm->entry = reinterpret_cast<jit::EntryFn>(jm->mem->base());
     jm->code_bytes = size;
     return std::shared_ptr<const void>(std::move(jm));
@@ -187,12 +218,16 @@ class JitEngine final : public Engine {
     t_stack_limit = saved_limit;
     if (!ok) {
       ctx.call_depth = depth;
-      return Trap::make(TrapKind::MemoryOutOfBounds);
+      Trap t = Trap::make(TrapKind::MemoryOutOfBounds);
+      add_backtrace(*jm, *inst, reinterpret_cast<uintptr_t>(info.pc),
+                    reinterpret_cast<uintptr_t>(info.frame_pointer), ji.entry_rsp, t);
+      return t;
     }
     if (rc != 0) {
       ctx.call_depth = depth;
-      if (pending) return std::move(*pending);
-      return Trap::make(static_cast<TrapKind>(ji.trap_kind));
+      Trap t = pending ? std::move(*pending) : Trap::make(static_cast<TrapKind>(ji.trap_kind));
+      add_backtrace(*jm, *inst, ji.trap_pc, ji.trap_rbp, ji.entry_rsp, t);
+      return t;
     }
     return std::nullopt;
   }

@@ -2,6 +2,7 @@
 
 #include <setjmp.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -54,6 +55,13 @@ void handle_fault(int sig, siginfo_t* info, void* ctx) {
       address_in_any_reservation(info->si_addr)) {
     scope->info.fault_address = info->si_addr;
     scope->info.signal = sig;
+#if defined(__x86_64__) && defined(__linux__)
+    if (ctx != nullptr) {
+      const auto* uc = static_cast<const ucontext_t*>(ctx);
+      scope->info.pc = reinterpret_cast<const void*>(uc->uc_mcontext.gregs[REG_RIP]);
+      scope->info.frame_pointer = reinterpret_cast<const void*>(uc->uc_mcontext.gregs[REG_RBP]);
+    }
+#endif
     // SA_NODEFER keeps the signal unblocked while we run, so leaving by a jump that does not
     // restore the mask (cheap: no syscall at scope entry) leaves the thread's mask intact.
     siglongjmp(scope->env, 1);

@@ -13,6 +13,10 @@ namespace wsvm::memory {
 struct TrapInfo {
   const void* fault_address = nullptr;
   int signal = 0;  // SIGSEGV or SIGBUS
+  // The faulting instruction and its frame pointer (x86-64 Linux; null elsewhere): a JIT
+  // maps them to wasm functions for the trap's backtrace.
+  const void* pc = nullptr;
+  const void* frame_pointer = nullptr;
 };
 
 // Installs the SIGSEGV/SIGBUS handlers once per process (later calls do nothing) and an
