@@ -48,8 +48,92 @@ FunctionCompiler::Val FunctionCompiler::pop() {
   return v;
 }
 
+void FunctionCompiler::push_xmm(ValType t, Xmm x) {
+  m_vs.push_back(Val{t, Kind::Xmm, static_cast<uint8_t>(x.id()), 0, next_slot(), 0});
+  m_free_xmm &= ~(1u << x.id());
+}
+
 void FunctionCompiler::release(const Val& v) {
   if (v.kind == Kind::Reg) m_free |= 1u << v.reg;
+  else if (v.kind == Kind::Xmm) m_free_xmm |= 1u << v.reg;
+}
+
+void FunctionCompiler::reset_regs() {
+  m_free = kAllocatable;
+  m_free_xmm = kAllocatableXmm;
+}
+
+Xmm FunctionCompiler::alloc_xmm() {
+  if (m_free_xmm == 0) {
+    for (Val& v : m_vs) {
+      if (v.kind == Kind::Xmm) {
+        spill(v);
+        break;
+      }
+    }
+  }
+  assert(m_free_xmm != 0);
+  uint32_t id = static_cast<uint32_t>(__builtin_ctz(m_free_xmm));
+  m_free_xmm &= ~(1u << id);
+  return xmm(id);
+}
+
+Xmm FunctionCompiler::to_xmm(Val& v) {
+  bool f64 = v.type == ValType::F64;
+  Xmm x;
+  switch (v.kind) {
+    case Kind::Xmm:
+      return xmm(v.reg);
+    case Kind::Reg:
+      x = alloc_xmm();
+      if (f64) m_a.movq(x, gpq(v.reg));
+      else m_a.movd(x, gpd(v.reg));
+      release(v);
+      break;
+    case Kind::Mem:
+      x = alloc_xmm();
+      if (f64) m_a.movsd(x, home(v.slot));
+      else m_a.movss(x, home32(v.slot));
+      break;
+    case Kind::Const:
+    case Kind::Flags:
+      x = alloc_xmm();
+      if (v.c == 0) {
+        m_a.xorps(x, x);
+      } else if (f64) {
+        m_a.mov(r11, imm(v.c));
+        m_a.movq(x, r11);
+      } else {
+        m_a.mov(r11d, imm(static_cast<uint32_t>(v.c)));
+        m_a.movd(x, r11d);
+      }
+      break;
+  }
+  v.kind = Kind::Xmm;
+  v.reg = static_cast<uint8_t>(x.id());
+  return x;
+}
+
+asmjit::Operand FunctionCompiler::float_src(Val& v, bool f64) {
+  switch (v.kind) {
+    case Kind::Xmm:
+      return xmm(v.reg);
+    case Kind::Mem:
+      return f64 ? home(v.slot) : home32(v.slot);
+    case Kind::Reg:
+      if (f64) m_a.movq(xmm15, gpq(v.reg));
+      else m_a.movd(xmm15, gpd(v.reg));
+      return xmm15;
+    default:
+      if (f64) {
+        m_a.mov(r11, imm(v.c));
+        m_a.movq(xmm15, r11);
+      } else {
+        m_a.mov(r11d, imm(static_cast<uint32_t>(v.c)));
+        m_a.movd(xmm15, r11d);
+      }
+      return xmm15;
+  }
 }
 
 Gp FunctionCompiler::alloc() {
@@ -78,6 +162,9 @@ void FunctionCompiler::store_to(const Mem& dst, const Val& v) {
   switch (v.kind) {
     case Kind::Reg:
       m_a.mov(dst, gpq(v.reg));
+      return;
+    case Kind::Xmm:
+      m_a.movq(dst, xmm(v.reg));
       return;
     case Kind::Const:
       if (static_cast<int64_t>(v.c) == static_cast<int32_t>(v.c)) {
@@ -133,6 +220,15 @@ Gp FunctionCompiler::to_reg(Val& v) {
   switch (v.kind) {
     case Kind::Reg:
       return gpq(v.reg);
+    case Kind::Xmm: {
+      Gp r = alloc();
+      if (v.type == ValType::F64) m_a.movq(r, xmm(v.reg));
+      else m_a.movd(r.r32(), xmm(v.reg));
+      release(v);
+      v.kind = Kind::Reg;
+      v.reg = static_cast<uint8_t>(r.id());
+      return r;
+    }
     case Kind::Mem: {
       Gp r = alloc();
       if (is64(v.type)) m_a.mov(r, home(v.slot));
@@ -259,7 +355,7 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
   m_vs.clear();
   m_blocks.clear();
   m_dead_depth = 0;
-  m_free = kAllocatable;
+  reset_regs();
   m_region_open = false;
   for (bool& u : m_trap_used) u = false;
   m_unwind_used = false;
@@ -338,7 +434,7 @@ void FunctionCompiler::reset_to_frame(const CtrlFrame& f, std::span<const ValTyp
   m_vs.resize(f.height);
   for (const Val& v : m_vs) assert(v.kind == Kind::Mem || v.kind == Kind::Const);
   (void)m_vs;
-  m_free = kAllocatable;
+  reset_regs();
   for (ValType t : values) push_mem(t);
 }
 
@@ -391,6 +487,7 @@ void FunctionCompiler::emit_return(const WalkState& st) {
     }
     switch (v.kind) {
       case Kind::Reg: m_a.mov(d, gpq(v.reg)); break;
+      case Kind::Xmm: m_a.movq(d, xmm(v.reg)); break;
       case Kind::Mem: m_a.mov(rax, home(v.slot)); m_a.mov(d, rax); break;
       case Kind::Const:
         if (static_cast<int64_t>(v.c) == static_cast<int32_t>(v.c)) {
@@ -602,7 +699,7 @@ void FunctionCompiler::emit_call(uint32_t func_index) {
     m_a.lea(rsi, home(arg_slot));
     m_a.call(m_labels.funcs[func_index - m_module->imported_funcs]);
   }
-  m_free = kAllocatable;
+  reset_regs();
   for (ValType t : ft.results) push_mem(t);
 }
 
@@ -627,7 +724,7 @@ void FunctionCompiler::emit_call_indirect(const Instr& ins) {
   m_a.lea(rsi, home(arg_slot));
   m_a.call(rax);
   m_a.bind(done);
-  m_free = kAllocatable;
+  reset_regs();
   for (ValType t : ft.results) push_mem(t);
 }
 
@@ -702,6 +799,13 @@ void FunctionCompiler::on_instr(const Instr& ins, const WalkState& st) {
       if (t == ValType::V128) {
         push_mem(t);
         copy_v128(home(m_vs.back().slot), home(m_local_slot[ins.a]));
+        return;
+      }
+      if (t == ValType::F64 || t == ValType::F32) {
+        Xmm x = alloc_xmm();
+        if (t == ValType::F64) m_a.movsd(x, home(m_local_slot[ins.a]));
+        else m_a.movss(x, home32(m_local_slot[ins.a]));
+        push_xmm(t, x);
         return;
       }
       Gp r = alloc();

@@ -36,6 +36,8 @@ namespace x86 = asmjit::x86;
 inline constexpr uint32_t kAllocatableRegs = (1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) |
                                              (1u << 6) | (1u << 7) | (1u << 8) | (1u << 9) |
                                              (1u << 10) | (1u << 12);
+// xmm0-xmm13 hold f32/f64 values; xmm14/xmm15 are scratch (SIMD, float operands).
+inline constexpr uint32_t kAllocatableXmm = 0x3fff;
 
 // Labels shared by all functions of one module (one CodeHolder).
 struct ModuleLabels {
@@ -55,11 +57,14 @@ class FunctionCompiler {
   Result<void> end_function(const WalkState& st);
 
  private:
-  enum class Kind : uint8_t { Mem, Reg, Const, Flags };
+  // Kind::Xmm holds only f32/f64 (an f32 with bits 32-63 zero, so 8-byte stores keep homes
+  // as they are with GP registers); integers are never in an Xmm, floats may also be in a
+  // GP register (Reg: their bits, e.g. after a reinterpret or a helper call).
+  enum class Kind : uint8_t { Mem, Reg, Const, Flags, Xmm };
   struct Val {
     ValType type;
     Kind kind;
-    uint8_t reg;    // Kind::Reg: GP register id
+    uint8_t reg;    // Kind::Reg: GP register id; Kind::Xmm: xmm register id
     uint8_t cond;   // Kind::Flags: x86::CondCode meaning "true"
     uint32_t slot;  // frame slot (home)
     uint64_t c;     // Kind::Const
@@ -85,6 +90,12 @@ class FunctionCompiler {
   Val pop();
   Val& top(uint32_t i = 0) { return m_vs[m_vs.size() - 1 - i]; }
   x86::Gp alloc();                      // a free allocatable register (spills if needed)
+  x86::Xmm alloc_xmm();                 // a free xmm0-13 (spills the oldest Xmm value)
+  void reset_regs();                    // after a call: every register free
+  void push_xmm(ValType t, x86::Xmm x);
+  x86::Xmm to_xmm(Val& v);              // float v in an xmm register it owns
+  asmjit::Operand float_src(Val& v, bool f64);  // xmm, home or xmm15 (v stays where it is)
+  void emit_float_unop(Op op, ValType rt);
   void release(const Val& v);           // frees v's register (if any)
   void spill(Val& v);                   // v -> its home
   void spill_all();
@@ -158,6 +169,7 @@ class FunctionCompiler {
   uint32_t m_local_slots = 0;
   std::vector<Val> m_vs;
   uint32_t m_free = 0;                 // bitmask of free allocatable GP registers
+  uint32_t m_free_xmm = 0;             // bitmask of free xmm0-13
   std::vector<Block> m_blocks;         // [0] = the function
   uint32_t m_dead_depth = 0;
   asmjit::Label m_epilogue;

@@ -203,28 +203,13 @@ void FunctionCompiler::emit_shift(Op op, bool wide) {
   push_reg(t, d);
 }
 
-// ---- floats (values kept as bits in general registers; xmm14/xmm15 are scratch) ------------
-
-namespace {
-void to_xmm(Assembler& a, const Xmm& x, const Gp& r, bool f64) {
-  if (f64) a.movq(x, r.r64());
-  else a.movd(x, r.r32());
-}
-}  // namespace
+// ---- floats (f32/f64 live in xmm0-13: Kind::Xmm; xmm14/xmm15 are scratch) ---------------
 
 void FunctionCompiler::emit_float_binop(Op op, bool f64) {
   Val b = pop();
   Val a = pop();
-  Gp d = to_reg(a);
-  to_xmm(m_a, xmm15, d, f64);
-  switch (b.kind) {
-    case Kind::Reg: to_xmm(m_a, xmm14, gpq(b.reg), f64); break;
-    case Kind::Const: m_a.mov(r11, imm(b.c)); to_xmm(m_a, xmm14, r11, f64); break;
-    default:
-      if (f64) m_a.movsd(xmm14, home(b.slot));
-      else m_a.movss(xmm14, home32(b.slot));
-      break;
-  }
+  Xmm d = to_xmm(a);
+  asmjit::Operand src = float_src(b, f64);
   asmjit::InstId id;
   switch (op) {
     case Op::f32_add: id = Inst::kIdAddss; break;
@@ -236,46 +221,112 @@ void FunctionCompiler::emit_float_binop(Op op, bool f64) {
     case Op::f32_div: id = Inst::kIdDivss; break;
     default: id = Inst::kIdDivsd; break;
   }
-  m_a.emit(id, xmm15, xmm14);
-  if (f64) m_a.movq(d, xmm15);
-  else m_a.movd(d.r32(), xmm15);
+  m_a.emit(id, d, src);
   release(b);
-  push_reg(f64 ? ValType::F64 : ValType::F32, d);
+  push_xmm(f64 ? ValType::F64 : ValType::F32, d);
 }
 
 void FunctionCompiler::emit_float_compare(Op op, bool f64) {
   Val b = pop();
   Val a = pop();
-  // cmpsd/cmpss predicates: 0 eq, 1 lt, 2 le, 4 neq; gt/ge swap the operands. All are false
-  // for NaN operands except neq, as the spec requires.
-  int pred = 0;
-  bool swap = false;
-  switch (op) {
-    case Op::f32_eq: case Op::f64_eq: pred = 0; break;
-    case Op::f32_ne: case Op::f64_ne: pred = 4; break;
-    case Op::f32_lt: case Op::f64_lt: pred = 1; break;
-    case Op::f32_le: case Op::f64_le: pred = 2; break;
-    case Op::f32_gt: case Op::f64_gt: pred = 1; swap = true; break;
-    default: pred = 2; swap = true; break;
+  if (op == Op::f32_eq || op == Op::f64_eq || op == Op::f32_ne || op == Op::f64_ne) {
+    // Equality needs ZF and PF (unordered): cmpsd/cmpss (predicate 0 eq, 4 neq; only neq is
+    // true for NaN operands, as the spec requires), then the mask's low bit.
+    int pred = (op == Op::f32_eq || op == Op::f64_eq) ? 0 : 4;
+    Xmm x = to_xmm(a);
+    asmjit::Operand src = float_src(b, f64);
+    m_a.movaps(xmm14, x);
+    m_a.emit(f64 ? Inst::kIdCmpsd : Inst::kIdCmpss, xmm14, src, imm(pred));
+    release(a);
+    release(b);
+    Gp d = alloc();
+    m_a.movd(d.r32(), xmm14);
+    m_a.and_(d.r32(), 1);
+    return push_reg(ValType::I32, d);
   }
+  // ucomis[sd] x, y sets CF/ZF like an unsigned compare and all of ZF, PF, CF when unordered:
+  // "above" (CF=0, ZF=0) and "above or equal" (CF=0) are false for NaN. lt/le swap.
+  bool swap = op == Op::f32_lt || op == Op::f64_lt || op == Op::f32_le || op == Op::f64_le;
+  bool strict = op == Op::f32_lt || op == Op::f64_lt || op == Op::f32_gt || op == Op::f64_gt;
   Val& x = swap ? b : a;
   Val& y = swap ? a : b;
-  Gp d = to_reg(x);
-  to_xmm(m_a, xmm15, d, f64);
-  switch (y.kind) {
-    case Kind::Reg: to_xmm(m_a, xmm14, gpq(y.reg), f64); break;
-    case Kind::Const: m_a.mov(r11, imm(y.c)); to_xmm(m_a, xmm14, r11, f64); break;
+  Xmm xr = to_xmm(x);
+  asmjit::Operand src = float_src(y, f64);
+  m_a.emit(f64 ? Inst::kIdUcomisd : Inst::kIdUcomiss, xr, src);
+  release(a);
+  release(b);
+  push_flags(strict ? CondCode::kA : CondCode::kAE);
+}
+
+void FunctionCompiler::emit_float_unop(Op op, ValType rt) {
+  Val a = pop();
+  bool w = rt == ValType::F64;
+  switch (op) {
+    case Op::f32_abs: case Op::f64_abs: case Op::f32_neg: case Op::f64_neg: {
+      bool f64 = op == Op::f64_abs || op == Op::f64_neg;
+      bool abs = op == Op::f32_abs || op == Op::f64_abs;
+      uint64_t sign = f64 ? uint64_t{1} << 63 : uint64_t{1} << 31;
+      if (a.kind == Kind::Const) return push_const(rt, abs ? (a.c & ~sign) : (a.c ^ sign));
+      if (a.kind == Kind::Reg) {  // bits in a GP register: flip/clear the bit there
+        Gp r = gpq(a.reg);
+        if (abs) m_a.btr(f64 ? r : r.r32(), f64 ? 63 : 31);
+        else m_a.btc(f64 ? r : r.r32(), f64 ? 63 : 31);
+        return push_reg(rt, r);
+      }
+      Xmm x = to_xmm(a);
+      m_a.mov(r11, imm(abs ? ~sign & (f64 ? ~uint64_t{0} : 0xffffffffu) : sign));
+      m_a.movq(xmm15, r11);
+      if (abs) m_a.andps(x, xmm15);
+      else m_a.xorps(x, xmm15);
+      return push_xmm(rt, x);
+    }
+    case Op::f32_sqrt: case Op::f64_sqrt: {
+      Xmm x = to_xmm(a);
+      if (w) m_a.sqrtsd(x, x);
+      else m_a.sqrtss(x, x);
+      return push_xmm(rt, x);
+    }
+    case Op::f32_ceil: case Op::f32_floor: case Op::f32_trunc: case Op::f32_nearest:
+    case Op::f64_ceil: case Op::f64_floor: case Op::f64_trunc: case Op::f64_nearest: {
+      // roundss/roundsd (SSE4.1) modes: 0 nearest-even, 1 floor, 2 ceil, 3 trunc; 8 = no
+      // precision exception.
+      int mode = 8;
+      if (op == Op::f32_floor || op == Op::f64_floor) mode |= 1;
+      if (op == Op::f32_ceil || op == Op::f64_ceil) mode |= 2;
+      if (op == Op::f32_trunc || op == Op::f64_trunc) mode |= 3;
+      Xmm x = to_xmm(a);
+      if (w) m_a.roundsd(x, x, imm(mode));
+      else m_a.roundss(x, x, imm(mode));
+      return push_xmm(rt, x);
+    }
+    case Op::f64_convert_i32_s: case Op::f64_convert_i32_u: case Op::f64_convert_i64_s:
+    case Op::f32_convert_i32_s: case Op::f32_convert_i32_u: case Op::f32_convert_i64_s: {
+      Gp r = to_reg(a);
+      Xmm d = alloc_xmm();
+      // The full-width convert of a zero-extended i32 is the unsigned conversion.
+      Gp src = (op == Op::f64_convert_i32_s || op == Op::f32_convert_i32_s) ? r.r32() : r;
+      m_a.xorps(d, d);  // f32: bits 32-63 stay zero; and no false dependency
+      if (w) m_a.cvtsi2sd(d, src);
+      else m_a.cvtsi2ss(d, src);
+      release(a);
+      return push_xmm(rt, d);
+    }
+    case Op::f32_demote_f64: {
+      Xmm x = to_xmm(a);
+      Xmm d = alloc_xmm();
+      m_a.xorps(d, d);
+      m_a.cvtsd2ss(d, x);
+      release(a);
+      return push_xmm(rt, d);
+    }
+    case Op::f64_promote_f32: {
+      Xmm x = to_xmm(a);
+      m_a.cvtss2sd(x, x);
+      return push_xmm(rt, x);
+    }
     default:
-      if (f64) m_a.movsd(xmm14, home(y.slot));
-      else m_a.movss(xmm14, home32(y.slot));
       break;
   }
-  if (f64) m_a.cmpsd(xmm15, xmm14, imm(pred));
-  else m_a.cmpss(xmm15, xmm14, imm(pred));
-  m_a.movd(d.r32(), xmm15);
-  m_a.and_(d.r32(), 1);
-  release(y);
-  push_reg(ValType::I32, d);
 }
 
 // A numeric op through its slow path (u64 f(u64, u64), or with ji first when it may trap).
@@ -298,8 +349,7 @@ void FunctionCompiler::emit_numeric_helper(Op op, uint32_t arity, ValType result
   if (arity == 2) load(regs[first + 1], b);
   call_helper(tfn ? tfn : fn);
   if (tfn) check_trapped();
-  m_free = (1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 7) | (1u << 8) |
-           (1u << 9) | (1u << 10) | (1u << 12);
+  reset_regs();
   if (!is64(result)) m_a.mov(eax, eax);
   push_reg(result, rax);
 }
@@ -320,8 +370,11 @@ void FunctionCompiler::emit_unop(const Instr& ins) {
   ValType rt = result_type();
   switch (op) {
     // Reinterpretations and zero extension: the bits are already right.
-    case Op::i32_reinterpret_f32: case Op::f32_reinterpret_i32:
-    case Op::i64_reinterpret_f64: case Op::f64_reinterpret_i64:
+    case Op::i32_reinterpret_f32: case Op::i64_reinterpret_f64:
+      if (m_vs.back().kind == Kind::Xmm) to_reg(m_vs.back());  // integers never live in xmm
+      m_vs.back().type = rt;
+      return;
+    case Op::f32_reinterpret_i32: case Op::f64_reinterpret_i64:
     case Op::i64_extend_i32_u:
       m_vs.back().type = rt;
       return;
@@ -361,6 +414,7 @@ void FunctionCompiler::emit_unop(const Instr& ins) {
       inline_ok = false;
   }
   if (!inline_ok) return emit_numeric_helper(op, 1, rt);
+  if (rt == ValType::F32 || rt == ValType::F64) return emit_float_unop(op, rt);
   Val a = pop();
   Gp d = to_reg(a);
   switch (op) {
@@ -389,35 +443,6 @@ void FunctionCompiler::emit_unop(const Instr& ins) {
     case Op::i64_extend8_s: m_a.movsx(d, gpb_lo(d.id())); break;
     case Op::i64_extend16_s: m_a.movsx(d, x86::gpw(d.id())); break;
     case Op::i64_extend32_s: m_a.movsxd(d, d.r32()); break;
-    case Op::f32_abs: m_a.btr(d.r32(), 31); break;
-    case Op::f64_abs: m_a.btr(d, 63); break;
-    case Op::f32_neg: m_a.btc(d.r32(), 31); break;
-    case Op::f64_neg: m_a.btc(d, 63); break;
-    case Op::f32_sqrt: m_a.movd(xmm15, d.r32()); m_a.sqrtss(xmm15, xmm15); m_a.movd(d.r32(), xmm15); break;
-    case Op::f64_sqrt: m_a.movq(xmm15, d); m_a.sqrtsd(xmm15, xmm15); m_a.movq(d, xmm15); break;
-    case Op::f32_ceil: case Op::f32_floor: case Op::f32_trunc: case Op::f32_nearest:
-    case Op::f64_ceil: case Op::f64_floor: case Op::f64_trunc: case Op::f64_nearest: {
-      // roundss/roundsd (SSE4.1) modes: 0 nearest-even, 1 floor, 2 ceil, 3 trunc; 8 = no
-      // precision exception.
-      int mode = 8;
-      if (op == Op::f32_floor || op == Op::f64_floor) mode |= 1;
-      if (op == Op::f32_ceil || op == Op::f64_ceil) mode |= 2;
-      if (op == Op::f32_trunc || op == Op::f64_trunc) mode |= 3;
-      bool w = rt == ValType::F64;
-      to_xmm(m_a, xmm15, d, w);
-      if (w) m_a.roundsd(xmm15, xmm15, imm(mode));
-      else m_a.roundss(xmm15, xmm15, imm(mode));
-      if (w) m_a.movq(d, xmm15); else m_a.movd(d.r32(), xmm15);
-      break;
-    }
-    case Op::f64_convert_i32_s: m_a.cvtsi2sd(xmm15, d.r32()); m_a.movq(d, xmm15); break;
-    case Op::f64_convert_i32_u: case Op::f64_convert_i64_s:
-      m_a.cvtsi2sd(xmm15, d); m_a.movq(d, xmm15); break;
-    case Op::f32_convert_i32_s: m_a.cvtsi2ss(xmm15, d.r32()); m_a.movd(d.r32(), xmm15); break;
-    case Op::f32_convert_i32_u: case Op::f32_convert_i64_s:
-      m_a.cvtsi2ss(xmm15, d); m_a.movd(d.r32(), xmm15); break;
-    case Op::f32_demote_f64: m_a.movq(xmm15, d); m_a.cvtsd2ss(xmm15, xmm15); m_a.movd(d.r32(), xmm15); break;
-    case Op::f64_promote_f32: m_a.movd(xmm15, d.r32()); m_a.cvtss2sd(xmm15, xmm15); m_a.movq(d, xmm15); break;
     default: break;
   }
   push_reg(rt, d);
@@ -446,6 +471,13 @@ void FunctionCompiler::emit_load(const Instr& ins) {
   Val addr = pop();
   uint32_t size = op_info(ins.op).mem;
   Mem m = mem_operand(addr, ins.imm, size);
+  if (ins.op == Op::f32_load || ins.op == Op::f64_load) {
+    Xmm x = alloc_xmm();
+    if (ins.op == Op::f64_load) m_a.movsd(x, m);
+    else m_a.movss(x, m);
+    release(addr);
+    return push_xmm(ins.op == Op::f64_load ? ValType::F64 : ValType::F32, x);
+  }
   Gp d = addr.kind == Kind::Reg ? gpq(addr.reg) : alloc();
   ValType t = ValType::I32;
   switch (ins.op) {
@@ -474,9 +506,12 @@ void FunctionCompiler::emit_store(const Instr& ins) {
   uint32_t size = op_info(ins.op).mem;
   bool imm_ok = v.kind == Kind::Const &&
                 (size < 8 || static_cast<int64_t>(v.c) == static_cast<int32_t>(v.c));
-  if (!imm_ok && v.kind != Kind::Reg) to_reg(v);
+  if (!imm_ok && v.kind != Kind::Reg && v.kind != Kind::Xmm) to_reg(v);
   Mem m = mem_operand(addr, ins.imm, size);
-  if (imm_ok) {
+  if (v.kind == Kind::Xmm) {
+    if (size == 8) m_a.movsd(m, xmm(v.reg));
+    else m_a.movss(m, xmm(v.reg));
+  } else if (imm_ok) {
     uint64_t c = v.c;
     if (size == 1) m_a.mov(m, imm(static_cast<int8_t>(c)));
     else if (size == 2) m_a.mov(m, imm(static_cast<int16_t>(c)));
@@ -523,6 +558,7 @@ void FunctionCompiler::emit_select(const Instr& ins) {
     return;
   }
   Gp d = to_reg(a);
+  if (b.kind == Kind::Xmm) to_reg(b);
   asmjit::Operand src;
   if (b.kind == Kind::Reg) src = wide ? Gp(gpq(b.reg)) : Gp(gpd(b.reg));
   else if (b.kind == Kind::Const) { m_a.mov(r11, imm(b.c)); src = wide ? Gp(r11) : Gp(r11d); }
@@ -631,8 +667,7 @@ void FunctionCompiler::emit_misc_helper(const Instr& ins) {
       m_a.jnz(unwind_here());
     }
   }
-  m_free = (1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 7) | (1u << 8) |
-           (1u << 9) | (1u << 10) | (1u << 12);
+  reset_regs();
   if (h.result != ValType::Bottom) {
     if (!is64(h.result)) m_a.mov(eax, eax);
     push_reg(h.result, rax);

@@ -297,7 +297,7 @@ void FunctionCompiler::emit_simd(const Instr& ins) {
   call_helper(reinterpret_cast<const void*>(h.fn));
   if (h.kind == K::Load || h.kind == K::LoadLane || h.kind == K::StoreLane || h.kind == K::Store)
     check_trapped();
-  m_free = kAllocatableRegs;
+  reset_regs();
   if (result == ValType::V128) {
     push_mem(ValType::V128);
   } else if (result != ValType::Bottom) {
