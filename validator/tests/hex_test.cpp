@@ -128,3 +128,104 @@ TEST_CASE("select with a type vector of length other than one", "[validator][hex
   CHECK(decode_and_validate(
       module_of({{0x00, 0x41, 0x00, 0x41, 0x00, 0x41, 0x01, 0x1c, 0x01, 0x7f, 0x1a, 0x0b}})));
 }
+
+// The walk loop types local.get/set/tee, i32.const, simple numeric operators and one-byte
+// memargs itself (walk_detail::FastKind); every irregular form must still be decoded and
+// reported exactly as the general path does.
+namespace {
+
+void expect_error_at(const Bytes& bytes, ErrorKind kind, const std::string& message,
+                     size_t offset) {
+  Result<void> r = decode_and_validate(bytes);
+  REQUIRE_FALSE(r.has_value());
+  INFO(r.error().to_string());
+  CHECK(r.error().kind == kind);
+  CHECK(r.error().message == message);
+  CHECK(r.error().offset == offset);
+}
+
+// Offset of a body's first instruction byte in module_of({body}) without middle sections:
+// header 8 + type section 6 + function section 4 + code section id, size, count, body size.
+constexpr size_t kBody0 = 8 + 6 + 4 + 4;
+
+}  // namespace
+
+TEST_CASE("fast-path instructions in their irregular forms", "[validator][hex][fast]") {
+  const Bytes one_i32 = {0x01, 0x01, 0x7f};  // locals: one i32
+  auto body = [&](std::initializer_list<uint8_t> code) {
+    Bytes b = one_i32;
+    b.insert(b.end(), code);
+    return b;
+  };
+  // Multi-byte LEB immediates are valid and take the general decoder.
+  CHECK(decode_and_validate(module_of({body({0x20, 0x80, 0x00, 0x1a, 0x0b})})));  // local.get 0
+  CHECK(decode_and_validate(module_of({body({0x41, 0x80, 0x01, 0x21, 0x80, 0x00, 0x0b})})));
+  CHECK(decode_and_validate(module_of({body({0x41, 0xff, 0x7f, 0x22, 0x00, 0x1a, 0x0b})})));
+  // An unknown local, with one- and two-byte indices.
+  expect_error_at(module_of({body({0x20, 0x05, 0x1a, 0x0b})}), ErrorKind::Invalid,
+                  "unknown local 5", kBody0 + 3);
+  expect_error_at(module_of({body({0x20, 0x81, 0x01, 0x1a, 0x0b})}), ErrorKind::Invalid,
+                  "unknown local 129", kBody0 + 3);
+  // local.set / local.tee of the wrong type or of nothing.
+  expect_error_at(module_of({body({0x42, 0x00, 0x21, 0x00, 0x0b})}), ErrorKind::Invalid,
+                  "type mismatch: local.set expects i32, got i64", kBody0 + 5);
+  expect_error_at(module_of({body({0x22, 0x00, 0x1a, 0x0b})}), ErrorKind::Invalid,
+                  "type mismatch: local.tee expects i32, got nothing", kBody0 + 3);
+  // A simple operator short of operands, or given the wrong types.
+  expect_error_at(module_of({body({0x41, 0x01, 0x6a, 0x1a, 0x0b})}), ErrorKind::Invalid,
+                  "type mismatch: i32.add expects i32, got nothing", kBody0 + 5);
+  expect_error_at(module_of({body({0x41, 0x01, 0x42, 0x01, 0x6a, 0x1a, 0x0b})}),
+                  ErrorKind::Invalid, "type mismatch: i32.add expects i32, got i64", kBody0 + 7);
+  // Truncated immediates at the end of the body.
+  expect_error(module_of({body({0x20})}), ErrorKind::Malformed,
+               "unexpected end of section or function");
+  expect_error(module_of({body({0x41})}), ErrorKind::Malformed,
+               "unexpected end of section or function");
+}
+
+TEST_CASE("fast-path instructions in unreachable code", "[validator][hex][fast]") {
+  const Bytes one_i32 = {0x01, 0x01, 0x7f};
+  auto body = [&](std::initializer_list<uint8_t> code) {
+    Bytes b = one_i32;
+    b.insert(b.end(), code);
+    return b;
+  };
+  // unreachable; i32.add; drop -- the stack is polymorphic.
+  CHECK(decode_and_validate(module_of({body({0x00, 0x6a, 0x1a, 0x0b})})));
+  // unreachable; local.set 0 / local.tee 0; drop
+  CHECK(decode_and_validate(module_of({body({0x00, 0x21, 0x00, 0x0b})})));
+  CHECK(decode_and_validate(module_of({body({0x00, 0x22, 0x00, 0x1a, 0x0b})})));
+  // unreachable; i32.load; drop (with a memory)
+  CHECK(decode_and_validate(module_of({body({0x00, 0x28, 0x02, 0x00, 0x1a, 0x0b})}, kMemory)));
+  // unreachable; i32.const 1; i64.add -- a known operand still has its type.
+  expect_error_at(module_of({body({0x00, 0x41, 0x01, 0x7c, 0x1a, 0x0b})}), ErrorKind::Invalid,
+                  "type mismatch: i64.add expects i64, got i32", kBody0 + 6);
+}
+
+TEST_CASE("fast-path loads and stores check memory and alignment", "[validator][hex][fast]") {
+  // i32.const 0; i32.load align=A offset=O; drop
+  auto load = [](std::initializer_list<uint8_t> memarg) {
+    Bytes b = {0x00, 0x41, 0x00, 0x28};
+    b.insert(b.end(), memarg);
+    b.insert(b.end(), {0x1a, 0x0b});
+    return b;
+  };
+  CHECK(decode_and_validate(module_of({load({0x02, 0x00})}, kMemory)));
+  CHECK(decode_and_validate(module_of({load({0x02, 0x80, 0x02})}, kMemory)));  // offset 256
+  CHECK(decode_and_validate(module_of({load({0x82, 0x00, 0x00})}, kMemory)));  // align LEB 2 bytes
+  expect_error_at(module_of({load({0x02, 0x00})}), ErrorKind::Invalid, "unknown memory 0",
+                  kBody0 + 3);
+  expect_error_at(module_of({load({0x03, 0x00})}, kMemory), ErrorKind::Invalid,
+                  "alignment must not be larger than natural", kBody0 + 5 + 3);
+  expect_error_at(module_of({load({0x40, 0x00})}, kMemory), ErrorKind::Invalid,
+                  "alignment must not be larger than natural", kBody0 + 5 + 3);
+  // i64.const 0; i32.load -- the address must be an i32.
+  expect_error_at(module_of({{0x00, 0x42, 0x00, 0x28, 0x02, 0x00, 0x1a, 0x0b}}, kMemory),
+                  ErrorKind::Invalid, "type mismatch: i32.load expects i32, got i64",
+                  kBody0 + 5 + 3);
+  // i32.const 0; i64.const 0; i64.store; then i32.store8 with nothing.
+  CHECK(decode_and_validate(
+      module_of({{0x00, 0x41, 0x00, 0x42, 0x00, 0x37, 0x03, 0x00, 0x0b}}, kMemory)));
+  expect_error_at(module_of({{0x00, 0x3a, 0x00, 0x00, 0x0b}}, kMemory), ErrorKind::Invalid,
+                  "type mismatch: i32.store8 expects i32, got nothing", kBody0 + 5 + 1);
+}

@@ -1,6 +1,7 @@
 // What a listener of the walk sees: slots, heights and frames at each instruction.
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <vector>
 
 #include "validator/function_validator.hpp"
@@ -157,5 +158,63 @@ TEST_CASE("the Sig table types simple instructions", "[walker]") {
     if (info.sig != Sig::special && info.sig != Sig::v_v)
       CHECK(kOpSigs[i].param_count + kOpSigs[i].result_count > 0);
     if (info.imm == Imm::MemArg) CHECK(info.mem > 0);
+  }
+}
+
+// The walk loop decodes the common instructions itself (walk_detail::FastKind): a listener
+// must see exactly what read_instr() decodes from the same bytes, in the same order.
+TEST_CASE("listeners see the instructions read_instr decodes", "[walker][fast]") {
+  struct Decoded {
+    Op op;
+    size_t offset;
+    uint32_t a;
+    uint64_t imm;
+    bool operator==(const Decoded&) const = default;
+  };
+  // The immediates an instruction of this kind carries in a / imm (others are unspecified).
+  auto decoded = [](const Instr& ins) {
+    Decoded d{ins.op, ins.offset, 0, 0};
+    switch (op_info(ins.op).imm) {
+      case Imm::LocalIdx: case Imm::GlobalIdx: case Imm::FuncIdx: case Imm::LabelIdx:
+        d.a = ins.a;
+        break;
+      case Imm::I32: case Imm::I64: case Imm::F32: case Imm::F64:
+        d.imm = ins.imm;
+        break;
+      case Imm::MemArg:
+        d.a = ins.a;
+        d.imm = ins.imm;
+        break;
+      default:
+        break;
+    }
+    return d;
+  };
+  struct Recorder {
+    std::function<Decoded(const Instr&)> convert;
+    std::vector<Decoded> seen;
+    void begin_function(const Module&, uint32_t, std::span<const ValType>) {}
+    void on_instr(const Instr& ins, const WalkState&) { seen.push_back(convert(ins)); }
+    void end_function(const WalkState&) {}
+  };
+  for (const char* name : {"l_slots", "v_memory_ops", "v_block_params", "v_select_num",
+                           "v_call_indirect", "v_unreachable_add", "v_multi_results"}) {
+    INFO(name);
+    auto m = test::decode_fixture(name);
+    REQUIRE(m);
+    for (uint32_t f = m->imported_funcs; f < m->funcs.size(); ++f) {
+      Recorder rec{decoded, {}};
+      REQUIRE(walk_function(*m, f, rec).has_value());
+      std::vector<Decoded> want;
+      const FunctionBody& body = m->body(f);
+      Reader r(m->body_bytes(f), body.body_offset, true);
+      Instr ins;
+      while (!r.at_end()) {
+        REQUIRE(read_instr(r, ins).has_value());
+        want.push_back(decoded(ins));
+      }
+      CHECK(rec.seen == want);
+      CHECK(!want.empty());
+    }
   }
 }
