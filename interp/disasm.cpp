@@ -11,11 +11,13 @@ uint32_t iop_length(IOp op, const Word* at) {
     case IOp::trap_unreachable: case IOp::check_interrupt: return 1;
     case IOp::fuel: return 2;
     case IOp::br_i64_eqz: case IOp::br_i64_nez: return 3;
-#define BR_CMP(cmp, inv, T) case IOp::br_##T##_##cmp: return 3; case IOp::br_##T##_##cmp##_imm: return 4;
+    case IOp::br_i64_eqz_back: case IOp::br_i64_nez_back: return 3;
+#define BR_CMP(cmp, inv, T) case IOp::br_##T##_##cmp: return 3; case IOp::br_##T##_##cmp##_imm: return 4; \
+  case IOp::br_##T##_##cmp##_back: return 3; case IOp::br_##T##_##cmp##_imm_back: return 4;
 #include "interp/branch_ops.def"
 #undef BR_CMP
-    case IOp::br: return 2;
-    case IOp::br_if: case IOp::br_unless: return 3;
+    case IOp::br: case IOp::br_back: return 2;
+    case IOp::br_if: case IOp::br_unless: case IOp::br_if_back: case IOp::br_unless_back: return 3;
     case IOp::br_table: return 2 + at[1].s.hi + 1;
     case IOp::copy_br: return 4;
     case IOp::ret: case IOp::call: return 2;
@@ -74,8 +76,9 @@ uint32_t iop_length(IOp op, const Word* at) {
 
 bool is_fused_branch(IOp op) {
   switch (op) {
-    case IOp::br_i64_eqz: case IOp::br_i64_nez:
-#define BR_CMP(cmp, inv, T) case IOp::br_##T##_##cmp: case IOp::br_##T##_##cmp##_imm:
+    case IOp::br_i64_eqz: case IOp::br_i64_nez: case IOp::br_i64_eqz_back: case IOp::br_i64_nez_back:
+#define BR_CMP(cmp, inv, T) case IOp::br_##T##_##cmp: case IOp::br_##T##_##cmp##_imm: \
+  case IOp::br_##T##_##cmp##_back: case IOp::br_##T##_##cmp##_imm_back:
 #include "interp/branch_ops.def"
 #undef BR_CMP
       return true;
@@ -95,7 +98,8 @@ std::string disassemble(const FuncCode& fc) {
     for (uint32_t k = 1; k < len && w + k < end; ++k) {
       const Word& x = w[k];
       if (x.target >= begin && x.target < end && (op == IOp::br || op == IOp::br_if ||
-          op == IOp::br_unless || op == IOp::copy_br || op == IOp::br_table ||
+          op == IOp::br_unless || op == IOp::br_back || op == IOp::br_if_back ||
+          op == IOp::br_unless_back || op == IOp::copy_br || op == IOp::br_table ||
           is_fused_branch(op)) &&
           (k == len - 1 || op == IOp::br_table) && !(op == IOp::br_table && k == 1)) {
         out += " @" + std::to_string(x.target - begin);

@@ -122,6 +122,32 @@ const uint32_t* InterpThread::type_ids_for(const Instance* inst) {
     ip += (words);  \
     DISPATCH();     \
   } while (0)
+// Taken branches. Loop headers have a check_interrupt op that only entry from above runs;
+// back-edges land just past it (translate.cpp) and check in their branch handler instead,
+// saving a dispatch per iteration: JUMP_BACK in the `_back` ops the translator picks for
+// back-edges, JUMP_CHECKED (checks when the target is not ahead) in the rarer br_table and
+// copy_br. `interrupt_flag` points at a constant 0 when the code has no interrupt checks.
+#define JUMP(to)     \
+  do {               \
+    ip = (to);       \
+    DISPATCH();      \
+  } while (0)
+#define JUMP_BACK(to)                                                           \
+  do {                                                                          \
+    if (interrupt_flag->load(std::memory_order_relaxed) != 0) [[unlikely]]      \
+      TRAP(TrapKind::Interrupted);                                              \
+    ip = (to);                                                                  \
+    DISPATCH();                                                                 \
+  } while (0)
+#define JUMP_CHECKED(to)                                                  \
+  do {                                                                    \
+    const Word* to_ = (to);                                               \
+    if (to_ <= ip && interrupt_flag->load(std::memory_order_relaxed) != 0) \
+        [[unlikely]]                                                      \
+      TRAP(TrapKind::Interrupted);                                        \
+    ip = to_;                                                             \
+    DISPATCH();                                                           \
+  } while (0)
 #define LO(k) (ip[k].s.lo)
 #define HI(k) (ip[k].s.hi)
 #define TRAP(kind)        \
@@ -208,6 +234,11 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   th.cur_inst = inst;
   std::fill(fp + fn->param_slots, fp + fn->local_slots, uint64_t{0});
   RELOAD_MEMORY();
+  // Every function this dispatch runs comes from the same engine (other tiers go through
+  // call_slots), so they all have the same check_interrupt.
+  static const std::atomic<uint32_t> kNeverInterrupted{0};
+  const std::atomic<uint32_t>* const interrupt_flag =
+      fn->check_interrupt ? &ctx.interrupt : &kNeverInterrupted;
   if (fn->check_interrupt && ctx.interrupt.load(std::memory_order_relaxed) != 0) [[unlikely]]
     TRAP(TrapKind::Interrupted);
 
@@ -229,61 +260,57 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     ctx.fuel_remaining -= cost;
     NEXT(2);
   }
-  HANDLER(br) {
-    ip = ip[1].target;
-    DISPATCH();
+  // Branch handlers come in two forms: the plain one (forward branches and every branch
+  // when the code has no interrupt checks) and `_back` (a loop's back-edge, chosen by the
+  // translator: checks the interrupt flag, limits contract).
+#define BRANCH_HANDLERS(sfx, JMP)                                   \
+  HANDLER(br##sfx) { JMP(ip[1].target); }                           \
+  HANDLER(br_if##sfx) {                                             \
+    if (static_cast<uint32_t>(fp[LO(1)]) != 0) JMP(ip[2].target);   \
+    NEXT(3);                                                        \
+  }                                                                 \
+  HANDLER(br_unless##sfx) {                                         \
+    if (static_cast<uint32_t>(fp[LO(1)]) == 0) JMP(ip[2].target);   \
+    NEXT(3);                                                        \
+  }                                                                 \
+  HANDLER(br_i64_eqz##sfx) {                                        \
+    if (fp[LO(1)] == 0) JMP(ip[2].target);                          \
+    NEXT(3);                                                        \
+  }                                                                 \
+  HANDLER(br_i64_nez##sfx) {                                        \
+    if (fp[LO(1)] != 0) JMP(ip[2].target);                          \
+    NEXT(3);                                                        \
   }
-  HANDLER(br_if) {
-    if (static_cast<uint32_t>(fp[LO(1)]) != 0) ip = ip[2].target;
-    else ip += 3;
-    DISPATCH();
-  }
-  HANDLER(br_unless) {
-    if (static_cast<uint32_t>(fp[LO(1)]) == 0) ip = ip[2].target;
-    else ip += 3;
-    DISPATCH();
-  }
+  BRANCH_HANDLERS(, JUMP)
+  BRANCH_HANDLERS(_back, JUMP_BACK)
+#undef BRANCH_HANDLERS
   // ---- fused compare + branch (branch_ops.def) --------------------------------------
-  HANDLER(br_i64_eqz) {
-    if (fp[LO(1)] == 0) ip = ip[2].target;
-    else ip += 3;
-    DISPATCH();
+#define BR_CMP_HANDLERS(cmp, T, sfx, JMP)                                \
+  HANDLER(br_##T##_##cmp##sfx) {                                         \
+    if (num::cmp(rd<Ty_##T>(fp[LO(1)]), rd<Ty_##T>(fp[HI(1)])))          \
+      JMP(ip[2].target);                                                 \
+    NEXT(3);                                                             \
+  }                                                                      \
+  HANDLER(br_##T##_##cmp##_imm##sfx) {                                   \
+    if (num::cmp(rd<Ty_##T>(fp[LO(1)]), rd<Ty_##T>(ip[2].u64)))          \
+      JMP(ip[3].target);                                                 \
+    NEXT(4);                                                             \
   }
-  HANDLER(br_i64_nez) {
-    if (fp[LO(1)] != 0) ip = ip[2].target;
-    else ip += 3;
-    DISPATCH();
-  }
-#define BR_CMP(cmp, inv, T)                                  \
-  HANDLER(br_##T##_##cmp) {                                  \
-    if (num::cmp(rd<Ty_##T>(fp[LO(1)]), rd<Ty_##T>(fp[HI(1)]))) \
-      ip = ip[2].target;                                     \
-    else                                                     \
-      ip += 3;                                               \
-    DISPATCH();                                              \
-  }                                                          \
-  HANDLER(br_##T##_##cmp##_imm) {                            \
-    if (num::cmp(rd<Ty_##T>(fp[LO(1)]), rd<Ty_##T>(ip[2].u64))) \
-      ip = ip[3].target;                                     \
-    else                                                     \
-      ip += 4;                                               \
-    DISPATCH();                                              \
-  }
+#define BR_CMP(cmp, inv, T) BR_CMP_HANDLERS(cmp, T, , JUMP) BR_CMP_HANDLERS(cmp, T, _back, JUMP_BACK)
 #include "interp/branch_ops.def"
 #undef BR_CMP
+#undef BR_CMP_HANDLERS
 
   HANDLER(br_table) {
     uint32_t i = static_cast<uint32_t>(fp[LO(1)]);
     uint32_t n = HI(1);
-    ip = ip[2 + std::min(i, n)].target;
-    DISPATCH();
+    JUMP_CHECKED(ip[2 + std::min(i, n)].target);
   }
   HANDLER(copy_br) {
     uint64_t* dst = fp + LO(1);
     const uint64_t* src = fp + HI(1);
     for (uint32_t i = 0, n = LO(2); i < n; ++i) dst[i] = src[i];  // dst < src: ascending is safe
-    ip = ip[3].target;
-    DISPATCH();
+    JUMP_CHECKED(ip[3].target);
   }
   HANDLER(ret) {
     const uint64_t* src = fp + LO(1);

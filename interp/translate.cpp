@@ -112,10 +112,41 @@ void Translator::emit_copy(uint32_t dst, uint32_t src, uint32_t n) {
   }
 }
 
-void Translator::emit_jump_to_label(uint32_t depth) {
+namespace {
+
+// The loop back-edge form of a branch op (IOp::kCount: none).
+IOp back_edge_op(IOp op) {
+  switch (op) {
+    case IOp::br: return IOp::br_back;
+    case IOp::br_if: return IOp::br_if_back;
+    case IOp::br_unless: return IOp::br_unless_back;
+    case IOp::br_i64_eqz: return IOp::br_i64_eqz_back;
+    case IOp::br_i64_nez: return IOp::br_i64_nez_back;
+#define BR_CMP(cmp, inv, T)                                           \
+  case IOp::br_##T##_##cmp: return IOp::br_##T##_##cmp##_back;        \
+  case IOp::br_##T##_##cmp##_imm: return IOp::br_##T##_##cmp##_imm_back;
+#include "interp/branch_ops.def"
+#undef BR_CMP
+    default: return IOp::kCount;
+  }
+}
+
+}  // namespace
+
+void Translator::emit_jump_to_label(uint32_t depth, BranchOp branch) {
   Label& l = m_labels[m_labels.size() - 1 - depth];
-  if (l.kind == Op::loop) target(l.start);
-  else l.fixups.push_back(fixup_word());
+  if (l.kind == Op::loop) {
+    // A back-edge: with interrupt checks, it skips the header's check_interrupt and checks
+    // in its handler instead (br_table and copy_br check at run time).
+    if (m_opts.interruptible && branch.at != kNoFixup) {
+      const IOp back = back_edge_op(branch.op);
+      assert(back != IOp::kCount);
+      m_out->code[branch.at] = handler_word(back);
+    }
+    target(l.start);
+  } else {
+    l.fixups.push_back(fixup_word());
+  }
 }
 
 void Translator::emit_return(const WalkState& st, uint32_t value_top) {
@@ -131,14 +162,16 @@ void Translator::emit_branch(uint32_t depth, const WalkState& st, uint32_t value
   const CtrlFrame& f = st.control(depth);
   uint32_t n = slot_count(f.label_types());
   uint32_t src = value_top - n;
+  BranchOp branch;
   if (n == 0 || src == f.slot_height) {
+    branch = {here(), IOp::br};
     op(IOp::br);
   } else {
     op(IOp::copy_br);
     pair(fs(f.slot_height), fs(src));
     pair(n, 0);
   }
-  emit_jump_to_label(depth);
+  emit_jump_to_label(depth, branch);
 }
 
 void Translator::on_control(const Instr& ins, const WalkState& st) {
@@ -155,7 +188,12 @@ void Translator::on_control(const Instr& ins, const WalkState& st) {
       if (l.dead) {
         ++m_dead_depth;
       } else if (ins.op == Op::loop) {
-        if (m_opts.interruptible) op(IOp::check_interrupt);  // every iteration passes here
+        // Entering from above runs the op; back-edges jump past it (l.start) and check in
+        // their branch handler (interpreter.cpp, JUMP): one dispatch less per iteration.
+        if (m_opts.interruptible) {
+          op(IOp::check_interrupt);
+          l.start = here();
+        }
       } else if (ins.op == Op::if_) {
         emit_cond_jump(st, false);
         l.else_fixup = fixup_word();
@@ -240,8 +278,7 @@ void Translator::translate(const Instr& ins, const WalkState& st) {
         const CtrlFrame& f = st.control(depth);
         uint32_t n = slot_count(f.label_types());
         if (n == 0 || value_top - n == f.slot_height) {
-          emit_cond_jump(st, true);
-          emit_jump_to_label(depth);
+          emit_jump_to_label(depth, emit_cond_jump(st, true));
           return;
         }
       }

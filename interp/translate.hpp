@@ -51,7 +51,15 @@ class Translator {
   void translate(const Instr& ins, const WalkState& st);
   void on_control(const Instr& ins, const WalkState& st);
   void emit_branch(uint32_t depth, const WalkState& st, uint32_t value_top);
-  void emit_jump_to_label(uint32_t depth);  // word for a br target: backward or fixup
+  // A branch op just written (code index of its handler word), so a back-edge can become
+  // its `_back` form (interrupt check, interpreter.cpp JUMP_BACK).
+  struct BranchOp {
+    uint32_t at = kNoFixup;
+    IOp op = IOp::kCount;
+  };
+  // Word for a br target: backward or fixup. `branch` is the op that jumps (none: br_table).
+  void emit_jump_to_label(uint32_t depth, BranchOp branch);
+  void emit_jump_to_label(uint32_t depth) { emit_jump_to_label(depth, BranchOp{kNoFixup, IOp::kCount}); }
   void emit_return(const WalkState& st, uint32_t value_top);
   void emit_copy(uint32_t dst, uint32_t src, uint32_t n);
   void bind_fixups(const std::vector<uint32_t>& words, uint32_t target);
@@ -81,7 +89,7 @@ class Translator {
   uint32_t use(const WalkState& st, uint32_t i);  // frame slot holding operand i; consumes it
   void fold_local_get(const Instr& ins, const WalkState& st);
   void fold_local_set(const Instr& ins, const WalkState& st);
-  void emit_cond_jump(const WalkState& st, bool when_true);  // caller adds the target word
+  BranchOp emit_cond_jump(const WalkState& st, bool when_true);  // caller adds the target word
   void emit_return_folded(const WalkState& st);
   void mark_last(uint32_t start, IOp o) {
     m_last_start = start;

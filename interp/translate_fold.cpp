@@ -145,16 +145,17 @@ void Translator::fold_local_set(const Instr& ins, const WalkState& st) {
   pair(ls, ts);
 }
 
-void Translator::emit_cond_jump(const WalkState& st, bool when_true) {
+Translator::BranchOp Translator::emit_cond_jump(const WalkState& st, bool when_true) {
   const uint32_t cslot = st.operand_from_top(0).slot;
   Pending* p = pending_at(cslot);
   if (p != nullptr && !p->is_const) {
     const uint32_t src = p->local;
     remove_pending(cslot);
     flush_all();
-    op(when_true ? IOp::br_if : IOp::br_unless);
+    const BranchOp b{here(), when_true ? IOp::br_if : IOp::br_unless};
+    op(b.op);
     pair(src, 0);
-    return;
+    return b;
   }
   IOp fused = IOp::kCount;
   bool has_imm = false;
@@ -168,6 +169,7 @@ void Translator::emit_cond_jump(const WalkState& st, bool when_true) {
     const Word w2 = unary ? Word{} : m_out->code[m_last_start + 2];
     m_out->code.resize(m_last_start);
     flush_all();
+    const BranchOp b{here(), fused};
     op(fused);
     if (unary) {
       pair(w1.s.hi, 0);
@@ -177,11 +179,13 @@ void Translator::emit_cond_jump(const WalkState& st, bool when_true) {
     } else {
       pair(w1.s.hi, w2.s.lo);
     }
-    return;
+    return b;
   }
   flush_all();
-  op(when_true ? IOp::br_if : IOp::br_unless);
+  const BranchOp b{here(), when_true ? IOp::br_if : IOp::br_unless};
+  op(b.op);
   pair(fs(cslot), 0);
+  return b;
 }
 
 void Translator::emit_return_folded(const WalkState& st) {
