@@ -69,6 +69,10 @@ uint32_t iop_length(IOp op, const Word* at) {
     case IOp::global_get_v128: case IOp::global_set_v128: return 2;
     case IOp::v128_const: return 4;
     case IOp::i8x16_shuffle: return 5;
+#define FUSE(A, B) \
+  case IOp::fuse_##A##__##B: return iop_length(IOp::A, at) + iop_length(IOp::B, at);
+#include "interp/fused_ops.def"
+#undef FUSE
     case IOp::kCount: break;
   }
   return 1;

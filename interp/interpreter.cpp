@@ -565,6 +565,75 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
 #undef MEM_LOAD
 #undef MEM_STORE
 
+  // ---- superinstructions (fused_ops.def) -----------------------------------------------
+  // COMP_<op>(k): the body of <op> whose handler word is at ip[k] (same code as its own
+  // handler); LEN_<op>: its Words. A branch component jumps or falls through to NEXT.
+#define COMP_BIN(k, T, Out, expr)         \
+  {                                       \
+    T a = rd<T>(fp[HI((k) + 1)]);         \
+    T b = rd<T>(fp[LO((k) + 2)]);         \
+    fp[LO((k) + 1)] = wr<Out>(expr);      \
+  }
+#define COMP_BIN_IMM(k, T, Out, expr)     \
+  {                                       \
+    T a = rd<T>(fp[HI((k) + 1)]);         \
+    T b = rd<T>(ip[(k) + 2].u64);         \
+    fp[LO((k) + 1)] = wr<Out>(expr);      \
+  }
+#define COMP_LOAD(k, MemT, Out)                                                           \
+  {                                                                                       \
+    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[HI((k) + 1)])) + ip[(k) + 2].u64; \
+    BOUNDS_CHECK(ea, sizeof(MemT));                                                       \
+    MemT v;                                                                               \
+    std::memcpy(&v, mem_base + ea, sizeof(MemT));                                         \
+    fp[LO((k) + 1)] = static_cast<uint64_t>(static_cast<Out>(v));                         \
+  }
+#define COMP_STORE(k, MemT)                                                               \
+  {                                                                                       \
+    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[LO((k) + 1)])) + ip[(k) + 2].u64; \
+    BOUNDS_CHECK(ea, sizeof(MemT));                                                       \
+    MemT v = static_cast<MemT>(fp[HI((k) + 1)]);                                          \
+    std::memcpy(mem_base + ea, &v, sizeof(MemT));                                         \
+  }
+#define COMP_i32_add_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::add(a, b))
+#define LEN_i32_add_imm 3
+#define COMP_i32_and_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::band(a, b))
+#define LEN_i32_and_imm 3
+#define COMP_i32_rotl_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::rotl(a, b))
+#define LEN_i32_rotl_imm 3
+#define COMP_i32_add(k) COMP_BIN(k, uint32_t, uint32_t, num::add(a, b))
+#define LEN_i32_add 3
+#define COMP_i32_xor(k) COMP_BIN(k, uint32_t, uint32_t, num::bxor(a, b))
+#define LEN_i32_xor 3
+#define COMP_f64_mul(k) COMP_BIN(k, double, double, num::float_mul(a, b))
+#define LEN_f64_mul 3
+#define COMP_f64_add(k) COMP_BIN(k, double, double, num::float_add(a, b))
+#define LEN_f64_add 3
+#define COMP_i32_load(k) COMP_LOAD(k, uint32_t, uint32_t)
+#define LEN_i32_load 3
+#define COMP_i32_load8_u(k) COMP_LOAD(k, uint8_t, uint32_t)
+#define LEN_i32_load8_u 3
+#define COMP_f64_load(k) COMP_LOAD(k, uint64_t, uint64_t)
+#define LEN_f64_load 3
+#define COMP_f64_store(k) COMP_STORE(k, uint64_t)
+#define LEN_f64_store 3
+#define COMP_copy(k) fp[LO((k) + 1)] = fp[HI((k) + 1)];
+#define LEN_copy 2
+#define COMP_br_if_back(k) \
+  if (static_cast<uint32_t>(fp[LO((k) + 1)]) != 0) JUMP_BACK(ip[(k) + 2].target);
+#define LEN_br_if_back 3
+#define COMP_br_i32_ne_back(k) \
+  if (num::ne(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(fp[HI((k) + 1)]))) JUMP_BACK(ip[(k) + 2].target);
+#define LEN_br_i32_ne_back 3
+#define FUSE(A, B)                       \
+  HANDLER(fuse_##A##__##B) {             \
+    COMP_##A(0)                          \
+    COMP_##B(LEN_##A)                    \
+    NEXT(LEN_##A + LEN_##B);             \
+  }
+#include "interp/fused_ops.def"
+#undef FUSE
+
   // ---- SIMD ---------------------------------------------------------------------------
 #include "interp/interpreter_simd.inc"
 

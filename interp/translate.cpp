@@ -34,6 +34,7 @@ void Translator::begin_function(const Module& m, uint32_t func_index,
   m_fuel_word = kNoFixup;
   m_fuel_cost = 0;
   m_pending.clear();
+  m_ops.clear();
   m_last_end = kNoFixup;
   m_prev_end = kNoFixup;
   m_out->check_interrupt = m_opts.interruptible;  // at entry, by the dispatch loop (no op)
@@ -83,6 +84,7 @@ void Translator::fuel_after(Op o) {
 void Translator::end_function(const WalkState& st) {
   // Never reached by valid control flow (the final `end` returns); a cheap guard anyway.
   op(IOp::trap_unreachable);
+  fuse_ops();
   m_out->code.shrink_to_fit();  // before taking addresses: it may move the code
   for (uint32_t w : m_targets) {
     uint64_t index = m_out->code[w].u64;
@@ -91,6 +93,42 @@ void Translator::end_function(const WalkState& st) {
   }
   m_targets.clear();
   m_out->frame_slots = std::max(m_out->local_slots + st.max_slot_height(), m_out->result_slots);
+}
+
+namespace {
+
+// The superinstruction for op `a` followed by op `b` (fused_ops.def), IOp::kCount if none.
+IOp fused_op(IOp a, IOp b) {
+#define FUSE(A, B) \
+  if (a == IOp::A && b == IOp::B) return IOp::fuse_##A##__##B;
+#include "interp/fused_ops.def"
+#undef FUSE
+  return IOp::kCount;
+}
+
+// Ops that start some fused pair: most ops are not, and skip the table at once.
+bool starts_fusion(IOp a) {
+#define FUSE(A, B) \
+  if (a == IOp::A) return true;
+#include "interp/fused_ops.def"
+#undef FUSE
+  return false;
+}
+
+}  // namespace
+
+// Superinstructions: adjacent pairs (A, B) of fused_ops.def get A's handler word replaced
+// by the fused op, which runs both and skips B's handler word; B stays intact for branches
+// that target it. Pairs are taken greedily, left to right, without overlap.
+void Translator::fuse_ops() {
+  const size_t n = m_ops.size();
+  for (size_t i = 0; i + 1 < n; ++i) {
+    if (!starts_fusion(m_ops[i].op)) continue;
+    const IOp f = fused_op(m_ops[i].op, m_ops[i + 1].op);
+    if (f == IOp::kCount) continue;
+    m_out->code[m_ops[i].at] = handler_word(f);
+    ++i;
+  }
 }
 
 void Translator::bind_fixups(const std::vector<uint32_t>& words, uint32_t target) {
@@ -142,6 +180,7 @@ void Translator::emit_jump_to_label(uint32_t depth, BranchOp branch) {
       const IOp back = back_edge_op(branch.op);
       assert(back != IOp::kCount);
       m_out->code[branch.at] = handler_word(back);
+      if (!m_ops.empty() && m_ops.back().at == branch.at) m_ops.back().op = back;
     }
     target(l.start);
   } else {

@@ -109,7 +109,10 @@ class Translator {
   bool on_simd(const Instr& ins, const WalkState& st);
 
   // --- emission helpers
-  void op(IOp o) { m_out->code.push_back(handler_word(o)); }
+  void op(IOp o) {
+    m_ops.push_back(EmittedOp{here(), o});
+    m_out->code.push_back(handler_word(o));
+  }
   void pair(uint32_t lo, uint32_t hi) {
     Word w;
     w.s.lo = lo;
@@ -155,6 +158,13 @@ class Translator {
   uint32_t m_last_end = kNoFixup;      // here() after it (kNoFixup: none)
   uint32_t m_prev_end = kNoFixup;      // m_last_end as it was before this instruction
   IOp m_last_iop = IOp::kCount;
+  // Every op of the function in code order (for the superinstruction pass, fuse_ops()).
+  struct EmittedOp {
+    uint32_t at;
+    IOp op;
+  };
+  std::vector<EmittedOp> m_ops;
+  void fuse_ops();
 };
 
 }  // namespace wsvm::interp

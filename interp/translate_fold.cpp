@@ -168,6 +168,7 @@ Translator::BranchOp Translator::emit_cond_jump(const WalkState& st, bool when_t
     const Word w1 = m_out->code[m_last_start + 1];
     const Word w2 = unary ? Word{} : m_out->code[m_last_start + 2];
     m_out->code.resize(m_last_start);
+    while (!m_ops.empty() && m_ops.back().at >= m_last_start) m_ops.pop_back();
     flush_all();
     const BranchOp b{here(), fused};
     op(fused);

@@ -1,0 +1,172 @@
+// Superinstructions (interp/fused_ops.def, Translator::fuse_ops): every fused pair appears
+// in the translated code (checked on the disassembly) and computes what the two ops compute
+// on their own: dependencies between the halves (B reads A's result, B overwrites A's
+// source), 32-bit wrap-around of address arithmetic before the offset, out-of-bounds traps
+// in the second half (guard pages) with the backtrace, a branch landing on the second op,
+// and loop back-edges that still see the interrupt flag.
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include "interp/disasm.hpp"
+#include "interp/tests/exec_util.hpp"
+
+using namespace wsvm;
+using namespace wsvm::test;
+
+namespace {
+
+struct FusedHarness : Harness {
+  explicit FusedHarness(EngineConfig c = {}) : Harness(c) {
+    host("tick", FuncType{{ValType::I32}, {}}, [this](HostContext&, uint64_t* s) -> std::optional<Trap> {
+      if (interrupt_at >= 0 && static_cast<int64_t>(static_cast<uint32_t>(s[0])) == interrupt_at)
+        store.exec().interrupt.store(1);
+      return std::nullopt;
+    });
+    load("fused");
+  }
+  int64_t interrupt_at = -1;  // tick(i) with this i sets the interrupt flag
+  std::string code(const std::string& name) {
+    FuncInstance* f = inst->find_func(name);
+    REQUIRE(f != nullptr);
+    return interp::disassemble(*static_cast<const interp::FuncCode*>(f->code));
+  }
+  uint8_t* mem() { return inst->memories[0]->mem->base(); }
+  double f64_result(const std::string& name, std::vector<Value> args) {
+    auto r = call(name, std::move(args));
+    if (!r) FAIL("trap: " << r.error().message);
+    REQUIRE(r->size() == 1);
+    return (*r)[0].f64;
+  }
+};
+
+void put_u32(uint8_t* m, uint32_t at, uint32_t v) { std::memcpy(m + at, &v, 4); }
+void put_f64(uint8_t* m, uint32_t at, double v) { std::memcpy(m + at, &v, 8); }
+
+}  // namespace
+
+TEST_CASE("fused: every pair is emitted", "[interp][fused]") {
+  FusedHarness h;
+  const std::pair<const char*, const char*> kWant[] = {
+      {"add_add", "fuse_i32_add_imm__i32_add_imm"},   {"add_add_src", "fuse_i32_add_imm__i32_add_imm"},
+      {"add_add_target", "fuse_i32_add_imm__i32_add_imm"}, {"copy_copy", "fuse_copy__copy"},
+      {"add_load", "fuse_i32_add_imm__i32_load"},     {"add_load8", "fuse_i32_add_imm__i32_load8_u"},
+      {"add_load_f64", "fuse_i32_add_imm__f64_load"}, {"add_and", "fuse_i32_add_imm__i32_and_imm"},
+      {"add3", "fuse_i32_add__i32_add"},              {"add2_imm", "fuse_i32_add__i32_add_imm"},
+      {"rotl_xor", "fuse_i32_rotl_imm__i32_xor"},     {"load_mul", "fuse_f64_load__f64_mul"},
+      {"load_add", "fuse_f64_load__f64_add"},         {"mul_mul", "fuse_f64_mul__f64_mul"},
+      {"add_store", "fuse_f64_add__f64_store"},       {"count_ne", "fuse_i32_add_imm__br_i32_ne_back"},
+      {"count_down", "fuse_i32_add_imm__br_if_back"},
+  };
+  for (auto [fn, op] : kWant) {
+    INFO(fn << ":\n" << h.code(fn));
+    CHECK(h.code(fn).find(op) != std::string::npos);
+  }
+  // Greedy pairing: the store pairs with the add before it, so the add after it stays alone.
+  CHECK(h.code("add_store").find("fuse_f64_store__i32_add_imm") == std::string::npos);
+}
+
+TEST_CASE("fused: integer pairs against the reference", "[interp][fused]") {
+  FusedHarness h;
+  const uint32_t vals[] = {0, 1, 2, 0x7fffffffu, 0x80000000u, 0xfffffffbu, 0xfffffffdu, 0xffffffffu, 12345};
+  for (uint32_t a : vals) {
+    INFO("a = " << a);
+    const uint32_t l1 = a + 5, l2 = l1 - 3;
+    CHECK(h.num("add_add", {i32(a)}) == (l2 ^ (l1 << 8)));
+    CHECK(h.num("add_add_src", {i32(a)}) == static_cast<uint32_t>((a + 100) - (a + 1)));
+    CHECK(h.num("add_add_target", {i32(a), i32(0)}) == a + 1 + 10);
+    CHECK(h.num("add_add_target", {i32(a), i32(1)}) == 10u);  // lands on B: A skipped
+    CHECK(h.num("add_and", {i32(a)}) == ((a + 3) & 0xff0u));
+    CHECK(h.num("rotl_xor", {i32(a), i32(0x5a5a5a5au)}) == (std::rotl(a, 7) ^ 0x5a5a5a5au));
+    for (uint32_t b : vals) {
+      CHECK(h.num("copy_copy", {i32(a), i32(b)}) == ((a << 16) | b));
+      CHECK(h.num("add3", {i32(a), i32(b), i32(0x9e3779b9u)}) == a + b + 0x9e3779b9u);
+      CHECK(h.num("add2_imm", {i32(a), i32(b)}) == a + b + 0x7fffffffu);
+    }
+  }
+}
+
+TEST_CASE("fused: address arithmetic + load wraps in 32 bits, traps out of bounds", "[interp][fused]") {
+  FusedHarness h;
+  uint8_t* m = h.mem();
+  for (uint32_t at = 0; at < 64; ++at) m[at] = static_cast<uint8_t>(at * 7 + 1);
+  uint32_t expect;
+  std::memcpy(&expect, m + 12, 4);
+  CHECK(h.num("add_load", {i32(0)}) == expect);            // 0 + 8, offset 4
+  CHECK(h.num("add_load", {i32(0xfffffffcu)}) == [&] {     // wraps to 4, offset 4
+    uint32_t v;
+    std::memcpy(&v, m + 8, 4);
+    return v;
+  }());
+  CHECK(h.num("add_load8", {i32(0xffffffffu)}) == m[2]);   // wraps to 1, offset 1
+  put_f64(m, 40, 3.5);
+  CHECK(h.f64_result("add_load_f64", {i32(16)}) == 3.5);                 // 16 + 16 + 8
+  put_f64(m, 8, -7.25);
+  CHECK(h.f64_result("add_load_f64", {i32(0xfffffff0u)}) == -7.25);  // wraps to 0, offset 8
+  // Last bytes of the page: in bounds; one further: out of bounds, in the fused op's load.
+  put_u32(m, 65532, 0xdeadbeefu);
+  CHECK(h.num("add_load", {i32(65532 - 12)}) == 0xdeadbeefu);
+  auto r = h.call("add_load", {i32(65532 - 11)});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "out of bounds memory access");
+  REQUIRE(r.error().backtrace.size() == 1);
+  CHECK(h.trap("add_load8", {i32(65536 - 3)}) == "out of bounds memory access");
+  CHECK(h.trap("add_load8", {i32(0x7fffffffu)}) == "out of bounds memory access");
+  CHECK(h.trap("add_load_f64", {i32(65536 - 24 - 7)}) == "out of bounds memory access");
+  // The instance still works after a trap.
+  std::memcpy(&expect, m + 12, 4);
+  CHECK(h.num("add_load", {i32(0)}) == expect);
+}
+
+TEST_CASE("fused: f64 pairs against the reference", "[interp][fused]") {
+  FusedHarness h;
+  uint8_t* m = h.mem();
+  const double vals[] = {0.0, -0.0, 1.5, -2.25, 1e308, std::nan(""), INFINITY, 5e-324};
+  for (double a : vals) {
+    for (double b : vals) {
+      INFO(a << " " << b);
+      put_f64(m, 64, a);
+      put_f64(m, 72, a);
+      const double mul = h.f64_result("load_mul", {i32(64), f64(b)});
+      const double add = h.f64_result("load_add", {i32(64), f64(b)});
+      if (std::isnan(a * b)) CHECK(std::isnan(mul));
+      else CHECK(std::bit_cast<uint64_t>(mul) == std::bit_cast<uint64_t>(a * b));
+      if (std::isnan(a + b)) CHECK(std::isnan(add));
+      else CHECK(std::bit_cast<uint64_t>(add) == std::bit_cast<uint64_t>(a + b));
+      const double mm = h.f64_result("mul_mul", {f64(a), f64(b), f64(-3.0)});
+      if (std::isnan((a * b) * -3.0)) CHECK(std::isnan(mm));
+      else CHECK(std::bit_cast<uint64_t>(mm) == std::bit_cast<uint64_t>((a * b) * -3.0));
+      CHECK(h.num("add_store", {i32(128), f64(a), f64(b)}) == 136u);
+      double stored;
+      std::memcpy(&stored, m + 128, 8);
+      if (std::isnan(a + b)) CHECK(std::isnan(stored));
+      else CHECK(std::bit_cast<uint64_t>(stored) == std::bit_cast<uint64_t>(a + b));
+    }
+  }
+  CHECK(h.trap("add_store", {i32(65536 - 7), f64(1), f64(2)}) == "out of bounds memory access");
+  CHECK(h.trap("load_mul", {i32(0xfffffff9u), f64(1)}) == "out of bounds memory access");
+}
+
+TEST_CASE("fused: loop back-edges count and see the interrupt flag", "[interp][fused]") {
+  FusedHarness h;
+  CHECK(h.num("count_ne", {i32(1)}) == 1u);
+  CHECK(h.num("count_ne", {i32(1000)}) == 1000u);
+  CHECK(h.num("count_down", {i32(1)}) == 0u);
+  CHECK(h.num("count_down", {i32(777)}) == 0u);
+  // The flag is set during iteration 5 (by the host call); the next back-edge (a fused op:
+  // back-edges skip the loop header's check_interrupt) must trap.
+  for (const char* fn : {"count_ne", "count_down"}) {
+    FusedHarness t;
+    t.interrupt_at = fn == std::string("count_ne") ? 5 : 995;
+    auto r = t.call(fn, {i32(1000)});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == TrapKind::Interrupted);
+    CHECK(r.error().backtrace.size() == 1);
+  }
+  // Without interrupt checks the same loops run to the end.
+  FusedHarness plain(EngineConfig{.fuel = false, .interruptible = false});
+  plain.interrupt_at = 5;
+  CHECK(plain.num("count_ne", {i32(1000)}) == 1000u);
+  plain.interrupt_at = 995;
+  CHECK(plain.num("count_down", {i32(1000)}) == 0u);
+}

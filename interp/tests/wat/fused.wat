@@ -1,0 +1,74 @@
+;; Superinstructions (interp/fused_ops.def): each export is written so that the translator
+;; emits the named pair adjacently (fused_test.cpp checks the disassembly and the results).
+(module
+  (import "host" "tick" (func $tick (param i32)))
+  (memory (export "mem") 1)
+
+  ;; i32_add_imm ; i32_add_imm: B reads A's result; 32-bit wrap-around.
+  (func (export "add_add") (param i32) (result i32) (local i32 i32)
+    (local.set 1 (i32.add (local.get 0) (i32.const 5)))
+    (local.set 2 (i32.add (local.get 1) (i32.const -3)))
+    (i32.xor (local.get 2) (i32.shl (local.get 1) (i32.const 8))))
+  ;; B overwrites A's source: A must read it first.
+  (func (export "add_add_src") (param i32) (result i32) (local i32)
+    (local.set 1 (i32.add (local.get 0) (i32.const 100)))
+    (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+    (i32.sub (local.get 1) (local.get 0)))
+  ;; A branch that lands on B runs B alone (A is skipped, B's handler is intact).
+  (func (export "add_add_target") (param i32 i32) (result i32) (local i32 i32)
+    (block
+      (br_if 0 (local.get 1))
+      (local.set 2 (i32.add (local.get 0) (i32.const 1))))
+    (local.set 3 (i32.add (local.get 2) (i32.const 10)))
+    (local.get 3))
+  ;; copy ; copy: a chain (B reads A's destination).
+  (func (export "copy_copy") (param i32 i32) (result i32) (local i32)
+    (local.set 2 (local.get 1))
+    (local.set 1 (local.get 0))
+    (i32.or (i32.shl (local.get 1) (i32.const 16)) (local.get 2)))
+  ;; i32_add_imm ; i32_load / i32_load8_u / f64_load: the address wraps in 32 bits before
+  ;; the offset is added; out of bounds traps in the second half.
+  (func (export "add_load") (param i32) (result i32)
+    (i32.load offset=4 (i32.add (local.get 0) (i32.const 8))))
+  (func (export "add_load8") (param i32) (result i32)
+    (i32.load8_u offset=1 (i32.add (local.get 0) (i32.const 2))))
+  (func (export "add_load_f64") (param i32) (result f64)
+    (f64.load offset=8 (i32.add (local.get 0) (i32.const 16))))
+  ;; i32_add_imm ; i32_and_imm
+  (func (export "add_and") (param i32) (result i32)
+    (i32.and (i32.add (local.get 0) (i32.const 3)) (i32.const 0xff0)))
+  ;; i32_add ; i32_add and i32_add ; i32_add_imm
+  (func (export "add3") (param i32 i32 i32) (result i32)
+    (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "add2_imm") (param i32 i32) (result i32)
+    (i32.add (i32.add (local.get 0) (local.get 1)) (i32.const 0x7fffffff)))
+  ;; i32_rotl_imm ; i32_xor
+  (func (export "rotl_xor") (param i32 i32) (result i32)
+    (i32.xor (i32.rotl (local.get 0) (i32.const 7)) (local.get 1)))
+  ;; f64_load ; f64_mul, f64_load ; f64_add, f64_mul ; f64_mul
+  (func (export "load_mul") (param i32 f64) (result f64)
+    (f64.mul (f64.load (local.get 0)) (local.get 1)))
+  (func (export "load_add") (param i32 f64) (result f64)
+    (f64.add (f64.load offset=8 (local.get 0)) (local.get 1)))
+  (func (export "mul_mul") (param f64 f64 f64) (result f64)
+    (f64.mul (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+  ;; f64_add ; f64_store, then f64_store ; i32_add_imm (the store's address local changes)
+  (func (export "add_store") (param i32 f64 f64) (result i32)
+    (f64.store (local.get 0) (f64.add (local.get 1) (local.get 2)))
+    (local.set 0 (i32.add (local.get 0) (i32.const 8)))
+    (local.get 0))
+  ;; i32_add_imm ; br_i32_ne_back and i32_add_imm ; br_if_back: loop back-edges, which
+  ;; also check the interrupt flag ($tick may set it).
+  (func (export "count_ne") (param i32) (result i32) (local i32)
+    (loop $l
+      (call $tick (local.get 1))
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if $l (i32.ne (local.get 1) (local.get 0))))
+    (local.get 1))
+  (func (export "count_down") (param i32) (result i32)
+    (loop $l
+      (call $tick (local.get 0))
+      (local.set 0 (i32.add (local.get 0) (i32.const -1)))
+      (br_if $l (local.get 0)))
+    (local.get 0))
+)
