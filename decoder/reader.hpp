@@ -43,6 +43,9 @@ class Reader {
     }
     return s32_slow();
   }
+  // Advances past `n` bytes the caller has already seen are there (n <= remaining()): for
+  // decoders that read the bytes at pos() themselves on a hot path.
+  void skip(size_t n) { m_pos += n; }
   // The next byte without consuming it; false at the end.
   bool peek(uint8_t& out) const {
     if (m_pos == m_end) return false;

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -65,6 +67,39 @@ inline bool same_types(std::span<const ValType> a, std::span<const ValType> b) {
 inline bool is_num_or_bottom(ValType t) { return is_num(t) || t == ValType::Bottom; }
 inline bool is_vec_or_bottom(ValType t) { return t == ValType::V128 || t == ValType::Bottom; }
 
+// The walk loop decodes and types the instructions that make up most bodies itself, by
+// their first byte, instead of going through read_instr() and step(): numeric operators
+// without immediates, local.get/set/tee, i32.const and loads/stores with one-byte
+// immediates. Anything unusual about one of them (a longer LEB, an operand missing or of
+// the wrong type, unreachable code, no memory) sends it down the general path, which
+// decodes it again and reports the error; the fast path changes nothing before deciding.
+enum class FastKind : uint8_t { General, Simple, LocalGet, LocalSet, LocalTee, I32Const, MemArg };
+
+struct FastEntry {
+  Op op = Op::nop;
+  FastKind kind = FastKind::General;
+};
+
+constexpr std::array<FastEntry, 256> make_fast_table() {
+  std::array<FastEntry, 256> t{};
+  for (uint16_t i = 0; i < kOpCount; ++i) {
+    const OpInfo& info = kOpInfo[i];
+    if (info.prefix != 0x00) continue;
+    const Op op = static_cast<Op>(i);
+    FastKind k = FastKind::General;
+    if (info.imm == Imm::None && info.sig != Sig::special) k = FastKind::Simple;
+    else if (op == Op::local_get) k = FastKind::LocalGet;
+    else if (op == Op::local_set) k = FastKind::LocalSet;
+    else if (op == Op::local_tee) k = FastKind::LocalTee;
+    else if (op == Op::i32_const) k = FastKind::I32Const;
+    else if (info.imm == Imm::MemArg && info.sig != Sig::special) k = FastKind::MemArg;
+    t[info.code] = FastEntry{op, k};
+  }
+  return t;
+}
+
+inline constexpr std::array<FastEntry, 256> kFastTable = make_fast_table();
+
 }  // namespace walk_detail
 
 template <class Listener>
@@ -82,6 +117,30 @@ class FunctionWalker : public WalkState {
   using Types = std::span<const ValType>;
 
   Result<void> prepare_locals(const Module& m, uint32_t func_index);
+  // The fast path (see walk_detail::FastKind): 1 when it handled the instruction at `r`
+  // (and advanced `r`), 0 when the general path must take it, -1 on a listener error
+  // (stored in `err`).
+  int try_fast(Reader& r, std::optional<Error>& err);
+  // Types a simple (Sig-typed) instruction whose operands are all present with exactly the
+  // expected types; false (nothing changed) otherwise.
+  [[gnu::always_inline]] bool fast_simple_types_ok(const SimpleSig& sig) const {
+    const size_t size = m_operands.size();
+    const size_t n = sig.param_count;
+    if (size - m_frames.back().height < n) return false;
+    const Operand* top = m_operands.data() + size - n;
+    for (size_t i = 0; i < n; ++i)
+      if (top[i].type != sig.params[i]) return false;
+    return true;
+  }
+  // Applies a simple instruction's effect: pops its params (all present), pushes its result.
+  [[gnu::always_inline]] void fast_simple_apply(const SimpleSig& sig) {
+    if (sig.param_count != 0) {
+      const size_t keep = m_operands.size() - sig.param_count;
+      m_slot_height = m_operands[keep].slot;
+      m_operands.resize(keep);
+    }
+    if (sig.result_count != 0) push(sig.result);
+  }
   Result<void> step(const Instr& ins);
   Result<void> step_simple(const Instr& ins);
   Result<void> step_select(const Instr& ins);
@@ -237,14 +296,92 @@ Result<void> FunctionWalker<Listener>::walk(const Module& m, uint32_t func_index
       call_hook([&] { return listener.begin_function(m, func_index, Types(m_locals)); }));
 
   Reader r(m.body_bytes(func_index), body.body_offset, true);
+  std::optional<Error> err;
   while (!m_frames.empty()) {
     if (r.at_end()) [[unlikely]]
       return walk_detail::malformed(r.offset(), "END opcode expected");
+    const int fast = try_fast(r, err);
+    if (fast > 0) [[likely]]
+      continue;
+    if (fast < 0) return std::unexpected(std::move(*err));
     WSVM_TRY_VOID(read_instr(r, m_ins));
     WSVM_TRY_VOID(step(m_ins));
   }
   if (!r.at_end()) return walk_detail::malformed(r.offset(), "section size mismatch");
   return call_hook([&] { return listener.end_function(static_cast<const WalkState&>(*this)); });
+}
+
+template <class Listener>
+[[gnu::always_inline]] inline int FunctionWalker<Listener>::try_fast(Reader& r,
+                                                                     std::optional<Error>& err) {
+  using walk_detail::FastKind;
+  const uint8_t* p = r.pos();
+  const size_t left = r.remaining();  // >= 1
+  const walk_detail::FastEntry e = walk_detail::kFastTable[p[0]];
+  Instr& ins = m_ins;
+  size_t len = 1;
+  auto emit_ok = [&]() -> bool {
+    ins.op = e.op;
+    ins.offset = r.offset();
+    r.skip(len);
+    if (Result<void> ok = emit(ins); !ok) [[unlikely]] {
+      err = std::move(ok.error());
+      return false;
+    }
+    return true;
+  };
+  switch (e.kind) {
+    case FastKind::General:
+      return 0;
+    case FastKind::Simple: {
+      const SimpleSig& sig = simple_sig(e.op);
+      if (!fast_simple_types_ok(sig)) return 0;
+      if (!emit_ok()) return -1;
+      fast_simple_apply(sig);
+      return 1;
+    }
+    case FastKind::LocalGet:
+    case FastKind::LocalSet:
+    case FastKind::LocalTee: {
+      if (left < 2 || p[1] >= 0x80 || p[1] >= m_locals.size()) return 0;
+      const ValType t = m_locals[p[1]];
+      if (e.kind != FastKind::LocalGet) {
+        const size_t size = m_operands.size();
+        if (size == m_frames.back().height || m_operands[size - 1].type != t) return 0;
+      }
+      ins.a = p[1];
+      len = 2;
+      if (!emit_ok()) return -1;
+      if (e.kind == FastKind::LocalSet) {
+        m_slot_height = m_operands.back().slot;
+        m_operands.pop_back();
+      } else if (e.kind == FastKind::LocalGet) {
+        push(t);
+      }  // local.tee leaves the operand as it is
+      return 1;
+    }
+    case FastKind::I32Const: {
+      if (left < 2 || p[1] >= 0x80) return 0;
+      ins.imm = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(p[1] ^ 0x40) - 0x40));
+      len = 2;
+      if (!emit_ok()) return -1;
+      push(ValType::I32);
+      return 1;
+    }
+    case FastKind::MemArg: {
+      if (left < 3 || p[1] >= 0x80 || p[2] >= 0x80 || m_module->memories.empty()) return 0;
+      if (p[1] >= 8 || (1u << p[1]) > op_info(e.op).mem) return 0;  // alignment too large
+      const SimpleSig& sig = simple_sig(e.op);
+      if (!fast_simple_types_ok(sig)) return 0;
+      ins.a = p[1];
+      ins.imm = p[2];
+      len = 3;
+      if (!emit_ok()) return -1;
+      fast_simple_apply(sig);
+      return 1;
+    }
+  }
+  return 0;
 }
 
 template <class Listener>

@@ -176,11 +176,14 @@ TEST_CASE("fast-path instructions in their irregular forms", "[validator][hex][f
                   "type mismatch: i32.add expects i32, got nothing", kBody0 + 5);
   expect_error_at(module_of({body({0x41, 0x01, 0x42, 0x01, 0x6a, 0x1a, 0x0b})}),
                   ErrorKind::Invalid, "type mismatch: i32.add expects i32, got i64", kBody0 + 7);
-  // Truncated immediates at the end of the body.
-  expect_error(module_of({body({0x20})}), ErrorKind::Malformed,
-               "unexpected end of section or function");
-  expect_error(module_of({body({0x41})}), ErrorKind::Malformed,
-               "unexpected end of section or function");
+  // Truncated immediates at the end of the body (the decoder sees no final end).
+  expect_error_at(module_of({body({0x20})}), ErrorKind::Malformed, "END opcode expected",
+                  kBody0 + 3);
+  expect_error_at(module_of({body({0x41, 0x80})}), ErrorKind::Malformed, "END opcode expected",
+                  kBody0 + 4);
+  // A LEB running into the final end: i32.const 1408, then no end.
+  expect_error(module_of({body({0x41, 0x80, 0x0b})}), ErrorKind::Malformed,
+               "END opcode expected");
 }
 
 TEST_CASE("fast-path instructions in unreachable code", "[validator][hex][fast]") {
