@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -29,23 +30,32 @@ Result<std::vector<uint8_t>> read_module_file(const std::string& path) {
   struct stat st;
   if (fstat(f.fd, &st) != 0) return io_error(std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return io_error("is a directory");
+  // A regular file is read straight into a buffer of its size (no bounce buffer, no copy);
+  // pipes and /dev/stdin have no size and grow the buffer as they go. Either way the read
+  // continues until EOF and never past the cap.
   std::vector<uint8_t> bytes;
+  size_t used = 0;
   if (S_ISREG(st.st_mode)) {
     if (static_cast<uint64_t>(st.st_size) > kMaxModuleFileBytes) return io_error("file too large");
-    bytes.reserve(static_cast<size_t>(st.st_size));
+    // One byte more than the size, so a file that grew since fstat is still read to its end.
+    bytes.resize(static_cast<size_t>(st.st_size) + 1);
   }
-  // Read until EOF (pipes and /dev/stdin have no size), never past the cap.
-  uint8_t buf[65536];
   for (;;) {
-    ssize_t n = read(f.fd, buf, sizeof buf);
+    if (used == bytes.size()) {
+      if (bytes.size() > kMaxModuleFileBytes) return io_error("file too large");
+      const size_t grown = std::max<size_t>(65536, bytes.size() * 2);
+      bytes.resize(std::min<size_t>(grown, kMaxModuleFileBytes + 1));
+    }
+    ssize_t n = read(f.fd, bytes.data() + used, bytes.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
       return io_error(std::strerror(errno));
     }
     if (n == 0) break;
-    if (bytes.size() + static_cast<size_t>(n) > kMaxModuleFileBytes) return io_error("file too large");
-    bytes.insert(bytes.end(), buf, buf + n);
+    used += static_cast<size_t>(n);
   }
+  if (used > kMaxModuleFileBytes) return io_error("file too large");
+  bytes.resize(used);
   return bytes;
 }
 

@@ -105,9 +105,12 @@ std::expected<std::unique_ptr<Engine>, std::string> make_engine(EngineChoice cho
   return std::unexpected("the jit engine is not built here (it needs x86-64 and libasmjit; use --engine interp)");
 }
 
+bool has_wasm_magic(const std::vector<uint8_t>& bytes) {
+  return bytes.size() >= 4 && std::equal(bytes.begin(), bytes.begin() + 4, "\0asm");
+}
+
 // Prints a decode/validate/compile error (with a hint for text-format files).
-int module_error(const std::string& path, const std::vector<uint8_t>& bytes, Error err) {
-  bool is_binary = bytes.size() >= 4 && std::equal(bytes.begin(), bytes.begin() + 4, "\0asm");
+int module_error(const std::string& path, bool is_binary, Error err) {
   if (err.kind == ErrorKind::Malformed && !is_binary && ends_with_text_extension(path))
     err.message += " (the text format is not supported yet: convert it with wat2wasm)";
   return load_error(path, err);
@@ -118,8 +121,9 @@ std::expected<std::shared_ptr<const CompiledModule>, int> load(Engine& engine,
                                                                const std::string& path) {
   auto bytes = read_module_file(path);
   if (!bytes) return std::unexpected(load_error(path, bytes.error()));
-  auto compiled = compile_module(engine, *bytes);
-  if (!compiled) return std::unexpected(module_error(path, *bytes, compiled.error()));
+  const bool is_binary = has_wasm_magic(*bytes);
+  auto compiled = compile_module(engine, std::move(*bytes));  // the module keeps the bytes
+  if (!compiled) return std::unexpected(module_error(path, is_binary, compiled.error()));
   return *compiled;
 }
 
@@ -127,9 +131,10 @@ std::expected<std::shared_ptr<const CompiledModule>, int> load(Engine& engine,
 int validate_file(const std::string& path) {
   auto bytes = read_module_file(path);
   if (!bytes) return load_error(path, bytes.error());
-  auto module = decode_module(*bytes);
-  if (!module) return module_error(path, *bytes, module.error());
-  if (auto ok = validate_module(**module); !ok) return module_error(path, *bytes, ok.error());
+  const bool is_binary = has_wasm_magic(*bytes);
+  auto module = decode_module(std::move(*bytes));
+  if (!module) return module_error(path, is_binary, module.error());
+  if (auto ok = validate_module(**module); !ok) return module_error(path, is_binary, ok.error());
   return kExitOk;
 }
 

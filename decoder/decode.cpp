@@ -85,8 +85,12 @@ Result<void> decode_section(uint8_t id, Reader& r, Module& m, SectionState& st) 
 }  // namespace
 
 Result<std::shared_ptr<Module>> decode_module(std::span<const uint8_t> bytes) {
+  return decode_module(std::vector<uint8_t>(bytes.begin(), bytes.end()));
+}
+
+Result<std::shared_ptr<Module>> decode_module(std::vector<uint8_t>&& bytes) {
   auto m = std::make_shared<Module>();
-  m->bytes.assign(bytes.begin(), bytes.end());
+  m->bytes = std::move(bytes);
   Reader r(m->bytes);
   WSVM_TRY_VOID(decode_header(r));
 

@@ -129,6 +129,8 @@ struct Module {
 // Decodes a whole binary module. Function bodies are only split off here (locals decoded,
 // body bytes located); their instructions are decoded by the validator's walker.
 Result<std::shared_ptr<Module>> decode_module(std::span<const uint8_t> bytes);
+// The same, taking the bytes over instead of copying them into Module::bytes.
+Result<std::shared_ptr<Module>> decode_module(std::vector<uint8_t>&& bytes);
 
 // Decode-only scan of one function body's instructions (no typing), used to prefer a
 // malformed error over an invalid one as the spec's decode-then-validate order demands, and

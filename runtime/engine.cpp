@@ -7,7 +7,12 @@ namespace wsvm {
 
 Result<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine,
                                                              std::span<const uint8_t> bytes) {
-  std::shared_ptr<Module> module = WSVM_TRY(decode_module(bytes));
+  return compile_module(engine, std::vector<uint8_t>(bytes.begin(), bytes.end()));
+}
+
+Result<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine,
+                                                             std::vector<uint8_t>&& bytes) {
+  std::shared_ptr<Module> module = WSVM_TRY(decode_module(std::move(bytes)));
   if (auto ok = validate_module_level(*module); !ok) {
     Error err = ok.error();
     if (err.kind == ErrorKind::Invalid) err = prefer_malformed(*module, std::move(err));

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "decoder/error.hpp"
 #include "decoder/module.hpp"
@@ -43,5 +45,8 @@ class Engine {
 // malformed over invalid errors.
 Result<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine,
                                                              std::span<const uint8_t> bytes);
+// The same, taking the bytes over (no copy into the Module).
+Result<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine,
+                                                             std::vector<uint8_t>&& bytes);
 
 }  // namespace wsvm

@@ -2,6 +2,10 @@
 
 #include <cstdio>
 #include <fstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
 
 #include "cli/load.hpp"
 
@@ -28,4 +32,34 @@ TEST_CASE("read_module_file reports I/O errors as values", "[load]") {
   auto dir = cli::read_module_file(".");
   REQUIRE_FALSE(dir);
   CHECK(dir.error().message == "is a directory");
+}
+
+TEST_CASE("read_module_file reads large files, empty files and pipes whole", "[load]") {
+  // Bigger than any single read() chunk: every byte must arrive, in order.
+  std::string path = "cli_load_test_big.bin";
+  std::vector<uint8_t> want(200000);
+  for (size_t i = 0; i < want.size(); ++i) want[i] = static_cast<uint8_t>(i * 7 + i / 256);
+  {
+    std::ofstream f(path, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(want.data()), static_cast<std::streamsize>(want.size()));
+  }
+  auto big = cli::read_module_file(path);
+  REQUIRE(big);
+  CHECK(*big == want);
+  { std::ofstream f(path, std::ios::binary | std::ios::trunc); }
+  auto empty = cli::read_module_file(path);
+  REQUIRE(empty);
+  CHECK(empty->empty());
+  std::remove(path.c_str());
+
+  // A pipe has no size: read until EOF (the data fits the pipe buffer, so no writer thread).
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  const std::string text("\0asm\1\0\0\0piped", 13);
+  REQUIRE(write(fds[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  close(fds[1]);
+  auto piped = cli::read_module_file("/dev/fd/" + std::to_string(fds[0]));
+  close(fds[0]);
+  REQUIRE(piped);
+  CHECK(std::string(piped->begin(), piped->end()) == text);
 }
