@@ -40,9 +40,12 @@ struct OpProfile {
   std::vector<uint64_t> ops = std::vector<uint64_t>(kN);
   std::vector<uint64_t> pairs = std::vector<uint64_t>(kN * kN);
   size_t prev = 0;
-  ~OpProfile();
+  ~OpProfile() { dump(); }
+  void dump();  // to stderr
 };
 OpProfile g_profile;
+// WASI programs end in proc_exit (a host call that never returns): dump before host calls.
+#define PROFILE_HOST_CALL() g_profile.dump()
 #define PROFILE_OP(op)                                    \
   do {                                                    \
     size_t op_ = static_cast<size_t>(op);                 \
@@ -51,6 +54,9 @@ OpProfile g_profile;
     g_profile.prev = op_;                                 \
   } while (0)
 #else
+#define PROFILE_HOST_CALL() \
+  do {                      \
+  } while (0)
 #define PROFILE_OP(op) \
   do {                 \
   } while (0)
@@ -625,6 +631,33 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
 #define COMP_br_i32_ne_back(k) \
   if (num::ne(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(fp[HI((k) + 1)]))) JUMP_BACK(ip[(k) + 2].target);
 #define LEN_br_i32_ne_back 3
+#define COMP_i32_shl_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::shl(a, b))
+#define LEN_i32_shl_imm 3
+#define COMP_i32_shr_u_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::shr_u(a, b))
+#define LEN_i32_shr_u_imm 3
+#define COMP_f64_sub(k) COMP_BIN(k, double, double, num::float_sub(a, b))
+#define LEN_f64_sub 3
+#define COMP_i32_store(k) COMP_STORE(k, uint32_t)
+#define LEN_i32_store 3
+#define COMP_i32_store8(k) COMP_STORE(k, uint8_t)
+#define LEN_i32_store8 3
+#define COMP_const64(k) fp[LO((k) + 1)] = ip[(k) + 2].u64;
+#define LEN_const64 3
+#define COMP_br_unless(k) \
+  if (static_cast<uint32_t>(fp[LO((k) + 1)]) == 0) JUMP(ip[(k) + 2].target);
+#define LEN_br_unless 3
+#define COMP_BR_CMP_BACK(k, cmp)                                                   \
+  if (num::cmp(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(fp[HI((k) + 1)])))       \
+    JUMP_BACK(ip[(k) + 2].target);
+#define COMP_br_i32_gt_s_back(k) COMP_BR_CMP_BACK(k, gt_s)
+#define LEN_br_i32_gt_s_back 3
+#define COMP_br_i32_lt_s_back(k) COMP_BR_CMP_BACK(k, lt_s)
+#define LEN_br_i32_lt_s_back 3
+#define COMP_br_i32_le_s_back(k) COMP_BR_CMP_BACK(k, le_s)
+#define LEN_br_i32_le_s_back 3
+#define COMP_br_i32_lt_u_imm(k) \
+  if (num::lt_u(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(ip[(k) + 2].u64))) JUMP(ip[(k) + 3].target);
+#define LEN_br_i32_lt_u_imm 4
 #define FUSE(A, B)                       \
   HANDLER(fuse_##A##__##B) {             \
     COMP_##A(0)                          \
@@ -647,6 +680,7 @@ do_call : {
     // Host functions (and other tiers) take the uniform-layout path; anything they run
     // re-entrantly stacks its frames above this one.
     th.top = fp + fn->frame_slots;
+    PROFILE_HOST_CALL();
     pending = ctx.store->call_slots(callee, new_fp, inst);
     if (pending) goto trap_pending;
     RELOAD_MEMORY();
@@ -765,7 +799,7 @@ const char* iop_name_of(Word w) {
 
 #if defined(WSVM_INTERP_PROFILE) && defined(WSVM_INTERP_SWITCH)
 namespace {
-OpProfile::~OpProfile() {
+void OpProfile::dump() {
   auto name = [](size_t i) {
     Word w;
     w.u64 = i;

@@ -3,6 +3,7 @@
 // Word pointers in end_function.
 #include "interp/translate.hpp"
 
+#include <array>
 #include <cassert>
 
 #include "runtime/value.hpp"
@@ -24,9 +25,8 @@ void Translator::begin_function(const Module& m, uint32_t func_index,
     slot += slot_count(t);
   }
   m_out->local_slots = slot;
-  // About one Word per body byte: one allocation instead of repeated growth.
-  const FunctionBody& body = m.body(func_index);
-  m_out->code.reserve(body.body_end - body.body_offset + 4);
+  // Code is built in m_code, which keeps its capacity from function to function.
+  m_code.clear();
   m_labels.clear();
   m_labels.push_back(Label{Op::call});
   m_targets.clear();
@@ -76,7 +76,7 @@ void Translator::fuel_before(Op o) {
 
 void Translator::fuel_after(Op o) {
   if (!ends_region(o)) return;
-  if (m_fuel_word != kNoFixup) m_out->code[m_fuel_word].u64 = m_fuel_cost;
+  if (m_fuel_word != kNoFixup) m_code[m_fuel_word].u64 = m_fuel_cost;
   m_fuel_word = kNoFixup;
   m_fuel_cost = 0;
 }
@@ -85,11 +85,13 @@ void Translator::end_function(const WalkState& st) {
   // Never reached by valid control flow (the final `end` returns); a cheap guard anyway.
   op(IOp::trap_unreachable);
   fuse_ops();
-  m_out->code.shrink_to_fit();  // before taking addresses: it may move the code
+  // The code was built in the reused scratch vector: one exact allocation for the result.
+  std::vector<Word>& code = m_out->code;
+  code.assign(m_code.begin(), m_code.end());
   for (uint32_t w : m_targets) {
-    uint64_t index = m_out->code[w].u64;
-    assert(index < m_out->code.size());
-    m_out->code[w].target = m_out->code.data() + index;
+    uint64_t index = code[w].u64;
+    assert(index < code.size());
+    code[w].target = code.data() + index;
   }
   m_targets.clear();
   m_out->frame_slots = std::max(m_out->local_slots + st.max_slot_height(), m_out->result_slots);
@@ -97,22 +99,28 @@ void Translator::end_function(const WalkState& st) {
 
 namespace {
 
-// The superinstruction for op `a` followed by op `b` (fused_ops.def), IOp::kCount if none.
-IOp fused_op(IOp a, IOp b) {
-#define FUSE(A, B) \
-  if (a == IOp::A && b == IOp::B) return IOp::fuse_##A##__##B;
+// Superinstruction lookup (fused_ops.def), built once: ops that start a pair get a 1-based
+// index into the lists of (second op, fused op); 0 means "starts no pair", the common case.
+struct FuseTables {
+  std::array<uint8_t, static_cast<size_t>(IOp::kCount)> first{};
+  std::vector<std::vector<std::pair<IOp, IOp>>> seconds;
+  FuseTables() {
+    auto add = [this](IOp a, IOp b, IOp f) {
+      uint8_t& k = first[static_cast<size_t>(a)];
+      if (k == 0) {
+        seconds.emplace_back();
+        k = static_cast<uint8_t>(seconds.size());
+      }
+      seconds[k - 1].emplace_back(b, f);
+    };
+#define FUSE(A, B) add(IOp::A, IOp::B, IOp::fuse_##A##__##B);
 #include "interp/fused_ops.def"
 #undef FUSE
-  return IOp::kCount;
-}
-
-// Ops that start some fused pair: most ops are not, and skip the table at once.
-bool starts_fusion(IOp a) {
-#define FUSE(A, B) \
-  if (a == IOp::A) return true;
-#include "interp/fused_ops.def"
-#undef FUSE
-  return false;
+  }
+};
+const FuseTables& fuse_tables() {
+  static const FuseTables kTables;
+  return kTables;
 }
 
 }  // namespace
@@ -121,18 +129,23 @@ bool starts_fusion(IOp a) {
 // by the fused op, which runs both and skips B's handler word; B stays intact for branches
 // that target it. Pairs are taken greedily, left to right, without overlap.
 void Translator::fuse_ops() {
+  const FuseTables& t = fuse_tables();
   const size_t n = m_ops.size();
   for (size_t i = 0; i + 1 < n; ++i) {
-    if (!starts_fusion(m_ops[i].op)) continue;
-    const IOp f = fused_op(m_ops[i].op, m_ops[i + 1].op);
-    if (f == IOp::kCount) continue;
-    m_out->code[m_ops[i].at] = handler_word(f);
-    ++i;
+    const uint8_t k = t.first[static_cast<size_t>(m_ops[i].op)];
+    if (k == 0) continue;
+    for (auto [second, fused] : t.seconds[k - 1]) {
+      if (second == m_ops[i + 1].op) {
+        m_code[m_ops[i].at] = handler_word(fused);
+        ++i;
+        break;
+      }
+    }
   }
 }
 
 void Translator::bind_fixups(const std::vector<uint32_t>& words, uint32_t target) {
-  for (uint32_t w : words) m_out->code[w].u64 = target;
+  for (uint32_t w : words) m_code[w].u64 = target;
 }
 
 void Translator::emit_copy(uint32_t dst, uint32_t src, uint32_t n) {
@@ -179,7 +192,7 @@ void Translator::emit_jump_to_label(uint32_t depth, BranchOp branch) {
     if (m_opts.interruptible && branch.at != kNoFixup) {
       const IOp back = back_edge_op(branch.op);
       assert(back != IOp::kCount);
-      m_out->code[branch.at] = handler_word(back);
+      m_code[branch.at] = handler_word(back);
       if (!m_ops.empty() && m_ops.back().at == branch.at) m_ops.back().op = back;
     }
     target(l.start);
@@ -247,7 +260,7 @@ void Translator::on_control(const Instr& ins, const WalkState& st) {
           op(IOp::br);
           l.fixups.push_back(fixup_word());
         }
-        if (l.else_fixup != kNoFixup) m_out->code[l.else_fixup].u64 = here();
+        if (l.else_fixup != kNoFixup) m_code[l.else_fixup].u64 = here();
         l.else_fixup = kNoFixup;
       }
       l.kind = Op::else_;
@@ -265,7 +278,7 @@ void Translator::on_control(const Instr& ins, const WalkState& st) {
         return;
       }
       // An `if` without `else`: the false jump lands here, its params pass through as results.
-      if (l.else_fixup != kNoFixup) m_out->code[l.else_fixup].u64 = here();
+      if (l.else_fixup != kNoFixup) m_code[l.else_fixup].u64 = here();
       bind_fixups(l.fixups, here());
       return;
     }
@@ -325,7 +338,7 @@ void Translator::translate(const Instr& ins, const WalkState& st) {
       emit_cond_jump(st, false);
       uint32_t skip = fixup_word();
       emit_branch(depth, st, value_top);
-      m_out->code[skip].u64 = here();
+      m_code[skip].u64 = here();
       return;
     }
     case Op::br_table: {
@@ -349,7 +362,7 @@ void Translator::translate(const Instr& ins, const WalkState& st) {
         else emit_jump_to_label(depth);
       }
       for (auto [entry, depth] : stubs) {
-        m_out->code[entry].u64 = here();
+        m_code[entry].u64 = here();
         emit_branch(depth, st, value_top);
       }
       return;

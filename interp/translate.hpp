@@ -99,7 +99,7 @@ class Translator {
   // The previous instruction wrote frame slot `dst` as its Word-1 lo operand, reading its
   // sources first, and nothing (no code, no label) came after it.
   bool last_writes(uint32_t dst) const {
-    return m_prev_end == here() && m_out->code[m_last_start + 1].s.lo == dst;
+    return m_prev_end == here() && m_code[m_last_start + 1].s.lo == dst;
   }
 
   // --- translate_ops.cpp
@@ -111,20 +111,20 @@ class Translator {
   // --- emission helpers
   void op(IOp o) {
     m_ops.push_back(EmittedOp{here(), o});
-    m_out->code.push_back(handler_word(o));
+    m_code.push_back(handler_word(o));
   }
   void pair(uint32_t lo, uint32_t hi) {
     Word w;
     w.s.lo = lo;
     w.s.hi = hi;
-    m_out->code.push_back(w);
+    m_code.push_back(w);
   }
   void imm(uint64_t v) {
     Word w;
     w.u64 = v;
-    m_out->code.push_back(w);
+    m_code.push_back(w);
   }
-  uint32_t here() const { return static_cast<uint32_t>(m_out->code.size()); }
+  uint32_t here() const { return static_cast<uint32_t>(m_code.size()); }
   // A target word to be resolved later: holds a code index until end_function.
   void target(uint32_t code_index) {
     m_targets.push_back(here());
@@ -145,6 +145,7 @@ class Translator {
   }
 
   FuncCode* m_out;
+  std::vector<Word> m_code;            // the function's code while it is translated
   const Module* m_module = nullptr;
   std::vector<uint32_t> m_local_slot;  // local index -> frame slot
   std::vector<Label> m_labels;         // innermost last; [0] is the function itself

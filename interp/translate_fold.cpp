@@ -137,7 +137,7 @@ void Translator::fold_local_set(const Instr& ins, const WalkState& st) {
   }
   const uint32_t ts = fs(v.slot);
   if (!moved && last_writes(ts)) {  // the producer writes the local directly
-    m_out->code[m_last_start + 1].s.lo = ls;
+    m_code[m_last_start + 1].s.lo = ls;
     if (tee) m_pending.push_back(Pending{v.slot, false, ls, 0});
     return;
   }
@@ -165,9 +165,9 @@ Translator::BranchOp Translator::emit_cond_jump(const WalkState& st, bool when_t
     // eqz is two words long ([h][dst|a]); binary compares have a third (operand or imm).
     const IOp compare = m_last_iop;
     const bool unary = compare == IOp::i32_eqz || compare == IOp::i64_eqz;
-    const Word w1 = m_out->code[m_last_start + 1];
-    const Word w2 = unary ? Word{} : m_out->code[m_last_start + 2];
-    m_out->code.resize(m_last_start);
+    const Word w1 = m_code[m_last_start + 1];
+    const Word w2 = unary ? Word{} : m_code[m_last_start + 2];
+    m_code.resize(m_last_start);
     while (!m_ops.empty() && m_ops.back().at >= m_last_start) m_ops.pop_back();
     flush_all();
     const BranchOp b{here(), fused};

@@ -58,6 +58,20 @@ TEST_CASE("fused: every pair is emitted", "[interp][fused]") {
       {"add_store", "fuse_f64_add__f64_store"},       {"count_ne", "fuse_i32_add_imm__br_i32_ne_back"},
       {"count_down", "fuse_i32_add_imm__br_if_back"},
   };
+  const std::pair<const char*, const char*> kWant2[] = {
+      {"add_copy", "fuse_i32_add_imm__copy"},       {"add_store32", "fuse_i32_add_imm__i32_store"},
+      {"shl_add", "fuse_i32_shl_imm__i32_add"},     {"shr_xor", "fuse_i32_shr_u_imm__i32_xor"},
+      {"and_unless", "fuse_i32_and_imm__br_unless"}, {"copy_gt", "fuse_copy__br_i32_gt_s_back"},
+      {"load_lt", "fuse_i32_load__br_i32_lt_s_back"}, {"add_le", "fuse_i32_add__br_i32_le_s_back"},
+      {"store8_add", "fuse_i32_store8__i32_add"},   {"const_store8", "fuse_const64__i32_store8"},
+      {"const_lt_u", "fuse_const64__br_i32_lt_u_imm"}, {"mul_sub", "fuse_f64_mul__f64_sub"},
+      {"sub_mul", "fuse_f64_sub__f64_mul"},         {"sub_store", "fuse_f64_sub__f64_store"},
+      {"load_load", "fuse_f64_load__f64_load"},
+  };
+  for (auto [fn, op] : kWant2) {
+    INFO(fn << ":\n" << h.code(fn));
+    CHECK(h.code(fn).find(op) != std::string::npos);
+  }
   for (auto [fn, op] : kWant) {
     INFO(fn << ":\n" << h.code(fn));
     CHECK(h.code(fn).find(op) != std::string::npos);
@@ -169,4 +183,68 @@ TEST_CASE("fused: loop back-edges count and see the interrupt flag", "[interp][f
   CHECK(plain.num("count_ne", {i32(1000)}) == 1000u);
   plain.interrupt_at = 995;
   CHECK(plain.num("count_down", {i32(1000)}) == 0u);
+}
+
+TEST_CASE("fused: second-round pairs against the reference", "[interp][fused]") {
+  FusedHarness h;
+  uint8_t* m = h.mem();
+  const uint32_t vals[] = {0, 1, 3, 4, 7, 0x7fffffffu, 0x80000000u, 0xfffffffcu, 0xffffffffu};
+  for (uint32_t a : vals) {
+    INFO("a = " << a);
+    const uint32_t l1 = a + 4;
+    CHECK(h.num("add_copy", {i32(a)}) == (l1 ^ (l1 << 1)));
+    CHECK(h.num("and_unless", {i32(a)}) == ((a & 4) != 0 ? 1u : 0u));
+    CHECK(h.num("const_lt_u", {i32(a)}) == (a < 2 ? 7u : 9u));
+    for (uint32_t b : {0u, 5u, 0xffffffffu}) {
+      CHECK(h.num("shl_add", {i32(a), i32(b)}) == (a << 2) + b);
+      CHECK(h.num("shr_xor", {i32(a), i32(b)}) == ((a >> 3) ^ b));
+    }
+  }
+  // add_imm + store: address wraps before the offset; the value lands at a + 4 + 2.
+  REQUIRE(h.call("add_store32", {i32(100), i32(0xa1b2c3d4u)}));
+  uint32_t v;
+  std::memcpy(&v, m + 106, 4);
+  CHECK(v == 0xa1b2c3d4u);
+  REQUIRE(h.call("add_store32", {i32(0xfffffffcu), i32(0x01020304u)}));  // wraps to 0, + 2
+  std::memcpy(&v, m + 2, 4);
+  CHECK(v == 0x01020304u);
+  CHECK(h.trap("add_store32", {i32(65536 - 9), i32(1)}) == "out of bounds memory access");
+  // store8 + add: the byte is the low 8 bits; the add runs after the store.
+  CHECK(h.num("store8_add", {i32(200), i32(0x1234), i32(0xffffffffu)}) == 199u);
+  CHECK(m[200] == 0x34);
+  CHECK(h.trap("store8_add", {i32(65536), i32(1), i32(1)}) == "out of bounds memory access");
+  REQUIRE(h.call("const_store8", {i32(300)}));
+  CHECK(m[300] == 0xff);
+  CHECK(h.trap("const_store8", {i32(0xffffffffu)}) == "out of bounds memory access");
+  // Compare + back-edge loops (signed compares).
+  CHECK(static_cast<int32_t>(h.num("copy_gt", {i32(5)})) == 0);
+  CHECK(static_cast<int32_t>(h.num("copy_gt", {i32(0)})) == -1);
+  CHECK(static_cast<int32_t>(h.num("copy_gt", {i32(static_cast<uint32_t>(-5))})) == -6);
+  CHECK(h.num("add_le", {i32(10), i32(3)}) == 12u);
+  CHECK(h.num("add_le", {i32(static_cast<uint32_t>(-1)), i32(1)}) == 1u);  // signed: 1 > -1
+  // load + lt_s: p starts at 0 and steps by 4; values 10, 20, ... at 4, 8, ...
+  for (uint32_t k = 1; k <= 8; ++k) put_u32(m, 4 * k, k * 10);
+  CHECK(h.num("load_lt", {i32(35)}) == 16u);
+  CHECK(h.num("load_lt", {i32(0)}) == 4u);
+  // f64 chains.
+  const double fv[] = {0.0, -0.0, 1.5, -2.25, 1e308, std::nan(""), INFINITY};
+  auto same = [](double x, double y) {
+    return std::isnan(x) ? std::isnan(y) : std::bit_cast<uint64_t>(x) == std::bit_cast<uint64_t>(y);
+  };
+  for (double a : fv) {
+    for (double b : fv) {
+      INFO(a << " " << b);
+      CHECK(same(a * b - 0.5, h.f64_result("mul_sub", {f64(a), f64(b), f64(0.5)})));
+      CHECK(same((a - b) * 3.0, h.f64_result("sub_mul", {f64(a), f64(b), f64(3.0)})));
+      REQUIRE(h.call("sub_store", {i32(512), f64(a), f64(b)}));
+      double d;
+      std::memcpy(&d, m + 512, 8);
+      CHECK(same(a - b, d));
+      put_f64(m, 600, a);
+      put_f64(m, 608, b);
+      CHECK(same(a / b, h.f64_result("load_load", {i32(600)})));
+    }
+  }
+  CHECK(h.trap("sub_store", {i32(65536 - 4), f64(1), f64(2)}) == "out of bounds memory access");
+  CHECK(h.trap("load_load", {i32(65536 - 12)}) == "out of bounds memory access");
 }
