@@ -112,6 +112,12 @@ void Translator::fold_local_set(const Instr& ins, const WalkState& st) {
   const Operand& v = st.operand_from_top(0);
   const uint32_t ls = m_local_slot[ins.a];
   if (slot_count(v.type) != 1) {
+    // A v128 (never pending, never aliased by pending entries, which are single slots):
+    // the producer writes the local directly when it is the last instruction.
+    if (!tee && m_pending.empty() && last_writes(fs(v.slot))) {
+      m_code[m_last_start + 1].s.lo = ls;
+      return;
+    }
     flush_all();
     emit_copy(ls, fs(v.slot), slot_count(v.type));
     return;

@@ -65,43 +65,53 @@ bool Translator::on_simd(const Instr& ins, const WalkState& st) {
     imm(lo);
     imm(hi);
   };
+  // Producers write their result at Word 1 lo (like scalar ops): a following local.set can
+  // retarget it to the local (fold_local_set), saving a copy2.
+  const uint32_t start = here();
   switch (e.shape) {
     case SimdShape::None:
       return false;
     case SimdShape::Unary:
       op(e.iop);
       pair(top(st, 0), top(st, 0));
+      mark_last(start, e.iop);
       return true;
     case SimdShape::Binary:
       op(e.iop);
       pair(top(st, 1), top(st, 1));
       pair(top(st, 0), 0);
+      mark_last(start, e.iop);
       return true;
     case SimdShape::Ternary:
       op(e.iop);
       pair(top(st, 2), top(st, 2));
       pair(top(st, 1), top(st, 0));
+      mark_last(start, e.iop);
       return true;
     case SimdShape::Extract:
       op(e.iop);
       pair(top(st, 0), top(st, 0));
       pair(ins.lane, 0);
+      mark_last(start, e.iop);
       return true;
     case SimdShape::Replace:
       op(e.iop);
       pair(top(st, 1), top(st, 1));
       pair(top(st, 0), ins.lane);
+      mark_last(start, e.iop);
       return true;
     case SimdShape::Load:
       op(e.iop);
       pair(top(st, 0), top(st, 0));
       imm(ins.imm);
+      mark_last(start, e.iop);
       return true;
     case SimdShape::LoadLane:
       op(e.iop);
       pair(top(st, 1), top(st, 1));
       imm(ins.imm);
       pair(top(st, 0), ins.lane);
+      mark_last(start, e.iop);
       return true;
     case SimdShape::StoreLane:
       op(e.iop);
@@ -118,12 +128,14 @@ bool Translator::on_simd(const Instr& ins, const WalkState& st) {
       op(e.iop);
       pair(fs(st.slot_height()), 0);
       imm128();
+      mark_last(start, e.iop);
       return true;
     case SimdShape::Shuffle:
       op(e.iop);
       pair(top(st, 1), top(st, 1));
       pair(top(st, 0), 0);
       imm128();
+      mark_last(start, e.iop);
       return true;
   }
   return false;
