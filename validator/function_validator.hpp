@@ -69,11 +69,15 @@ inline bool is_vec_or_bottom(ValType t) { return t == ValType::V128 || t == ValT
 
 // The walk loop decodes and types the instructions that make up most bodies itself, by
 // their first byte, instead of going through read_instr() and step(): numeric operators
-// without immediates, local.get/set/tee, i32.const and loads/stores with one-byte
-// immediates. Anything unusual about one of them (a longer LEB, an operand missing or of
+// without immediates, local.get/set/tee, i32/i64.const, loads and stores, block/loop with
+// an empty or single-value type, end, br, br_if and drop, with LEB immediates of up to 4
+// bytes. Anything unusual about one of them (a longer LEB, an operand missing or of
 // the wrong type, unreachable code, no memory) sends it down the general path, which
 // decodes it again and reports the error; the fast path changes nothing before deciding.
-enum class FastKind : uint8_t { General, Simple, LocalGet, LocalSet, LocalTee, I32Const, MemArg };
+enum class FastKind : uint8_t {
+  General, Simple, LocalGet, LocalSet, LocalTee, I32Const, I64Const, MemArg,
+  Block, End, Br, BrIf, Drop,
+};
 
 struct FastEntry {
   Op op = Op::nop;
@@ -92,6 +96,12 @@ constexpr std::array<FastEntry, 256> make_fast_table() {
     else if (op == Op::local_set) k = FastKind::LocalSet;
     else if (op == Op::local_tee) k = FastKind::LocalTee;
     else if (op == Op::i32_const) k = FastKind::I32Const;
+    else if (op == Op::i64_const) k = FastKind::I64Const;
+    else if (op == Op::block || op == Op::loop) k = FastKind::Block;
+    else if (op == Op::end) k = FastKind::End;
+    else if (op == Op::br) k = FastKind::Br;
+    else if (op == Op::br_if) k = FastKind::BrIf;
+    else if (op == Op::drop) k = FastKind::Drop;
     else if (info.imm == Imm::MemArg && info.sig != Sig::special) k = FastKind::MemArg;
     t[info.code] = FastEntry{op, k};
   }
@@ -99,6 +109,35 @@ constexpr std::array<FastEntry, 256> make_fast_table() {
 }
 
 inline constexpr std::array<FastEntry, 256> kFastTable = make_fast_table();
+
+// LEB128 of at most 4 bytes (28 value bits) at p[0, left): its length, or 0 when it is
+// longer or runs out (the general decoder then applies the exact rules of the last byte).
+// Within 4 bytes every encoding is a valid u32 / s32 / s64, as read_instr decodes it.
+[[gnu::always_inline]] inline size_t fast_uleb(const uint8_t* p, size_t left, uint32_t& out) {
+  uint32_t v = 0;
+  const size_t n = left < 4 ? left : 4;
+  for (size_t i = 0; i < n; ++i) {
+    v |= static_cast<uint32_t>(p[i] & 0x7f) << (7 * i);
+    if (!(p[i] & 0x80)) {
+      out = v;
+      return i + 1;
+    }
+  }
+  return 0;
+}
+[[gnu::always_inline]] inline size_t fast_sleb(const uint8_t* p, size_t left, int32_t& out) {
+  uint32_t v = 0;
+  const size_t n = left < 4 ? left : 4;
+  for (size_t i = 0; i < n; ++i) {
+    v |= static_cast<uint32_t>(p[i] & 0x7f) << (7 * i);
+    if (!(p[i] & 0x80)) {
+      const unsigned unused = 32 - 7 * static_cast<unsigned>(i + 1);  // sign-extend the rest
+      out = static_cast<int32_t>(v << unused) >> unused;
+      return i + 1;
+    }
+  }
+  return 0;
+}
 
 }  // namespace walk_detail
 
@@ -135,9 +174,8 @@ class FunctionWalker : public WalkState {
   // Applies a simple instruction's effect: pops its params (all present), pushes its result.
   [[gnu::always_inline]] void fast_simple_apply(const SimpleSig& sig) {
     if (sig.param_count != 0) {
-      const size_t keep = m_operands.size() - sig.param_count;
-      m_slot_height = m_operands[keep].slot;
-      m_operands.resize(keep);
+      m_slot_height = m_operands[m_operands.size() - sig.param_count].slot;
+      for (uint8_t i = 0; i < sig.param_count; ++i) m_operands.pop_back();
     }
     if (sig.result_count != 0) push(sig.result);
   }
@@ -343,14 +381,16 @@ template <class Listener>
     case FastKind::LocalGet:
     case FastKind::LocalSet:
     case FastKind::LocalTee: {
-      if (left < 2 || p[1] >= 0x80 || p[1] >= m_locals.size()) return 0;
-      const ValType t = m_locals[p[1]];
+      uint32_t idx;
+      const size_t n = walk_detail::fast_uleb(p + 1, left - 1, idx);
+      if (n == 0 || idx >= m_locals.size()) return 0;
+      const ValType t = m_locals[idx];
       if (e.kind != FastKind::LocalGet) {
         const size_t size = m_operands.size();
         if (size == m_frames.back().height || m_operands[size - 1].type != t) return 0;
       }
-      ins.a = p[1];
-      len = 2;
+      ins.a = idx;
+      len = 1 + n;
       if (!emit_ok()) return -1;
       if (e.kind == FastKind::LocalSet) {
         m_slot_height = m_operands.back().slot;
@@ -360,24 +400,89 @@ template <class Listener>
       }  // local.tee leaves the operand as it is
       return 1;
     }
-    case FastKind::I32Const: {
-      if (left < 2 || p[1] >= 0x80) return 0;
-      ins.imm = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(p[1] ^ 0x40) - 0x40));
-      len = 2;
+    case FastKind::I32Const:
+    case FastKind::I64Const: {
+      int32_t v;
+      const size_t n = walk_detail::fast_sleb(p + 1, left - 1, v);
+      if (n == 0) return 0;
+      ins.imm = static_cast<uint64_t>(static_cast<int64_t>(v));
+      len = 1 + n;
       if (!emit_ok()) return -1;
-      push(ValType::I32);
+      push(e.kind == FastKind::I32Const ? ValType::I32 : ValType::I64);
       return 1;
     }
     case FastKind::MemArg: {
-      if (left < 3 || p[1] >= 0x80 || p[2] >= 0x80 || m_module->memories.empty()) return 0;
-      if (p[1] >= 8 || (1u << p[1]) > op_info(e.op).mem) return 0;  // alignment too large
+      uint32_t offset;
+      if (left < 3 || p[1] >= 8 || m_module->memories.empty()) return 0;
+      if ((1u << p[1]) > op_info(e.op).mem) return 0;  // alignment too large
+      const size_t n = walk_detail::fast_uleb(p + 2, left - 2, offset);
+      if (n == 0) return 0;
       const SimpleSig& sig = simple_sig(e.op);
       if (!fast_simple_types_ok(sig)) return 0;
       ins.a = p[1];
-      ins.imm = p[2];
-      len = 3;
+      ins.imm = offset;
+      len = 2 + n;
       if (!emit_ok()) return -1;
       fast_simple_apply(sig);
+      return 1;
+    }
+    case FastKind::Block: {  // block / loop with blocktype 0x40 or one value type
+      if (left < 2) return 0;
+      BlockSig sig;
+      if (p[1] == 0x40) {
+        ins.block.kind = BlockType::Kind::Empty;
+      } else if (is_valtype_byte(p[1])) {
+        ins.block.kind = BlockType::Kind::Value;
+        ins.block.value = static_cast<ValType>(p[1]);
+        sig.results = single_type(ins.block.value);
+      } else {
+        return 0;
+      }
+      len = 2;
+      if (!emit_ok()) return -1;
+      push_frame(e.op, sig);
+      return 1;
+    }
+    case FastKind::End: {  // a reachable frame other than an if, holding exactly its results
+      const CtrlFrame& f = m_frames.back();
+      if (f.kind == Op::if_ || f.unreachable) return 0;
+      const size_t size = m_operands.size();
+      const size_t nres = f.sig.results.size();
+      if (size - f.height != nres) return 0;
+      for (size_t i = 0; i < nres; ++i)
+        if (m_operands[f.height + i].type != f.sig.results[i]) return 0;
+      if (!emit_ok()) return -1;
+      // The results stay where they are: the frame's operands are exactly its results.
+      m_frames.pop_back();
+      return 1;
+    }
+    case FastKind::Br:
+    case FastKind::BrIf: {
+      if (left < 2 || p[1] >= 0x80 || p[1] >= m_frames.size()) return 0;
+      const Types lt = control(p[1]).label_types();
+      const size_t cond = e.kind == FastKind::BrIf ? 1 : 0;
+      const size_t size = m_operands.size();
+      if (size - m_frames.back().height < lt.size() + cond) return 0;
+      if (cond != 0 && m_operands[size - 1].type != ValType::I32) return 0;
+      const Operand* vals = m_operands.data() + size - cond - lt.size();
+      for (size_t i = 0; i < lt.size(); ++i)
+        if (vals[i].type != lt[i]) return 0;
+      ins.a = p[1];
+      len = 2;
+      if (!emit_ok()) return -1;
+      if (cond != 0) {  // the label's values stay: br_if pops them and pushes them back
+        m_slot_height = m_operands.back().slot;
+        m_operands.pop_back();
+      } else {
+        set_unreachable();
+      }
+      return 1;
+    }
+    case FastKind::Drop: {
+      if (m_operands.size() == m_frames.back().height) return 0;
+      if (!emit_ok()) return -1;
+      m_slot_height = m_operands.back().slot;
+      m_operands.pop_back();
       return 1;
     }
   }

@@ -232,3 +232,38 @@ TEST_CASE("fast-path loads and stores check memory and alignment", "[validator][
   expect_error_at(module_of({{0x00, 0x3a, 0x00, 0x00, 0x0b}}, kMemory), ErrorKind::Invalid,
                   "type mismatch: i32.store8 expects i32, got nothing", kBody0 + 5 + 1);
 }
+
+TEST_CASE("fast-path control instructions in their irregular forms", "[validator][hex][fast]") {
+  // block; i64.const 0; br_if 0 -- the condition must be an i32.
+  expect_error_at(module_of({{0x00, 0x02, 0x40, 0x42, 0x00, 0x0d, 0x00, 0x0b, 0x0b}}),
+                  ErrorKind::Invalid, "type mismatch: br_if expects i32, got i64", kBody0 + 5);
+  // br_if / br to a label that does not exist.
+  expect_error_at(module_of({{0x00, 0x41, 0x00, 0x0d, 0x05, 0x0b}}), ErrorKind::Invalid,
+                  "unknown label 5", kBody0 + 3);
+  expect_error_at(module_of({{0x00, 0x0c, 0x01, 0x0b}}), ErrorKind::Invalid, "unknown label 1",
+                  kBody0 + 1);
+  // block (result i32); i32.const 1; i32.const 0; br_if 0; end; drop -- br_if keeps the value.
+  CHECK(decode_and_validate(
+      module_of({{0x00, 0x02, 0x7f, 0x41, 0x01, 0x41, 0x00, 0x0d, 0x00, 0x0b, 0x1a, 0x0b}})));
+  // block (result i32); i64.const 1; br 0 -- the label wants an i32.
+  expect_error_at(module_of({{0x00, 0x02, 0x7f, 0x42, 0x01, 0x0c, 0x00, 0x0b, 0x1a, 0x0b}}),
+                  ErrorKind::Invalid, "type mismatch: br expects i32, got i64", kBody0 + 5);
+  // block with a byte that is neither 0x40 nor a value type.
+  expect_error(module_of({{0x00, 0x02, 0x7a, 0x0b, 0x0b}}), ErrorKind::Malformed,
+               "malformed value type");
+  // block (result i32) ending with nothing, or with an extra value.
+  expect_error(module_of({{0x00, 0x02, 0x7f, 0x0b, 0x1a, 0x0b}}), ErrorKind::Invalid,
+               "type mismatch");
+  expect_error(module_of({{0x00, 0x02, 0x7f, 0x41, 0x01, 0x41, 0x02, 0x0b, 0x1a, 0x0b}}),
+               ErrorKind::Invalid, "type mismatch");
+  // loop (result i64) ... end with the right value; drop of nothing.
+  CHECK(decode_and_validate(module_of({{0x00, 0x03, 0x7e, 0x42, 0x07, 0x0b, 0x1a, 0x0b}})));
+  expect_error_at(module_of({{0x00, 0x1a, 0x0b}}), ErrorKind::Invalid,
+                  "type mismatch: drop expects an operand, got nothing", kBody0 + 1);
+  // Constants with 4-byte and 10-byte LEBs (the latter takes the general decoder).
+  CHECK(decode_and_validate(module_of({{0x00, 0x41, 0x80, 0x80, 0x80, 0x7f, 0x1a, 0x0b}})));
+  CHECK(decode_and_validate(module_of(
+      {{0x00, 0x42, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f, 0x1a, 0x0b}})));
+  // The function's own end with a value left over.
+  expect_error(module_of({{0x00, 0x41, 0x01, 0x0b}}), ErrorKind::Invalid, "type mismatch");
+}

@@ -185,6 +185,11 @@ TEST_CASE("listeners see the instructions read_instr decodes", "[walker][fast]")
         d.a = ins.a;
         d.imm = ins.imm;
         break;
+      case Imm::BlockType:
+        d.a = static_cast<uint32_t>(ins.block.kind);
+        if (ins.block.kind == BlockType::Kind::Value) d.imm = static_cast<uint64_t>(ins.block.value);
+        if (ins.block.kind == BlockType::Kind::TypeIndex) d.imm = ins.block.type_index;
+        break;
       default:
         break;
     }
@@ -197,8 +202,11 @@ TEST_CASE("listeners see the instructions read_instr decodes", "[walker][fast]")
     void on_instr(const Instr& ins, const WalkState&) { seen.push_back(convert(ins)); }
     void end_function(const WalkState&) {}
   };
-  for (const char* name : {"l_slots", "v_memory_ops", "v_block_params", "v_select_num",
-                           "v_call_indirect", "v_unreachable_add", "v_multi_results"}) {
+  for (const char* name : {"l_slots", "l_unreachable", "v_memory_ops", "v_block_params",
+                           "v_select_num", "v_call_indirect", "v_unreachable_add",
+                           "v_multi_results", "v_loop_params", "v_if_params",
+                           "v_br_table_multi", "v_return_unreachable",
+                           "v_unreachable_br_table_types", "v_unreachable_select"}) {
     INFO(name);
     auto m = test::decode_fixture(name);
     REQUIRE(m);
