@@ -31,6 +31,7 @@ uint32_t FunctionCompiler::next_slot() const {
 void FunctionCompiler::push_reg(ValType t, Gp r) {
   m_vs.push_back(Val{t, Kind::Reg, static_cast<uint8_t>(r.id()), 0, next_slot(), 0});
   m_free &= ~(1u << r.id());
+  uncache_gp(r.id());
 }
 void FunctionCompiler::push_const(ValType t, uint64_t c) {
   m_vs.push_back(Val{t, Kind::Const, 0, 0, next_slot(), c});
@@ -51,6 +52,7 @@ FunctionCompiler::Val FunctionCompiler::pop() {
 void FunctionCompiler::push_xmm(ValType t, Xmm x) {
   m_vs.push_back(Val{t, Kind::Xmm, static_cast<uint8_t>(x.id()), 0, next_slot(), 0});
   m_free_xmm &= ~(1u << x.id());
+  uncache_xmm(x.id());
 }
 
 void FunctionCompiler::release(const Val& v) {
@@ -63,6 +65,8 @@ void FunctionCompiler::reset_regs() {
   m_free_xmm = kAllocatableXmm;
 }
 
+// Free and uncached first, then a cached register (a clean copy: forgetting it costs
+// nothing; the innermost loop's registers last), then spill the oldest stack value.
 Xmm FunctionCompiler::alloc_xmm() {
   if (m_free_xmm == 0) {
     for (Val& v : m_vs) {
@@ -73,8 +77,14 @@ Xmm FunctionCompiler::alloc_xmm() {
     }
   }
   assert(m_free_xmm != 0);
-  uint32_t id = static_cast<uint32_t>(__builtin_ctz(m_free_xmm));
+  uint32_t avail = m_free_xmm & ~m_cache.xmm;
+  if (avail == 0) {
+    uint32_t keep = loop_cache_mask(true);
+    avail = (m_free_xmm & ~keep) ? (m_free_xmm & ~keep) : m_free_xmm;
+  }
+  uint32_t id = static_cast<uint32_t>(__builtin_ctz(avail));
   m_free_xmm &= ~(1u << id);
+  uncache_xmm(id);
   return xmm(id);
 }
 
@@ -146,9 +156,238 @@ Gp FunctionCompiler::alloc() {
     }
   }
   assert(m_free != 0);
-  uint32_t id = static_cast<uint32_t>(__builtin_ctz(m_free));
+  uint32_t avail = m_free & ~m_cache.gp;
+  if (avail == 0) {
+    uint32_t keep = loop_cache_mask(false);
+    avail = (m_free & ~keep) ? (m_free & ~keep) : m_free;
+  }
+  uint32_t id = static_cast<uint32_t>(__builtin_ctz(avail));
   m_free &= ~(1u << id);
+  uncache_gp(id);
   return gpq(id);
+}
+
+// ---- local cache ----------------------------------------------------------------------------
+
+int FunctionCompiler::cached_reg(uint32_t local) const {
+  bool f = is_float(m_local_type[local]);
+  uint32_t m = f ? m_cache.xmm : m_cache.gp;
+  const uint32_t* of = f ? m_cache.xmm_local : m_cache.gp_local;
+  for (; m != 0; m &= m - 1) {
+    int id = __builtin_ctz(m);
+    if (of[id] == local) return id;
+  }
+  return -1;
+}
+
+void FunctionCompiler::uncache_local(uint32_t local) {
+  int r = cached_reg(local);
+  if (r < 0) return;
+  if (is_float(m_local_type[local])) uncache_xmm(r);
+  else uncache_gp(r);
+}
+
+int FunctionCompiler::free_uncached_gp() const {
+  uint32_t m = m_free & ~m_cache.gp;
+  return m ? __builtin_ctz(m) : -1;
+}
+int FunctionCompiler::free_uncached_xmm() const {
+  uint32_t m = m_free_xmm & ~m_cache.xmm;
+  return m ? __builtin_ctz(m) : -1;
+}
+
+// The register the innermost loop keeps `local` in (its back edges then need no loads),
+// when it is free for the taking now; else any free register without a cached local.
+int FunctionCompiler::cache_target(uint32_t local, bool xmm, int avoid) const {
+  for (size_t i = m_blocks.size(); i-- > 0;) {
+    if (m_blocks[i].kind != Op::loop) continue;
+    const LocalCache& e = m_blocks[i].entry;
+    uint32_t m = xmm ? e.xmm : e.gp;
+    const uint32_t* of = xmm ? e.xmm_local : e.gp_local;
+    uint32_t free = xmm ? m_free_xmm : m_free;
+    for (; m != 0; m &= m - 1) {
+      int id = __builtin_ctz(m);
+      if (of[id] == local && id != avoid && (free & (1u << id))) return id;
+    }
+    break;
+  }
+  uint32_t m = xmm ? (m_free_xmm & ~m_cache.xmm) : (m_free & ~m_cache.gp);
+  if (avoid >= 0) m &= ~(1u << avoid);
+  return m ? __builtin_ctz(m) : -1;
+}
+
+int FunctionCompiler::loop_reg_of(uint32_t local, bool xmm) const {
+  for (size_t i = m_blocks.size(); i-- > 0;) {
+    if (m_blocks[i].kind != Op::loop) continue;
+    const LocalCache& e = m_blocks[i].entry;
+    uint32_t m = xmm ? e.xmm : e.gp;
+    const uint32_t* of = xmm ? e.xmm_local : e.gp_local;
+    for (; m != 0; m &= m - 1)
+      if (of[__builtin_ctz(m)] == local) return __builtin_ctz(m);
+    return -1;
+  }
+  return -1;
+}
+
+void FunctionCompiler::set_cached(uint32_t local, bool xmm, int id) {
+  if (xmm) {
+    m_cache.xmm |= 1u << id;
+    m_cache.xmm_local[id] = local;
+  } else {
+    m_cache.gp |= 1u << id;
+    m_cache.gp_local[id] = local;
+  }
+}
+
+bool FunctionCompiler::in_loop() const {
+  for (const Block& b : m_blocks)
+    if (b.kind == Op::loop) return true;
+  return false;
+}
+
+uint32_t FunctionCompiler::loop_cache_mask(bool xmm) const {
+  for (size_t i = m_blocks.size(); i-- > 0;)
+    if (m_blocks[i].kind == Op::loop) return xmm ? m_blocks[i].entry.xmm : m_blocks[i].entry.gp;
+  return 0;
+}
+
+bool FunctionCompiler::cache_satisfies(const LocalCache& want) const {
+  if ((want.gp & m_cache.gp) != want.gp || (want.xmm & m_cache.xmm) != want.xmm) return false;
+  for (uint32_t m = want.gp; m != 0; m &= m - 1) {
+    int id = __builtin_ctz(m);
+    if (m_cache.gp_local[id] != want.gp_local[id]) return false;
+  }
+  for (uint32_t m = want.xmm; m != 0; m &= m - 1) {
+    int id = __builtin_ctz(m);
+    if (m_cache.xmm_local[id] != want.xmm_local[id]) return false;
+  }
+  return true;
+}
+
+// Homes are always current (write-through), so every missing register loads from its home,
+// in any order. Emitted on a branch path only: the compile-time cache is not changed.
+void FunctionCompiler::establish_cache(const LocalCache& want) {
+  for (uint32_t m = want.gp; m != 0; m &= m - 1) {
+    int id = __builtin_ctz(m);
+    uint32_t l = want.gp_local[id];
+    if ((m_cache.gp & (1u << id)) && m_cache.gp_local[id] == l) continue;
+    if (m_local_type[l] == ValType::I64) m_a.mov(gpq(id), home(m_local_slot[l]));
+    else m_a.mov(gpd(id), home32(m_local_slot[l]));
+  }
+  for (uint32_t m = want.xmm; m != 0; m &= m - 1) {
+    int id = __builtin_ctz(m);
+    uint32_t l = want.xmm_local[id];
+    if ((m_cache.xmm & (1u << id)) && m_cache.xmm_local[id] == l) continue;
+    if (m_local_type[l] == ValType::F64) m_a.movsd(xmm(id), home(m_local_slot[l]));
+    else m_a.movss(xmm(id), home32(m_local_slot[l]));
+  }
+}
+
+void FunctionCompiler::emit_local_get(uint32_t l) {
+  ValType t = m_local_type[l];
+  uint32_t slot = m_local_slot[l];
+  if (t == ValType::V128) {
+    push_mem(t);
+    copy_v128(home(m_vs.back().slot), home(slot));
+    return;
+  }
+  if (!cacheable(t)) {
+    Gp r = alloc();
+    m_a.mov(r, home(slot));
+    return push_reg(t, r);
+  }
+  int c = cached_reg(l);
+  if (is_float(t)) {
+    if (c >= 0) {  // copy: the stack value may be changed in place
+      m_free_xmm &= ~(1u << c);
+      Xmm d = alloc_xmm();
+      m_free_xmm |= 1u << c;
+      m_a.movaps(d, xmm(c));
+      return push_xmm(t, d);
+    }
+    Xmm d = alloc_xmm();
+    if (t == ValType::F64) m_a.movsd(d, home(slot));
+    else m_a.movss(d, home32(slot));
+    if (int f = in_loop() ? cache_target(l, true, static_cast<int>(d.id())) : -1; f >= 0) {
+      m_a.movaps(xmm(f), d);
+      set_cached(l, true, f);
+    }
+    return push_xmm(t, d);
+  }
+  if (c >= 0) {
+    m_free &= ~(1u << c);
+    Gp d = alloc();
+    m_free |= 1u << c;
+    m_a.mov(d, gpq(c));
+    return push_reg(t, d);
+  }
+  Gp d = alloc();
+  if (t == ValType::I64) m_a.mov(d, home(slot));
+  else m_a.mov(d.r32(), home32(slot));
+  if (int f = in_loop() ? cache_target(l, false, static_cast<int>(d.id())) : -1; f >= 0) {
+    m_a.mov(gpq(f), d);
+    set_cached(l, false, f);
+  }
+  push_reg(t, d);
+}
+
+void FunctionCompiler::emit_local_set(uint32_t l, bool tee) {
+  ValType t = m_local_type[l];
+  Mem dst = home(m_local_slot[l]);
+  if (!cacheable(t)) {
+    store_to(dst, m_vs.back());
+    if (!tee) release(pop());
+    return;
+  }
+  uncache_local(l);
+  bool f = is_float(t);
+  if (tee) {
+    Val& v = m_vs.back();
+    store_to(dst, v);
+    if (!in_loop()) return;  // a copy pays off only when read again: in loops
+    if (v.kind == Kind::Xmm && f) {
+      if (int r = cache_target(l, true, -1); r >= 0) {
+        m_a.movaps(xmm(r), xmm(v.reg));
+        uncache_xmm(r);
+        set_cached(l, true, r);
+      }
+    } else if (v.kind == Kind::Reg && !f) {
+      if (int r = cache_target(l, false, -1); r >= 0) {
+        m_a.mov(gpq(r), gpq(v.reg));
+        uncache_gp(r);
+        set_cached(l, false, r);
+      }
+    }
+    return;
+  }
+  Val v = pop();
+  if (v.kind == Kind::Mem) {  // e.g. a call's result: load once, keep it
+    if (f) to_xmm(v);
+    else to_reg(v);
+  }
+  store_to(dst, v);
+  release(v);
+  if (v.kind == Kind::Xmm || (v.kind == Kind::Reg && !f)) {
+    // The value's register becomes the cached copy, unless the innermost loop keeps this
+    // local in another register that is free: move it there (back edges stay jumps).
+    bool x = v.kind == Kind::Xmm;
+    int want = loop_reg_of(l, x);
+    int r = v.reg;
+    if (want >= 0 && want != r && ((x ? m_free_xmm : m_free) & (1u << want))) {
+      if (x) m_a.movaps(xmm(want), xmm(r));
+      else m_a.mov(gpq(want), gpq(r));
+      if (x) uncache_xmm(want); else uncache_gp(want);
+      r = want;
+    }
+    set_cached(l, x, r);
+  } else if (v.kind == Kind::Const && !f) {
+    if (int r = cache_target(l, false, -1); r >= 0) {
+      if (v.c == static_cast<uint32_t>(v.c)) m_a.mov(gpd(r), imm(static_cast<uint32_t>(v.c)));
+      else m_a.mov(gpq(r), imm(v.c));
+      uncache_gp(r);
+      set_cached(l, false, r);
+    }
+  }
 }
 
 bool FunctionCompiler::fits_imm32(const Val& v) const {
@@ -198,6 +437,7 @@ void FunctionCompiler::spill_all() {
 }
 
 void FunctionCompiler::spill_reg(uint32_t id) {
+  uncache_gp(id);
   if (m_free & (1u << id)) return;
   for (Val& v : m_vs) {
     if (v.kind == Kind::Reg && v.reg == id) {
@@ -315,6 +555,7 @@ void FunctionCompiler::check_trapped() {
 void FunctionCompiler::call_helper(const void* fn) {
   m_a.mov(rax, imm(reinterpret_cast<uint64_t>(fn)));
   m_a.call(rax);
+  drop_cache();  // every register is clobbered
 }
 
 void FunctionCompiler::interrupt_check() {
@@ -356,6 +597,7 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
   m_blocks.clear();
   m_dead_depth = 0;
   reset_regs();
+  drop_cache();
   m_region_open = false;
   for (bool& u : m_trap_used) u = false;
   m_unwind_used = false;
@@ -440,7 +682,15 @@ void FunctionCompiler::reset_to_frame(const CtrlFrame& f, std::span<const ValTyp
 
 asmjit::Label& FunctionCompiler::target_label(uint32_t depth) {
   Block& b = m_blocks[m_blocks.size() - 1 - depth];
-  return b.kind == Op::loop ? b.head : b.end;
+  if (b.kind == Op::loop) return b.head;
+  b.targeted = true;
+  return b.end;
+}
+
+// A branch to a loop header must arrive with the loop's cached locals in their registers.
+bool FunctionCompiler::cache_ok_for(uint32_t depth) const {
+  const Block& b = m_blocks[m_blocks.size() - 1 - depth];
+  return b.kind != Op::loop || cache_satisfies(b.entry);
 }
 
 bool FunctionCompiler::branch_values_in_place(uint32_t depth, const WalkState& st) {
@@ -469,6 +719,8 @@ void FunctionCompiler::emit_branch_moves(uint32_t depth, const WalkState& st) {
 void FunctionCompiler::emit_branch(uint32_t depth, const WalkState& st) {
   if (depth == st.control_count() - 1) return emit_return(st);
   emit_branch_moves(depth, st);
+  const Block& b = m_blocks[m_blocks.size() - 1 - depth];
+  if (b.kind == Op::loop) establish_cache(b.entry);
   m_a.jmp(target_label(depth));
 }
 
@@ -550,10 +802,23 @@ void FunctionCompiler::emit_br_if(const Instr& ins, const WalkState& st) {
   Val cond = pop();
   uint32_t depth = ins.a;
   bool is_return = depth == st.control_count() - 1;
-  if (!is_return && branch_values_in_place(depth, st)) {
+  bool in_place = !is_return && branch_values_in_place(depth, st);
+  const Block& tb = m_blocks[m_blocks.size() - 1 - depth];
+  if (in_place && cache_ok_for(depth)) {
     size_t n = st.control(depth).label_types().size();
     for (size_t i = 0; i < n; ++i) spill(m_vs[m_vs.size() - 1 - i]);
     jump_if_true(cond, target_label(depth));
+  } else if (in_place && tb.kind == Op::loop && (tb.entry.gp & ~m_free) == 0 &&
+             (tb.entry.xmm & ~m_free_xmm) == 0) {
+    // Back edge whose loop registers hold no stack value: load the missing cached locals on
+    // the taken path only.
+    size_t n = st.control(depth).label_types().size();
+    for (size_t i = 0; i < n; ++i) spill(m_vs[m_vs.size() - 1 - i]);
+    asmjit::Label skip = m_a.newLabel();
+    jump_if_false(cond, skip);
+    establish_cache(tb.entry);
+    m_a.jmp(target_label(depth));
+    m_a.bind(skip);
   } else {
     // Values move (or the function returns) only on the taken path: make the state the same
     // on both paths first, then the taken path only reads it.
@@ -581,7 +846,8 @@ void FunctionCompiler::emit_br_table(const Instr& ins, const WalkState& st) {
   auto entry_for = [&](uint32_t depth) -> asmjit::Label {
     for (auto& [d, l] : entries)
       if (d == depth) return l;
-    bool direct = depth != st.control_count() - 1 && branch_values_in_place(depth, st);
+    bool direct = depth != st.control_count() - 1 && branch_values_in_place(depth, st) &&
+                  cache_ok_for(depth);
     asmjit::Label l = direct ? target_label(depth) : m_a.newLabel();
     entries.emplace_back(depth, l);
     return l;
@@ -600,7 +866,8 @@ void FunctionCompiler::emit_br_table(const Instr& ins, const WalkState& st) {
   m_a.bind(table);
   for (const asmjit::Label& l : table_entries) m_a.embedLabelDelta(l, table, 4);
   for (auto& [depth, l] : entries) {
-    bool direct = depth != st.control_count() - 1 && branch_values_in_place(depth, st);
+    bool direct = depth != st.control_count() - 1 && branch_values_in_place(depth, st) &&
+                  cache_ok_for(depth);
     if (direct) continue;
     m_a.bind(l);
     emit_branch(depth, st);
@@ -632,6 +899,7 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
         jump_if_false(cond, b.els);
         release(cond);
       }
+      b.entry = m_cache;  // loop: kept at every back edge; if: the else arm starts with it
       m_blocks.push_back(b);
       region_start();
       return;
@@ -643,9 +911,11 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
           region_end();
           spill_all();
           m_a.jmp(b.end);
+          b.targeted = true;
         }
         m_a.bind(b.els);
         b.els_bound = true;
+        m_cache = b.entry;
         reset_to_frame(st.control(0), st.control(0).sig.params);
         region_start();
       }
@@ -671,6 +941,9 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
         region_end();
         spill_all();
       }
+      // Only the fall-through reaches a loop's end, or a block's end no branch targets: the
+      // cache stays; any other end is a merge.
+      if (!(live && (b.kind == Op::loop || (b.kind == Op::block && !b.targeted)))) drop_cache();
       m_a.bind(b.end);
       if (b.kind == Op::if_ && !b.els_bound) m_a.bind(b.els);
       reset_to_frame(st.control(0), st.control(0).sig.results);
@@ -698,6 +971,7 @@ void FunctionCompiler::emit_call(uint32_t func_index) {
   } else {
     m_a.lea(rsi, home(arg_slot));
     m_a.call(m_labels.funcs[func_index - m_module->imported_funcs]);
+    drop_cache();
   }
   reset_regs();
   for (ValType t : ft.results) push_mem(t);
@@ -724,6 +998,7 @@ void FunctionCompiler::emit_call_indirect(const Instr& ins) {
   m_a.lea(rsi, home(arg_slot));
   m_a.call(rax);
   m_a.bind(done);
+  drop_cache();
   reset_regs();
   for (ValType t : ft.results) push_mem(t);
 }
@@ -794,35 +1069,12 @@ void FunctionCompiler::on_instr(const Instr& ins, const WalkState& st) {
     case Op::call_indirect:
       emit_call_indirect(ins);
       return region_start();
-    case Op::local_get: {
-      ValType t = m_local_type[ins.a];
-      if (t == ValType::V128) {
-        push_mem(t);
-        copy_v128(home(m_vs.back().slot), home(m_local_slot[ins.a]));
-        return;
-      }
-      if (t == ValType::F64 || t == ValType::F32) {
-        Xmm x = alloc_xmm();
-        if (t == ValType::F64) m_a.movsd(x, home(m_local_slot[ins.a]));
-        else m_a.movss(x, home32(m_local_slot[ins.a]));
-        push_xmm(t, x);
-        return;
-      }
-      Gp r = alloc();
-      if (is64(t)) m_a.mov(r, home(m_local_slot[ins.a]));
-      else m_a.mov(r.r32(), home32(m_local_slot[ins.a]));
-      push_reg(t, r);
-      return;
-    }
-    case Op::local_set: {
-      Val v = pop();
-      store_to(home(m_local_slot[ins.a]), v);
-      release(v);
-      return;
-    }
+    case Op::local_get:
+      return emit_local_get(ins.a);
+    case Op::local_set:
+      return emit_local_set(ins.a, false);
     case Op::local_tee:
-      store_to(home(m_local_slot[ins.a]), m_vs.back());
-      return;
+      return emit_local_set(ins.a, true);
     default:
       return on_simple(ins, st);
   }

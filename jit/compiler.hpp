@@ -69,6 +69,15 @@ class FunctionCompiler {
     uint32_t slot;  // frame slot (home)
     uint64_t c;     // Kind::Const
   };
+  // Register cache for locals (write-through: local.set/tee always store to the home too,
+  // so a cached register is a clean copy that can be dropped at any time). A cached
+  // register is free for the value stack (m_free); taking it just forgets the copy.
+  struct LocalCache {
+    uint32_t gp = 0;   // GP registers holding a local
+    uint32_t xmm = 0;  // xmm registers holding a local
+    uint32_t gp_local[16] = {};
+    uint32_t xmm_local[16] = {};
+  };
   struct Block {
     Op kind;
     bool dead;               // opened in unreachable code: nothing emitted inside
@@ -76,6 +85,8 @@ class FunctionCompiler {
     asmjit::Label head;      // loop header (branch target of a loop)
     asmjit::Label els;       // if: where the false condition jumps
     bool els_bound = false;
+    bool targeted = false;   // some branch goes to `end` (a merge: the cache is dropped)
+    LocalCache entry;        // loop: the cache every back edge re-establishes; if: for else
   };
 
   // ---- compiler.cpp: values and registers
@@ -92,6 +103,25 @@ class FunctionCompiler {
   x86::Gp alloc();                      // a free allocatable register (spills if needed)
   x86::Xmm alloc_xmm();                 // a free xmm0-13 (spills the oldest Xmm value)
   void reset_regs();                    // after a call: every register free
+  // ---- local cache (compiler.cpp)
+  static bool cacheable(ValType t) { return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64; }
+  static bool is_float(ValType t) { return t == ValType::F32 || t == ValType::F64; }
+  int cached_reg(uint32_t local) const;  // GP or xmm id by the local's type, -1 if none
+  void uncache_local(uint32_t local);
+  void uncache_gp(uint32_t id) { m_cache.gp &= ~(1u << id); }
+  void uncache_xmm(uint32_t id) { m_cache.xmm &= ~(1u << id); }
+  void drop_cache() { m_cache.gp = 0; m_cache.xmm = 0; }
+  int free_uncached_gp() const;
+  int free_uncached_xmm() const;
+  void emit_local_get(uint32_t local);
+  void emit_local_set(uint32_t local, bool tee);
+  bool cache_satisfies(const LocalCache& want) const;
+  void establish_cache(const LocalCache& want);  // loads (on a branch path only)
+  uint32_t loop_cache_mask(bool xmm) const;       // registers the innermost loop keeps
+  int cache_target(uint32_t local, bool xmm, int avoid) const;
+  int loop_reg_of(uint32_t local, bool xmm) const;
+  bool in_loop() const;  // copies into the cache only pay off where code repeats
+  void set_cached(uint32_t local, bool xmm, int id);
   void push_xmm(ValType t, x86::Xmm x);
   x86::Xmm to_xmm(Val& v);              // float v in an xmm register it owns
   asmjit::Operand float_src(Val& v, bool f64);  // xmm, home or xmm15 (v stays where it is)
@@ -114,6 +144,7 @@ class FunctionCompiler {
   bool branch_values_in_place(uint32_t depth, const WalkState& st);
   void emit_branch_moves(uint32_t depth, const WalkState& st);
   asmjit::Label& target_label(uint32_t depth);
+  bool cache_ok_for(uint32_t depth) const;
   void emit_return(const WalkState& st);
   void emit_br_if(const Instr& ins, const WalkState& st);
   void emit_br_table(const Instr& ins, const WalkState& st);
@@ -170,6 +201,7 @@ class FunctionCompiler {
   std::vector<Val> m_vs;
   uint32_t m_free = 0;                 // bitmask of free allocatable GP registers
   uint32_t m_free_xmm = 0;             // bitmask of free xmm0-13
+  LocalCache m_cache;
   std::vector<Block> m_blocks;         // [0] = the function
   uint32_t m_dead_depth = 0;
   asmjit::Label m_epilogue;

@@ -6,6 +6,8 @@
 #include <asmjit/x86.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include "jit/code_memory.hpp"
 #include "jit/compiler.hpp"
@@ -170,6 +172,17 @@ class JitEngine final : public Engine {
     for (const asmjit::Label& l : labels.funcs)
       jm->func_offsets.push_back(static_cast<uint32_t>(code.labelOffsetFromBase(l)));
     jm->funcs_end = static_cast<uint32_t>(code.labelOffsetFromBase(funcs_end));
+    // WSVM_JIT_DUMP=FILE: the module's machine code, for `objdump -D -b binary -mi386:x86-64`
+    // (function offsets on stderr).
+    if (const char* dump = std::getenv("WSVM_JIT_DUMP")) {
+      if (FILE* f = std::fopen(dump, "wb")) {
+        std::fwrite(jm->mem->base(), 1, size, f);
+        std::fclose(f);
+      }
+      for (size_t i = 0; i < labels.funcs.size(); ++i)
+        std::fprintf(stderr, "jit: func %zu at 0x%llx\n", m.imported_funcs + i,
+                     static_cast<unsigned long long>(code.labelOffsetFromBase(labels.funcs[i])));
+    }
     jm->entry = reinterpret_cast<jit::EntryFn>(jm->mem->base());
     jm->code_bytes = size;
     return std::shared_ptr<const void>(std::move(jm));
