@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -13,6 +14,10 @@ namespace {
 constexpr uint64_t kMaxPages = 65536;  // 4 GiB: the most a 32-bit memory can address
 
 std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+
+// One released reservation kept for the next memory (see ~LinearMemory): PROT_NONE, nothing
+// committed, not in the registry.
+std::atomic<uint8_t*> g_spare{nullptr};
 
 // The most pages this memory may ever have: declared max, embedder limit, 4 GiB.
 uint64_t page_ceiling(std::optional<uint64_t> max_pages, uint64_t limit_pages) {
@@ -35,9 +40,12 @@ std::unique_ptr<LinearMemory> LinearMemory::create(uint64_t initial_pages,
     return fail("memory size exceeds the limit");
 
   // MAP_NORESERVE: the 8 GiB are address space only; nothing is charged until committed.
-  void* p = mmap(nullptr, kReservationBytes, PROT_NONE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) return fail(errno_text("cannot reserve linear memory address space"));
+  void* p = g_spare.exchange(nullptr, std::memory_order_acq_rel);
+  if (p == nullptr) {
+    p = mmap(nullptr, kReservationBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+             -1, 0);
+    if (p == MAP_FAILED) return fail(errno_text("cannot reserve linear memory address space"));
+  }
 
   std::unique_ptr<LinearMemory> m(new LinearMemory());
   m->m_base = static_cast<uint8_t*>(p);
@@ -49,8 +57,13 @@ std::unique_ptr<LinearMemory> LinearMemory::create(uint64_t initial_pages,
     return fail("too many linear memories");
   }
   if (initial_pages > 0) {
-    if (mprotect(m->m_base, initial_pages * kWasmPageSize, PROT_READ | PROT_WRITE) != 0)
-      return fail(errno_text("cannot commit linear memory"));  // destructor unmaps
+    if (mprotect(m->m_base, initial_pages * kWasmPageSize, PROT_READ | PROT_WRITE) != 0) {
+      std::string msg = errno_text("cannot commit linear memory");
+      unregister_reservation(m->m_base);  // perhaps partly committed: never a spare
+      munmap(m->m_base, kReservationBytes);
+      m->m_base = nullptr;
+      return fail(std::move(msg));
+    }
   }
   m->m_size = initial_pages * kWasmPageSize;
   return m;
@@ -59,6 +72,16 @@ std::unique_ptr<LinearMemory> LinearMemory::create(uint64_t initial_pages,
 LinearMemory::~LinearMemory() {
   if (!m_base) return;
   unregister_reservation(m_base);
+  // Keep the range for the next memory instead of unmapping it: its page tables stay, so the
+  // next create() maps nothing and allocates no page tables, and this one frees none (in a VM
+  // every page-table write traps to the hypervisor: most of a small module's instantiate).
+  // The committed pages are dropped first (MADV_DONTNEED: they read back as zero) and made
+  // inaccessible again, so the spare is exactly a fresh reservation.
+  if (m_size == 0 || (madvise(m_base, m_size, MADV_DONTNEED) == 0 &&
+                      mprotect(m_base, m_size, PROT_NONE) == 0)) {
+    uint8_t* expected = nullptr;
+    if (g_spare.compare_exchange_strong(expected, m_base, std::memory_order_acq_rel)) return;
+  }
   munmap(m_base, kReservationBytes);
 }
 

@@ -183,3 +183,33 @@ TEST_CASE("the registry stays exact while other threads create and free memories
   CHECK(wrong == 0);
   CHECK(churn_failures.load() == 0);
 }
+
+TEST_CASE("a freed reservation is reused as a fresh one: zeroed, uncommitted, unregistered",
+          "[memory]") {
+  const uint8_t* old_base;
+  {
+    auto m = make(2);
+    REQUIRE(m);
+    REQUIRE(m->grow(2) == 2);  // 4 pages committed, all written
+    for (uint64_t i = 0; i < 4 * kWasmPageSize; i += 4096) m->base()[i] = 0xab;
+    m->base()[4 * kWasmPageSize - 1] = 0xcd;
+    old_base = m->base();
+  }
+  // The freed range is not a wasm memory any more, kept or not.
+  CHECK_FALSE(wsvm::memory::address_in_any_reservation(old_base + 12345));
+  auto m = make(1);
+  REQUIRE(m);
+  // Most likely the same range again; either way it must look brand new.
+  INFO("reused: " << (m->base() == old_base));
+  CHECK(m->size_bytes() == kWasmPageSize);
+  CHECK(all_zero(m->base(), kWasmPageSize));
+  CHECK(wsvm::memory::address_in_any_reservation(m->base() + 12345));
+  REQUIRE(m->grow(3) == 1);  // pages that were committed before come back zeroed
+  CHECK(all_zero(m->base(), 4 * kWasmPageSize));
+  // Two live memories never share a range.
+  auto other = make(1);
+  REQUIRE(other);
+  CHECK(other->base() != m->base());
+  other->base()[0] = 1;
+  CHECK(m->base()[0] == 0);
+}
