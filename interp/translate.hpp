@@ -80,6 +80,7 @@ class Translator {
     bool is_const;
     uint32_t local;  // frame slot of the local (!is_const)
     uint64_t value;  // the constant's slot bits (is_const)
+    bool wide = false;  // a v128 local (two slots from `local`), read by SIMD ops
   };
   Pending* pending_at(uint32_t walker_slot);
   void remove_pending(uint32_t walker_slot);

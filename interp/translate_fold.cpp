@@ -60,7 +60,7 @@ void Translator::materialize(const Pending& p) {
     pair(fs(p.slot), 0);
     imm(p.value);
   } else {
-    op(IOp::copy);
+    op(p.wide ? IOp::copy2 : IOp::copy);
     pair(fs(p.slot), p.local);
   }
 }
@@ -104,6 +104,11 @@ void Translator::fold_local_get(const Instr& ins, const WalkState& st) {
     m_last_end = m_prev_end;  // no code: the previous producer stays rewritable
     return;
   }
+  if (n == 2) {  // v128: SIMD ops read the local's slots directly (on_simd uses use())
+    m_pending.push_back(Pending{st.slot_height(), false, from, 0, true});
+    m_last_end = m_prev_end;
+    return;
+  }
   emit_copy(fs(st.slot_height()), from, n);
 }
 
@@ -112,9 +117,11 @@ void Translator::fold_local_set(const Instr& ins, const WalkState& st) {
   const Operand& v = st.operand_from_top(0);
   const uint32_t ls = m_local_slot[ins.a];
   if (slot_count(v.type) != 1) {
-    // A v128 (never pending, never aliased by pending entries, which are single slots):
-    // the producer writes the local directly when it is the last instruction.
-    if (!tee && m_pending.empty() && last_writes(fs(v.slot))) {
+    // A v128: the producer writes the local directly when it is the last instruction and
+    // no pending local.get still reads the local.
+    bool aliased = false;  // a pending local.get of this v128 local must see the old value
+    for (const Pending& q : m_pending) aliased = aliased || (!q.is_const && q.local == ls);
+    if (!tee && !aliased && pending_at(v.slot) == nullptr && last_writes(fs(v.slot))) {
       m_code[m_last_start + 1].s.lo = ls;
       return;
     }

@@ -160,8 +160,8 @@ void Translator::on_simple(const Instr& ins, const WalkState& st) {
     default:
       break;
   }
+  if (on_simd(ins, st)) return;  // reads its operands with use(): no flush needed
   flush_all();
-  if (on_simd(ins, st)) return;
 
   switch (ins.op) {
     case Op::i32_const:

@@ -65,78 +65,108 @@ bool Translator::on_simd(const Instr& ins, const WalkState& st) {
     imm(lo);
     imm(hi);
   };
+  // Operands come through use(): pending local.gets (v128 ones too) are read in place.
   // Producers write their result at Word 1 lo (like scalar ops): a following local.set can
   // retarget it to the local (fold_local_set), saving a copy2.
-  const uint32_t start = here();
   switch (e.shape) {
     case SimdShape::None:
       return false;
-    case SimdShape::Unary:
+    case SimdShape::Unary: {
+      const uint32_t a = use(st, 0);
+      const uint32_t at = here();  // after use(): it may emit a constant
       op(e.iop);
-      pair(top(st, 0), top(st, 0));
-      mark_last(start, e.iop);
+      pair(top(st, 0), a);
+      mark_last(at, e.iop);
       return true;
-    case SimdShape::Binary:
+    }
+    case SimdShape::Binary: {
+      const uint32_t b = use(st, 0), a = use(st, 1);
+      const uint32_t at = here();  // after use(): it may emit a constant
       op(e.iop);
-      pair(top(st, 1), top(st, 1));
-      pair(top(st, 0), 0);
-      mark_last(start, e.iop);
+      pair(top(st, 1), a);
+      pair(b, 0);
+      mark_last(at, e.iop);
       return true;
-    case SimdShape::Ternary:
+    }
+    case SimdShape::Ternary: {
+      const uint32_t c = use(st, 0), b = use(st, 1), a = use(st, 2);
+      const uint32_t at = here();  // after use(): it may emit a constant
       op(e.iop);
-      pair(top(st, 2), top(st, 2));
-      pair(top(st, 1), top(st, 0));
-      mark_last(start, e.iop);
+      pair(top(st, 2), a);
+      pair(b, c);
+      mark_last(at, e.iop);
       return true;
-    case SimdShape::Extract:
+    }
+    case SimdShape::Extract: {
+      const uint32_t a = use(st, 0);
+      const uint32_t at = here();  // after use(): it may emit a constant
       op(e.iop);
-      pair(top(st, 0), top(st, 0));
+      pair(top(st, 0), a);
       pair(ins.lane, 0);
-      mark_last(start, e.iop);
+      mark_last(at, e.iop);
       return true;
-    case SimdShape::Replace:
+    }
+    case SimdShape::Replace: {
+      const uint32_t x = use(st, 0), a = use(st, 1);
+      const uint32_t at = here();  // after use(): it may emit a constant
       op(e.iop);
-      pair(top(st, 1), top(st, 1));
-      pair(top(st, 0), ins.lane);
-      mark_last(start, e.iop);
+      pair(top(st, 1), a);
+      pair(x, ins.lane);
+      mark_last(at, e.iop);
       return true;
-    case SimdShape::Load:
+    }
+    case SimdShape::Load: {
+      const uint32_t addr = use(st, 0);
+      const uint32_t at = here();  // after use(): it may emit a constant
       op(e.iop);
-      pair(top(st, 0), top(st, 0));
+      pair(top(st, 0), addr);
       imm(ins.imm);
-      mark_last(start, e.iop);
+      mark_last(at, e.iop);
       return true;
-    case SimdShape::LoadLane:
+    }
+    case SimdShape::LoadLane: {
+      const uint32_t v = use(st, 0), addr = use(st, 1);
+      const uint32_t at = here();  // after use(): it may emit a constant
       op(e.iop);
-      pair(top(st, 1), top(st, 1));
+      pair(top(st, 1), addr);
       imm(ins.imm);
-      pair(top(st, 0), ins.lane);
-      mark_last(start, e.iop);
+      pair(v, ins.lane);
+      mark_last(at, e.iop);
       return true;
-    case SimdShape::StoreLane:
+    }
+    case SimdShape::StoreLane: {
+      const uint32_t v = use(st, 0), addr = use(st, 1);
       op(e.iop);
-      pair(top(st, 1), top(st, 0));
+      pair(addr, v);
       imm(ins.imm);
       pair(ins.lane, 0);
       return true;
-    case SimdShape::Store:
+    }
+    case SimdShape::Store: {
+      const uint32_t v = use(st, 0), addr = use(st, 1);
       op(e.iop);
-      pair(top(st, 1), top(st, 0));
+      pair(addr, v);
       imm(ins.imm);
       return true;
-    case SimdShape::Const:
+    }
+    case SimdShape::Const: {
+      const uint32_t at = here();
       op(e.iop);
       pair(fs(st.slot_height()), 0);
       imm128();
-      mark_last(start, e.iop);
+      mark_last(at, e.iop);
       return true;
-    case SimdShape::Shuffle:
+    }
+    case SimdShape::Shuffle: {
+      const uint32_t b = use(st, 0), a = use(st, 1);
+      const uint32_t at = here();  // after use(): it may emit a constant
       op(e.iop);
-      pair(top(st, 1), top(st, 1));
-      pair(top(st, 0), 0);
+      pair(top(st, 1), a);
+      pair(b, 0);
       imm128();
-      mark_last(start, e.iop);
+      mark_last(at, e.iop);
       return true;
+    }
   }
   return false;
 }

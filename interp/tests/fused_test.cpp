@@ -248,3 +248,21 @@ TEST_CASE("fused: second-round pairs against the reference", "[interp][fused]") 
   CHECK(h.trap("sub_store", {i32(65536 - 4), f64(1), f64(2)}) == "out of bounds memory access");
   CHECK(h.trap("load_load", {i32(65536 - 12)}) == "out of bounds memory access");
 }
+
+TEST_CASE("v128 operands read in place keep their values across writes", "[interp][fused][simd]") {
+  FusedHarness h;
+  for (uint32_t a : {0u, 5u, 0xffffffffu}) {
+    for (uint32_t b : {0u, 3u, 0x80000000u}) {
+      INFO(a << " " << b);
+      CHECK(h.num("v128_alias", {i32(a), i32(b)}) == a - b);
+      CHECK(h.num("v128_alias_producer", {i32(a), i32(b)}) == a - (b + b));
+    }
+  }
+  // No copy into a stack slot: the store reads the local.
+  CHECK(h.code("v128_store_local").find("copy2") == std::string::npos);
+  REQUIRE(h.call("v128_store_local", {i32(32), i32(0x11223344u)}));
+  uint32_t v;
+  std::memcpy(&v, h.mem() + 36 + 12, 4);
+  CHECK(v == 0x11223344u);
+  CHECK(h.trap("v128_store_local", {i32(65536 - 19), i32(1)}) == "out of bounds memory access");
+}

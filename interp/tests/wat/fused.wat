@@ -128,4 +128,28 @@
     (f64.store (local.get 0) (f64.sub (local.get 1) (local.get 2))))
   (func (export "load_load") (param i32) (result f64)
     (f64.div (f64.load (local.get 0)) (f64.load offset=8 (local.get 0))))
+
+  ;; v128 local.get read in place by SIMD ops; writes to the local while an old read is
+  ;; still pending (local.set from a local, and from a producer) must keep the old value.
+  (func (export "v128_alias") (param i32 i32) (result i32) (local v128 v128)
+    (local.set 2 (i32x4.splat (local.get 0)))
+    (local.set 3 (i32x4.splat (local.get 1)))
+    local.get 2
+    local.get 3
+    local.set 2
+    local.get 2
+    i32x4.sub
+    i32x4.extract_lane 0)
+  (func (export "v128_alias_producer") (param i32 i32) (result i32) (local v128 v128)
+    (local.set 2 (i32x4.splat (local.get 0)))
+    (local.set 3 (i32x4.splat (local.get 1)))
+    local.get 2
+    (local.set 2 (i32x4.add (local.get 3) (local.get 3)))
+    local.get 2
+    i32x4.sub
+    i32x4.extract_lane 1)
+  (func (export "v128_store_local") (param i32 i32)
+    (local v128)
+    (local.set 2 (i32x4.splat (local.get 1)))
+    (v128.store offset=4 (local.get 0) (local.get 2)))
 )
