@@ -27,6 +27,7 @@
 // independent of locals; a listener adds its own frame offset.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -39,6 +40,36 @@ namespace wsvm {
 struct Operand {
   ValType type;   // ValType::Bottom for a polymorphic operand in unreachable code
   uint32_t slot;  // first slot of this operand
+};
+
+// The walker's operand stack: the subset of std::vector it uses, with push and pop always
+// inlined (g++ leaves std::vector::emplace_back out of line in the walker's large functions,
+// ~13 instructions per push); only growth is out of line.
+class OperandStack {
+ public:
+  size_t size() const { return m_size; }
+  bool empty() const { return m_size == 0; }
+  Operand* data() { return m_buf.data(); }
+  const Operand* data() const { return m_buf.data(); }
+  Operand& operator[](size_t i) { return m_buf[i]; }
+  const Operand& operator[](size_t i) const { return m_buf[i]; }
+  Operand& back() { return m_buf[m_size - 1]; }
+  const Operand& back() const { return m_buf[m_size - 1]; }
+  void push_back(const Operand& o) {
+    if (m_size == m_buf.size()) [[unlikely]] grow();
+    m_buf[m_size++] = o;
+  }
+  void pop_back() { --m_size; }
+  void resize(size_t n) {  // new operands are value-initialised, as with std::vector
+    while (m_size < n) push_back(Operand{});
+    m_size = n;
+  }
+  void clear() { m_size = 0; }
+
+ private:
+  [[gnu::noinline]] void grow() { m_buf.resize(m_buf.empty() ? 64 : m_buf.size() * 2); }
+  std::vector<Operand> m_buf;  // capacity in use is m_buf.size(); live operands [0, m_size)
+  size_t m_size = 0;
 };
 
 // The parameter and result types of a block (or of the function, for the outermost frame).
@@ -78,7 +109,7 @@ class WalkState {
   bool unreachable() const { return !m_frames.empty() && m_frames.back().unreachable; }
 
  protected:
-  std::vector<Operand> m_operands;
+  OperandStack m_operands;
   std::vector<CtrlFrame> m_frames;
   uint32_t m_slot_height = 0;
   uint32_t m_max_slot_height = 0;
