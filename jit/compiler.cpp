@@ -56,6 +56,11 @@ void FunctionCompiler::push_xmm(ValType t, Xmm x) {
 }
 
 void FunctionCompiler::release(const Val& v) {
+  if (v.borrowed) {
+    uint8_t* n = v.kind == Kind::Xmm ? &m_borrow_xmm[v.reg] : &m_borrow_gp[v.reg];
+    assert(*n > 0);
+    if (--*n != 0) return;
+  }
   if (v.kind == Kind::Reg) m_free |= 1u << v.reg;
   else if (v.kind == Kind::Xmm) m_free_xmm |= 1u << v.reg;
 }
@@ -63,19 +68,15 @@ void FunctionCompiler::release(const Val& v) {
 void FunctionCompiler::reset_regs() {
   m_free = kAllocatable;
   m_free_xmm = kAllocatableXmm;
+  for (uint8_t& n : m_borrow_gp) n = 0;
+  for (uint8_t& n : m_borrow_xmm) n = 0;
 }
 
 // Free and uncached first, then a cached register (a clean copy: forgetting it costs
 // nothing; the innermost loop's registers last), then spill the oldest stack value.
 Xmm FunctionCompiler::alloc_xmm() {
-  if (m_free_xmm == 0) {
-    for (Val& v : m_vs) {
-      if (v.kind == Kind::Xmm) {
-        spill(v);
-        break;
-      }
-    }
-  }
+  for (size_t i = 0; m_free_xmm == 0 && i < m_vs.size(); ++i)  // borrowers may share one
+    if (m_vs[i].kind == Kind::Xmm) spill(m_vs[i]);
   assert(m_free_xmm != 0);
   uint32_t avail = m_free_xmm & ~m_cache.xmm;
   if (avail == 0) {
@@ -93,12 +94,18 @@ Xmm FunctionCompiler::to_xmm(Val& v) {
   Xmm x;
   switch (v.kind) {
     case Kind::Xmm:
-      return xmm(v.reg);
+      if (!v.borrowed) return xmm(v.reg);
+      x = alloc_xmm();
+      m_a.movaps(x, xmm(v.reg));
+      release(v);
+      v.borrowed = false;
+      break;
     case Kind::Reg:
       x = alloc_xmm();
       if (f64) m_a.movq(x, gpq(v.reg));
       else m_a.movd(x, gpd(v.reg));
       release(v);
+      v.borrowed = false;
       break;
     case Kind::Mem:
       x = alloc_xmm();
@@ -147,14 +154,8 @@ asmjit::Operand FunctionCompiler::float_src(Val& v, bool f64) {
 }
 
 Gp FunctionCompiler::alloc() {
-  if (m_free == 0) {
-    for (Val& v : m_vs) {
-      if (v.kind == Kind::Reg) {
-        spill(v);
-        break;
-      }
-    }
-  }
+  for (size_t i = 0; m_free == 0 && i < m_vs.size(); ++i)  // borrowers may share one
+    if (m_vs[i].kind == Kind::Reg) spill(m_vs[i]);
   assert(m_free != 0);
   uint32_t avail = m_free & ~m_cache.gp;
   if (avail == 0) {
@@ -298,36 +299,46 @@ void FunctionCompiler::emit_local_get(uint32_t l) {
   }
   int c = cached_reg(l);
   if (is_float(t)) {
-    if (c >= 0) {  // copy: the stack value may be changed in place
+    if (c >= 0) {  // borrow: read in place; a consumer changing it copies (to_xmm)
+      m_vs.push_back(Val{t, Kind::Xmm, static_cast<uint8_t>(c), 0, next_slot(), 0, true});
       m_free_xmm &= ~(1u << c);
-      Xmm d = alloc_xmm();
-      m_free_xmm |= 1u << c;
-      m_a.movaps(d, xmm(c));
-      return push_xmm(t, d);
+      ++m_borrow_xmm[c];
+      return;
+    }
+    if (int f = in_loop() ? cache_target(l, true, -1) : -1; f >= 0) {  // load, cache, borrow
+      if (t == ValType::F64) m_a.movsd(xmm(f), home(slot));
+      else m_a.movss(xmm(f), home32(slot));
+      uncache_xmm(f);
+      set_cached(l, true, f);
+      m_vs.push_back(Val{t, Kind::Xmm, static_cast<uint8_t>(f), 0, next_slot(), 0, true});
+      m_free_xmm &= ~(1u << f);
+      ++m_borrow_xmm[f];
+      return;
     }
     Xmm d = alloc_xmm();
     if (t == ValType::F64) m_a.movsd(d, home(slot));
     else m_a.movss(d, home32(slot));
-    if (int f = in_loop() ? cache_target(l, true, static_cast<int>(d.id())) : -1; f >= 0) {
-      m_a.movaps(xmm(f), d);
-      set_cached(l, true, f);
-    }
     return push_xmm(t, d);
   }
-  if (c >= 0) {
+  if (c >= 0) {  // borrow: read in place; a consumer changing it copies (to_reg)
+    m_vs.push_back(Val{t, Kind::Reg, static_cast<uint8_t>(c), 0, next_slot(), 0, true});
     m_free &= ~(1u << c);
-    Gp d = alloc();
-    m_free |= 1u << c;
-    m_a.mov(d, gpq(c));
-    return push_reg(t, d);
+    ++m_borrow_gp[c];
+    return;
+  }
+  if (int f = in_loop() ? cache_target(l, false, -1) : -1; f >= 0) {  // load, cache, borrow
+    if (t == ValType::I64) m_a.mov(gpq(f), home(slot));
+    else m_a.mov(gpd(f), home32(slot));
+    uncache_gp(f);
+    set_cached(l, false, f);
+    m_vs.push_back(Val{t, Kind::Reg, static_cast<uint8_t>(f), 0, next_slot(), 0, true});
+    m_free &= ~(1u << f);
+    ++m_borrow_gp[f];
+    return;
   }
   Gp d = alloc();
   if (t == ValType::I64) m_a.mov(d, home(slot));
   else m_a.mov(d.r32(), home32(slot));
-  if (int f = in_loop() ? cache_target(l, false, static_cast<int>(d.id())) : -1; f >= 0) {
-    m_a.mov(gpq(f), d);
-    set_cached(l, false, f);
-  }
   push_reg(t, d);
 }
 
@@ -430,6 +441,7 @@ void FunctionCompiler::spill(Val& v) {
   store_to(home(v.slot), v);
   release(v);
   v.kind = Kind::Mem;
+  v.borrowed = false;
 }
 
 void FunctionCompiler::spill_all() {
@@ -439,12 +451,8 @@ void FunctionCompiler::spill_all() {
 void FunctionCompiler::spill_reg(uint32_t id) {
   uncache_gp(id);
   if (m_free & (1u << id)) return;
-  for (Val& v : m_vs) {
-    if (v.kind == Kind::Reg && v.reg == id) {
-      spill(v);
-      return;
-    }
-  }
+  for (Val& v : m_vs)
+    if (v.kind == Kind::Reg && v.reg == id) spill(v);  // the owner, or every borrower
 }
 
 void FunctionCompiler::materialize_flags() {
@@ -458,13 +466,21 @@ void FunctionCompiler::materialize_flags() {
 
 Gp FunctionCompiler::to_reg(Val& v) {
   switch (v.kind) {
-    case Kind::Reg:
-      return gpq(v.reg);
+    case Kind::Reg: {
+      if (!v.borrowed) return gpq(v.reg);
+      Gp r = alloc();
+      m_a.mov(r, gpq(v.reg));
+      release(v);
+      v.borrowed = false;
+      v.reg = static_cast<uint8_t>(r.id());
+      return r;
+    }
     case Kind::Xmm: {
       Gp r = alloc();
       if (v.type == ValType::F64) m_a.movq(r, xmm(v.reg));
       else m_a.movd(r.r32(), xmm(v.reg));
       release(v);
+      v.borrowed = false;
       v.kind = Kind::Reg;
       v.reg = static_cast<uint8_t>(r.id());
       return r;

@@ -68,6 +68,10 @@ class FunctionCompiler {
     uint8_t cond;   // Kind::Flags: x86::CondCode meaning "true"
     uint32_t slot;  // frame slot (home)
     uint64_t c;     // Kind::Const
+    // Reg/Xmm: the register is a cached local's, read in place (local.get without a copy);
+    // it stays unallocatable while borrowed. Consumers that change their operand's
+    // register get a copy from to_reg/to_xmm.
+    bool borrowed = false;
   };
   // Register cache for locals (write-through: local.set/tee always store to the home too,
   // so a cached register is a clean copy that can be dropped at any time). A cached
@@ -132,6 +136,8 @@ class FunctionCompiler {
   void spill_reg(uint32_t id);          // the stack value in register id (if any) -> home
   void materialize_flags();             // top Flags value -> register
   x86::Gp to_reg(Val& v);               // v in a register it owns (loads if needed)
+  x86::Gp read_reg(Val& v) { return v.kind == Kind::Reg ? x86::gpq(v.reg) : to_reg(v); }
+  x86::Xmm read_xmm(Val& v) { return v.kind == Kind::Xmm ? x86::xmm(v.reg) : to_xmm(v); }
   void store_to(const x86::Mem& dst, const Val& v);  // 8 bytes, via r11 when needed
   static x86::Gp gp(const Val& v) { return x86::gpq(v.reg); }
   static x86::Gp gpw(const Val& v, bool wide) { return wide ? x86::Gp(x86::gpq(v.reg)) : x86::Gp(x86::gpd(v.reg)); }
@@ -201,6 +207,8 @@ class FunctionCompiler {
   std::vector<Val> m_vs;
   uint32_t m_free = 0;                 // bitmask of free allocatable GP registers
   uint32_t m_free_xmm = 0;             // bitmask of free xmm0-13
+  uint8_t m_borrow_gp[16] = {};        // stack values borrowing each register
+  uint8_t m_borrow_xmm[16] = {};
   LocalCache m_cache;
   std::vector<Block> m_blocks;         // [0] = the function
   uint32_t m_dead_depth = 0;

@@ -98,7 +98,7 @@ void FunctionCompiler::emit_compare(Op op, bool wide) {
     std::swap(a, b);
     cc = reverseCond(cc);
   }
-  Gp ra = to_reg(a);
+  Gp ra = read_reg(a);
   Gp raw = wide ? ra : ra.r32();
   if (b.kind == Kind::Reg) m_a.cmp(raw, wide ? Gp(gpq(b.reg)) : Gp(gpd(b.reg)));
   else if (fits_imm32(b)) m_a.cmp(raw, imm(static_cast<int32_t>(b.c)));
@@ -189,17 +189,20 @@ void FunctionCompiler::emit_shift(Op op, bool wide) {
     if (a.kind == Kind::Reg && a.reg == kRcx) {
       Gp moved = alloc();
       m_a.mov(moved, rcx);
+      release(a);  // its owner's or borrower's hold on rcx
       a.reg = static_cast<uint8_t>(moved.id());
-      m_free |= 1u << kRcx;
+      a.borrowed = false;
     }
     m_free &= ~(1u << kRcx);
+    uncache_gp(kRcx);
     if (b.kind == Kind::Reg) m_a.mov(ecx, gpd(b.reg));
     else m_a.mov(ecx, home32(b.slot));
     release(b);
   }
   Gp d = to_reg(a);
   m_a.emit(id, wide ? d : d.r32(), cl);
-  m_free |= 1u << kRcx;
+  if (b_in_rcx) release(b);
+  else m_free |= 1u << kRcx;
   push_reg(t, d);
 }
 
@@ -233,7 +236,7 @@ void FunctionCompiler::emit_float_compare(Op op, bool f64) {
     // Equality needs ZF and PF (unordered): cmpsd/cmpss (predicate 0 eq, 4 neq; only neq is
     // true for NaN operands, as the spec requires), then the mask's low bit.
     int pred = (op == Op::f32_eq || op == Op::f64_eq) ? 0 : 4;
-    Xmm x = to_xmm(a);
+    Xmm x = read_xmm(a);
     asmjit::Operand src = float_src(b, f64);
     m_a.movaps(xmm14, x);
     m_a.emit(f64 ? Inst::kIdCmpsd : Inst::kIdCmpss, xmm14, src, imm(pred));
@@ -250,7 +253,7 @@ void FunctionCompiler::emit_float_compare(Op op, bool f64) {
   bool strict = op == Op::f32_lt || op == Op::f64_lt || op == Op::f32_gt || op == Op::f64_gt;
   Val& x = swap ? b : a;
   Val& y = swap ? a : b;
-  Xmm xr = to_xmm(x);
+  Xmm xr = read_xmm(x);
   asmjit::Operand src = float_src(y, f64);
   m_a.emit(f64 ? Inst::kIdUcomisd : Inst::kIdUcomiss, xr, src);
   release(a);
@@ -267,7 +270,7 @@ void FunctionCompiler::emit_float_unop(Op op, ValType rt) {
       bool abs = op == Op::f32_abs || op == Op::f64_abs;
       uint64_t sign = f64 ? uint64_t{1} << 63 : uint64_t{1} << 31;
       if (a.kind == Kind::Const) return push_const(rt, abs ? (a.c & ~sign) : (a.c ^ sign));
-      if (a.kind == Kind::Reg) {  // bits in a GP register: flip/clear the bit there
+      if (a.kind == Kind::Reg && !a.borrowed) {  // bits in a GP register: flip/clear there
         Gp r = gpq(a.reg);
         if (abs) m_a.btr(f64 ? r : r.r32(), f64 ? 63 : 31);
         else m_a.btc(f64 ? r : r.r32(), f64 ? 63 : 31);
@@ -460,7 +463,7 @@ Mem FunctionCompiler::mem_operand(Val& addr, uint64_t offset, uint32_t size) {
     m_a.mov(r11, imm(ea));
     return ptr(r14, r11, 0, 0, size);
   }
-  Gp r = to_reg(addr);
+  Gp r = read_reg(addr);  // a borrowed local register is read in place
   if (offset <= INT32_MAX) return ptr(r14, r, 0, static_cast<int32_t>(offset), size);
   m_a.mov(r11d, imm(static_cast<uint32_t>(offset)));
   m_a.add(r11, r);
@@ -478,7 +481,8 @@ void FunctionCompiler::emit_load(const Instr& ins) {
     release(addr);
     return push_xmm(ins.op == Op::f64_load ? ValType::F64 : ValType::F32, x);
   }
-  Gp d = addr.kind == Kind::Reg ? gpq(addr.reg) : alloc();
+  bool reuse = addr.kind == Kind::Reg && !addr.borrowed;
+  Gp d = reuse ? gpq(addr.reg) : alloc();
   ValType t = ValType::I32;
   switch (ins.op) {
     case Op::i32_load: m_a.mov(d.r32(), m); break;
@@ -497,6 +501,7 @@ void FunctionCompiler::emit_load(const Instr& ins) {
     case Op::i64_load32_u: m_a.mov(d.r32(), m); t = ValType::I64; break;
     default: break;
   }
+  if (!reuse) release(addr);
   push_reg(t, d);
 }
 
