@@ -10,8 +10,13 @@ source "$repo/scripts/totals.sh"
 build=${1:?usage: spec_engines.sh BUILD [spec-tests/run options...]}
 shift
 
-engines=(interp)
-[ -f "$build/jit/libwsvm_jit.a" ] && engines+=(jit)
+# WSVM_SPEC_ENGINES="interp jit" picks the engines instead (sanitize.sh narrows it).
+if [ -n "${WSVM_SPEC_ENGINES:-}" ]; then
+  read -r -a engines <<<"$WSVM_SPEC_ENGINES"
+else
+  engines=(interp)
+  [ -f "$build/jit/libwsvm_jit.a" ] && engines+=(jit)
+fi
 pass=0 fail=0 skip=0
 for engine in "${engines[@]}"; do
   echo "== spec suite, --engine $engine"

@@ -21,7 +21,7 @@ read -r spec_pass spec_fail spec_skip < <(last_total "$spec_out")
 rm -f "$spec_out"
 [ -n "${spec_pass:-}" ] || { spec_pass=0 spec_fail=1 spec_skip=0; }
 
-# The sanitizer subset (issue 5): the spec suite under both engines and the fuzz crash
+# The sanitizer subset (issue 5): the spec suite under the interpreter and the fuzz crash
 # replays, built with ASan+UBSan into build-asan (scripts/sanitize.sh --spec-only; the full
 # unit suite under sanitizers is `scripts/sanitize.sh`, too slow for the CI budget).
 # WSVM_TEST_SANITIZE=0 leaves it out of a local run, and says so.
