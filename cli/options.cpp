@@ -128,8 +128,9 @@ Usage:
 
 Options (before the module path; everything after it is passed to the module):
   --invoke NAME        call export NAME instead of _start
-  --engine ENGINE      interp (default), auto (= interp), or jit: the x86-64
-                       baseline compiler (an error where it is not built)
+  --engine ENGINE      auto (default: jit where it is built, else interp),
+                       interp, or jit: the x86-64 baseline compiler (an error
+                       where it is not built)
   --dir HOST[::GUEST][:ro]
                        preopen directory HOST, visible to WASI as GUEST (default
                        HOST); with :ro every write under it fails (ENOTCAPABLE)
