@@ -300,9 +300,7 @@ void FunctionCompiler::emit_local_get(uint32_t l) {
   int c = cached_reg(l);
   if (is_float(t)) {
     if (c >= 0) {  // borrow: read in place; a consumer changing it copies (to_xmm)
-      m_vs.push_back(Val{t, Kind::Xmm, static_cast<uint8_t>(c), 0, next_slot(), 0, true});
-      m_free_xmm &= ~(1u << c);
-      ++m_borrow_xmm[c];
+      push_borrowed(t, true, c);
       return;
     }
     if (int f = in_loop() ? cache_target(l, true, -1) : -1; f >= 0) {  // load, cache, borrow
@@ -310,9 +308,7 @@ void FunctionCompiler::emit_local_get(uint32_t l) {
       else m_a.movss(xmm(f), home32(slot));
       uncache_xmm(f);
       set_cached(l, true, f);
-      m_vs.push_back(Val{t, Kind::Xmm, static_cast<uint8_t>(f), 0, next_slot(), 0, true});
-      m_free_xmm &= ~(1u << f);
-      ++m_borrow_xmm[f];
+      push_borrowed(t, true, f);
       return;
     }
     Xmm d = alloc_xmm();
@@ -321,9 +317,7 @@ void FunctionCompiler::emit_local_get(uint32_t l) {
     return push_xmm(t, d);
   }
   if (c >= 0) {  // borrow: read in place; a consumer changing it copies (to_reg)
-    m_vs.push_back(Val{t, Kind::Reg, static_cast<uint8_t>(c), 0, next_slot(), 0, true});
-    m_free &= ~(1u << c);
-    ++m_borrow_gp[c];
+    push_borrowed(t, false, c);
     return;
   }
   if (int f = in_loop() ? cache_target(l, false, -1) : -1; f >= 0) {  // load, cache, borrow
@@ -331,15 +325,22 @@ void FunctionCompiler::emit_local_get(uint32_t l) {
     else m_a.mov(gpd(f), home32(slot));
     uncache_gp(f);
     set_cached(l, false, f);
-    m_vs.push_back(Val{t, Kind::Reg, static_cast<uint8_t>(f), 0, next_slot(), 0, true});
-    m_free &= ~(1u << f);
-    ++m_borrow_gp[f];
+    push_borrowed(t, false, f);
     return;
   }
   Gp d = alloc();
   if (t == ValType::I64) m_a.mov(d, home(slot));
   else m_a.mov(d.r32(), home32(slot));
   push_reg(t, d);
+}
+
+// Pushes local-cache register c as a borrowed operand: read in place, never freed while
+// borrowed; a consumer that changes its operand copies it first (to_reg / to_xmm).
+void FunctionCompiler::push_borrowed(ValType t, bool fp, int c) {
+  m_vs.push_back(
+      Val{t, fp ? Kind::Xmm : Kind::Reg, static_cast<uint8_t>(c), 0, next_slot(), 0, true});
+  (fp ? m_free_xmm : m_free) &= ~(1u << c);
+  ++(fp ? m_borrow_xmm : m_borrow_gp)[c];
 }
 
 void FunctionCompiler::emit_local_set(uint32_t l, bool tee) {

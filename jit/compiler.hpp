@@ -127,6 +127,7 @@ class FunctionCompiler {
   bool in_loop() const;  // copies into the cache only pay off where code repeats
   void set_cached(uint32_t local, bool xmm, int id);
   void push_xmm(ValType t, x86::Xmm x);
+  void push_borrowed(ValType t, bool fp, int c);
   x86::Xmm to_xmm(Val& v);              // float v in an xmm register it owns
   asmjit::Operand float_src(Val& v, bool f64);  // xmm, home or xmm15 (v stays where it is)
   void emit_float_unop(Op op, ValType rt);
