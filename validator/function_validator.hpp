@@ -127,16 +127,12 @@ inline constexpr std::array<FastEntry, 256> kFastTable = make_fast_table();
 }
 [[gnu::always_inline]] inline size_t fast_sleb(const uint8_t* p, size_t left, int32_t& out) {
   uint32_t v = 0;
-  const size_t n = left < 4 ? left : 4;
-  for (size_t i = 0; i < n; ++i) {
-    v |= static_cast<uint32_t>(p[i] & 0x7f) << (7 * i);
-    if (!(p[i] & 0x80)) {
-      const unsigned unused = 32 - 7 * static_cast<unsigned>(i + 1);  // sign-extend the rest
-      out = static_cast<int32_t>(v << unused) >> unused;
-      return i + 1;
-    }
+  const size_t n = fast_uleb(p, left, v);
+  if (n != 0) {
+    const unsigned unused = 32 - 7 * static_cast<unsigned>(n);  // sign-extend the rest
+    out = static_cast<int32_t>(v << unused) >> unused;
   }
-  return 0;
+  return n;
 }
 
 }  // namespace walk_detail
