@@ -92,6 +92,14 @@ Xmm FunctionCompiler::alloc_xmm() {
 Xmm FunctionCompiler::to_xmm(Val& v) {
   bool f64 = v.type == ValType::F64;
   Xmm x;
+  if (v.type == ValType::V128 && v.kind != Kind::Xmm) {
+    x = alloc_xmm();
+    if (v.kind == Kind::Const) load_v128_const(x, v.c, v.c_hi);
+    else m_a.movups(x, home128(v.slot));
+    v.kind = Kind::Xmm;
+    v.reg = static_cast<uint8_t>(x.id());
+    return x;
+  }
   switch (v.kind) {
     case Kind::Xmm:
       if (!v.borrowed) return xmm(v.reg);
@@ -279,19 +287,19 @@ void FunctionCompiler::establish_cache(const LocalCache& want) {
     int id = __builtin_ctz(m);
     uint32_t l = want.xmm_local[id];
     if ((m_cache.xmm & (1u << id)) && m_cache.xmm_local[id] == l) continue;
-    if (m_local_type[l] == ValType::F64) m_a.movsd(xmm(id), home(m_local_slot[l]));
-    else m_a.movss(xmm(id), home32(m_local_slot[l]));
+    load_xmm(xmm(id), m_local_slot[l], m_local_type[l]);
   }
+}
+
+void FunctionCompiler::load_xmm(Xmm x, uint32_t slot, ValType t) {
+  if (t == ValType::F64) m_a.movsd(x, home(slot));
+  else if (t == ValType::F32) m_a.movss(x, home32(slot));
+  else m_a.movups(x, home128(slot));
 }
 
 void FunctionCompiler::emit_local_get(uint32_t l) {
   ValType t = m_local_type[l];
   uint32_t slot = m_local_slot[l];
-  if (t == ValType::V128) {
-    push_mem(t);
-    copy_v128(home(m_vs.back().slot), home(slot));
-    return;
-  }
   if (!cacheable(t)) {
     Gp r = alloc();
     m_a.mov(r, home(slot));
@@ -304,16 +312,14 @@ void FunctionCompiler::emit_local_get(uint32_t l) {
       return;
     }
     if (int f = in_loop() ? cache_target(l, true, -1) : -1; f >= 0) {  // load, cache, borrow
-      if (t == ValType::F64) m_a.movsd(xmm(f), home(slot));
-      else m_a.movss(xmm(f), home32(slot));
+      load_xmm(xmm(f), slot, t);
       uncache_xmm(f);
       set_cached(l, true, f);
       push_borrowed(t, true, f);
       return;
     }
     Xmm d = alloc_xmm();
-    if (t == ValType::F64) m_a.movsd(d, home(slot));
-    else m_a.movss(d, home32(slot));
+    load_xmm(d, slot, t);
     return push_xmm(t, d);
   }
   if (c >= 0) {  // borrow: read in place; a consumer changing it copies (to_reg)
@@ -355,6 +361,7 @@ void FunctionCompiler::emit_local_set(uint32_t l, bool tee) {
   bool f = is_float(t);
   if (tee) {
     Val& v = m_vs.back();
+    if (t == ValType::V128 && v.kind != Kind::Xmm) to_xmm(v);  // read again soon: keep it
     store_to(dst, v);
     if (!in_loop()) return;  // a copy pays off only when read again: in loops
     if (v.kind == Kind::Xmm && f) {
@@ -373,7 +380,8 @@ void FunctionCompiler::emit_local_set(uint32_t l, bool tee) {
     return;
   }
   Val v = pop();
-  if (v.kind == Kind::Mem) {  // e.g. a call's result: load once, keep it
+  if (v.kind == Kind::Mem || (t == ValType::V128 && v.kind == Kind::Const)) {
+    // e.g. a call's result: load once, keep it
     if (f) to_xmm(v);
     else to_reg(v);
   }
@@ -409,7 +417,18 @@ bool FunctionCompiler::fits_imm32(const Val& v) const {
 }
 
 void FunctionCompiler::store_to(const Mem& dst, const Val& v) {
-  if (v.type == ValType::V128) return copy_v128(dst, home(v.slot));  // always in its home
+  if (v.type == ValType::V128) {
+    Mem d = dst;
+    d.setSize(16);
+    switch (v.kind) {
+      case Kind::Xmm: m_a.movups(d, xmm(v.reg)); return;
+      case Kind::Const:
+        load_v128_const(xmm15, v.c, v.c_hi);
+        m_a.movups(d, xmm15);
+        return;
+      default: return copy_v128(dst, home(v.slot));
+    }
+  }
   switch (v.kind) {
     case Kind::Reg:
       m_a.mov(dst, gpq(v.reg));
@@ -616,6 +635,7 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
   reset_regs();
   drop_cache();
   m_region_open = false;
+  m_pool.clear();
   for (bool& u : m_trap_used) u = false;
   m_unwind_used = false;
   m_stack_trap = m_a.newLabel();
@@ -675,6 +695,7 @@ Result<void> FunctionCompiler::end_function(const WalkState& st) {
   m_a.leave();
   m_a.ret();
   emit_trap_stubs();
+  emit_constant_pool();
   uint64_t slots = uint64_t{m_local_slots} + st.max_slot_height();
   uint64_t frame = (slots * 8 + 8 + 15) & ~uint64_t{15};
   if (frame > 0x7fff0000) {
@@ -750,7 +771,7 @@ void FunctionCompiler::emit_return(const WalkState& st) {
     const Val& v = m_vs[m_vs.size() - n + i];
     Mem d = qword_ptr(r11, static_cast<int32_t>(8 * dst));
     if (v.type == ValType::V128) {
-      copy_v128(d, home(v.slot));
+      store_to(d, v);  // xmm15 only
       dst += 2;
       continue;
     }

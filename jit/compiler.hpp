@@ -72,6 +72,7 @@ class FunctionCompiler {
     // it stays unallocatable while borrowed. Consumers that change their operand's
     // register get a copy from to_reg/to_xmm.
     bool borrowed = false;
+    uint64_t c_hi = 0;  // Kind::Const of a v128: bytes 8-15 (c holds bytes 0-7)
   };
   // Register cache for locals (write-through: local.set/tee always store to the home too,
   // so a cached register is a clean copy that can be dropped at any time). A cached
@@ -108,8 +109,10 @@ class FunctionCompiler {
   x86::Xmm alloc_xmm();                 // a free xmm0-13 (spills the oldest Xmm value)
   void reset_regs();                    // after a call: every register free
   // ---- local cache (compiler.cpp)
-  static bool cacheable(ValType t) { return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64; }
-  static bool is_float(ValType t) { return t == ValType::F32 || t == ValType::F64; }
+  static bool cacheable(ValType t) { return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64 || t == ValType::V128; }
+  // The xmm register class: f32, f64 and v128.
+  static bool is_float(ValType t) { return t == ValType::F32 || t == ValType::F64 || t == ValType::V128; }
+  void load_xmm(x86::Xmm x, uint32_t slot, ValType t);  // movss/movsd/movups from a home
   int cached_reg(uint32_t local) const;  // GP or xmm id by the local's type, -1 if none
   void uncache_local(uint32_t local);
   void uncache_gp(uint32_t id) { m_cache.gp &= ~(1u << id); }
@@ -173,8 +176,20 @@ class FunctionCompiler {
   // ---- compiler_simd.cpp
   void emit_simd(const Instr& ins);
   bool emit_simd_inline(const Instr& ins);
+  bool emit_simd_lanes(const Instr& ins);    // splat, extract/replace lane, loads/stores
+  bool emit_simd_convert(const Instr& ins);  // narrow/extend/extmul/convert/trunc ...
   x86::Mem home128(uint32_t slot) const;
   void copy_v128(const x86::Mem& dst, const x86::Mem& src);
+  void push_v128_const(uint64_t lo, uint64_t hi);
+  x86::Mem const128(uint64_t lo, uint64_t hi);  // a 16-byte aligned constant in the pool
+  x86::Mem splat32(uint32_t v) { return const128(v | uint64_t{v} << 32, v | uint64_t{v} << 32); }
+  void load_v128_const(x86::Xmm x, uint64_t lo, uint64_t hi);
+  // A v128 operand readable as a register: its own xmm, or loaded into `scratch`. Call it
+  // after every allocation of the instruction (an allocation may spill through xmm15).
+  x86::Xmm v128_src(Val& v, x86::Xmm scratch);
+  x86::Xmm tmp_xmm() { return alloc_xmm(); }
+  void free_tmp(x86::Xmm x) { m_free_xmm |= 1u << x.id(); }
+  void emit_constant_pool();
 
   // ---- compiler_ops.cpp
   void on_simple(const Instr& ins, const WalkState& st);
@@ -228,6 +243,12 @@ class FunctionCompiler {
   bool m_region_open = false;
   size_t m_region_patch[2] = {0, 0};
   std::string m_error;                 // first unsupported instruction
+  // v128 constants of this function, emitted 16-byte aligned after its code.
+  struct PoolEntry {
+    uint64_t lo, hi;
+    asmjit::Label label;
+  };
+  std::vector<PoolEntry> m_pool;
 };
 
 }  // namespace wsvm::jit

@@ -541,18 +541,6 @@ void FunctionCompiler::emit_select(const Instr& ins) {
   Val cond = pop();
   Val b = pop();
   Val a = pop();
-  if (a.type == ValType::V128) {  // both in their homes; the result is a's home
-    asmjit::Label keep = m_a.newLabel();
-    if (cond.kind == Kind::Const) {
-      if (static_cast<uint32_t>(cond.c) == 0) copy_v128(home(a.slot), home(b.slot));
-    } else {
-      jump_if_true(cond, keep);
-      copy_v128(home(a.slot), home(b.slot));
-      m_a.bind(keep);
-    }
-    release(cond);
-    return push_mem(ValType::V128);
-  }
   bool wide = is64(a.type);
   if (cond.kind == Kind::Const) {
     bool pick_a = static_cast<uint32_t>(cond.c) != 0;
@@ -561,6 +549,17 @@ void FunctionCompiler::emit_select(const Instr& ins) {
     keep.slot = next_slot();
     m_vs.push_back(keep);
     return;
+  }
+  if (a.type == ValType::V128) {  // a in a register it owns; b moves in unless cond
+    Xmm d = to_xmm(a);            // (moves and loads leave the flags alone)
+    Xmm s = v128_src(b, xmm15);
+    asmjit::Label keep = m_a.newLabel();
+    jump_if_true(cond, keep);
+    m_a.movaps(d, s);
+    m_a.bind(keep);
+    release(b);
+    release(cond);
+    return push_xmm(ValType::V128, d);
   }
   Gp d = to_reg(a);
   if (b.kind == Kind::Xmm) to_reg(b);
@@ -589,13 +588,19 @@ void FunctionCompiler::emit_global(const Instr& ins) {
   bool wide = is64(gt.type);
   int32_t off = global_slots_offset();
   if (gt.type == ValType::V128) {
-    spill_all();  // keeps xmm15 use simple: nothing else is live in registers
-    if (ins.op == Op::global_get) push_mem(ValType::V128);
-    Val v = ins.op == Op::global_get ? m_vs.back() : pop();
+    if (ins.op == Op::global_get) {
+      Xmm x = alloc_xmm();
+      m_a.mov(r11, qword_ptr(r13, kJiGlobals));
+      m_a.mov(r11, qword_ptr(r11, static_cast<int32_t>(8 * ins.a)));
+      m_a.movups(x, ptr(r11, off, 16));
+      return push_xmm(ValType::V128, x);
+    }
+    Val v = pop();
+    Xmm s = v128_src(v, xmm15);
     m_a.mov(r11, qword_ptr(r13, kJiGlobals));
     m_a.mov(r11, qword_ptr(r11, static_cast<int32_t>(8 * ins.a)));
-    if (ins.op == Op::global_get) copy_v128(home(v.slot), qword_ptr(r11, off));
-    else copy_v128(qword_ptr(r11, off), home(v.slot));
+    m_a.movups(ptr(r11, off, 16), s);
+    release(v);
     return;
   }
   if (ins.op == Op::global_get) {
