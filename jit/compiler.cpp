@@ -635,6 +635,7 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
   reset_regs();
   drop_cache();
   m_region_open = false;
+  m_fold.valid = false;
   m_pool.clear();
   for (bool& u : m_trap_used) u = false;
   m_unwind_used = false;

@@ -249,6 +249,17 @@ class FunctionCompiler {
     asmjit::Label label;
   };
   std::vector<PoolEntry> m_pool;
+  // The last f32/f64 load, when nothing was emitted after it: a float binop consuming it
+  // rewinds the load and reads the memory operand itself (mulsd x, [mem]).
+  struct FoldableLoad {
+    size_t start = 0, end = 0;
+    x86::Mem mem;
+    uint8_t reg = 0xff;
+    bool f64 = false;
+    bool valid = false;
+  };
+  FoldableLoad m_fold;
+  bool take_fold(const Val& v, bool f64);  // v is that load's value: rewind it
 };
 
 }  // namespace wsvm::jit

@@ -45,6 +45,25 @@ void FunctionCompiler::emit_int_binop(const Instr& ins, bool wide) {
     }
     return push_const(t, wide ? r : static_cast<uint32_t>(r));
   }
+  bool commutative = ins.op != Op::i32_sub && ins.op != Op::i64_sub;
+  if (commutative && ((a.kind == Kind::Const && b.kind != Kind::Const) ||
+                      (b.kind == Kind::Reg && !b.borrowed && !(a.kind == Kind::Reg && !a.borrowed))))
+    std::swap(a, b);  // an immediate on the right; compute into the owned register
+  bool is_add = ins.op == Op::i32_add || ins.op == Op::i64_add;
+  bool is_sub = ins.op == Op::i32_sub || ins.op == Op::i64_sub;
+  if ((is_add || is_sub) && a.kind == Kind::Reg && a.borrowed && fits_imm32(b)) {
+    // d = a +- c without copying a first: lea (32-bit: the low half, zero-extended).
+    int64_t c = wide ? static_cast<int64_t>(b.c) : static_cast<int32_t>(b.c);
+    if (is_sub) c = -c;
+    if (c >= INT32_MIN && c <= INT32_MAX) {
+      Gp d = alloc();
+      Mem m = ptr(gpq(a.reg), static_cast<int32_t>(c));
+      if (wide) m_a.lea(d, m);
+      else m_a.lea(d.r32(), m);
+      release(a);
+      return push_reg(t, d);
+    }
+  }
   Gp d = to_reg(a);
   Gp dw = wide ? d : d.r32();
   asmjit::Operand src;
@@ -208,11 +227,32 @@ void FunctionCompiler::emit_shift(Op op, bool wide) {
 
 // ---- floats (f32/f64 live in xmm0-13: Kind::Xmm; xmm14/xmm15 are scratch) ---------------
 
+bool FunctionCompiler::take_fold(const Val& v, bool f64) {
+  if (!m_fold.valid || m_fold.end != m_a.offset() || v.kind != Kind::Xmm || v.borrowed ||
+      v.reg != m_fold.reg || m_fold.f64 != f64)
+    return false;
+  m_a.setOffset(m_fold.start);
+  m_fold.valid = false;
+  release(v);
+  return true;
+}
+
 void FunctionCompiler::emit_float_binop(Op op, bool f64) {
   Val b = pop();
   Val a = pop();
+  bool commutative = op == Op::f32_add || op == Op::f64_add || op == Op::f32_mul || op == Op::f64_mul;
+  // A load just emitted for an operand becomes the instruction's memory operand; else a
+  // commutative op computes into the operand that owns its register (no copy).
+  bool fold = take_fold(b, f64);
+  if (!fold && commutative && take_fold(a, f64)) {
+    std::swap(a, b);
+    fold = true;
+  }
+  if (!fold && commutative && b.kind == Kind::Xmm && !b.borrowed &&
+      !(a.kind == Kind::Xmm && !a.borrowed))
+    std::swap(a, b);
   Xmm d = to_xmm(a);
-  asmjit::Operand src = float_src(b, f64);
+  asmjit::Operand src = fold ? asmjit::Operand(m_fold.mem) : float_src(b, f64);
   asmjit::InstId id;
   switch (op) {
     case Op::f32_add: id = Inst::kIdAddss; break;
@@ -225,7 +265,7 @@ void FunctionCompiler::emit_float_binop(Op op, bool f64) {
     default: id = Inst::kIdDivsd; break;
   }
   m_a.emit(id, d, src);
-  release(b);
+  if (!fold) release(b);
   push_xmm(f64 ? ValType::F64 : ValType::F32, d);
 }
 
@@ -476,9 +516,14 @@ void FunctionCompiler::emit_load(const Instr& ins) {
   Mem m = mem_operand(addr, ins.imm, size);
   if (ins.op == Op::f32_load || ins.op == Op::f64_load) {
     Xmm x = alloc_xmm();
+    size_t start = m_a.offset();
     if (ins.op == Op::f64_load) m_a.movsd(x, m);
     else m_a.movss(x, m);
     release(addr);
+    // Foldable unless the address is in r11 (scratch: the consumer may reuse it).
+    bool r11_used = (m.hasBase() && m.baseId() == r11.id()) || (m.hasIndex() && m.indexId() == r11.id());
+    m_fold = FoldableLoad{start, m_a.offset(), m, static_cast<uint8_t>(x.id()),
+                          ins.op == Op::f64_load, !r11_used};
     return push_xmm(ins.op == Op::f64_load ? ValType::F64 : ValType::F32, x);
   }
   bool reuse = addr.kind == Kind::Reg && !addr.borrowed;
