@@ -7,8 +7,12 @@
 // slot area (arguments in, results out; DESIGN principle 4), every other register clobbered.
 // A trap stores its kind in JitInstance::trap_kind (or a Trap in *pending) and jumps to its
 // function's unwind stub, which records the pc and rbp (for the backtrace: every frame is an
-// rbp frame) and jumps to the module's unwind code, which resets rsp to entry_rsp and
-// returns 1 from the entry trampoline.
+// rbp frame) and jumps to the module's unwind code. That code first calls a C++ helper on
+// the live stack (below the trapping frame) which puts the Trap in *pending and appends the
+// backtrace walked along the rbp chain, then resets rsp to entry_rsp and returns 1 from the
+// entry trampoline. A guard-page fault in the code resumes at the module's landing pad
+// (memory/trap_handler.hpp LandingPad; faulting pc in r11), which records the pc, rbp and
+// "out of bounds memory access" and takes the same unwind path.
 #pragma once
 
 #include <cstddef>
@@ -38,6 +42,7 @@ struct JitInstance {
   // innermost function to name and its frame (rbp), the start of the backtrace walk.
   uintptr_t trap_pc = 0;
   uintptr_t trap_rbp = 0;
+  const void* module = nullptr;              // the entry's per-module code (JitModule)
 };
 
 inline constexpr int32_t kJiEntryRsp = offsetof(JitInstance, entry_rsp);

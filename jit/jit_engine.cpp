@@ -28,6 +28,7 @@ struct JitModule {
   uint32_t imported_funcs = 0;
   std::vector<uint32_t> func_offsets;  // defined functions, ascending (emitted in order)
   uint32_t funcs_end = 0;              // end of the last function (and its trap stubs)
+  uint32_t landing = 0;                // the guard-fault landing pad (emit_landing)
   jit::EntryFn entry = nullptr;
   size_t code_bytes = 0;
 };
@@ -73,12 +74,34 @@ void emit_trampoline(Assembler& a, jit::ModuleLabels& labels) {
   a.ret();
 }
 
+void record_trap(jit::JitInstance* ji) noexcept;
+
 // Each function's trap stubs (compiler.cpp) record where the trap happened and jump here.
+// The backtrace is walked first, while the JIT frames are live: record_trap runs on the
+// stack below the trapping function's frame pointer (a stack-overflow trap's rsp may be far
+// below the limit, its rbp is not: the caller passed the check), realigned for the call.
+// Only then does rsp go back to entry_rsp and the trampoline return 1.
 void emit_unwind(Assembler& a, jit::ModuleLabels& labels) {
   a.bind(labels.unwind);
+  a.mov(rsp, rbp);
+  a.and_(rsp, imm(-16));
+  a.mov(rdi, r13);
+  a.mov(rax, imm(reinterpret_cast<uint64_t>(&record_trap)));
+  a.call(rax);
   a.mov(rsp, qword_ptr(r13, jit::kJiEntryRsp));
   a.mov(eax, 1);
   a.jmp(labels.exit);
+}
+
+// Where memory/trap_handler resumes a guard-page fault in this module's code (LandingPad):
+// r11 = the faulting pc, every other register as at the fault (r13 = JitInstance*, rbp =
+// the faulting function's frame).
+void emit_landing(Assembler& a, jit::ModuleLabels& labels, asmjit::Label landing) {
+  a.bind(landing);
+  a.mov(dword_ptr(r13, jit::kJiTrapKind), imm(static_cast<uint32_t>(TrapKind::MemoryOutOfBounds)));
+  a.mov(qword_ptr(r13, jit::kJiTrapPc), r11);
+  a.mov(qword_ptr(r13, jit::kJiTrapRbp), rbp);
+  a.jmp(labels.unwind);
 }
 
 // The defined function whose code contains pc, or -1 (the trampoline, helpers, other code).
@@ -95,7 +118,8 @@ int64_t function_at(const JitModule& jm, uintptr_t pc) {
 // entry already recorded), like the interpreter: the function containing pc, then one per
 // return address along the rbp chain. Every JIT frame is [rbp] = caller's rbp,
 // [rbp + 8] = return address; the chain ends at the entry trampoline's return address. The
-// walk reads only stack words strictly between the trap's frame and entry_rsp.
+// walk reads only stack words strictly between the trap's frame and entry_rsp, and runs
+// while those frames are live (record_trap, called by the unwind code before it unwinds).
 void add_backtrace(const JitModule& jm, const Instance& inst, uintptr_t pc, uintptr_t rbp,
                    uintptr_t entry_rsp, Trap& t) {
   const Module& m = inst.module();
@@ -111,6 +135,16 @@ void add_backtrace(const JitModule& jm, const Instance& inst, uintptr_t pc, uint
     low = rbp + 16;
     rbp = frame[0];
   }
+}
+
+// Called by the unwind code on the live stack: the Trap (a helper's or host's in *pending,
+// else one of trap_kind) with this entry's frames appended. noexcept: nothing may unwind
+// through JIT frames (an allocation failure ends the process, as anywhere else).
+void record_trap(jit::JitInstance* ji) noexcept {
+  std::optional<Trap>& t = *ji->pending;
+  if (!t) t = Trap::make(static_cast<TrapKind>(ji->trap_kind));
+  add_backtrace(*static_cast<const JitModule*>(ji->module), *ji->inst, ji->trap_pc, ji->trap_rbp,
+                ji->entry_rsp, *t);
 }
 
 thread_local uint32_t t_entries = 0;      // JIT entries active on this thread
@@ -152,6 +186,8 @@ class JitEngine final : public Engine {
     asmjit::Label funcs_end = a.newLabel();
     a.bind(funcs_end);
     emit_unwind(a, labels);
+    asmjit::Label landing = a.newLabel();
+    emit_landing(a, labels, landing);
     if (eh.m_err != asmjit::kErrorOk)
       return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, "jit: assembler error: " + eh.m_message});
     code.flatten();
@@ -172,6 +208,7 @@ class JitEngine final : public Engine {
     for (const asmjit::Label& l : labels.funcs)
       jm->func_offsets.push_back(static_cast<uint32_t>(code.labelOffsetFromBase(l)));
     jm->funcs_end = static_cast<uint32_t>(code.labelOffsetFromBase(funcs_end));
+    jm->landing = static_cast<uint32_t>(code.labelOffsetFromBase(landing));
     // WSVM_JIT_DUMP=FILE: the module's machine code, for `objdump -D -b binary -mi386:x86-64`
     // (function offsets on stderr).
     if (const char* dump = std::getenv("WSVM_JIT_DUMP")) {
@@ -217,6 +254,7 @@ class JitEngine final : public Engine {
     ji.ctx = &ctx;
     ji.engine = this;
     ji.pending = &pending;
+    ji.module = jm;
     uint8_t* base = inst->memories.empty() ? nullptr : inst->memories[0]->mem->base();
 
     const uint32_t depth = ctx.call_depth;
@@ -225,22 +263,22 @@ class JitEngine final : public Engine {
     t_stack_limit = limit;
     int rc = 0;
     memory::TrapInfo info;
+    const auto code_base = reinterpret_cast<uintptr_t>(jm->mem->base());
+    const memory::LandingPad pad{code_base, code_base + jm->funcs_end, code_base + jm->landing};
     bool ok = memory::with_trap_recovery(
-        [&] { rc = jm->entry(&ji, base, slots, f.code, &ctx); }, &info);
+        [&] { rc = jm->entry(&ji, base, slots, f.code, &ctx); }, &info, pad);
     --t_entries;
     t_stack_limit = saved_limit;
     if (!ok) {
+      // A fault outside the functions' code (a helper's): its frames are gone, so no
+      // backtrace. Faults inside it took the landing pad and the unwind path below.
       ctx.call_depth = depth;
-      Trap t = Trap::make(TrapKind::MemoryOutOfBounds);
-      add_backtrace(*jm, *inst, reinterpret_cast<uintptr_t>(info.pc),
-                    reinterpret_cast<uintptr_t>(info.frame_pointer), ji.entry_rsp, t);
-      return t;
+      return Trap::make(TrapKind::MemoryOutOfBounds);
     }
     if (rc != 0) {
+      // record_trap built the Trap and its backtrace before the unwind.
       ctx.call_depth = depth;
-      Trap t = pending ? std::move(*pending) : Trap::make(static_cast<TrapKind>(ji.trap_kind));
-      add_backtrace(*jm, *inst, ji.trap_pc, ji.trap_rbp, ji.entry_rsp, t);
-      return t;
+      return pending ? std::move(*pending) : Trap::make(static_cast<TrapKind>(ji.trap_kind));
     }
     return std::nullopt;
   }

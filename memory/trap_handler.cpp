@@ -19,6 +19,7 @@ struct RecoveryScope {
   sigjmp_buf env;
   RecoveryScope* prev = nullptr;
   TrapInfo info;
+  const LandingPad* pad = nullptr;  // generated code that unwinds by itself (or null)
 };
 
 // Innermost active scope of this thread. initial-exec TLS: reading it in a signal handler
@@ -60,6 +61,16 @@ void handle_fault(int sig, siginfo_t* info, void* ctx) {
       const auto* uc = static_cast<const ucontext_t*>(ctx);
       scope->info.pc = reinterpret_cast<const void*>(uc->uc_mcontext.gregs[REG_RIP]);
       scope->info.frame_pointer = reinterpret_cast<const void*>(uc->uc_mcontext.gregs[REG_RBP]);
+      // A fault inside the scope's generated code resumes at its landing pad (no jump: the
+      // code's frames stay live for it): RIP = landing, r11 = the faulting pc.
+      const LandingPad* pad = scope->pad;
+      auto pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+      if (pad != nullptr && pc >= pad->begin && pc < pad->end) {
+        auto* muc = static_cast<ucontext_t*>(ctx);
+        muc->uc_mcontext.gregs[REG_R11] = static_cast<greg_t>(pc);
+        muc->uc_mcontext.gregs[REG_RIP] = static_cast<greg_t>(pad->landing);
+        return;
+      }
     }
 #endif
     // SA_NODEFER keeps the signal unblocked while we run, so leaving by a jump that does not
@@ -125,9 +136,14 @@ bool install_trap_handler() {
 }
 
 bool run_with_trap_recovery(void (*fn)(void*), void* arg, TrapInfo* out) {
+  return run_with_trap_recovery(fn, arg, out, nullptr);
+}
+
+bool run_with_trap_recovery(void (*fn)(void*), void* arg, TrapInfo* out, const LandingPad* pad) {
   ensure_thread_signal_stack();
   RecoveryScope scope;
   scope.prev = t_current;
+  scope.pad = pad;
   // savemask = 0: see handle_fault (SA_NODEFER) for why the mask needs no restoring.
   if (sigsetjmp(scope.env, 0) == 0) {
     t_current = &scope;

@@ -8,6 +8,8 @@
 // so the process still crashes loudly.
 #pragma once
 
+#include <cstdint>
+
 namespace wsvm::memory {
 
 struct TrapInfo {
@@ -39,6 +41,29 @@ template <class F>
 bool with_trap_recovery(F&& f, TrapInfo* out) {
   return run_with_trap_recovery([](void* p) { (*static_cast<F*>(p))(); },
                                 const_cast<void*>(static_cast<const void*>(&f)), out);
+}
+
+// A landing pad for generated code (V8's trap-handler design): when a recovered fault's pc
+// lies in [begin, end), the handler does not jump back to the scope. It rewrites the
+// interrupted context instead, so that the thread resumes at `landing` with the faulting pc
+// in r11 (every other register, rsp and rbp included, as they were at the fault) and
+// returns from the signal. Code at `landing` can thus inspect the live stack (a JIT's
+// backtrace walk) before unwinding by itself. x86-64 Linux only; elsewhere the pad is
+// ignored and the scope's jump is taken. Faults with a pc outside the range still jump.
+struct LandingPad {
+  uintptr_t begin = 0;
+  uintptr_t end = 0;
+  uintptr_t landing = 0;
+};
+
+// run_with_trap_recovery with a landing pad (nullptr: none). The pad must stay valid for the
+// whole call.
+bool run_with_trap_recovery(void (*fn)(void*), void* arg, TrapInfo* out, const LandingPad* pad);
+
+template <class F>
+bool with_trap_recovery(F&& f, TrapInfo* out, const LandingPad& pad) {
+  return run_with_trap_recovery([](void* p) { (*static_cast<F*>(p))(); },
+                                const_cast<void*>(static_cast<const void*>(&f)), out, &pad);
 }
 
 }  // namespace wsvm::memory
