@@ -86,6 +86,7 @@ Xmm FunctionCompiler::alloc_xmm() {
   uint32_t id = static_cast<uint32_t>(__builtin_ctz(avail));
   m_free_xmm &= ~(1u << id);
   uncache_xmm(id);
+  touch_xmm(1u << id);
   return xmm(id);
 }
 
@@ -173,6 +174,7 @@ Gp FunctionCompiler::alloc() {
   uint32_t id = static_cast<uint32_t>(__builtin_ctz(avail));
   m_free &= ~(1u << id);
   uncache_gp(id);
+  touch_gp(1u << id);
   return gpq(id);
 }
 
@@ -239,6 +241,8 @@ int FunctionCompiler::loop_reg_of(uint32_t local, bool xmm) const {
 }
 
 void FunctionCompiler::set_cached(uint32_t local, bool xmm, int id) {
+  if (xmm) touch_xmm(1u << id);
+  else touch_gp(1u << id);
   if (xmm) {
     m_cache.xmm |= 1u << id;
     m_cache.xmm_local[id] = local;
@@ -306,6 +310,7 @@ void FunctionCompiler::emit_local_get(uint32_t l) {
     return push_reg(t, r);
   }
   int c = cached_reg(l);
+  if (c < 0) c = preheader_load(l);
   if (is_float(t)) {
     if (c >= 0) {  // borrow: read in place; a consumer changing it copies (to_xmm)
       push_borrowed(t, true, c);
@@ -349,7 +354,80 @@ void FunctionCompiler::push_borrowed(ValType t, bool fp, int c) {
   ++(fp ? m_borrow_xmm : m_borrow_gp)[c];
 }
 
+namespace {
+// NOPs of 0-10 bytes (the recommended 0F 1F /0 forms; 66 and 2E prefixes lengthen them).
+constexpr uint8_t kNopBytes[11][10] = {
+    {}, {0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}, {0x0f, 0x1f, 0x40, 0x00},
+    {0x0f, 0x1f, 0x44, 0x00, 0x00}, {0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00},
+    {0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00}, {0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+    {0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+    {0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00}};
+}  // namespace
+
+FunctionCompiler::Block* FunctionCompiler::innermost_loop() {
+  for (size_t i = m_blocks.size(); i-- > 0;)
+    if (m_blocks[i].kind == Op::loop) return &m_blocks[i];
+  return nullptr;
+}
+
+void FunctionCompiler::emit_nops(uint32_t n) {
+  if (n > 0) m_a.embed(kNopBytes[n], n);
+}
+
+// A local read inside a loop for the first time, with the loop's value at entry (not
+// written since the header): load it in the preheader pad into a register nothing wrote
+// since the header, and make it part of the loop's entry cache (its back edges keep it).
+int FunctionCompiler::preheader_load(uint32_t l) {
+  Block* b = innermost_loop();
+  if (b == nullptr || !b->has_pad || b->back_edge || b->pad_used >= kPadSlots) return -1;
+  for (uint32_t w : b->written)
+    if (w == l) return -1;
+  ValType t = m_local_type[l];
+  bool x = is_float(t);
+  uint32_t avail = x ? (m_free_xmm & ~m_touched_xmm & ~b->entry.xmm & ~m_cache.xmm)
+                     : (m_free & ~m_touched_gp & ~b->entry.gp & ~m_cache.gp);
+  if (avail == 0) return -1;
+  int r = __builtin_ctz(avail);
+  // Encoded by hand into the slot (the rest stays NOPs): [prefix] [REX] 0F 10 / 8B,
+  // ModRM mod=10 rm=100 (SIB: base rsp), disp32.
+  uint8_t code[kPadSlotBytes];
+  uint32_t n = 0;
+  uint32_t disp = m_local_slot[l] * 8;
+  bool hi = r >= 8;
+  if (x) {
+    if (t == ValType::F32) code[n++] = 0xf3;
+    else if (t == ValType::F64) code[n++] = 0xf2;
+    if (hi) code[n++] = 0x44;
+    code[n++] = 0x0f;
+    code[n++] = 0x10;
+  } else {
+    uint8_t rex = static_cast<uint8_t>((t == ValType::I64 ? 0x48 : 0x40) | (hi ? 0x04 : 0));
+    if (rex != 0x40) code[n++] = rex;
+    code[n++] = 0x8b;
+  }
+  code[n++] = static_cast<uint8_t>(0x80 | ((r & 7) << 3) | 4);
+  code[n++] = 0x24;
+  std::memcpy(code + n, &disp, 4);
+  n += 4;
+  size_t slot = b->pad_pos + size_t{kPadSlotBytes} * b->pad_used;
+  uint8_t* buf = m_a.code()->textSection()->buffer().data() + slot;
+  std::memcpy(buf, code, n);
+  // The slot's tail: one NOP of the remaining length (0F 1F /0 forms, 66 for the odd ones).
+  std::memcpy(buf + n, kNopBytes[kPadSlotBytes - n], kPadSlotBytes - n);
+  ++b->pad_used;
+  if (x) {
+    b->entry.xmm |= 1u << r;
+    b->entry.xmm_local[r] = l;
+  } else {
+    b->entry.gp |= 1u << r;
+    b->entry.gp_local[r] = l;
+  }
+  set_cached(l, x, r);
+  return r;
+}
+
 void FunctionCompiler::emit_local_set(uint32_t l, bool tee) {
+  if (Block* b = innermost_loop()) b->written.push_back(l);
   ValType t = m_local_type[l];
   Mem dst = home(m_local_slot[l]);
   if (!cacheable(t)) {
@@ -589,6 +667,8 @@ void FunctionCompiler::check_trapped() {
 }
 
 void FunctionCompiler::call_helper(const void* fn) {
+  touch_gp(~0u);
+  touch_xmm(~0u);
   m_a.mov(rax, imm(reinterpret_cast<uint64_t>(fn)));
   m_a.call(rax);
   drop_cache();  // every register is clobbered
@@ -632,6 +712,7 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
   m_vs.clear();
   m_blocks.clear();
   m_dead_depth = 0;
+  m_touched_gp = m_touched_xmm = 0;
   reset_regs();
   drop_cache();
   m_region_open = false;
@@ -721,7 +802,10 @@ void FunctionCompiler::reset_to_frame(const CtrlFrame& f, std::span<const ValTyp
 
 asmjit::Label& FunctionCompiler::target_label(uint32_t depth) {
   Block& b = m_blocks[m_blocks.size() - 1 - depth];
-  if (b.kind == Op::loop) return b.head;
+  if (b.kind == Op::loop) {
+    b.back_edge = true;
+    return b.head;
+  }
   b.targeted = true;
   return b.end;
 }
@@ -932,6 +1016,13 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
       if (ins.op == Op::if_) cond = pop();
       spill_all();
       if (ins.op == Op::loop) {
+        b.has_pad = true;
+        b.pad_pos = m_a.offset();
+        for (uint8_t k = 0; k < kPadSlots; ++k) emit_nops(kPadSlotBytes);
+        b.saved_touched_gp = m_touched_gp;
+        b.saved_touched_xmm = m_touched_xmm;
+        m_touched_gp = 0;
+        m_touched_xmm = 0;
         m_a.bind(b.head);
         interrupt_check();
       } else if (ins.op == Op::if_) {
@@ -972,6 +1063,19 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
       }
       Block b = m_blocks.back();
       m_blocks.pop_back();
+      if (b.kind == Op::loop && b.has_pad && b.pad_used < kPadSlots) {
+        // Jump over the unused slots (one instruction instead of their NOPs).
+        uint8_t* buf = m_a.code()->textSection()->buffer().data() + b.pad_pos +
+                       size_t{kPadSlotBytes} * b.pad_used;
+        buf[0] = 0xeb;  // jmp rel8
+        buf[1] = static_cast<uint8_t>(kPadSlotBytes * (kPadSlots - b.pad_used) - 2);
+      }
+      if (b.kind == Op::loop && b.has_pad) {  // the enclosing loop saw these writes too
+        m_touched_gp |= b.saved_touched_gp;
+        m_touched_xmm |= b.saved_touched_xmm;
+        if (Block* outer = innermost_loop())
+          outer->written.insert(outer->written.end(), b.written.begin(), b.written.end());
+      }
       if (b.dead) {
         --m_dead_depth;
         return;
@@ -1008,6 +1112,8 @@ void FunctionCompiler::emit_call(uint32_t func_index) {
     m_a.test(eax, eax);
     m_a.jnz(unwind_here());
   } else {
+    touch_gp(~0u);
+    touch_xmm(~0u);
     m_a.lea(rsi, home(arg_slot));
     m_a.call(m_labels.funcs[func_index - m_module->imported_funcs]);
     drop_cache();
@@ -1029,7 +1135,7 @@ void FunctionCompiler::emit_call_indirect(const Instr& ins) {
   if (elem.kind == Kind::Const) m_a.mov(ecx, imm(static_cast<uint32_t>(elem.c)));
   else m_a.mov(ecx, home32(elem.slot));
   m_a.lea(r8, home(arg_slot));
-  call_helper(reinterpret_cast<const void*>(&helpers::call_indirect));
+  call_helper(reinterpret_cast<const void*>(&helpers::call_indirect));  // touches all
   asmjit::Label done = m_a.newLabel();
   m_a.cmp(rax, 1);
   m_a.je(unwind_here());

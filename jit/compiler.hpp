@@ -92,7 +92,25 @@ class FunctionCompiler {
     bool els_bound = false;
     bool targeted = false;   // some branch goes to `end` (a merge: the cache is dropped)
     LocalCache entry;        // loop: the cache every back edge re-establishes; if: for else
+    // Loop preheader pad: kPadSlots NOP slots before the header; a local first read inside
+    // the loop (not yet written in it, no back edge emitted yet) is loaded there into a
+    // register untouched since the header and joins `entry`.
+    size_t pad_pos = 0;
+    uint8_t pad_used = 0;
+    bool has_pad = false;
+    bool back_edge = false;
+    uint32_t saved_touched_gp = 0, saved_touched_xmm = 0;  // the enclosing loop's masks
+    std::vector<uint32_t> written;  // locals set since the header
   };
+  static constexpr uint8_t kPadSlots = 4;
+  static constexpr uint32_t kPadSlotBytes = 10;  // the longest home load (movsd xmm8, [rsp+d32])
+  // Registers written since the innermost loop's header (merged outward at loop ends).
+  uint32_t m_touched_gp = 0, m_touched_xmm = 0;
+  void touch_gp(uint32_t mask) { m_touched_gp |= mask; }
+  void touch_xmm(uint32_t mask) { m_touched_xmm |= mask; }
+  Block* innermost_loop();
+  int preheader_load(uint32_t local);  // the register, or -1
+  void emit_nops(uint32_t n);
 
   // ---- compiler.cpp: values and registers
   static bool is64(ValType t) { return t == ValType::I64 || t == ValType::F64 || is_reftype(t); }

@@ -137,6 +137,7 @@ void FunctionCompiler::emit_divrem(Op op, bool wide) {
                 op == Op::i64_rem_u;
   spill_reg(kRax);
   spill_reg(kRdx);
+  touch_gp((1u << kRax) | (1u << kRdx));
   Gp div = wide ? Gp(r11) : Gp(r11d);
   Gp acc = wide ? Gp(rax) : Gp(eax);
   switch (b.kind) {
@@ -213,6 +214,7 @@ void FunctionCompiler::emit_shift(Op op, bool wide) {
       a.borrowed = false;
     }
     m_free &= ~(1u << kRcx);
+    touch_gp(1u << kRcx);
     uncache_gp(kRcx);
     if (b.kind == Kind::Reg) m_a.mov(ecx, gpd(b.reg));
     else m_a.mov(ecx, home32(b.slot));
