@@ -19,6 +19,7 @@
 //   return        [h][src|n]
 //   load          [h][dst|addr][offset]  store        [h][addr|value][offset]
 //   call          [h][arg|funcidx]       call_indirect [h][arg|typeidx][table|elem]
+//   call_local    [h][arg|-][FuncCode*]  (a defined function of the same module)
 // (see iops.def for every op). Targets are Word pointers, resolved once the function's code
 // is complete. Keeping operands as general slot indices is what lets the next step fold
 // constants and local.gets into operands and add fused compare+branch ops.
@@ -29,6 +30,8 @@
 
 namespace wsvm::interp {
 
+struct FuncCode;
+
 union Word {
   const void* handler;  // computed-goto label address (or IOp number in switch mode)
   uint64_t u64;
@@ -37,6 +40,7 @@ union Word {
     uint32_t hi;
   } s;
   const Word* target;
+  const FuncCode* func;  // call_local's callee
 };
 static_assert(sizeof(Word) == 8);
 

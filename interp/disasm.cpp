@@ -20,8 +20,8 @@ uint32_t iop_length(IOp op, const Word* at) {
     case IOp::br_if: case IOp::br_unless: case IOp::br_if_back: case IOp::br_unless_back: return 3;
     case IOp::br_table: return 2 + at[1].s.hi + 1;
     case IOp::copy_br: return 4;
-    case IOp::ret: case IOp::call: return 2;
-    case IOp::call_indirect: return 3;
+    case IOp::ret: case IOp::ret0: case IOp::ret1: case IOp::call: return 2;
+    case IOp::call_indirect: case IOp::call_local: return 3;
     case IOp::const64: case IOp::copy_n: case IOp::select: return 3;
     case IOp::copy: case IOp::copy2: case IOp::global_get: case IOp::global_set: case IOp::ref_is_null:
     case IOp::ref_func: case IOp::memory_size: case IOp::memory_grow: case IOp::memory_init:
@@ -71,8 +71,22 @@ uint32_t iop_length(IOp op, const Word* at) {
     case IOp::i8x16_shuffle: return 5;
 #define FUSE(A, B) \
   case IOp::fuse_##A##__##B: return iop_length(IOp::A, at) + iop_length(IOp::B, at);
+#define FUSE3(A, B, C)                                                               \
+  case IOp::fuse_##A##__##B##__##C:                                                  \
+    return iop_length(IOp::A, at) + iop_length(IOp::B, at) + iop_length(IOp::C, at);
+#define FUSE4(A, B, C, D)                                                            \
+  case IOp::fuse_##A##__##B##__##C##__##D:                                           \
+    return iop_length(IOp::A, at) + iop_length(IOp::B, at) + iop_length(IOp::C, at) + \
+           iop_length(IOp::D, at);
+#define FUSE5(A, B, C, D, E)                                                         \
+  case IOp::fuse_##A##__##B##__##C##__##D##__##E:                                    \
+    return iop_length(IOp::A, at) + iop_length(IOp::B, at) + iop_length(IOp::C, at) + \
+           iop_length(IOp::D, at) + iop_length(IOp::E, at);
 #include "interp/fused_ops.def"
 #undef FUSE
+#undef FUSE3
+#undef FUSE4
+#undef FUSE5
     case IOp::kCount: break;
   }
   return 1;
@@ -91,6 +105,22 @@ bool is_fused_branch(IOp op) {
   }
 }
 
+IOp fused_first(IOp op) {
+  switch (op) {
+#define FUSE(A, B) case IOp::fuse_##A##__##B: return IOp::A;
+#define FUSE3(A, B, C) case IOp::fuse_##A##__##B##__##C: return IOp::A;
+#define FUSE4(A, B, C, D) case IOp::fuse_##A##__##B##__##C##__##D: return IOp::A;
+#define FUSE5(A, B, C, D, E) case IOp::fuse_##A##__##B##__##C##__##D##__##E: return IOp::A;
+#include "interp/fused_ops.def"
+#undef FUSE
+#undef FUSE3
+#undef FUSE4
+#undef FUSE5
+    default:
+      return IOp::kCount;
+  }
+}
+
 std::string disassemble(const FuncCode& fc) {
   std::string out;
   const Word* begin = fc.code.data();
@@ -98,6 +128,9 @@ std::string disassemble(const FuncCode& fc) {
   for (const Word* w = begin; w < end;) {
     IOp op = iop_of(*w);
     out += std::to_string(w - begin) + ": " + iop_name_of(*w);
+    // A fused op shows the first component's operands; the later components keep their own
+    // handler words and print as the next lines.
+    if (IOp first = fused_first(op); first != IOp::kCount) op = first;
     uint32_t len = op == IOp::kCount ? 1 : iop_length(op, w);
     for (uint32_t k = 1; k < len && w + k < end; ++k) {
       const Word& x = w[k];
@@ -107,6 +140,8 @@ std::string disassemble(const FuncCode& fc) {
           is_fused_branch(op)) &&
           (k == len - 1 || op == IOp::br_table) && !(op == IOp::br_table && k == 1)) {
         out += " @" + std::to_string(x.target - begin);
+      } else if (op == IOp::call_local && k == 2) {
+        out += " f" + std::to_string(x.func->func_index);
       } else {
         out += " " + std::to_string(x.s.lo) + "|" + std::to_string(x.s.hi);
       }

@@ -3,8 +3,11 @@
 #include "interp/interp_engine.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include "interp/code.hpp"
+#include "interp/disasm.hpp"
 #include "interp/interpreter.hpp"
 #include "interp/translate.hpp"
 #include "memory/trap_handler.hpp"
@@ -36,13 +39,20 @@ class InterpEngine final : public Engine {
     walk_detail::collect_declared_refs(m, refs);
     FunctionWalker<interp::Translator> walker;
     walker.use_declared_refs(&refs);
-    interp::Translator t(code->funcs[0], {m_config.fuel, m_config.interruptible});
+    interp::Translator t(code->funcs[0], {m_config.fuel, m_config.interruptible, code->funcs.data()});
     for (uint32_t i = 0; i < m.code.size(); ++i) {
       t.retarget(code->funcs[i]);
       Result<void> r = walker.walk(m, m.imported_funcs + i, t);
       if (!r) {
         if (r.error().kind == ErrorKind::Invalid) return std::unexpected(prefer_malformed(m, r.error()));
         return std::unexpected(r.error());
+      }
+    }
+    // Development aid: WSVM_INTERP_DUMP=1 prints every function's threaded code to stderr.
+    if (const char* dump = std::getenv("WSVM_INTERP_DUMP"); dump != nullptr && *dump == '1') {
+      for (const FuncCode& fc : code->funcs) {
+        std::fprintf(stderr, "== func %u %s\n%s", fc.func_index,
+                     m.function_name(fc.func_index).c_str(), interp::disassemble(fc).c_str());
       }
     }
     return std::shared_ptr<const void>(std::move(code));

@@ -8,6 +8,14 @@
 //
 // Define WSVM_INTERP_SWITCH to build the portable `switch` form instead of computed goto:
 // only the macros below change.
+//
+// Per GCC's manual, computed-goto code runs better without global CSE; cross-jumping merges
+// equal handler tails behind an extra jmp. Both only for this file
+// (before every include, so all inline functions here are built alike).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-gcse", "no-crossjumping")
+#endif
+
 #include "interp/interpreter.hpp"
 
 #include <algorithm>
@@ -16,6 +24,13 @@
 #include <cstring>
 
 #include <sys/mman.h>
+
+#if defined(WSVM_INTERP_PROFILE) && defined(WSVM_INTERP_SWITCH)
+#include <map>
+#include <unordered_map>
+
+#include "interp/disasm.hpp"
+#endif
 
 #include "interp/numerics.hpp"
 #include "interp/simd.hpp"
@@ -39,6 +54,9 @@ struct OpProfile {
   static constexpr size_t kN = static_cast<size_t>(IOp::kCount);
   std::vector<uint64_t> ops = std::vector<uint64_t>(kN);
   std::vector<uint64_t> pairs = std::vector<uint64_t>(kN * kN);
+  // Executions per code address: dump() walks the code from each executed op to find the
+  // straight-line sequences of 3-5 ops that ran (candidates for FUSE3..FUSE5).
+  std::unordered_map<const Word*, uint64_t> at;
   size_t prev = 0;
   ~OpProfile() { dump(); }
   void dump();  // to stderr
@@ -46,9 +64,10 @@ struct OpProfile {
 OpProfile g_profile;
 // WASI programs end in proc_exit (a host call that never returns): dump before host calls.
 #define PROFILE_HOST_CALL() g_profile.dump()
-#define PROFILE_OP(op)                                    \
+#define PROFILE_OP(ip_)                                   \
   do {                                                    \
-    size_t op_ = static_cast<size_t>(op);                 \
+    size_t op_ = static_cast<size_t>((ip_)->u64);         \
+    ++g_profile.at[ip_];                                  \
     ++g_profile.ops[op_];                                 \
     ++g_profile.pairs[g_profile.prev * OpProfile::kN + op_]; \
     g_profile.prev = op_;                                 \
@@ -57,8 +76,8 @@ OpProfile g_profile;
 #define PROFILE_HOST_CALL() \
   do {                      \
   } while (0)
-#define PROFILE_OP(op) \
-  do {                 \
+#define PROFILE_OP(ip_) \
+  do {                  \
   } while (0)
 #endif
 
@@ -114,7 +133,7 @@ const uint32_t* InterpThread::type_ids_for(const Instance* inst) {
 #define DISPATCH() goto dispatch_top
 #define DISPATCH_BEGIN \
   dispatch_top:        \
-  PROFILE_OP(ip->u64); \
+  PROFILE_OP(ip);      \
   switch (static_cast<IOp>(ip->u64)) {
 #define DISPATCH_END \
   case IOp::kCount:  \
@@ -141,7 +160,7 @@ const uint32_t* InterpThread::type_ids_for(const Instance* inst) {
 #define JUMP_BACK(to)                                                           \
   do {                                                                          \
     if (interrupt_flag->load(std::memory_order_relaxed) != 0) [[unlikely]]      \
-      TRAP(TrapKind::Interrupted);                                              \
+      goto trap_interrupted;                                                   \
     ip = (to);                                                                  \
     DISPATCH();                                                                 \
   } while (0)
@@ -150,7 +169,7 @@ const uint32_t* InterpThread::type_ids_for(const Instance* inst) {
     const Word* to_ = (to);                                               \
     if (to_ <= ip && interrupt_flag->load(std::memory_order_relaxed) != 0) \
         [[unlikely]]                                                      \
-      TRAP(TrapKind::Interrupted);                                        \
+      goto trap_interrupted;                                             \
     ip = to_;                                                             \
     DISPATCH();                                                           \
   } while (0)
@@ -318,9 +337,18 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     for (uint32_t i = 0, n = LO(2); i < n; ++i) dst[i] = src[i];  // dst < src: ascending is safe
     JUMP_CHECKED(ip[3].target);
   }
+  // ret0 / ret1: the common result counts without the copy loop.
+  HANDLER(ret1) {
+    fp[0] = fp[LO(1)];
+    goto do_return;
+  }
+  HANDLER(ret0) { goto do_return; }
   HANDLER(ret) {
     const uint64_t* src = fp + LO(1);
     for (uint32_t i = 0, n = HI(1); i < n; ++i) fp[i] = src[i];
+    goto do_return;
+  }
+  do_return : {
     --ctx.call_depth;
     if (th.frames.size() == base_frames) {
       th.top = entry_top;
@@ -330,11 +358,42 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     ip = cf.ret_ip;
     fp = cf.fp;
     fn = cf.fn;
-    inst = cf.inst;
-    th.frames.pop_back();
     th.cur_fn = fn;
-    th.cur_inst = inst;
-    RELOAD_MEMORY();
+    // Within one instance memory 0 is the same object (mem_size is this dispatch's own
+    // variable, so a grow in the callee is already seen); only a cross-instance return
+    // reloads it.
+    if (cf.inst != inst) [[unlikely]] {
+      inst = cf.inst;
+      th.cur_inst = inst;
+      RELOAD_MEMORY();
+    }
+    th.frames.pop_back();
+    DISPATCH();
+  }
+  HANDLER(call_local) {
+    // A defined function of this instance's module: same engine, same instance, never a
+    // host function, so only the depth/stack check, the locals and the frame remain.
+    const FuncCode* cc = ip[2].func;
+    uint64_t* new_fp = fp + LO(1);
+    if (ctx.call_depth >= max_depth || cc->frame_slots > static_cast<size_t>(th.stack_end - new_fp))
+        [[unlikely]]
+      goto trap_stack_exhausted;
+    // A plain loop: most functions have a few locals or none, where a memset call would
+    // cost more than the stores (the empty asm keeps g++ from turning it into one).
+    for (uint32_t i = cc->param_slots, n = cc->local_slots; i < n; ++i) {
+      new_fp[i] = 0;
+      asm("" : "+r"(i));
+    }
+    th.frames.push_back(CallFrame{ip + 3, fp, fn, inst});
+    ++ctx.call_depth;
+    fp = new_fp;
+    fn = cc;
+    th.cur_fn = cc;
+    ip = cc->code.data();
+    // Limits contract: every function entry checks the interrupt flag (a constant 0 when the
+    // code has no checks: every function of the engine has the same check_interrupt).
+    if (interrupt_flag->load(std::memory_order_relaxed) != 0) [[unlikely]]
+      goto trap_interrupted;     
     DISPATCH();
   }
   HANDLER(call) {
@@ -658,14 +717,74 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
 #define COMP_br_i32_lt_u_imm(k) \
   if (num::lt_u(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(ip[(k) + 2].u64))) JUMP(ip[(k) + 3].target);
 #define LEN_br_i32_lt_u_imm 4
+// Components of the longer sequences (third round: matmul, nbody, sha256, fib).
+#define COMP_UN(k, In, Out, expr)         \
+  {                                       \
+    In a = rd<In>(fp[HI((k) + 1)]);       \
+    fp[LO((k) + 1)] = wr<Out>(expr);      \
+  }
+#define COMP_i32_and(k) COMP_BIN(k, uint32_t, uint32_t, num::band(a, b))
+#define LEN_i32_and 3
+#define COMP_i32_xor_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::bxor(a, b))
+#define LEN_i32_xor_imm 3
+#define COMP_f64_div(k) COMP_BIN(k, double, double, num::float_div(a, b))
+#define LEN_f64_div 3
+#define COMP_f64_sqrt(k) COMP_UN(k, double, double, num::float_sqrt(a))
+#define LEN_f64_sqrt 2
+#define COMP_br_i32_ne(k) \
+  if (num::ne(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(fp[HI((k) + 1)]))) JUMP(ip[(k) + 2].target);
+#define LEN_br_i32_ne 3
+#define COMP_br_if(k) \
+  if (static_cast<uint32_t>(fp[LO((k) + 1)]) != 0) JUMP(ip[(k) + 2].target);
+#define LEN_br_if 3
+#define COMP_br_i32_eq_imm(k) \
+  if (num::eq(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(ip[(k) + 2].u64))) JUMP(ip[(k) + 3].target);
+#define LEN_br_i32_eq_imm 4
+#define COMP_br_back(k) JUMP_BACK(ip[(k) + 1].target);
+#define LEN_br_back 2
+#define COMP_br(k) JUMP(ip[(k) + 1].target);
+#define LEN_br 2
+#define COMP_ret1(k)                  \
+  {                                   \
+    fp[0] = fp[LO((k) + 1)];          \
+    goto do_return;                   \
+  }
+#define LEN_ret1 2
 #define FUSE(A, B)                       \
   HANDLER(fuse_##A##__##B) {             \
     COMP_##A(0)                          \
     COMP_##B(LEN_##A)                    \
     NEXT(LEN_##A + LEN_##B);             \
   }
+#define FUSE3(A, B, C)                                \
+  HANDLER(fuse_##A##__##B##__##C) {                   \
+    COMP_##A(0)                                       \
+    COMP_##B(LEN_##A)                                 \
+    COMP_##C(LEN_##A + LEN_##B)                       \
+    NEXT(LEN_##A + LEN_##B + LEN_##C);                \
+  }
+#define FUSE4(A, B, C, D)                                        \
+  HANDLER(fuse_##A##__##B##__##C##__##D) {                       \
+    COMP_##A(0)                                                  \
+    COMP_##B(LEN_##A)                                            \
+    COMP_##C(LEN_##A + LEN_##B)                                  \
+    COMP_##D(LEN_##A + LEN_##B + LEN_##C)                        \
+    NEXT(LEN_##A + LEN_##B + LEN_##C + LEN_##D);                 \
+  }
+#define FUSE5(A, B, C, D, E)                                              \
+  HANDLER(fuse_##A##__##B##__##C##__##D##__##E) {                         \
+    COMP_##A(0)                                                           \
+    COMP_##B(LEN_##A)                                                     \
+    COMP_##C(LEN_##A + LEN_##B)                                           \
+    COMP_##D(LEN_##A + LEN_##B + LEN_##C)                                 \
+    COMP_##E(LEN_##A + LEN_##B + LEN_##C + LEN_##D)                       \
+    NEXT(LEN_##A + LEN_##B + LEN_##C + LEN_##D + LEN_##E);                \
+  }
 #include "interp/fused_ops.def"
 #undef FUSE
+#undef FUSE3
+#undef FUSE4
+#undef FUSE5
 
   // ---- SIMD ---------------------------------------------------------------------------
 #include "interp/interpreter_simd.inc"
@@ -710,6 +829,15 @@ do_call : {
   DISPATCH();
 }
 
+// Traps of hot handlers' cold paths: the kind is set here, not before their branch.
+// (The trap is built right here: with `trap_kind = ...; goto trap;` g++ hoists the constant
+// into the hot path, one instruction per back-edge.)
+trap_interrupted:
+  pending = Trap::make(TrapKind::Interrupted);
+  goto trap_pending;
+trap_stack_exhausted:
+  pending = Trap::make(TrapKind::CallStackExhausted);
+  goto trap_pending;
 trap:
   pending = Trap::make(trap_kind);
 trap_pending : {
@@ -823,6 +951,34 @@ void OpProfile::dump() {
   for (size_t k = 0; k < v.size() && k < 40; ++k)
     std::fprintf(stderr, "  %12llu %5.2f%% %s ; %s\n", static_cast<unsigned long long>(v[k].first),
                  100.0 * v[k].first / total, name(v[k].second / kN), name(v[k].second % kN));
+  // Straight-line sequences: from every executed op, follow the code (op lengths from the
+  // disassembler) while the next op also ran; the count is the smallest along the way.
+  for (size_t len = 3; len <= 5; ++len) {
+    std::map<std::vector<size_t>, uint64_t> seqs;
+    for (auto [ip, count] : at) {
+      std::vector<size_t> seq{static_cast<size_t>(ip->u64)};
+      uint64_t c = count;
+      const Word* p = ip;
+      while (seq.size() < len) {
+        p += iop_length(static_cast<IOp>(p->u64), p);
+        auto it = at.find(p);
+        if (it == at.end()) break;
+        seq.push_back(static_cast<size_t>(p->u64));
+        c = std::min(c, it->second);
+      }
+      if (seq.size() == len) seqs[seq] += c;
+    }
+    std::vector<std::pair<uint64_t, std::vector<size_t>>> sv;
+    for (auto& [seq, c] : seqs) sv.push_back({c, seq});
+    std::sort(sv.rbegin(), sv.rend());
+    std::fprintf(stderr, "sequences of %zu:\n", len);
+    for (size_t k = 0; k < sv.size() && k < 30; ++k) {
+      std::fprintf(stderr, "  %12llu %5.2f%%", static_cast<unsigned long long>(sv[k].first),
+                   100.0 * sv[k].first / total);
+      for (size_t o : sv[k].second) std::fprintf(stderr, " %s", name(o));
+      std::fprintf(stderr, "\n");
+    }
+  }
 }
 }  // namespace
 #endif

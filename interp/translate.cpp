@@ -3,8 +3,10 @@
 // Word pointers in end_function.
 #include "interp/translate.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cassert>
+#include <cstdlib>
 
 #include "runtime/value.hpp"
 
@@ -99,23 +101,42 @@ void Translator::end_function(const WalkState& st) {
 
 namespace {
 
-// Superinstruction lookup (fused_ops.def), built once: ops that start a pair get a 1-based
-// index into the lists of (second op, fused op); 0 means "starts no pair", the common case.
+// Superinstruction lookup (fused_ops.def), built once: ops that start a sequence get a
+// 1-based index into their lists of (rest of the sequence, fused op), longest first; 0 means
+// "starts no sequence", the common case.
 struct FuseTables {
+  struct Seq {
+    std::array<IOp, 4> rest{};  // the ops after the first
+    uint8_t n = 0;              // how many of `rest` are used
+    IOp fused = IOp::kCount;
+  };
   std::array<uint8_t, static_cast<size_t>(IOp::kCount)> first{};
-  std::vector<std::vector<std::pair<IOp, IOp>>> seconds;
+  std::vector<std::vector<Seq>> seqs;
   FuseTables() {
-    auto add = [this](IOp a, IOp b, IOp f) {
+    auto add = [this](IOp f, std::initializer_list<IOp> ops) {
+      const IOp a = *ops.begin();
       uint8_t& k = first[static_cast<size_t>(a)];
       if (k == 0) {
-        seconds.emplace_back();
-        k = static_cast<uint8_t>(seconds.size());
+        seqs.emplace_back();
+        k = static_cast<uint8_t>(seqs.size());
       }
-      seconds[k - 1].emplace_back(b, f);
+      Seq s;
+      s.fused = f;
+      for (auto it = ops.begin() + 1; it != ops.end(); ++it) s.rest[s.n++] = *it;
+      seqs[k - 1].push_back(s);
     };
-#define FUSE(A, B) add(IOp::A, IOp::B, IOp::fuse_##A##__##B);
+#define FUSE(A, B) add(IOp::fuse_##A##__##B, {IOp::A, IOp::B});
+#define FUSE3(A, B, C) add(IOp::fuse_##A##__##B##__##C, {IOp::A, IOp::B, IOp::C});
+#define FUSE4(A, B, C, D) add(IOp::fuse_##A##__##B##__##C##__##D, {IOp::A, IOp::B, IOp::C, IOp::D});
+#define FUSE5(A, B, C, D, E) \
+  add(IOp::fuse_##A##__##B##__##C##__##D##__##E, {IOp::A, IOp::B, IOp::C, IOp::D, IOp::E});
 #include "interp/fused_ops.def"
 #undef FUSE
+#undef FUSE3
+#undef FUSE4
+#undef FUSE5
+    for (auto& v : seqs)
+      std::stable_sort(v.begin(), v.end(), [](const Seq& x, const Seq& y) { return x.n > y.n; });
   }
 };
 const FuseTables& fuse_tables() {
@@ -125,19 +146,31 @@ const FuseTables& fuse_tables() {
 
 }  // namespace
 
-// Superinstructions: adjacent pairs (A, B) of fused_ops.def get A's handler word replaced
-// by the fused op, which runs both and skips B's handler word; B stays intact for branches
-// that target it. Pairs are taken greedily, left to right, without overlap.
+// Superinstructions: adjacent sequences (A, B, ...) of fused_ops.def get A's handler word
+// replaced by the fused op, which runs them all and skips the later handler words; those
+// ops stay intact for branches that target them. Sequences are taken greedily, left to
+// right, longest first, without overlap.
 void Translator::fuse_ops() {
+#ifdef WSVM_INTERP_PROFILE
+  // Profiling build: WSVM_INTERP_NOFUSE=1 keeps every op apart (sequence profiles of raw ops).
+  static const bool kNoFuse = [] {
+    const char* e = std::getenv("WSVM_INTERP_NOFUSE");
+    return e != nullptr && *e == '1';
+  }();
+  if (kNoFuse) return;
+#endif
   const FuseTables& t = fuse_tables();
   const size_t n = m_ops.size();
   for (size_t i = 0; i + 1 < n; ++i) {
     const uint8_t k = t.first[static_cast<size_t>(m_ops[i].op)];
     if (k == 0) continue;
-    for (auto [second, fused] : t.seconds[k - 1]) {
-      if (second == m_ops[i + 1].op) {
-        m_code[m_ops[i].at] = handler_word(fused);
-        ++i;
+    for (const FuseTables::Seq& s : t.seqs[k - 1]) {
+      if (i + s.n >= n) continue;
+      bool match = true;
+      for (uint8_t j = 0; j < s.n && match; ++j) match = m_ops[i + 1 + j].op == s.rest[j];
+      if (match) {
+        m_code[m_ops[i].at] = handler_word(s.fused);
+        i += s.n;
         break;
       }
     }
@@ -204,7 +237,7 @@ void Translator::emit_jump_to_label(uint32_t depth, BranchOp branch) {
 void Translator::emit_return(const WalkState& st, uint32_t value_top) {
   (void)st;
   uint32_t n = m_out->result_slots;
-  op(IOp::ret);
+  op(n == 0 ? IOp::ret0 : n == 1 ? IOp::ret1 : IOp::ret);
   pair(fs(value_top - n), n);
 }
 
@@ -372,6 +405,14 @@ void Translator::translate(const Instr& ins, const WalkState& st) {
     case Op::call: {
       flush_all();
       const FuncType& ft = m_module->func_type(ins.a);
+      if (m_opts.funcs != nullptr && ins.a >= m_module->imported_funcs) {
+        op(IOp::call_local);
+        pair(popped_base(st, slot_count(ft.params)), 0);
+        Word w;
+        w.func = m_opts.funcs + (ins.a - m_module->imported_funcs);
+        m_code.push_back(w);
+        return;
+      }
       op(IOp::call);
       pair(popped_base(st, slot_count(ft.params)), ins.a);
       return;

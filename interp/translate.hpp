@@ -24,6 +24,9 @@ namespace wsvm::interp {
 struct TranslateOptions {
   bool fuel = false;           // a `fuel` op at the start of every straight-line region
   bool interruptible = false;  // `check_interrupt` at function entry and every loop header
+  // The module's defined functions (ModuleCode::funcs, sized before translation so the
+  // pointers are stable): calls to them become call_local. Null: every call is `call`.
+  const FuncCode* funcs = nullptr;
 };
 
 class Translator {

@@ -121,8 +121,11 @@ void Translator::fold_local_set(const Instr& ins, const WalkState& st) {
     // no pending local.get still reads the local.
     bool aliased = false;  // a pending local.get of this v128 local must see the old value
     for (const Pending& q : m_pending) aliased = aliased || (!q.is_const && q.local == ls);
-    if (!tee && !aliased && pending_at(v.slot) == nullptr && last_writes(fs(v.slot))) {
+    if (!aliased && pending_at(v.slot) == nullptr && last_writes(fs(v.slot))) {
       m_code[m_last_start + 1].s.lo = ls;
+      // local.tee: the value stays on the stack as a read of the local (like local.get),
+      // so the pending reads below it stay pending too.
+      if (tee) m_pending.push_back(Pending{v.slot, false, ls, 0, true});
       return;
     }
     flush_all();
@@ -207,7 +210,7 @@ void Translator::emit_return_folded(const WalkState& st) {
       m_pending.back().slot == st.slot_height() - 1) {
     const uint32_t src = use(st, 0);
     m_pending.clear();
-    op(IOp::ret);
+    op(IOp::ret1);
     pair(src, 1);
     return;
   }

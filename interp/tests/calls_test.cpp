@@ -1,5 +1,6 @@
 // Calls: direct, indirect (with every trap), recursion, host calls, re-entry, call depth and
 // value-stack exhaustion, locals zeroing, globals.
+#include "interp/disasm.hpp"
 #include "interp/tests/exec_util.hpp"
 
 using namespace wsvm;
@@ -91,4 +92,28 @@ TEST_CASE("traps carry a backtrace, innermost first", "[interp][exec]") {
   REQUIRE(r.error().backtrace.size() == 2);
   CHECK(r.error().backtrace[0].func_index == 3 + 14);  // $inner: 3 imports + 14 defined before it
   CHECK(r.error().backtrace[1].function == "trap_in_callee");
+}
+
+TEST_CASE("same-module calls: call_local, ret0/ret1/ret", "[interp][exec]") {
+  Harness h;
+  load_calls(h);
+  auto code = [&h](const char* name) {
+    FuncInstance* f = h.inst->find_func(name);
+    REQUIRE(f != nullptr);
+    return interp::disassemble(*static_cast<const interp::FuncCode*>(f->code));
+  };
+  CHECK(code("call_multi").find("call_local") != std::string::npos);
+  CHECK(code("call_host").find("call_local") == std::string::npos);  // an import: `call`
+  CHECK(code("call_host").find(": call ") != std::string::npos);
+  CHECK(code("multi").find(": ret ") != std::string::npos);
+  CHECK(code("void_callee").find(": ret0 ") != std::string::npos);
+  CHECK(code("zero_deep").find(": ret1 ") != std::string::npos);
+  CHECK(h.num("call_multi", {i32(5)}) == 12);
+  CHECK(h.num("zero_deep", {i32(1)}) == 1);
+  CHECK(h.num("zero_deep", {i32(500)}) == 500);
+  const uint32_t g0 = static_cast<uint32_t>(h.num("call_void", {i32(0)}));
+  CHECK(h.num("call_void", {i32(7)}) == g0 + 7);
+  // Exhaustion through call_local still traps, and the next call works.
+  CHECK(h.trap("runaway") == "call stack exhausted");
+  CHECK(h.num("zero_deep", {i32(3)}) == 3);
 }

@@ -26,14 +26,14 @@ TEST_CASE("translation as text", "[interp][disasm]") {
         "9: br_unless 0|0 @16\n"
         "12: copy_br 3|4 1|0 @19\n"
         "16: const64 3|0 6|0\n"
-        "19: i32_add 2|2 3|0\n"
-        "22: ret 2|1\n"
+        "19: fuse_i32_add__ret1 2|2 3|0\n"
+        "22: ret1 2|1\n"
         "24: trap_unreachable\n");
   // After `br 0` nothing is emitted until the block ends.
   CHECK(disasm_of(h, "dead_code") ==
         "0: copy 1|0\n"
         "2: br @4\n"
-        "4: ret 1|1\n"
+        "4: ret1 1|1\n"
         "6: trap_unreachable\n");
 }
 
@@ -53,8 +53,8 @@ TEST_CASE("SIMD translation as text", "[interp][disasm][simd]") {
         "17: v128_const 4|0 100|100 100|100\n"
         "21: i32x4_add 2|2 4|0\n"
         "24: i32x4_extract_lane 2|2 2|0\n"
-        "27: i32_add 1|1 2|0\n"
-        "30: ret 1|1\n"
+        "27: fuse_i32_add__ret1 1|1 2|0\n"
+        "30: ret1 1|1\n"
         "32: trap_unreachable\n");
   // load_lane: [dst|addr][offset][vec|lane]; the address is local 0, read in place, and
   // the result goes to the address operand's slot.
@@ -62,7 +62,7 @@ TEST_CASE("SIMD translation as text", "[interp][disasm][simd]") {
         "0: v128_const 2|0 0|0 0|0\n"
         "4: v128_load64_lane 1|0 0|0 2|1\n"
         "8: i64x2_extract_lane 1|1 1|0\n"
-        "11: ret 1|1\n"
+        "11: ret1 1|1\n"
         "13: trap_unreachable\n");
   // A v128 local.get is one two-slot copy; the return moves two slots.
   CHECK(disasm_of(h, "identity") ==

@@ -260,3 +260,23 @@ TEST_CASE("v128 operands read in place keep their values across writes", "[inter
   CHECK(v == 0x11223344u);
   CHECK(h.trap("v128_store_local", {i32(65536 - 19), i32(1)}) == "out of bounds memory access");
 }
+
+TEST_CASE("v128 local.tee: the producer writes the local, the stack reads it", "[interp][fused][simd]") {
+  FusedHarness h;
+  for (uint32_t a : {0u, 5u, 0xffffffffu}) {
+    for (uint32_t b : {0u, 3u, 0x80000000u}) {
+      INFO(a << " " << b);
+      CHECK(h.num("v128_tee_alias", {i32(a), i32(b)}) == a - b);
+      CHECK(h.num("v128_tee_keep", {i32(a)}) == a * a);
+      CHECK(h.num("v128_tee_store", {i32(64), i32(b)}) == b);
+      uint32_t v;
+      std::memcpy(&v, h.mem() + 64 + 16 + 8, 4);
+      CHECK(v == b);
+    }
+  }
+  // No copy2: the splat writes the local, the mul and the store read it in place.
+  CHECK(h.code("v128_tee_keep").find("copy2") == std::string::npos);
+  CHECK(h.code("v128_tee_store").find("copy2") == std::string::npos);
+  // Out of bounds in the store after a tee: trap, the local was written before.
+  CHECK(h.trap("v128_tee_store", {i32(65536 - 20), i32(1)}) == "out of bounds memory access");
+}

@@ -68,4 +68,22 @@
   (func (export "globals") (param i32) (result i32 i64)
     global.get $g local.get 0 i32.add global.set $g
     global.get $g global.get $h)
+  ;; call_local (a defined function of the same module): multi-value results, locals zeroed
+  ;; at every level, functions without results (ret0) and without locals.
+  (func $multi (export "multi") (param i32) (result i32 i64 i32)
+    local.get 0 i64.const 7 i32.const 3)
+  (func (export "call_multi") (param i32) (result i32)
+    local.get 0 call $multi drop i32.wrap_i64 i32.add)
+  (func $zero_deep (export "zero_deep") (param i32) (result i32)
+    (local i32 i64 i32 f32)
+    local.get 1 local.get 3 i32.or local.get 2 i32.wrap_i64 i32.or
+    local.get 4 i32.reinterpret_f32 i32.or
+    if unreachable end
+    i32.const 1 local.set 1 i64.const 2 local.set 2 i32.const 3 local.set 3 f32.const 4 local.set 4
+    local.get 0 i32.eqz if (result i32) i32.const 0
+    else local.get 0 i32.const 1 i32.sub call $zero_deep local.get 1 i32.add end)
+  (func $void_callee (export "void_callee") (param i32)
+    global.get $g local.get 0 i32.add global.set $g)
+  (func (export "call_void") (param i32) (result i32)
+    local.get 0 call $void_callee global.get $g)
 )

@@ -1,0 +1,238 @@
+// Superinstruction sequences of 3-5 ops (interp/fused_ops.def, FUSE3..FUSE5): every sequence
+// appears in the translated code and computes what its ops compute one by one: against C++
+// references, out-of-bounds traps in a later component (with the memory writes of the
+// earlier ones done and the backtrace), a branch landing in the middle of a sequence, 32-bit
+// wrap-around of address arithmetic, a return from inside a fused op, the plain (not `_back`)
+// branch forms without interrupt checks, and interrupts on fused back-edges.
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include "interp/disasm.hpp"
+#include "interp/tests/exec_util.hpp"
+
+using namespace wsvm;
+using namespace wsvm::test;
+
+namespace {
+
+struct SeqHarness : Harness {
+  explicit SeqHarness(EngineConfig c = {}) : Harness(c) {
+    host("tick", FuncType{{ValType::I32}, {}}, [this](HostContext&, uint64_t* s) -> std::optional<Trap> {
+      if (interrupt_at >= 0 && static_cast<int64_t>(static_cast<uint32_t>(s[0])) == interrupt_at)
+        store.exec().interrupt.store(1);
+      return std::nullopt;
+    });
+    load("fused_seq");
+  }
+  int64_t interrupt_at = -1;  // tick(i) with this i sets the interrupt flag
+  std::string code(const std::string& name) {
+    FuncInstance* f = inst->find_func(name);
+    REQUIRE(f != nullptr);
+    return interp::disassemble(*static_cast<const interp::FuncCode*>(f->code));
+  }
+  uint8_t* mem() { return inst->memories[0]->mem->base(); }
+  double f64_result(const std::string& name, std::vector<Value> args) {
+    auto r = call(name, std::move(args));
+    if (!r) FAIL("trap: " << r.error().message);
+    REQUIRE(r->size() == 1);
+    return (*r)[0].f64;
+  }
+};
+
+void put_u32(uint8_t* m, uint32_t at, uint32_t v) { std::memcpy(m + at, &v, 4); }
+void put_f64(uint8_t* m, uint32_t at, double v) { std::memcpy(m + at, &v, 8); }
+double get_f64(const uint8_t* m, uint32_t at) {
+  double v;
+  std::memcpy(&v, m + at, 8);
+  return v;
+}
+bool same(double x, double y) {
+  return std::isnan(x) ? std::isnan(y) : std::bit_cast<uint64_t>(x) == std::bit_cast<uint64_t>(y);
+}
+
+const double kF64[] = {0.0, -0.0, 1.5, -2.25, 1e308, std::nan(""), INFINITY, 5e-324};
+
+}  // namespace
+
+TEST_CASE("fused sequences: every sequence is emitted", "[interp][fused]") {
+  SeqHarness h;
+  const std::pair<const char*, const char*> kWant[] = {
+      {"mac_loop", "fuse_f64_load__f64_mul__f64_load__f64_add__f64_store"},
+      {"mac_loop", "fuse_i32_add_imm__i32_add_imm__f64_load"},
+      {"mac_loop", "fuse_f64_mul__f64_load__f64_add__f64_store"},
+      {"mac_loop", "fuse_i32_add_imm__i32_add_imm__i32_add_imm__br_i32_ne_back"},
+      {"dist", "fuse_i32_add_imm__f64_load__f64_sub__f64_mul"},
+      {"mag", "fuse_f64_add__f64_add__f64_sqrt__f64_mul__const64"},
+      {"mag", "fuse_f64_div__f64_mul__f64_sub__f64_store"},
+      {"vel_pos", "fuse_f64_load__f64_mul__f64_mul__f64_sub__f64_store"},
+      {"vel_pos", "fuse_f64_mul__f64_mul__f64_load__f64_add__f64_store"},
+      {"countdown", "fuse_i32_add_imm__i32_add_imm__br_if_back"},
+      {"xor_and", "fuse_i32_xor__i32_and__i32_and__i32_xor"},
+      {"big_sigma", "fuse_i32_rotl_imm__i32_rotl_imm__i32_xor__i32_rotl_imm__i32_xor"},
+      {"small_sigma", "fuse_i32_rotl_imm__i32_rotl_imm__i32_xor__i32_shr_u_imm__i32_xor"},
+      {"and_add_add", "fuse_i32_and__i32_add__i32_add"},
+      {"land_mid", "fuse_i32_xor_imm__i32_and__i32_add"},
+      {"load_add3", "fuse_i32_add_imm__i32_load__i32_add__i32_add__i32_add"},
+      {"add_eq", "fuse_i32_add__br_i32_eq_imm"},
+      {"add_addi_load", "fuse_i32_add__i32_add_imm__i32_load"},
+      {"add_load", "fuse_i32_add__i32_load"},
+      {"rotate6", "fuse_copy__copy__copy__copy__copy"},
+      {"rotate6", "fuse_copy__br_back"},
+      {"rotate8", "fuse_copy__copy__copy"},
+      {"add_ret", "fuse_i32_add__ret1"},
+  };
+  for (auto [fn, op] : kWant) {
+    INFO(fn << ":\n" << h.code(fn));
+    CHECK(h.code(fn).find(op) != std::string::npos);
+  }
+  // Without interrupt checks the loops end in the plain branch forms.
+  SeqHarness plain(EngineConfig{.fuel = false, .interruptible = false});
+  CHECK(plain.code("mac_loop").find("fuse_i32_add_imm__i32_add_imm__i32_add_imm__br_i32_ne ") !=
+        std::string::npos);
+  CHECK(plain.code("countdown").find("fuse_i32_add_imm__i32_add_imm__br_if ") != std::string::npos);
+}
+
+TEST_CASE("fused sequences: matmul loop against the reference, traps mid-loop", "[interp][fused]") {
+  for (bool interruptible : {true, false}) {
+    SeqHarness h(EngineConfig{.fuel = false, .interruptible = interruptible});
+    uint8_t* m = h.mem();
+    for (double k : kF64) {
+      INFO("k = " << k);
+      for (uint32_t j = 0; j < 8; ++j) {
+        put_f64(m, 1024 + 8 * j, kF64[j]);        // c
+        put_f64(m, 2048 + 8 * j, kF64[7 - j] - 1);  // b
+      }
+      REQUIRE(h.call("mac_loop", {i32(1024), i32(2048), f64(k), i32(8)}));
+      for (uint32_t j = 0; j < 8; ++j) {
+        INFO("j = " << j);
+        CHECK(same(get_f64(m, 1024 + 8 * j), kF64[j] + k * (kF64[7 - j] - 1)));
+      }
+    }
+    // c runs off the end of memory in the second iteration's five-op sequence (its load of
+    // c[j], the third component): the first iteration's results are in memory, then the trap.
+    put_f64(m, 65536 - 32, 1.0);
+    put_f64(m, 65536 - 24, 2.0);
+    put_f64(m, 65536 - 16, 3.0);
+    put_f64(m, 65536 - 8, 4.0);
+    for (uint32_t j = 0; j < 4; ++j) put_f64(m, 4096 + 8 * j, 10.0);
+    auto r = h.call("mac_loop", {i32(65536 - 16), i32(4096), f64(2.0), i32(4)});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "out of bounds memory access");
+    CHECK(r.error().backtrace.size() == 1);
+    CHECK(get_f64(m, 65536 - 16) == 23.0);
+    CHECK(get_f64(m, 65536 - 8) == 24.0);
+    // The second store (the four-op sequence) out of bounds: c2 = c + 8 is past the end.
+    put_f64(m, 65536 - 8, 1.0);
+    r = h.call("mac_loop", {i32(65536 - 8), i32(4096), f64(2.0), i32(2)});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "out of bounds memory access");
+    CHECK(get_f64(m, 65536 - 8) == 21.0);
+  }
+}
+
+TEST_CASE("fused sequences: nbody f64 chains against the reference", "[interp][fused]") {
+  SeqHarness h;
+  uint8_t* m = h.mem();
+  for (double a : kF64) {
+    for (double b : kF64) {
+      INFO(a << " " << b);
+      put_f64(m, 8, b);
+      CHECK(same(h.f64_result("dist", {i32(40), f64(a), f64(1.25)}), 1.25 * (a - b)));
+      // -32 wraps: 8 + 2^32 - 32 is an out-of-bounds address, not 8 - 32 + 2^32 in 64 bits.
+      const double d2 = a + (b + 0.5);
+      const double mag = 0.01 / (d2 * std::sqrt(d2));
+      const double got = h.f64_result("mag", {i32(256), f64(a), f64(b), f64(0.5), f64(3.0), f64(-a)});
+      CHECK(same(got, mag));
+      CHECK(same(get_f64(m, 256), 3.0 - (-a) * mag));
+      put_f64(m, 512, a);
+      put_f64(m, 520, b);
+      REQUIRE(h.call("vel_pos", {i32(512), i32(520), f64(2.0), f64(b), f64(a)}));
+      CHECK(same(get_f64(m, 512), a - (2.0 * b) * a));
+      CHECK(same(get_f64(m, 520), (2.0 * b) * a + b));
+    }
+  }
+  CHECK(h.trap("dist", {i32(8), f64(1), f64(1)}) == "out of bounds memory access");
+  CHECK(h.trap("dist", {i32(65536 + 32 - 7), f64(1), f64(1)}) == "out of bounds memory access");
+  CHECK(h.trap("mag", {i32(65536 - 7), f64(1), f64(1), f64(1), f64(1), f64(1)}) ==
+        "out of bounds memory access");
+  // vel_pos: q out of bounds traps in the second sequence after p was written.
+  put_f64(m, 512, 1.0);
+  CHECK(h.trap("vel_pos", {i32(512), i32(65536 - 4), f64(1), f64(1), f64(1)}) ==
+        "out of bounds memory access");
+  CHECK(get_f64(m, 512) == 0.0);
+  CHECK(h.trap("vel_pos", {i32(0xfffffff8u), i32(0), f64(1), f64(1), f64(1)}) ==
+        "out of bounds memory access");
+}
+
+TEST_CASE("fused sequences: sha256 integer chains against the reference", "[interp][fused]") {
+  SeqHarness h;
+  uint8_t* m = h.mem();
+  const uint32_t vals[] = {0, 1, 3, 0x7fffffffu, 0x80000000u, 0xdeadbeefu, 0xffffffffu};
+  for (uint32_t a : vals) {
+    INFO("a = " << a);
+    CHECK(h.num("big_sigma", {i32(a)}) == (std::rotl(a, 26) ^ std::rotl(a, 21) ^ std::rotl(a, 7)));
+    CHECK(h.num("small_sigma", {i32(a)}) == (std::rotl(a, 25) ^ std::rotl(a, 14) ^ (a >> 3)));
+    for (uint32_t b : vals) {
+      const uint32_t c = 0x0f0f0f0fu, d = 0x12345678u;
+      CHECK(h.num("xor_and", {i32(a), i32(b), i32(c), i32(d)}) == ((((a ^ b) & c) & d) ^ b));
+      CHECK(h.num("and_add_add", {i32(a), i32(b), i32(c), i32(d)}) == (a & b) + c + d);
+      CHECK(h.num("land_mid", {i32(a), i32(b), i32(0)}) == ((~a) & b));
+      CHECK(h.num("land_mid", {i32(a), i32(b), i32(c)}) == (a & b) + c);  // lands on i32_and
+      CHECK(h.num("add_eq", {i32(a), i32(b)}) == (a + b == 64 ? 2u : 1u));
+    }
+  }
+  CHECK(h.num("add_eq", {i32(60), i32(4)}) == 2u);
+  CHECK(h.num("add_eq", {i32(0xffffffffu), i32(65)}) == 2u);  // wraps to 64
+  for (uint32_t k = 0; k < 16; ++k) put_u32(m, 4 * k, 0x01010101u * (k + 1));
+  CHECK(h.num("load_add3", {i32(0), i32(1), i32(2), i32(3)}) == 0x02020202u + 6);
+  CHECK(h.num("load_add3", {i32(0xfffffffcu), i32(0), i32(0), i32(0)}) == 0x01010101u);  // wraps to 0
+  CHECK(h.trap("load_add3", {i32(65536 - 7), i32(0), i32(0), i32(0)}) == "out of bounds memory access");
+  CHECK(h.num("add_addi_load", {i32(4), i32(4)}) == 0x05050505u);
+  CHECK(h.num("add_addi_load", {i32(0xfffffff8u), i32(4)}) == 0x02020202u);  // (a + b + 8) wraps to 4
+  CHECK(h.trap("add_addi_load", {i32(65536 - 11), i32(0)}) == "out of bounds memory access");
+  CHECK(h.num("add_load", {i32(0xfffffffcu), i32(4)}) == 0x02020202u);  // wraps to 0, offset 4
+  CHECK(h.trap("add_load", {i32(65536 - 8), i32(1)}) == "out of bounds memory access");
+}
+
+TEST_CASE("fused sequences: copy chains, back-edges, returns, interrupts", "[interp][fused]") {
+  auto rotate_ref = [](uint32_t n, int vars) {
+    uint32_t v[8] = {1, 0, 0, 0, 0, 0, 0, 0};
+    while (n != 0) {
+      --n;
+      uint32_t t = v[vars - 1] + n;
+      for (int k = vars - 1; k > 0; --k) v[k] = v[k - 1];
+      v[0] = t;
+    }
+    uint32_t r = 0;
+    for (int k = 0; k < vars; ++k) r ^= v[k] << (4 * k);
+    return r;
+  };
+  SeqHarness h;
+  for (uint32_t n : {0u, 1u, 5u, 6u, 7u, 100u}) {
+    INFO("n = " << n);
+    CHECK(h.num("rotate6", {i32(n)}) == rotate_ref(n, 6));
+    CHECK(h.num("rotate8", {i32(n)}) == rotate_ref(n, 8));
+  }
+  CHECK(h.num("countdown", {i32(1)}) == 56u);
+  CHECK(h.num("countdown", {i32(1000)}) == 56000u);
+  CHECK(h.num("add_ret", {i32(0xffffffffu), i32(2)}) == 1u);
+  CHECK(h.num("call_add_ret", {i32(5), i32(9)}) == 42u);  // the fused return lands in the caller
+  // Interrupt set during an iteration: the next fused back-edge traps.
+  for (const char* fn : {"mac_loop", "countdown", "rotate6"}) {
+    INFO(fn);
+    SeqHarness t;
+    t.interrupt_at = 4;
+    auto r = std::string(fn) == "mac_loop" ? t.call(fn, {i32(1024), i32(2048), f64(1), i32(100)})
+                                           : t.call(fn, {i32(100)});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == TrapKind::Interrupted);
+    CHECK(r.error().backtrace.size() == 1);
+  }
+  // Without interrupt checks the same loops run to the end.
+  SeqHarness plain(EngineConfig{.fuel = false, .interruptible = false});
+  plain.interrupt_at = 4;
+  CHECK(plain.num("countdown", {i32(100)}) == 5600u);
+  CHECK(plain.num("rotate6", {i32(100)}) == rotate_ref(100, 6));
+  REQUIRE(plain.call("mac_loop", {i32(1024), i32(2048), f64(1), i32(100)}));
+}
