@@ -750,6 +750,68 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     goto do_return;                   \
   }
 #define LEN_ret1 2
+// SIMD components (the simd benchmark's kernels): v128 values in two slots, loads and
+// stores as their handlers in interpreter_simd.inc do them.
+#define COMP_SIMD_BIN(k, expr)                        \
+  {                                                   \
+    simd::Vec a = simd::load(fp + HI((k) + 1));       \
+    simd::Vec b = simd::load(fp + LO((k) + 2));       \
+    simd::store(fp + LO((k) + 1), expr);              \
+  }
+#define COMP_f32x4_mul(k) COMP_SIMD_BIN(k, simd::fmul<simd::f32x4>(a, b))
+#define LEN_f32x4_mul 3
+#define COMP_f32x4_add(k) COMP_SIMD_BIN(k, simd::fadd<simd::f32x4>(a, b))
+#define LEN_f32x4_add 3
+#define COMP_i32x4_mul(k) COMP_SIMD_BIN(k, simd::imul<simd::i32x4>(a, b))
+#define LEN_i32x4_mul 3
+#define COMP_i32x4_add(k) COMP_SIMD_BIN(k, simd::iadd<simd::i32x4>(a, b))
+#define LEN_i32x4_add 3
+#define COMP_v128_xor(k) COMP_SIMD_BIN(k, simd::v128_xor(a, b))
+#define LEN_v128_xor 3
+#define COMP_v128_load(k)                                                                  \
+  {                                                                                        \
+    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[HI((k) + 1)])) + ip[(k) + 2].u64; \
+    BOUNDS_CHECK(ea, 16);                                                                  \
+    simd::store(fp + LO((k) + 1), simd::v128_load(mem_base + ea));                         \
+  }
+#define LEN_v128_load 3
+#define COMP_v128_store(k)                                                                 \
+  {                                                                                        \
+    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[LO((k) + 1)])) + ip[(k) + 2].u64; \
+    BOUNDS_CHECK(ea, 16);                                                                  \
+    simd::store(mem_base + ea, simd::load(fp + HI((k) + 1)));                              \
+  }
+#define LEN_v128_store 3
+#define COMP_v128_const(k)                  \
+  {                                         \
+    fp[LO((k) + 1)] = ip[(k) + 2].u64;      \
+    fp[LO((k) + 1) + 1] = ip[(k) + 3].u64;  \
+  }
+#define LEN_v128_const 4
+#define COMP_br_i32_lt_u_imm_back(k) \
+  if (num::lt_u(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(ip[(k) + 2].u64))) JUMP_BACK(ip[(k) + 3].target);
+#define LEN_br_i32_lt_u_imm_back 4
+// Components for sieve, qsort, wordfreq and simd's integer kernel.
+#define COMP_i32x4_shr_u(k)                                                       \
+  {                                                                               \
+    simd::Vec a = simd::load(fp + HI((k) + 1));                                   \
+    uint32_t n = static_cast<uint32_t>(fp[LO((k) + 2)]);                          \
+    simd::store(fp + LO((k) + 1), simd::ishr_u<simd::i32x4>(a, n));               \
+  }
+#define LEN_i32x4_shr_u 3
+#define COMP_i32_eqz(k) COMP_UN(k, uint32_t, uint32_t, num::eqz(a))
+#define LEN_i32_eqz 2
+#define COMP_i32_lt_u_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::lt_u(a, b))
+#define LEN_i32_lt_u_imm 3
+#define COMP_select(k) \
+  fp[LO((k) + 1)] = static_cast<uint32_t>(fp[HI((k) + 2)]) != 0 ? fp[HI((k) + 1)] : fp[LO((k) + 2)];
+#define LEN_select 3
+#define COMP_br_i32_gt_u_imm(k) \
+  if (num::gt_u(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(ip[(k) + 2].u64))) JUMP(ip[(k) + 3].target);
+#define LEN_br_i32_gt_u_imm 4
+#define COMP_br_i32_le_s(k) \
+  if (num::le_s(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(fp[HI((k) + 1)]))) JUMP(ip[(k) + 2].target);
+#define LEN_br_i32_le_s 3
 #define FUSE(A, B)                       \
   HANDLER(fuse_##A##__##B) {             \
     COMP_##A(0)                          \

@@ -81,6 +81,25 @@ TEST_CASE("fused sequences: every sequence is emitted", "[interp][fused]") {
       {"rotate6", "fuse_copy__br_back"},
       {"rotate8", "fuse_copy__copy__copy"},
       {"add_ret", "fuse_i32_add__ret1"},
+      {"axpy_dot", "fuse_i32_add_imm__i32_add_imm__v128_load"},
+      {"axpy_dot", "fuse_f32x4_mul__v128_load__v128_const"},
+      {"axpy_dot", "fuse_f32x4_mul__f32x4_add__v128_store"},
+      {"axpy_dot", "fuse_f32x4_mul__v128_load__f32x4_mul__f32x4_add__v128_store"},
+      {"axpy_dot", "fuse_f32x4_mul__f32x4_add__f32x4_mul__f32x4_add"},
+      {"axpy_dot", "fuse_i32_add_imm__i32_add_imm__br_i32_lt_u_imm_back"},
+      {"sieve_cross", "fuse_i32_add__const64__i32_store8__i32_add__br_i32_le_s_back"},
+      {"count_sel", "fuse_i32_add_imm__i32_add_imm__i32_load8_u__select"},
+      {"eqz_add2", "fuse_i32_eqz__i32_add__i32_eqz__i32_add"},
+      {"scan_lt", "fuse_i32_add_imm__i32_add_imm__i32_load__br_i32_lt_s_back"},
+      {"scan_gt", "fuse_i32_add_imm__i32_load__i32_add_imm__copy__br_i32_gt_s_back"},
+      {"tok", "fuse_i32_load8_u__i32_add_imm__i32_add_imm__i32_and_imm__i32_lt_u_imm"},
+      {"tok", "fuse_select__i32_add_imm__i32_and_imm__br_i32_gt_u_imm"},
+      {"mxs", "fuse_v128_load__const64__i32x4_shr_u__v128_xor"},
+      {"mxs", "fuse_v128_const__i32x4_mul__v128_const__i32x4_mul__v128_xor"},
+      {"mxs", "fuse_v128_const__i32x4_add__v128_store"},
+      {"mxs", "fuse_i32_add_imm__v128_load__const64__i32x4_shr_u__v128_xor"},
+      {"mxs", "fuse_i32x4_mul__i32x4_mul__v128_xor__i32x4_add__v128_store"},
+      {"mxs", "fuse_i32x4_add__i32x4_add__i32_add_imm__i32_add_imm__br_i32_lt_u_imm_back"},
   };
   for (auto [fn, op] : kWant) {
     INFO(fn << ":\n" << h.code(fn));
@@ -91,6 +110,8 @@ TEST_CASE("fused sequences: every sequence is emitted", "[interp][fused]") {
   CHECK(plain.code("mac_loop").find("fuse_i32_add_imm__i32_add_imm__i32_add_imm__br_i32_ne ") !=
         std::string::npos);
   CHECK(plain.code("countdown").find("fuse_i32_add_imm__i32_add_imm__br_if ") != std::string::npos);
+  CHECK(plain.code("sieve_cross").find("fuse_i32_add__const64__i32_store8__i32_add__br_i32_le_s ") !=
+        std::string::npos);
 }
 
 TEST_CASE("fused sequences: matmul loop against the reference, traps mid-loop", "[interp][fused]") {
@@ -235,4 +256,146 @@ TEST_CASE("fused sequences: copy chains, back-edges, returns, interrupts", "[int
   CHECK(plain.num("countdown", {i32(100)}) == 5600u);
   CHECK(plain.num("rotate6", {i32(100)}) == rotate_ref(100, 6));
   REQUIRE(plain.call("mac_loop", {i32(1024), i32(2048), f64(1), i32(100)}));
+}
+
+TEST_CASE("fused sequences: SIMD axpy + dot loop against the reference", "[interp][fused][simd]") {
+  auto get_f32 = [](const uint8_t* m, uint32_t at) {
+    float v;
+    std::memcpy(&v, m + at, 4);
+    return v;
+  };
+  auto put_f32 = [](uint8_t* m, uint32_t at, float v) { std::memcpy(m + at, &v, 4); };
+  for (bool interruptible : {true, false}) {
+    SeqHarness h(EngineConfig{.fuel = false, .interruptible = interruptible});
+    uint8_t* m = h.mem();
+    const float fv[] = {0.0f, -0.0f, 1.5f, -2.25f, 3e38f, std::nanf(""), INFINITY, 1e-45f};
+    for (uint32_t base : {0u, 4u}) {
+      INFO("base = " << base);
+      float x[32], y[32];
+      for (uint32_t k = 0; k < 32; ++k) {
+        x[k] = fv[k % 8] * static_cast<float>(k + 1);
+        y[k] = fv[(k * 3) % 8] - static_cast<float>(k);
+        put_f32(m, base + 512 + 4 * k, x[k]);
+        put_f32(m, base + 1024 + 4 * k, y[k]);
+      }
+      const float s = -1.75f;
+      REQUIRE(h.call("axpy_dot", {f32(s), i32(base)}));
+      float acc[4] = {0, 0, 0, 0};
+      for (uint32_t it = 0; it < 4; ++it) {
+        float r[2][4];
+        for (uint32_t half = 0; half < 2; ++half) {
+          for (uint32_t l = 0; l < 4; ++l) {
+            const uint32_t k = it * 8 + half * 4 + l;
+            r[half][l] = s * x[k] + y[k] * 0.5f;
+            INFO("k = " << k);
+            const float got = get_f32(m, base + 1024 + 4 * k);
+            CHECK((std::isnan(r[half][l]) ? std::isnan(got)
+                                          : std::bit_cast<uint32_t>(got) == std::bit_cast<uint32_t>(r[half][l])));
+          }
+        }
+        for (uint32_t l = 0; l < 4; ++l)
+          acc[l] = (acc[l] + x[it * 8 + l] * r[0][l]) + x[it * 8 + 4 + l] * r[1][l];
+      }
+      for (uint32_t l = 0; l < 4; ++l) {
+        const float got = get_f32(m, 4 * l);
+        CHECK((std::isnan(acc[l]) ? std::isnan(got) : std::bit_cast<uint32_t>(got) == std::bit_cast<uint32_t>(acc[l])));
+      }
+    }
+    // The second vector's load of y runs off the end (the five-op sequence's second
+    // component): the first vector's store is done, then the trap.
+    const uint32_t base = 65536 - 1048;
+    for (uint32_t k = 0; k < 4; ++k) put_f32(m, base + 1024 + 4 * k, 2.0f);
+    auto r = h.call("axpy_dot", {f32(0.0f), i32(base)});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "out of bounds memory access");
+    CHECK(r.error().backtrace.size() == 1);
+    CHECK(get_f32(m, base + 1024) == 1.0f);
+  }
+  SeqHarness t;
+  t.interrupt_at = 8;  // set in the second iteration; its fused back-edge traps
+  auto r = t.call("axpy_dot", {f32(1.0f), i32(0)});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().kind == TrapKind::Interrupted);
+}
+
+TEST_CASE("fused sequences: sieve, qsort, wordfreq loops against the reference", "[interp][fused]") {
+  for (bool interruptible : {true, false}) {
+    SeqHarness h(EngineConfig{.fuel = false, .interruptible = interruptible});
+    uint8_t* m = h.mem();
+    // Crossing off: j = 3, 8, 13, ... <= 40 (signed), bytes at 100 + j.
+    std::memset(m + 100, 1, 64);
+    REQUIRE(h.call("sieve_cross", {i32(100), i32(3), i32(5), i32(40)}));
+    for (uint32_t j = 0; j < 64; ++j) {
+      INFO("j = " << j);
+      CHECK(m[100 + j] == ((j >= 3 && j <= 40 && (j - 3) % 5 == 0) ? 0 : 1));
+    }
+    // Signed bound: n = -1 still runs the body once (do-while), then stops.
+    m[100] = 1;
+    REQUIRE(h.call("sieve_cross", {i32(100), i32(0), i32(1), i32(0xffffffffu)}));
+    CHECK(m[100] == 0);
+    CHECK(m[101] == 1);
+    // The store runs off the end (third component) after earlier stores landed.
+    m[65534] = 1;
+    CHECK(h.trap("sieve_cross", {i32(65534), i32(0), i32(2), i32(100)}) == "out of bounds memory access");
+    CHECK(m[65534] == 0);
+    for (uint32_t c : {0u, 1u, 255u}) {
+      m[702] = static_cast<uint8_t>(c);
+      CHECK(h.num("count_sel", {i32(700), i32(11), i32(22)}) == (c != 0 ? 11u : 22u) + 701u);
+    }
+    CHECK(h.num("count_sel", {i32(0xffffffffu), i32(11), i32(22)}) == (m[1] != 0 ? 11u : 22u) + 0u);
+    CHECK(h.trap("count_sel", {i32(65534), i32(1), i32(2)}) == "out of bounds memory access");
+    for (uint32_t a : {0u, 1u, 0x80000000u})
+      for (uint32_t b : {0u, 7u})
+        CHECK(h.num("eqz_add2", {i32(a), i32(b), i32(100)}) == 100u + (a == 0) + (b == 0));
+    // Partition scans over ints at 1000..: 5, 9, -3, 12, 40, 2
+    const int32_t arr[] = {5, 9, -3, 12, 40, 2};
+    for (uint32_t k = 0; k < 6; ++k) put_u32(m, 1000 + 4 * k, static_cast<uint32_t>(arr[k]));
+    CHECK(h.num("scan_lt", {i32(996), i32(12)}) == 4u);   // 5, 9, -3 < 12; stops at 12
+    CHECK(h.num("scan_lt", {i32(996), i32(-100)}) == 1u);  // 5 >= -100 at once
+    CHECK(h.num("scan_gt", {i32(1020), i32(10)}) == 1008u);  // 40, 12 > 10; -3 is not
+    CHECK(h.num("scan_gt", {i32(1024), i32(10)}) == 1020u);  // 2 at once
+    CHECK(h.trap("scan_lt", {i32(65536 - 8), i32(0x7fffffff)}) == "out of bounds memory access");
+    // Tokenizer: upper case maps to `lo`, then a letter check.
+    for (uint32_t c : {0u, 65u, 90u, 64u, 91u, 97u, 122u, 123u, 200u, 0xc1u}) {  // A Z @ [ a z {
+      INFO("c = " << c);
+      m[3000] = static_cast<uint8_t>(c);
+      for (uint32_t lo : {113u, 0x161u}) {  // 'q', and one that is no letter
+        uint32_t cc = ((c - 65) & 255) < 26 ? lo : c;
+        uint32_t want = ((cc - 97) & 255) > 25 ? 0u - cc : cc + 3001u * 1000u;
+        CHECK(h.num("tok", {i32(3000), i32(lo)}) == want);
+      }
+    }
+    CHECK(h.trap("tok", {i32(65536), i32(0)}) == "out of bounds memory access");
+  }
+}
+
+TEST_CASE("fused sequences: SIMD multiply-xorshift loop against the reference", "[interp][fused][simd]") {
+  for (bool interruptible : {true, false}) {
+    SeqHarness h(EngineConfig{.fuel = false, .interruptible = interruptible});
+    uint8_t* m = h.mem();
+    for (uint32_t base : {0u, 8u}) {
+      uint32_t in[64];
+      for (uint32_t k = 0; k < 64; ++k) {
+        in[k] = 0x9e3779b9u * (k + 1) ^ (k << 20);
+        put_u32(m, base + 4 * k, in[k]);
+      }
+      REQUIRE(h.call("mxs", {i32(base)}));
+      uint32_t acc[4] = {0, 0, 0, 0};
+      for (uint32_t k = 0; k < 64; ++k) {
+        uint32_t x = in[k] ^ (in[k] >> 15);
+        uint32_t y = (x * 0x1bbcd7a5u) ^ (x * 0x9e3779b1u);
+        uint32_t got;
+        std::memcpy(&got, m + base + 4096 + 4 * k, 4);
+        INFO("k = " << k);
+        CHECK(got == y + 7);
+        acc[k % 4] += y;
+      }
+      for (uint32_t l = 0; l < 4; ++l) {
+        uint32_t got;
+        std::memcpy(&got, m + 4 * l, 4);
+        CHECK(got == acc[l]);
+      }
+    }
+    CHECK(h.trap("mxs", {i32(65536 - 40)}) == "out of bounds memory access");
+  }
 }

@@ -126,4 +126,92 @@
     (i32.add (local.get 0) (local.get 1)))
   (func (export "call_add_ret") (param i32 i32) (result i32)
     (i32.mul (call $add_ret (local.get 0) (local.get 1)) (i32.const 3)))
+  ;; simd's f32 kernel (axpy + dot product), two vectors per iteration:
+  ;;   i32_add_imm i32_add_imm v128_load | f32x4_mul v128_load v128_const | f32x4_mul f32x4_add
+  ;;   v128_store | i32_add_imm i32_add_imm v128_load | f32x4_mul v128_load f32x4_mul f32x4_add
+  ;;   v128_store | f32x4_mul f32x4_add f32x4_mul f32x4_add | i32_add_imm i32_add_imm br_i32_lt_u_imm
+  (func (export "axpy_dot") (param $s f32) (param $base i32)
+    (local $i i32) (local $k i32) (local $a v128) (local $p i32) (local $x0 v128) (local $h v128)
+    (local $r0 v128) (local $x1 v128) (local $r1 v128) (local $acc v128)
+    (local.set $a (f32x4.splat (local.get $s)))
+    (local.set $i (local.get $base))
+    (loop $l
+      (call $tick (local.get $k))
+      (local.tee $p (i32.add (local.get $i) (i32.const 1024)))
+      (f32x4.mul (local.get $a) (local.tee $x0 (v128.load (i32.add (local.get $i) (i32.const 512)))))
+      (f32x4.mul (v128.load (local.get $p)) (local.tee $h (v128.const f32x4 0.5 0.5 0.5 0.5)))
+      (f32x4.add)
+      (local.tee $r0)
+      (v128.store)
+      (local.tee $p (i32.add (local.get $i) (i32.const 1040)))
+      (f32x4.mul (local.get $a) (local.tee $x1 (v128.load (i32.add (local.get $i) (i32.const 528)))))
+      (f32x4.mul (v128.load (local.get $p)) (local.get $h))
+      (f32x4.add)
+      (local.tee $r1)
+      (v128.store)
+      (local.set $acc (f32x4.add (f32x4.add (local.get $acc) (f32x4.mul (local.get $x0) (local.get $r0)))
+                                 (f32x4.mul (local.get $x1) (local.get $r1))))
+      (local.set $i (i32.add (local.get $i) (i32.const 32)))
+      (br_if $l (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 8))) (i32.const 32))))
+    (v128.store (i32.const 0) (local.get $acc)))
+  ;; sieve: i32_add const64 i32_store8 i32_add br_i32_le_s(_back) (crossing off multiples)
+  (func (export "sieve_cross") (param $base i32) (param $j i32) (param $p i32) (param $n i32)
+    (loop $l
+      (call $tick (local.get $j))
+      (i32.store8 (i32.add (local.get $base) (local.get $j)) (i32.const 0))
+      (br_if $l (i32.le_s (local.tee $j (i32.add (local.get $j) (local.get $p))) (local.get $n)))))
+  ;; sieve: i32_add_imm i32_add_imm i32_load8_u select, and i32_eqz i32_add i32_eqz i32_add
+  (func (export "count_sel") (param $p i32) (param $a i32) (param $b i32) (result i32) (local $q i32)
+    (local.set $q (i32.add (local.get $p) (i32.const 1)))
+    (i32.add (select (local.get $a) (local.get $b) (i32.load8_u (i32.add (local.get $p) (i32.const 2))))
+             (local.get $q)))
+  (func (export "eqz_add2") (param i32 i32 i32) (result i32)
+    (i32.add (i32.add (local.get 2) (i32.eqz (local.get 0))) (i32.eqz (local.get 1))))
+  ;; qsort: i32_add_imm i32_add_imm i32_load br_i32_lt_s_back, and
+  ;; i32_add_imm i32_load i32_add_imm copy br_i32_gt_s_back
+  (func (export "scan_lt") (param $p i32) (param $pivot i32) (result i32) (local $i i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_s (i32.load (local.tee $p (i32.add (local.get $p) (i32.const 4)))) (local.get $pivot))))
+    (local.get $i))
+  (func (export "scan_gt") (param $p i32) (param $pivot i32) (result i32) (local $v i32) (local $j i32)
+    (loop $l
+      (local.set $v (i32.load (i32.add (local.get $p) (i32.const -4))))
+      (local.set $p (i32.add (local.get $p) (i32.const -4)))
+      (local.set $j (local.get $v))
+      (br_if $l (i32.gt_s (local.get $j) (local.get $pivot))))
+    (local.get $p))
+  ;; wordfreq's tokenizer: i32_load8_u i32_add_imm i32_add_imm i32_and_imm i32_lt_u_imm |
+  ;; select i32_add_imm i32_and_imm br_i32_gt_u_imm
+  (func (export "tok") (param $p i32) (param $lo i32) (result i32) (local $c i32) (local $d i32)
+    (block $out
+      (local.set $c (i32.load8_u (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (local.set $d (i32.add (local.get $c) (i32.const -65)))
+      (local.set $c (select (local.get $lo) (local.get $c)
+                            (i32.lt_u (i32.and (local.get $d) (i32.const 255)) (i32.const 26))))
+      (local.set $d (i32.add (local.get $c) (i32.const -97)))
+      (br_if $out (i32.gt_u (i32.and (local.get $d) (i32.const 255)) (i32.const 25)))
+      (return (i32.add (local.get $c) (i32.mul (local.get $p) (i32.const 1000)))))
+    (i32.sub (i32.const 0) (local.get $c)))
+  ;; simd's integer kernel (multiply-xorshift), two vectors per iteration.
+  (func (export "mxs") (param $base i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $x v128) (local $y v128) (local $y2 v128)
+    (local $m1 v128) (local $m2 v128) (local $c v128) (local $acc v128)
+    (local.set $i (local.get $base))
+    (loop $l
+      (local.set $x (v128.load (local.get $i)))
+      (local.set $x (v128.xor (i32x4.shr_u (local.get $x) (i32.const 15)) (local.get $x)))
+      (local.set $y (v128.xor
+        (i32x4.mul (local.get $x) (local.tee $m1 (v128.const i32x4 0x1bbcd7a5 0x1bbcd7a5 0x1bbcd7a5 0x1bbcd7a5)))
+        (i32x4.mul (local.get $x) (local.tee $m2 (v128.const i32x4 0x9e3779b1 0x9e3779b1 0x9e3779b1 0x9e3779b1)))))
+      (v128.store offset=4096 (local.get $i) (i32x4.add (local.get $y) (local.tee $c (v128.const i32x4 7 7 7 7))))
+      (local.set $x (v128.load (local.tee $j (i32.add (local.get $i) (i32.const 16)))))
+      (local.set $x (v128.xor (i32x4.shr_u (local.get $x) (i32.const 15)) (local.get $x)))
+      (local.set $y2 (v128.xor (i32x4.mul (local.get $x) (local.get $m1)) (i32x4.mul (local.get $x) (local.get $m2))))
+      (v128.store offset=4096 (local.get $j) (i32x4.add (local.get $y2) (local.get $c)))
+      (local.set $acc (i32x4.add (i32x4.add (local.get $acc) (local.get $y)) (local.get $y2)))
+      (local.set $i (i32.add (local.get $i) (i32.const 32)))
+      (br_if $l (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 8))) (i32.const 64))))
+    (v128.store (i32.const 0) (local.get $acc)))
 )
