@@ -373,6 +373,8 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   HANDLER(call_local) {
     // A defined function of this instance's module: same engine, same instance, never a
     // host function, so only the depth/stack check, the locals and the frame remain.
+    // (Superinstructions ending in a call_local jump here with ip at its handler word.)
+  do_call_local:
     const FuncCode* cc = ip[2].func;
     uint64_t* new_fp = fp + LO(1);
     if (ctx.call_depth >= max_depth || cc->frame_slots > static_cast<size_t>(th.stack_end - new_fp))
@@ -812,6 +814,13 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
 #define COMP_br_i32_le_s(k) \
   if (num::le_s(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(fp[HI((k) + 1)]))) JUMP(ip[(k) + 2].target);
 #define LEN_br_i32_le_s 3
+// A call as the last component: the shared body of call_local, with ip at its handler word.
+#define COMP_call_local(k) \
+  {                        \
+    ip += (k);             \
+    goto do_call_local;    \
+  }
+#define LEN_call_local 3
 #define FUSE(A, B)                       \
   HANDLER(fuse_##A##__##B) {             \
     COMP_##A(0)                          \

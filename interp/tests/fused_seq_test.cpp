@@ -100,6 +100,9 @@ TEST_CASE("fused sequences: every sequence is emitted", "[interp][fused]") {
       {"mxs", "fuse_i32_add_imm__v128_load__const64__i32x4_shr_u__v128_xor"},
       {"mxs", "fuse_i32x4_mul__i32x4_mul__v128_xor__i32x4_add__v128_store"},
       {"mxs", "fuse_i32x4_add__i32x4_add__i32_add_imm__i32_add_imm__br_i32_lt_u_imm_back"},
+      {"fibr", "fuse_i32_add_imm__call_local"},
+      {"down", "fuse_i32_add_imm__call_local"},
+      {"rotate7", "fuse_copy__copy__br_back"},
   };
   for (auto [fn, op] : kWant) {
     INFO(fn << ":\n" << h.code(fn));
@@ -234,6 +237,7 @@ TEST_CASE("fused sequences: copy chains, back-edges, returns, interrupts", "[int
     INFO("n = " << n);
     CHECK(h.num("rotate6", {i32(n)}) == rotate_ref(n, 6));
     CHECK(h.num("rotate8", {i32(n)}) == rotate_ref(n, 8));
+    CHECK(h.num("rotate7", {i32(n)}) == rotate_ref(n, 7));
   }
   CHECK(h.num("countdown", {i32(1)}) == 56u);
   CHECK(h.num("countdown", {i32(1000)}) == 56000u);
@@ -398,4 +402,19 @@ TEST_CASE("fused sequences: SIMD multiply-xorshift loop against the reference", 
     }
     CHECK(h.trap("mxs", {i32(65536 - 40)}) == "out of bounds memory access");
   }
+}
+
+TEST_CASE("fused sequences: a call as the last component", "[interp][fused]") {
+  SeqHarness h;
+  CHECK(h.num("fibr", {i32(0)}) == 0u);
+  CHECK(h.num("fibr", {i32(1)}) == 1u);
+  CHECK(h.num("fibr", {i32(20)}) == 6765u);
+  // Exhaustion in the fused call: trap, backtrace of many frames, and the instance still works.
+  auto r = h.call("down", {i32(0)});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "call stack exhausted");
+  CHECK(r.error().backtrace.size() > 100);
+  CHECK(h.num("fibr", {i32(10)}) == 55u);
+  SeqHarness plain(EngineConfig{.fuel = false, .interruptible = false});
+  CHECK(plain.num("fibr", {i32(15)}) == 610u);
 }
