@@ -14,6 +14,13 @@ std::optional<EngineChoice> parse_engine(std::string_view s) {
   return std::nullopt;
 }
 
+std::optional<JitCompile> parse_jit_compile(std::string_view s) {
+  if (s == "eager") return JitCompile::Eager;
+  if (s == "parallel") return JitCompile::Parallel;
+  if (s == "lazy") return JitCompile::Lazy;
+  return std::nullopt;
+}
+
 }  // namespace
 
 // Options come before the module path; everything after it belongs to the module (so
@@ -96,6 +103,14 @@ std::expected<Options, std::string> parse_options(const std::vector<std::string>
       o.engine = *e;
       continue;
     }
+    if (name == "--jit-compile") {
+      auto v = take_value();
+      if (!v) return std::unexpected(v.error());
+      auto c = parse_jit_compile(*v);
+      if (!c) return usage("unknown --jit-compile mode '" + *v + "' (expected eager, parallel or lazy)");
+      o.jit_compile = *c;
+      continue;
+    }
     return usage("unknown option '" + a + "' (see 'wsvm --help')");
   }
   if (i < argv.size()) {
@@ -131,6 +146,10 @@ Options (before the module path; everything after it is passed to the module):
   --engine ENGINE      auto (default: jit where it is built, else interp),
                        interp, or jit: the x86-64 baseline compiler (an error
                        where it is not built)
+  --jit-compile MODE   when the JIT compiles functions: parallel (the default:
+                       all at load, split over the CPUs when the code is large,
+                       else on one thread), eager (all at load on one thread) or
+                       lazy (each at its first call; load only validates)
   --dir HOST[::GUEST][:ro]
                        preopen directory HOST, visible to WASI as GUEST (default
                        HOST); with :ro every write under it fails (ENOTCAPABLE)

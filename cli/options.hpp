@@ -8,6 +8,7 @@
 
 #include "cli/limit_options.hpp"
 #include "cli/wasi_options.hpp"
+#include "runtime/engine.hpp"
 
 namespace wsvm::cli {
 
@@ -17,6 +18,7 @@ enum class EngineChoice { Interp, Jit, Auto };
 struct Options {
   Command command = Command::Run;
   EngineChoice engine = EngineChoice::Auto;
+  JitCompile jit_compile = JitCompile::Default;  // --jit-compile
   std::optional<std::string> invoke;  // export to call instead of _start
   std::string module_path;
   std::vector<std::string> args;      // after the module: program ARGS or --invoke VALUES

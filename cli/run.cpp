@@ -250,7 +250,7 @@ static int run_module(const Options& o, bool exit_when_done) {
   const LimitOptions& lim = o.limits;
   // --stats meters fuel even without --fuel, so it can say how much a run needs.
   const bool metered = lim.fuel.has_value() || lim.stats;
-  auto engine = make_engine(o.engine, EngineConfig{.fuel = metered, .interruptible = true});
+  auto engine = make_engine(o.engine, EngineConfig{.fuel = metered, .interruptible = true, .jit_compile = o.jit_compile});
   if (!engine) return usage_error(engine.error());
   // Engines that drop explicit bounds checks rely on it; installing it is idempotent.
   memory::install_trap_handler();

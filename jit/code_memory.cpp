@@ -35,4 +35,42 @@ CodeMemory::~CodeMemory() {
   if (m_base) munmap(m_base, m_size);
 }
 
+size_t CodeReservation::page_size() {
+  static const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return page;
+}
+
+std::unique_ptr<CodeReservation> CodeReservation::reserve(size_t size, std::string* error) {
+  size_t page = page_size();
+  size_t bytes = (size + page - 1) / page * page;
+  if (bytes == 0) bytes = page;
+  void* p = mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    if (error) *error = std::string("jit: reserving code memory failed: ") + std::strerror(errno);
+    return nullptr;
+  }
+  std::unique_ptr<CodeReservation> r(new CodeReservation());
+  r->m_base = static_cast<uint8_t*>(p);
+  r->m_size = bytes;
+  return r;
+}
+
+bool CodeReservation::protect(size_t offset, size_t size, bool exec, std::string* error) {
+  size_t page = page_size();
+  size_t bytes = (size + page - 1) / page * page;
+  if (offset % page != 0 || offset > m_size || bytes > m_size - offset) {
+    if (error) *error = "jit: code reservation exhausted";
+    return false;
+  }
+  if (mprotect(m_base + offset, bytes, exec ? PROT_READ | PROT_EXEC : PROT_READ | PROT_WRITE) != 0) {
+    if (error) *error = std::string("jit: mprotect of code memory failed: ") + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+CodeReservation::~CodeReservation() {
+  if (m_base) munmap(m_base, m_size);
+}
+
 }  // namespace wsvm::jit

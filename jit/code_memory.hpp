@@ -35,4 +35,39 @@ class CodeMemory {
   size_t m_size = 0;
 };
 
+// An address range reserved inaccessible (PROT_NONE) whose pages become code one piece at a
+// time (lazy compilation): each piece is fresh pages made read+write, filled, then
+// read+exec, so no page is ever writable while it may execute, and every piece stays
+// within rel32 reach of the others. Pieces may also be made plain read+write data (a
+// dispatch table: never executable).
+class CodeReservation {
+ public:
+  static std::unique_ptr<CodeReservation> reserve(size_t size, std::string* error);
+  ~CodeReservation();
+  CodeReservation(const CodeReservation&) = delete;
+  CodeReservation& operator=(const CodeReservation&) = delete;
+
+  uint8_t* base() const { return m_base; }
+  size_t size() const { return m_size; }
+  static size_t page_size();
+
+  // [offset, offset + size) (page-aligned offset; size rounded up to pages) becomes read+write,
+  // fill(pointer) writes it, then it becomes read+exec. False (and *error) on failure.
+  template <class Fill>
+  bool commit_code(size_t offset, size_t size, Fill&& fill, std::string* error) {
+    if (!protect(offset, size, false, error)) return false;
+    if (!fill(m_base + offset)) return false;
+    return protect(offset, size, true, error);
+  }
+  bool commit_data(size_t offset, size_t size, std::string* error) {
+    return protect(offset, size, false, error);
+  }
+
+ private:
+  CodeReservation() = default;
+  bool protect(size_t offset, size_t size, bool exec, std::string* error);
+  uint8_t* m_base = nullptr;
+  size_t m_size = 0;
+};
+
 }  // namespace wsvm::jit

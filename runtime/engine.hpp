@@ -15,11 +15,19 @@
 
 namespace wsvm {
 
+// When the JIT compiles a module's functions (other engines ignore it; wsvm --jit-compile):
+// all of them in compile(), on the calling thread (Eager) or split across worker threads
+// (Parallel), or each one on its first call (Lazy; compile() still validates every body).
+// Default: $WSVM_JIT_COMPILE (eager, parallel or lazy) if set, else the JIT's measured
+// default (jit/README.md). Behaviour is identical in every mode; start-up time differs.
+enum class JitCompile : uint8_t { Default, Eager, Parallel, Lazy };
+
 // Code-generation options fixed when an engine is created (they change the code it emits).
 // The meaning of each is the limits contract above ExecContext in runtime/store.hpp.
 struct EngineConfig {
   bool fuel = false;          // meter ExecContext::fuel_remaining (an op per region)
   bool interruptible = true;  // check ExecContext::interrupt at function entries and loops
+  JitCompile jit_compile = JitCompile::Default;
 };
 
 class Engine {

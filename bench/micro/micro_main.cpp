@@ -38,7 +38,8 @@ const std::vector<EngineEntry>& engines() {
   static const std::vector<EngineEntry> list = {
       {"interp", [] { return make_interp_engine(); }},
 #ifdef WSVM_BENCH_JIT
-      {"jit", [] { return make_jit_engine(); }},
+      // Eager: compile/jit measures one core's compile speed (the other modes below).
+      {"jit", [] { return make_jit_engine(EngineConfig{.jit_compile = JitCompile::Eager}); }},
 #endif
   };
   return list;
@@ -216,6 +217,19 @@ void register_all() {
     benchmark::RegisterBenchmark(("host_to_wasm/call_slots/" + n).c_str(), BM_CallSlotsAdd, &e);
     benchmark::RegisterBenchmark(("wasm_to_host/" + n).c_str(), BM_WasmToHost, &e)->Arg(1000);
   }
+#ifdef WSVM_BENCH_JIT
+  // The JIT's other compile modes (jit/README.md), in wall time: parallel splits the work
+  // over threads (CPU time would count only the calling thread's share), lazy only validates
+  // and emits a stub per function.
+  static const EngineEntry jit_modes[] = {
+      {"jit-parallel", [] { return make_jit_engine(EngineConfig{.jit_compile = JitCompile::Parallel}); }},
+      {"jit-lazy", [] { return make_jit_engine(EngineConfig{.jit_compile = JitCompile::Lazy}); }},
+  };
+  for (const EngineEntry& e : jit_modes)
+    benchmark::RegisterBenchmark(("compile/" + std::string(e.name)).c_str(), BM_Compile, &e)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+#endif
 }
 
 }  // namespace
