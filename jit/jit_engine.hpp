@@ -8,9 +8,11 @@
 
 namespace wsvm {
 
-// Compiles every function at compile(); a function using an instruction the JIT does not
-// support yet makes compile() fail ("jit: unsupported instruction X in function N"): there
-// is no silent fallback to the interpreter.
+// Compiles every function at compile() (EngineConfig::jit_compile eager or parallel, the
+// default) or each one at its first call (lazy; compile() still validates every body). A
+// function using an instruction the JIT does not support makes compile() fail ("jit:
+// unsupported instruction X in function N"; lazy: its first call traps with that message):
+// there is no silent fallback to the interpreter.
 std::unique_ptr<Engine> make_jit_engine(EngineConfig config = {});
 
 }  // namespace wsvm
