@@ -71,6 +71,8 @@ struct ModuleCode {
 
 // The handler Word for an op (computed-goto address from the dispatch function's table).
 Word handler_word(IOp op);
+// handler_word() of every op, indexed by IOp (built once).
+const Word* handler_table();
 
 // The op a handler Word stands for (IOp::kCount if none), and its name ("?" if none).
 IOp iop_of(Word w);

@@ -980,6 +980,15 @@ Word handler_word(IOp op) {
   return w;
 }
 
+const Word* handler_table() {
+  static const std::vector<Word> kTable = [] {
+    std::vector<Word> t;
+    for (uint16_t i = 0; i < static_cast<uint16_t>(IOp::kCount); ++i) t.push_back(handler_word(static_cast<IOp>(i)));
+    return t;
+  }();
+  return kTable.data();
+}
+
 IOp iop_of(Word w) {
   for (uint16_t i = 0; i < static_cast<uint16_t>(IOp::kCount); ++i) {
     if (handler_word(static_cast<IOp>(i)).u64 == w.u64) return static_cast<IOp>(i);

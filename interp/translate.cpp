@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <cassert>
 #include <cstdlib>
 
@@ -110,16 +111,22 @@ struct FuseTables {
     uint8_t n = 0;              // how many of `rest` are used
     IOp fused = IOp::kCount;
   };
-  std::array<uint8_t, static_cast<size_t>(IOp::kCount)> first{};
+  static constexpr size_t kN = static_cast<size_t>(IOp::kCount);
+  std::array<uint8_t, kN> first{};
   std::vector<std::vector<Seq>> seqs;
+  // Per group: which ops can come second. Most ops that start a sequence are followed by
+  // one that continues none, and this answers that with one bit test.
+  std::vector<std::bitset<kN>> second_ok;
   FuseTables() {
     auto add = [this](IOp f, std::initializer_list<IOp> ops) {
       const IOp a = *ops.begin();
       uint8_t& k = first[static_cast<size_t>(a)];
       if (k == 0) {
         seqs.emplace_back();
+        second_ok.emplace_back();
         k = static_cast<uint8_t>(seqs.size());
       }
+      second_ok[k - 1].set(static_cast<size_t>(*(ops.begin() + 1)));
       Seq s;
       s.fused = f;
       for (auto it = ops.begin() + 1; it != ops.end(); ++it) s.rest[s.n++] = *it;
@@ -163,7 +170,7 @@ void Translator::fuse_ops() {
   const size_t n = m_ops.size();
   for (size_t i = 0; i + 1 < n; ++i) {
     const uint8_t k = t.first[static_cast<size_t>(m_ops[i].op)];
-    if (k == 0) continue;
+    if (k == 0 || !t.second_ok[k - 1].test(static_cast<size_t>(m_ops[i + 1].op))) continue;
     for (const FuseTables::Seq& s : t.seqs[k - 1]) {
       if (i + s.n >= n) continue;
       bool match = true;

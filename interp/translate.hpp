@@ -115,7 +115,7 @@ class Translator {
   // --- emission helpers
   void op(IOp o) {
     m_ops.push_back(EmittedOp{here(), o});
-    m_code.push_back(handler_word(o));
+    m_code.push_back(m_handlers[static_cast<size_t>(o)]);
   }
   void pair(uint32_t lo, uint32_t hi) {
     Word w;
@@ -149,6 +149,7 @@ class Translator {
   }
 
   FuncCode* m_out;
+  const Word* m_handlers = handler_table();  // handler_word() of every op
   std::vector<Word> m_code;            // the function's code while it is translated
   const Module* m_module = nullptr;
   std::vector<uint32_t> m_local_slot;  // local index -> frame slot
