@@ -34,6 +34,7 @@ void Translator::begin_function(const Module& m, uint32_t func_index,
   m_labels.push_back(Label{Op::call});
   m_targets.clear();
   m_dead_depth = 0;
+  m_entry_zero_sets = true;
   m_fuel_word = kNoFixup;
   m_fuel_cost = 0;
   m_pending.clear();

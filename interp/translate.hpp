@@ -156,6 +156,9 @@ class Translator {
   std::vector<Label> m_labels;         // innermost last; [0] is the function itself
   std::vector<uint32_t> m_targets;     // code words holding a code index to resolve
   uint32_t m_dead_depth = 0;           // number of open dead labels
+  // No local has been written yet and no block is open: a `const 0; local.set` of a declared
+  // local here is a no-op (declared locals are zeroed at entry) and emits nothing.
+  bool m_entry_zero_sets = true;
   TranslateOptions m_opts;
   uint32_t m_fuel_word = kNoFixup;     // cost word of the open region's `fuel` op
   uint64_t m_fuel_cost = 0;            // instructions of the open region so far

@@ -116,6 +116,19 @@ void Translator::fold_local_set(const Instr& ins, const WalkState& st) {
   const bool tee = ins.op == Op::local_tee;
   const Operand& v = st.operand_from_top(0);
   const uint32_t ls = m_local_slot[ins.a];
+  // Compilers initialise locals that the entry already zeroed (`i32.const 0; local.set`)
+  // before the first loop: while nothing has written a local and the code runs once per
+  // call (no block open), such a set changes nothing.
+  if (m_entry_zero_sets) {
+    if (m_labels.size() == 1 && !tee && ls >= m_out->param_slots && slot_count(v.type) == 1) {
+      const Pending* p = pending_at(v.slot);
+      if (p != nullptr && p->is_const && p->value == 0) {
+        remove_pending(v.slot);
+        return;
+      }
+    }
+    m_entry_zero_sets = false;
+  }
   if (slot_count(v.type) != 1) {
     // A v128: the producer writes the local directly when it is the last instruction and
     // no pending local.get still reads the local.

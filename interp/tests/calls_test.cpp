@@ -117,3 +117,20 @@ TEST_CASE("same-module calls: call_local, ret0/ret1/ret", "[interp][exec]") {
   CHECK(h.trap("runaway") == "call stack exhausted");
   CHECK(h.num("zero_deep", {i32(3)}) == 3);
 }
+
+TEST_CASE("zeroing a declared local at entry emits nothing", "[interp][exec]") {
+  Harness h;
+  load_calls(h);
+  FuncInstance* f = h.inst->find_func("entry_zero");
+  REQUIRE(f != nullptr);
+  const std::string code = interp::disassemble(*static_cast<const interp::FuncCode*>(f->code));
+  INFO(code);
+  // One const64 left: the zero-set after the write of local 2 (the first one is gone).
+  size_t consts = 0;
+  for (size_t at = code.find("const64"); at != std::string::npos; at = code.find("const64", at + 1)) ++consts;
+  CHECK(consts == 1);
+  for (uint32_t n : {0u, 1u, 7u, 300u}) CHECK(h.num("entry_zero", {i32(n)}) == n);
+  CHECK(h.num("param_zero", {i32(99)}) == 0u);
+  CHECK(h.num("loop_zero", {i32(1)}) == 5u);
+  CHECK(h.num("loop_zero", {i32(10)}) == 5u);
+}

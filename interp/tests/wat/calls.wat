@@ -86,4 +86,22 @@
     global.get $g local.get 0 i32.add global.set $g)
   (func (export "call_void") (param i32) (result i32)
     local.get 0 call $void_callee global.get $g)
+  ;; `const 0; local.set` of a declared local before any local write and outside blocks emits
+  ;; nothing (locals are zeroed at entry); after a write, for a parameter, or in a loop it stays.
+  (func $entry_zero (export "entry_zero") (param i32) (result i32) (local i32 i32)
+    i32.const 0 local.set 1
+    local.get 0 local.set 2
+    i32.const 0 local.set 2
+    local.get 0 if
+      local.get 0 i32.const 1 i32.sub call $entry_zero drop
+    end
+    local.get 1 local.get 2 i32.add local.get 0 i32.add)
+  (func (export "param_zero") (param i32) (result i32)
+    i32.const 0 local.set 0 local.get 0)
+  (func (export "loop_zero") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.const 0))
+      (local.set 1 (i32.add (local.get 1) (i32.const 5)))
+      (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (local.get 1))
 )
