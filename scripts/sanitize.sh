@@ -4,7 +4,7 @@
 # Ends, like scripts/test.sh, with one line `N passed, N failed, N skipped`.
 #   scripts/sanitize.sh [--spec-only | --unit-only] [--exclude-simd]
 # --spec-only: build only the spec runner and the fuzz harnesses; run the spec suite and the
-# fuzz regression replays (the reduced subset for a CI without time for the full build).
+# fuzz suite (crash replays, interp-vs-JIT differential) (the reduced subset for the CI).
 # Prints the time each phase took (the CI budget question: docs/FUZZING.md).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,7 +46,11 @@ fi
 # --spec-only builds just the spec runner and the fuzz harnesses (a fraction of the build:
 # no Catch2 test programs, which are slow to compile with sanitizers).
 targets=()
-[ "$run_unit" = 1 ] || targets=(spec-tests/wsvm-spec fuzz/fuzz_validate fuzz/fuzz_run)
+if [ "$run_unit" = 0 ]; then
+  targets=(spec-tests/wsvm-spec fuzz/fuzz_validate fuzz/fuzz_run)
+  # The interp-vs-JIT differential test exists where the JIT is built.
+  ninja -C "$build" -t query fuzz/fuzz_diff >/dev/null 2>&1 && targets+=(fuzz/fuzz_diff)
+fi
 log=$(mktemp)
 if ! ninja -C "$build" "${targets[@]}" >"$log" 2>&1; then
   tail -n 40 "$log" >&2; rm -f "$log"; echo "sanitize: build failed" >&2
