@@ -31,7 +31,7 @@ uint32_t FunctionCompiler::next_slot() const {
 void FunctionCompiler::push_reg(ValType t, Gp r) {
   m_vs.push_back(Val{t, Kind::Reg, static_cast<uint8_t>(r.id()), 0, next_slot(), 0});
   m_free &= ~(1u << r.id());
-  uncache_gp(r.id());
+  forget_gp(r.id());
 }
 void FunctionCompiler::push_const(ValType t, uint64_t c) {
   m_vs.push_back(Val{t, Kind::Const, 0, 0, next_slot(), c});
@@ -52,7 +52,7 @@ FunctionCompiler::Val FunctionCompiler::pop() {
 void FunctionCompiler::push_xmm(ValType t, Xmm x) {
   m_vs.push_back(Val{t, Kind::Xmm, static_cast<uint8_t>(x.id()), 0, next_slot(), 0});
   m_free_xmm &= ~(1u << x.id());
-  uncache_xmm(x.id());
+  forget_xmm(x.id());
 }
 
 void FunctionCompiler::release(const Val& v) {
@@ -194,8 +194,8 @@ int FunctionCompiler::cached_reg(uint32_t local) const {
 void FunctionCompiler::uncache_local(uint32_t local) {
   int r = cached_reg(local);
   if (r < 0) return;
-  if (is_float(m_local_type[local])) uncache_xmm(r);
-  else uncache_gp(r);
+  if (is_float(m_local_type[local])) forget_xmm(r);  // its value is being replaced
+  else forget_gp(r);
 }
 
 int FunctionCompiler::free_uncached_gp() const {
@@ -243,6 +243,12 @@ int FunctionCompiler::loop_reg_of(uint32_t local, bool xmm) const {
 void FunctionCompiler::set_cached(uint32_t local, bool xmm, int id) {
   if (xmm) touch_xmm(1u << id);
   else touch_gp(1u << id);
+  uint32_t has = xmm ? m_cache.xmm : m_cache.gp;
+  const uint32_t* of = xmm ? m_cache.xmm_local : m_cache.gp_local;
+  if ((has & (1u << id)) && of[id] != local) {  // another local's copy: store it if dirty
+    if (xmm) uncache_xmm(id);
+    else uncache_gp(id);
+  }
   if (xmm) {
     m_cache.xmm |= 1u << id;
     m_cache.xmm_local[id] = local;
@@ -277,9 +283,36 @@ bool FunctionCompiler::cache_satisfies(const LocalCache& want) const {
   return true;
 }
 
-// Homes are always current (write-through), so every missing register loads from its home,
-// in any order. Emitted on a branch path only: the compile-time cache is not changed.
-void FunctionCompiler::establish_cache(const LocalCache& want) {
+void FunctionCompiler::store_cached(bool x, uint32_t id) {
+  uint32_t l = x ? m_cache.xmm_local[id] : m_cache.gp_local[id];
+  ValType t = m_local_type[l];
+  if (!x) m_a.mov(home(m_local_slot[l]), gpq(id));
+  else if (t == ValType::V128) m_a.movups(home128(m_local_slot[l]), xmm(id));
+  else m_a.movq(home(m_local_slot[l]), xmm(id));
+}
+
+// Stores every dirty local except those `keep` has in the same register (a loop's entry
+// cache: they arrive in their registers). Emitted on one path: the state is unchanged.
+void FunctionCompiler::flush_on_path(const LocalCache* keep, uint32_t nokeep_gp,
+                                     uint32_t nokeep_xmm) {
+  for (uint32_t m = m_cache.gp_dirty; m != 0; m &= m - 1) {
+    uint32_t id = static_cast<uint32_t>(__builtin_ctz(m));
+    if (keep && (keep->gp & ~nokeep_gp & (1u << id)) && keep->gp_local[id] == m_cache.gp_local[id]) continue;
+    store_cached(false, id);
+  }
+  for (uint32_t m = m_cache.xmm_dirty; m != 0; m &= m - 1) {
+    uint32_t id = static_cast<uint32_t>(__builtin_ctz(m));
+    if (keep && (keep->xmm & ~nokeep_xmm & (1u << id)) && keep->xmm_local[id] == m_cache.xmm_local[id]) continue;
+    store_cached(true, id);
+  }
+}
+
+// Missing registers load from their homes, after the dirty locals not kept are stored (in
+// any order: no dirty local is loaded). Emitted on a branch path only: the compile-time
+// cache is not changed.
+void FunctionCompiler::establish_cache(const Block& loop) {
+  const LocalCache& want = loop.entry;
+  flush_on_path(&want, loop.pad_gp, loop.pad_xmm);
   for (uint32_t m = want.gp; m != 0; m &= m - 1) {
     int id = __builtin_ctz(m);
     uint32_t l = want.gp_local[id];
@@ -317,8 +350,8 @@ void FunctionCompiler::emit_local_get(uint32_t l) {
       return;
     }
     if (int f = in_loop() ? cache_target(l, true, -1) : -1; f >= 0) {  // load, cache, borrow
-      load_xmm(xmm(f), slot, t);
       uncache_xmm(f);
+      load_xmm(xmm(f), slot, t);
       set_cached(l, true, f);
       push_borrowed(t, true, f);
       return;
@@ -332,9 +365,9 @@ void FunctionCompiler::emit_local_get(uint32_t l) {
     return;
   }
   if (int f = in_loop() ? cache_target(l, false, -1) : -1; f >= 0) {  // load, cache, borrow
+    uncache_gp(f);
     if (t == ValType::I64) m_a.mov(gpq(f), home(slot));
     else m_a.mov(gpd(f), home32(slot));
-    uncache_gp(f);
     set_cached(l, false, f);
     push_borrowed(t, false, f);
     return;
@@ -384,6 +417,12 @@ int FunctionCompiler::preheader_load(uint32_t l) {
     if (w == l) return -1;
   ValType t = m_local_type[l];
   bool x = is_float(t);
+  {  // at most one entry register per local (back edges load the others from homes)
+    uint32_t m = x ? b->entry.xmm : b->entry.gp;
+    const uint32_t* of = x ? b->entry.xmm_local : b->entry.gp_local;
+    for (; m != 0; m &= m - 1)
+      if (of[__builtin_ctz(m)] == l) return -1;
+  }
   uint32_t avail = x ? (m_free_xmm & ~m_touched_xmm & ~b->entry.xmm & ~m_cache.xmm)
                      : (m_free & ~m_touched_gp & ~b->entry.gp & ~m_cache.gp);
   if (avail == 0) return -1;
@@ -422,7 +461,9 @@ int FunctionCompiler::preheader_load(uint32_t l) {
     b->entry.gp |= 1u << r;
     b->entry.gp_local[r] = l;
   }
-  set_cached(l, x, r);
+  if (x) b->pad_xmm |= 1u << r;
+  else b->pad_gp |= 1u << r;
+  set_cached(l, x, r);  // clean: back edges store it when dirty
   return r;
 }
 
@@ -435,26 +476,31 @@ void FunctionCompiler::emit_local_set(uint32_t l, bool tee) {
     if (!tee) release(pop());
     return;
   }
-  uncache_local(l);
+  uncache_local(l);  // the old copy is dead (no store)
   bool f = is_float(t);
   if (tee) {
     Val& v = m_vs.back();
     if (t == ValType::V128 && v.kind != Kind::Xmm) to_xmm(v);  // read again soon: keep it
-    store_to(dst, v);
-    if (!in_loop()) return;  // a copy pays off only when read again: in loops
-    if (v.kind == Kind::Xmm && f) {
-      if (int r = cache_target(l, true, -1); r >= 0) {
-        m_a.movaps(xmm(r), xmm(v.reg));
-        uncache_xmm(r);
-        set_cached(l, true, r);
-      }
-    } else if (v.kind == Kind::Reg && !f) {
-      if (int r = cache_target(l, false, -1); r >= 0) {
-        m_a.mov(gpq(r), gpq(v.reg));
-        uncache_gp(r);
-        set_cached(l, false, r);
+    if (in_loop()) {  // a copy pays off only when read again: in loops
+      if (v.kind == Kind::Xmm && f) {
+        if (int r = cache_target(l, true, -1); r >= 0) {
+          uncache_xmm(r);
+          m_a.movaps(xmm(r), xmm(v.reg));
+          set_cached(l, true, r);
+          mark_dirty(true, r);
+          return;
+        }
+      } else if (v.kind == Kind::Reg && !f) {
+        if (int r = cache_target(l, false, -1); r >= 0) {
+          uncache_gp(r);
+          m_a.mov(gpq(r), gpq(v.reg));
+          set_cached(l, false, r);
+          mark_dirty(false, r);
+          return;
+        }
       }
     }
+    store_to(dst, v);
     return;
   }
   Val v = pop();
@@ -463,29 +509,35 @@ void FunctionCompiler::emit_local_set(uint32_t l, bool tee) {
     if (f) to_xmm(v);
     else to_reg(v);
   }
-  store_to(dst, v);
-  release(v);
   if (v.kind == Kind::Xmm || (v.kind == Kind::Reg && !f)) {
-    // The value's register becomes the cached copy, unless the innermost loop keeps this
-    // local in another register that is free: move it there (back edges stay jumps).
+    // The value's register becomes the (dirty) cached copy, unless the innermost loop keeps
+    // this local in another register that is free: move it there (back edges stay jumps).
+    release(v);
     bool x = v.kind == Kind::Xmm;
     int want = loop_reg_of(l, x);
     int r = v.reg;
     if (want >= 0 && want != r && ((x ? m_free_xmm : m_free) & (1u << want))) {
+      if (x) uncache_xmm(want); else uncache_gp(want);
       if (x) m_a.movaps(xmm(want), xmm(r));
       else m_a.mov(gpq(want), gpq(r));
-      if (x) uncache_xmm(want); else uncache_gp(want);
       r = want;
     }
     set_cached(l, x, r);
-  } else if (v.kind == Kind::Const && !f) {
+    mark_dirty(x, r);
+    return;
+  }
+  if (v.kind == Kind::Const && !f) {
     if (int r = cache_target(l, false, -1); r >= 0) {
+      uncache_gp(r);
       if (v.c == static_cast<uint32_t>(v.c)) m_a.mov(gpd(r), imm(static_cast<uint32_t>(v.c)));
       else m_a.mov(gpq(r), imm(v.c));
-      uncache_gp(r);
       set_cached(l, false, r);
+      mark_dirty(false, r);
+      return;
     }
   }
+  store_to(dst, v);
+  release(v);
 }
 
 bool FunctionCompiler::fits_imm32(const Val& v) const {
@@ -811,9 +863,22 @@ asmjit::Label& FunctionCompiler::target_label(uint32_t depth) {
 }
 
 // A branch to a loop header must arrive with the loop's cached locals in their registers.
+// Other targets drop the cache: no dirty local may be left.
 bool FunctionCompiler::cache_ok_for(uint32_t depth) const {
   const Block& b = m_blocks[m_blocks.size() - 1 - depth];
-  return b.kind != Op::loop || cache_satisfies(b.entry);
+  if (b.kind != Op::loop) return m_cache.gp_dirty == 0 && m_cache.xmm_dirty == 0;
+  if (!cache_satisfies(b.entry)) return false;
+  // Dirty locals the loop does not keep in that register need a store.
+  if ((m_cache.gp_dirty & b.pad_gp) || (m_cache.xmm_dirty & b.pad_xmm)) return false;
+  for (uint32_t m = m_cache.gp_dirty; m != 0; m &= m - 1) {
+    int id = __builtin_ctz(m);
+    if (!(b.entry.gp & (1u << id)) || b.entry.gp_local[id] != m_cache.gp_local[id]) return false;
+  }
+  for (uint32_t m = m_cache.xmm_dirty; m != 0; m &= m - 1) {
+    int id = __builtin_ctz(m);
+    if (!(b.entry.xmm & (1u << id)) || b.entry.xmm_local[id] != m_cache.xmm_local[id]) return false;
+  }
+  return true;
 }
 
 bool FunctionCompiler::branch_values_in_place(uint32_t depth, const WalkState& st) {
@@ -843,7 +908,8 @@ void FunctionCompiler::emit_branch(uint32_t depth, const WalkState& st) {
   if (depth == st.control_count() - 1) return emit_return(st);
   emit_branch_moves(depth, st);
   const Block& b = m_blocks[m_blocks.size() - 1 - depth];
-  if (b.kind == Op::loop) establish_cache(b.entry);
+  if (b.kind == Op::loop) establish_cache(b);  // stores the dirty locals not kept
+  else flush_on_path(nullptr);                      // the target drops the cache
   m_a.jmp(target_label(depth));
 }
 
@@ -939,7 +1005,7 @@ void FunctionCompiler::emit_br_if(const Instr& ins, const WalkState& st) {
     for (size_t i = 0; i < n; ++i) spill(m_vs[m_vs.size() - 1 - i]);
     asmjit::Label skip = m_a.newLabel();
     jump_if_false(cond, skip);
-    establish_cache(tb.entry);
+    establish_cache(tb);
     m_a.jmp(target_label(depth));
     m_a.bind(skip);
   } else {
@@ -1015,6 +1081,7 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
       Val cond{};
       if (ins.op == Op::if_) cond = pop();
       spill_all();
+      if (ins.op == Op::if_) flush_dirty();  // its false path may go straight to the merge
       if (ins.op == Op::loop) {
         b.has_pad = true;
         b.pad_pos = m_a.offset();
@@ -1025,6 +1092,9 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
         m_touched_xmm = 0;
         m_a.bind(b.head);
         interrupt_check();
+        // Back edges may arrive with any entry-cached local newer than its home.
+        m_cache.gp_dirty = m_cache.gp;
+        m_cache.xmm_dirty = m_cache.xmm;
       } else if (ins.op == Op::if_) {
         jump_if_false(cond, b.els);
         release(cond);
@@ -1040,6 +1110,7 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
         if (live) {
           region_end();
           spill_all();
+          flush_dirty();  // the end is a merge
           m_a.jmp(b.end);
           b.targeted = true;
         }
@@ -1086,7 +1157,10 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
       }
       // Only the fall-through reaches a loop's end, or a block's end no branch targets: the
       // cache stays; any other end is a merge.
-      if (!(live && (b.kind == Op::loop || (b.kind == Op::block && !b.targeted)))) drop_cache();
+      if (!(live && (b.kind == Op::loop || (b.kind == Op::block && !b.targeted)))) {
+        if (live) flush_dirty();
+        drop_cache();
+      }
       m_a.bind(b.end);
       if (b.kind == Op::if_ && !b.els_bound) m_a.bind(b.els);
       reset_to_frame(st.control(0), st.control(0).sig.results);
@@ -1101,6 +1175,7 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
 void FunctionCompiler::emit_call(uint32_t func_index) {
   const FuncType& ft = m_module->func_type(func_index);
   spill_all();
+  flush_dirty();
   size_t np = ft.params.size();
   uint32_t arg_slot = np ? m_vs[m_vs.size() - np].slot : next_slot();
   m_vs.resize(m_vs.size() - np);
@@ -1125,6 +1200,7 @@ void FunctionCompiler::emit_call(uint32_t func_index) {
 void FunctionCompiler::emit_call_indirect(const Instr& ins) {
   const FuncType& ft = m_module->types[ins.a];
   spill_all();
+  flush_dirty();
   Val elem = pop();
   size_t np = ft.params.size();
   uint32_t arg_slot = np ? m_vs[m_vs.size() - np].slot : next_slot();

@@ -77,9 +77,15 @@ class FunctionCompiler {
   // Register cache for locals (write-through: local.set/tee always store to the home too,
   // so a cached register is a clean copy that can be dropped at any time). A cached
   // register is free for the value stack (m_free); taking it just forgets the copy.
+  // Write-back: a dirty register is newer than its local's home. Dirty locals are stored
+  // before their register is taken, before calls and helpers, on every path into a merge
+  // (block/if ends, where the cache is dropped) and on back edges unless the loop keeps
+  // the local in that register (at a loop header every entry-cached local counts as dirty).
   struct LocalCache {
     uint32_t gp = 0;   // GP registers holding a local
     uint32_t xmm = 0;  // xmm registers holding a local
+    uint32_t gp_dirty = 0;   // subsets of gp / xmm
+    uint32_t xmm_dirty = 0;
     uint32_t gp_local[16] = {};
     uint32_t xmm_local[16] = {};
   };
@@ -99,6 +105,9 @@ class FunctionCompiler {
     uint8_t pad_used = 0;
     bool has_pad = false;
     bool back_edge = false;
+    // Entry registers added by the pad: compiled code before the pad point did not know
+    // them, so back edges bring them clean (stored when dirty), never dirty.
+    uint32_t pad_gp = 0, pad_xmm = 0;
     uint32_t saved_touched_gp = 0, saved_touched_xmm = 0;  // the enclosing loop's masks
     std::vector<uint32_t> written;  // locals set since the header
   };
@@ -133,15 +142,28 @@ class FunctionCompiler {
   void load_xmm(x86::Xmm x, uint32_t slot, ValType t);  // movss/movsd/movups from a home
   int cached_reg(uint32_t local) const;  // GP or xmm id by the local's type, -1 if none
   void uncache_local(uint32_t local);
-  void uncache_gp(uint32_t id) { m_cache.gp &= ~(1u << id); }
-  void uncache_xmm(uint32_t id) { m_cache.xmm &= ~(1u << id); }
-  void drop_cache() { m_cache.gp = 0; m_cache.xmm = 0; }
+  // uncache_*: the register is about to be overwritten: store its local first if dirty.
+  void uncache_gp(uint32_t id) {
+    if (m_cache.gp_dirty & (1u << id)) store_cached(false, id);
+    forget_gp(id);
+  }
+  void uncache_xmm(uint32_t id) {
+    if (m_cache.xmm_dirty & (1u << id)) store_cached(true, id);
+    forget_xmm(id);
+  }
+  void forget_gp(uint32_t id) { m_cache.gp &= ~(1u << id); m_cache.gp_dirty &= ~(1u << id); }
+  void forget_xmm(uint32_t id) { m_cache.xmm &= ~(1u << id); m_cache.xmm_dirty &= ~(1u << id); }
+  void drop_cache() { m_cache.gp = m_cache.xmm = m_cache.gp_dirty = m_cache.xmm_dirty = 0; }
+  void store_cached(bool xmm, uint32_t id);           // the register's local -> its home
+  void flush_on_path(const LocalCache* keep, uint32_t nokeep_gp = 0, uint32_t nokeep_xmm = 0);
+  void flush_dirty() { flush_on_path(nullptr); m_cache.gp_dirty = m_cache.xmm_dirty = 0; }
+  void mark_dirty(bool xmm, int id) { (xmm ? m_cache.xmm_dirty : m_cache.gp_dirty) |= 1u << id; }
   int free_uncached_gp() const;
   int free_uncached_xmm() const;
   void emit_local_get(uint32_t local);
   void emit_local_set(uint32_t local, bool tee);
   bool cache_satisfies(const LocalCache& want) const;
-  void establish_cache(const LocalCache& want);  // loads (on a branch path only)
+  void establish_cache(const Block& loop);  // stores and loads (on a branch path only)
   uint32_t loop_cache_mask(bool xmm) const;       // registers the innermost loop keeps
   int cache_target(uint32_t local, bool xmm, int avoid) const;
   int loop_reg_of(uint32_t local, bool xmm) const;

@@ -380,6 +380,7 @@ void FunctionCompiler::emit_numeric_helper(Op op, uint32_t arity, ValType result
   const void* tfn = helpers::numeric_trap(static_cast<uint16_t>(op));
   if (!fn && !tfn) return unsupported_text(op_name(op));
   spill_all();
+  flush_dirty();  // the helper clobbers every register
   Val b{}, a{};
   if (arity == 2) b = pop();
   a = pop();
@@ -702,6 +703,7 @@ void FunctionCompiler::emit_misc_helper(const Instr& ins) {
     default: return unsupported(ins);
   }
   spill_all();
+  flush_dirty();  // the helper clobbers every register
   Gp args[6] = {rdi, rsi, rdx, rcx, r8, r9};
   m_a.mov(rdi, r13);
   int k = 1;

@@ -579,6 +579,7 @@ void FunctionCompiler::emit_simd(const Instr& ins) {
   if (h.fn == nullptr) return unsupported(ins);
   using K = helpers::SimdKind;
   spill_all();
+  flush_dirty();  // the helper clobbers every register
   // Operands, popped top first. `vec` entries are v128 homes; `x`/`y` scalar words.
   auto scalar = [&](const Gp& r, const Val& v) {
     if (v.kind == Kind::Const) m_a.mov(r, imm(v.c));

@@ -1,12 +1,13 @@
 ;; v128 register allocation edge cases (jit/compiler_simd.cpp): more live v128 values than
 ;; xmm registers (spills of the oldest), v128 values live across calls, block results and
 ;; br_if / br_table carrying v128 values, select of v128 (constants, registers, homes), v128
-;; locals cached across loop back edges, and constants folded into their consumers.
+;; locals cached across loop back edges, and constants folded into their consumers. Integer
+;; lane ops only on arbitrary bits: NaN payloads of float ops may differ between engines.
 (module
   (memory 1)
   (func $twice (param v128) (result v128) (i32x4.add (local.get 0) (local.get 0)))
   (func $pair (param v128 f64 v128) (result v128 v128)
-    (f64x2.add (local.get 0) (f64x2.splat (local.get 1))) (i64x2.mul (local.get 2) (local.get 0)))
+    (i64x2.add (local.get 0) (f64x2.splat (local.get 1))) (i64x2.mul (local.get 2) (local.get 0)))
 
   ;; 18 live v128 values (14 allocatable xmm registers), summed at the end: the oldest spill.
   (func (export "pressure") (param $a v128) (param $n i32) (result v128)
@@ -21,8 +22,8 @@
     (i64x2.mul (local.get $a) (local.get $b))
     (i32x4.shl (local.get $a) (local.get $n))
     (i32x4.shr_u (local.get $a) (i32.const 3))
-    (f32x4.add (local.get $a) (local.get $b))
-    (f64x2.mul (local.get $a) (local.get $b))
+    (i16x8.sub (local.get $a) (local.get $b))
+    (i64x2.add (local.get $a) (local.get $b))
     (i8x16.swizzle (local.get $a) (local.get $b))
     (v128.const i32x4 1 2 3 4)
     (i16x8.q15mulr_sat_s (local.get $a) (local.get $b))
@@ -36,7 +37,7 @@
   ;; v128 values below a call's arguments and a call result used with them.
   (func (export "across_call") (param $a v128) (param $x f64) (result v128)
     (local $l v128)
-    (local.set $l (f32x4.mul (local.get $a) (local.get $a)))
+    (local.set $l (i32x4.mul (local.get $a) (local.get $a)))
     (i32x4.add (local.get $a) (v128.const i64x2 5 -7))
     (call $twice (i8x16.add (local.get $a) (local.get $l)))
     (call $pair (local.get $a) (local.get $x) (local.get $l))
@@ -94,6 +95,7 @@
     (f32x4.replace_lane 2
       (f64x2.replace_lane 1
         (i8x16.replace_lane 15 (local.get $a) (i8x16.extract_lane_s 3 (v128.const i8x16 1 2 3 -4 5 6 7 8 9 10 11 12 13 14 15 16)))
-        (f64.add (local.get $d) (f64x2.extract_lane 1 (local.get $a))))
-      (f32.mul (local.get $f) (f32x4.extract_lane 3 (i32x4.add (local.get $a) (local.get $a))))))
+        (select (local.get $d) (f64.neg (f64x2.extract_lane 1 (local.get $a)))
+          (f32.lt (local.get $f) (f32.const 1))))
+      (f32.neg (f32x4.extract_lane 3 (i32x4.add (local.get $a) (local.get $a))))))
 )
