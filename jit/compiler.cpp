@@ -929,13 +929,15 @@ void FunctionCompiler::emit_return(const WalkState& st) {
     switch (v.kind) {
       case Kind::Reg: m_a.mov(d, gpq(v.reg)); break;
       case Kind::Xmm: m_a.movq(d, xmm(v.reg)); break;
-      case Kind::Mem: m_a.mov(rax, home(v.slot)); m_a.mov(d, rax); break;
+      // Later results may still be in registers (no spill before a return): copies go
+      // through xmm15, never a GP register.
+      case Kind::Mem: m_a.movq(xmm15, home(v.slot)); m_a.movq(d, xmm15); break;
       case Kind::Const:
         if (static_cast<int64_t>(v.c) == static_cast<int32_t>(v.c)) {
           m_a.mov(d, imm(static_cast<int32_t>(v.c)));
         } else {
-          m_a.mov(rax, imm(v.c));
-          m_a.mov(d, rax);
+          m_a.mov(dword_ptr(r11, static_cast<int32_t>(8 * dst)), imm(static_cast<uint32_t>(v.c)));
+          m_a.mov(dword_ptr(r11, static_cast<int32_t>(8 * dst + 4)), imm(static_cast<uint32_t>(v.c >> 32)));
         }
         break;
       case Kind::Flags:
@@ -1127,8 +1129,7 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
       if (m_blocks.size() == 1) {
         if (live) {
           region_end();
-          spill_all();
-          emit_return(st);
+          emit_return(st);  // results straight from their registers
         }
         return;
       }
@@ -1282,7 +1283,6 @@ void FunctionCompiler::on_instr(const Instr& ins, const WalkState& st) {
     case Op::br_table:
       return emit_br_table(ins, st);
     case Op::return_:
-      spill_all();
       return emit_return(st);
     case Op::call:
       emit_call(ins.a);
