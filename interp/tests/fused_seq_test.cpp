@@ -8,40 +8,17 @@
 #include <cmath>
 #include <cstring>
 
-#include "interp/disasm.hpp"
-#include "interp/tests/exec_util.hpp"
+#include "interp/tests/fused_harness.hpp"
 
 using namespace wsvm;
 using namespace wsvm::test;
 
 namespace {
 
-struct SeqHarness : Harness {
-  explicit SeqHarness(EngineConfig c = {}) : Harness(c) {
-    host("tick", FuncType{{ValType::I32}, {}}, [this](HostContext&, uint64_t* s) -> std::optional<Trap> {
-      if (interrupt_at >= 0 && static_cast<int64_t>(static_cast<uint32_t>(s[0])) == interrupt_at)
-        store.exec().interrupt.store(1);
-      return std::nullopt;
-    });
-    load("fused_seq");
-  }
-  int64_t interrupt_at = -1;  // tick(i) with this i sets the interrupt flag
-  std::string code(const std::string& name) {
-    FuncInstance* f = inst->find_func(name);
-    REQUIRE(f != nullptr);
-    return interp::disassemble(*static_cast<const interp::FuncCode*>(f->code));
-  }
-  uint8_t* mem() { return inst->memories[0]->mem->base(); }
-  double f64_result(const std::string& name, std::vector<Value> args) {
-    auto r = call(name, std::move(args));
-    if (!r) FAIL("trap: " << r.error().message);
-    REQUIRE(r->size() == 1);
-    return (*r)[0].f64;
-  }
+struct SeqHarness : TickHarness {
+  explicit SeqHarness(EngineConfig c = {}) : TickHarness("fused_seq", c) {}
 };
 
-void put_u32(uint8_t* m, uint32_t at, uint32_t v) { std::memcpy(m + at, &v, 4); }
-void put_f64(uint8_t* m, uint32_t at, double v) { std::memcpy(m + at, &v, 8); }
 double get_f64(const uint8_t* m, uint32_t at) {
   double v;
   std::memcpy(&v, m + at, 8);
