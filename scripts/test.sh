@@ -21,9 +21,10 @@ read -r spec_pass spec_fail spec_skip < <(last_total "$spec_out")
 rm -f "$spec_out"
 [ -n "${spec_pass:-}" ] || { spec_pass=0 spec_fail=1 spec_skip=0; }
 
-# The sanitizer subset (issue 5): the spec suite under the interpreter and the fuzz crash
-# replays, built with ASan+UBSan into build-asan (scripts/sanitize.sh --spec-only; the full
-# unit suite under sanitizers is `scripts/sanitize.sh`, too slow for the CI budget).
+# The sanitizer subset (issue 5): the spec suite under every engine and the fuzz suite (crash
+# replays, interp-vs-JIT differential), built with ASan+UBSan into build-asan
+# (scripts/sanitize.sh --spec-only; the full unit suite under sanitizers is
+# `scripts/sanitize.sh`, too slow for the CI budget).
 # WSVM_TEST_SANITIZE=0 leaves it out of a local run, and says so.
 san_pass=0 san_fail=0 san_skip=0
 if [ "${WSVM_TEST_SANITIZE:-1}" = 0 ]; then
