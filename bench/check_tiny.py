@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """CI check of one benchmark program: run it once at a tiny size natively (clang and gcc
-builds) and under the wsvm interpreter; every run must succeed and print the same
-checksum line. Usage: check_tiny.py WSVM PROG.wasm PROG.clang PROG.gcc SIZE"""
+builds) and under each given wsvm engine (default: the interpreter); every run must succeed
+and print the same checksum line (the benchmark half of issue 7's interp-vs-JIT
+differential test). Usage: check_tiny.py WSVM PROG.wasm PROG.clang PROG.gcc SIZE [ENGINE...]"""
 import subprocess
 import sys
 
@@ -18,11 +19,13 @@ def checksum(cmd):
 
 def main():
     wsvm, wasm, clang, gcc, size = sys.argv[1:6]
+    engines = sys.argv[6:] or ["interp"]
     runs = {
         "native-clang": checksum([clang, size]),
         "native-gcc": checksum([gcc, size]),
-        "wsvm-interp": checksum([wsvm, "--engine", "interp", wasm, size]),
     }
+    for engine in engines:
+        runs["wsvm-" + engine] = checksum([wsvm, "--engine", engine, wasm, size])
     for engine, line in runs.items():
         print(f"{engine:13} {line}")
     if len(set(runs.values())) != 1:
