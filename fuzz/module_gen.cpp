@@ -181,6 +181,12 @@ class FuncGen {
     m_first_counter = add(ValType::I32, kLoopCounters);
   }
 
+  // The canonicalization scratch locals hold un-canonicalized float results: never read
+  // (or written) by random code.
+  bool is_scratch(uint32_t local) const {
+    return local == m_scratch_f32 || local == m_scratch_f64 || (m_simd && local == m_scratch_v128);
+  }
+
   bool settable(uint32_t local) const {
     return local < m_first_counter || local >= m_first_counter + kLoopCounters;
   }
@@ -189,7 +195,7 @@ class FuncGen {
   uint32_t pick_local(ValType t, bool for_set) {
     std::vector<uint32_t> fits;
     for (uint32_t i = 0; i < m_local_types.size(); ++i)
-      if (m_local_types[i] == t && (!for_set || settable(i))) fits.push_back(i);
+      if (m_local_types[i] == t && (!for_set || settable(i)) && !is_scratch(i)) fits.push_back(i);
     return fits[m_c.below(fits.size())];
   }
 
