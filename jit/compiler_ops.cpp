@@ -594,7 +594,17 @@ void FunctionCompiler::emit_select(const Instr& ins) {
     bool pick_a = static_cast<uint32_t>(cond.c) != 0;
     Val keep = pick_a ? a : b;
     release(pick_a ? b : a);
-    keep.slot = next_slot();
+    uint32_t slot = next_slot();
+    if (keep.kind == Kind::Mem && keep.slot != slot) {
+      // b in its own home (e.g. a block's result): the value moves down to the result's home.
+      if (keep.type == ValType::V128) {
+        copy_v128(home128(slot), home128(keep.slot));
+      } else {
+        m_a.mov(r11, home(keep.slot));
+        m_a.mov(home(slot), r11);
+      }
+    }
+    keep.slot = slot;
     m_vs.push_back(keep);
     return;
   }

@@ -43,3 +43,23 @@ TEST_CASE("jit vs interp: v128 data movement and SIMD helpers") {
     CHECK(same(in.call("loop_sum", args), jt.call("loop_sum", args)));
   }
 }
+
+TEST_CASE("jit vs interp: fuzz_diff regressions (select with a constant condition)") {
+  CHECK(run_differential("fuzz_regress") > 10);
+  Harness jt(true);
+  jt.load("fuzz_regress");
+  CHECK(jt.num("select_const_mem") == 0xffffffebu);
+  CHECK(jt.num("select_const_mem_i64", {i64(9)}) == static_cast<uint64_t>(-21));
+  CHECK(jt.num("select_const_mem_keep_a") == 7);
+  CHECK(jt.num("select_const_mem_if", {i32(0)}) == 200);
+  CHECK(jt.num("select_const_mem_if", {i32(5)}) == 100);
+  auto f = jt.call("select_const_mem_f64");
+  REQUIRE(f.has_value());
+  CHECK((*f)[0].f64 == -2.5);
+  auto v = jt.call("select_const_mem_v128");
+  REQUIRE(v.has_value());
+  uint64_t s[2] = {0, 0};
+  (*v)[0].to_slots(s);
+  CHECK(s[0] == 0x0000000600000005ull);
+  CHECK(s[1] == 0x0000000800000007ull);
+}
