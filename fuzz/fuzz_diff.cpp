@@ -143,12 +143,18 @@ struct Side {
   }
 
   // Memory and globals after a call, for comparing the state both engines left.
+  // (Generated modules have one memory; a module given with --module may have none.)
   bool same_state(const Side& o, std::string* what) const {
-    const auto& ma = *inst->memories[0]->mem;
-    const auto& mb = *o.inst->memories[0]->mem;
-    if (ma.size_bytes() != mb.size_bytes()) return *what = "memory sizes differ", false;
-    for (uint64_t i = 0; i < ma.size_bytes(); ++i)
-      if (ma.base()[i] != mb.base()[i]) return *what = "memory differs at " + std::to_string(i), false;
+    for (size_t m = 0; m < inst->memories.size(); ++m) {
+      const auto& ma = *inst->memories[m]->mem;
+      const auto& mb = *o.inst->memories[m]->mem;
+      if (ma.size_bytes() != mb.size_bytes()) return *what = "memory sizes differ", false;
+      if (std::memcmp(ma.base(), mb.base(), ma.size_bytes()) != 0) {
+        uint64_t i = 0;
+        while (ma.base()[i] == mb.base()[i]) ++i;
+        return *what = "memory differs at " + std::to_string(i), false;
+      }
+    }
     for (size_t g = 0; g < inst->globals.size(); ++g)
       if (std::memcmp(inst->globals[g]->slots, o.inst->globals[g]->slots, 16) != 0)
         return *what = "global " + std::to_string(g) + " differs", false;
