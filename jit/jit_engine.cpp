@@ -137,6 +137,18 @@ void emit_landing(Assembler& a, jit::ModuleLabels& labels, asmjit::Label landing
   a.jmp(labels.unwind);
 }
 
+// Every module's own code, ahead of its functions: the entry trampoline, the unwind path
+// and the landing pad for guard-page faults (returned; labels gets unwind and exit).
+asmjit::Label emit_module_stubs(Assembler& a, jit::ModuleLabels& labels) {
+  labels.unwind = a.newLabel();
+  labels.exit = a.newLabel();
+  emit_trampoline(a, labels);
+  emit_unwind(a, labels);
+  asmjit::Label landing = a.newLabel();
+  emit_landing(a, labels, landing);
+  return landing;
+}
+
 uintptr_t lazy_compile(jit::JitInstance* ji, uint32_t defined) noexcept;
 
 // The lazy entry, reached from a stub (or a chunk's thunk) with the callee's defined index in
@@ -568,12 +580,7 @@ class JitEngine final : public Engine {
     code.setErrorHandler(&eh);
     Assembler a(&code);
     jit::ModuleLabels labels;
-    labels.unwind = a.newLabel();
-    labels.exit = a.newLabel();
-    emit_trampoline(a, labels);
-    emit_unwind(a, labels);
-    asmjit::Label landing = a.newLabel();
-    emit_landing(a, labels, landing);
+    asmjit::Label landing = emit_module_stubs(a, labels);
     if (eh.m_err != asmjit::kErrorOk) return std::unexpected(assembler_error(eh));
     code.flatten();
     code.resolveUnresolvedLinks();
@@ -664,12 +671,7 @@ class JitEngine final : public Engine {
     code.reserveBuffer(&code.textSection()->_buffer, 1024 + 12 * size_t{n});
     Assembler a(&code);
     jit::ModuleLabels labels;
-    labels.unwind = a.newLabel();
-    labels.exit = a.newLabel();
-    emit_trampoline(a, labels);
-    emit_unwind(a, labels);
-    asmjit::Label landing = a.newLabel();
-    emit_landing(a, labels, landing);
+    asmjit::Label landing = emit_module_stubs(a, labels);
     asmjit::Label lazy_entry = a.newLabel();
     emit_lazy_entry(a, labels, lazy_entry);
     auto jm = std::make_shared<JitModule>();

@@ -15,17 +15,6 @@ std::vector<std::string> names(const Trap& t) {
   return out;
 }
 
-void add_reenter(Harness& h) {
-  h.host("reenter", FuncType{{ValType::I32}, {ValType::I32}},
-         [&h](HostContext& hc, uint64_t* s) -> std::optional<Trap> {
-           FuncInstance* leaf = h.inst->find_func("leaf_div");
-           uint64_t slots[1] = {s[0]};
-           if (auto t = hc.store.call_slots(leaf, slots, nullptr)) return t;
-           s[0] = slots[0];
-           return std::nullopt;
-         });
-}
-
 struct Pair {
   explicit Pair(StoreLimits limits = {}) : in(false, {}, limits), jt(true, {}, limits) {
     add_reenter(in);

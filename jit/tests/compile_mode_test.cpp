@@ -65,17 +65,6 @@ std::vector<uint8_t> chain_module(uint32_t n, uint32_t pad) {
   return m;
 }
 
-void mode_add_reenter(Harness& h) {
-  h.host("reenter", FuncType{{ValType::I32}, {ValType::I32}},
-         [&h](HostContext& hc, uint64_t* s) -> std::optional<Trap> {
-           FuncInstance* leaf = h.inst->find_func("leaf_div");
-           uint64_t slots[1] = {s[0]};
-           if (auto t = hc.store.call_slots(leaf, slots, nullptr)) return t;
-           s[0] = slots[0];
-           return std::nullopt;
-         });
-}
-
 }  // namespace
 
 TEST_CASE("jit compile modes: traps and backtraces alike") {
@@ -84,7 +73,7 @@ TEST_CASE("jit compile modes: traps and backtraces alike") {
     StoreLimits limits;
     limits.max_call_depth = 50;
     Harness h(true, EngineConfig{.jit_compile = mode}, limits);
-    mode_add_reenter(h);
+    add_reenter(h);
     h.load("backtrace");
     CHECK(h.num("run", {i32(1), i32(5)}) == 21);
     auto r = h.call("run", {i32(1), i32(0)});

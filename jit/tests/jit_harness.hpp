@@ -78,6 +78,19 @@ struct Harness {
   }
 };
 
+// Host `reenter(i32) -> i32` (for backtrace tests): calls the module's export "leaf_div"
+// from the host, so a trap there unwinds through a nested entry.
+inline void add_reenter(Harness& h) {
+  h.host("reenter", FuncType{{ValType::I32}, {ValType::I32}},
+         [&h](HostContext& hc, uint64_t* s) -> std::optional<Trap> {
+           FuncInstance* leaf = h.inst->find_func("leaf_div");
+           uint64_t slots[1] = {s[0]};
+           if (auto t = hc.store.call_slots(leaf, slots, nullptr)) return t;
+           s[0] = slots[0];
+           return std::nullopt;
+         });
+}
+
 inline Value i32(uint32_t v) { return Value::from_i32(v); }
 inline Value i64(uint64_t v) { return Value::from_i64(v); }
 inline Value f32(float v) { return Value::from_f32(v); }
