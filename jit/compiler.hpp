@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "decoder/instr.hpp"
+#include "jit/fast_assembler.hpp"
 #include "decoder/module.hpp"
 #include "runtime/engine.hpp"
 #include "validator/walk_state.hpp"
@@ -48,7 +49,7 @@ struct ModuleLabels {
 
 class FunctionCompiler {
  public:
-  FunctionCompiler(x86::Assembler& a, ModuleLabels& labels, EngineConfig config, bool has_lzcnt)
+  FunctionCompiler(FastAssembler& a, ModuleLabels& labels, EngineConfig config, bool has_lzcnt)
       : m_a(a), m_labels(labels), m_config(config), m_lzcnt(has_lzcnt) {}
 
   // Listener contract.
@@ -251,7 +252,7 @@ class FunctionCompiler {
   void unsupported_text(const char* what);
   static std::string fmt_unsupported(const char* what, uint32_t func_index);
 
-  x86::Assembler& m_a;
+  FastAssembler& m_a;  // typed overloads of the hot mnemonics encode inline (fast_assembler.hpp)
   ModuleLabels& m_labels;
   EngineConfig m_config;
   bool m_lzcnt;

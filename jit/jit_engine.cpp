@@ -17,6 +17,7 @@
 
 #include "jit/code_memory.hpp"
 #include "jit/compiler.hpp"
+#include "jit/fast_assembler.hpp"
 #include "jit/jit_abi.hpp"
 #include "memory/trap_handler.hpp"
 #include "runtime/native_stack.hpp"
@@ -252,7 +253,7 @@ bool assemble_group(const Module& m, uint32_t first, uint32_t last, const Engine
   // Machine code is typically 4-10x the body bytes: reserving once avoids re-copying a
   // growing buffer (that copying was a fifth of compile time on a 6 MB module).
   g.code.reserveBuffer(&g.code.textSection()->_buffer, 4096 + body_bytes(m, first, last) * 8);
-  Assembler a(&g.code);
+  jit::FastAssembler a(&g.code);
   jit::ModuleLabels labels;
   labels.unwind = a.newLabel();
   labels.funcs.assign(m.code.size(), asmjit::Label());
@@ -289,6 +290,10 @@ bool assemble_group(const Module& m, uint32_t first, uint32_t last, const Engine
   }
   if (g.eh.m_err != asmjit::kErrorOk) {
     g.error = assembler_error(g.eh);
+    return false;
+  }
+  if (a.pending_jumps() != 0) {  // a forward jump to a label never bound (a compiler bug)
+    g.error = Error{ErrorKind::Invalid, kNoOffset, "jit: unbound label"};
     return false;
   }
   g.code.flatten();
@@ -578,10 +583,11 @@ class JitEngine final : public Engine {
     code.init(asmjit::Environment::host());
     RecordingErrorHandler eh;
     code.setErrorHandler(&eh);
-    Assembler a(&code);
+    jit::FastAssembler a(&code);
     jit::ModuleLabels labels;
     asmjit::Label landing = emit_module_stubs(a, labels);
     if (eh.m_err != asmjit::kErrorOk) return std::unexpected(assembler_error(eh));
+    if (a.pending_jumps() != 0) return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, "jit: unbound label"});
     code.flatten();
     code.resolveUnresolvedLinks();
     const size_t own = code.codeSize();
@@ -669,7 +675,7 @@ class JitEngine final : public Engine {
     RecordingErrorHandler eh;
     code.setErrorHandler(&eh);
     code.reserveBuffer(&code.textSection()->_buffer, 1024 + 12 * size_t{n});
-    Assembler a(&code);
+    jit::FastAssembler a(&code);
     jit::ModuleLabels labels;
     asmjit::Label landing = emit_module_stubs(a, labels);
     asmjit::Label lazy_entry = a.newLabel();
@@ -690,6 +696,7 @@ class JitEngine final : public Engine {
                        static_cast<int64_t>(next_ip))));
     }
     if (eh.m_err != asmjit::kErrorOk) return std::unexpected(assembler_error(eh));
+    if (a.pending_jumps() != 0) return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, "jit: unbound label"});
     code.flatten();
     code.resolveUnresolvedLinks();
     const size_t size = code.codeSize();
