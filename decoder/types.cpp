@@ -18,13 +18,6 @@ const char* valtype_name(ValType t) {
   return "<bad type>";
 }
 
-bool is_valtype_byte(uint8_t b) {
-  switch (b) {
-    case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x7B: case 0x70: case 0x6F: return true;
-    default: return false;
-  }
-}
-
 const char* extern_kind_name(ExternKind k) {
   switch (k) {
     case ExternKind::Func: return "func";

@@ -23,7 +23,10 @@ enum class ValType : uint8_t {
 };
 
 const char* valtype_name(ValType t);  // "i32", "funcref", ...
-bool is_valtype_byte(uint8_t b);      // one of the 7 encodings above
+inline bool is_valtype_byte(uint8_t b) {  // one of the 7 encodings above
+  // 0x7B..0x7F (v128, f64, f32, i64, i32), 0x70 (funcref), 0x6F (externref)
+  return (b >= 0x7B && b <= 0x7F) || b == 0x70 || b == 0x6F;
+}
 inline bool is_reftype(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef; }
 inline bool is_num(ValType t) {
   return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64;

@@ -69,19 +69,27 @@ inline bool is_vec_or_bottom(ValType t) { return t == ValType::V128 || t == ValT
 
 // The walk loop decodes and types the instructions that make up most bodies itself, by
 // their first byte, instead of going through read_instr() and step(): numeric operators
-// without immediates, local.get/set/tee, i32/i64.const, loads and stores, block/loop with
-// an empty or single-value type, end, br, br_if and drop, with LEB immediates of up to 4
-// bytes. Anything unusual about one of them (a longer LEB, an operand missing or of
-// the wrong type, unreachable code, no memory) sends it down the general path, which
-// decodes it again and reports the error; the fast path changes nothing before deciding.
+// without immediates, local.get/set/tee, constants, loads and stores, block/loop/if with an
+// empty or single-value type, else, end, br, br_if, drop and call, with LEB immediates of
+// up to 4 bytes (5 for i32.const, 9 for i64.const). Anything unusual about one of them (a
+// longer LEB, an operand missing or of the wrong type, unreachable code, no memory) sends
+// it down the general path, which decodes it again and reports the error; the fast path
+// changes nothing before deciding.
 enum class FastKind : uint8_t {
-  General, Simple, LocalGet, LocalSet, LocalTee, I32Const, I64Const, MemArg,
-  Block, End, Br, BrIf, Drop,
+  General, Simple, Unop, Binop, LocalGet, LocalSet, LocalTee, I32Const, I64Const, F32Const,
+  F64Const, Load, Store, Block, If, Else, End, Br, BrIf, Drop, Call,
 };
 
+// One 8-byte entry per first byte: the operand types of the fixed-signature kinds are in the
+// entry itself, so typing them needs no second table load. Every type in an Unop / Binop /
+// Load / Store entry takes one slot (the one-byte opcodes have no v128 operands).
 struct FastEntry {
   Op op = Op::nop;
   FastKind kind = FastKind::General;
+  ValType p0 = ValType::Bottom;      // Unop, Binop: the first (deepest) operand
+  ValType p1 = ValType::Bottom;      // Binop, Store: the second (top) operand
+  ValType result = ValType::Bottom;  // Unop, Binop, Load
+  uint8_t mem = 0;                   // Load, Store: natural access size in bytes
 };
 
 constexpr std::array<FastEntry, 256> make_fast_table() {
@@ -90,20 +98,35 @@ constexpr std::array<FastEntry, 256> make_fast_table() {
     const OpInfo& info = kOpInfo[i];
     if (info.prefix != 0x00) continue;
     const Op op = static_cast<Op>(i);
-    FastKind k = FastKind::General;
-    if (info.imm == Imm::None && info.sig != Sig::special) k = FastKind::Simple;
-    else if (op == Op::local_get) k = FastKind::LocalGet;
-    else if (op == Op::local_set) k = FastKind::LocalSet;
-    else if (op == Op::local_tee) k = FastKind::LocalTee;
-    else if (op == Op::i32_const) k = FastKind::I32Const;
-    else if (op == Op::i64_const) k = FastKind::I64Const;
-    else if (op == Op::block || op == Op::loop) k = FastKind::Block;
-    else if (op == Op::end) k = FastKind::End;
-    else if (op == Op::br) k = FastKind::Br;
-    else if (op == Op::br_if) k = FastKind::BrIf;
-    else if (op == Op::drop) k = FastKind::Drop;
-    else if (info.imm == Imm::MemArg && info.sig != Sig::special) k = FastKind::MemArg;
-    t[info.code] = FastEntry{op, k};
+    const SimpleSig& s = kOpSigs[i];
+    bool one_slot = s.result != ValType::V128;
+    for (uint8_t k = 0; k < s.param_count; ++k) one_slot = one_slot && s.params[k] != ValType::V128;
+    FastEntry f{op, FastKind::General, s.params[0], s.params[1], s.result, info.mem};
+    if (info.imm == Imm::None && info.sig != Sig::special) {
+      if (one_slot && s.param_count == 1 && s.result_count == 1) f.kind = FastKind::Unop;
+      else if (one_slot && s.param_count == 2 && s.result_count == 1) f.kind = FastKind::Binop;
+      else f.kind = FastKind::Simple;
+    } else if (info.imm == Imm::MemArg && info.sig != Sig::special && one_slot) {
+      if (s.param_count == 1 && s.params[0] == ValType::I32 && s.result_count == 1)
+        f.kind = FastKind::Load;
+      else if (s.param_count == 2 && s.params[0] == ValType::I32 && s.result_count == 0)
+        f.kind = FastKind::Store;
+    } else if (op == Op::local_get) f.kind = FastKind::LocalGet;
+    else if (op == Op::local_set) f.kind = FastKind::LocalSet;
+    else if (op == Op::local_tee) f.kind = FastKind::LocalTee;
+    else if (op == Op::i32_const) f.kind = FastKind::I32Const;
+    else if (op == Op::i64_const) f.kind = FastKind::I64Const;
+    else if (op == Op::f32_const) f.kind = FastKind::F32Const;
+    else if (op == Op::f64_const) f.kind = FastKind::F64Const;
+    else if (op == Op::block || op == Op::loop) f.kind = FastKind::Block;
+    else if (op == Op::if_) f.kind = FastKind::If;
+    else if (op == Op::else_) f.kind = FastKind::Else;
+    else if (op == Op::end) f.kind = FastKind::End;
+    else if (op == Op::br) f.kind = FastKind::Br;
+    else if (op == Op::br_if) f.kind = FastKind::BrIf;
+    else if (op == Op::drop) f.kind = FastKind::Drop;
+    else if (op == Op::call) f.kind = FastKind::Call;
+    t[info.code] = f;
   }
   return t;
 }
@@ -114,6 +137,10 @@ inline constexpr std::array<FastEntry, 256> kFastTable = make_fast_table();
 // longer or runs out (the general decoder then applies the exact rules of the last byte).
 // Within 4 bytes every encoding is a valid u32 / s32 / s64, as read_instr decodes it.
 [[gnu::always_inline]] inline size_t fast_uleb(const uint8_t* p, size_t left, uint32_t& out) {
+  if (left != 0 && p[0] < 0x80) [[likely]] {
+    out = p[0];
+    return 1;
+  }
   uint32_t v = 0;
   const size_t n = left < 4 ? left : 4;
   for (size_t i = 0; i < n; ++i) {
@@ -134,6 +161,33 @@ inline constexpr std::array<FastEntry, 256> kFastTable = make_fast_table();
   }
   return n;
 }
+// A whole s32 (up to 5 bytes). The 5th byte carries 4 value bits; its 3 bits above them
+// must equal the sign bit and it must not continue, else 0 (the general path reports it).
+[[gnu::always_inline]] inline size_t fast_s32(const uint8_t* p, size_t left, int32_t& out) {
+  const size_t n = fast_sleb(p, left, out);
+  if (n != 0 || left < 5 || p[4] >= 0x80) return n;
+  const uint8_t high = p[4] & 0x78;
+  if (high != 0 && high != 0x78) return 0;
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(p[i] & 0x7f) << (7 * i);
+  v |= static_cast<uint32_t>(p[4]) << 28;  // the low 4 bits; the rest shift out
+  out = static_cast<int32_t>(v);
+  return 5;
+}
+// An s64 of up to 9 bytes (63 value bits: no rule on the last byte applies), else 0.
+[[gnu::always_inline]] inline size_t fast_s64(const uint8_t* p, size_t left, int64_t& out) {
+  uint64_t v = 0;
+  const size_t n = left < 9 ? left : 9;
+  for (size_t i = 0; i < n; ++i) {
+    v |= static_cast<uint64_t>(p[i] & 0x7f) << (7 * i);
+    if (!(p[i] & 0x80)) {
+      const unsigned unused = 64 - 7 * static_cast<unsigned>(i + 1);
+      out = static_cast<int64_t>(v << unused) >> unused;
+      return i + 1;
+    }
+  }
+  return 0;
+}
 
 }  // namespace walk_detail
 
@@ -152,10 +206,9 @@ class FunctionWalker : public WalkState {
   using Types = std::span<const ValType>;
 
   Result<void> prepare_locals(const Module& m, uint32_t func_index);
-  // The fast path (see walk_detail::FastKind): 1 when it handled the instruction at `r`
-  // (and advanced `r`), 0 when the general path must take it, -1 on a listener error
-  // (stored in `err`).
-  int try_fast(Reader& r, std::optional<Error>& err);
+  // Decodes and checks the body at [p, end) (absolute offset `base`), fast path and general
+  // path; see walk_detail::FastKind.
+  Result<void> walk_body(const uint8_t* p, const uint8_t* end, size_t base);
   // Types a simple (Sig-typed) instruction whose operands are all present with exactly the
   // expected types; false (nothing changed) otherwise.
   [[gnu::always_inline]] bool fast_simple_types_ok(const SimpleSig& sig) const {
@@ -329,161 +382,270 @@ Result<void> FunctionWalker<Listener>::walk(const Module& m, uint32_t func_index
   WSVM_TRY_VOID(
       call_hook([&] { return listener.begin_function(m, func_index, Types(m_locals)); }));
 
-  Reader r(m.body_bytes(func_index), body.body_offset, true);
-  std::optional<Error> err;
-  while (!m_frames.empty()) {
-    if (r.at_end()) [[unlikely]]
-      return walk_detail::malformed(r.offset(), "END opcode expected");
-    const int fast = try_fast(r, err);
-    if (fast > 0) [[likely]]
-      continue;
-    if (fast < 0) return std::unexpected(std::move(*err));
-    WSVM_TRY_VOID(read_instr(r, m_ins));
-    WSVM_TRY_VOID(step(m_ins));
-  }
-  if (!r.at_end()) return walk_detail::malformed(r.offset(), "section size mismatch");
+  const std::span<const uint8_t> bytes = m.body_bytes(func_index);
+  WSVM_TRY_VOID(walk_body(bytes.data(), bytes.data() + bytes.size(), body.body_offset));
   return call_hook([&] { return listener.end_function(static_cast<const WalkState&>(*this)); });
 }
 
+// Fills m_ins for the listener (op and offset; the caller sets the immediates), calls it, and
+// moves past the instruction's `len_` bytes. With NullListener only the move is left.
+#define WSVM_FAST_EMIT(len_)                  \
+  do {                                        \
+    if constexpr (kListens) {                 \
+      ins.op = e.op;                          \
+      ins.offset = offset_of(p);              \
+      WSVM_TRY_VOID(emit(ins));               \
+    }                                         \
+    p += (len_);                              \
+  } while (0)
+
 template <class Listener>
-[[gnu::always_inline]] inline int FunctionWalker<Listener>::try_fast(Reader& r,
-                                                                     std::optional<Error>& err) {
+Result<void> FunctionWalker<Listener>::walk_body(const uint8_t* p, const uint8_t* const end,
+                                                 size_t base) {
   using walk_detail::FastKind;
-  const uint8_t* p = r.pos();
-  const size_t left = r.remaining();  // >= 1
-  const walk_detail::FastEntry e = walk_detail::kFastTable[p[0]];
-  Instr& ins = m_ins;
-  size_t len = 1;
-  auto emit_ok = [&]() -> bool {
-    ins.op = e.op;
-    ins.offset = r.offset();
-    r.skip(len);
-    if (Result<void> ok = emit(ins); !ok) [[unlikely]] {
-      err = std::move(ok.error());
-      return false;
-    }
-    return true;
+  constexpr bool kListens = !std::is_same_v<Listener, NullListener>;
+  const uintptr_t bias = base - reinterpret_cast<uintptr_t>(p);
+  auto offset_of = [bias](const uint8_t* q) {
+    return static_cast<size_t>(bias + reinterpret_cast<uintptr_t>(q));
   };
-  switch (e.kind) {
-    case FastKind::General:
-      return 0;
-    case FastKind::Simple: {
-      const SimpleSig& sig = simple_sig(e.op);
-      if (!fast_simple_types_ok(sig)) return 0;
-      if (!emit_ok()) return -1;
-      fast_simple_apply(sig);
-      return 1;
-    }
-    case FastKind::LocalGet:
-    case FastKind::LocalSet:
-    case FastKind::LocalTee: {
-      uint32_t idx;
-      const size_t n = walk_detail::fast_uleb(p + 1, left - 1, idx);
-      if (n == 0 || idx >= m_locals.size()) return 0;
-      const ValType t = m_locals[idx];
-      if (e.kind != FastKind::LocalGet) {
-        const size_t size = m_operands.size();
-        if (size == m_frames.back().height || m_operands[size - 1].type != t) return 0;
+  const Module& m = *m_module;
+  const bool has_memory = !m.memories.empty();
+  [[maybe_unused]] Instr& ins = m_ins;
+  for (;;) {
+    if (p == end) [[unlikely]]
+      return walk_detail::malformed(offset_of(p), "END opcode expected");
+    const size_t left = static_cast<size_t>(end - p);  // >= 1
+    const walk_detail::FastEntry e = walk_detail::kFastTable[p[0]];
+    const size_t size = m_operands.size();
+    switch (e.kind) {
+      case FastKind::General:
+        break;
+      case FastKind::Unop: {
+        if (size == m_frames.back().height || m_operands[size - 1].type != e.p0) break;
+        WSVM_FAST_EMIT(1);
+        m_operands[size - 1].type = e.result;  // one slot in, one slot out
+        continue;
       }
-      ins.a = idx;
-      len = 1 + n;
-      if (!emit_ok()) return -1;
-      if (e.kind == FastKind::LocalSet) {
-        m_slot_height = m_operands.back().slot;
+      case FastKind::Binop: {
+        if (size - m_frames.back().height < 2 || m_operands[size - 2].type != e.p0 ||
+            m_operands[size - 1].type != e.p1)
+          break;
+        WSVM_FAST_EMIT(1);
+        m_operands[size - 2].type = e.result;
         m_operands.pop_back();
-      } else if (e.kind == FastKind::LocalGet) {
-        push(t);
-      }  // local.tee leaves the operand as it is
-      return 1;
-    }
-    case FastKind::I32Const:
-    case FastKind::I64Const: {
-      int32_t v;
-      const size_t n = walk_detail::fast_sleb(p + 1, left - 1, v);
-      if (n == 0) return 0;
-      ins.imm = static_cast<uint64_t>(static_cast<int64_t>(v));
-      len = 1 + n;
-      if (!emit_ok()) return -1;
-      push(e.kind == FastKind::I32Const ? ValType::I32 : ValType::I64);
-      return 1;
-    }
-    case FastKind::MemArg: {
-      uint32_t offset;
-      if (left < 3 || p[1] >= 8 || m_module->memories.empty()) return 0;
-      if ((1u << p[1]) > op_info(e.op).mem) return 0;  // alignment too large
-      const size_t n = walk_detail::fast_uleb(p + 2, left - 2, offset);
-      if (n == 0) return 0;
-      const SimpleSig& sig = simple_sig(e.op);
-      if (!fast_simple_types_ok(sig)) return 0;
-      ins.a = p[1];
-      ins.imm = offset;
-      len = 2 + n;
-      if (!emit_ok()) return -1;
-      fast_simple_apply(sig);
-      return 1;
-    }
-    case FastKind::Block: {  // block / loop with blocktype 0x40 or one value type
-      if (left < 2) return 0;
-      BlockSig sig;
-      if (p[1] == 0x40) {
-        ins.block.kind = BlockType::Kind::Empty;
-      } else if (is_valtype_byte(p[1])) {
-        ins.block.kind = BlockType::Kind::Value;
-        ins.block.value = static_cast<ValType>(p[1]);
-        sig.results = single_type(ins.block.value);
-      } else {
-        return 0;
+        m_slot_height -= 1;
+        continue;
       }
-      len = 2;
-      if (!emit_ok()) return -1;
-      push_frame(e.op, sig);
-      return 1;
-    }
-    case FastKind::End: {  // a reachable frame other than an if, holding exactly its results
-      const CtrlFrame& f = m_frames.back();
-      if (f.kind == Op::if_ || f.unreachable) return 0;
-      const size_t size = m_operands.size();
-      const size_t nres = f.sig.results.size();
-      if (size - f.height != nres) return 0;
-      for (size_t i = 0; i < nres; ++i)
-        if (m_operands[f.height + i].type != f.sig.results[i]) return 0;
-      if (!emit_ok()) return -1;
-      // The results stay where they are: the frame's operands are exactly its results.
-      m_frames.pop_back();
-      return 1;
-    }
-    case FastKind::Br:
-    case FastKind::BrIf: {
-      if (left < 2 || p[1] >= 0x80 || p[1] >= m_frames.size()) return 0;
-      const Types lt = control(p[1]).label_types();
-      const size_t cond = e.kind == FastKind::BrIf ? 1 : 0;
-      const size_t size = m_operands.size();
-      if (size - m_frames.back().height < lt.size() + cond) return 0;
-      if (cond != 0 && m_operands[size - 1].type != ValType::I32) return 0;
-      const Operand* vals = m_operands.data() + size - cond - lt.size();
-      for (size_t i = 0; i < lt.size(); ++i)
-        if (vals[i].type != lt[i]) return 0;
-      ins.a = p[1];
-      len = 2;
-      if (!emit_ok()) return -1;
-      if (cond != 0) {  // the label's values stay: br_if pops them and pushes them back
-        m_slot_height = m_operands.back().slot;
+      case FastKind::Simple: {
+        const SimpleSig& sig = simple_sig(e.op);
+        if (!fast_simple_types_ok(sig)) break;
+        WSVM_FAST_EMIT(1);
+        fast_simple_apply(sig);
+        continue;
+      }
+      case FastKind::LocalGet:
+      case FastKind::LocalSet:
+      case FastKind::LocalTee: {
+        uint32_t idx;
+        const size_t n = walk_detail::fast_uleb(p + 1, left - 1, idx);
+        if (n == 0 || idx >= m_locals.size()) break;
+        const ValType t = m_locals[idx];
+        if (e.kind != FastKind::LocalGet &&
+            (size == m_frames.back().height || m_operands[size - 1].type != t))
+          break;
+        if constexpr (kListens) ins.a = idx;
+        WSVM_FAST_EMIT(1 + n);
+        if (e.kind == FastKind::LocalSet) {
+          m_slot_height = m_operands[size - 1].slot;
+          m_operands.pop_back();
+        } else if (e.kind == FastKind::LocalGet) {
+          push(t);
+        }  // local.tee leaves the operand as it is
+        continue;
+      }
+      case FastKind::I32Const: {
+        int32_t v;
+        const size_t n = walk_detail::fast_s32(p + 1, left - 1, v);
+        if (n == 0) break;
+        if constexpr (kListens) ins.imm = static_cast<uint64_t>(static_cast<int64_t>(v));
+        WSVM_FAST_EMIT(1 + n);
+        push(ValType::I32);
+        continue;
+      }
+      case FastKind::I64Const: {
+        int64_t v;
+        const size_t n = walk_detail::fast_s64(p + 1, left - 1, v);
+        if (n == 0) break;
+        if constexpr (kListens) ins.imm = static_cast<uint64_t>(v);
+        WSVM_FAST_EMIT(1 + n);
+        push(ValType::I64);
+        continue;
+      }
+      case FastKind::F32Const: {
+        if (left < 5) break;
+        if constexpr (kListens) {
+          uint32_t bits = 0;
+          for (int i = 3; i >= 0; --i) bits = (bits << 8) | p[1 + i];
+          ins.imm = bits;
+        }
+        WSVM_FAST_EMIT(5);
+        push(ValType::F32);
+        continue;
+      }
+      case FastKind::F64Const: {
+        if (left < 9) break;
+        if constexpr (kListens) {
+          uint64_t bits = 0;
+          for (int i = 7; i >= 0; --i) bits = (bits << 8) | p[1 + i];
+          ins.imm = bits;
+        }
+        WSVM_FAST_EMIT(9);
+        push(ValType::F64);
+        continue;
+      }
+      case FastKind::Load:
+      case FastKind::Store: {
+        // memarg: a one-byte alignment exponent within the natural size, then the offset.
+        if (left < 3 || p[1] >= 8 || !has_memory || (1u << p[1]) > e.mem) break;
+        uint32_t offset;
+        const size_t n = walk_detail::fast_uleb(p + 2, left - 2, offset);
+        if (n == 0) break;
+        const size_t height = m_frames.back().height;
+        if (e.kind == FastKind::Load) {
+          if (size == height || m_operands[size - 1].type != ValType::I32) break;
+        } else if (size - height < 2 || m_operands[size - 2].type != ValType::I32 ||
+                   m_operands[size - 1].type != e.p1) {
+          break;
+        }
+        if constexpr (kListens) {
+          ins.a = p[1];
+          ins.imm = offset;
+        }
+        WSVM_FAST_EMIT(2 + n);
+        if (e.kind == FastKind::Load) {
+          m_operands[size - 1].type = e.result;
+        } else {
+          m_operands.shrink_to(size - 2);
+          m_slot_height -= 2;
+        }
+        continue;
+      }
+      case FastKind::Block:
+      case FastKind::If: {  // blocktype 0x40 or one value type
+        if (left < 2) break;
+        BlockSig sig;
+        if (p[1] != 0x40) {
+          if (!is_valtype_byte(p[1])) break;
+          sig.results = single_type(static_cast<ValType>(p[1]));
+        }
+        if (e.kind == FastKind::If &&
+            (size == m_frames.back().height || m_operands[size - 1].type != ValType::I32))
+          break;
+        if constexpr (kListens) {
+          if (p[1] == 0x40) {
+            ins.block.kind = BlockType::Kind::Empty;
+          } else {
+            ins.block.kind = BlockType::Kind::Value;
+            ins.block.value = static_cast<ValType>(p[1]);
+          }
+        }
+        WSVM_FAST_EMIT(2);
+        if (e.kind == FastKind::If) {  // the condition
+          m_operands.pop_back();
+          m_slot_height -= 1;
+        }
+        push_frame(e.op, sig);
+        continue;
+      }
+      case FastKind::Else:
+      case FastKind::End: {  // a reachable frame holding exactly its results
+        CtrlFrame& f = m_frames.back();
+        if (f.unreachable) break;
+        if (e.kind == FastKind::Else ? f.kind != Op::if_
+                                     : f.kind == Op::if_ && (!f.sig.params.empty() ||
+                                                             !f.sig.results.empty()))
+          break;  // (an if without else must not change the types: leave that to step())
+        const size_t nres = f.sig.results.size();
+        if (size - f.height != nres) break;
+        bool same = true;
+        for (size_t i = 0; i < nres; ++i) same &= m_operands[f.height + i].type == f.sig.results[i];
+        if (!same) break;
+        WSVM_FAST_EMIT(1);
+        if (e.kind == FastKind::Else) {
+          m_operands.shrink_to(f.height);
+          m_slot_height = f.slot_height;
+          f.kind = Op::else_;
+          push_all(f.sig.params);
+          continue;
+        }
+        // The results stay where they are: the frame's operands are exactly its results.
+        m_frames.pop_back();
+        if (m_frames.empty()) [[unlikely]]
+          goto finished;
+        continue;
+      }
+      case FastKind::Br:
+      case FastKind::BrIf: {
+        if (left < 2 || p[1] >= 0x80 || p[1] >= m_frames.size()) break;
+        const Types lt = control(p[1]).label_types();
+        const size_t cond = e.kind == FastKind::BrIf ? 1 : 0;
+        if (size - m_frames.back().height < lt.size() + cond) break;
+        if (cond != 0 && m_operands[size - 1].type != ValType::I32) break;
+        const Operand* vals = m_operands.data() + size - cond - lt.size();
+        bool same = true;
+        for (size_t i = 0; i < lt.size(); ++i) same &= vals[i].type == lt[i];
+        if (!same) break;
+        if constexpr (kListens) ins.a = p[1];
+        WSVM_FAST_EMIT(2);
+        if (cond != 0) {  // the label's values stay: br_if pops them and pushes them back
+          m_slot_height = m_operands[size - 1].slot;
+          m_operands.pop_back();
+        } else {
+          set_unreachable();
+        }
+        continue;
+      }
+      case FastKind::Drop: {
+        if (size == m_frames.back().height) break;
+        WSVM_FAST_EMIT(1);
+        m_slot_height = m_operands[size - 1].slot;
         m_operands.pop_back();
-      } else {
-        set_unreachable();
+        continue;
       }
-      return 1;
+      case FastKind::Call: {
+        uint32_t fi;
+        const size_t n = walk_detail::fast_uleb(p + 1, left - 1, fi);
+        if (n == 0 || fi >= m.funcs.size() || m.funcs[fi] >= m.types.size()) break;
+        const FuncType& ft = m.types[m.funcs[fi]];
+        const size_t np = ft.params.size();
+        if (size - m_frames.back().height < np) break;
+        const Operand* args = m_operands.data() + size - np;
+        bool same = true;
+        for (size_t i = 0; i < np; ++i) same &= args[i].type == ft.params[i];
+        if (!same) break;
+        if constexpr (kListens) ins.a = fi;
+        WSVM_FAST_EMIT(1 + n);
+        if (np != 0) {
+          m_slot_height = m_operands[size - np].slot;
+          m_operands.shrink_to(size - np);
+        }
+        push_all(ft.results);
+        continue;
+      }
     }
-    case FastKind::Drop: {
-      if (m_operands.size() == m_frames.back().height) return 0;
-      if (!emit_ok()) return -1;
-      m_slot_height = m_operands.back().slot;
-      m_operands.pop_back();
-      return 1;
-    }
+    // The general path: decode with read_instr (exact errors), type with step().
+    Reader r(std::span<const uint8_t>(p, left), offset_of(p), true);
+    WSVM_TRY_VOID(read_instr(r, m_ins));
+    WSVM_TRY_VOID(step(m_ins));
+    p = r.pos();
+    if (m_frames.empty()) break;
   }
-  return 0;
+finished:
+  if (p != end) return walk_detail::malformed(offset_of(p), "section size mismatch");
+  return {};
 }
+
+#undef WSVM_FAST_EMIT
 
 template <class Listener>
 Result<void> FunctionWalker<Listener>::block_sig(const Instr& ins, BlockSig& out) const {

@@ -55,11 +55,12 @@ class OperandStack {
   const Operand& operator[](size_t i) const { return m_buf[i]; }
   Operand& back() { return m_buf[m_size - 1]; }
   const Operand& back() const { return m_buf[m_size - 1]; }
-  void push_back(const Operand& o) {
+  [[gnu::always_inline]] void push_back(const Operand& o) {
     if (m_size == m_buf.size()) [[unlikely]] grow();
     m_buf[m_size++] = o;
   }
   void pop_back() { --m_size; }
+  void shrink_to(size_t n) { m_size = n; }  // n <= size()
   void resize(size_t n) {  // new operands are value-initialised, as with std::vector
     while (m_size < n) push_back(Operand{});
     m_size = n;
@@ -67,7 +68,7 @@ class OperandStack {
   void clear() { m_size = 0; }
 
  private:
-  [[gnu::noinline]] void grow() { m_buf.resize(m_buf.empty() ? 64 : m_buf.size() * 2); }
+  [[gnu::noinline, gnu::cold]] void grow() { m_buf.resize(m_buf.empty() ? 64 : m_buf.size() * 2); }
   std::vector<Operand> m_buf;  // capacity in use is m_buf.size(); live operands [0, m_size)
   size_t m_size = 0;
 };

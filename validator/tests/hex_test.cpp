@@ -267,3 +267,48 @@ TEST_CASE("fast-path control instructions in their irregular forms", "[validator
   // The function's own end with a value left over.
   expect_error(module_of({{0x00, 0x41, 0x01, 0x0b}}), ErrorKind::Invalid, "type mismatch");
 }
+
+TEST_CASE("fast-path constants, if/else and call", "[validator][hex][fast]") {
+  // i32.const with a 5-byte LEB: the last byte's 3 high value bits must equal the sign bit.
+  auto i32_const5 = [](uint8_t last) {
+    return module_of({{0x00, 0x41, 0x80, 0x80, 0x80, 0x80, last, 0x1a, 0x0b}});
+  };
+  CHECK(decode_and_validate(i32_const5(0x07)));  // 0x70000000
+  CHECK(decode_and_validate(i32_const5(0x78)));  // INT32_MIN
+  expect_error(i32_const5(0x10), ErrorKind::Malformed, "integer too large");
+  expect_error(i32_const5(0x70), ErrorKind::Malformed, "integer too large");
+  expect_error(i32_const5(0x87), ErrorKind::Malformed, "integer representation too long");
+  // i64.const with a 9-byte LEB (no last-byte rule yet).
+  CHECK(decode_and_validate(module_of(
+      {{0x00, 0x42, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x1a, 0x0b}})));
+  // f32.const / f64.const, whole and cut short by the end of the body.
+  CHECK(decode_and_validate(module_of({{0x00, 0x43, 0, 0, 0xc0, 0x3f, 0x1a, 0x0b}})));
+  CHECK(decode_and_validate(module_of({{0x00, 0x44, 0, 0, 0, 0, 0, 0, 0xf8, 0x3f, 0x1a, 0x0b}})));
+  CHECK_FALSE(decode_and_validate(module_of({{0x00, 0x44, 0, 0, 0, 0x0b}})));
+  CHECK_FALSE(decode_and_validate(module_of({{0x00, 0x43, 0x0b}})));
+  // if (result i32) i32.const 2 else i32.const 3 end; drop
+  CHECK(decode_and_validate(
+      module_of({{0x00, 0x41, 0x01, 0x04, 0x7f, 0x41, 0x02, 0x05, 0x41, 0x03, 0x0b, 0x1a, 0x0b}})));
+  // if with an i64 condition; if (result i32) without else; else with the wrong type.
+  expect_error_at(module_of({{0x00, 0x42, 0x01, 0x04, 0x40, 0x0b, 0x0b}}), ErrorKind::Invalid,
+                  "type mismatch: if expects i32, got i64", kBody0 + 3);
+  expect_error(module_of({{0x00, 0x41, 0x01, 0x04, 0x7f, 0x41, 0x02, 0x0b, 0x1a, 0x0b}}),
+               ErrorKind::Invalid, "type mismatch");
+  expect_error(
+      module_of({{0x00, 0x41, 0x01, 0x04, 0x7f, 0x42, 0x02, 0x05, 0x41, 0x03, 0x0b, 0x1a, 0x0b}}),
+      ErrorKind::Invalid, "type mismatch");
+  // if (empty) ... end without else is fine; else outside an if is malformed.
+  CHECK(decode_and_validate(module_of({{0x00, 0x41, 0x01, 0x04, 0x40, 0x01, 0x0b, 0x0b}})));
+  expect_error(module_of({{0x00, 0x02, 0x40, 0x05, 0x0b, 0x0b}}), ErrorKind::Malformed,
+               "END opcode expected");
+  // else after an unconditional branch in the then-arm (an unreachable frame): i32.const 2;
+  // br 0 in the then-arm.
+  CHECK(decode_and_validate(module_of(
+      {{0x00, 0x41, 0x01, 0x04, 0x7f, 0x41, 0x02, 0x0c, 0x00, 0x05, 0x41, 0x03, 0x0b, 0x1a,
+        0x0b}})));
+  // call: itself (type [] -> []), an unknown function, and a multi-byte index.
+  CHECK(decode_and_validate(module_of({{0x00, 0x10, 0x00, 0x0b}})));
+  CHECK(decode_and_validate(module_of({{0x00, 0x10, 0x80, 0x00, 0x0b}})));
+  expect_error_at(module_of({{0x00, 0x10, 0x05, 0x0b}}), ErrorKind::Invalid,
+                  "unknown function 5", kBody0 + 1);
+}
