@@ -317,13 +317,29 @@ static int run_module(const Options& o, bool exit_when_done) {
 }
 
 // A JIT runs wasm on the machine stack, so the thread running the module needs room for
-// --max-stack on top of the native-stack reserve and the host code (WASI, wsvm itself):
-// run on a thread sized for it (its stack is mapped lazily, so only what is used costs).
+// --max-stack on top of the native-stack reserve and the host code (WASI, wsvm itself).
+static size_t stack_bytes_needed(const Options& o) {
+  constexpr size_t kHostRoom = size_t{4} << 20;
+  return static_cast<size_t>(o.limits.max_stack_bytes) + kNativeStackReserve + kHostRoom;
+}
+
+// The main thread's stack grows on demand up to RLIMIT_STACK (the kernel keeps that range
+// free of other mappings). When it is big enough, run there: a second thread costs ~1 ms of
+// start-up on a small VM (its stack mapping, glibc's per-thread malloc arena, the join).
+static bool main_stack_suffices(size_t want) {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_STACK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return false;
+  constexpr size_t kUsedSoFar = size_t{256} << 10;  // main() and the CLI's frames, generously
+  return rl.rlim_cur >= want + kUsedSoFar;
+}
+
+// Otherwise run on a thread sized for it (its stack is mapped lazily, so only what is used
+// costs).
 static int run_with_sized_stack(const Options& o) {
   constexpr size_t kMinStack = size_t{8} << 20;  // the usual main-thread stack
-  constexpr size_t kHostRoom = size_t{4} << 20;
-  const size_t want = std::max<size_t>(
-      kMinStack, static_cast<size_t>(o.limits.max_stack_bytes) + kNativeStackReserve + kHostRoom);
+  const size_t need = stack_bytes_needed(o);
+  if (main_stack_suffices(need)) return run_module(o, true);
+  const size_t want = std::max(kMinStack, need);
   struct Call {
     const Options* options;
     int status = 0;

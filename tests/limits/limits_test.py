@@ -196,6 +196,29 @@ def test_stack_limit():
     expect(r[0] == EXIT_OK and r[1] == "1000000\n", "a million frames fit in 256MiB", r)
 
 
+def run_with_stack_rlimit(kib, *args):
+    """run(*args) with the soft RLIMIT_STACK set to `kib` KiB (or 'unlimited') first: wsvm runs
+    the module on its main thread when that stack is big enough, else on a sized thread."""
+    script = f'ulimit -S -s {kib} && exec "$0" "$@"'
+    return run_command(["sh", "-c", script, WSVM, "--engine", ENGINE, *args])
+
+
+def test_stack_limit_any_rlimit():
+    # 1 MiB main stack and an unlimited one: a thread; 256 MiB: the main thread, even for
+    # 64 MiB of wasm stack. The limit decides the depth wherever the module runs.
+    for kib in ("1024", "unlimited", "262144"):
+        what = f"under ulimit -s {kib}"
+        r = run_with_stack_rlimit(kib, "--invoke", "forever", fix("recurse"), "0")
+        expect(r[0] == EXIT_TRAP and r[2].startswith("wsvm: trap: call stack exhausted\n"),
+               f"{what}: infinite recursion traps", r)
+        r = run_with_stack_rlimit(kib, "--max-stack", "64MiB", "--invoke", "depth", fix("recurse"),
+                                  "100000")
+        expect(r[0] == EXIT_OK and r[1] == "100000\n", f"{what}: 100000 frames fit in 64MiB", r)
+        r = run_with_stack_rlimit(kib, "--max-stack", "16KiB", "--invoke", "depth", fix("recurse"),
+                                  "5000")
+        expect(r[0] == EXIT_TRAP, f"{what}: 5000 frames do not fit in 16KiB", r)
+
+
 # --- --max-memory: 126 at instantiation; memory.grow returns -1 ------------------------------
 
 def test_memory_minimum_over_limit():
