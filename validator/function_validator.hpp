@@ -133,6 +133,15 @@ constexpr std::array<FastEntry, 256> make_fast_table() {
 
 inline constexpr std::array<FastEntry, 256> kFastTable = make_fast_table();
 
+// kTypeOfByte[b] == ValType(b): a one-element type sequence for a block type byte b (only
+// read at valid value type bytes).
+constexpr std::array<ValType, 256> make_type_of_byte() {
+  std::array<ValType, 256> t{};
+  for (unsigned b = 0; b < 256; ++b) t[b] = static_cast<ValType>(b);
+  return t;
+}
+inline constexpr std::array<ValType, 256> kTypeOfByte = make_type_of_byte();
+
 // LEB128 of at most 4 bytes (28 value bits) at p[0, left): its length, or 0 when it is
 // longer or runs out (the general decoder then applies the exact rules of the last byte).
 // Within 4 bytes every encoding is a valid u32 / s32 / s64, as read_instr decodes it.
@@ -209,6 +218,10 @@ class FunctionWalker : public WalkState {
   // Decodes and checks the body at [p, end) (absolute offset `base`), fast path and general
   // path; see walk_detail::FastKind.
   Result<void> walk_body(const uint8_t* p, const uint8_t* end, size_t base);
+  // The general path for the instruction at p (`left` bytes remain, absolute offset `at`):
+  // read_instr (exact decode errors), then step(). Returns the instruction's length. Out of
+  // line, so the fast loop keeps its registers.
+  [[gnu::noinline]] Result<size_t> general_step(const uint8_t* p, size_t left, size_t at);
   // Types a simple (Sig-typed) instruction whose operands are all present with exactly the
   // expected types; false (nothing changed) otherwise.
   [[gnu::always_inline]] bool fast_simple_types_ok(const SimpleSig& sig) const {
@@ -536,7 +549,7 @@ Result<void> FunctionWalker<Listener>::walk_body(const uint8_t* p, const uint8_t
         BlockSig sig;
         if (p[1] != 0x40) {
           if (!is_valtype_byte(p[1])) break;
-          sig.results = single_type(static_cast<ValType>(p[1]));
+          sig.results = {&walk_detail::kTypeOfByte[p[1]], 1};
         }
         if (e.kind == FastKind::If &&
             (size == m_frames.back().height || m_operands[size - 1].type != ValType::I32))
@@ -634,10 +647,7 @@ Result<void> FunctionWalker<Listener>::walk_body(const uint8_t* p, const uint8_t
       }
     }
     // The general path: decode with read_instr (exact errors), type with step().
-    Reader r(std::span<const uint8_t>(p, left), offset_of(p), true);
-    WSVM_TRY_VOID(read_instr(r, m_ins));
-    WSVM_TRY_VOID(step(m_ins));
-    p = r.pos();
+    p += WSVM_TRY(general_step(p, left, offset_of(p)));
     if (m_frames.empty()) break;
   }
 finished:
@@ -646,6 +656,14 @@ finished:
 }
 
 #undef WSVM_FAST_EMIT
+
+template <class Listener>
+Result<size_t> FunctionWalker<Listener>::general_step(const uint8_t* p, size_t left, size_t at) {
+  Reader r(std::span<const uint8_t>(p, left), at, true);
+  WSVM_TRY_VOID(read_instr(r, m_ins));
+  WSVM_TRY_VOID(step(m_ins));
+  return static_cast<size_t>(r.pos() - p);
+}
 
 template <class Listener>
 Result<void> FunctionWalker<Listener>::block_sig(const Instr& ins, BlockSig& out) const {

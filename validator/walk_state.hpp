@@ -56,7 +56,7 @@ class OperandStack {
   Operand& back() { return m_buf[m_size - 1]; }
   const Operand& back() const { return m_buf[m_size - 1]; }
   [[gnu::always_inline]] void push_back(const Operand& o) {
-    if (m_size == m_buf.size()) [[unlikely]] grow();
+    if (m_size == m_cap) [[unlikely]] grow();
     m_buf[m_size++] = o;
   }
   void pop_back() { --m_size; }
@@ -68,9 +68,13 @@ class OperandStack {
   void clear() { m_size = 0; }
 
  private:
-  [[gnu::noinline, gnu::cold]] void grow() { m_buf.resize(m_buf.empty() ? 64 : m_buf.size() * 2); }
+  [[gnu::noinline, gnu::cold]] void grow() {
+    m_buf.resize(m_buf.empty() ? 64 : m_buf.size() * 2);
+    m_cap = m_buf.size();
+  }
   std::vector<Operand> m_buf;  // capacity in use is m_buf.size(); live operands [0, m_size)
   size_t m_size = 0;
+  size_t m_cap = 0;  // m_buf.size(), kept apart so a push loads one field
 };
 
 // The parameter and result types of a block (or of the function, for the outermost frame).
