@@ -1,6 +1,7 @@
 // Frame, value stack, registers and control flow of the baseline compiler (compiler.hpp).
 #include <cassert>
 #include <cstring>
+#include <utility>
 
 #include "jit/compiler.hpp"
 #include "jit/jit_abi.hpp"
@@ -1102,7 +1103,7 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
         release(cond);
       }
       b.entry = m_cache;  // loop: kept at every back edge; if: the else arm starts with it
-      m_blocks.push_back(b);
+      m_blocks.push_back(std::move(b));
       region_start();
       return;
     }
@@ -1133,7 +1134,7 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
         }
         return;
       }
-      Block b = m_blocks.back();
+      Block b = std::move(m_blocks.back());  // (its `written` list is not copied)
       m_blocks.pop_back();
       if (b.kind == Op::loop && b.has_pad && b.pad_used < kPadSlots) {
         // Jump over the unused slots (one instruction instead of their NOPs).

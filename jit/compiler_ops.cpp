@@ -87,7 +87,7 @@ void FunctionCompiler::emit_int_binop(const Instr& ins, bool wide) {
     default: id = Inst::kIdXor; break;
   }
   if (id == Inst::kIdImul && src.isImm()) m_a.emit(id, dw, dw, src);
-  else m_a.emit(id, dw, src);
+  else m_a.op2(id, dw, src);
   release(b);
   push_reg(t, d);
 }
@@ -200,7 +200,7 @@ void FunctionCompiler::emit_shift(Op op, bool wide) {
   ValType t = wide ? ValType::I64 : ValType::I32;
   if (b.kind == Kind::Const) {
     Gp d = to_reg(a);
-    m_a.emit(id, wide ? d : d.r32(), imm(static_cast<uint32_t>(b.c) & (wide ? 63 : 31)));
+    m_a.op2(id, wide ? d : d.r32(), imm(static_cast<uint32_t>(b.c) & (wide ? 63 : 31)));
     return push_reg(t, d);
   }
   bool b_in_rcx = b.kind == Kind::Reg && b.reg == kRcx;
@@ -266,7 +266,7 @@ void FunctionCompiler::emit_float_binop(Op op, bool f64) {
     case Op::f32_div: id = Inst::kIdDivss; break;
     default: id = Inst::kIdDivsd; break;
   }
-  m_a.emit(id, d, src);
+  m_a.op2(id, d, src);
   if (!fold) release(b);
   push_xmm(f64 ? ValType::F64 : ValType::F32, d);
 }
@@ -297,7 +297,7 @@ void FunctionCompiler::emit_float_compare(Op op, bool f64) {
   Val& y = swap ? a : b;
   Xmm xr = read_xmm(x);
   asmjit::Operand src = float_src(y, f64);
-  m_a.emit(f64 ? Inst::kIdUcomisd : Inst::kIdUcomiss, xr, src);
+  m_a.op2(f64 ? Inst::kIdUcomisd : Inst::kIdUcomiss, xr, src);
   release(a);
   release(b);
   push_flags(strict ? CondCode::kA : CondCode::kAE);

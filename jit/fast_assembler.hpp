@@ -61,6 +61,17 @@ class FastAssembler final : public asmjit::x86::Assembler {
   using Base::movsd;
   using Base::movss;
   using Base::movaps;
+  using Base::jmp;
+  using Base::j;
+
+  Error jmp(const asmjit::Label& l) {
+    if (ready() && jump(asmjit::x86::Inst::kIdJmp, l)) return done();
+    return Base::jmp(l);
+  }
+  Error j(asmjit::x86::CondCode cc, const asmjit::Label& l) {
+    if (ready() && jump(asmjit::x86::Inst::jccFromCond(cc), l)) return done();
+    return Base::j(cc, l);
+  }
 
   Error mov(const Gp& d, const Gp& s) {
     if (ready() && gp_ok(d) && s.signature() == d.signature() && s.id() < 16) {
@@ -178,6 +189,89 @@ class FastAssembler final : public asmjit::x86::Assembler {
       return done();
     }
     return Base::movaps(d, s);
+  }
+
+  // emit(id, d, src) for the compiler's generic two-operand sites (integer binops, shifts
+  // by an immediate, scalar float arithmetic) without the virtual _emit and its operand
+  // classification; other ids and operands go through emit().
+  Error op2(asmjit::InstId id, const Gp& d, const asmjit::Operand_& src) {
+    namespace I = asmjit::x86::Inst;
+    if (ready() && gp_ok(d)) {
+      int n = -1;
+      bool shift = false;
+      switch (id) {
+        case I::kIdAdd: n = 0; break;
+        case I::kIdOr: n = 1; break;
+        case I::kIdAnd: n = 4; break;
+        case I::kIdSub: n = 5; break;
+        case I::kIdXor: n = 6; break;
+        case I::kIdCmp: n = 7; break;
+        case I::kIdShl: n = 4; shift = true; break;
+        case I::kIdShr: n = 5; shift = true; break;
+        case I::kIdSar: n = 7; shift = true; break;
+        case I::kIdRol: n = 0; shift = true; break;
+        case I::kIdRor: n = 1; shift = true; break;
+        default: break;
+      }
+      if (n >= 0) {
+        const auto u = static_cast<uint32_t>(n);
+        if (shift) {
+          if (src.isImm() && int_imm(static_cast<const Imm&>(src))) {
+            const int64_t v = static_cast<const Imm&>(src).value();
+            if (v == 1) {
+              enc_rr(0, wide(d), false, 0xD1, u, d.id());
+              return done();
+            }
+            if (v >= 0 && v <= 255) {
+              enc_rr(0, wide(d), false, 0xC1, u, d.id());
+              put8(static_cast<uint32_t>(v));
+              return done();
+            }
+          }
+        } else if (src.signature() == d.signature()) {
+          if (src.id() < 16) {
+            enc_rr(0, wide(d), false, static_cast<uint8_t>(u * 8 + 1), src.id(), d.id());
+            return done();
+          }
+        } else if (src.isImm()) {
+          if (int_imm(static_cast<const Imm&>(src)) && alu_ri(u, d, static_cast<const Imm&>(src).value())) return done();
+        } else if (src.isMem() && mem_ok(static_cast<const Mem&>(src), d.size())) {
+          enc_rm(0, wide(d), false, static_cast<uint8_t>(u * 8 + 3), d.id(), static_cast<const Mem&>(src));
+          return done();
+        }
+      }
+    }
+    return _emitI(id, d, src);
+  }
+  Error op2(asmjit::InstId id, const Xmm& d, const asmjit::Operand_& src) {
+    namespace I = asmjit::x86::Inst;
+    if (ready() && xmm_ok(d)) {
+      uint8_t prefix = 0, op = 0, size = 0;
+      switch (id) {
+        case I::kIdAddsd: prefix = 0xF2; op = 0x58; size = 8; break;
+        case I::kIdMulsd: prefix = 0xF2; op = 0x59; size = 8; break;
+        case I::kIdSubsd: prefix = 0xF2; op = 0x5C; size = 8; break;
+        case I::kIdDivsd: prefix = 0xF2; op = 0x5E; size = 8; break;
+        case I::kIdAddss: prefix = 0xF3; op = 0x58; size = 4; break;
+        case I::kIdMulss: prefix = 0xF3; op = 0x59; size = 4; break;
+        case I::kIdSubss: prefix = 0xF3; op = 0x5C; size = 4; break;
+        case I::kIdDivss: prefix = 0xF3; op = 0x5E; size = 4; break;
+        case I::kIdUcomisd: prefix = 0x66; op = 0x2E; size = 8; break;
+        case I::kIdUcomiss: prefix = 0; op = 0x2E; size = 4; break;
+        default: break;
+      }
+      if (op != 0) {
+        if (src.signature() == d.signature() && src.id() < 16) {
+          enc_rr(prefix, false, true, op, d.id(), src.id());
+          return done();
+        }
+        if (src.isMem() && mem_ok(static_cast<const Mem&>(src), size)) {
+          enc_rm(prefix, false, true, op, d.id(), static_cast<const Mem&>(src));
+          return done();
+        }
+      }
+    }
+    return _emitI(id, d, src);
   }
 
   // ---- the encoder (also used by _emit) ----

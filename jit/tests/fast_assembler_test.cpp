@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "jit/fast_assembler.hpp"
@@ -336,4 +337,53 @@ TEST_CASE("fast assembler: jumps and calls to labels match asmjit once bound") {
     CHECK(std::memcmp(rb.data(), fb.data(), rb.size()) == 0);
   }
   CHECK(fast_jumps > 300 * 100);
+}
+
+TEST_CASE("fast assembler: op2 (the compiler's generic two-operand sites) matches asmjit") {
+  Pair p;
+  auto op2 = [&](InstId id, const auto& d, const Operand_& src) {
+    p.call([&](auto& as) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(as)>, FastAssembler>) return as.op2(id, d, src);
+      else return as.emit(id, d, src);
+    });
+  };
+  const InstId gp_ids[] = {x86::Inst::kIdAdd, x86::Inst::kIdOr,  x86::Inst::kIdAnd, x86::Inst::kIdSub,
+                           x86::Inst::kIdXor, x86::Inst::kIdCmp, x86::Inst::kIdShl, x86::Inst::kIdShr,
+                           x86::Inst::kIdSar, x86::Inst::kIdRol, x86::Inst::kIdRor, x86::Inst::kIdImul,
+                           x86::Inst::kIdMov};
+  std::vector<x86::Mem> ms;
+  for (uint32_t size : {0u, 4u, 8u, 2u})
+    for (const x86::Mem& m : mems(size)) ms.push_back(m);
+  for (InstId id : gp_ids) {
+    for (uint32_t a = 0; a < 16; ++a) {
+      for (x86::Gp d : {x86::Gp(x86::gpq(a)), x86::Gp(x86::gpd(a))}) {
+        for (uint32_t b = 0; b < 16; ++b) {
+          op2(id, d, x86::gpq(b));
+          op2(id, d, x86::gpd(b));
+        }
+        op2(id, d, x86::cl);
+        for (int64_t v : kImms) op2(id, d, Imm(v));
+        for (int64_t v : {2LL, 31LL, 63LL, 255LL, 256LL}) op2(id, d, Imm(v));
+        for (size_t i = a % 4; i < ms.size(); i += 4) op2(id, d, ms[i]);
+      }
+    }
+  }
+  const InstId sse_ids[] = {x86::Inst::kIdAddsd, x86::Inst::kIdMulsd, x86::Inst::kIdSubsd,
+                            x86::Inst::kIdDivsd, x86::Inst::kIdAddss, x86::Inst::kIdMulss,
+                            x86::Inst::kIdSubss, x86::Inst::kIdDivss, x86::Inst::kIdUcomisd,
+                            x86::Inst::kIdUcomiss, x86::Inst::kIdMaxsd};
+  for (InstId id : sse_ids) {
+    for (uint32_t a = 0; a < 16; ++a) {
+      for (uint32_t b = 0; b < 16; ++b) {
+        op2(id, x86::xmm(a), x86::xmm(b));
+        op2(id, x86::xmm(a), x86::gpq(b));
+      }
+      for (uint32_t size : {0u, 4u, 8u, 16u})
+        for (const x86::Mem& m : mems(size)) op2(id, x86::xmm(a), m);
+    }
+  }
+  INFO(p.first_mismatch);
+  CHECK(p.mismatches == 0);
+  CHECK(p.checked > 100000);
+  CHECK(p.fast->fast_count() > p.checked / 3);
 }
