@@ -25,7 +25,9 @@
 // constants and local.gets into operands and add fused compare+branch ops.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace wsvm::interp {
@@ -53,7 +55,7 @@ enum class IOp : uint16_t {
 };
 
 struct FuncCode {
-  std::vector<Word> code;
+  std::span<const Word> code;  // in its ModuleCode's arena
   uint32_t func_index = 0;
   uint32_t param_slots = 0;
   uint32_t local_slots = 0;   // params + declared locals
@@ -64,9 +66,34 @@ struct FuncCode {
   bool check_interrupt = false;
 };
 
+// The memory holding a module's code: a few large blocks rather than one allocation per
+// function, so the translator writes each function once, in place (translate.hpp), and a
+// large module's code lands on huge pages where the kernel offers them (madvise) instead of
+// taking a page fault per 4 KiB: at 4 KiB pages, faulting in the ~4 bytes of code per byte
+// of wasm cost about as much as the whole translation (code_arena.cpp).
+class CodeArena {
+ public:
+  CodeArena() = default;
+  CodeArena(const CodeArena&) = delete;
+  CodeArena& operator=(const CodeArena&) = delete;
+  ~CodeArena();
+  // A new block of at least `words` Words (possibly more: the span tells), valid until the
+  // arena is destroyed.
+  std::span<Word> new_block(size_t words);
+
+ private:
+  struct Block {
+    void* base;
+    size_t bytes;
+    bool mapped;  // mmap'd (a large block) rather than from operator new
+  };
+  std::vector<Block> m_blocks;
+};
+
 struct ModuleCode {
   uint32_t imported_funcs = 0;
   std::vector<FuncCode> funcs;  // defined functions, in order
+  CodeArena arena;              // every function's code
 };
 
 // The handler Word for an op (computed-goto address from the dispatch function's table).

@@ -39,7 +39,13 @@ class InterpEngine final : public Engine {
     walk_detail::collect_declared_refs(m, refs);
     FunctionWalker<interp::Translator> walker;
     walker.use_declared_refs(&refs);
-    interp::Translator t(code->funcs[0], {m_config.fuel, m_config.interruptible, code->funcs.data()});
+    interp::Translator t(code->arena, code->funcs[0],
+                         {m_config.fuel, m_config.interruptible, code->funcs.data()});
+    // ~0.53 code words per byte of body in bench/micro's large module; a guess above that,
+    // so a module's code usually fits the first block.
+    size_t body_bytes = 0;
+    for (const FunctionBody& b : m.code) body_bytes += b.body_end - b.body_offset;
+    t.expect_words(body_bytes * 3 / 4 + 1024);
     for (uint32_t i = 0; i < m.code.size(); ++i) {
       t.retarget(code->funcs[i]);
       Result<void> r = walker.walk(m, m.imported_funcs + i, t);

@@ -8,6 +8,7 @@
 #include <bitset>
 #include <cassert>
 #include <cstdlib>
+#include <cstring>
 
 #include "runtime/value.hpp"
 
@@ -24,12 +25,13 @@ void Translator::begin_function(const Module& m, uint32_t func_index,
   m_local_slot.reserve(locals.size());
   uint32_t slot = 0;
   for (ValType t : locals) {
-    m_local_slot.push_back(slot);
+    m_local_slot.push_back(LocalInfo{slot, slot_count(t)});
     slot += slot_count(t);
   }
   m_out->local_slots = slot;
-  // Code is built in m_code, which keeps its capacity from function to function.
-  m_code.clear();
+  m_local_slots = slot;
+  // The code starts where the previous function's ended (in the arena).
+  m_func = m_pos;
   m_labels.clear();
   m_labels.push_back(Label{Op::call});
   m_targets.clear();
@@ -37,7 +39,8 @@ void Translator::begin_function(const Module& m, uint32_t func_index,
   m_entry_zero_sets = true;
   m_fuel_word = kNoFixup;
   m_fuel_cost = 0;
-  m_pending.clear();
+  clear_pending();
+  m_local_refs.assign(size_t{slot} + 1, 0);
   m_ops.clear();
   m_last_end = kNoFixup;
   m_prev_end = kNoFixup;
@@ -80,7 +83,7 @@ void Translator::fuel_before(Op o) {
 
 void Translator::fuel_after(Op o) {
   if (!ends_region(o)) return;
-  if (m_fuel_word != kNoFixup) m_code[m_fuel_word].u64 = m_fuel_cost;
+  if (m_fuel_word != kNoFixup) m_func[m_fuel_word].u64 = m_fuel_cost;
   m_fuel_word = kNoFixup;
   m_fuel_cost = 0;
 }
@@ -89,15 +92,16 @@ void Translator::end_function(const WalkState& st) {
   // Never reached by valid control flow (the final `end` returns); a cheap guard anyway.
   op(IOp::trap_unreachable);
   fuse_ops();
-  // The code was built in the reused scratch vector: one exact allocation for the result.
-  std::vector<Word>& code = m_out->code;
-  code.assign(m_code.begin(), m_code.end());
+  // The code is in its final place: target indices become pointers.
+  Word* const code = m_func;
+  const uint32_t size = here();
   for (uint32_t w : m_targets) {
     uint64_t index = code[w].u64;
-    assert(index < code.size());
-    code[w].target = code.data() + index;
+    assert(index < size);
+    code[w].target = code + index;
   }
   m_targets.clear();
+  m_out->code = std::span<const Word>(code, size);
   m_out->frame_slots = std::max(m_out->local_slots + st.max_slot_height(), m_out->result_slots);
 }
 
@@ -177,7 +181,7 @@ void Translator::fuse_ops() {
       bool match = true;
       for (uint8_t j = 0; j < s.n && match; ++j) match = m_ops[i + 1 + j].op == s.rest[j];
       if (match) {
-        m_code[m_ops[i].at] = handler_word(s.fused);
+        m_func[m_ops[i].at] = handler_word(s.fused);
         i += s.n;
         break;
       }
@@ -185,8 +189,23 @@ void Translator::fuse_ops() {
   }
 }
 
-void Translator::bind_fixups(const std::vector<uint32_t>& words, uint32_t target) {
-  for (uint32_t w : words) m_code[w].u64 = target;
+void Translator::bind_fixups(uint32_t chain, uint32_t target) {
+  while (chain != kNoFixup) {
+    const uint32_t next = static_cast<uint32_t>(m_func[chain].u64);
+    m_func[chain].u64 = target;
+    chain = next;
+  }
+}
+
+void Translator::grow(size_t need) {
+  const size_t used = static_cast<size_t>(m_pos - m_func);
+  const size_t words = std::max({m_block_words, 2 * used + 64 + need, size_t{16384}});
+  const std::span<Word> block = m_arena->new_block(words);
+  if (used != 0) std::memcpy(block.data(), m_func, used * sizeof(Word));
+  m_func = block.data();
+  m_pos = m_func + used;
+  m_end = block.data() + block.size();
+  m_block_words = block.size();  // later blocks: as large (huge pages stay huge)
 }
 
 void Translator::emit_copy(uint32_t dst, uint32_t src, uint32_t n) {
@@ -233,12 +252,12 @@ void Translator::emit_jump_to_label(uint32_t depth, BranchOp branch) {
     if (m_opts.interruptible && branch.at != kNoFixup) {
       const IOp back = back_edge_op(branch.op);
       assert(back != IOp::kCount);
-      m_code[branch.at] = handler_word(back);
+      m_func[branch.at] = handler_word(back);
       if (!m_ops.empty() && m_ops.back().at == branch.at) m_ops.back().op = back;
     }
     target(l.start);
   } else {
-    l.fixups.push_back(fixup_word());
+    add_fixup(l);
   }
 }
 
@@ -269,7 +288,7 @@ void Translator::emit_branch(uint32_t depth, const WalkState& st, uint32_t value
 
 void Translator::on_control(const Instr& ins, const WalkState& st) {
   bool live = m_dead_depth == 0 && !st.unreachable();
-  if (!live) m_pending.clear();
+  if (!live) clear_pending();
   else if (ins.op != Op::if_ && !(ins.op == Op::end && m_labels.size() == 1)) flush_all();
   switch (ins.op) {
     case Op::block:
@@ -299,9 +318,9 @@ void Translator::on_control(const Instr& ins, const WalkState& st) {
       if (!l.dead) {
         if (!st.unreachable()) {  // end of the then-arm jumps over the else-arm
           op(IOp::br);
-          l.fixups.push_back(fixup_word());
+          add_fixup(l);
         }
-        if (l.else_fixup != kNoFixup) m_code[l.else_fixup].u64 = here();
+        if (l.else_fixup != kNoFixup) m_func[l.else_fixup].u64 = here();
         l.else_fixup = kNoFixup;
       }
       l.kind = Op::else_;
@@ -319,7 +338,7 @@ void Translator::on_control(const Instr& ins, const WalkState& st) {
         return;
       }
       // An `if` without `else`: the false jump lands here, its params pass through as results.
-      if (l.else_fixup != kNoFixup) m_code[l.else_fixup].u64 = here();
+      if (l.else_fixup != kNoFixup) m_func[l.else_fixup].u64 = here();
       bind_fixups(l.fixups, here());
       return;
     }
@@ -328,15 +347,19 @@ void Translator::on_control(const Instr& ins, const WalkState& st) {
   }
 }
 
-void Translator::on_instr(const Instr& ins, const WalkState& st) {
-  if (!m_opts.fuel) return translate(ins, st);
+void Translator::on_instr_fuel(const Instr& ins, const WalkState& st) {
   const bool live = m_dead_depth == 0 && !st.unreachable();
   if (live) fuel_before(ins.op);
   translate(ins, st);
   fuel_after(ins.op);
 }
 
-void Translator::translate(const Instr& ins, const WalkState& st) {
+void Translator::on_instr(const Instr& ins, const WalkState& st) {
+  if (m_opts.fuel) [[unlikely]] return on_instr_fuel(ins, st);
+  translate(ins, st);
+}
+
+inline void Translator::translate(const Instr& ins, const WalkState& st) {
   m_prev_end = m_last_end;  // only the instruction right after a producer may rewrite it
   m_last_end = kNoFixup;
   switch (ins.op) {
@@ -350,7 +373,36 @@ void Translator::translate(const Instr& ins, const WalkState& st) {
       break;
   }
   if (m_dead_depth != 0 || st.unreachable()) return;  // no code for unreachable instructions
+  switch (ins.op) {
+    case Op::local_get:
+      return fold_local_get(ins, st);
+    case Op::local_set:
+    case Op::local_tee:
+      return fold_local_set(ins, st);
+    case Op::i32_const:
+    case Op::f32_const:
+      return push_const(st, static_cast<uint32_t>(ins.imm));
+    case Op::i64_const:
+    case Op::f64_const:
+      return push_const(st, ins.imm);
+    case Op::nop:
+    case Op::drop:
+    case Op::unreachable:
+    case Op::br:
+    case Op::br_if:
+    case Op::br_table:
+    case Op::return_:
+    case Op::call:
+    case Op::call_indirect:
+    case Op::select:
+    case Op::select_t:
+      return translate_other(ins, st);
+    default:
+      return on_simple(ins, st);
+  }
+}
 
+void Translator::translate_other(const Instr& ins, const WalkState& st) {
   switch (ins.op) {
     case Op::nop:
       return;
@@ -358,7 +410,7 @@ void Translator::translate(const Instr& ins, const WalkState& st) {
       remove_pending(st.operand_from_top(0).slot);
       return;
     case Op::unreachable:
-      m_pending.clear();
+      clear_pending();
       return op(IOp::trap_unreachable);
     case Op::br:
       flush_all();
@@ -379,7 +431,7 @@ void Translator::translate(const Instr& ins, const WalkState& st) {
       emit_cond_jump(st, false);
       uint32_t skip = fixup_word();
       emit_branch(depth, st, value_top);
-      m_code[skip].u64 = here();
+      m_func[skip].u64 = here();
       return;
     }
     case Op::br_table: {
@@ -403,7 +455,7 @@ void Translator::translate(const Instr& ins, const WalkState& st) {
         else emit_jump_to_label(depth);
       }
       for (auto [entry, depth] : stubs) {
-        m_code[entry].u64 = here();
+        m_func[entry].u64 = here();
         emit_branch(depth, st, value_top);
       }
       return;
@@ -418,7 +470,7 @@ void Translator::translate(const Instr& ins, const WalkState& st) {
         pair(popped_base(st, slot_count(ft.params)), 0);
         Word w;
         w.func = m_opts.funcs + (ins.a - m_module->imported_funcs);
-        m_code.push_back(w);
+        put(w);
         return;
       }
       op(IOp::call);
@@ -433,11 +485,6 @@ void Translator::translate(const Instr& ins, const WalkState& st) {
       pair(ins.b, top(st, 0));
       return;
     }
-    case Op::local_get:
-      return fold_local_get(ins, st);
-    case Op::local_set:
-    case Op::local_tee:
-      return fold_local_set(ins, st);
     case Op::select:
     case Op::select_t: {
       if (st.operand_from_top(1).type == ValType::V128) {

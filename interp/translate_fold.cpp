@@ -37,75 +37,64 @@ bool fused_branch(IOp producer, bool when_true, IOp& out, bool& has_imm) {
 
 }  // namespace
 
-Translator::Pending* Translator::pending_at(uint32_t walker_slot) {
-  for (size_t i = m_pending.size(); i-- > 0;) {
-    if (m_pending[i].slot == walker_slot) return &m_pending[i];
-    if (m_pending[i].slot < walker_slot) break;
+void Translator::drop_pending_from(uint32_t walker_slot) {
+  while (!m_pend_list.empty() && m_pend_list.back() >= walker_slot) {
+    Pending& p = m_pend[m_pend_list.back()];
+    if (p.live) kill_pending(p);
+    m_pend_list.pop_back();
   }
-  return nullptr;
 }
 
-void Translator::remove_pending(uint32_t walker_slot) {
-  for (size_t i = m_pending.size(); i-- > 0;) {
-    if (m_pending[i].slot == walker_slot) {
-      m_pending.erase(m_pending.begin() + static_cast<ptrdiff_t>(i));
-      return;
-    }
+void Translator::clear_pending() {
+  for (uint32_t s : m_pend_list) {
+    if (m_pend[s].live) kill_pending(m_pend[s]);
   }
+  m_pend_list.clear();
 }
 
 void Translator::materialize(const Pending& p) {
-  if (p.is_const) {
-    op(IOp::const64);
-    pair(fs(p.slot), 0);
-    imm(p.value);
-  } else {
-    op(p.wide ? IOp::copy2 : IOp::copy);
-    pair(fs(p.slot), p.local);
-  }
+  if (p.is_const) op3(IOp::const64, fs(p.slot), 0, imm_word(p.value));
+  else op2(p.wide ? IOp::copy2 : IOp::copy, fs(p.slot), p.local);
 }
 
 void Translator::flush_all() {
-  for (const Pending& p : m_pending) materialize(p);
-  m_pending.clear();
+  for (uint32_t s : m_pend_list) {
+    Pending& p = m_pend[s];
+    if (!p.live) continue;
+    materialize(p);
+    kill_pending(p);
+  }
+  m_pend_list.clear();
 }
 
 bool Translator::flush_aliases(uint32_t local_slot) {
-  bool any = false;
-  for (size_t i = 0; i < m_pending.size();) {
-    if (!m_pending[i].is_const && m_pending[i].local == local_slot) {
-      materialize(m_pending[i]);
-      m_pending.erase(m_pending.begin() + static_cast<ptrdiff_t>(i));
-      any = true;
-    } else {
-      ++i;
+  if (m_local_refs[local_slot] == 0) return false;
+  for (uint32_t s : m_pend_list) {
+    Pending& p = m_pend[s];
+    if (p.live && !p.is_const && p.local == local_slot) {
+      materialize(p);
+      kill_pending(p);
     }
   }
-  return any;
+  trim_pending_list();
+  return true;
 }
 
-uint32_t Translator::use(const WalkState& st, uint32_t i) {
-  const uint32_t slot = st.operand_from_top(i).slot;
-  Pending* p = pending_at(slot);
-  if (p == nullptr) return fs(slot);
-  uint32_t r = fs(slot);
-  if (p->is_const) materialize(*p);
-  else r = p->local;
-  remove_pending(slot);
-  return r;
+void Translator::push_const(const WalkState& st, uint64_t bits) {
+  push_pending(Pending{st.slot_height(), true, 0, bits});
+  m_last_end = m_prev_end;  // no code: the previous producer stays rewritable
 }
 
 void Translator::fold_local_get(const Instr& ins, const WalkState& st) {
-  const uint32_t from = m_local_slot[ins.a];
-  const uint32_t n = ins.a + 1 < m_local_slot.size() ? m_local_slot[ins.a + 1] - from
-                                                     : m_out->local_slots - from;
+  const uint32_t from = m_local_slot[ins.a].slot;
+  const uint32_t n = m_local_slot[ins.a].slots;
   if (n == 1) {
-    m_pending.push_back(Pending{st.slot_height(), false, from, 0});
+    push_pending(Pending{st.slot_height(), false, from, 0});
     m_last_end = m_prev_end;  // no code: the previous producer stays rewritable
     return;
   }
   if (n == 2) {  // v128: SIMD ops read the local's slots directly (on_simd uses use())
-    m_pending.push_back(Pending{st.slot_height(), false, from, 0, true});
+    push_pending(Pending{st.slot_height(), false, from, 0, true});
     m_last_end = m_prev_end;
     return;
   }
@@ -115,7 +104,7 @@ void Translator::fold_local_get(const Instr& ins, const WalkState& st) {
 void Translator::fold_local_set(const Instr& ins, const WalkState& st) {
   const bool tee = ins.op == Op::local_tee;
   const Operand& v = st.operand_from_top(0);
-  const uint32_t ls = m_local_slot[ins.a];
+  const uint32_t ls = m_local_slot[ins.a].slot;
   // Compilers initialise locals that the entry already zeroed (`i32.const 0; local.set`)
   // before the first loop: while nothing has written a local and the code runs once per
   // call (no block open), such a set changes nothing.
@@ -132,13 +121,13 @@ void Translator::fold_local_set(const Instr& ins, const WalkState& st) {
   if (slot_count(v.type) != 1) {
     // A v128: the producer writes the local directly when it is the last instruction and
     // no pending local.get still reads the local.
-    bool aliased = false;  // a pending local.get of this v128 local must see the old value
-    for (const Pending& q : m_pending) aliased = aliased || (!q.is_const && q.local == ls);
+    // A pending local.get of this v128 local must see the old value.
+    const bool aliased = m_local_refs[ls] != 0;
     if (!aliased && pending_at(v.slot) == nullptr && last_writes(fs(v.slot))) {
-      m_code[m_last_start + 1].s.lo = ls;
+      m_func[m_last_start + 1].s.lo = ls;
       // local.tee: the value stays on the stack as a read of the local (like local.get),
       // so the pending reads below it stay pending too.
-      if (tee) m_pending.push_back(Pending{v.slot, false, ls, 0, true});
+      if (tee) push_pending(Pending{v.slot, false, ls, 0, true});
       return;
     }
     flush_all();
@@ -153,25 +142,18 @@ void Translator::fold_local_set(const Instr& ins, const WalkState& st) {
     p = pending_at(v.slot);
   }
   if (p != nullptr) {  // local.get y / const; local.set x: one move, no stack traffic
-    if (p->is_const) {
-      op(IOp::const64);
-      pair(ls, 0);
-      imm(p->value);
-    } else if (p->local != ls) {
-      op(IOp::copy);
-      pair(ls, p->local);
-    }
+    if (p->is_const) op3(IOp::const64, ls, 0, imm_word(p->value));
+    else if (p->local != ls) op2(IOp::copy, ls, p->local);
     if (!tee) remove_pending(v.slot);
     return;
   }
   const uint32_t ts = fs(v.slot);
   if (!moved && last_writes(ts)) {  // the producer writes the local directly
-    m_code[m_last_start + 1].s.lo = ls;
-    if (tee) m_pending.push_back(Pending{v.slot, false, ls, 0});
+    m_func[m_last_start + 1].s.lo = ls;
+    if (tee) push_pending(Pending{v.slot, false, ls, 0});
     return;
   }
-  op(IOp::copy);
-  pair(ls, ts);
+  op2(IOp::copy, ls, ts);
 }
 
 Translator::BranchOp Translator::emit_cond_jump(const WalkState& st, bool when_true) {
@@ -194,9 +176,9 @@ Translator::BranchOp Translator::emit_cond_jump(const WalkState& st, bool when_t
     // eqz is two words long ([h][dst|a]); binary compares have a third (operand or imm).
     const IOp compare = m_last_iop;
     const bool unary = compare == IOp::i32_eqz || compare == IOp::i64_eqz;
-    const Word w1 = m_code[m_last_start + 1];
-    const Word w2 = unary ? Word{} : m_code[m_last_start + 2];
-    m_code.resize(m_last_start);
+    const Word w1 = m_func[m_last_start + 1];
+    const Word w2 = unary ? Word{} : m_func[m_last_start + 2];
+    truncate(m_last_start);
     while (!m_ops.empty() && m_ops.back().at >= m_last_start) m_ops.pop_back();
     flush_all();
     const BranchOp b{here(), fused};
@@ -219,10 +201,10 @@ Translator::BranchOp Translator::emit_cond_jump(const WalkState& st, bool when_t
 }
 
 void Translator::emit_return_folded(const WalkState& st) {
-  if (m_out->result_slots == 1 && !m_pending.empty() &&
-      m_pending.back().slot == st.slot_height() - 1) {
+  if (m_out->result_slots == 1 && st.slot_height() != 0 &&
+      pending_at(st.slot_height() - 1) != nullptr) {
     const uint32_t src = use(st, 0);
-    m_pending.clear();
+    clear_pending();
     op(IOp::ret1);
     pair(src, 1);
     return;

@@ -80,8 +80,7 @@ void Translator::on_simple(const Instr& ins, const WalkState& st) {
       const uint32_t dst = top(st, 0);
       const uint32_t a = use(st, 0);
       const uint32_t start = here();
-      op(e.iop);
-      pair(dst, a);
+      op2(e.iop, dst, a);
       return mark_last(start, e.iop);
     }
     case Shape::Binary: {
@@ -97,51 +96,44 @@ void Translator::on_simple(const Instr& ins, const WalkState& st) {
         remove_pending(second ? s0 : s1);
         const uint32_t a = use(st, second ? 1 : 0);
         const uint32_t start = here();
-        op(e.imm_iop);
-        pair(dst, a);
-        imm(value);
+        op3(e.imm_iop, dst, a, imm_word(value));
         return mark_last(start, e.imm_iop);
       }
       const uint32_t b = use(st, 0);
       const uint32_t a = use(st, 1);
       const uint32_t start = here();
-      op(e.iop);
-      pair(dst, a);
-      pair(b, 0);
+      op3(e.iop, dst, a, pair_word(b, 0));
       return mark_last(start, e.iop);
     }
     case Shape::Load: {
       const uint32_t dst = top(st, 0);
       const uint32_t a = use(st, 0);
       const uint32_t start = here();
-      op(e.iop);
-      pair(dst, a);
-      imm(ins.imm);
+      op3(e.iop, dst, a, imm_word(ins.imm));
       return mark_last(start, e.iop);
     }
     case Shape::Store: {
       const uint32_t v = use(st, 0);
       const uint32_t a = use(st, 1);
-      op(e.iop);
-      pair(a, v);
-      imm(ins.imm);
+      op3(e.iop, a, v, imm_word(ins.imm));
       return;
     }
     case Shape::None:
       break;
   }
+  on_simple_other(ins, st);
+}
+
+// Out of on_simple, so that the numeric ops' path stays small.
+void Translator::on_simple_other(const Instr& ins, const WalkState& st) {
   const uint32_t push = fs(st.slot_height());  // slot of a pushed result when nothing is popped
   switch (ins.op) {
-    case Op::i32_const:
+    case Op::i32_const:  // (translate() handles constants; kept for completeness)
     case Op::f32_const:
-      m_pending.push_back(Pending{st.slot_height(), true, 0, static_cast<uint32_t>(ins.imm)});
-      m_last_end = m_prev_end;  // no code: the previous producer stays rewritable
-      return;
+      return push_const(st, static_cast<uint32_t>(ins.imm));
     case Op::i64_const:
     case Op::f64_const:
-      m_pending.push_back(Pending{st.slot_height(), true, 0, ins.imm});
-      m_last_end = m_prev_end;
-      return;
+      return push_const(st, ins.imm);
     case Op::global_get:
       if (m_module->globals[ins.a].type != ValType::V128) {
         const uint32_t start = here();
