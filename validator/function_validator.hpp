@@ -423,6 +423,8 @@ Result<void> FunctionWalker<Listener>::walk_body(const uint8_t* p, const uint8_t
   };
   const Module& m = *m_module;
   const bool has_memory = !m.memories.empty();
+  const ValType* const locals = m_locals.data();  // fixed for the whole body
+  const size_t local_count = m_locals.size();
   [[maybe_unused]] Instr& ins = m_ins;
   for (;;) {
     if (p == end) [[unlikely]]
@@ -433,6 +435,8 @@ Result<void> FunctionWalker<Listener>::walk_body(const uint8_t* p, const uint8_t
     switch (e.kind) {
       case FastKind::General:
         break;
+      default:  // every entry of kFastTable holds a FastKind: no range check on dispatch
+        __builtin_unreachable();
       case FastKind::Unop: {
         if (size == m_frames.back().height || m_operands[size - 1].type != e.p0) break;
         WSVM_FAST_EMIT(1);
@@ -461,8 +465,8 @@ Result<void> FunctionWalker<Listener>::walk_body(const uint8_t* p, const uint8_t
       case FastKind::LocalTee: {
         uint32_t idx;
         const size_t n = walk_detail::fast_uleb(p + 1, left - 1, idx);
-        if (n == 0 || idx >= m_locals.size()) break;
-        const ValType t = m_locals[idx];
+        if (n == 0 || idx >= local_count) break;
+        const ValType t = locals[idx];
         if (e.kind != FastKind::LocalGet &&
             (size == m_frames.back().height || m_operands[size - 1].type != t))
           break;
