@@ -115,16 +115,14 @@ Result<uint64_t> Reader::u64() { WSVM_LEB(uleb, 64, uint64_t) }
 
 Result<uint32_t> Reader::f32_bits() {
   if (remaining() < 4) return fail_end();
-  uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | m_pos[i];
+  const uint32_t v = load_le<uint32_t>(m_pos);
   m_pos += 4;
   return v;
 }
 
 Result<uint64_t> Reader::f64_bits() {
   if (remaining() < 8) return fail_end();
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | m_pos[i];
+  const uint64_t v = load_le<uint64_t>(m_pos);
   m_pos += 8;
   return v;
 }

@@ -11,6 +11,14 @@
 
 namespace wsvm {
 
+// The value of sizeof(T) little-endian bytes at p; the caller has checked they exist.
+template <class T>
+inline T load_le(const uint8_t* p) {
+  T v = 0;
+  for (int i = int(sizeof(T)) - 1; i >= 0; --i) v = static_cast<T>((v << 8) | p[i]);
+  return v;
+}
+
 class Reader {
  public:
   // `base_offset` is the absolute offset of data[0] within the module (for error offsets).

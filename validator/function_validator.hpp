@@ -500,22 +500,14 @@ Result<void> FunctionWalker<Listener>::walk_body(const uint8_t* p, const uint8_t
       }
       case FastKind::F32Const: {
         if (left < 5) break;
-        if constexpr (kListens) {
-          uint32_t bits = 0;
-          for (int i = 3; i >= 0; --i) bits = (bits << 8) | p[1 + i];
-          ins.imm = bits;
-        }
+        if constexpr (kListens) ins.imm = load_le<uint32_t>(p + 1);
         WSVM_FAST_EMIT(5);
         push(ValType::F32);
         continue;
       }
       case FastKind::F64Const: {
         if (left < 9) break;
-        if constexpr (kListens) {
-          uint64_t bits = 0;
-          for (int i = 7; i >= 0; --i) bits = (bits << 8) | p[1 + i];
-          ins.imm = bits;
-        }
+        if constexpr (kListens) ins.imm = load_le<uint64_t>(p + 1);
         WSVM_FAST_EMIT(9);
         push(ValType::F64);
         continue;
