@@ -482,23 +482,11 @@ void FunctionCompiler::emit_local_set(uint32_t l, bool tee) {
   if (tee) {
     Val& v = m_vs.back();
     if (t == ValType::V128 && v.kind != Kind::Xmm) to_xmm(v);  // read again soon: keep it
-    if (in_loop()) {  // a copy pays off only when read again: in loops
-      if (v.kind == Kind::Xmm && f) {
-        if (int r = cache_target(l, true, -1); r >= 0) {
-          uncache_xmm(r);
-          m_a.movaps(xmm(r), xmm(v.reg));
-          set_cached(l, true, r);
-          mark_dirty(true, r);
-          return;
-        }
-      } else if (v.kind == Kind::Reg && !f) {
-        if (int r = cache_target(l, false, -1); r >= 0) {
-          uncache_gp(r);
-          m_a.mov(gpq(r), gpq(v.reg));
-          set_cached(l, false, r);
-          mark_dirty(false, r);
-          return;
-        }
+    // A copy pays off only when read again: in loops.
+    if (in_loop() && v.kind == (f ? Kind::Xmm : Kind::Reg)) {
+      if (int r = cache_target(l, f, -1); r >= 0) {
+        cache_copy(l, f, r, v.reg);
+        return;
       }
     }
     store_to(dst, v);
@@ -518,10 +506,8 @@ void FunctionCompiler::emit_local_set(uint32_t l, bool tee) {
     int want = loop_reg_of(l, x);
     int r = v.reg;
     if (want >= 0 && want != r && ((x ? m_free_xmm : m_free) & (1u << want))) {
-      if (x) uncache_xmm(want); else uncache_gp(want);
-      if (x) m_a.movaps(xmm(want), xmm(r));
-      else m_a.mov(gpq(want), gpq(r));
-      r = want;
+      cache_copy(l, x, want, r);
+      return;
     }
     set_cached(l, x, r);
     mark_dirty(x, r);
@@ -539,6 +525,19 @@ void FunctionCompiler::emit_local_set(uint32_t l, bool tee) {
   }
   store_to(dst, v);
   release(v);
+}
+
+// Register `dst` of the class becomes local l's dirty cached copy, copied from `src`.
+void FunctionCompiler::cache_copy(uint32_t l, bool xmm_class, int dst, int src) {
+  if (xmm_class) {
+    uncache_xmm(dst);
+    m_a.movaps(xmm(dst), xmm(src));
+  } else {
+    uncache_gp(dst);
+    m_a.mov(gpq(dst), gpq(src));
+  }
+  set_cached(l, xmm_class, dst);
+  mark_dirty(xmm_class, dst);
 }
 
 bool FunctionCompiler::fits_imm32(const Val& v) const {
@@ -847,8 +846,7 @@ Result<void> FunctionCompiler::end_function(const WalkState& st) {
 void FunctionCompiler::reset_to_frame(const CtrlFrame& f, std::span<const ValType> values) {
   assert(m_vs.size() >= f.height);
   m_vs.resize(f.height);
-  for (const Val& v : m_vs) assert(v.kind == Kind::Mem || v.kind == Kind::Const);
-  (void)m_vs;
+  for ([[maybe_unused]] const Val& v : m_vs) assert(v.kind == Kind::Mem || v.kind == Kind::Const);
   reset_regs();
   for (ValType t : values) push_mem(t);
 }

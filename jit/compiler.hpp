@@ -170,6 +170,7 @@ class FunctionCompiler {
   int loop_reg_of(uint32_t local, bool xmm) const;
   bool in_loop() const;  // copies into the cache only pay off where code repeats
   void set_cached(uint32_t local, bool xmm, int id);
+  void cache_copy(uint32_t local, bool xmm, int dst, int src);  // dst := src, dst caches local
   void push_xmm(ValType t, x86::Xmm x);
   void push_borrowed(ValType t, bool fp, int c);
   x86::Xmm to_xmm(Val& v);              // float v in an xmm register it owns
