@@ -436,10 +436,9 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     NEXT(3);
   }
   HANDLER(copy2) {
-    // Both words are read before either is written: the ranges may overlap by one slot.
-    uint64_t lo = fp[HI(1)], hi = fp[HI(1) + 1];
-    fp[LO(1)] = lo;
-    fp[LO(1) + 1] = hi;
+    // One 16-byte load before the store (the ranges may overlap by one slot), and one 16-byte
+    // store: a v128 consumer's 16-byte load is forwarded only from a single store.
+    simd::store(fp + LO(1), simd::load(fp + HI(1)));
     NEXT(2);
   }
   HANDLER(select) {
@@ -784,11 +783,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     simd::store(mem_base + ea, simd::load(fp + HI((k) + 1)));                              \
   }
 #define LEN_v128_store 3
-#define COMP_v128_const(k)                  \
-  {                                         \
-    fp[LO((k) + 1)] = ip[(k) + 2].u64;      \
-    fp[LO((k) + 1) + 1] = ip[(k) + 3].u64;  \
-  }
+#define COMP_v128_const(k) simd::store(fp + LO((k) + 1), simd::load(ip + (k) + 2));
 #define LEN_v128_const 4
 #define COMP_br_i32_lt_u_imm_back(k) \
   if (num::lt_u(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(ip[(k) + 2].u64))) JUMP_BACK(ip[(k) + 3].target);
