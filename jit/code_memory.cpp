@@ -23,6 +23,45 @@ std::unique_ptr<CodeMemory> CodeMemory::allocate(size_t size, std::string* error
   return cm;
 }
 
+std::unique_ptr<CodeMemory> CodeMemory::map_writable(size_t size, std::string* error) {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  constexpr size_t kHuge = size_t{2} << 20;
+  size_t bytes = (size + page - 1) / page * page;
+  if (bytes == 0) bytes = page;
+  const bool huge = bytes >= kHuge;
+  if (huge) bytes = (bytes + kHuge - 1) / kHuge * kHuge;
+  const size_t map_bytes = huge ? bytes + kHuge : bytes;
+  void* p = mmap(nullptr, map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    if (error) *error = std::string("jit: mmap of code memory failed: ") + std::strerror(errno);
+    return nullptr;
+  }
+  auto* base = static_cast<uint8_t*>(p);
+  if (huge) {  // keep the 2 MiB-aligned part
+    auto addr = reinterpret_cast<uintptr_t>(base);
+    const size_t head = (kHuge - addr % kHuge) % kHuge;
+    if (head) munmap(base, head);
+    if (kHuge - head) munmap(base + head + bytes, kHuge - head);
+    base += head;
+    madvise(base, bytes, MADV_HUGEPAGE);  // advisory: without it, 4 KiB pages
+  }
+  std::unique_ptr<CodeMemory> cm(new CodeMemory());
+  cm->m_base = base;
+  cm->m_size = bytes;
+  return cm;
+}
+
+bool CodeMemory::finish(size_t used, std::string* error) {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  size_t keep = (used + page - 1) / page * page;
+  if (keep == 0) keep = page;
+  if (keep < m_size) {
+    munmap(m_base + keep, m_size - keep);
+    m_size = keep;
+  }
+  return seal(error);
+}
+
 bool CodeMemory::seal(std::string* error) {
   if (mprotect(m_base, m_size, PROT_READ | PROT_EXEC) != 0) {
     if (error) *error = std::string("jit: mprotect of code memory failed: ") + std::strerror(errno);

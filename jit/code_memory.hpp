@@ -20,6 +20,12 @@ class CodeMemory {
     if (!fill(cm->m_base) || !cm->seal(error)) return nullptr;
     return cm;
   }
+  // Maps `size` bytes read+write without touching them, for code assembled in place: only
+  // the pages written are ever faulted in (2 MiB-aligned with transparent huge pages when
+  // that large: a few faults instead of one per 4 KiB). finish() then makes it code.
+  static std::unique_ptr<CodeMemory> map_writable(size_t size, std::string* error);
+  // Unmaps the pages past `used` (rounded up to a page) and makes the rest read+exec.
+  bool finish(size_t used, std::string* error);
   ~CodeMemory();
   CodeMemory(const CodeMemory&) = delete;
   CodeMemory& operator=(const CodeMemory&) = delete;

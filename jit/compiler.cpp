@@ -16,8 +16,16 @@ namespace {
 constexpr uint32_t kAllocatable = kAllocatableRegs;
 constexpr int32_t kPlaceholder = 0x7fffffff;  // forces an imm32 encoding; patched later
 
+// The n bytes of code at pos, or nullptr when they were never written: code assembled in a
+// fixed buffer that overflowed (compile_eager's direct layout) lost instructions, and the
+// positions recorded for patching may lie past its end (the group is assembled again).
+uint8_t* code_at(Assembler& a, size_t pos, size_t n) {
+  asmjit::CodeBuffer& buf = a.code()->textSection()->_buffer;
+  return pos + n <= buf.size() ? buf.data() + pos : nullptr;
+}
+
 void patch32(Assembler& a, size_t pos, uint32_t v) {
-  std::memcpy(a.code()->textSection()->buffer().data() + pos, &v, 4);
+  if (uint8_t* p = code_at(a, pos, 4)) std::memcpy(p, &v, 4);
 }
 }  // namespace
 
@@ -450,7 +458,8 @@ int FunctionCompiler::preheader_load(uint32_t l) {
   std::memcpy(code + n, &disp, 4);
   n += 4;
   size_t slot = b->pad_pos + size_t{kPadSlotBytes} * b->pad_used;
-  uint8_t* buf = m_a.code()->textSection()->buffer().data() + slot;
+  uint8_t* buf = code_at(m_a, slot, kPadSlotBytes);
+  if (buf == nullptr) return -1;
   std::memcpy(buf, code, n);
   // The slot's tail: one NOP of the remaining length (0F 1F /0 forms, 66 for the odd ones).
   std::memcpy(buf + n, kNopBytes[kPadSlotBytes - n], kPadSlotBytes - n);
@@ -784,9 +793,9 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
   m_local_slots = slot;
   const FuncType& ft = m.func_type(func_index);
 
-  Block fb{Op::call, false, m_a.newLabel(), {}, {}};
+  Block fb{Op::call, false, {}, {}, {}};
   m_blocks.push_back(fb);
-  m_epilogue = m_a.newLabel();
+  m_epilogue = asmjit::Label();  // created by the first return that jumps there
 
   m_a.bind(m_labels.funcs[func_index - m.imported_funcs]);
   m_a.push(rbp);
@@ -824,7 +833,7 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
 
 Result<void> FunctionCompiler::end_function(const WalkState& st) {
   region_end();
-  m_a.bind(m_epilogue);
+  if (m_epilogue.isValid()) m_a.bind(m_epilogue);
   m_a.dec(dword_ptr(r15, ctx_call_depth_offset()));
   m_a.leave();
   m_a.ret();
@@ -858,6 +867,7 @@ asmjit::Label& FunctionCompiler::target_label(uint32_t depth) {
     return b.head;
   }
   b.targeted = true;
+  if (!b.end.isValid()) b.end = m_a.newLabel();
   return b.end;
 }
 
@@ -947,6 +957,7 @@ void FunctionCompiler::emit_return(const WalkState& st) {
     }
     dst += slot_count(v.type);
   }
+  if (!m_epilogue.isValid()) m_epilogue = m_a.newLabel();
   m_a.jmp(m_epilogue);
 }
 
@@ -1071,7 +1082,10 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
     case Op::block:
     case Op::loop:
     case Op::if_: {
-      Block b{ins.op, !live, m_a.newLabel(), m_a.newLabel(), m_a.newLabel()};
+      // Labels only where code may jump: a loop's header, an if's else; an end is created
+      // by the first branch to it (target_label), most blocks have none (asmjit's labels
+      // cost an allocation each, kept until the group is done).
+      Block b{ins.op, !live, {}, {}, {}};
       if (!live) {
         ++m_dead_depth;
         m_blocks.push_back(b);
@@ -1091,12 +1105,14 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
         b.saved_touched_xmm = m_touched_xmm;
         m_touched_gp = 0;
         m_touched_xmm = 0;
+        b.head = m_a.newLabel();
         m_a.bind(b.head);
         interrupt_check();
         // Back edges may arrive with any entry-cached local newer than its home.
         m_cache.gp_dirty = m_cache.gp;
         m_cache.xmm_dirty = m_cache.xmm;
       } else if (ins.op == Op::if_) {
+        b.els = m_a.newLabel();
         jump_if_false(cond, b.els);
         release(cond);
       }
@@ -1112,9 +1128,11 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
           region_end();
           spill_all();
           flush_dirty();  // the end is a merge
+          if (!b.end.isValid()) b.end = m_a.newLabel();
           m_a.jmp(b.end);
           b.targeted = true;
         }
+        if (!b.els.isValid()) b.els = m_a.newLabel();
         m_a.bind(b.els);
         b.els_bound = true;
         m_cache = b.entry;
@@ -1136,10 +1154,10 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
       m_blocks.pop_back();
       if (b.kind == Op::loop && b.has_pad && b.pad_used < kPadSlots) {
         // Jump over the unused slots (one instruction instead of their NOPs).
-        uint8_t* buf = m_a.code()->textSection()->buffer().data() + b.pad_pos +
-                       size_t{kPadSlotBytes} * b.pad_used;
-        buf[0] = 0xeb;  // jmp rel8
-        buf[1] = static_cast<uint8_t>(kPadSlotBytes * (kPadSlots - b.pad_used) - 2);
+        if (uint8_t* buf = code_at(m_a, b.pad_pos + size_t{kPadSlotBytes} * b.pad_used, 2)) {
+          buf[0] = 0xeb;  // jmp rel8
+          buf[1] = static_cast<uint8_t>(kPadSlotBytes * (kPadSlots - b.pad_used) - 2);
+        }
       }
       if (b.kind == Op::loop && b.has_pad) {  // the enclosing loop saw these writes too
         m_touched_gp |= b.saved_touched_gp;
@@ -1161,8 +1179,8 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
         if (live) flush_dirty();
         drop_cache();
       }
-      m_a.bind(b.end);
-      if (b.kind == Op::if_ && !b.els_bound) m_a.bind(b.els);
+      if (b.end.isValid()) m_a.bind(b.end);
+      if (b.kind == Op::if_ && !b.els_bound && b.els.isValid()) m_a.bind(b.els);
       reset_to_frame(st.control(0), st.control(0).sig.results);
       region_start();
       return;

@@ -435,8 +435,13 @@ asmjit::Error FastAssembler::bind(const asmjit::Label& label) {
   const uint32_t id = label.id();
   if (id >= m_chain.size() || m_chain[id] == 0) return err;
   const auto to = static_cast<int64_t>(_code->labelEntry(id)->offset());
-  for (uint32_t link = m_chain[id]; link != 0;) {
+  // Each link is a field written before (bounds-checked all the same: code assembled into
+  // a fixed buffer that overflowed may have had bytes patched in the wrong place; that
+  // code is thrown away, the walk must only stay inside the buffer and end).
+  const size_t written = _section->_buffer.size();
+  for (uint32_t link = m_chain[id]; link != 0 && m_pending != 0;) {
     const uint32_t field = link - 1;
+    if (size_t{field} + 4 > written) break;
     uint8_t* p = _bufferData + field;
     std::memcpy(&link, p, 4);
     const auto rel = static_cast<int32_t>(to - (static_cast<int64_t>(field) + 4));

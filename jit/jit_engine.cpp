@@ -199,6 +199,7 @@ struct Group {
   // callee. Lazy: `mov r11d, callee; jmp [rip + disp32]` through the dispatch table.
   std::vector<std::pair<uint32_t, uint32_t>> thunks;
   std::optional<Error> error;
+  bool overflow = false;  // assembled in place, and the code outgrew its slice
   size_t size = 0;
 };
 
@@ -246,13 +247,23 @@ void embed_u32(Assembler& a, uint32_t v) { a.embedUInt32(v); }
 
 // Validates and assembles defined functions [first, last) into g; false with g.error set
 // (the first failing function's error) otherwise.
+// With `dst`, the code is assembled in place there (at most `cap` bytes, its final address:
+// no buffer of asmjit's, no copy); a group that needs more fails with g.overflow set.
 bool assemble_group(const Module& m, uint32_t first, uint32_t last, const EngineConfig& config,
-                    bool lzcnt, bool lazy, Group& g) {
+                    bool lzcnt, bool lazy, Group& g, uint8_t* dst = nullptr, size_t cap = 0) {
   g.code.init(asmjit::Environment::host());
   g.code.setErrorHandler(&g.eh);
-  // Machine code is typically 4-10x the body bytes: reserving once avoids re-copying a
-  // growing buffer (that copying was a fifth of compile time on a 6 MB module).
-  g.code.reserveBuffer(&g.code.textSection()->_buffer, 4096 + body_bytes(m, first, last) * 8);
+  if (dst) {
+    asmjit::CodeBuffer& buf = g.code.textSection()->_buffer;
+    buf._data = dst;
+    buf._size = 0;
+    buf._capacity = cap;
+    buf._flags = asmjit::CodeBufferFlags::kIsExternal | asmjit::CodeBufferFlags::kIsFixed;
+  } else {
+    // Machine code is typically 4-10x the body bytes: reserving once avoids re-copying a
+    // growing buffer (that copying was a fifth of compile time on a 6 MB module).
+    g.code.reserveBuffer(&g.code.textSection()->_buffer, 4096 + body_bytes(m, first, last) * 8);
+  }
   jit::FastAssembler a(&g.code);
   jit::ModuleLabels labels;
   labels.unwind = a.newLabel();
@@ -289,6 +300,7 @@ bool assemble_group(const Module& m, uint32_t first, uint32_t last, const Engine
     embed_u32(a, 0);
   }
   if (g.eh.m_err != asmjit::kErrorOk) {
+    g.overflow = dst != nullptr;  // (any error: the retry with a growing buffer reports it)
     g.error = assembler_error(g.eh);
     return false;
   }
@@ -315,7 +327,8 @@ template <class Target>
 bool place_group(Group& g, uint8_t* dst, uintptr_t unwind, Target&& thunk_target) {
   auto addr = reinterpret_cast<uintptr_t>(dst);
   if (g.code.relocateToBase(addr) != asmjit::kErrorOk) return false;
-  g.code.copyFlattenedData(dst, g.size, asmjit::CopySectionFlags::kPadSectionBuffer);
+  if (g.code.textSection()->data() != dst)  // (else assembled in place)
+    g.code.copyFlattenedData(dst, g.size, asmjit::CopySectionFlags::kPadSectionBuffer);
   patch_rel32(dst, addr, g.unwind_field, unwind);
   for (auto [field, d] : g.thunks) patch_rel32(dst, addr, field, thunk_target(d));
   return true;
@@ -453,6 +466,18 @@ JitCompile resolve_mode(JitCompile requested) {
   return kDefaultJitCompile;
 }
 
+// Direct layout (compile_eager): room for the module's own code (trampoline, unwind,
+// landing pad: ~100 bytes), and per group a slice of kSliceBaseBytes + kCodePerBodyByte per
+// body byte and kCodePerFunction per function (prologue, epilogue, trap stubs). Measured code per body byte: 2.1 (bench/micro's large module, a 10 MB module),
+// 2.5-2.9 (bench programs, tests/wasi). A group that outgrows its slice (~12 per body byte
+// for a run of call_indirect: jit/tests/compile_mode_test.cpp) makes the module assemble
+// again into growing buffers; the unused rest of a slice is address space only.
+constexpr size_t kOwnCodeBytes = 4096;
+constexpr size_t kSliceBaseBytes = 4096;
+constexpr size_t kCodePerBodyByte = 6;
+constexpr size_t kCodePerFunction = 256;
+constexpr size_t kMaxDirectBytes = size_t{1} << 30;
+
 // Below this many body bytes per worker, a thread costs more than it saves.
 constexpr size_t kMinBytesPerWorker = size_t{64} << 10;
 
@@ -536,7 +561,7 @@ class JitEngine final : public Engine {
   // All functions now: in `workers` groups (contiguous index ranges of about equal body
   // bytes) assembled on as many threads (the calling thread when one), then laid out in
   // index order after the module's own code in one mapping.
-  Result<std::shared_ptr<const void>> compile_eager(const Module& m, bool parallel) {
+  Result<std::shared_ptr<const void>> compile_eager(const Module& m, bool parallel, bool direct = true) {
     const auto n = static_cast<uint32_t>(m.code.size());
     const size_t total_bytes = body_bytes(m, 0, n);
     size_t workers = 1;
@@ -554,9 +579,30 @@ class JitEngine final : public Engine {
     bounds.push_back(n);
     std::vector<std::unique_ptr<Group>> groups;
     for (size_t k = 0; k < workers; ++k) groups.push_back(std::make_unique<Group>());
+    // Layout: the module's own code, then the groups in index order, each at a 64-byte
+    // aligned offset (their constant pools are aligned within the group). Direct: every
+    // group is assembled in place in one mapping, in a slice sized from its body bytes
+    // (untouched pages of a slice are never faulted in); else in asmjit's growing buffers,
+    // copied into a mapping of the exact size afterwards.
+    std::vector<size_t> at(workers, 0), cap(workers, 0);
+    std::unique_ptr<jit::CodeMemory> mem;
+    std::string error;
+    if (direct) {
+      size_t end = kOwnCodeBytes;
+      for (size_t k = 0; k < workers; ++k) {
+        at[k] = end;
+        cap[k] = round_up(kSliceBaseBytes + body_bytes(m, bounds[k], bounds[k + 1]) * kCodePerBodyByte +
+                              (bounds[k + 1] - bounds[k]) * kCodePerFunction, 64);
+        end = at[k] + cap[k];
+      }
+      // (Everything must stay within rel32 reach: calls across groups.)
+      if (end <= kMaxDirectBytes) mem = jit::CodeMemory::map_writable(end, &error);
+      if (!mem) direct = false;
+    }
     auto run = [&](size_t k) {
       try {
-        assemble_group(m, bounds[k], bounds[k + 1], m_config, m_lzcnt, /*lazy=*/false, *groups[k]);
+        assemble_group(m, bounds[k], bounds[k + 1], m_config, m_lzcnt, /*lazy=*/false, *groups[k],
+                       direct ? mem->base() + at[k] : nullptr, cap[k]);
       } catch (const std::exception& e) {
         groups[k]->error = Error{ErrorKind::Invalid, kNoOffset, std::string("jit: ") + e.what()};
       }
@@ -576,6 +622,8 @@ class JitEngine final : public Engine {
       for (std::thread& t : threads) t.join();
     }
     for (auto& g : groups)
+      if (g->overflow) return compile_eager(m, parallel, /*direct=*/false);
+    for (auto& g : groups)
       if (g->error) return walk_error(m, *g->error);
 
     // The module's own code: trampoline, unwind, landing pad.
@@ -592,14 +640,16 @@ class JitEngine final : public Engine {
     code.resolveUnresolvedLinks();
     const size_t own = code.codeSize();
 
-    // Layout: own code, then the groups (64-byte aligned: their constant pools are aligned
-    // within the group).
-    std::vector<size_t> at;
     size_t size = own;
-    for (auto& g : groups) {
-      size = round_up(size, 64);
-      at.push_back(size);
-      size += g->size;
+    if (direct) {
+      if (own > kOwnCodeBytes) return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, "jit: stubs too large"});
+      size = at.back() + groups.back()->size;
+    } else {
+      for (size_t k = 0; k < workers; ++k) {
+        size = round_up(size, 64);
+        at[k] = size;
+        size += groups[k]->size;
+      }
     }
     auto jm = std::make_shared<JitModule>();
     jm->imported_funcs = m.imported_funcs;
@@ -608,20 +658,21 @@ class JitEngine final : public Engine {
     jm->funcs_end = static_cast<uint32_t>(at.back() + groups.back()->funcs_end);
     jm->landing = static_cast<uint32_t>(code.labelOffsetFromBase(landing));
     const auto unwind_off = static_cast<uint32_t>(code.labelOffsetFromBase(labels.unwind));
-    std::string error;
-    jm->mem = jit::CodeMemory::create(
-        size,
-        [&](uint8_t* base) {
-          if (!place_holder(code, base, own)) return false;
-          auto b = reinterpret_cast<uintptr_t>(base);
-          for (size_t k = 0; k < workers; ++k) {
-            bool ok = place_group(*groups[k], base + at[k], b + unwind_off,
-                                  [&](uint32_t d) { return b + jm->func_offsets[d]; });
-            if (!ok) return false;
-          }
-          return true;
-        },
-        &error);
+    auto fill = [&](uint8_t* base) {
+      if (!place_holder(code, base, own)) return false;
+      auto b = reinterpret_cast<uintptr_t>(base);
+      for (size_t k = 0; k < workers; ++k) {
+        bool ok = place_group(*groups[k], base + at[k], b + unwind_off,
+                              [&](uint32_t d) { return b + jm->func_offsets[d]; });
+        if (!ok) return false;
+      }
+      return true;
+    };
+    if (direct) {
+      if (fill(mem->base()) && mem->finish(size, &error)) jm->mem = std::move(mem);
+    } else {
+      jm->mem = jit::CodeMemory::create(size, fill, &error);
+    }
     if (!jm->mem) {
       if (error.empty()) error = "jit: relocation failed";
       return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, error});

@@ -65,7 +65,37 @@ std::vector<uint8_t> chain_module(uint32_t n, uint32_t pad) {
   return m;
 }
 
+// f() calls g (returns 1) `n` times through call_indirect and returns the sum: ~12 bytes of
+// machine code per body byte, more than the eager layout reserves for a group
+// (compile_eager's slices), so the module is assembled again into growing buffers.
+std::vector<uint8_t> dense_module(uint32_t n) {
+  std::vector<uint8_t> m = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+  section(m, 1, {0x01, 0x60, 0x00, 0x01, 0x7f});              // type 0: [] -> [i32]
+  section(m, 3, {0x02, 0x00, 0x00});                          // f, g: type 0
+  section(m, 4, {0x01, 0x70, 0x00, 0x01});                    // table: 1 funcref
+  section(m, 7, {0x01, 0x01, 'f', 0x00, 0x00});
+  section(m, 9, {0x01, 0x00, 0x41, 0x00, 0x0b, 0x01, 0x01});  // elem: table[0] = g
+  std::vector<uint8_t> f = {0x00, 0x41, 0x00};                // sum = 0
+  for (uint32_t k = 0; k < n; ++k) f.insert(f.end(), {0x41, 0x00, 0x11, 0x00, 0x00, 0x6a});
+  f.push_back(0x0b);
+  std::vector<uint8_t> code = {0x02};
+  leb(code, f.size());
+  code.insert(code.end(), f.begin(), f.end());
+  code.insert(code.end(), {0x04, 0x00, 0x41, 0x01, 0x0b});    // g: i32.const 1
+  section(m, 10, code);
+  return m;
+}
+
 }  // namespace
+
+TEST_CASE("jit compile modes: code larger than its reserved slice") {
+  for (auto [mode, name] : kModes) {
+    INFO("mode " << name);
+    Harness h(true, EngineConfig{.jit_compile = mode});
+    h.load_bytes(dense_module(3000));
+    CHECK(h.num("f") == 3000);
+  }
+}
 
 TEST_CASE("jit compile modes: traps and backtraces alike") {
   for (auto [mode, name] : kModes) {
