@@ -677,7 +677,7 @@ Gp FunctionCompiler::to_reg(Val& v) {
 asmjit::Label FunctionCompiler::trap_label(TrapKind kind) {
   auto k = static_cast<uint32_t>(kind);
   if (!m_trap_used[k]) {
-    m_traps[k] = m_a.newLabel();
+    m_traps[k] = m_a.new_local_label();
     m_trap_used[k] = true;
   }
   return m_traps[k];
@@ -685,7 +685,7 @@ asmjit::Label FunctionCompiler::trap_label(TrapKind kind) {
 
 asmjit::Label FunctionCompiler::unwind_here() {
   if (!m_unwind_used) {
-    m_unwind_here = m_a.newLabel();
+    m_unwind_here = m_a.new_local_label();
     m_unwind_used = true;
   }
   return m_unwind_here;
@@ -781,7 +781,7 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
   m_pool.clear();
   for (bool& u : m_trap_used) u = false;
   m_unwind_used = false;
-  m_stack_trap = m_a.newLabel();
+  m_stack_trap = m_a.new_local_label();
   m_stack_trap_used = true;
   m_local_slot.clear();
   m_local_type.assign(locals.begin(), locals.end());
@@ -839,6 +839,7 @@ Result<void> FunctionCompiler::end_function(const WalkState& st) {
   m_a.ret();
   emit_trap_stubs();
   emit_constant_pool();
+  m_a.recycle_local_labels();  // every label of this function is bound now
   uint64_t slots = uint64_t{m_local_slots} + st.max_slot_height();
   uint64_t frame = (slots * 8 + 8 + 15) & ~uint64_t{15};
   if (frame > 0x7fff0000) {
@@ -867,7 +868,7 @@ asmjit::Label& FunctionCompiler::target_label(uint32_t depth) {
     return b.head;
   }
   b.targeted = true;
-  if (!b.end.isValid()) b.end = m_a.newLabel();
+  if (!b.end.isValid()) b.end = m_a.new_local_label();
   return b.end;
 }
 
@@ -957,7 +958,7 @@ void FunctionCompiler::emit_return(const WalkState& st) {
     }
     dst += slot_count(v.type);
   }
-  if (!m_epilogue.isValid()) m_epilogue = m_a.newLabel();
+  if (!m_epilogue.isValid()) m_epilogue = m_a.new_local_label();
   m_a.jmp(m_epilogue);
 }
 
@@ -1015,7 +1016,7 @@ void FunctionCompiler::emit_br_if(const Instr& ins, const WalkState& st) {
     // the taken path only.
     size_t n = st.control(depth).label_types().size();
     for (size_t i = 0; i < n; ++i) spill(m_vs[m_vs.size() - 1 - i]);
-    asmjit::Label skip = m_a.newLabel();
+    asmjit::Label skip = m_a.new_local_label();
     jump_if_false(cond, skip);
     establish_cache(tb);
     m_a.jmp(target_label(depth));
@@ -1024,7 +1025,7 @@ void FunctionCompiler::emit_br_if(const Instr& ins, const WalkState& st) {
     // Values move (or the function returns) only on the taken path: make the state the same
     // on both paths first, then the taken path only reads it.
     spill_all();
-    asmjit::Label skip = m_a.newLabel();
+    asmjit::Label skip = m_a.new_local_label();
     jump_if_false(cond, skip);
     emit_branch(depth, st);
     m_a.bind(skip);
@@ -1049,7 +1050,7 @@ void FunctionCompiler::emit_br_table(const Instr& ins, const WalkState& st) {
       if (d == depth) return l;
     bool direct = depth != st.control_count() - 1 && branch_values_in_place(depth, st) &&
                   cache_ok_for(depth);
-    asmjit::Label l = direct ? target_label(depth) : m_a.newLabel();
+    asmjit::Label l = direct ? target_label(depth) : m_a.new_local_label();
     entries.emplace_back(depth, l);
     return l;
   };
@@ -1057,7 +1058,7 @@ void FunctionCompiler::emit_br_table(const Instr& ins, const WalkState& st) {
   table_entries.reserve(n);
   for (uint32_t i = 0; i < n; ++i) table_entries.push_back(entry_for(ins.targets[i]));
   asmjit::Label dflt = entry_for(ins.a);
-  asmjit::Label table = m_a.newLabel();
+  asmjit::Label table = m_a.new_local_label();
   m_a.cmp(r.r32(), imm(n));
   m_a.jae(dflt);
   m_a.lea(r11, ptr(table));
@@ -1105,14 +1106,14 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
         b.saved_touched_xmm = m_touched_xmm;
         m_touched_gp = 0;
         m_touched_xmm = 0;
-        b.head = m_a.newLabel();
+        b.head = m_a.new_local_label();
         m_a.bind(b.head);
         interrupt_check();
         // Back edges may arrive with any entry-cached local newer than its home.
         m_cache.gp_dirty = m_cache.gp;
         m_cache.xmm_dirty = m_cache.xmm;
       } else if (ins.op == Op::if_) {
-        b.els = m_a.newLabel();
+        b.els = m_a.new_local_label();
         jump_if_false(cond, b.els);
         release(cond);
       }
@@ -1128,11 +1129,11 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
           region_end();
           spill_all();
           flush_dirty();  // the end is a merge
-          if (!b.end.isValid()) b.end = m_a.newLabel();
+          if (!b.end.isValid()) b.end = m_a.new_local_label();
           m_a.jmp(b.end);
           b.targeted = true;
         }
-        if (!b.els.isValid()) b.els = m_a.newLabel();
+        if (!b.els.isValid()) b.els = m_a.new_local_label();
         m_a.bind(b.els);
         b.els_bound = true;
         m_cache = b.entry;
@@ -1230,7 +1231,7 @@ void FunctionCompiler::emit_call_indirect(const Instr& ins) {
   else m_a.mov(ecx, home32(elem.slot));
   m_a.lea(r8, home(arg_slot));
   call_helper(reinterpret_cast<const void*>(&helpers::call_indirect));  // touches all
-  asmjit::Label done = m_a.newLabel();
+  asmjit::Label done = m_a.new_local_label();
   m_a.cmp(rax, 1);
   m_a.je(unwind_here());
   m_a.jb(done);

@@ -155,9 +155,9 @@ void FunctionCompiler::emit_divrem(Op op, bool wide) {
   m_free &= ~((1u << kRax) | (1u << kRdx));
   m_a.test(div, div);
   trap_if(CondCode::kZ, TrapKind::IntegerDivideByZero);
-  asmjit::Label done = m_a.newLabel();
+  asmjit::Label done = m_a.new_local_label();
   if (is_signed) {
-    asmjit::Label ok = m_a.newLabel();
+    asmjit::Label ok = m_a.new_local_label();
     m_a.cmp(div, -1);
     m_a.jne(ok);
     if (is_rem) {
@@ -611,7 +611,7 @@ void FunctionCompiler::emit_select(const Instr& ins) {
   if (a.type == ValType::V128) {  // a in a register it owns; b moves in unless cond
     Xmm d = to_xmm(a);            // (moves and loads leave the flags alone)
     Xmm s = v128_src(b, xmm15);
-    asmjit::Label keep = m_a.newLabel();
+    asmjit::Label keep = m_a.new_local_label();
     jump_if_true(cond, keep);
     m_a.movaps(d, s);
     m_a.bind(keep);

@@ -36,7 +36,7 @@ void FunctionCompiler::push_v128_const(uint64_t lo, uint64_t hi) {
 Mem FunctionCompiler::const128(uint64_t lo, uint64_t hi) {
   for (const PoolEntry& e : m_pool)
     if (e.lo == lo && e.hi == hi) return ptr(e.label, 0, 16);
-  m_pool.push_back(PoolEntry{lo, hi, m_a.newLabel()});
+  m_pool.push_back(PoolEntry{lo, hi, m_a.new_local_label()});
   return ptr(m_pool.back().label, 0, 16);
 }
 

@@ -452,6 +452,21 @@ asmjit::Error FastAssembler::bind(const asmjit::Label& label) {
   return err;
 }
 
+void FastAssembler::recycle_local_labels() {
+  std::sort(m_keep_labels.begin(), m_keep_labels.end());
+  for (const uint32_t id : m_local_labels) {
+    if (std::binary_search(m_keep_labels.begin(), m_keep_labels.end(), id)) continue;
+    if (id < m_chain.size() && m_chain[id] != 0) continue;  // (a forward jump pending: a bug)
+    asmjit::LabelEntry* le = _code->labelEntry(id);
+    if (le == nullptr || le->_links != nullptr) continue;
+    le->_section = nullptr;  // unbound again
+    le->_offset = 0;
+    m_free_labels.push_back(id);
+  }
+  m_local_labels.clear();
+  m_keep_labels.clear();
+}
+
 asmjit::Error FastAssembler::_emit(InstId inst_id, const Operand_& o0, const Operand_& o1,
                                    const Operand_& o2, const Operand_* op_ext) {
   // Prefixes/options, a logger or validation, an extra register or comment, more than three

@@ -42,6 +42,32 @@ class FastAssembler final : public asmjit::x86::Assembler {
   // Binds as asmjit does, then patches this assembler's own forward jumps to the label.
   asmjit::Error bind(const asmjit::Label& label) override;
 
+  // Labels of one function (block ends, loop headers, trap stubs, constant pool entries),
+  // recycled by recycle_local_labels() for the next function: asmjit frees no label entry
+  // before its holder, so a large module made hundreds of thousands of them, allocated
+  // (and page-faulted) afresh at every compile.
+  asmjit::Label new_local_label() {
+    if (!m_free_labels.empty()) {
+      const uint32_t id = m_free_labels.back();
+      m_free_labels.pop_back();
+      m_local_labels.push_back(id);
+      return asmjit::Label(id);
+    }
+    const asmjit::Label l = newLabel();
+    if (l.isValid()) m_local_labels.push_back(l.id());
+    return l;
+  }
+  // The function is complete: each local label since the last call that is bound with no
+  // link left (or never used) becomes free again, unbound; labels an embedded delta refers
+  // to stay as they are (asmjit evaluates those at relocation).
+  void recycle_local_labels();
+  // (Hides the base's: marks both labels as never recycled.)
+  Error embedLabelDelta(const asmjit::Label& label, const asmjit::Label& base, size_t size) {
+    m_keep_labels.push_back(label.id());
+    m_keep_labels.push_back(base.id());
+    return Base::embedLabelDelta(label, base, size);
+  }
+
   // Instructions encoded here (not by asmjit): tests check the fast path is taken.
   uint64_t fast_count() const { return m_fast; }
   // Forward jumps encoded here whose label is not bound yet: 0 once a function's code is
@@ -423,6 +449,9 @@ class FastAssembler final : public asmjit::x86::Assembler {
   // jump, unlike asmjit's LabelLink per use).
   std::vector<uint32_t> m_chain;
   uint32_t m_pending = 0;
+  std::vector<uint32_t> m_local_labels;  // created or reused since the last recycle
+  std::vector<uint32_t> m_free_labels;
+  std::vector<uint32_t> m_keep_labels;   // of embedLabelDelta since the last recycle
 };
 
 }  // namespace wsvm::jit
