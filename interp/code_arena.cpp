@@ -8,6 +8,7 @@
 #include <new>
 
 #include "interp/code.hpp"
+#include "memory/populate.hpp"
 
 namespace wsvm::interp {
 namespace {
@@ -55,6 +56,9 @@ std::span<Word> CodeArena::new_block(size_t words) {
   }
   void* p = ::operator new(bytes);
   m_blocks.push_back(Block{p, bytes, false});
+  // The translator writes the block front to back: fault its pages in with one system call
+  // (memory/populate.hpp; ~25 of hello.wasm's page faults). Large blocks use huge pages.
+  (void)memory::populate_for_write(p, bytes);
   return {static_cast<Word*>(p), words};
 }
 

@@ -87,6 +87,10 @@ uint32_t iop_length(IOp op, const Word* at) {
 #undef FUSE3
 #undef FUSE4
 #undef FUSE5
+#define SPEC(name, fused) \
+  case IOp::name: return iop_length(IOp::fused, at);
+#include "interp/spec_ops.def"
+#undef SPEC
     case IOp::kCount: break;
   }
   return 1;
@@ -116,6 +120,10 @@ IOp fused_first(IOp op) {
 #undef FUSE3
 #undef FUSE4
 #undef FUSE5
+#define SPEC(name, fused) \
+  case IOp::name: return fused_first(IOp::fused);
+#include "interp/spec_ops.def"
+#undef SPEC
     default:
       return IOp::kCount;
   }

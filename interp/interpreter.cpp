@@ -852,6 +852,9 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
 #undef FUSE4
 #undef FUSE5
 
+  // ---- specialised superinstructions (spec_ops.def) -------------------------------------
+#include "interp/interpreter_spec.inc"
+
   // ---- SIMD ---------------------------------------------------------------------------
 #include "interp/interpreter_simd.inc"
 

@@ -181,7 +181,7 @@ void Translator::fuse_ops() {
       bool match = true;
       for (uint8_t j = 0; j < s.n && match; ++j) match = m_ops[i + 1 + j].op == s.rest[j];
       if (match) {
-        m_func[m_ops[i].at] = handler_word(s.fused);
+        m_func[m_ops[i].at] = handler_word(specialise(s.fused, m_func + m_ops[i].at));
         i += s.n;
         break;
       }

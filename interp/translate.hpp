@@ -312,6 +312,9 @@ class Translator {
   };
   PodStack<EmittedOp> m_ops;
   void fuse_ops();
+  // The specialised form of fused op `fused` whose code starts at `w` (spec_ops.def), or
+  // `fused` itself when its operands do not allow one (translate_spec.cpp).
+  IOp specialise(IOp fused, const Word* w) const;
 };
 
 }  // namespace wsvm::interp

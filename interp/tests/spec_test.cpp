@@ -1,0 +1,115 @@
+// Specialised superinstructions (interp/spec_ops.def, interpreter_spec.inc): which sequences
+// get them (only when the values between the components are stack temporaries), and that
+// they compute what the generic fused ops and the plain ops compute: C++ references, NaNs,
+// out-of-bounds traps after the earlier components' memory effects, large offsets.
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include "interp/tests/fused_harness.hpp"
+
+using namespace wsvm;
+using namespace wsvm::test;
+
+namespace {
+
+struct SpecHarness : TickHarness {
+  explicit SpecHarness(EngineConfig c = {}) : TickHarness("spec", c) {}
+};
+
+double get_f64(const uint8_t* m, uint32_t at) {
+  double v;
+  std::memcpy(&v, m + at, 8);
+  return v;
+}
+bool same(double x, double y) {
+  return std::isnan(x) ? std::isnan(y) : std::bit_cast<uint64_t>(x) == std::bit_cast<uint64_t>(y);
+}
+bool has(const std::string& code, const char* op) { return code.find(op) != std::string::npos; }
+
+const double kF64[] = {0.0, -0.0, 1.5, -2.25, 1e308, std::nan(""), -INFINITY, 5e-324};
+
+}  // namespace
+
+TEST_CASE("specialised ops: chosen only for stack temporaries", "[interp][spec]") {
+  SpecHarness h;
+  const std::string mac2 = h.code("mac2");
+  INFO(mac2);
+  CHECK(has(mac2, "spec_f64_load_mul_load_add_store"));
+  CHECK(has(mac2, "spec_f64_mul_load_add_store"));
+  const std::string tee = h.code("mac2_tee");
+  INFO(tee);
+  CHECK_FALSE(has(tee, "spec_"));
+  CHECK(has(tee, "fuse_f64_load__f64_mul__f64_load__f64_add__f64_store"));
+  CHECK(has(h.code("mac_off"), "spec_f64_load_mul_load_add_store"));
+  CHECK_FALSE(has(h.code("mac_swapped"), "spec_"));
+}
+
+TEST_CASE("specialised ops: matmul forms against the reference and the generic form",
+          "[interp][spec]") {
+  SpecHarness h;
+  uint8_t* m = h.mem();
+  for (double k : kF64) {
+    for (double b : kF64) {
+      for (double c : kF64) {
+        INFO(k << " " << b << " " << c);
+        put_f64(m, 0, c);
+        put_f64(m, 8, c);
+        put_f64(m, 64, b);
+        put_f64(m, 72, -b);
+        put_f64(m, 128, c);
+        put_f64(m, 136, c);
+        REQUIRE(h.call("mac2", {i32(0), i32(64), f64(k)}));
+        const double t = h.f64_result("mac2_tee", {i32(128), i32(64), f64(k)});
+        CHECK(same(get_f64(m, 0), c + k * b));
+        CHECK(same(get_f64(m, 8), c + k * -b));
+        CHECK(same(get_f64(m, 128), get_f64(m, 0)));
+        CHECK(same(get_f64(m, 136), get_f64(m, 8)));
+        CHECK(same(t, k * -b));
+        put_f64(m, 0, c);
+        REQUIRE(h.call("mac_swapped", {i32(0), i32(64), f64(k)}));
+        CHECK(same(get_f64(m, 0), c + b * k));
+      }
+    }
+  }
+  // Destination = source: c and b the same array (c[j] += k * c[j]).
+  put_f64(m, 256, 3.0);
+  put_f64(m, 264, 5.0);
+  REQUIRE(h.call("mac2", {i32(256), i32(256), f64(2.0)}));
+  CHECK(get_f64(m, 256) == 9.0);
+  CHECK(get_f64(m, 264) == 15.0);
+}
+
+TEST_CASE("specialised ops: traps at the memory bound and with large offsets", "[interp][spec]") {
+  SpecHarness h;
+  uint8_t* m = h.mem();
+  // The second element's store is the first out-of-bounds access: the first element is done.
+  put_f64(m, 65528, 1.0);
+  put_f64(m, 64, 2.0);
+  put_f64(m, 72, 2.0);
+  auto r = h.call("mac2", {i32(65528), i32(64), f64(3.0)});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "out of bounds memory access");
+  CHECK(r.error().backtrace.size() == 1);
+  CHECK(get_f64(m, 65528) == 7.0);
+  // b's first load out of bounds: nothing is written.
+  put_f64(m, 0, 1.0);
+  r = h.call("mac2", {i32(0), i32(65532), f64(3.0)});
+  REQUIRE_FALSE(r);
+  CHECK(get_f64(m, 0) == 1.0);
+  // Index near 4 GiB: no 32-bit wrap of index + offset.
+  r = h.call("mac2", {i32(0), i32(0xFFFFFFF8u), f64(3.0)});
+  REQUIRE_FALSE(r);
+  CHECK(get_f64(m, 0) == 1.0);
+  // Loads in bounds (b at offset 65528), the store at offset 2^32 - 8 is not: no write.
+  put_f64(m, 65528, 4.0);
+  put_f64(m, 0, 1.0);
+  r = h.call("mac_off", {i32(0), i32(0), f64(3.0)});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "out of bounds memory access");
+  CHECK(get_f64(m, 0) == 1.0);
+  CHECK(get_f64(m, 65528) == 4.0);
+  r = h.call("mac_off", {i32(0), i32(16), f64(3.0)});  // b + 65528 past the end
+  REQUIRE_FALSE(r);
+  CHECK(get_f64(m, 0) == 1.0);
+}
