@@ -45,6 +45,7 @@ struct LazyCode {
   std::mutex mu;              // guards everything below and chunk compilation
   size_t next = 0;            // first free byte offset in `res` (page-aligned)
   std::map<uintptr_t, std::pair<uintptr_t, uint32_t>> chunks;  // start -> (end, defined index)
+  std::vector<asmjit::Label> func_labels;  // assemble_group's scratch, all invalid between uses
 };
 
 struct JitModule {
@@ -249,8 +250,11 @@ void embed_u32(Assembler& a, uint32_t v) { a.embedUInt32(v); }
 // (the first failing function's error) otherwise.
 // With `dst`, the code is assembled in place there (at most `cap` bytes, its final address:
 // no buffer of asmjit's, no copy); a group that needs more fails with g.overflow set.
+// `func_labels`: one invalid label per defined function, used and left as found (lazy
+// compilation of one function need not allocate and clear a vector the module's size).
 bool assemble_group(const Module& m, uint32_t first, uint32_t last, const EngineConfig& config,
-                    bool lzcnt, bool lazy, Group& g, uint8_t* dst = nullptr, size_t cap = 0) {
+                    bool lzcnt, bool lazy, Group& g, uint8_t* dst = nullptr, size_t cap = 0,
+                    std::vector<asmjit::Label>* func_labels = nullptr) {
   g.code.init(asmjit::Environment::host());
   g.code.setErrorHandler(&g.eh);
   if (dst) {
@@ -267,8 +271,23 @@ bool assemble_group(const Module& m, uint32_t first, uint32_t last, const Engine
   jit::FastAssembler a(&g.code);
   jit::ModuleLabels labels;
   labels.unwind = a.newLabel();
-  labels.funcs.assign(m.code.size(), asmjit::Label());
   std::vector<uint32_t> used;
+  if (func_labels) {
+    if (func_labels->size() != m.code.size()) func_labels->assign(m.code.size(), asmjit::Label());
+    labels.funcs.swap(*func_labels);
+  } else {
+    labels.funcs.assign(m.code.size(), asmjit::Label());
+  }
+  struct GiveBack {  // on every return: the labels this group made invalid again
+    jit::ModuleLabels& labels;
+    const std::vector<uint32_t>& used;
+    std::vector<asmjit::Label>* func_labels;
+    ~GiveBack() {
+      if (func_labels == nullptr) return;
+      for (uint32_t d : used) labels.funcs[d] = asmjit::Label();
+      func_labels->swap(labels.funcs);
+    }
+  } give_back{labels, used, func_labels};
   jit::FunctionCompiler fc(a, labels, config, lzcnt);
   GroupListener gl(fc, a, labels, used, m.imported_funcs);
   for (uint32_t i = first; i < last; ++i) {
@@ -408,7 +427,8 @@ uintptr_t lazy_compile(jit::JitInstance* ji, uint32_t defined) noexcept {
     if (done != lz.lazy_entry) return done;
     Group g;
     const Module& m = ji->inst->module();
-    if (assemble_group(m, defined, defined + 1, lz.config, lz.lzcnt, /*lazy=*/true, g)) {
+    if (assemble_group(m, defined, defined + 1, lz.config, lz.lzcnt, /*lazy=*/true, g, nullptr, 0,
+                       &lz.func_labels)) {
       const size_t offset = lz.next;
       const auto table = reinterpret_cast<uintptr_t>(lz.table);
       bool ok = lz.res->commit_code(
