@@ -809,6 +809,11 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
 #define COMP_br_i32_le_s(k) \
   if (num::le_s(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(fp[HI((k) + 1)]))) JUMP(ip[(k) + 2].target);
 #define LEN_br_i32_le_s 3
+// Components for nbody (fourth round).
+#define COMP_i32_sub_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::sub(a, b))
+#define LEN_i32_sub_imm 3
+#define COMP_f64_mul_imm(k) COMP_BIN_IMM(k, double, double, num::float_mul(a, b))
+#define LEN_f64_mul_imm 3
 // A call as the last component: the shared body of call_local, with ip at its handler word.
 #define COMP_call_local(k) \
   {                        \

@@ -1,0 +1,91 @@
+// Superinstructions of the fourth round (interp/fused_ops.def, nbody's advance loop): emitted,
+// against C++ references (NaNs, infinities, signed zeros), out-of-bounds traps in a later
+// component, 32-bit wrap of `p - 48`, interrupts on the fused back-edge, the plain form.
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include "interp/tests/fused_harness.hpp"
+
+using namespace wsvm;
+using namespace wsvm::test;
+
+namespace {
+
+struct Fused4Harness : TickHarness {
+  explicit Fused4Harness(EngineConfig c = {}) : TickHarness("fused4", c) {}
+};
+
+double get_f64(const uint8_t* m, uint32_t at) {
+  double v;
+  std::memcpy(&v, m + at, 8);
+  return v;
+}
+bool same(double x, double y) {
+  return std::isnan(x) ? std::isnan(y) : std::bit_cast<uint64_t>(x) == std::bit_cast<uint64_t>(y);
+}
+
+const double kF64[] = {0.0, -0.0, 1.5, -2.25, 1e308, std::nan(""), -INFINITY, 5e-324};
+
+}  // namespace
+
+TEST_CASE("fused round 4: every sequence is emitted", "[interp][fused]") {
+  Fused4Harness h;
+  const std::pair<const char*, const char*> kWant[] = {
+      {"dist_sq", "fuse_i32_sub_imm__f64_load__f64_sub__f64_mul__f64_mul"},
+      {"dist_m", "fuse_i32_sub_imm__f64_load__f64_sub__f64_mul"},
+      {"count2", "fuse_i32_add_imm__i32_sub_imm__br_if_back"},
+      {"pos", "fuse_f64_load__f64_mul_imm__f64_add__f64_store"},
+  };
+  for (auto [fn, op] : kWant) {
+    INFO(fn << ":\n" << h.code(fn));
+    CHECK(h.code(fn).find(op) != std::string::npos);
+  }
+  Fused4Harness plain(EngineConfig{.fuel = false, .interruptible = false});
+  CHECK(plain.code("count2").find("fuse_i32_add_imm__i32_sub_imm__br_if ") != std::string::npos);
+}
+
+TEST_CASE("fused round 4: nbody chains against the reference, traps", "[interp][fused]") {
+  Fused4Harness h;
+  uint8_t* m = h.mem();
+  for (double a : kF64) {
+    for (double b : kF64) {
+      INFO(a << " " << b);
+      put_f64(m, 16, b);
+      const double dx = a - b;
+      CHECK(same(h.f64_result("dist_sq", {i32(64), f64(a), f64(b)}), dx * dx + b * b));
+      CHECK(same(h.f64_result("dist_m", {i32(64), f64(a), f64(b)}), b * dx));
+      put_f64(m, 1024, b);
+      put_f64(m, 1032, 7.0);
+      CHECK(same(h.f64_result("pos", {i32(1024), f64(a)}), a + b * 0.01));
+      CHECK(same(get_f64(m, 1032), a + b * 0.01));
+    }
+  }
+  // p - 48 wraps in 32 bits: p = 16 is address 2^32 - 32, out of bounds.
+  CHECK(h.trap("dist_sq", {i32(16), f64(1), f64(1)}) == "out of bounds memory access");
+  CHECK(h.trap("dist_m", {i32(16), f64(1), f64(1)}) == "out of bounds memory access");
+  CHECK(h.trap("dist_m", {i32(65536 + 48 - 7), f64(1), f64(1)}) == "out of bounds memory access");
+  // p - 48 wrapping to an in-bounds address: p = 48 + 2^32 is not representable, p = 56 is 8.
+  put_f64(m, 8, 2.0);
+  CHECK(h.f64_result("dist_m", {i32(56), f64(5.0), f64(3.0)}) == 9.0);
+  // pos: the load is in bounds, the store (offset 8) is not: nothing written, trap.
+  put_f64(m, 65528, 4.0);
+  CHECK(h.trap("pos", {i32(65528), f64(1)}) == "out of bounds memory access");
+  CHECK(get_f64(m, 65528) == 4.0);
+  CHECK(h.trap("pos", {i32(0xfffffff8u), f64(1)}) == "out of bounds memory access");
+}
+
+TEST_CASE("fused round 4: counter back-edge, interrupts, plain form", "[interp][fused]") {
+  Fused4Harness h;
+  CHECK(h.num("count2", {i32(1)}) == 56u);
+  CHECK(h.num("count2", {i32(1000)}) == 56000u);
+  Fused4Harness t;
+  t.interrupt_at = 96;
+  auto r = t.call("count2", {i32(100)});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().kind == TrapKind::Interrupted);
+  CHECK(r.error().backtrace.size() == 1);
+  Fused4Harness plain(EngineConfig{.fuel = false, .interruptible = false});
+  plain.interrupt_at = 96;
+  CHECK(plain.num("count2", {i32(100)}) == 5600u);
+}

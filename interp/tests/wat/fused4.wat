@@ -1,0 +1,28 @@
+;; Superinstructions of the fourth round (interp/fused_ops.def: nbody's advance loop):
+;; fused4_test.cpp checks that each is emitted, the results against C++ references, traps
+;; in a later component, 32-bit wrap of the address arithmetic, the interrupt on the fused
+;; back-edge and the plain branch form.
+(module
+  (import "host" "tick" (func $tick (param i32)))
+  (memory (export "mem") 1)
+  ;; i32_sub_imm f64_load f64_sub f64_mul f64_mul: dx = x - [p - 48], dx * dx + dy * dy
+  (func (export "dist_sq") (param $p i32) (param $x f64) (param $dy f64) (result f64) (local $dx f64)
+    (local.set $dx (f64.sub (local.get $x) (f64.load (i32.sub (local.get $p) (i32.const 48)))))
+    (f64.add (f64.mul (local.get $dx) (local.get $dx)) (f64.mul (local.get $dy) (local.get $dy))))
+  ;; i32_sub_imm f64_load f64_sub f64_mul: m * (x - [p - 48])
+  (func (export "dist_m") (param $p i32) (param $x f64) (param $m f64) (result f64) (local $dx f64)
+    (local.set $dx (f64.sub (local.get $x) (f64.load (i32.sub (local.get $p) (i32.const 48)))))
+    (f64.mul (local.get $m) (local.get $dx)))
+  ;; i32_add_imm i32_sub_imm br_if(_back)
+  (func (export "count2") (param $n i32) (result i32) (local $p i32)
+    (loop $l
+      (call $tick (local.get $n))
+      (local.set $p (i32.add (local.get $p) (i32.const 56)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $p))
+  ;; f64_load f64_mul_imm f64_add f64_store: x += [p] * 0.01; [p + 8] = x
+  (func (export "pos") (param $p i32) (param $x f64) (result f64)
+    (local.set $x (f64.add (local.get $x) (f64.mul (f64.load (local.get $p)) (f64.const 0.01))))
+    (f64.store offset=8 (local.get $p) (local.get $x))
+    (local.get $x))
+)
