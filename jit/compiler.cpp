@@ -219,9 +219,8 @@ int FunctionCompiler::free_uncached_xmm() const {
 // The register the innermost loop keeps `local` in (its back edges then need no loads),
 // when it is free for the taking now; else any free register without a cached local.
 int FunctionCompiler::cache_target(uint32_t local, bool xmm, int avoid) const {
-  for (size_t i = m_blocks.size(); i-- > 0;) {
-    if (m_blocks[i].kind != Op::loop) continue;
-    const LocalCache& e = m_blocks[i].entry;
+  if (!m_loops.empty()) {
+    const LocalCache& e = m_blocks[m_loops.back()].entry;
     uint32_t m = xmm ? e.xmm : e.gp;
     const uint32_t* of = xmm ? e.xmm_local : e.gp_local;
     uint32_t free = xmm ? m_free_xmm : m_free;
@@ -229,7 +228,6 @@ int FunctionCompiler::cache_target(uint32_t local, bool xmm, int avoid) const {
       int id = __builtin_ctz(m);
       if (of[id] == local && id != avoid && (free & (1u << id))) return id;
     }
-    break;
   }
   uint32_t m = xmm ? (m_free_xmm & ~m_cache.xmm) : (m_free & ~m_cache.gp);
   if (avoid >= 0) m &= ~(1u << avoid);
@@ -237,15 +235,12 @@ int FunctionCompiler::cache_target(uint32_t local, bool xmm, int avoid) const {
 }
 
 int FunctionCompiler::loop_reg_of(uint32_t local, bool xmm) const {
-  for (size_t i = m_blocks.size(); i-- > 0;) {
-    if (m_blocks[i].kind != Op::loop) continue;
-    const LocalCache& e = m_blocks[i].entry;
-    uint32_t m = xmm ? e.xmm : e.gp;
-    const uint32_t* of = xmm ? e.xmm_local : e.gp_local;
-    for (; m != 0; m &= m - 1)
-      if (of[__builtin_ctz(m)] == local) return __builtin_ctz(m);
-    return -1;
-  }
+  if (m_loops.empty()) return -1;
+  const LocalCache& e = m_blocks[m_loops.back()].entry;
+  uint32_t m = xmm ? e.xmm : e.gp;
+  const uint32_t* of = xmm ? e.xmm_local : e.gp_local;
+  for (; m != 0; m &= m - 1)
+    if (of[__builtin_ctz(m)] == local) return __builtin_ctz(m);
   return -1;
 }
 
@@ -267,16 +262,12 @@ void FunctionCompiler::set_cached(uint32_t local, bool xmm, int id) {
   }
 }
 
-bool FunctionCompiler::in_loop() const {
-  for (const Block& b : m_blocks)
-    if (b.kind == Op::loop) return true;
-  return false;
-}
+bool FunctionCompiler::in_loop() const { return !m_loops.empty(); }
 
 uint32_t FunctionCompiler::loop_cache_mask(bool xmm) const {
-  for (size_t i = m_blocks.size(); i-- > 0;)
-    if (m_blocks[i].kind == Op::loop) return xmm ? m_blocks[i].entry.xmm : m_blocks[i].entry.gp;
-  return 0;
+  if (m_loops.empty()) return 0;
+  const Block& b = m_blocks[m_loops.back()];
+  return xmm ? b.entry.xmm : b.entry.gp;
 }
 
 bool FunctionCompiler::cache_satisfies(const LocalCache& want) const {
@@ -407,9 +398,7 @@ constexpr uint8_t kNopBytes[11][10] = {
 }  // namespace
 
 FunctionCompiler::Block* FunctionCompiler::innermost_loop() {
-  for (size_t i = m_blocks.size(); i-- > 0;)
-    if (m_blocks[i].kind == Op::loop) return &m_blocks[i];
-  return nullptr;
+  return m_loops.empty() ? nullptr : &m_blocks[m_loops.back()];
 }
 
 void FunctionCompiler::emit_nops(uint32_t n) {
@@ -772,6 +761,7 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
   m_error.clear();
   m_vs.clear();
   m_blocks.clear();
+  m_loops.clear();
   m_dead_depth = 0;
   m_touched_gp = m_touched_xmm = 0;
   reset_regs();
@@ -1087,6 +1077,7 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
       // by the first branch to it (target_label), most blocks have none (asmjit's labels
       // cost an allocation each, kept until the group is done).
       Block b{ins.op, !live, {}, {}, {}};
+      if (ins.op == Op::loop) m_loops.push_back(static_cast<uint32_t>(m_blocks.size()));
       if (!live) {
         ++m_dead_depth;
         m_blocks.push_back(b);
@@ -1153,6 +1144,7 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
       }
       Block b = std::move(m_blocks.back());  // (its `written` list is not copied)
       m_blocks.pop_back();
+      if (b.kind == Op::loop) m_loops.pop_back();
       if (b.kind == Op::loop && b.has_pad && b.pad_used < kPadSlots) {
         // Jump over the unused slots (one instruction instead of their NOPs).
         if (uint8_t* buf = code_at(m_a, b.pad_pos + size_t{kPadSlotBytes} * b.pad_used, 2)) {

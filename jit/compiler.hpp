@@ -269,6 +269,7 @@ class FunctionCompiler {
   uint8_t m_borrow_xmm[16] = {};
   LocalCache m_cache;
   std::vector<Block> m_blocks;         // [0] = the function
+  std::vector<uint32_t> m_loops;       // indexes of the loops in m_blocks, innermost last
   uint32_t m_dead_depth = 0;
   asmjit::Label m_epilogue;
   // Per function, so that a trap's pc names the function (backtraces): one stub per
