@@ -346,8 +346,11 @@ template <class Target>
 bool place_group(Group& g, uint8_t* dst, uintptr_t unwind, Target&& thunk_target) {
   auto addr = reinterpret_cast<uintptr_t>(dst);
   if (g.code.relocateToBase(addr) != asmjit::kErrorOk) return false;
-  if (g.code.textSection()->data() != dst)  // (else assembled in place)
+  if (g.code.textSection()->data() != dst) {
     g.code.copyFlattenedData(dst, g.size, asmjit::CopySectionFlags::kPadSectionBuffer);
+  } else if (g.code.sectionCount() != 1 || g.code.codeSize() != g.size) {
+    return false;  // assembled in place, but asmjit added a section (an address table)
+  }
   patch_rel32(dst, addr, g.unwind_field, unwind);
   for (auto [field, d] : g.thunks) patch_rel32(dst, addr, field, thunk_target(d));
   return true;
