@@ -15,7 +15,7 @@ std::expected<std::unique_ptr<wasi::WasiContext>, std::string> link_wasi(
   config.tcp_listen = o.wasi.tcp_listen;
   auto ctx = wasi::WasiContext::create(config);
   if (!ctx) return std::unexpected(ctx.error().message);
-  if (auto r = wasi::define_preview1(linker, store, **ctx); !r) return std::unexpected(r.error().message);
+  if (auto r = wasi::define_preview1(linker, store, **ctx, &module); !r) return std::unexpected(r.error().message);
   return std::move(*ctx);
 }
 

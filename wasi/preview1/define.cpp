@@ -36,10 +36,17 @@ GuestMemory caller_memory(const HostContext& hc) {
   return GuestMemory(m.base(), m.size_bytes());
 }
 
+bool imports_function(const Module& m, std::string_view name) {
+  for (const Import& imp : m.imports)
+    if (imp.kind == ExternKind::Func && imp.name == name && imp.module == kPreview1Module) return true;
+  return false;
+}
+
 }  // namespace
 
-Result<void> define_preview1(Linker& linker, Store& store, WasiContext& ctx) {
+Result<void> define_preview1(Linker& linker, Store& store, WasiContext& ctx, const Module* importer) {
   for (const ImportDef& d : kImports) {
+    if (importer != nullptr && !imports_function(*importer, d.name)) continue;
     FuncType type{types_of(d.params), types_of(d.results)};
     bool has_result = !d.results.empty();
     Impl impl = d.impl;
