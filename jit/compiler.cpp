@@ -913,7 +913,7 @@ void FunctionCompiler::emit_branch(uint32_t depth, const WalkState& st) {
   m_a.jmp(target_label(depth));
 }
 
-void FunctionCompiler::emit_return(const WalkState& st) {
+void FunctionCompiler::emit_return(const WalkState& st, bool at_end) {
   const CtrlFrame& f = st.control(st.control_count() - 1);
   size_t n = f.sig.results.size();
   m_a.mov(r11, qword_ptr(rbp, -8));
@@ -948,6 +948,7 @@ void FunctionCompiler::emit_return(const WalkState& st) {
     }
     dst += slot_count(v.type);
   }
+  if (at_end) return;  // the epilogue follows (end_function): no `jmp` to the next byte
   if (!m_epilogue.isValid()) m_epilogue = m_a.new_local_label();
   m_a.jmp(m_epilogue);
 }
@@ -1138,7 +1139,7 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
       if (m_blocks.size() == 1) {
         if (live) {
           region_end();
-          emit_return(st);  // results straight from their registers
+          emit_return(st, /*at_end=*/true);  // results straight from their registers
         }
         return;
       }

@@ -197,7 +197,8 @@ class FunctionCompiler {
   void emit_branch_moves(uint32_t depth, const WalkState& st);
   asmjit::Label& target_label(uint32_t depth);
   bool cache_ok_for(uint32_t depth) const;
-  void emit_return(const WalkState& st);
+  // at_end: the function's final `end`, right before the epilogue.
+  void emit_return(const WalkState& st, bool at_end = false);
   void emit_br_if(const Instr& ins, const WalkState& st);
   void emit_br_table(const Instr& ins, const WalkState& st);
   void emit_call(uint32_t func_index);
