@@ -1,11 +1,16 @@
-// Specialised superinstructions (interpreter_spec.inc): a fused sequence whose internal
-// values can travel in registers. The check is on the emitted operands: each value passed
-// from one component to the next must be the consumer's operand (in the operand position
-// the handler assumes), must be an operand-stack temporary (slot >= local_slots: read only
-// by the op that pops it, so dead once consumed and never needed in the frame), must not
-// be overwritten by a component in between, and must not share a slot with any operand the
-// handler reads from the frame after the temporary would have been written.
-#include <initializer_list>
+// Specialised superinstructions (spec_ops.def, interpreter_spec.inc): a fused sequence whose
+// internal values travel in registers. Each specialised op has a plan: per component, where
+// each operand comes from (the frame, or the result of an earlier component, in a register)
+// and whether its result is written to the frame at all. The translator checks the plan
+// against the emitted operands (specialise()):
+// - a forwarded operand is exactly the producer's result slot, and no component in between
+//   writes an overlapping slot;
+// - an operand read from the frame overlaps no result whose write the handler skips (it
+//   would read a stale value);
+// - a skipped result is an operand-stack temporary (slot >= local_slots) that a later
+//   component consumes through a register: a temporary is read only by the op that pops it,
+//   so once consumed it is dead (never read again before the next push writes it).
+#include <array>
 
 #include "interp/translate.hpp"
 
@@ -13,44 +18,117 @@ namespace wsvm::interp {
 
 namespace {
 
-bool none_of(uint32_t s, std::initializer_list<uint32_t> temps) {
-  for (uint32_t t : temps)
-    if (s == t) return false;
+// Operand layout of a component (code.hpp encodings); widths in slots (a v128 takes two).
+enum class Shape : uint8_t {
+  Load,     // [h][dst|addr][offset]
+  Store,    // [h][addr|value][offset]
+  Bin,      // [h][dst|a][b|-]
+  BinImm,   // [h][dst|a][imm]
+  Un,       // [h][dst|a]
+};
+constexpr uint32_t kFrame = 0xff;  // operand read from the frame
+
+struct CompPlan {
+  Shape shape;
+  uint8_t dst_width;       // 0: no result (a store)
+  uint8_t src_width[2];    // 0: no such operand
+  uint8_t from[2];         // kFrame, or the index of the component whose result it is
+  bool keep;               // the result is written to its slot
+};
+struct Plan {
+  IOp fused;
+  IOp spec;
+  uint8_t n;
+  std::array<CompPlan, 5> c;
+};
+
+constexpr uint8_t kF = static_cast<uint8_t>(kFrame);
+// Component plans by op kind: f64 load/store, binary, binary with immediate, i32 immediate.
+constexpr CompPlan load_f64(uint8_t addr_from, bool keep) { return {Shape::Load, 1, {1, 0}, {addr_from, kF}, keep}; }
+constexpr CompPlan store_f64(uint8_t addr_from, uint8_t val_from) { return {Shape::Store, 0, {1, 1}, {addr_from, val_from}, true}; }
+constexpr CompPlan bin(uint8_t a_from, uint8_t b_from, bool keep) { return {Shape::Bin, 1, {1, 1}, {a_from, b_from}, keep}; }
+constexpr CompPlan bin_imm(uint8_t a_from, bool keep) { return {Shape::BinImm, 1, {1, 0}, {a_from, kF}, keep}; }
+constexpr bool kKeep = true, kSkip = false;
+
+// Must match the handlers in interpreter_spec.inc component by component.
+constexpr Plan kPlans[] = {
+    // matmul: c[j] += k * b[j]
+    {IOp::fuse_f64_load__f64_mul__f64_load__f64_add__f64_store, IOp::spec_f64_load_mul_load_add_store, 5,
+     {load_f64(kF, kSkip), bin(kF, 0, kSkip), load_f64(kF, kSkip), bin(1, 2, kSkip), store_f64(kF, 3)}},
+    {IOp::fuse_f64_mul__f64_load__f64_add__f64_store, IOp::spec_f64_mul_load_add_store, 4,
+     {bin(kF, kF, kSkip), load_f64(kF, kSkip), bin(0, 1, kSkip), store_f64(kF, 2)}},
+    // nbody: dx = x - [p - k]; dx is a local; then m * dx (and another product)
+    {IOp::fuse_i32_sub_imm__f64_load__f64_sub__f64_mul, IOp::spec_sub_imm_load_sub_mul, 4,
+     {bin_imm(kF, kSkip), load_f64(0, kSkip), bin(kF, 1, kKeep), bin(kF, 2, kKeep)}},
+    {IOp::fuse_i32_sub_imm__f64_load__f64_sub__f64_mul__f64_mul, IOp::spec_sub_imm_load_sub_mul_mul, 5,
+     {bin_imm(kF, kSkip), load_f64(0, kSkip), bin(kF, 1, kKeep), bin(kF, 2, kKeep), bin(kF, kF, kKeep)}},
+    // nbody: mag = dt / (d2 * sqrt(d2)) (a local); v -= dx * m * mag
+    {IOp::fuse_f64_div__f64_mul__f64_sub__f64_store, IOp::spec_div_mul_sub_store, 4,
+     {bin(kF, kF, kKeep), bin(kF, 0, kSkip), bin(kF, 1, kSkip), store_f64(kF, 2)}},
+    // nbody: [p] = [p] - a * b * c;  [q] = a * b + [q]
+    {IOp::fuse_f64_load__f64_mul__f64_mul__f64_sub__f64_store, IOp::spec_load_mul_mul_sub_store, 5,
+     {load_f64(kF, kSkip), bin(kF, kF, kSkip), bin(1, kF, kSkip), bin(0, 2, kSkip), store_f64(kF, 3)}},
+    {IOp::fuse_f64_mul__f64_mul__f64_load__f64_add__f64_store, IOp::spec_mul_mul_load_add_store, 5,
+     {bin(kF, kF, kSkip), bin(0, kF, kSkip), load_f64(kF, kSkip), bin(1, 2, kSkip), store_f64(kF, 3)}},
+    // nbody: x += [p] * dt (the loaded value a local); [q] = x
+    {IOp::fuse_f64_load__f64_mul_imm__f64_add__f64_store, IOp::spec_load_mul_imm_add_store, 4,
+     {load_f64(kF, kKeep), bin_imm(0, kSkip), bin(1, kF, kKeep), store_f64(kF, 2)}},
+};
+
+struct Decoded {
+  uint32_t dst = 0;
+  uint32_t src[2] = {0, 0};
+};
+
+Decoded decode(const CompPlan& c, const Word* w) {
+  Decoded d;
+  switch (c.shape) {
+    case Shape::Load: d.dst = w[1].s.lo; d.src[0] = w[1].s.hi; break;
+    case Shape::Store: d.src[0] = w[1].s.lo; d.src[1] = w[1].s.hi; break;
+    case Shape::Bin: d.dst = w[1].s.lo; d.src[0] = w[1].s.hi; d.src[1] = w[2].s.lo; break;
+    case Shape::BinImm: d.dst = w[1].s.lo; d.src[0] = w[1].s.hi; break;
+    case Shape::Un: d.dst = w[1].s.lo; d.src[0] = w[1].s.hi; break;
+  }
+  return d;
+}
+uint32_t words(Shape s) { return s == Shape::Un ? 2 : 3; }
+bool overlap(uint32_t a, uint32_t wa, uint32_t b, uint32_t wb) { return a < b + wb && b < a + wa; }
+
+bool plan_holds(const Plan& p, const Word* w, uint32_t locals) {
+  std::array<Decoded, 5> d;
+  for (uint8_t i = 0, at = 0; i < p.n; at += words(p.c[i].shape), ++i) d[i] = decode(p.c[i], w + at);
+  for (uint8_t i = 0; i < p.n; ++i) {
+    const CompPlan& c = p.c[i];
+    for (int k = 0; k < 2; ++k) {
+      if (c.src_width[k] == 0) continue;
+      const uint32_t s = d[i].src[k], ws = c.src_width[k];
+      if (c.from[k] != kF) {
+        const uint8_t j = c.from[k];
+        if (j >= i || d[j].dst != s || p.c[j].dst_width != ws) return false;
+        for (uint8_t m = j + 1; m < i; ++m)
+          if (p.c[m].dst_width != 0 && overlap(d[m].dst, p.c[m].dst_width, s, ws)) return false;
+      } else {
+        for (uint8_t m = 0; m < i; ++m)
+          if (p.c[m].dst_width != 0 && !p.c[m].keep && overlap(d[m].dst, p.c[m].dst_width, s, ws))
+            return false;
+      }
+    }
+    if (c.dst_width != 0 && !c.keep) {
+      if (d[i].dst < locals) return false;
+      bool consumed = false;
+      for (uint8_t m = i + 1; m < p.n; ++m)
+        for (int k = 0; k < 2; ++k) consumed |= p.c[m].src_width[k] != 0 && p.c[m].from[k] == i;
+      if (!consumed) return false;
+    }
+  }
   return true;
 }
 
 }  // namespace
 
 IOp Translator::specialise(IOp fused, const Word* w) const {
-  const uint32_t locals = m_local_slots;
-  auto temp = [locals](std::initializer_list<uint32_t> slots) {
-    for (uint32_t s : slots)
-      if (s < locals) return false;
-    return true;
-  };
-  switch (fused) {
-    case IOp::fuse_f64_load__f64_mul__f64_load__f64_add__f64_store: {
-      // load t1=[a1] @0 | mul tm = k * t1 @3 | load t2=[a2] @6 | add ta = tm + t2 @9 | store [as]=ta @12
-      const uint32_t t1 = w[1].s.lo, k = w[4].s.hi, tm = w[4].s.lo, mb = w[5].s.lo;
-      const uint32_t t2 = w[7].s.lo, a2 = w[7].s.hi, ta = w[10].s.lo, aa = w[10].s.hi, ab = w[11].s.lo;
-      const uint32_t as = w[13].s.lo, sv = w[13].s.hi;
-      if (temp({t1, tm, t2, ta}) && mb == t1 && k != t1 && none_of(a2, {t1, tm}) && aa == tm &&
-          ab == t2 && tm != t2 && sv == ta && none_of(as, {t1, tm, t2, ta}))
-        return IOp::spec_f64_load_mul_load_add_store;
-      break;
-    }
-    case IOp::fuse_f64_mul__f64_load__f64_add__f64_store: {
-      // mul tm = a * b @0 | load t2=[a2] @3 | add ta = tm + t2 @6 | store [as]=ta @9
-      const uint32_t tm = w[1].s.lo, t2 = w[4].s.lo, a2 = w[4].s.hi;
-      const uint32_t ta = w[7].s.lo, aa = w[7].s.hi, ab = w[8].s.lo, as = w[10].s.lo, sv = w[10].s.hi;
-      if (temp({tm, t2, ta}) && a2 != tm && aa == tm && ab == t2 && tm != t2 && sv == ta &&
-          none_of(as, {tm, t2, ta}))
-        return IOp::spec_f64_mul_load_add_store;
-      break;
-    }
-    default:
-      break;
-  }
+  for (const Plan& p : kPlans)
+    if (p.fused == fused) return plan_holds(p, w, m_local_slots) ? p.spec : fused;
   return fused;
 }
 

@@ -113,3 +113,53 @@ TEST_CASE("specialised ops: traps at the memory bound and with large offsets", "
   REQUIRE_FALSE(r);
   CHECK(get_f64(m, 0) == 1.0);
 }
+
+TEST_CASE("specialised ops: nbody forms, generic when a value is a local", "[interp][spec]") {
+  SpecHarness h;
+  const std::pair<const char*, const char*> kGeneric[] = {
+      {"dist_m_tee", "fuse_i32_sub_imm__f64_load__f64_sub__f64_mul"},
+      {"dist_sq_tee", "fuse_i32_sub_imm__f64_load__f64_sub__f64_mul__f64_mul"},
+      {"mag2_tee", "fuse_f64_div__f64_mul__f64_sub__f64_store"},
+      {"vel_tee", "fuse_f64_load__f64_mul__f64_mul__f64_sub__f64_store"},
+      {"pos_tee", "fuse_f64_mul__f64_mul__f64_load__f64_add__f64_store"},
+      {"step_tee", "fuse_f64_load__f64_mul_imm__f64_add__f64_store"},
+  };
+  for (auto [fn, op] : kGeneric) {
+    const std::string code = h.code(fn);
+    INFO(fn << ":\n" << code);
+    CHECK(has(code, op));
+    CHECK_FALSE(has(code, "spec_"));
+  }
+  CHECK(has(h.code("mag2"), "spec_div_mul_sub_store"));
+  uint8_t* m = h.mem();
+  for (double a : kF64) {
+    for (double b : kF64) {
+      INFO(a << " " << b);
+      put_f64(m, 16, b);
+      const double dx = a - b;
+      CHECK(same(h.f64_result("dist_m_tee", {i32(64), f64(a), f64(1.5)}), 1.5 * dx + b));
+      CHECK(same(h.f64_result("dist_sq_tee", {i32(64), f64(a), f64(a)}), (dx * dx + a * a) + b));
+      const double q = a / b;
+      CHECK(same(h.f64_result("mag2", {i32(256), f64(a), f64(b), f64(0.5), f64(3.0)}), q));
+      CHECK(same(get_f64(m, 256), 3.0 - 0.5 * q));
+      CHECK(same(h.f64_result("mag2_tee", {i32(264), f64(a), f64(b), f64(0.5), f64(3.0)}), q + 0.5 * q));
+      CHECK(same(get_f64(m, 264), 3.0 - 0.5 * q));
+      put_f64(m, 512, a);
+      const double t = (2.0 * b) * a;
+      CHECK(same(h.f64_result("vel_tee", {i32(512), f64(2.0), f64(b), f64(a)}), t));
+      CHECK(same(get_f64(m, 512), a - t));
+      put_f64(m, 520, b);
+      CHECK(same(h.f64_result("pos_tee", {i32(520), f64(2.0), f64(b), f64(a)}), t));
+      CHECK(same(get_f64(m, 520), t + b));
+      put_f64(m, 1024, b);
+      const double x = b * 0.01 + a;
+      CHECK(same(h.f64_result("step_tee", {i32(1024), f64(a)}), x + b * 0.01));
+      CHECK(same(get_f64(m, 1032), x));
+    }
+  }
+  // Traps in the generic forms' later components, with the kept results' effects.
+  CHECK(h.trap("mag2", {i32(65532), f64(1), f64(1), f64(1), f64(1)}) == "out of bounds memory access");
+  CHECK(h.trap("mag2_tee", {i32(65532), f64(1), f64(1), f64(1), f64(1)}) == "out of bounds memory access");
+  CHECK(h.trap("dist_m_tee", {i32(16), f64(1), f64(1)}) == "out of bounds memory access");
+  CHECK(h.trap("step_tee", {i32(65528), f64(1)}) == "out of bounds memory access");
+}

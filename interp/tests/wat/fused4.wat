@@ -20,8 +20,13 @@
       (local.set $p (i32.add (local.get $p) (i32.const 56)))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $p))
-  ;; f64_load f64_mul_imm f64_add f64_store: x += [p] * 0.01; [p + 8] = x
+  ;; f64_load f64_mul_imm f64_add f64_store: x = [p] * 0.01 + x; [p + 8] = x
+  ;; (specialised: spec_test.cpp), and with the add's operands the other way round (generic).
   (func (export "pos") (param $p i32) (param $x f64) (result f64)
+    (local.set $x (f64.add (f64.mul (f64.load (local.get $p)) (f64.const 0.01)) (local.get $x)))
+    (f64.store offset=8 (local.get $p) (local.get $x))
+    (local.get $x))
+  (func (export "pos_swapped") (param $p i32) (param $x f64) (result f64)
     (local.set $x (f64.add (local.get $x) (f64.mul (f64.load (local.get $p)) (f64.const 0.01))))
     (f64.store offset=8 (local.get $p) (local.get $x))
     (local.get $x))
