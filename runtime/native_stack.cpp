@@ -36,7 +36,11 @@ uintptr_t compute_limit() {
 std::optional<StackRange> main_thread_stack() {
   if (gettid() != getpid()) return std::nullopt;
   rlimit rl{};
-  if (getrlimit(RLIMIT_STACK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return std::nullopt;
+  // At exec the kernel leaves max(RLIMIT_STACK, 128 MiB) free below the stack (mmap_base in
+  // mm/util.c). A limit raised since may reach into mappings made after exec, which glibc's
+  // pthread_getattr_np sees in /proc/self/maps and this cannot: such limits go to glibc.
+  constexpr rlim_t kAlwaysFree = rlim_t{128} << 20;
+  if (getrlimit(RLIMIT_STACK, &rl) != 0 || rl.rlim_cur > kAlwaysFree) return std::nullopt;
   const auto* execfn = reinterpret_cast<const char*>(getauxval(AT_EXECFN));
   if (execfn == nullptr) return std::nullopt;
   // The kernel's layout (fs/exec.c): an 8-byte end marker at the top of the mapping, and the
