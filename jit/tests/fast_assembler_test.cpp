@@ -339,6 +339,72 @@ TEST_CASE("fast assembler: jumps and calls to labels match asmjit once bound") {
   CHECK(fast_jumps > 300 * 100);
 }
 
+// The compiler's per-function labels (new_local_label) are recycled after each function
+// (recycle_local_labels): a run of functions with recycled labels must give exactly the bytes
+// of fresh asmjit labels, also for rip-relative operands asmjit links itself, while the
+// holder keeps only one function's worth of label entries.
+TEST_CASE("fast assembler: recycled local labels give the bytes of fresh ones") {
+  uint64_t rng = 0x243F6A8885A308D3ull;
+  auto next = [&](uint32_t n) {
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<uint32_t>(rng >> 33) % n;
+  };
+  CodeHolder rc, fc;
+  rc.init(Environment::host());
+  fc.init(Environment::host());
+  x86::Assembler r(&rc);
+  FastAssembler f(&fc);
+  constexpr uint32_t kLabels = 16;
+  static const uint8_t nops[64] = {};
+  for (uint32_t fn = 0; fn < 40; ++fn) {
+    std::vector<Label> rl, fl;
+    for (uint32_t i = 0; i < kLabels; ++i) {
+      rl.push_back(r.newLabel());
+      fl.push_back(f.new_local_label());
+    }
+    std::vector<bool> bound(kLabels, false);
+    for (uint32_t step = 0; step < 120; ++step) {
+      uint32_t what = next(8);
+      uint32_t l = next(kLabels);
+      if (what == 0 && !bound[l]) {
+        r.bind(rl[l]);
+        f.bind(fl[l]);
+        bound[l] = true;
+      } else if (what == 1) {
+        r.embed(nops, 1 + l * 3);
+        f.embed(nops, 1 + l * 3);
+      } else if (what == 2) {
+        r.lea(x86::r11, x86::ptr(rl[l]));
+        f.lea(x86::r11, x86::ptr(fl[l]));
+      } else if (what <= 4) {
+        r.jmp(rl[l]);
+        f.jmp(fl[l]);
+      } else {
+        auto cc = static_cast<x86::CondCode>(next(16));
+        r.j(cc, rl[l]);
+        f.j(cc, fl[l]);
+      }
+    }
+    for (uint32_t l = 0; l < kLabels; ++l) {
+      if (!bound[l]) {
+        r.bind(rl[l]);
+        f.bind(fl[l]);
+      }
+    }
+    REQUIRE(f.pending_jumps() == 0);
+    f.recycle_local_labels();
+  }
+  CHECK(fc.labelCount() == kLabels);
+  rc.flatten();
+  fc.flatten();
+  REQUIRE(rc.resolveUnresolvedLinks() == kErrorOk);
+  REQUIRE(fc.resolveUnresolvedLinks() == kErrorOk);
+  const CodeBuffer& rb = rc.textSection()->buffer();
+  const CodeBuffer& fb = fc.textSection()->buffer();
+  REQUIRE(rb.size() == fb.size());
+  CHECK(std::memcmp(rb.data(), fb.data(), rb.size()) == 0);
+}
+
 TEST_CASE("fast assembler: op2 (the compiler's generic two-operand sites) matches asmjit") {
   Pair p;
   auto op2 = [&](InstId id, const auto& d, const Operand_& src) {
