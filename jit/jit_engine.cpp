@@ -296,6 +296,11 @@ bool assemble_group(const Module& m, uint32_t first, uint32_t last, const Engine
       g.error = r.error();
       return false;
     }
+    if (dst && g.eh.m_err != asmjit::kErrorOk) {  // the slice is full: stop here, retry
+      g.overflow = true;
+      g.error = assembler_error(g.eh);
+      return false;
+    }
   }
   asmjit::Label end = a.newLabel();
   a.bind(end);
