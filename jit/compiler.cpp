@@ -31,32 +31,11 @@ void patch32(Assembler& a, size_t pos, uint32_t v) {
 
 // ---- values ------------------------------------------------------------------------------
 
-uint32_t FunctionCompiler::next_slot() const {
-  if (m_vs.empty()) return m_local_slots;
-  const Val& t = m_vs.back();
-  return t.slot + slot_count(t.type);
-}
 
-void FunctionCompiler::push_reg(ValType t, Gp r) {
-  m_vs.push_back(Val{t, Kind::Reg, static_cast<uint8_t>(r.id()), 0, next_slot(), 0});
-  m_free &= ~(1u << r.id());
-  forget_gp(r.id());
-}
-void FunctionCompiler::push_const(ValType t, uint64_t c) {
-  m_vs.push_back(Val{t, Kind::Const, 0, 0, next_slot(), c});
-}
-void FunctionCompiler::push_mem(ValType t) {
-  m_vs.push_back(Val{t, Kind::Mem, 0, 0, next_slot(), 0});
-}
 void FunctionCompiler::push_flags(CondCode cc) {
   m_vs.push_back(Val{ValType::I32, Kind::Flags, 0, static_cast<uint8_t>(cc), next_slot(), 0});
 }
 
-FunctionCompiler::Val FunctionCompiler::pop() {
-  Val v = m_vs.back();
-  m_vs.pop_back();
-  return v;
-}
 
 void FunctionCompiler::push_xmm(ValType t, Xmm x) {
   m_vs.push_back(Val{t, Kind::Xmm, static_cast<uint8_t>(x.id()), 0, next_slot(), 0});
@@ -64,15 +43,6 @@ void FunctionCompiler::push_xmm(ValType t, Xmm x) {
   forget_xmm(x.id());
 }
 
-void FunctionCompiler::release(const Val& v) {
-  if (v.borrowed) {
-    uint8_t* n = v.kind == Kind::Xmm ? &m_borrow_xmm[v.reg] : &m_borrow_gp[v.reg];
-    assert(*n > 0);
-    if (--*n != 0) return;
-  }
-  if (v.kind == Kind::Reg) m_free |= 1u << v.reg;
-  else if (v.kind == Kind::Xmm) m_free_xmm |= 1u << v.reg;
-}
 
 void FunctionCompiler::reset_regs() {
   m_free = kAllocatable;
@@ -380,12 +350,6 @@ void FunctionCompiler::emit_local_get(uint32_t l) {
 
 // Pushes local-cache register c as a borrowed operand: read in place, never freed while
 // borrowed; a consumer that changes its operand copies it first (to_reg / to_xmm).
-void FunctionCompiler::push_borrowed(ValType t, bool fp, int c) {
-  m_vs.push_back(
-      Val{t, fp ? Kind::Xmm : Kind::Reg, static_cast<uint8_t>(c), 0, next_slot(), 0, true});
-  (fp ? m_free_xmm : m_free) &= ~(1u << c);
-  ++(fp ? m_borrow_xmm : m_borrow_gp)[c];
-}
 
 namespace {
 // NOPs of 0-10 bytes (the recommended 0F 1F /0 forms; 66 and 2E prefixes lengthen them).

@@ -17,6 +17,7 @@
 
 #include <asmjit/x86.h>
 
+#include <cassert>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -126,12 +127,25 @@ class FunctionCompiler {
   static bool is64(ValType t) { return t == ValType::I64 || t == ValType::F64 || is_reftype(t); }
   x86::Mem home(uint32_t slot) const { return x86::qword_ptr(x86::rsp, static_cast<int32_t>(slot * 8)); }
   x86::Mem home32(uint32_t slot) const { return x86::dword_ptr(x86::rsp, static_cast<int32_t>(slot * 8)); }
-  uint32_t next_slot() const;
-  void push_reg(ValType t, x86::Gp r);
-  void push_const(ValType t, uint64_t c);
-  void push_mem(ValType t);
+  // The value stack's hot operations are inline: each was a call per operand push/pop.
+  uint32_t next_slot() const {
+    if (m_vs.empty()) return m_local_slots;
+    const Val& t = m_vs.back();
+    return t.slot + slot_count(t.type);
+  }
+  void push_reg(ValType t, x86::Gp r) {
+    m_vs.push_back(Val{t, Kind::Reg, static_cast<uint8_t>(r.id()), 0, next_slot(), 0});
+    m_free &= ~(1u << r.id());
+    forget_gp(r.id());
+  }
+  void push_const(ValType t, uint64_t c) { m_vs.push_back(Val{t, Kind::Const, 0, 0, next_slot(), c}); }
+  void push_mem(ValType t) { m_vs.push_back(Val{t, Kind::Mem, 0, 0, next_slot(), 0}); }
   void push_flags(x86::CondCode cc);
-  Val pop();
+  Val pop() {
+    Val v = m_vs.back();
+    m_vs.pop_back();
+    return v;
+  }
   Val& top(uint32_t i = 0) { return m_vs[m_vs.size() - 1 - i]; }
   x86::Gp alloc();                      // a free allocatable register (spills if needed)
   x86::Xmm alloc_xmm();                 // a free xmm0-13 (spills the oldest Xmm value)
@@ -172,11 +186,23 @@ class FunctionCompiler {
   void set_cached(uint32_t local, bool xmm, int id);
   void cache_copy(uint32_t local, bool xmm, int dst, int src);  // dst := src, dst caches local
   void push_xmm(ValType t, x86::Xmm x);
-  void push_borrowed(ValType t, bool fp, int c);
+  void push_borrowed(ValType t, bool fp, int c) {
+    m_vs.push_back(Val{t, fp ? Kind::Xmm : Kind::Reg, static_cast<uint8_t>(c), 0, next_slot(), 0, true});
+    (fp ? m_free_xmm : m_free) &= ~(1u << c);
+    ++(fp ? m_borrow_xmm : m_borrow_gp)[c];
+  }
   x86::Xmm to_xmm(Val& v);              // float v in an xmm register it owns
   asmjit::Operand float_src(Val& v, bool f64);  // xmm, home or xmm15 (v stays where it is)
   void emit_float_unop(Op op, ValType rt);
-  void release(const Val& v);           // frees v's register (if any)
+  void release(const Val& v) {          // frees v's register (if any)
+    if (v.borrowed) {
+      uint8_t* n = v.kind == Kind::Xmm ? &m_borrow_xmm[v.reg] : &m_borrow_gp[v.reg];
+      assert(*n > 0);
+      if (--*n != 0) return;
+    }
+    if (v.kind == Kind::Reg) m_free |= 1u << v.reg;
+    else if (v.kind == Kind::Xmm) m_free_xmm |= 1u << v.reg;
+  }
   void spill(Val& v);                   // v -> its home
   void spill_all();
   void spill_reg(uint32_t id);          // the stack value in register id (if any) -> home
