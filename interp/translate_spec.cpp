@@ -25,6 +25,8 @@ enum class Shape : uint8_t {
   Bin,      // [h][dst|a][b|-]
   BinImm,   // [h][dst|a][imm]
   Un,       // [h][dst|a]
+  Const,    // [h][dst|-][imm64]
+  Const16,  // [h][dst|-][lo64][hi64]
 };
 constexpr uint32_t kFrame = 0xff;  // operand read from the frame
 
@@ -48,6 +50,13 @@ constexpr CompPlan load_f64(uint8_t addr_from, bool keep) { return {Shape::Load,
 constexpr CompPlan store_f64(uint8_t addr_from, uint8_t val_from) { return {Shape::Store, 0, {1, 1}, {addr_from, val_from}, true}; }
 constexpr CompPlan bin(uint8_t a_from, uint8_t b_from, bool keep) { return {Shape::Bin, 1, {1, 1}, {a_from, b_from}, keep}; }
 constexpr CompPlan bin_imm(uint8_t a_from, bool keep) { return {Shape::BinImm, 1, {1, 0}, {a_from, kF}, keep}; }
+constexpr CompPlan const64(bool keep) { return {Shape::Const, 1, {0, 0}, {kF, kF}, keep}; }
+// v128 components: load/store, binary (also a shift: its count is one slot), constant.
+constexpr CompPlan load_v128(uint8_t addr_from, bool keep) { return {Shape::Load, 2, {1, 0}, {addr_from, kF}, keep}; }
+constexpr CompPlan store_v128(uint8_t addr_from, uint8_t val_from) { return {Shape::Store, 0, {1, 2}, {addr_from, val_from}, true}; }
+constexpr CompPlan vbin(uint8_t a_from, uint8_t b_from, bool keep) { return {Shape::Bin, 2, {2, 2}, {a_from, b_from}, keep}; }
+constexpr CompPlan vshift(uint8_t a_from, uint8_t n_from, bool keep) { return {Shape::Bin, 2, {2, 1}, {a_from, n_from}, keep}; }
+constexpr CompPlan v128_const(bool keep) { return {Shape::Const16, 2, {0, 0}, {kF, kF}, keep}; }
 constexpr bool kKeep = true, kSkip = false;
 
 // Must match the handlers in interpreter_spec.inc component by component.
@@ -73,6 +82,20 @@ constexpr Plan kPlans[] = {
     // nbody: x += [p] * dt (the loaded value a local); [q] = x
     {IOp::fuse_f64_load__f64_mul_imm__f64_add__f64_store, IOp::spec_load_mul_imm_add_store, 4,
      {load_f64(kF, kKeep), bin_imm(0, kSkip), bin(1, kF, kKeep), store_f64(kF, 2)}},
+    // simd's integer kernel: v ^= v >> 15 (v loaded, kept), v * c1 ^ v * c2, + c3 and store
+    {IOp::fuse_v128_load__const64__i32x4_shr_u__v128_xor, IOp::spec_v128_load_shr_xor, 4,
+     {load_v128(kF, kKeep), const64(kSkip), vshift(0, 1, kSkip), vbin(2, 0, kKeep)}},
+    {IOp::fuse_i32_add_imm__v128_load__const64__i32x4_shr_u__v128_xor, IOp::spec_add_imm_v128_load_shr_xor, 5,
+     {bin_imm(kF, kKeep), load_v128(kF, kKeep), const64(kSkip), vshift(1, 2, kSkip), vbin(3, 1, kKeep)}},
+    {IOp::fuse_v128_const__i32x4_mul__v128_const__i32x4_mul__v128_xor, IOp::spec_const_mul_const_mul_xor, 5,
+     {v128_const(kSkip), vbin(kF, 0, kSkip), v128_const(kSkip), vbin(kF, 2, kSkip), vbin(1, 3, kKeep)}},
+    {IOp::fuse_v128_const__i32x4_add__v128_store, IOp::spec_const_add_store, 3,
+     {v128_const(kSkip), vbin(kF, 0, kKeep), store_v128(kF, 1)}},
+    // simd's float kernel: y = x + a * b, stored; dot = (dot + a * b) + c * d
+    {IOp::fuse_f32x4_mul__f32x4_add__v128_store, IOp::spec_fmul_fadd_store, 3,
+     {vbin(kF, kF, kSkip), vbin(kF, 0, kKeep), store_v128(kF, 1)}},
+    {IOp::fuse_f32x4_mul__f32x4_add__f32x4_mul__f32x4_add, IOp::spec_fmul_fadd_fmul_fadd, 4,
+     {vbin(kF, kF, kSkip), vbin(kF, 0, kSkip), vbin(kF, kF, kSkip), vbin(1, 2, kKeep)}},
 };
 
 struct Decoded {
@@ -88,10 +111,11 @@ Decoded decode(const CompPlan& c, const Word* w) {
     case Shape::Bin: d.dst = w[1].s.lo; d.src[0] = w[1].s.hi; d.src[1] = w[2].s.lo; break;
     case Shape::BinImm: d.dst = w[1].s.lo; d.src[0] = w[1].s.hi; break;
     case Shape::Un: d.dst = w[1].s.lo; d.src[0] = w[1].s.hi; break;
+    case Shape::Const: case Shape::Const16: d.dst = w[1].s.lo; break;
   }
   return d;
 }
-uint32_t words(Shape s) { return s == Shape::Un ? 2 : 3; }
+uint32_t words(Shape s) { return s == Shape::Un ? 2 : s == Shape::Const16 ? 4 : 3; }
 bool overlap(uint32_t a, uint32_t wa, uint32_t b, uint32_t wb) { return a < b + wb && b < a + wa; }
 
 bool plan_holds(const Plan& p, const Word* w, uint32_t locals) {

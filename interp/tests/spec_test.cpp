@@ -163,3 +163,81 @@ TEST_CASE("specialised ops: nbody forms, generic when a value is a local", "[int
   CHECK(h.trap("dist_m_tee", {i32(16), f64(1), f64(1)}) == "out of bounds memory access");
   CHECK(h.trap("step_tee", {i32(65528), f64(1)}) == "out of bounds memory access");
 }
+
+TEST_CASE("specialised ops: simd kernels against the reference, generic forms, traps",
+          "[interp][spec][simd]") {
+  SpecHarness h;
+  const std::pair<const char*, const char*> kSpec[] = {
+      {"mxs_t", "spec_v128_load_shr_xor"},       {"mxs_t", "spec_const_mul_const_mul_xor"},
+      {"mxs_t", "spec_const_add_store"},         {"axpy_t", "spec_fmul_fadd_store"},
+      {"axpy_t", "spec_fmul_fadd_fmul_fadd"},
+      {"mxs_tee", "fuse_v128_load__const64__i32x4_shr_u__v128_xor"},
+      {"mxs_tee", "fuse_v128_const__i32x4_mul__v128_const__i32x4_mul__v128_xor"},
+      {"mxs_tee", "fuse_v128_const__i32x4_add__v128_store"},
+      {"axpy_tee", "fuse_f32x4_mul__f32x4_add__v128_store"},
+      {"axpy_tee", "fuse_f32x4_mul__f32x4_add__f32x4_mul__f32x4_add"},
+  };
+  for (auto [fn, op] : kSpec) {
+    INFO(fn << ":\n" << h.code(fn));
+    CHECK(has(h.code(fn), op));
+  }
+  CHECK_FALSE(has(h.code("mxs_tee"), "spec_"));
+  CHECK_FALSE(has(h.code("axpy_tee"), "spec_"));
+  uint8_t* m = h.mem();
+  const uint32_t c1[4] = {0x9e3779b1u, 0x85ebca6bu, 3, 5}, c2[4] = {0xc2b2ae35u, 7, 0x27d4eb2fu, 1};
+  const uint32_t c3[4] = {0x165667b1u, 2, 0x7fffffffu, 0x80000000u};
+  const uint32_t ins[] = {0, 1, 0x7fffffffu, 0x80000000u, 0xdeadbeefu, 0xffffffffu, 12345, 0x8000u};
+  for (uint32_t k = 0; k < 8; k += 4) {
+    for (const char* fn : {"mxs_t", "mxs_tee"}) {
+      INFO(fn << " " << k);
+      for (uint32_t l = 0; l < 4; ++l) put_u32(m, 4 * l, ins[k + l]);
+      REQUIRE(h.call(fn, {i32(0)}));
+      for (uint32_t l = 0; l < 4; ++l) {
+        uint32_t v = ins[k + l];
+        v ^= v >> 15;
+        const uint32_t want = ((v * c1[l]) ^ (v * c2[l])) + c3[l];
+        uint32_t got;
+        std::memcpy(&got, m + 16 + 4 * l, 4);
+        CHECK(got == want);
+      }
+    }
+  }
+  const float fins[] = {0.0f, -0.0f, 1.5f, -2.25f, 3e38f, std::nanf(""), -INFINITY, 1e-45f};
+  auto get_f32 = [m](uint32_t at) {
+    float v;
+    std::memcpy(&v, m + at, 4);
+    return v;
+  };
+  auto same32 = [](float x, float y) {
+    return std::isnan(x) ? std::isnan(y) : std::bit_cast<uint32_t>(x) == std::bit_cast<uint32_t>(y);
+  };
+  for (uint32_t r = 0; r < 8; ++r) {
+    for (const char* fn : {"axpy_t", "axpy_tee"}) {
+      INFO(fn << " " << r);
+      float in[6][4];  // a, x, (result), d, u, w at p + 16 * i; y at q = 512
+      for (uint32_t i = 0; i < 6; ++i)
+        for (uint32_t l = 0; l < 4; ++l) {
+          in[i][l] = fins[(r + 3 * i + l) % 8];
+          std::memcpy(m + 16 * i + 4 * l, &in[i][l], 4);
+        }
+      float y0[4];
+      for (uint32_t l = 0; l < 4; ++l) {
+        y0[l] = fins[(r + l + 5) % 8];
+        std::memcpy(m + 512 + 4 * l, &y0[l], 4);
+      }
+      REQUIRE(h.call(fn, {i32(0), i32(512)}));
+      for (uint32_t l = 0; l < 4; ++l) {
+        const float y = in[0][l] * in[1][l] + y0[l] * 0.5f;
+        CHECK(same32(get_f32(512 + 4 * l), y));
+        CHECK(same32(get_f32(32 + 4 * l), (in[3][l] + in[1][l] * y) + in[4][l] * in[5][l]));
+      }
+    }
+  }
+  // Out of bounds: the store of mxs (p + 16) after its load; axpy's store to q.
+  for (const char* fn : {"mxs_t", "mxs_tee"}) {
+    CHECK(h.trap(fn, {i32(65536 - 16)}) == "out of bounds memory access");
+    CHECK(h.trap(fn, {i32(0xfffffff0u)}) == "out of bounds memory access");
+  }
+  for (const char* fn : {"axpy_t", "axpy_tee"})
+    CHECK(h.trap(fn, {i32(0), i32(65536 - 8)}) == "out of bounds memory access");
+}
