@@ -159,17 +159,6 @@ Gp FunctionCompiler::alloc() {
 
 // ---- local cache ----------------------------------------------------------------------------
 
-int FunctionCompiler::cached_reg(uint32_t local) const {
-  bool f = is_float(m_local_type[local]);
-  uint32_t m = f ? m_cache.xmm : m_cache.gp;
-  const uint32_t* of = f ? m_cache.xmm_local : m_cache.gp_local;
-  for (; m != 0; m &= m - 1) {
-    int id = __builtin_ctz(m);
-    if (of[id] == local) return id;
-  }
-  return -1;
-}
-
 void FunctionCompiler::uncache_local(uint32_t local) {
   int r = cached_reg(local);
   if (r < 0) return;

@@ -155,7 +155,16 @@ class FunctionCompiler {
   // The xmm register class: f32, f64 and v128.
   static bool is_float(ValType t) { return t == ValType::F32 || t == ValType::F64 || t == ValType::V128; }
   void load_xmm(x86::Xmm x, uint32_t slot, ValType t);  // movss/movsd/movups from a home
-  int cached_reg(uint32_t local) const;  // GP or xmm id by the local's type, -1 if none
+  int cached_reg(uint32_t local) const {  // GP or xmm id by the local's type, -1 if none
+    const bool f = is_float(m_local_type[local]);
+    uint32_t m = f ? m_cache.xmm : m_cache.gp;
+    const uint32_t* of = f ? m_cache.xmm_local : m_cache.gp_local;
+    for (; m != 0; m &= m - 1) {
+      const int id = __builtin_ctz(m);
+      if (of[id] == local) return id;
+    }
+    return -1;
+  }
   void uncache_local(uint32_t local);
   // uncache_*: the register is about to be overwritten: store its local first if dirty.
   void uncache_gp(uint32_t id) {
