@@ -96,6 +96,17 @@ constexpr Plan kPlans[] = {
      {vbin(kF, kF, kSkip), vbin(kF, 0, kKeep), store_v128(kF, 1)}},
     {IOp::fuse_f32x4_mul__f32x4_add__f32x4_mul__f32x4_add, IOp::spec_fmul_fadd_fmul_fadd, 4,
      {vbin(kF, kF, kSkip), vbin(kF, 0, kSkip), vbin(kF, kF, kSkip), vbin(1, 2, kKeep)}},
+    // sha256: Σ/σ, maj, ch, and the round's sums (the inner sum into either operand)
+    {IOp::fuse_i32_rotl_imm__i32_rotl_imm__i32_xor__i32_rotl_imm__i32_xor, IOp::spec_rotl_rotl_xor_rotl_xor, 5,
+     {bin_imm(kF, kSkip), bin_imm(kF, kSkip), bin(0, 1, kSkip), bin_imm(kF, kSkip), bin(2, 3, kKeep)}},
+    {IOp::fuse_i32_rotl_imm__i32_rotl_imm__i32_xor__i32_shr_u_imm__i32_xor, IOp::spec_rotl_rotl_xor_shr_xor, 5,
+     {bin_imm(kF, kSkip), bin_imm(kF, kSkip), bin(0, 1, kSkip), bin_imm(kF, kSkip), bin(2, 3, kKeep)}},
+    {IOp::fuse_i32_xor__i32_and__i32_and__i32_xor, IOp::spec_xor_and_and_xor, 4,
+     {bin(kF, kF, kSkip), bin(0, kF, kSkip), bin(kF, kF, kSkip), bin(1, 2, kKeep)}},
+    {IOp::fuse_i32_xor_imm__i32_and__i32_add, IOp::spec_xor_imm_and_add, 3,
+     {bin_imm(kF, kSkip), bin(kF, 0, kSkip), bin(kF, 1, kKeep)}},
+    {IOp::fuse_i32_add__i32_add, IOp::spec_add_add_a, 2, {bin(kF, kF, kSkip), bin(0, kF, kKeep)}},
+    {IOp::fuse_i32_add__i32_add, IOp::spec_add_add_b, 2, {bin(kF, kF, kSkip), bin(kF, 0, kKeep)}},
 };
 
 struct Decoded {
@@ -151,8 +162,9 @@ bool plan_holds(const Plan& p, const Word* w, uint32_t locals) {
 }  // namespace
 
 IOp Translator::specialise(IOp fused, const Word* w) const {
+  // A fused op may have several plans (operand positions): the first that holds.
   for (const Plan& p : kPlans)
-    if (p.fused == fused) return plan_holds(p, w, m_local_slots) ? p.spec : fused;
+    if (p.fused == fused && plan_holds(p, w, m_local_slots)) return p.spec;
   return fused;
 }
 

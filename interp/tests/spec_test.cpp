@@ -241,3 +241,47 @@ TEST_CASE("specialised ops: simd kernels against the reference, generic forms, t
   for (const char* fn : {"axpy_t", "axpy_tee"})
     CHECK(h.trap(fn, {i32(0), i32(65536 - 8)}) == "out of bounds memory access");
 }
+
+TEST_CASE("specialised ops: sha256 forms against the reference, generic forms", "[interp][spec]") {
+  SpecHarness h;
+  const std::pair<const char*, const char*> kForms[] = {
+      {"sig_t", "spec_rotl_rotl_xor_rotl_xor"},
+      {"sig_tee", "fuse_i32_rotl_imm__i32_rotl_imm__i32_xor__i32_rotl_imm__i32_xor"},
+      {"sig_s_t", "spec_rotl_rotl_xor_shr_xor"},
+      {"sig_s_tee", "fuse_i32_rotl_imm__i32_rotl_imm__i32_xor__i32_shr_u_imm__i32_xor"},
+      {"maj_t", "spec_xor_and_and_xor"},
+      {"maj_tee", "fuse_i32_xor__i32_and__i32_and__i32_xor"},
+      {"ch_t", "spec_xor_imm_and_add"},
+      {"ch_tee", "fuse_i32_xor_imm__i32_and__i32_add"},
+      {"sum_a", "spec_add_add_a"},
+      {"sum_b", "spec_add_add_b"},
+      {"sum_tee", "fuse_i32_add__i32_add"},
+  };
+  for (auto [fn, op] : kForms) {
+    const std::string code = h.code(fn);
+    INFO(fn << ":\n" << code);
+    CHECK(has(code, op));
+    if (std::string(fn).ends_with("_tee")) CHECK_FALSE(has(code, "spec_"));
+  }
+  const uint32_t vals[] = {0, 1, 3, 0x7fffffffu, 0x80000000u, 0xdeadbeefu, 0xffffffffu};
+  for (uint32_t a : vals) {
+    INFO("a = " << a);
+    const uint32_t t = std::rotl(a, 26) ^ std::rotl(a, 21);
+    CHECK(h.num("sig_t", {i32(a)}) == (t ^ std::rotl(a, 7)));
+    CHECK(h.num("sig_tee", {i32(a)}) == (t ^ std::rotl(a, 7)) + t);
+    const uint32_t s = std::rotl(a, 25) ^ std::rotl(a, 14) ^ (a >> 3);
+    CHECK(h.num("sig_s_t", {i32(a)}) == s);
+    CHECK(h.num("sig_s_tee", {i32(a)}) == s + std::rotl(a, 25));
+    for (uint32_t b : vals) {
+      const uint32_t c = 0x0f0f0f0fu ^ b;
+      const uint32_t maj = ((a ^ b) & c) ^ (a & b);
+      CHECK(h.num("maj_t", {i32(a), i32(b), i32(c)}) == maj);
+      CHECK(h.num("maj_tee", {i32(a), i32(b), i32(c)}) == maj + (a ^ b));
+      CHECK(h.num("ch_t", {i32(a), i32(b), i32(c)}) == c + (b & ~a));
+      CHECK(h.num("ch_tee", {i32(a), i32(b), i32(c)}) == c + 2 * (b & ~a));
+      CHECK(h.num("sum_a", {i32(a), i32(b), i32(c)}) == a + b + c);
+      CHECK(h.num("sum_b", {i32(a), i32(b), i32(c)}) == c + (a + b));
+      CHECK(h.num("sum_tee", {i32(a), i32(b), i32(c)}) == c);
+    }
+  }
+}
