@@ -38,6 +38,9 @@ TEST_CASE("fused round 4: every sequence is emitted", "[interp][fused]") {
       {"count2", "fuse_i32_add_imm__i32_sub_imm__br_if_back"},
       {"pos", "spec_load_mul_imm_add_store"},
       {"pos_swapped", "fuse_f64_load__f64_mul_imm__f64_add__f64_store"},
+      {"tok2", "fuse_i32_load8_u__i32_add_imm__i32_sub_imm__i32_and_imm__i32_lt_u_imm"},
+      {"tok2", "fuse_select__i32_sub_imm__i32_and_imm__br_i32_gt_u_imm"},
+      {"tok2", "fuse_br_i32_gt_u_imm__i32_sub_imm__i32_add__i32_store8__i32_add_imm"},
   };
   for (auto [fn, op] : kWant) {
     INFO(fn << ":\n" << h.code(fn));
@@ -94,4 +97,30 @@ TEST_CASE("fused round 4: counter back-edge, interrupts, plain form", "[interp][
   Fused4Harness plain(EngineConfig{.fuel = false, .interruptible = false});
   plain.interrupt_at = 96;
   CHECK(plain.num("count2", {i32(100)}) == 5600u);
+}
+
+TEST_CASE("fused round 4: wordfreq tokenizer step against the reference, traps", "[interp][fused]") {
+  Fused4Harness h;
+  uint8_t* m = h.mem();
+  for (uint32_t c = 0; c < 256; ++c) {
+    for (uint32_t n : {0u, 5u, 31u, 32u}) {
+      INFO(c << " " << n);
+      m[100] = static_cast<uint8_t>(c);
+      m[1000 + 64 + n] = 0xee;
+      const uint32_t l = ((c - 65) & 255) < 26 ? c + 32 : c;
+      uint32_t want;
+      if (((l - 97) & 255) > 25) want = 0xffffffffu;
+      else if (n > 31) want = 0xfffffffeu;
+      else want = n + 1;
+      CHECK(h.num("tok2", {i32(100), i32(1000), i32(n)}) == want);
+      CHECK(m[1000 + 64 + n] == (want == n + 1 ? static_cast<uint8_t>(l) : 0xee));
+    }
+  }
+  // The load out of bounds; the store out of bounds (w - -64 + n past the end) after the
+  // letter tests; w - -64 wrapping in 32 bits to an in-bounds address.
+  CHECK(h.trap("tok2", {i32(65536), i32(0), i32(0)}) == "out of bounds memory access");
+  m[100] = 'Q';
+  CHECK(h.trap("tok2", {i32(100), i32(65536 - 64), i32(0)}) == "out of bounds memory access");
+  CHECK(h.num("tok2", {i32(100), i32(0xffffffe0u), i32(3)}) == 4u);  // 2^32 - 32 + 64 + 3 = 35
+  CHECK(m[35] == 'q');
 }

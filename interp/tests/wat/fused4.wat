@@ -30,4 +30,19 @@
     (local.set $x (f64.add (local.get $x) (f64.mul (f64.load (local.get $p)) (f64.const 0.01))))
     (f64.store offset=8 (local.get $p) (local.get $x))
     (local.get $x))
+;; wordfreq's tokenizer step: i32_load8_u i32_add_imm i32_sub_imm i32_and_imm i32_lt_u_imm |
+  ;; select i32_sub_imm i32_and_imm br_i32_gt_u_imm | br_i32_gt_u_imm i32_sub_imm i32_add
+  ;; i32_store8 i32_add_imm. Returns the new length, -1 for a non-letter, -2 for a full word.
+  (func (export "tok2") (param $p i32) (param $w i32) (param $n i32) (result i32) (local $c i32) (local $l i32)
+    (local.set $c (i32.load8_u (local.get $p)))
+    (local.set $l (select (i32.add (local.get $c) (i32.const 32)) (local.get $c)
+                          (i32.lt_u (i32.and (i32.sub (local.get $c) (i32.const 65)) (i32.const 255)) (i32.const 26))))
+    (block $nonletter
+      (br_if $nonletter (i32.gt_u (i32.and (i32.sub (local.get $l) (i32.const 97)) (i32.const 255)) (i32.const 25)))
+      (block $full
+        (br_if $full (i32.gt_u (local.get $n) (i32.const 31)))
+        (i32.store8 (i32.add (i32.sub (local.get $w) (i32.const -64)) (local.get $n)) (local.get $l))
+        (return (i32.add (local.get $n) (i32.const 1))))
+      (return (i32.const -2)))
+    (i32.const -1))
 )
