@@ -64,6 +64,8 @@ constexpr Plan kPlans[] = {
     // matmul: c[j] += k * b[j]
     {IOp::fuse_f64_load__f64_mul__f64_load__f64_add__f64_store, IOp::spec_f64_load_mul_load_add_store, 5,
      {load_f64(kF, kSkip), bin(kF, 0, kSkip), load_f64(kF, kSkip), bin(1, 2, kSkip), store_f64(kF, 3)}},
+    {IOp::fuse_i32_add_imm__i32_add_imm__f64_load, IOp::spec_add_imm_add_imm_load, 3,
+     {bin_imm(kF, kKeep), bin_imm(kF, kSkip), load_f64(1, kKeep)}},
     {IOp::fuse_f64_mul__f64_load__f64_add__f64_store, IOp::spec_f64_mul_load_add_store, 4,
      {bin(kF, kF, kSkip), load_f64(kF, kSkip), bin(0, 1, kSkip), store_f64(kF, 2)}},
     // nbody: dx = x - [p - k]; dx is a local; then m * dx (and another product)

@@ -36,7 +36,7 @@ TEST_CASE("fused sequences: every sequence is emitted", "[interp][fused]") {
   SeqHarness h;
   const std::pair<const char*, const char*> kWant[] = {
       {"mac_loop", "spec_f64_load_mul_load_add_store"},  // spec_test.cpp: the generic forms
-      {"mac_loop", "fuse_i32_add_imm__i32_add_imm__f64_load"},
+      {"mac_loop", "spec_add_imm_add_imm_load"},
       {"mac_loop", "spec_f64_mul_load_add_store"},
       {"mac_loop", "fuse_i32_add_imm__i32_add_imm__i32_add_imm__br_i32_ne_back"},
       {"dist", "fuse_i32_add_imm__f64_load__f64_sub__f64_mul"},

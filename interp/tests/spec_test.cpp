@@ -285,3 +285,24 @@ TEST_CASE("specialised ops: sha256 forms against the reference, generic forms", 
     }
   }
 }
+
+TEST_CASE("specialised ops: matmul's address pair + load, generic form, wrap, traps", "[interp][spec]") {
+  SpecHarness h;
+  CHECK(has(h.code("addr2"), "spec_add_imm_add_imm_load"));
+  CHECK(has(h.code("addr2_tee"), "fuse_i32_add_imm__i32_add_imm__f64_load"));
+  CHECK_FALSE(has(h.code("addr2_tee"), "spec_"));
+  uint8_t* m = h.mem();
+  for (double b : kF64) {
+    INFO(b);
+    put_f64(m, 72, b);
+    put_f64(m, 136, 0.5);
+    CHECK(same(h.f64_result("addr2", {i32(128), i32(64)}), b + 0.5));
+    CHECK(same(h.f64_result("addr2_tee", {i32(128), i32(64)}), (b + 0.5) + 72.0));
+  }
+  // b + 8 wraps in 32 bits (2^32 - 8 + 8 = 0); c + 8 likewise.
+  put_f64(m, 0, 3.0);
+  CHECK(h.f64_result("addr2", {i32(0xfffffff8u), i32(0xfffffff8u)}) == 6.0);
+  CHECK(h.trap("addr2", {i32(0), i32(65536 - 12)}) == "out of bounds memory access");
+  CHECK(h.trap("addr2", {i32(65536 - 12), i32(0)}) == "out of bounds memory access");
+  CHECK(h.trap("addr2_tee", {i32(0), i32(65536 - 12)}) == "out of bounds memory access");
+}

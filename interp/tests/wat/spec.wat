@@ -146,4 +146,13 @@
     (i32.add (local.get $c) (i32.add (local.get $a) (local.get $b))))
   (func (export "sum_tee") (param $a i32) (param $b i32) (param $c i32) (result i32) (local $t i32)
     (i32.sub (i32.add (local.tee $t (i32.add (local.get $a) (local.get $b))) (local.get $c)) (local.get $t)))
+;; matmul's second-element addresses: c2 = c + 8 (a local), b + 8 a temporary, then the load
+  ;; (specialised); with b + 8 tee'd into a local (generic).
+  (func (export "addr2") (param $c i32) (param $b i32) (result f64) (local $c2 i32)
+    (local.set $c2 (i32.add (local.get $c) (i32.const 8)))
+    (f64.add (f64.load (i32.add (local.get $b) (i32.const 8))) (f64.load (local.get $c2))))
+  (func (export "addr2_tee") (param $c i32) (param $b i32) (result f64) (local $c2 i32) (local $t i32)
+    (local.set $c2 (i32.add (local.get $c) (i32.const 8)))
+    (f64.add (f64.add (f64.load (local.tee $t (i32.add (local.get $b) (i32.const 8)))) (f64.load (local.get $c2)))
+             (f64.convert_i32_u (local.get $t))))
 )
