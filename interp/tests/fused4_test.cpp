@@ -16,14 +16,6 @@ struct Fused4Harness : TickHarness {
   explicit Fused4Harness(EngineConfig c = {}) : TickHarness("fused4", c) {}
 };
 
-double get_f64(const uint8_t* m, uint32_t at) {
-  double v;
-  std::memcpy(&v, m + at, 8);
-  return v;
-}
-bool same(double x, double y) {
-  return std::isnan(x) ? std::isnan(y) : std::bit_cast<uint64_t>(x) == std::bit_cast<uint64_t>(y);
-}
 
 const double kF64[] = {0.0, -0.0, 1.5, -2.25, 1e308, std::nan(""), -INFINITY, 5e-324};
 

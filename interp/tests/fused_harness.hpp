@@ -1,8 +1,10 @@
-// The harness of the superinstruction tests (fused_test.cpp, fused_seq_test.cpp): a module
-// whose loops call host `tick(i)`, which raises the interrupt flag at a chosen i, plus the
-// disassembly of a function's translated code and access to memory 0.
+// The harness of the superinstruction tests (fused_test.cpp, fused_seq_test.cpp, spec_test.cpp,
+// fused4_test.cpp): a module whose loops call host `tick(i)`, which raises the interrupt flag
+// at a chosen i, plus the disassembly of a function's translated code and access to memory 0.
 #pragma once
 
+#include <bit>
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -38,5 +40,14 @@ struct TickHarness : Harness {
 
 inline void put_u32(uint8_t* m, uint32_t at, uint32_t v) { std::memcpy(m + at, &v, 4); }
 inline void put_f64(uint8_t* m, uint32_t at, double v) { std::memcpy(m + at, &v, 8); }
+inline double get_f64(const uint8_t* m, uint32_t at) {
+  double v;
+  std::memcpy(&v, m + at, 8);
+  return v;
+}
+// The same double bit for bit, or both NaN (NaN payloads may differ between evaluation orders).
+inline bool same(double x, double y) {
+  return std::isnan(x) ? std::isnan(y) : std::bit_cast<uint64_t>(x) == std::bit_cast<uint64_t>(y);
+}
 
 }  // namespace wsvm::test
