@@ -18,6 +18,15 @@ using wsvm::jit::FastAssembler;
 
 namespace {
 
+// A small deterministic generator for the random label programs: next(n) is in [0, n).
+struct Lcg {
+  uint64_t state;
+  uint32_t operator()(uint32_t n) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<uint32_t>(state >> 33) % n;
+  }
+};
+
 struct Pair {
   CodeHolder ref_code, fast_code;
   std::unique_ptr<x86::Assembler> ref;
@@ -276,11 +285,7 @@ TEST_CASE("fast assembler: typed overloads match asmjit") {
 TEST_CASE("fast assembler: jumps and calls to labels match asmjit once bound") {
   uint32_t fast_jumps = 0;
   for (uint32_t seed = 1; seed <= 300; ++seed) {
-    uint64_t rng = seed * 0x9E3779B97F4A7C15ull;
-    auto next = [&](uint32_t n) {
-      rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-      return static_cast<uint32_t>(rng >> 33) % n;
-    };
+    Lcg next{seed * 0x9E3779B97F4A7C15ull};
     CodeHolder rc, fc;
     rc.init(Environment::host());
     fc.init(Environment::host());
@@ -344,11 +349,7 @@ TEST_CASE("fast assembler: jumps and calls to labels match asmjit once bound") {
 // of fresh asmjit labels, also for rip-relative operands asmjit links itself, while the
 // holder keeps only one function's worth of label entries.
 TEST_CASE("fast assembler: recycled local labels give the bytes of fresh ones") {
-  uint64_t rng = 0x243F6A8885A308D3ull;
-  auto next = [&](uint32_t n) {
-    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-    return static_cast<uint32_t>(rng >> 33) % n;
-  };
+  Lcg next{0x243F6A8885A308D3ull};
   CodeHolder rc, fc;
   rc.init(Environment::host());
   fc.init(Environment::host());
