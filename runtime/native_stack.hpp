@@ -18,7 +18,8 @@ uintptr_t native_stack_limit_for_this_thread();
 // AT_EXECFN, which the kernel copies to the very top), `bottom` the lowest address the stack
 // may grow down to, RLIMIT_STACK below the top (the kernel keeps that much free below it).
 // nullopt on other threads, for a stack limit above 128 MiB (unlimited included), or when the
-// layout is not the expected one. glibc's pthread_getattr_np finds the same bottom by reading /proc/self/maps.
+// layout is not the expected one. glibc's pthread_getattr_np finds the same bottom by
+// reading /proc/self/maps.
 struct StackRange {
   uintptr_t bottom;
   uintptr_t top;
