@@ -128,12 +128,6 @@ void Translator::on_simple(const Instr& ins, const WalkState& st) {
 void Translator::on_simple_other(const Instr& ins, const WalkState& st) {
   const uint32_t push = fs(st.slot_height());  // slot of a pushed result when nothing is popped
   switch (ins.op) {
-    case Op::i32_const:  // (translate() handles constants; kept for completeness)
-    case Op::f32_const:
-      return push_const(st, static_cast<uint32_t>(ins.imm));
-    case Op::i64_const:
-    case Op::f64_const:
-      return push_const(st, ins.imm);
     case Op::global_get:
       if (m_module->globals[ins.a].type != ValType::V128) {
         const uint32_t start = here();
