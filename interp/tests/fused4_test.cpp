@@ -23,7 +23,7 @@ const double kF64[] = {0.0, -0.0, 1.5, -2.25, 1e308, std::nan(""), -INFINITY, 5e
 
 TEST_CASE("fused round 4: every sequence is emitted", "[interp][fused]") {
   Fused4Harness h;
-  const std::pair<const char*, const char*> kWant[] = {
+  check_ops(h, {
       // Specialised where the plan holds (spec_ops.def; spec_test.cpp has the generic forms).
       {"dist_sq", "spec_sub_imm_load_sub_mul_mul"},
       {"dist_m", "spec_sub_imm_load_sub_mul"},
@@ -33,11 +33,7 @@ TEST_CASE("fused round 4: every sequence is emitted", "[interp][fused]") {
       {"tok2", "fuse_i32_load8_u__i32_add_imm__i32_sub_imm__i32_and_imm__i32_lt_u_imm"},
       {"tok2", "fuse_select__i32_sub_imm__i32_and_imm__br_i32_gt_u_imm"},
       {"tok2", "fuse_br_i32_gt_u_imm__i32_sub_imm__i32_add__i32_store8__i32_add_imm"},
-  };
-  for (auto [fn, op] : kWant) {
-    INFO(fn << ":\n" << h.code(fn));
-    CHECK(h.code(fn).find(op) != std::string::npos);
-  }
+  });
   Fused4Harness plain(EngineConfig{.fuel = false, .interruptible = false});
   CHECK(plain.code("count2").find("fuse_i32_add_imm__i32_sub_imm__br_if ") != std::string::npos);
 }

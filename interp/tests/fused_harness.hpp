@@ -6,7 +6,10 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <initializer_list>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "interp/disasm.hpp"
@@ -37,6 +40,19 @@ struct TickHarness : Harness {
     return (*r)[0].f64;
   }
 };
+
+// Checks that each function's translated code holds its op (printing the code on failure).
+// A function named `*_tee` keeps a value in a local, which must keep the generic fused form:
+// its code holds no specialised (`spec_`) op.
+using WantedOps = std::initializer_list<std::pair<const char*, const char*>>;
+inline void check_ops(TickHarness& h, WantedOps want) {
+  for (auto [fn, op] : want) {
+    const std::string code = h.code(fn);
+    INFO(fn << ":\n" << code);
+    CHECK(code.find(op) != std::string::npos);
+    if (std::string_view(fn).ends_with("_tee")) CHECK(code.find("spec_") == std::string::npos);
+  }
+}
 
 inline void put_u32(uint8_t* m, uint32_t at, uint32_t v) { std::memcpy(m + at, &v, 4); }
 inline void put_f64(uint8_t* m, uint32_t at, double v) { std::memcpy(m + at, &v, 8); }

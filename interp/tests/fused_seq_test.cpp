@@ -26,7 +26,7 @@ const double kF64[] = {0.0, -0.0, 1.5, -2.25, 1e308, std::nan(""), INFINITY, 5e-
 
 TEST_CASE("fused sequences: every sequence is emitted", "[interp][fused]") {
   SeqHarness h;
-  const std::pair<const char*, const char*> kWant[] = {
+  check_ops(h, {
       {"mac_loop", "spec_f64_load_mul_load_add_store"},  // spec_test.cpp: the generic forms
       {"mac_loop", "spec_add_imm_add_imm_load"},
       {"mac_loop", "spec_f64_mul_load_add_store"},
@@ -72,11 +72,7 @@ TEST_CASE("fused sequences: every sequence is emitted", "[interp][fused]") {
       {"fibr", "fuse_i32_add_imm__call_local"},
       {"down", "fuse_i32_add_imm__call_local"},
       {"rotate7", "fuse_copy__copy__br_back"},
-  };
-  for (auto [fn, op] : kWant) {
-    INFO(fn << ":\n" << h.code(fn));
-    CHECK(h.code(fn).find(op) != std::string::npos);
-  }
+  });
   // Without interrupt checks the loops end in the plain branch forms.
   SeqHarness plain(EngineConfig{.fuel = false, .interruptible = false});
   CHECK(plain.code("mac_loop").find("fuse_i32_add_imm__i32_add_imm__i32_add_imm__br_i32_ne ") !=

@@ -23,7 +23,7 @@ struct FusedHarness : TickHarness {
 
 TEST_CASE("fused: every pair is emitted", "[interp][fused]") {
   FusedHarness h;
-  const std::pair<const char*, const char*> kWant[] = {
+  check_ops(h, {
       {"add_add", "fuse_i32_add_imm__i32_add_imm"},   {"add_add_src", "fuse_i32_add_imm__i32_add_imm"},
       {"add_add_target", "fuse_i32_add_imm__i32_add_imm"}, {"copy_copy", "fuse_copy__copy"},
       {"add_load", "fuse_i32_add_imm__i32_load"},     {"add_load8", "fuse_i32_add_imm__i32_load8_u"},
@@ -41,11 +41,7 @@ TEST_CASE("fused: every pair is emitted", "[interp][fused]") {
       {"const_lt_u", "fuse_const64__br_i32_lt_u_imm"}, {"mul_sub", "fuse_f64_mul__f64_sub"},
       {"sub_mul", "fuse_f64_sub__f64_mul"},         {"sub_store", "fuse_f64_sub__f64_store"},
       {"load_load", "fuse_f64_load__f64_load"},
-  };
-  for (auto [fn, op] : kWant) {
-    INFO(fn << ":\n" << h.code(fn));
-    CHECK(h.code(fn).find(op) != std::string::npos);
-  }
+  });
   // Greedy pairing: the store pairs with the add before it, so the add after it stays alone.
   CHECK(h.code("add_store").find("fuse_f64_store__i32_add_imm") == std::string::npos);
 }

@@ -108,20 +108,14 @@ TEST_CASE("specialised ops: traps at the memory bound and with large offsets", "
 
 TEST_CASE("specialised ops: nbody forms, generic when a value is a local", "[interp][spec]") {
   SpecHarness h;
-  const std::pair<const char*, const char*> kGeneric[] = {
+  check_ops(h, {
       {"dist_m_tee", "fuse_i32_sub_imm__f64_load__f64_sub__f64_mul"},
       {"dist_sq_tee", "fuse_i32_sub_imm__f64_load__f64_sub__f64_mul__f64_mul"},
       {"mag2_tee", "fuse_f64_div__f64_mul__f64_sub__f64_store"},
       {"vel_tee", "fuse_f64_load__f64_mul__f64_mul__f64_sub__f64_store"},
       {"pos_tee", "fuse_f64_mul__f64_mul__f64_load__f64_add__f64_store"},
       {"step_tee", "fuse_f64_load__f64_mul_imm__f64_add__f64_store"},
-  };
-  for (auto [fn, op] : kGeneric) {
-    const std::string code = h.code(fn);
-    INFO(fn << ":\n" << code);
-    CHECK(has(code, op));
-    CHECK_FALSE(has(code, "spec_"));
-  }
+  });
   CHECK(has(h.code("mag2"), "spec_div_mul_sub_store"));
   uint8_t* m = h.mem();
   for (double a : kF64) {
@@ -159,7 +153,7 @@ TEST_CASE("specialised ops: nbody forms, generic when a value is a local", "[int
 TEST_CASE("specialised ops: simd kernels against the reference, generic forms, traps",
           "[interp][spec][simd]") {
   SpecHarness h;
-  const std::pair<const char*, const char*> kSpec[] = {
+  check_ops(h, {
       {"mxs_t", "spec_v128_load_shr_xor"},       {"mxs_t", "spec_const_mul_const_mul_xor"},
       {"mxs_t", "spec_const_add_store"},         {"axpy_t", "spec_fmul_fadd_store"},
       {"axpy_t", "spec_fmul_fadd_fmul_fadd"},
@@ -168,13 +162,7 @@ TEST_CASE("specialised ops: simd kernels against the reference, generic forms, t
       {"mxs_tee", "fuse_v128_const__i32x4_add__v128_store"},
       {"axpy_tee", "fuse_f32x4_mul__f32x4_add__v128_store"},
       {"axpy_tee", "fuse_f32x4_mul__f32x4_add__f32x4_mul__f32x4_add"},
-  };
-  for (auto [fn, op] : kSpec) {
-    INFO(fn << ":\n" << h.code(fn));
-    CHECK(has(h.code(fn), op));
-  }
-  CHECK_FALSE(has(h.code("mxs_tee"), "spec_"));
-  CHECK_FALSE(has(h.code("axpy_tee"), "spec_"));
+  });
   uint8_t* m = h.mem();
   const uint32_t c1[4] = {0x9e3779b1u, 0x85ebca6bu, 3, 5}, c2[4] = {0xc2b2ae35u, 7, 0x27d4eb2fu, 1};
   const uint32_t c3[4] = {0x165667b1u, 2, 0x7fffffffu, 0x80000000u};
@@ -236,7 +224,7 @@ TEST_CASE("specialised ops: simd kernels against the reference, generic forms, t
 
 TEST_CASE("specialised ops: sha256 forms against the reference, generic forms", "[interp][spec]") {
   SpecHarness h;
-  const std::pair<const char*, const char*> kForms[] = {
+  check_ops(h, {
       {"sig_t", "spec_rotl_rotl_xor_rotl_xor"},
       {"sig_tee", "fuse_i32_rotl_imm__i32_rotl_imm__i32_xor__i32_rotl_imm__i32_xor"},
       {"sig_s_t", "spec_rotl_rotl_xor_shr_xor"},
@@ -248,13 +236,7 @@ TEST_CASE("specialised ops: sha256 forms against the reference, generic forms", 
       {"sum_a", "spec_add_add_a"},
       {"sum_b", "spec_add_add_b"},
       {"sum_tee", "fuse_i32_add__i32_add"},
-  };
-  for (auto [fn, op] : kForms) {
-    const std::string code = h.code(fn);
-    INFO(fn << ":\n" << code);
-    CHECK(has(code, op));
-    if (std::string(fn).ends_with("_tee")) CHECK_FALSE(has(code, "spec_"));
-  }
+  });
   const uint32_t vals[] = {0, 1, 3, 0x7fffffffu, 0x80000000u, 0xdeadbeefu, 0xffffffffu};
   for (uint32_t a : vals) {
     INFO("a = " << a);
