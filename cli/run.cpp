@@ -305,8 +305,9 @@ static int run_module(const Options& o, bool exit_when_done) {
   if (!inst) {
     end_run(rs);
     const std::optional<Trap>& trap = linker.last_trap();
-    bool limit_trap =
-        trap && (trap->kind == TrapKind::Interrupted || trap->kind == TrapKind::OutOfFuel);
+    // A limit, or proc_exit in a start function, ends the run as it would in _start.
+    bool limit_trap = trap && (trap->kind == TrapKind::Interrupted ||
+                               trap->kind == TrapKind::OutOfFuel || trap->kind == TrapKind::Exit);
     status = limit_trap ? report_trap(*trap, rs) : load_error(o.module_path, inst.error());
   } else {
     status = o.invoke ? invoke_export(store, **inst, o, rs) : run_start(store, **inst, o, rs);

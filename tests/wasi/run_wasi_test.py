@@ -279,6 +279,49 @@ def case_cli_options():
         expect(run(["--dir", tmp, "--env", "A=b", wasm("hello")]), 0, "Hello, world! (argc=1)\n")
 
 
+def start_section_module(code):
+    """A module whose start *section* function calls proc_exit(code); its _start (never
+    reached) would exit with 99.
+    (module
+      (type (func (param i32))) (type (func))
+      (import "wasi_snapshot_preview1" "proc_exit" (func (type 0)))
+      (func (type 1) (call 0 (i32.const CODE)))
+      (func (type 1) (call 0 (i32.const 99)))
+      (export "_start" (func 2))
+      (start 1))"""
+    def section(sid, body):
+        return bytes([sid, len(body)]) + body
+
+    def name(text):
+        return bytes([len(text)]) + text.encode()
+
+    def body(value):  # no locals; i32.const value (LEB128, < 64); call 0; end
+        code = bytes([0x00, 0x41, value, 0x10, 0x00, 0x0B])
+        return bytes([len(code)]) + code
+    assert 0 <= code < 64
+    return (b"\0asm" + bytes([1, 0, 0, 0]) +
+            section(1, bytes([2, 0x60, 1, 0x7F, 0, 0x60, 0, 0])) +
+            section(2, bytes([1]) + name("wasi_snapshot_preview1") + name("proc_exit") + bytes([0, 0])) +
+            section(3, bytes([2, 1, 1])) +
+            section(7, bytes([1]) + name("_start") + bytes([0, 2])) +
+            section(8, bytes([1])) +
+            section(10, bytes([2]) + body(code) + body(99)))
+
+
+def case_start_exit():
+    # proc_exit inside a start section ends the run with the guest's code, in both engines.
+    with tempfile.TemporaryDirectory(prefix="wsvm-wasi-") as tmp:
+        for code in (7, 0):
+            path = os.path.join(tmp, f"start_exit_{code}.wasm")
+            with open(path, "wb") as f:
+                f.write(start_section_module(code))
+            rc, out, err = run([path])
+            print(f"proc_exit({code}) in a start section: status {rc}, stderr {err.strip()!r}")
+            if rc != code or err:
+                print("FAIL: expected status", code, "and no message")
+                sys.exit(1)
+
+
 SIMPLE_DIR_CASES = ("files", "seek", "readdir", "links", "stat_times")
 
 if CASE in SIMPLE_DIR_CASES:
