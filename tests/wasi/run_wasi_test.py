@@ -230,7 +230,7 @@ def case_hostile_fallback():
 def case_files_fallback():
     with tempfile.TemporaryDirectory(prefix="wsvm-wasi-") as tmp:
         env = dict(os.environ, WSVM_WASI_NO_OPENAT2="1")
-        for name in ("files", "links", "stat_times"):
+        for name in ("files", "links", "stat_times", "trailing_slash"):
             expect(run(["--dir", tmp + "::work", wasm(name)], env=env), 0, stdout=f"{name} ok\n")
 
 
@@ -279,6 +279,33 @@ def case_cli_options():
         expect(run(["--dir", tmp, "--env", "A=b", wasm("hello")]), 0, "Hello, world! (argc=1)\n")
 
 
+def case_rights_ro():
+    # The same checks on a read-only preopen; nothing in it may change.
+    with tempfile.TemporaryDirectory(prefix="wsvm-wasi-") as tmp:
+        with open(os.path.join(tmp, "keep"), "w") as f:
+            f.write("kept")
+        before = snapshot(tmp)
+        expect(run(["--dir", tmp + "::work:ro", wasm("rights"), "ro"]), 0, stdout="rights ok\n")
+        if snapshot(tmp) != before:
+            print("FAIL: the read-only preopen changed")
+            sys.exit(1)
+
+
+def case_sigpipe():
+    # Our end of stdout is closed before the program writes: every write must fail with
+    # EPIPE for the guest; SIGPIPE must not end wsvm (status 141). Python restores SIGPIPE's
+    # default action in the child (restore_signals), so the signal would be fatal.
+    p = subprocess.Popen([*WSVM, wasm("sigpipe")], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    p.stdout.close()
+    err = p.stderr.read().decode(errors="replace")
+    rc = p.wait(timeout=60)
+    print(f"sigpipe: status {rc}, stderr {err.strip()!r}")
+    if rc != 0 or not err.startswith("EPIPE after "):
+        print("FAIL: the guest did not get EPIPE")
+        sys.exit(1)
+
+
 def start_section_module(code):
     """A module whose start *section* function calls proc_exit(code); its _start (never
     reached) would exit with 99.
@@ -322,7 +349,7 @@ def case_start_exit():
                 sys.exit(1)
 
 
-SIMPLE_DIR_CASES = ("files", "seek", "readdir", "links", "stat_times")
+SIMPLE_DIR_CASES = ("files", "seek", "readdir", "links", "stat_times", "rights", "trailing_slash")
 
 if CASE in SIMPLE_DIR_CASES:
     in_work_dir(CASE)

@@ -72,6 +72,21 @@ inline constexpr uint64_t kFileBase =
     kFdDatasync | kFdRead | kFdSeek | kFdFdstatSetFlags | kFdSync | kFdTell | kFdWrite |
     kFdAdvise | kFdAllocate | kFdFilestatGet | kFdFilestatSetSize | kFdFilestatSetTimes |
     kPollFdReadwrite;
+// What a directory may do with itself and with the paths beneath it. No read, write, seek,
+// tell, allocate or set-size: those apply to files (a directory fd refuses them with
+// ENOTCAPABLE), so a program may reopen a directory with the rights its fd reports (the
+// wasi-testsuite's helpers do) and get a directory back. This is the set wasmtime reports
+// (the testsuite's path_open_preopen checks each), plus path_filestat_set_size (O_TRUNC
+// under the directory), the sync rights (fsync of a directory is meaningful) and
+// fd_fdstat_set_flags.
+inline constexpr uint64_t kDirectoryBase =
+    kPathCreateDirectory | kPathCreateFile | kPathLinkSource | kPathLinkTarget | kPathOpen |
+    kFdReaddir | kPathReadlink | kPathRenameSource | kPathRenameTarget | kPathFilestatGet |
+    kPathFilestatSetSize | kPathFilestatSetTimes | kFdFilestatGet | kFdFilestatSetTimes |
+    kPathSymlink | kPathRemoveDirectory | kPathUnlinkFile | kFdFdstatSetFlags | kFdSync |
+    kFdDatasync;
+// What a directory passes on: its own rights to subdirectories, a file's to files.
+inline constexpr uint64_t kDirectoryInheriting = kDirectoryBase | kFileBase;
 }  // namespace rights
 
 // typenames.witx `filetype` (u8).

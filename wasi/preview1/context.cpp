@@ -27,9 +27,13 @@ FdEntry entry_for_stream(int host, bool owned) {
   e.host = host;
   e.owned = owned;
   struct stat st {};
-  e.type = fstat(host, &st) == 0 ? filetype_from_mode(st.st_mode) : FileType::Unknown;
-  e.rights_base = rights::kFileBase;
-  if (e.type != FileType::RegularFile) e.rights_base &= ~(rights::kFdSeek | rights::kFdTell);
+  bool ok = fstat(host, &st) == 0;
+  e.type = ok ? filetype_from_mode(st.st_mode) : FileType::Unknown;
+  e.pipe = ok && S_ISFIFO(st.st_mode);
+  // Always file rights, even if the host handed us a directory: stdio is a stream.
+  e.rights_base = rights::kFileBase & rights_for_type(e.type == FileType::Directory
+                                                          ? FileType::Unknown : e.type,
+                                                      e.type == FileType::RegularFile);
   e.rights_inheriting = 0;
   return e;
 }
@@ -81,10 +85,22 @@ FileType filetype_from_mode(uint32_t mode) {
   }
 }
 
+uint64_t rights_for_type(FileType type, bool seekable) {
+  switch (type) {
+    case FileType::Directory: return rights::kDirectoryBase;
+    case FileType::SocketStream:
+    case FileType::SocketDgram:
+      return (rights::kFileBase & ~(rights::kFdSeek | rights::kFdTell)) | rights::kSockShutdown;
+    default:
+      return seekable ? rights::kFileBase : rights::kFileBase & ~(rights::kFdSeek | rights::kFdTell);
+  }
+}
+
 Result<std::unique_ptr<WasiContext>> WasiContext::create(const WasiConfig& config) {
   std::unique_ptr<WasiContext> ctx(new WasiContext());
   ctx->m_args = config.args;
   ctx->m_env = config.env;
+  ctx->m_use_openat2 = config.use_openat2;
   ctx->insert(entry_for_stream(config.stdin_fd, false));
   ctx->insert(entry_for_stream(config.stdout_fd, false));
   ctx->insert(entry_for_stream(config.stderr_fd, false));
@@ -96,8 +112,8 @@ Result<std::unique_ptr<WasiContext>> WasiContext::create(const WasiConfig& confi
     FdEntry e;
     e.host = fd;
     e.type = FileType::Directory;
-    e.rights_base = rights::kAll;
-    e.rights_inheriting = rights::kAll;
+    e.rights_base = rights::kDirectoryBase;
+    e.rights_inheriting = rights::kDirectoryInheriting;
     if (p.read_only) {
       e.rights_base &= ~rights::kMutating;
       e.rights_inheriting &= ~rights::kMutating;

@@ -10,6 +10,7 @@
 
 #include "decoder/error.hpp"
 #include "wasi/preview1/abi.hpp"
+#include "wasi/preview1/path_resolve.hpp"
 
 namespace wsvm::wasi {
 
@@ -25,6 +26,9 @@ struct WasiConfig {
   std::vector<Preopen> preopens;
   std::vector<std::string> tcp_listen;  // "HOST:PORT", bound and listening before the run
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;  // host descriptors behind guest fds 0-2
+  // Resolve paths with openat2(RESOLVE_BENEATH) where the kernel has it; false forces the
+  // component walk of path_resolve.hpp (tests run both; the CLI reads WSVM_WASI_NO_OPENAT2).
+  bool use_openat2 = true;
 };
 
 struct FdEntry {
@@ -34,6 +38,7 @@ struct FdEntry {
   uint64_t rights_inheriting = 0;
   std::optional<std::string> preopen_name;  // set for preopened directories
   bool owned = true;                        // close the host fd when the entry goes
+  bool pipe = false;  // a FIFO: a write with the reader gone raises SIGPIPE (see fd_io.cpp)
 
   bool has(uint64_t r) const { return (rights_base & r) == r; }
 };
@@ -49,6 +54,7 @@ class WasiContext {
 
   const std::vector<std::string>& args() const { return m_args; }
   const std::vector<std::string>& env() const { return m_env; }
+  Resolver resolver() const { return m_use_openat2 ? Resolver::Openat2 : Resolver::Walk; }
 
   FdEntry* get(uint32_t fd);
   // Places `e` at the lowest free number; nullopt when the table is full (EMFILE).
@@ -60,10 +66,17 @@ class WasiContext {
   WasiContext() = default;
   std::vector<std::string> m_args;
   std::vector<std::string> m_env;
+  bool m_use_openat2 = true;
   std::vector<std::optional<FdEntry>> m_fds;
 };
 
 // Guest file type of a host stat mode.
 FileType filetype_from_mode(uint32_t st_mode);
+
+// The rights that apply to a descriptor of this type (witx path_open: an implementation may
+// return fewer rights than asked "if and only if those rights do not apply to the type of
+// file being opened"). Streams that cannot seek (terminals, pipes, sockets) get no seek/tell
+// rights: wasi-libc's isatty() recognises a terminal by exactly that.
+uint64_t rights_for_type(FileType type, bool seekable);
 
 }  // namespace wsvm::wasi

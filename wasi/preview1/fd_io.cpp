@@ -1,5 +1,7 @@
 // fd_read, fd_write, fd_pread, fd_pwrite, fd_seek, fd_tell. Data moves straight between the
 // host descriptor and guest memory (no intermediate buffer, so large outputs stream).
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -7,6 +9,31 @@
 
 namespace wsvm::wasi {
 namespace {
+
+// A write to a pipe whose reader has gone raises SIGPIPE, whose default action would end the
+// whole process (the CLI, or the program embedding wsvm); the guest must get EPIPE instead,
+// as under wasmtime. A library must not change the process's signal dispositions, so the
+// write runs with SIGPIPE blocked in this thread (SIGPIPE goes to the writing thread), and a
+// SIGPIPE this write raised (pending after an EPIPE, and not pending before) is taken off
+// again with sigtimedwait. Only pipes pay for it: sockets use MSG_NOSIGNAL, files and
+// terminals never raise it.
+ssize_t writev_without_sigpipe(int fd, const iovec* v, int n) {
+  sigset_t pipe_only, old, pending;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  bool was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+  pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+  ssize_t r = writev(fd, v, n);
+  int saved = errno;
+  if (r < 0 && saved == EPIPE && !was_pending) {
+    const timespec zero{0, 0};
+    while (sigtimedwait(&pipe_only, nullptr, &zero) < 0 && errno == EINTR) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  errno = saved;
+  return r;
+}
 
 Errno finish(Call& c, Errno e, uint64_t total, uint32_t out_ptr) {
   if (e != Errno::Success) return e;
@@ -30,8 +57,10 @@ Errno fd_write(Call& c, const uint64_t* a) {
   if (Errno e = c.fd(arg32(a, 0), rights::kFdWrite, f); e != Errno::Success) return e;
   uint64_t total = 0;
   bool socket = f->type == FileType::SocketStream;
+  bool pipe = f->pipe;
   Errno e = transfer_iovecs(c.mem, arg32(a, 1), arg32(a, 2), total,
                             [&](const iovec* v, int n, uint64_t) -> ssize_t {
+                              if (pipe) return writev_without_sigpipe(f->host, v, n);
                               if (!socket) return writev(f->host, v, n);
                               // A closed peer is EPIPE for the guest, not SIGPIPE for us.
                               msghdr m{};

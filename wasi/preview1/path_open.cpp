@@ -1,8 +1,14 @@
 // path_open: opens a file or directory beneath a directory descriptor (path_resolve.hpp).
-// The host access mode follows the rights asked for: fd_read/fd_readdir -> read,
-// fd_write/fd_allocate/fd_filestat_set_size -> write. Asked-for rights must be a subset of
-// the directory's inheriting rights (else ENOTCAPABLE), so under a read-only preopen nothing
-// is ever opened for writing on the host.
+//
+// Rights: the asked-for rights must be a subset of the directory's inheriting rights (else
+// ENOTCAPABLE), so under a read-only preopen nothing is ever opened for writing on the host.
+// The new descriptor gets the asked-for rights that apply to what was opened
+// (rights_for_type): a directory never holds read, write, seek or set-size rights.
+//
+// Host access mode: fd_write asks for write access, and a directory asked for with fd_write
+// is EISDIR (as open(2) says; the testsuite's path_open_preopen pins it). fd_allocate and
+// fd_filestat_set_size ask for write access only of a file: a directory opened with them
+// opens read-only and simply lacks them. fd_read/fd_readdir or nothing -> read-only.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,9 +41,11 @@ Errno path_open(Call& c, const uint64_t* a) {
   if (!c.mem.string(arg32(a, 2), arg32(a, 3), path)) return Errno::Fault;
   if (c.mem.bytes(fd_ptr, 4) == nullptr) return Errno::Fault;
 
+  bool write = base & rights::kFdWrite;
+  bool file_write = base & (rights::kFdAllocate | rights::kFdFilestatSetSize);
   bool read = base & (rights::kFdRead | rights::kFdReaddir);
-  bool write = base & (rights::kFdWrite | rights::kFdAllocate | rights::kFdFilestatSetSize);
-  int flags = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
+  auto access = [&](bool w) { return w ? (read ? O_RDWR : O_WRONLY) : O_RDONLY; };
+  int flags = 0;
   if (oflags & kOflagCreat) flags |= O_CREAT;
   if (oflags & kOflagDirectory) flags |= O_DIRECTORY;
   if (oflags & kOflagExcl) flags |= O_EXCL;
@@ -47,14 +55,19 @@ Errno path_open(Call& c, const uint64_t* a) {
   if (fdflags & kFdflagNonblock) flags |= O_NONBLOCK;
   if (fdflags & (kFdflagRsync | kFdflagSync)) flags |= O_SYNC;
   flags |= O_NOCTTY;
+  bool follow = dirflags & kLookupSymlinkFollow;
+  bool want_write = write || (file_write && !(oflags & kOflagDirectory));
 
-  auto fd = open_beneath(dir->host, path, flags, 0666, dirflags & kLookupSymlinkFollow);
+  auto fd = open_beneath(c.ctx.resolver(), dir->host, path, flags | access(want_write), 0666, follow);
+  if (!fd && fd.error() == Errno::IsDir && want_write && !write)  // only file rights asked
+    fd = open_beneath(c.ctx.resolver(), dir->host, path, flags | access(false), 0666, follow);
   if (!fd) return fd.error();
   struct stat st {};
   if (fstat(fd->get(), &st) != 0) return host_errno();
   FdEntry e;
   e.type = filetype_from_mode(st.st_mode);
-  e.rights_base = base;
+  e.pipe = S_ISFIFO(st.st_mode);
+  e.rights_base = base & rights_for_type(e.type, S_ISREG(st.st_mode) || S_ISBLK(st.st_mode));
   e.rights_inheriting = inheriting;
   int host = fd->release();
   e.host = host;

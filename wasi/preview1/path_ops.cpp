@@ -29,7 +29,10 @@ Errno dir_and_path(Call& c, uint32_t fd, uint64_t needed, uint32_t ptr, uint32_t
   return Errno::Success;
 }
 
-// A name written with a trailing '/' must be a directory.
+// A name written with a trailing '/' must be a directory. For the calls that would follow a
+// final symlink because of the slash (POSIX: "name/" means "name/."), which could lead out of
+// the directory: the name itself is checked without following, and then used without the
+// slash. The other calls pass the slash to the kernel (ParentAndName::as_written).
 Errno check_trailing_slash(const ParentAndName& pn) {
   if (!pn.trailing_slash) return Errno::Success;
   struct stat st {};
@@ -45,9 +48,9 @@ Errno path_create_directory(Call& c, const uint64_t* a) {
   if (Errno e = dir_and_path(c, arg32(a, 0), rights::kPathCreateDirectory, arg32(a, 1), arg32(a, 2), dir, path);
       e != Errno::Success)
     return e;
-  auto pn = resolve_parent(dir->host, path);
+  auto pn = resolve_parent(c.ctx.resolver(), dir->host, path);
   if (!pn) return pn.error();
-  return mkdirat(pn->parent.get(), pn->name.c_str(), 0777) == 0 ? Errno::Success : host_errno();
+  return mkdirat(pn->parent.get(), pn->as_written().c_str(), 0777) == 0 ? Errno::Success : host_errno();
 }
 
 Errno path_filestat_get(Call& c, const uint64_t* a) {
@@ -58,7 +61,7 @@ Errno path_filestat_get(Call& c, const uint64_t* a) {
     return e;
   if (c.mem.bytes(arg32(a, 4), kFilestatSize) == nullptr) return Errno::Fault;
   // O_PATH | O_NOFOLLOW opens a final symlink itself, so fstat describes the link.
-  auto fd = open_beneath(dir->host, path, O_PATH, 0, arg32(a, 1) & kLookupSymlinkFollow);
+  auto fd = open_beneath(c.ctx.resolver(), dir->host, path, O_PATH, 0, arg32(a, 1) & kLookupSymlinkFollow);
   if (!fd) return fd.error();
   struct stat st {};
   if (fstat(fd->get(), &st) != 0) return host_errno();
@@ -74,11 +77,11 @@ Errno path_filestat_set_times(Call& c, const uint64_t* a) {
   timespec ts[2];
   if (Errno e = times_from_flags(arg64(a, 4), arg64(a, 5), arg32(a, 6), ts); e != Errno::Success) return e;
   if (arg32(a, 1) & kLookupSymlinkFollow) {
-    auto fd = open_beneath(dir->host, path, O_PATH, 0, true);
+    auto fd = open_beneath(c.ctx.resolver(), dir->host, path, O_PATH, 0, true);
     if (!fd) return fd.error();
     return utimensat(AT_FDCWD, proc_fd(fd->get()).c_str(), ts, 0) == 0 ? Errno::Success : host_errno();
   }
-  auto pn = resolve_parent(dir->host, path);
+  auto pn = resolve_parent(c.ctx.resolver(), dir->host, path);
   if (!pn) return pn.error();
   if (Errno e = check_trailing_slash(*pn); e != Errno::Success) return e;
   return utimensat(pn->parent.get(), pn->name.c_str(), ts, AT_SYMLINK_NOFOLLOW) == 0 ? Errno::Success
@@ -95,20 +98,20 @@ Errno path_link(Call& c, const uint64_t* a) {
   if (Errno e = dir_and_path(c, arg32(a, 4), rights::kPathLinkTarget, arg32(a, 5), arg32(a, 6), new_dir, new_path);
       e != Errno::Success)
     return e;
-  auto to = resolve_parent(new_dir->host, new_path);
+  auto to = resolve_parent(c.ctx.resolver(), new_dir->host, new_path);
   if (!to) return to.error();
   if (arg32(a, 1) & kLookupSymlinkFollow) {
-    auto from = open_beneath(old_dir->host, old_path, O_PATH, 0, true);
+    auto from = open_beneath(c.ctx.resolver(), old_dir->host, old_path, O_PATH, 0, true);
     if (!from) return from.error();
-    return linkat(AT_FDCWD, proc_fd(from->get()).c_str(), to->parent.get(), to->name.c_str(),
+    return linkat(AT_FDCWD, proc_fd(from->get()).c_str(), to->parent.get(), to->as_written().c_str(),
                   AT_SYMLINK_FOLLOW) == 0
                ? Errno::Success
                : host_errno();
   }
-  auto from = resolve_parent(old_dir->host, old_path);
+  auto from = resolve_parent(c.ctx.resolver(), old_dir->host, old_path);
   if (!from) return from.error();
   if (Errno e = check_trailing_slash(*from); e != Errno::Success) return e;
-  return linkat(from->parent.get(), from->name.c_str(), to->parent.get(), to->name.c_str(), 0) == 0
+  return linkat(from->parent.get(), from->name.c_str(), to->parent.get(), to->as_written().c_str(), 0) == 0
              ? Errno::Success
              : host_errno();
 }
@@ -122,8 +125,9 @@ Errno path_readlink(Call& c, const uint64_t* a) {
   uint32_t buf_len = arg32(a, 4);
   uint8_t* buf = c.mem.bytes(arg32(a, 3), buf_len);
   if (buf == nullptr || c.mem.bytes(arg32(a, 5), 4) == nullptr) return Errno::Fault;
-  auto pn = resolve_parent(dir->host, path);
+  auto pn = resolve_parent(c.ctx.resolver(), dir->host, path);
   if (!pn) return pn.error();
+  if (Errno e = check_trailing_slash(*pn); e != Errno::Success) return e;
   // readlinkat with a zero-length buffer is EINVAL on Linux; WASI reports 0 bytes used.
   char one;
   ssize_t n = readlinkat(pn->parent.get(), pn->name.c_str(),
@@ -139,9 +143,10 @@ Errno path_remove_directory(Call& c, const uint64_t* a) {
   if (Errno e = dir_and_path(c, arg32(a, 0), rights::kPathRemoveDirectory, arg32(a, 1), arg32(a, 2), dir, path);
       e != Errno::Success)
     return e;
-  auto pn = resolve_parent(dir->host, path);
+  auto pn = resolve_parent(c.ctx.resolver(), dir->host, path);
   if (!pn) return pn.error();
-  return unlinkat(pn->parent.get(), pn->name.c_str(), AT_REMOVEDIR) == 0 ? Errno::Success : host_errno();
+  return unlinkat(pn->parent.get(), pn->as_written().c_str(), AT_REMOVEDIR) == 0 ? Errno::Success
+                                                                                : host_errno();
 }
 
 Errno path_rename(Call& c, const uint64_t* a) {
@@ -154,15 +159,12 @@ Errno path_rename(Call& c, const uint64_t* a) {
   if (Errno e = dir_and_path(c, arg32(a, 3), rights::kPathRenameTarget, arg32(a, 4), arg32(a, 5), new_dir, new_path);
       e != Errno::Success)
     return e;
-  auto from = resolve_parent(old_dir->host, old_path);
+  auto from = resolve_parent(c.ctx.resolver(), old_dir->host, old_path);
   if (!from) return from.error();
-  auto to = resolve_parent(new_dir->host, new_path);
+  auto to = resolve_parent(c.ctx.resolver(), new_dir->host, new_path);
   if (!to) return to.error();
-  if (from->trailing_slash || to->trailing_slash) {
-    ParentAndName probe{UniqueFd(dup(from->parent.get())), from->name, true};
-    if (Errno e = check_trailing_slash(probe); e != Errno::Success) return e;
-  }
-  return renameat(from->parent.get(), from->name.c_str(), to->parent.get(), to->name.c_str()) == 0
+  return renameat(from->parent.get(), from->as_written().c_str(), to->parent.get(),
+                  to->as_written().c_str()) == 0
              ? Errno::Success
              : host_errno();
 }
@@ -180,10 +182,11 @@ Errno path_symlink(Call& c, const uint64_t* a) {
     return e;
   if (target.find('\0') != std::string_view::npos) return Errno::Inval;
   if (!target.empty() && target.front() == '/') return Errno::NotCapable;
-  auto pn = resolve_parent(dir->host, path);
+  auto pn = resolve_parent(c.ctx.resolver(), dir->host, path);
   if (!pn) return pn.error();
   std::string t(target);
-  return symlinkat(t.c_str(), pn->parent.get(), pn->name.c_str()) == 0 ? Errno::Success : host_errno();
+  return symlinkat(t.c_str(), pn->parent.get(), pn->as_written().c_str()) == 0 ? Errno::Success
+                                                                              : host_errno();
 }
 
 Errno path_unlink_file(Call& c, const uint64_t* a) {
@@ -192,14 +195,9 @@ Errno path_unlink_file(Call& c, const uint64_t* a) {
   if (Errno e = dir_and_path(c, arg32(a, 0), rights::kPathUnlinkFile, arg32(a, 1), arg32(a, 2), dir, path);
       e != Errno::Success)
     return e;
-  auto pn = resolve_parent(dir->host, path);
+  auto pn = resolve_parent(c.ctx.resolver(), dir->host, path);
   if (!pn) return pn.error();
-  if (pn->trailing_slash) {
-    struct stat st {};
-    if (fstatat(pn->parent.get(), pn->name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return host_errno();
-    return S_ISDIR(st.st_mode) ? Errno::IsDir : Errno::NotDir;
-  }
-  return unlinkat(pn->parent.get(), pn->name.c_str(), 0) == 0 ? Errno::Success : host_errno();
+  return unlinkat(pn->parent.get(), pn->as_written().c_str(), 0) == 0 ? Errno::Success : host_errno();
 }
 
 }  // namespace wsvm::wasi

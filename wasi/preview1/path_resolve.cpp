@@ -8,24 +8,15 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cstdlib>
 #include <deque>
 #include <vector>
 
 namespace wsvm::wasi {
 namespace {
 
-std::atomic<int> g_openat2_state{-1};  // -1 unknown, 0 unavailable/forced off, 1 available
-
-bool openat2_enabled() {
-  int s = g_openat2_state.load(std::memory_order_relaxed);
-  if (s < 0) {
-    const char* env = std::getenv("WSVM_WASI_NO_OPENAT2");
-    s = (env != nullptr && env[0] == '1') ? 0 : 1;
-    g_openat2_state.store(s, std::memory_order_relaxed);
-  }
-  return s == 1;
-}
+// Set at the first ENOSYS from openat2 (Linux < 5.6): a fact about the kernel, the same for
+// every context, so every later call goes straight to the walk.
+std::atomic<bool> g_openat2_missing{false};
 
 std::unexpected<Errno> fail(Errno e) { return std::unexpected(e); }
 
@@ -155,22 +146,19 @@ UniqueFd::~UniqueFd() {
   if (m_fd >= 0) ::close(m_fd);
 }
 
-void force_resolve_fallback(bool on) { g_openat2_state.store(on ? 0 : 1); }
-bool using_openat2() { return openat2_enabled(); }
-
-std::expected<UniqueFd, Errno> open_beneath(int dirfd, std::string_view path, int flags,
-                                            mode_t mode, bool follow_final) {
+std::expected<UniqueFd, Errno> open_beneath(Resolver how, int dirfd, std::string_view path,
+                                            int flags, mode_t mode, bool follow_final) {
   if (Errno e = check_path(path); e != Errno::Success) return fail(e);
-  if (openat2_enabled()) {
+  if (how == Resolver::Openat2 && !g_openat2_missing.load(std::memory_order_relaxed)) {
     bool nosys = false;
     auto r = open_openat2(dirfd, path, flags, mode, follow_final, nosys);
     if (!nosys) return r;
-    g_openat2_state.store(0);  // older kernel: use the walk from now on
+    g_openat2_missing.store(true, std::memory_order_relaxed);
   }
   return open_walk(dirfd, path, flags, mode, follow_final);
 }
 
-std::expected<ParentAndName, Errno> resolve_parent(int dirfd, std::string_view path) {
+std::expected<ParentAndName, Errno> resolve_parent(Resolver how, int dirfd, std::string_view path) {
   if (Errno e = check_path(path); e != Errno::Success) return fail(e);
   ParentAndName out;
   std::string_view p = path;
@@ -185,7 +173,7 @@ std::expected<ParentAndName, Errno> resolve_parent(int dirfd, std::string_view p
     dir = p;
     name = ".";
   }
-  auto parent = open_beneath(dirfd, dir, O_PATH | O_DIRECTORY, 0, true);
+  auto parent = open_beneath(how, dirfd, dir, O_PATH | O_DIRECTORY, 0, true);
   if (!parent) return fail(parent.error());
   out.parent = std::move(*parent);
   out.name = std::string(name);

@@ -15,6 +15,8 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+
 #include <expected>
 #include <string>
 #include <string_view>
@@ -39,14 +41,15 @@ class UniqueFd {
   int m_fd = -1;
 };
 
-// Forces the fallback walk even where openat2 exists (tests; WSVM_WASI_NO_OPENAT2=1).
-void force_resolve_fallback(bool on);
-bool using_openat2();
+// Which resolver to use: openat2 where the kernel has it (the first ENOSYS switches every
+// later call to the walk), or always the walk. The caller's configuration chooses
+// (WasiConfig::use_openat2); this library reads no environment.
+enum class Resolver : uint8_t { Openat2, Walk };
 
 // Opens `path` beneath `dirfd` with host open(2) `flags` (O_CLOEXEC is added) and `mode`.
 // A symlink as the final component is followed only when `follow_final`.
-std::expected<UniqueFd, Errno> open_beneath(int dirfd, std::string_view path, int flags,
-                                            mode_t mode, bool follow_final);
+std::expected<UniqueFd, Errno> open_beneath(Resolver how, int dirfd, std::string_view path,
+                                            int flags, mode_t mode, bool follow_final);
 
 // For operations on a name in a directory (mkdir, unlink, rename, ...): the directory that
 // holds the final component, opened O_PATH beneath `dirfd`, and that component, which is a
@@ -55,7 +58,12 @@ struct ParentAndName {
   UniqueFd parent;
   std::string name;
   bool trailing_slash = false;  // the guest wrote "name/": the object must be a directory
+
+  // The name as the guest wrote it ("name/" keeps its slash), for the *at() calls whose own
+  // trailing-slash rules are POSIX's and never follow the final component: mkdirat,
+  // unlinkat, renameat, linkat's new name, symlinkat's link path.
+  std::string as_written() const { return trailing_slash ? name + "/" : name; }
 };
-std::expected<ParentAndName, Errno> resolve_parent(int dirfd, std::string_view path);
+std::expected<ParentAndName, Errno> resolve_parent(Resolver how, int dirfd, std::string_view path);
 
 }  // namespace wsvm::wasi

@@ -45,15 +45,15 @@ struct Tree {
 
 TEST_CASE("path resolution stays beneath the directory") {
   bool fallback = GENERATE(false, true);
-  force_resolve_fallback(fallback);
+  Resolver how = fallback ? Resolver::Walk : Resolver::Openat2;
   Tree t;
   auto ok = [&](const char* p, bool follow = true) {
-    auto r = open_beneath(t.fd, p, O_RDONLY, 0, follow);
+    auto r = open_beneath(how, t.fd, p, O_RDONLY, 0, follow);
     INFO(p << (fallback ? " (walk)" : " (openat2)"));
     CHECK(r.has_value());
   };
   auto refused = [&](const char* p, Errno want, bool follow = true) {
-    auto r = open_beneath(t.fd, p, O_RDONLY, 0, follow);
+    auto r = open_beneath(how, t.fd, p, O_RDONLY, 0, follow);
     INFO(p << (fallback ? " (walk)" : " (openat2)"));
     REQUIRE(!r.has_value());
     CHECK(static_cast<int>(r.error()) == static_cast<int>(want));
@@ -75,28 +75,26 @@ TEST_CASE("path resolution stays beneath the directory") {
   refused("sub/file/", Errno::NotDir);
   refused("good", Errno::Loop, false);  // O_NOFOLLOW on a final symlink
   std::string with_nul("sub\0file", 8);
-  auto r = open_beneath(t.fd, with_nul, O_RDONLY, 0, true);
+  auto r = open_beneath(how, t.fd, with_nul, O_RDONLY, 0, true);
   CHECK((!r && r.error() == Errno::Inval));
-  force_resolve_fallback(false);
 }
 
 TEST_CASE("resolve_parent splits the final name and refuses escapes") {
   bool fallback = GENERATE(false, true);
-  force_resolve_fallback(fallback);
+  Resolver how = fallback ? Resolver::Walk : Resolver::Openat2;
   Tree t;
-  auto pn = resolve_parent(t.fd, "sub/newfile");
+  auto pn = resolve_parent(how, t.fd, "sub/newfile");
   REQUIRE(pn);
   CHECK(pn->name == "newfile");
-  pn = resolve_parent(t.fd, "sub/dir/");
+  pn = resolve_parent(how, t.fd, "sub/dir/");
   REQUIRE(pn);
   CHECK(pn->name == "dir");
   CHECK(pn->trailing_slash);
-  pn = resolve_parent(t.fd, "sub/..");
+  pn = resolve_parent(how, t.fd, "sub/..");
   REQUIRE(pn);
   CHECK(pn->name == ".");
-  CHECK(!resolve_parent(t.fd, "../x"));
-  CHECK(!resolve_parent(t.fd, ".."));
-  CHECK(!resolve_parent(t.fd, "up/x"));
-  CHECK(!resolve_parent(t.fd, "/tmp/x"));
-  force_resolve_fallback(false);
+  CHECK(!resolve_parent(how, t.fd, "../x"));
+  CHECK(!resolve_parent(how, t.fd, ".."));
+  CHECK(!resolve_parent(how, t.fd, "up/x"));
+  CHECK(!resolve_parent(how, t.fd, "/tmp/x"));
 }
