@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Runs the official WASI testsuite's preview 1 tests (WebAssembly/wasi-testsuite, branch
+prod/testsuite-base) under one engine of wsvm, as its doc/specification.md describes: each
+X.wasm with an optional X.json beside it (args, env, a root or dirs to preopen, expected exit
+code and stdout; legacy keys or run/read/wait operations).
+
+Usage: run.py WSVM ENGINE [--suite DIR] [--only NAME ...] [--verbose]
+
+The suite is found at $WSVM_WASI_TESTSUITE, else at ../shared/wasi-testsuite beside the
+repository. When it is absent this prints where to put it and exits 77 (meson: skipped).
+Directories a test writes into are copied to a temporary folder first (the suite is never
+modified); *.cleanup files (artifacts of earlier runs) are left out of the copy.
+Prints one line per test and a total; exits 1 if any test failed.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEFAULT_SUITE = os.path.join(os.path.dirname(REPO), "shared", "wasi-testsuite")
+# The preview 1 test folders of the suite (C, AssemblyScript, Rust).
+FOLDERS = ["tests/c/testsuite/wasm32-wasip1",
+           "tests/assemblyscript/testsuite/wasm32-wasip1",
+           "tests/rust/testsuite/wasm32-wasip1"]
+TIMEOUT = 60
+
+
+def find_suite(explicit):
+    path = explicit or os.environ.get("WSVM_WASI_TESTSUITE") or DEFAULT_SUITE
+    if all(os.path.isdir(os.path.join(path, f)) for f in FOLDERS):
+        return path
+    print(f"wasi-testsuite: skipped: no suite at {path}; put a checkout of "
+          "https://github.com/WebAssembly/wasi-testsuite (branch prod/testsuite-base) there "
+          "or point WSVM_WASI_TESTSUITE at one")
+    sys.exit(77)
+
+
+def operations(spec):
+    """The test's operations. A legacy spec becomes run, a read of each stream it gives an
+    expected text for (output it does not mention is not checked: several tests print
+    diagnostics), and wait."""
+    if "operations" in spec:
+        return spec["operations"]
+    ops = [{"type": "run", "args": spec.get("args", []), "env": spec.get("env", {}),
+            "root": spec.get("root"), "dirs": spec.get("dirs", [])}]
+    for stream in ("stdout", "stderr"):
+        if stream in spec:
+            ops.append({"type": "read", "id": stream, "payload": spec[stream]})
+    ops.append({"type": "wait", "exit_code": spec.get("exit_code", 0)})
+    return ops
+
+
+def copy_tree(src, dst):
+    """A writable copy of src (the suite's files may be read-only), symlinks kept as links,
+    without *.cleanup artifacts."""
+    os.makedirs(dst)
+    for name in os.listdir(src):
+        if name.endswith(".cleanup"):
+            continue
+        s, d = os.path.join(src, name), os.path.join(dst, name)
+        if os.path.islink(s):
+            os.symlink(os.readlink(s), d)
+        elif os.path.isdir(s):
+            copy_tree(s, d)
+        else:
+            shutil.copyfile(s, d)
+
+
+def run_test(wsvm, engine, wasm, spec, verbose):
+    """Returns None when the test passed, else the reason it failed."""
+    ops = operations(spec)
+    bad = [op["type"] for op in ops if op["type"] not in ("run", "read", "wait")]
+    if bad:
+        return f"unsupported operations {bad} (preview 1 tests need run/read/wait only)"
+    test_dir = os.path.dirname(wasm)
+    with tempfile.TemporaryDirectory(prefix="wsvm-wasi-testsuite-") as tmp:
+        result = None
+        for op in ops:
+            kind = op["type"]
+            if kind == "run":
+                cmd = [wsvm, "--engine", engine]
+                for key, value in op.get("env", {}).items():
+                    cmd += ["--env", f"{key}={value}"]
+                # Older specs name dirs to preopen under their own name; newer ones a root.
+                for d in op.get("dirs", []):
+                    copy_tree(os.path.join(test_dir, d), os.path.join(tmp, d))
+                    cmd += ["--dir", f"{os.path.join(tmp, d)}::{d}"]
+                if op.get("root"):
+                    root = os.path.join(tmp, "root")
+                    copy_tree(os.path.join(test_dir, op["root"]), root)
+                    cmd += ["--dir", f"{root}::/"]
+                cmd += [wasm, *op.get("args", [])]
+                try:
+                    p = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, cwd=tmp)
+                    result = (p.returncode, p.stdout.decode(errors="replace"),
+                              p.stderr.decode(errors="replace"))
+                except subprocess.TimeoutExpired:
+                    return f"timed out after {TIMEOUT} s"
+                if verbose:
+                    print("  $ " + " ".join(cmd))
+                    print("  status", result[0], "stdout", repr(result[1]), "stderr", repr(result[2]))
+            elif result is None:
+                return f"'{kind}' before 'run'"
+            elif kind == "read":
+                stream = op.get("id", "stdout")
+                got = result[1] if stream == "stdout" else result[2]
+                want = op.get("payload", "")
+                if got != want:
+                    return f"{stream} {got!r}, expected {want!r}; stderr: {result[2].strip()[:300]}"
+            elif kind == "wait":
+                want = op.get("exit_code", 0)
+                if result[0] != want:
+                    return (f"exit status {result[0]}, expected {want}; "
+                            f"stderr: {result[2].strip()[:300]}")
+        return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("wsvm")
+    ap.add_argument("engine")
+    ap.add_argument("--suite")
+    ap.add_argument("--only", action="append", default=[])
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args()
+    suite = find_suite(args.suite)
+    wsvm = os.path.abspath(args.wsvm)  # each test runs in its own temporary directory
+    passed, failed = 0, []
+    for folder in FOLDERS:
+        lang = folder.split("/")[1]
+        directory = os.path.join(suite, folder)
+        for name in sorted(os.listdir(directory)):
+            if not name.endswith(".wasm"):
+                continue
+            test = f"{lang}/{name[:-5]}"
+            if args.only and not any(o in test for o in args.only):
+                continue
+            wasm = os.path.join(directory, name)
+            spec_path = wasm[:-5] + ".json"
+            spec = {}
+            if os.path.exists(spec_path):
+                with open(spec_path) as f:
+                    spec = json.load(f)
+            reason = run_test(wsvm, args.engine, wasm, spec, args.verbose)
+            if reason is None:
+                passed += 1
+                print(f"PASS {test}")
+            else:
+                failed.append(test)
+                print(f"FAIL {test}: {reason}")
+    print(f"wasi-testsuite [{args.engine}]: {passed} passed, {len(failed)} failed")
+    sys.exit(1 if failed or passed == 0 else 0)
+
+
+if __name__ == "__main__":
+    main()
