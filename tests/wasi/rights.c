@@ -118,6 +118,16 @@ int main(int argc, char** argv) {
     CHECK_ERRNO(__wasi_path_open(file, 0, "x", 0, 0, 0, 0, &dir2), __WASI_ERRNO_NOTCAPABLE);
     socket_calls_on(file);
     CHECK_ERRNO(__wasi_fd_close(file), 0);
+    /* fd_fdstat_set_flags: append and nonblock change; a sync flag is EINVAL (wasmtime). */
+    CHECK_ERRNO(__wasi_path_open(dir, 0, "f", 0, R(FD_WRITE) | R(FD_FDSTAT_SET_FLAGS), 0, 0, &file), 0);
+    CHECK_ERRNO(__wasi_fd_fdstat_set_flags(file, __WASI_FDFLAGS_APPEND), 0);
+    CHECK(fdstat(file).fs_flags == __WASI_FDFLAGS_APPEND);
+    CHECK_ERRNO(__wasi_fd_fdstat_set_flags(file, __WASI_FDFLAGS_SYNC), __WASI_ERRNO_INVAL);
+    CHECK_ERRNO(__wasi_fd_fdstat_set_flags(file, __WASI_FDFLAGS_DSYNC), __WASI_ERRNO_INVAL);
+    CHECK(fdstat(file).fs_flags == __WASI_FDFLAGS_APPEND);
+    CHECK_ERRNO(__wasi_fd_fdstat_set_flags(file, 0), 0);
+    CHECK(fdstat(file).fs_flags == 0);
+    CHECK_ERRNO(__wasi_fd_close(file), 0);
     CHECK_ERRNO(__wasi_path_unlink_file(dir, "f"), 0);
     /* Rights can only shrink, and a child can only get what its directory passes on. */
     CHECK_ERRNO(__wasi_fd_fdstat_set_rights(dir, dst.fs_rights_base,
