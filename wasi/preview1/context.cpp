@@ -20,8 +20,7 @@ Error io_error(const std::string& what) {
   return Error{ErrorKind::Io, kNoOffset, what + ": " + std::strerror(errno)};
 }
 
-// Rights of an already-open host descriptor, by what it is. Terminals and pipes get no
-// seek/tell rights: wasi-libc's isatty() recognises a terminal by exactly that.
+// Rights of an already-open host descriptor, by what it is (rights_for_type).
 FdEntry entry_for_stream(int host, bool owned) {
   FdEntry e;
   e.host = host;
@@ -30,10 +29,8 @@ FdEntry entry_for_stream(int host, bool owned) {
   bool ok = fstat(host, &st) == 0;
   e.type = ok ? filetype_from_mode(st.st_mode) : FileType::Unknown;
   e.pipe = ok && S_ISFIFO(st.st_mode);
-  // Always file rights, even if the host handed us a directory: stdio is a stream.
-  e.rights_base = rights::kFileBase & rights_for_type(e.type == FileType::Directory
-                                                          ? FileType::Unknown : e.type,
-                                                      e.type == FileType::RegularFile);
+  // Never directory rights, even if the host handed us a directory: stdio is a stream.
+  e.rights_base = rights_for_type(e.type == FileType::Directory ? FileType::Unknown : e.type);
   e.rights_inheriting = 0;
   return e;
 }
@@ -85,14 +82,13 @@ FileType filetype_from_mode(uint32_t mode) {
   }
 }
 
-uint64_t rights_for_type(FileType type, bool seekable) {
+uint64_t rights_for_type(FileType type) {
   switch (type) {
     case FileType::Directory: return rights::kDirectoryBase;
+    case FileType::CharacterDevice: return rights::kFileBase & ~(rights::kFdSeek | rights::kFdTell);
     case FileType::SocketStream:
-    case FileType::SocketDgram:
-      return (rights::kFileBase & ~(rights::kFdSeek | rights::kFdTell)) | rights::kSockShutdown;
-    default:
-      return seekable ? rights::kFileBase : rights::kFileBase & ~(rights::kFdSeek | rights::kFdTell);
+    case FileType::SocketDgram: return rights::kFileBase | rights::kSockShutdown;
+    default: return rights::kFileBase;  // files, block devices, pipes (FIFOs have no WASI type)
   }
 }
 

@@ -75,8 +75,9 @@ FileType filetype_from_mode(uint32_t st_mode);
 
 // The rights that apply to a descriptor of this type (witx path_open: an implementation may
 // return fewer rights than asked "if and only if those rights do not apply to the type of
-// file being opened"). Streams that cannot seek (terminals, pipes, sockets) get no seek/tell
-// rights: wasi-libc's isatty() recognises a terminal by exactly that.
-uint64_t rights_for_type(FileType type, bool seekable);
+// file being opened"). Character devices (terminals) get no seek/tell rights: wasi-libc's
+// isatty() recognises a terminal by exactly that. Pipes and sockets keep them, so fd_seek
+// there says ESPIPE, as lseek(2) and wasmtime do, rather than ENOTCAPABLE.
+uint64_t rights_for_type(FileType type);
 
 }  // namespace wsvm::wasi

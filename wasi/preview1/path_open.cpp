@@ -3,7 +3,8 @@
 // Rights: the asked-for rights must be a subset of the directory's inheriting rights (else
 // ENOTCAPABLE), so under a read-only preopen nothing is ever opened for writing on the host.
 // The new descriptor gets the asked-for rights that apply to what was opened
-// (rights_for_type): a directory never holds read, write, seek or set-size rights.
+// (rights_for_type): a directory never holds read, write, seek or set-size rights, a file no
+// path rights, a terminal no seek/tell rights.
 //
 // Host access mode: fd_write asks for write access, and a directory asked for with fd_write
 // is EISDIR (as open(2) says; the testsuite's path_open_preopen pins it). fd_allocate and
@@ -67,7 +68,7 @@ Errno path_open(Call& c, const uint64_t* a) {
   FdEntry e;
   e.type = filetype_from_mode(st.st_mode);
   e.pipe = S_ISFIFO(st.st_mode);
-  e.rights_base = base & rights_for_type(e.type, S_ISREG(st.st_mode) || S_ISBLK(st.st_mode));
+  e.rights_base = base & rights_for_type(e.type);
   e.rights_inheriting = inheriting;
   int host = fd->release();
   e.host = host;
