@@ -5,7 +5,8 @@
  *   file rights (minus every mutating right under :ro).
  * - Reopening "." with the rights the preopen reports gives a directory; asking for fd_write
  *   on a directory is EISDIR; rights that do not apply to what was opened are dropped.
- * - A directory fd refuses seek/tell/read with ENOTCAPABLE.
+ * - A directory fd refuses read/write/seek/tell/allocate/set-size with EISDIR, a file
+ *   path_open and fd_readdir with ENOTDIR: what it is comes before what it may do.
  * - Asking for more than the directory's inheriting rights is ENOTCAPABLE.
  * - sock_* on something that is not a socket is ENOTSOCK, before any rights check. */
 #include <string.h>
@@ -87,16 +88,25 @@ int main(int argc, char** argv) {
                                0, 0, &dir2),
               0);
   CHECK(fdstat(dir2).fs_rights_base == R(FD_READDIR));
-  /* ...so a directory refuses seek, tell and read. */
+  /* A directory cannot be read, written, seeked or resized: EISDIR, what it is before what
+   * it may do (it holds none of those rights either). */
   __wasi_filesize_t pos;
   char buf[8];
   __wasi_iovec_t iov = {(uint8_t*)buf, sizeof buf};
+  __wasi_ciovec_t ciov = {(const uint8_t*)buf, sizeof buf};
   __wasi_size_t n;
-  CHECK_ERRNO(__wasi_fd_seek(dir2, 0, __WASI_WHENCE_CUR, &pos), __WASI_ERRNO_NOTCAPABLE);
-  CHECK_ERRNO(__wasi_fd_seek(dir2, 0, __WASI_WHENCE_SET, &pos), __WASI_ERRNO_NOTCAPABLE);
-  CHECK_ERRNO(__wasi_fd_tell(dir2, &pos), __WASI_ERRNO_NOTCAPABLE);
-  CHECK_ERRNO(__wasi_fd_read(dir2, &iov, 1, &n), __WASI_ERRNO_NOTCAPABLE);
-  CHECK_ERRNO(__wasi_fd_seek(pre, 0, __WASI_WHENCE_CUR, &pos), __WASI_ERRNO_NOTCAPABLE);
+  CHECK_ERRNO(__wasi_fd_seek(dir2, 0, __WASI_WHENCE_CUR, &pos), __WASI_ERRNO_ISDIR);
+  CHECK_ERRNO(__wasi_fd_seek(dir2, 0, __WASI_WHENCE_SET, &pos), __WASI_ERRNO_ISDIR);
+  CHECK_ERRNO(__wasi_fd_tell(dir2, &pos), __WASI_ERRNO_ISDIR);
+  CHECK_ERRNO(__wasi_fd_read(dir2, &iov, 1, &n), __WASI_ERRNO_ISDIR);
+  CHECK_ERRNO(__wasi_fd_pread(dir2, &iov, 1, 0, &n), __WASI_ERRNO_ISDIR);
+  CHECK_ERRNO(__wasi_fd_write(dir2, &ciov, 1, &n), __WASI_ERRNO_ISDIR);
+  CHECK_ERRNO(__wasi_fd_pwrite(dir2, &ciov, 1, 0, &n), __WASI_ERRNO_ISDIR);
+  CHECK_ERRNO(__wasi_fd_allocate(dir2, 0, 1), __WASI_ERRNO_ISDIR);
+  CHECK_ERRNO(__wasi_fd_filestat_set_size(dir2, 0), __WASI_ERRNO_ISDIR);
+  CHECK_ERRNO(__wasi_fd_seek(pre, 0, __WASI_WHENCE_CUR, &pos), __WASI_ERRNO_ISDIR);
+  errno = 0;
+  CHECK(read((int)dir2, buf, sizeof buf) == -1 && errno == EISDIR);
   CHECK_ERRNO(__wasi_fd_close(dir2), 0);
 
   if (!ro) {
@@ -114,8 +124,15 @@ int main(int argc, char** argv) {
     __wasi_fdstat_t fst = fdstat(file);
     CHECK(fst.fs_filetype == __WASI_FILETYPE_REGULAR_FILE);
     CHECK(fst.fs_rights_base == (R(FD_READ) | R(FD_WRITE) | R(FD_SEEK)));
-    /* A file is no directory: path_open beneath it fails. */
-    CHECK_ERRNO(__wasi_path_open(file, 0, "x", 0, 0, 0, 0, &dir2), __WASI_ERRNO_NOTCAPABLE);
+    /* A file is no directory: path_open beneath it and fd_readdir are ENOTDIR; a file
+     * without fd_read is ENOTCAPABLE for fd_read. */
+    CHECK_ERRNO(__wasi_path_open(file, 0, "x", 0, 0, 0, 0, &dir2), __WASI_ERRNO_NOTDIR);
+    __wasi_size_t used;
+    CHECK_ERRNO(__wasi_fd_readdir(file, (uint8_t*)buf, sizeof buf, 0, &used), __WASI_ERRNO_NOTDIR);
+    __wasi_fd_t wonly;
+    CHECK_ERRNO(__wasi_path_open(dir, 0, "f", 0, R(FD_WRITE), 0, 0, &wonly), 0);
+    CHECK_ERRNO(__wasi_fd_read(wonly, &iov, 1, &n), __WASI_ERRNO_NOTCAPABLE);
+    CHECK_ERRNO(__wasi_fd_close(wonly), 0);
     socket_calls_on(file);
     CHECK_ERRNO(__wasi_fd_close(file), 0);
     /* fd_fdstat_set_flags: append and nonblock change; a sync flag is EINVAL (wasmtime). */

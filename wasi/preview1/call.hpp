@@ -19,6 +19,11 @@ struct Call {
   // The entry of `fd` if it exists and has all of `needed` rights.
   // Errors: EBADF (no such fd), ENOTCAPABLE (missing rights).
   Errno fd(uint32_t fd, uint64_t needed, FdEntry*& out);
+  // The same for calls that need a particular kind of object: what the object is comes before
+  // what it may do (a directory never holds read/seek rights, yet reading it is EISDIR, as in
+  // POSIX; the wasi-testsuite accepts these errnos and pins ENOTSOCK before rights).
+  Errno not_dir(uint32_t fd, uint64_t needed, FdEntry*& out);  // a directory -> EISDIR
+  Errno dir(uint32_t fd, uint64_t needed, FdEntry*& out);      // not a directory -> ENOTDIR
 };
 
 // Argument accessors for the uniform slots.

@@ -47,8 +47,7 @@ Errno finish(Call& c, Errno e, uint64_t total, uint32_t out_ptr) {
 
 Errno fd_read(Call& c, const uint64_t* a) {
   FdEntry* f;
-  if (Errno e = c.fd(arg32(a, 0), rights::kFdRead, f); e != Errno::Success) return e;
-  if (f->type == FileType::Directory) return Errno::IsDir;
+  if (Errno e = c.not_dir(arg32(a, 0), rights::kFdRead, f); e != Errno::Success) return e;
   uint64_t total = 0;
   Errno e = transfer_iovecs(c.mem, arg32(a, 1), arg32(a, 2), total,
                             [&](const iovec* v, int n, uint64_t) { return readv(f->host, v, n); });
@@ -57,7 +56,7 @@ Errno fd_read(Call& c, const uint64_t* a) {
 
 Errno fd_write(Call& c, const uint64_t* a) {
   FdEntry* f;
-  if (Errno e = c.fd(arg32(a, 0), rights::kFdWrite, f); e != Errno::Success) return e;
+  if (Errno e = c.not_dir(arg32(a, 0), rights::kFdWrite, f); e != Errno::Success) return e;
   uint64_t total = 0;
   bool socket = f->type == FileType::SocketStream;
   bool pipe = f->pipe;
@@ -76,10 +75,9 @@ Errno fd_write(Call& c, const uint64_t* a) {
 
 // fd_pread and fd_pwrite: the same checks and iovec walk, at an explicit offset.
 template <class Io>
-Errno positioned_io(Call& c, const uint64_t* a, uint64_t right, bool reading, Io io) {
+Errno positioned_io(Call& c, const uint64_t* a, uint64_t right, Io io) {
   FdEntry* f;
-  if (Errno e = c.fd(arg32(a, 0), right | rights::kFdSeek, f); e != Errno::Success) return e;
-  if (reading && f->type == FileType::Directory) return Errno::IsDir;
+  if (Errno e = c.not_dir(arg32(a, 0), right | rights::kFdSeek, f); e != Errno::Success) return e;
   uint64_t offset = arg64(a, 3);
   if (offset > INT64_MAX) return Errno::Inval;
   uint64_t total = 0;
@@ -91,11 +89,11 @@ Errno positioned_io(Call& c, const uint64_t* a, uint64_t right, bool reading, Io
 }
 
 Errno fd_pread(Call& c, const uint64_t* a) {
-  return positioned_io(c, a, rights::kFdRead, true, preadv);
+  return positioned_io(c, a, rights::kFdRead, preadv);
 }
 
 Errno fd_pwrite(Call& c, const uint64_t* a) {
-  return positioned_io(c, a, rights::kFdWrite, false, pwritev);
+  return positioned_io(c, a, rights::kFdWrite, pwritev);
 }
 
 Errno fd_seek(Call& c, const uint64_t* a) {
@@ -104,8 +102,8 @@ Errno fd_seek(Call& c, const uint64_t* a) {
   // Asking only where we are needs fd_tell; moving needs fd_seek.
   uint64_t need = (whence == kWhenceCur && offset == 0) ? rights::kFdTell : rights::kFdSeek;
   FdEntry* f;
-  Errno e = c.fd(arg32(a, 0), need, f);
-  if (e == Errno::NotCapable && need == rights::kFdTell) e = c.fd(arg32(a, 0), rights::kFdSeek, f);
+  Errno e = c.not_dir(arg32(a, 0), need, f);
+  if (e == Errno::NotCapable && need == rights::kFdTell) e = c.not_dir(arg32(a, 0), rights::kFdSeek, f);
   if (e != Errno::Success) return e;
   int host_whence;
   switch (whence) {
@@ -123,7 +121,7 @@ Errno fd_seek(Call& c, const uint64_t* a) {
 
 Errno fd_tell(Call& c, const uint64_t* a) {
   FdEntry* f;
-  if (Errno e = c.fd(arg32(a, 0), rights::kFdTell, f); e != Errno::Success) return e;
+  if (Errno e = c.not_dir(arg32(a, 0), rights::kFdTell, f); e != Errno::Success) return e;
   if (c.mem.bytes(arg32(a, 1), 8) == nullptr) return Errno::Fault;
   off_t pos = lseek(f->host, 0, SEEK_CUR);
   if (pos < 0) return host_errno();

@@ -24,7 +24,7 @@ Errno fd_advise(Call& c, const uint64_t* a) {
 
 Errno fd_allocate(Call& c, const uint64_t* a) {
   FdEntry* f;
-  if (Errno e = c.fd(arg32(a, 0), rights::kFdAllocate, f); e != Errno::Success) return e;
+  if (Errno e = c.not_dir(arg32(a, 0), rights::kFdAllocate, f); e != Errno::Success) return e;
   uint64_t off = arg64(a, 1), len = arg64(a, 2);
   if (off > INT64_MAX || len > INT64_MAX || off + len > INT64_MAX) return Errno::Inval;
   if (len == 0) return Errno::Inval;
@@ -107,7 +107,7 @@ Errno fd_filestat_get(Call& c, const uint64_t* a) {
 
 Errno fd_filestat_set_size(Call& c, const uint64_t* a) {
   FdEntry* f;
-  if (Errno e = c.fd(arg32(a, 0), rights::kFdFilestatSetSize, f); e != Errno::Success) return e;
+  if (Errno e = c.not_dir(arg32(a, 0), rights::kFdFilestatSetSize, f); e != Errno::Success) return e;
   if (arg64(a, 1) > INT64_MAX) return Errno::Inval;
   return ftruncate(f->host, static_cast<off_t>(arg64(a, 1))) == 0 ? Errno::Success : host_errno();
 }

@@ -37,8 +37,7 @@ FileType type_of_dtype(unsigned char t) {
 
 Errno fd_readdir(Call& c, const uint64_t* a) {
   FdEntry* f;
-  if (Errno e = c.fd(arg32(a, 0), rights::kFdReaddir, f); e != Errno::Success) return e;
-  if (f->type != FileType::Directory) return Errno::NotDir;
+  if (Errno e = c.dir(arg32(a, 0), rights::kFdReaddir, f); e != Errno::Success) return e;
   uint32_t buf = arg32(a, 1), buf_len = arg32(a, 2), used_ptr = arg32(a, 4);
   uint64_t cookie = arg64(a, 3);
   if (c.mem.bytes(buf, buf_len) == nullptr || c.mem.bytes(used_ptr, 4) == nullptr)

@@ -96,4 +96,18 @@ Errno Call::fd(uint32_t fd, uint64_t needed, FdEntry*& out) {
   return Errno::Success;
 }
 
+Errno Call::not_dir(uint32_t fd, uint64_t needed, FdEntry*& out) {
+  out = ctx.get(fd);
+  if (out == nullptr) return Errno::Badf;
+  if (out->type == FileType::Directory) return Errno::IsDir;
+  return out->has(needed) ? Errno::Success : Errno::NotCapable;
+}
+
+Errno Call::dir(uint32_t fd, uint64_t needed, FdEntry*& out) {
+  out = ctx.get(fd);
+  if (out == nullptr) return Errno::Badf;
+  if (out->type != FileType::Directory) return Errno::NotDir;
+  return out->has(needed) ? Errno::Success : Errno::NotCapable;
+}
+
 }  // namespace wsvm::wasi

@@ -30,8 +30,7 @@ Errno path_open(Call& c, const uint64_t* a) {
   if (oflags & kOflagCreat) need |= rights::kPathCreateFile;
   if (oflags & kOflagTrunc) need |= rights::kPathFilestatSetSize;
   FdEntry* dir;
-  if (Errno e = c.fd(arg32(a, 0), need, dir); e != Errno::Success) return e;
-  if (dir->type != FileType::Directory) return Errno::NotDir;
+  if (Errno e = c.dir(arg32(a, 0), need, dir); e != Errno::Success) return e;
   if ((base & ~dir->rights_inheriting) != 0 || (inheriting & ~dir->rights_inheriting) != 0)
     return Errno::NotCapable;
   if (oflags & ~uint32_t{kOflagCreat | kOflagDirectory | kOflagExcl | kOflagTrunc}) return Errno::Inval;

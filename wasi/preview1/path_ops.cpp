@@ -23,8 +23,7 @@ std::string proc_fd(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 // The directory entry `fd` with `needed` rights, and the guest string at (ptr, len).
 Errno dir_and_path(Call& c, uint32_t fd, uint64_t needed, uint32_t ptr, uint32_t len,
                    FdEntry*& dir, std::string_view& path) {
-  if (Errno e = c.fd(fd, needed, dir); e != Errno::Success) return e;
-  if (dir->type != FileType::Directory) return Errno::NotDir;
+  if (Errno e = c.dir(fd, needed, dir); e != Errno::Success) return e;
   if (!c.mem.string(ptr, len, path)) return Errno::Fault;
   return Errno::Success;
 }
