@@ -4,7 +4,8 @@ prod/testsuite-base) under one engine of wsvm, as its doc/specification.md descr
 X.wasm with an optional X.json beside it (args, env, a root or dirs to preopen, expected exit
 code and stdout; legacy keys or run/read/wait operations).
 
-Usage: run.py WSVM ENGINE [--suite DIR] [--only NAME ...] [--verbose]
+Usage: run.py WSVM ENGINE [--walk] [--suite DIR] [--only NAME ...] [--verbose]
+(--walk: wsvm resolves paths with its component walk instead of openat2.)
 
 The suite is found at $WSVM_WASI_TESTSUITE, else at ../shared/wasi-testsuite beside the
 repository. When it is absent this prints where to put it and exits 77 (meson: skipped).
@@ -70,7 +71,7 @@ def copy_tree(src, dst):
             shutil.copyfile(s, d)
 
 
-def run_test(wsvm, engine, wasm, spec, verbose):
+def run_test(wsvm, engine, wasm, spec, verbose, env):
     """Returns None when the test passed, else the reason it failed."""
     ops = operations(spec)
     bad = [op["type"] for op in ops if op["type"] not in ("run", "read", "wait")]
@@ -95,7 +96,8 @@ def run_test(wsvm, engine, wasm, spec, verbose):
                     cmd += ["--dir", f"{root}::/"]
                 cmd += [wasm, *op.get("args", [])]
                 try:
-                    p = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, cwd=tmp)
+                    p = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, cwd=tmp,
+                                       env=env)
                     result = (p.returncode, p.stdout.decode(errors="replace"),
                               p.stderr.decode(errors="replace"))
                 except subprocess.TimeoutExpired:
@@ -123,12 +125,18 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("wsvm")
     ap.add_argument("engine")
+    ap.add_argument("--walk", action="store_true")
     ap.add_argument("--suite")
     ap.add_argument("--only", action="append", default=[])
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     suite = find_suite(args.suite)
     wsvm = os.path.abspath(args.wsvm)  # each test runs in its own temporary directory
+    env = dict(os.environ)
+    env.pop("WSVM_WASI_NO_OPENAT2", None)
+    if args.walk:
+        env["WSVM_WASI_NO_OPENAT2"] = "1"  # the CLI's switch to the resolver's component walk
+    label = args.engine + (", walk" if args.walk else "")
     passed, failed = 0, []
     for folder in FOLDERS:
         lang = folder.split("/")[1]
@@ -145,14 +153,14 @@ def main():
             if os.path.exists(spec_path):
                 with open(spec_path) as f:
                     spec = json.load(f)
-            reason = run_test(wsvm, args.engine, wasm, spec, args.verbose)
+            reason = run_test(wsvm, args.engine, wasm, spec, args.verbose, env)
             if reason is None:
                 passed += 1
                 print(f"PASS {test}")
             else:
                 failed.append(test)
                 print(f"FAIL {test}: {reason}")
-    print(f"wasi-testsuite [{args.engine}]: {passed} passed, {len(failed)} failed")
+    print(f"wasi-testsuite [{label}]: {passed} passed, {len(failed)} failed")
     sys.exit(1 if failed or passed == 0 else 0)
 
 
