@@ -35,7 +35,7 @@ uint32_t iop_length(IOp op, const Word* at) {
 #define NUM_BIN_TRAP(name, T, fn) case IOp::name: return 3;
 #define MEM_LOAD(name, MemT, Out) case IOp::name: return 3;
 #define MEM_STORE(name, MemT) case IOp::name: return 3;
-#include "interp/numeric_ops.def"
+#include "semantics/numeric_ops.def"
 #undef NUM_UN
 #undef NUM_UN_TRAP
 #undef NUM_BIN
@@ -53,7 +53,7 @@ uint32_t iop_length(IOp op, const Word* at) {
 #define SIMD_LOAD(name, bytes, expr) case IOp::name: return 3;
 #define SIMD_LOAD_LANE(name, bytes, expr) case IOp::name: return 4;
 #define SIMD_STORE_LANE(name, bytes, expr) case IOp::name: return 4;
-#include "interp/simd_ops.def"
+#include "semantics/simd_ops.def"
 #undef SIMD_UN
 #undef SIMD_TEST
 #undef SIMD_SPLAT

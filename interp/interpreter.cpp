@@ -32,8 +32,8 @@
 #include "interp/disasm.hpp"
 #endif
 
-#include "interp/numerics.hpp"
-#include "interp/simd.hpp"
+#include "semantics/numerics.hpp"
+#include "semantics/simd.hpp"
 #include "memory/trap_handler.hpp"
 #include "runtime/bulk_ops.hpp"
 #include "runtime/slot_cast.hpp"
@@ -609,7 +609,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     std::memcpy(mem_base + ea, &v, sizeof(MemT));                            \
     NEXT(3);                                                                 \
   }
-#include "interp/numeric_ops.def"
+#include "semantics/numeric_ops.def"
 #undef NUM_BIN
 #define NUM_BIN(name, T, Out, expr) NUM_BIN_IMM(name, T, Out, expr)
 #undef NUM_UN
@@ -622,7 +622,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
 #define MEM_LOAD(name, MemT, Out)
 #undef MEM_STORE
 #define MEM_STORE(name, MemT)
-#include "interp/numeric_ops.def"
+#include "semantics/numeric_ops.def"
 #undef NUM_BIN_IMM
 #undef NUM_UN
 #undef NUM_BIN

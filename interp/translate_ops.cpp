@@ -40,7 +40,7 @@ constexpr auto kNumeric = [] {
 #define NUM_BIN_TRAP(name, T, fn) t[static_cast<uint16_t>(Op::name)] = {IOp::name, Shape::Binary};
 #define MEM_LOAD(name, MemT, Out) t[static_cast<uint16_t>(Op::name)] = {IOp::name, Shape::Load};
 #define MEM_STORE(name, MemT) t[static_cast<uint16_t>(Op::name)] = {IOp::name, Shape::Store};
-#include "interp/numeric_ops.def"
+#include "semantics/numeric_ops.def"
 #undef NUM_UN
 #undef NUM_UN_TRAP
 #undef NUM_BIN

@@ -33,7 +33,7 @@ constexpr auto kSimd = [] {
 #define SIMD_LOAD(name, bytes, expr) ENTRY(name, Load)
 #define SIMD_LOAD_LANE(name, bytes, expr) ENTRY(name, LoadLane)
 #define SIMD_STORE_LANE(name, bytes, expr) ENTRY(name, StoreLane)
-#include "interp/simd_ops.def"
+#include "semantics/simd_ops.def"
 #undef SIMD_UN
 #undef SIMD_TEST
 #undef SIMD_SPLAT

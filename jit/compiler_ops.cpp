@@ -1,10 +1,11 @@
 // Numeric, memory, global, reference, table and bulk-memory instructions of the baseline
 // compiler. Hot integer and float operations are inline; the rest call the shared numeric
-// slow paths (interp/numerics.hpp via jit_abi.hpp helpers) or the runtime's bulk operations.
+// slow paths (semantics/numerics.hpp via jit_abi.hpp helpers) or the runtime's bulk operations.
 #include <fmt/format.h>
 
 #include "jit/compiler.hpp"
 #include "jit/jit_abi.hpp"
+#include "semantics/fold.hpp"
 
 namespace wsvm::jit {
 
@@ -34,15 +35,8 @@ void FunctionCompiler::emit_int_binop(const Instr& ins, bool wide) {
   Val a = pop();
   ValType t = wide ? ValType::I64 : ValType::I32;
   if (a.kind == Kind::Const && b.kind == Kind::Const) {  // constant folding
-    uint64_t x = a.c, y = b.c, r = 0;
-    switch (ins.op) {
-      case Op::i32_add: case Op::i64_add: r = x + y; break;
-      case Op::i32_sub: case Op::i64_sub: r = x - y; break;
-      case Op::i32_mul: case Op::i64_mul: r = x * y; break;
-      case Op::i32_and: case Op::i64_and: r = x & y; break;
-      case Op::i32_or: case Op::i64_or: r = x | y; break;
-      default: r = x ^ y; break;
-    }
+    // add/sub/mul/and/or/xor never trap, so the fold always has a value.
+    const uint64_t r = *num::fold(ins.op, a.c, b.c);
     return push_const(t, wide ? r : static_cast<uint32_t>(r));
   }
   bool commutative = ins.op != Op::i32_sub && ins.op != Op::i64_sub;

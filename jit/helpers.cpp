@@ -4,7 +4,7 @@
 #include <cstring>
 #include <type_traits>
 
-#include "interp/numerics.hpp"
+#include "semantics/numerics.hpp"
 #include "jit/jit_abi.hpp"
 #include "runtime/bulk_ops.hpp"
 #include "runtime/slot_cast.hpp"
@@ -144,7 +144,7 @@ using slot::wr;
   }
 #define MEM_LOAD(name, MemT, Out)
 #define MEM_STORE(name, MemT)
-#include "interp/numeric_ops.def"
+#include "semantics/numeric_ops.def"
 #undef NUM_UN
 #undef NUM_BIN
 #undef NUM_UN_TRAP
@@ -161,7 +161,7 @@ const void* numeric(uint16_t op) {
 #define NUM_BIN_TRAP(name, T, fn)
 #define MEM_LOAD(name, MemT, Out)
 #define MEM_STORE(name, MemT)
-#include "interp/numeric_ops.def"
+#include "semantics/numeric_ops.def"
 #undef NUM_UN
 #undef NUM_BIN
 #undef NUM_UN_TRAP
@@ -180,7 +180,7 @@ const void* numeric_trap(uint16_t op) {
 #define NUM_BIN_TRAP(name, T, fn) case Op::name: return reinterpret_cast<const void*>(&t_##name);
 #define MEM_LOAD(name, MemT, Out)
 #define MEM_STORE(name, MemT)
-#include "interp/numeric_ops.def"
+#include "semantics/numeric_ops.def"
 #undef NUM_UN
 #undef NUM_BIN
 #undef NUM_UN_TRAP

@@ -90,7 +90,7 @@ int table_set(JitInstance* ji, uint32_t table, uint32_t i, uint64_t val);
 uint32_t table_size(JitInstance* ji, uint32_t table);
 uint32_t table_grow(JitInstance* ji, uint32_t table, uint64_t init, uint32_t n);
 
-// Numeric slow paths generated from interp/numeric_ops.def (interp/numerics.hpp semantics):
+// Numeric slow paths generated from semantics/numeric_ops.def (semantics/numerics.hpp semantics):
 // values as slot bits; trapping ones take ji and set ji->trapped.
 const void* numeric(uint16_t op);        // non-trapping unary/binary: u64 f(u64 a, u64 b)
 const void* numeric_trap(uint16_t op);   // trapping: u64 f(JitInstance*, u64 a, u64 b)

@@ -1,10 +1,10 @@
-// SIMD instructions as runtime helpers generated from interp/simd_ops.def (the semantics of
-// interp/simd.hpp, shared with the interpreter). v128 values live in their 16-byte frame
+// SIMD instructions as runtime helpers generated from semantics/simd_ops.def (the semantics of
+// semantics/simd.hpp, shared with the interpreter). v128 values live in their 16-byte frame
 // homes, so every helper has one shape (jit_abi.hpp SimdFn): pointers to the result and
 // operand homes plus two scalar words. Inline SSE code for the hot ones is the next step.
 #include <cstring>
 
-#include "interp/simd.hpp"
+#include "semantics/simd.hpp"
 #include "jit/jit_abi.hpp"
 
 namespace wsvm::jit::helpers {
@@ -112,7 +112,7 @@ inline uint8_t* mem_at(JitInstance* ji, uint64_t addr, uint64_t offset, uint64_t
     expr;                                                                                   \
     return 0;                                                                               \
   }
-#include "interp/simd_ops.def"
+#include "semantics/simd_ops.def"
 #undef SIMD_UN
 #undef SIMD_BIN
 #undef SIMD_TERN
@@ -155,7 +155,7 @@ SimdHelper simd(uint16_t op) {
 #define SIMD_LOAD(name, bytes, expr) case Op::name: return {&s_##name, K::Load};
 #define SIMD_LOAD_LANE(name, bytes, expr) case Op::name: return {&s_##name, K::LoadLane};
 #define SIMD_STORE_LANE(name, bytes, expr) case Op::name: return {&s_##name, K::StoreLane};
-#include "interp/simd_ops.def"
+#include "semantics/simd_ops.def"
 #undef SIMD_UN
 #undef SIMD_BIN
 #undef SIMD_TERN

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "semantics/fold.hpp"
+
 namespace wsvm {
 
 namespace {
@@ -49,18 +51,15 @@ Result<Value> eval_const_expr(const ConstExpr& expr, const Instance& inst) {
         if (in.a >= inst.globals.size()) return not_constant(in.offset, "unknown global");
         stack.push_back(inst.globals[in.a]->get());
         break;
-      // Extended constant expressions (a later proposal; harmless to support).
+      // Extended constant expressions (a later proposal; harmless to support), evaluated by
+      // the instructions' own semantics.
       case Op::i32_add: case Op::i32_sub: case Op::i32_mul:
         if (!pop2(ValType::I32, a, b)) return not_constant(in.offset, "type mismatch");
-        stack.push_back(Value::from_i32(in.op == Op::i32_add   ? a.i32 + b.i32
-                                        : in.op == Op::i32_sub ? a.i32 - b.i32
-                                                               : a.i32 * b.i32));
+        stack.push_back(Value::from_i32(static_cast<uint32_t>(*num::fold(in.op, a.i32, b.i32))));
         break;
       case Op::i64_add: case Op::i64_sub: case Op::i64_mul:
         if (!pop2(ValType::I64, a, b)) return not_constant(in.offset, "type mismatch");
-        stack.push_back(Value::from_i64(in.op == Op::i64_add   ? a.i64 + b.i64
-                                        : in.op == Op::i64_sub ? a.i64 - b.i64
-                                                               : a.i64 * b.i64));
+        stack.push_back(Value::from_i64(*num::fold(in.op, a.i64, b.i64)));
         break;
       default:
         return not_constant(in.offset, op_name(in.op));

@@ -14,7 +14,7 @@
 // Spec: https://webassembly.github.io/spec/core/exec/numerics.html (vector sections)
 //
 // simd.hpp: types, bitwise, integer ops, lane access, loads.   simd_float.hpp: floats and
-// conversions.   simd_ops.def: the op list (wasm name -> helper) the interpreter is built from.
+// conversions.   simd_ops.def: the op list (wasm name -> helper) both tiers are built from.
 #pragma once
 
 #include <cstdint>
@@ -203,7 +203,7 @@ inline uint32_t byte_signs(u8x16 v) {
   return static_cast<uint32_t>(_mm_movemask_epi8(as<__m128i>(v)));
 #else
   // Bytes of 0/1 at bits 8i; one multiply moves bit 8i to bit 56+i (no carries: the
-  // partial products land on distinct bits), see the derivation in interp/tests.
+  // partial products land on distinct bits), see the derivation in semantics/tests.
   u64x2 q = as<u64x2>(v >> 7);
   constexpr uint64_t kGather = 0x0102040810204080ull;
   return static_cast<uint32_t>((q[0] * kGather) >> 56) | static_cast<uint32_t>((q[1] * kGather) >> 56) << 8;
@@ -389,4 +389,4 @@ template <class S> inline void store_lane(uint8_t* p, Vec a, uint32_t i) {
 
 }  // namespace wsvm::simd
 
-#include "interp/simd_float.hpp"
+#include "semantics/simd_float.hpp"

@@ -1,7 +1,8 @@
 // Exact semantics of every WebAssembly numeric instruction, as pure functions over the bit
 // patterns the engines keep in slots (i32/i64 as uint32_t/uint64_t, f32/f64 as float/double).
-// Shared by the interpreter, the JIT's slow paths and constant folding, so nothing here knows
-// about an engine. Trapping operations return false and set a TrapKind instead of throwing.
+// Shared by the interpreter, the JIT's slow paths and constant folding (fold.hpp), so nothing
+// here knows about an engine. Trapping operations return false and set the caller's trap kind
+// instead of throwing.
 // Spec: https://webassembly.github.io/spec/core/exec/numerics.html
 #pragma once
 
@@ -11,9 +12,19 @@
 #include <limits>
 #include <type_traits>
 
-#include "runtime/trap.hpp"
-
 namespace wsvm::num {
+
+// The traps a numeric instruction can raise. A trapping operation writes one of these names
+// into the caller's own trap-kind enum (the runtime's TrapKind has them all), so the engines
+// keep their trap variable and this part needs no runtime header. NumTrap is that enum for
+// callers without one (tests).
+template <class K>
+concept NumericTrapKind = requires {
+  K::IntegerDivideByZero;
+  K::IntegerOverflow;
+  K::InvalidConversion;
+};
+enum class NumTrap : uint8_t { None, IntegerDivideByZero, IntegerOverflow, InvalidConversion };
 
 // ---------------------------------------------------------------------------------------
 // Integer arithmetic: unsigned types wrap by definition; signed views only for comparisons,
@@ -58,30 +69,30 @@ template <class U> constexpr uint32_t le_s(U a, U b) { return static_cast<Signed
 template <class U> constexpr uint32_t ge_s(U a, U b) { return static_cast<Signed<U>>(a) >= static_cast<Signed<U>>(b); }
 
 // Division: false + trap kind when the spec says the result is undefined (trap).
-template <class U> constexpr bool div_u(U a, U b, U& out, TrapKind& trap) {
-  if (b == 0) { trap = TrapKind::IntegerDivideByZero; return false; }
+template <class U, NumericTrapKind K> constexpr bool div_u(U a, U b, U& out, K& trap) {
+  if (b == 0) { trap = K::IntegerDivideByZero; return false; }
   out = a / b;
   return true;
 }
-template <class U> constexpr bool rem_u(U a, U b, U& out, TrapKind& trap) {
-  if (b == 0) { trap = TrapKind::IntegerDivideByZero; return false; }
+template <class U, NumericTrapKind K> constexpr bool rem_u(U a, U b, U& out, K& trap) {
+  if (b == 0) { trap = K::IntegerDivideByZero; return false; }
   out = a % b;
   return true;
 }
-template <class U> constexpr bool div_s(U a, U b, U& out, TrapKind& trap) {
+template <class U, NumericTrapKind K> constexpr bool div_s(U a, U b, U& out, K& trap) {
   using S = Signed<U>;
-  if (b == 0) { trap = TrapKind::IntegerDivideByZero; return false; }
+  if (b == 0) { trap = K::IntegerDivideByZero; return false; }
   // INT_MIN / -1 = 2^(N-1) is not representable.
   if (a == (U{1} << (kBits<U> - 1)) && b == static_cast<U>(-1)) {
-    trap = TrapKind::IntegerOverflow;
+    trap = K::IntegerOverflow;
     return false;
   }
   out = static_cast<U>(static_cast<S>(a) / static_cast<S>(b));
   return true;
 }
-template <class U> constexpr bool rem_s(U a, U b, U& out, TrapKind& trap) {
+template <class U, NumericTrapKind K> constexpr bool rem_s(U a, U b, U& out, K& trap) {
   using S = Signed<U>;
-  if (b == 0) { trap = TrapKind::IntegerDivideByZero; return false; }
+  if (b == 0) { trap = K::IntegerDivideByZero; return false; }
   // INT_MIN % -1 is 0 in wasm, but undefined behaviour (and a #DE on x86) in C++.
   if (b == static_cast<U>(-1)) { out = 0; return true; }
   out = static_cast<U>(static_cast<S>(a) % static_cast<S>(b));
@@ -191,10 +202,11 @@ template <class U, bool kSigned, class F> constexpr bool trunc_in_range(F t) {
 }
 
 // iN.trunc_fM_{s,u}: NaN -> "invalid conversion to integer", out of range -> "integer overflow".
-template <class U, bool kSigned, class F> inline bool trunc_checked(F x, U& out, TrapKind& trap) {
-  if (is_nan(x)) { trap = TrapKind::InvalidConversion; return false; }
+template <class U, bool kSigned, class F, NumericTrapKind K>
+inline bool trunc_checked(F x, U& out, K& trap) {
+  if (is_nan(x)) { trap = K::InvalidConversion; return false; }
   F t = std::trunc(x);
-  if (!trunc_in_range<U, kSigned>(t)) { trap = TrapKind::IntegerOverflow; return false; }
+  if (!trunc_in_range<U, kSigned>(t)) { trap = K::IntegerOverflow; return false; }
   if constexpr (kSigned) out = static_cast<U>(static_cast<Signed<U>>(t));
   else out = static_cast<U>(t);
   return true;
@@ -220,7 +232,7 @@ template <class U, bool kSigned, class F> inline U trunc_sat(F x) {
 // Integer -> float conversion, rounding to nearest, ties to even, in ONE rounding step.
 // (Going u64 -> f64 -> f32 would round twice and be wrong for e.g. 0x0020000020000001.)
 // g++ emits single-rounding sequences for these casts on x86-64 and AArch64 (including
-// u64 -> f32 via the halve-with-sticky-bit trick); interp/tests check the hard cases.
+// u64 -> f32 via the halve-with-sticky-bit trick); semantics/tests check the hard cases.
 template <class F> constexpr F convert_s32(uint32_t a) { return static_cast<F>(static_cast<int32_t>(a)); }
 template <class F> constexpr F convert_u32(uint32_t a) { return static_cast<F>(a); }
 template <class F> constexpr F convert_s64(uint64_t a) { return static_cast<F>(static_cast<int64_t>(a)); }

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "interp/numerics.hpp"
+#include "semantics/numerics.hpp"
 
 using namespace wsvm;
 using namespace wsvm::num;
@@ -27,11 +27,11 @@ TEST_CASE("integer wrapping arithmetic", "[numerics]") {
 
 TEST_CASE("division traps and INT_MIN/-1", "[numerics]") {
   uint32_t r = 7;
-  TrapKind t = TrapKind::Unreachable;
+  NumTrap t = NumTrap::None;
   CHECK_FALSE(div_s<uint32_t>(1, 0, r, t));
-  CHECK(t == TrapKind::IntegerDivideByZero);
+  CHECK(t == NumTrap::IntegerDivideByZero);
   CHECK_FALSE(div_s<uint32_t>(kI32Min, 0xffffffffu, r, t));
-  CHECK(t == TrapKind::IntegerOverflow);
+  CHECK(t == NumTrap::IntegerOverflow);
   CHECK(rem_s<uint32_t>(kI32Min, 0xffffffffu, r, t));
   CHECK(r == 0);
   CHECK_FALSE(rem_s<uint32_t>(1, 0, r, t));
@@ -45,7 +45,7 @@ TEST_CASE("division traps and INT_MIN/-1", "[numerics]") {
   CHECK(r == 0x40000000u);
   uint64_t q = 0;
   CHECK_FALSE(div_s<uint64_t>(kI64Min, ~0ull, q, t));
-  CHECK(t == TrapKind::IntegerOverflow);
+  CHECK(t == NumTrap::IntegerOverflow);
   CHECK(rem_s<uint64_t>(kI64Min, ~0ull, q, t));
   CHECK(q == 0);
   CHECK(div_u<uint64_t>(~0ull, 2, q, t));
@@ -127,17 +127,17 @@ TEST_CASE("rounding functions", "[numerics]") {
 TEST_CASE("trapping truncation at every boundary", "[numerics]") {
   uint32_t r32 = 0;
   uint64_t r64 = 0;
-  TrapKind t = TrapKind::Unreachable;
+  NumTrap t = NumTrap::None;
   // i32.trunc_f32_s
   CHECK(trunc_checked<uint32_t, true>(-2147483648.0f, r32, t));
   CHECK(r32 == kI32Min);
   CHECK_FALSE(trunc_checked<uint32_t, true>(2147483648.0f, r32, t));
-  CHECK(t == TrapKind::IntegerOverflow);
+  CHECK(t == NumTrap::IntegerOverflow);
   CHECK_FALSE(trunc_checked<uint32_t, true>(-2147483904.0f, r32, t));
   CHECK(trunc_checked<uint32_t, true>(2147483520.0f, r32, t));
   CHECK(r32 == 2147483520u);
   CHECK_FALSE(trunc_checked<uint32_t, true>(std::numeric_limits<float>::quiet_NaN(), r32, t));
-  CHECK(t == TrapKind::InvalidConversion);
+  CHECK(t == NumTrap::InvalidConversion);
   // i32.trunc_f64_s
   CHECK(trunc_checked<uint32_t, true>(-2147483648.9, r32, t));
   CHECK(r32 == kI32Min);
@@ -173,7 +173,7 @@ TEST_CASE("trapping truncation at every boundary", "[numerics]") {
   CHECK(r64 == 0);
   CHECK_FALSE(trunc_checked<uint64_t, false>(-1.0, r64, t));
   CHECK_FALSE(trunc_checked<uint64_t, true>(-INFINITY, r64, t));
-  CHECK(t == TrapKind::IntegerOverflow);
+  CHECK(t == NumTrap::IntegerOverflow);
 }
 
 TEST_CASE("saturating truncation", "[numerics]") {

@@ -1,15 +1,15 @@
 // Lane semantics of the f32x4 / f64x2 instructions and the vector conversions (included by
-// interp/simd.hpp; see there for the conventions).
+// semantics/simd.hpp; see there for the conventions).
 //
 // NaNs: add/sub/mul/div/sqrt use the hardware, which returns quiet NaNs (canonical from
 // canonical inputs), as the spec allows. min/max and the roundings build their NaN results
-// by hand so they agree bit for bit with the scalar helpers of interp/numerics.hpp
+// by hand so they agree bit for bit with the scalar helpers of semantics/numerics.hpp
 // (quiet(a) if a is NaN, else quiet(b)); pmin/pmax are plain selects and pass NaNs through.
 #pragma once
 
 #include <cstdint>
 
-#include "interp/simd.hpp"
+#include "semantics/simd.hpp"
 
 namespace wsvm::simd {
 

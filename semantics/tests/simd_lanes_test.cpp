@@ -1,7 +1,7 @@
-// Every lane helper of interp/simd.hpp against a scalar reference written here, lane by lane,
+// Every lane helper of semantics/simd.hpp against a scalar reference written here, lane by lane,
 // over edge inputs (NaNs with payloads, signalling NaNs, -0, infinities, INT_MIN/MAX,
 // saturation and rounding boundaries) mixed with random lanes. Results must agree bit for
-// bit: the vector forms promise exactly the scalar semantics of interp/numerics.hpp.
+// bit: the vector forms promise exactly the scalar semantics of semantics/numerics.hpp.
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "interp/numerics.hpp"
-#include "interp/simd.hpp"
+#include "semantics/numerics.hpp"
+#include "semantics/simd.hpp"
 
 using namespace wsvm;
 using simd::Vec;
