@@ -17,7 +17,9 @@ if [ "$(nice)" -lt 10 ]; then renice -n 10 -p $$ >/dev/null; fi
 minutes=${1:-10}
 target=${2:-both}
 build="${WSVM_AFL_BUILD:-$repo/build-afl}"
-suite="$repo/../shared/spec-testsuite/wasm-2.0"
+# The spec suite's modules are seeds when the suite is there (scripts/suite_path.sh).
+if suite=$("$repo/scripts/suite_path.sh" spec 2>/dev/null); then suite="$suite/wasm-2.0"
+else echo "fuzz: no spec suite, so no spec-suite seeds ($("$repo/scripts/suite_path.sh" spec 2>&1))"; suite=""; fi
 
 case "$target" in validate|run) targets=("$target") ;; both) targets=(validate run) ;;
   *) echo "fuzz: unknown target '$target' (validate, run, both)" >&2; exit 2 ;; esac
@@ -51,7 +53,7 @@ rm -f "$build.ninja.log"
 seeds_raw="$build/seeds-raw"
 if [ ! -d "$seeds_raw" ] || [ -z "$(ls -A "$seeds_raw")" ]; then
   mkdir -p "$seeds_raw" "$build/spec-json"
-  for wast in "$suite"/*.wast; do
+  for wast in ${suite:+"$suite"/*.wast}; do
     name=$(basename "$wast" .wast)
     mkdir -p "$build/spec-json/$name"
     wast2json --enable-all "$wast" -o "$build/spec-json/$name/$name.json" >/dev/null 2>&1 || continue
