@@ -5,6 +5,7 @@
 
 #include "decoder/decode_util.hpp"
 #include "decoder/module.hpp"
+#include "decoder/proposals.hpp"
 
 namespace wsvm {
 
@@ -44,7 +45,7 @@ Result<void> decode_header(Reader& r) {
   if (r.remaining() < 4) return r.fail_end();
   auto version = WSVM_TRY(r.bytes(4));
   if (std::memcmp(version.data(), kVersion, 4) != 0)
-    return r.fail_at(4, "unknown binary version");
+    return r.fail_at(4, "unknown binary version" + unsupported_version_note(version.data()));
   return {};
 }
 
@@ -98,7 +99,8 @@ Result<std::shared_ptr<Module>> decode_module(std::vector<uint8_t>&& bytes) {
   while (!r.at_end()) {
     size_t id_offset = r.offset();
     uint8_t id = WSVM_TRY(r.u8());
-    if (id > kDataCount) return r.fail_at(id_offset, "malformed section id");
+    if (id > kDataCount)
+      return r.fail_at(id_offset, "malformed section id" + unsupported_section_note(id));
     uint32_t size = WSVM_TRY(r.u32());
     Reader section = WSVM_TRY(r.sub(size));
     if (id != kCustom) {

@@ -3,6 +3,7 @@
 
 #include "decoder/module.hpp"
 #include "decoder/reader.hpp"
+#include "decoder/proposals.hpp"
 #include "decoder/types.hpp"
 
 namespace wsvm::detail {
@@ -11,7 +12,7 @@ namespace wsvm::detail {
 // form); the reference interpreter reports a continuation bit on them as an overlong LEB.
 inline std::unexpected<Error> fail_type_byte(Reader& r, size_t at, uint8_t b, const char* what) {
   if (b & 0x80) return r.fail("integer representation too long");
-  return r.fail_at(at, what);
+  return r.fail_at(at, what + unsupported_type_note(b));
 }
 
 // Block nesting for decode-only walks (constant expressions, scan_body): true when `op` is

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "decoder/decode_util.hpp"
+#include "decoder/proposals.hpp"
 
 namespace wsvm {
 
@@ -163,12 +164,17 @@ Result<void> read_instr(Reader& r, Instr& out) {
     out.op = static_cast<Op>(e.op);
   } else if (b == 0xFC) {
     uint32_t code = WSVM_TRY(r.u32());
-    if (!op_from_fc(code, out.op)) return r.fail_at(out.offset, "illegal opcode");
+    if (!op_from_fc(code, out.op))
+      return r.fail_at(out.offset, "illegal opcode" + unsupported_opcode_note(b, code));
   } else if (b == 0xFD) {
     uint32_t code = WSVM_TRY(r.u32());
-    if (!op_from_fd(code, out.op)) return r.fail_at(out.offset, "illegal opcode");
+    if (!op_from_fd(code, out.op))
+      return r.fail_at(out.offset, "illegal opcode" + unsupported_opcode_note(b, code));
+  } else if (b == 0xFB || b == 0xFE) {
+    uint32_t code = WSVM_TRY(r.u32());
+    return r.fail_at(out.offset, "illegal opcode" + unsupported_opcode_note(b, code));
   } else {
-    return r.fail_at(out.offset, "illegal opcode");
+    return r.fail_at(out.offset, "illegal opcode" + unsupported_opcode_note(0, b));
   }
   return read_immediates(r, out);
 }

@@ -186,6 +186,23 @@ def test_invalid_module():
     expect_error(["validate", path], EXIT_LOAD, f"wsvm: error: {path}: invalid")
 
 
+def test_unsupported_features():
+    # A component (version 0x0d, layer 1) and a module with a tag section (exception handling)
+    # name what they are, after the spec's words, in every command.
+    component = tmpfile("app.component.wasm", b"\0asm\x0d\0\x01\0")
+    for args in ([component], ["validate", component], ["--invoke", "f", component]):
+        expect_error(args, EXIT_LOAD, f"wsvm: error: {component}: malformed",
+                     ["unknown binary version", "this is a WebAssembly component"])
+    tags = tmpfile("tags.wasm", HEADER + bytes([0x0D, 0x03, 0x01, 0x00, 0x00]))
+    expect_error([tags], EXIT_LOAD, f"wsvm: error: {tags}: malformed",
+                 ["malformed section id", "tag section", "exception-handling proposal"])
+    tail = tmpfile("tail.wasm", HEADER + bytes([0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+                                                0x03, 0x02, 0x01, 0x00,
+                                                0x0A, 0x06, 0x01, 0x04, 0x00, 0x12, 0x00, 0x0B]))
+    expect_error([tail], EXIT_LOAD, f"wsvm: error: {tail}: malformed",
+                 ["illegal opcode", "return_call", "tail-call proposal"])
+
+
 def test_unlinkable_import():
     # (import "env" "f" (func))
     data = (HEADER + bytes([0x01, 0x04, 0x01, 0x60, 0x00, 0x00])

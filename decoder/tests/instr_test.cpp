@@ -165,7 +165,13 @@ TEST_CASE("malformed opcodes", "[instr]") {
   CHECK(msg("fc 12") == "illegal opcode");
   CHECK(msg("fd 0c") == "unexpected end");  // v128.const needs 16 bytes
   CHECK(msg("fd 9a 01") == "illegal opcode");  // 0x9a is a gap in the SIMD codes
-  CHECK(msg("fd 80 02") == "illegal opcode");  // 0x100: past the last SIMD code
+  CHECK(msg("fd 94 02") == "illegal opcode");  // 0x114: past the last (relaxed) SIMD code
+  // Opcodes of features wsvm lacks say which feature, after the spec's own words.
+  CHECK(msg("fd 80 02").starts_with("illegal opcode (0xfd 256: the relaxed SIMD proposal"));
+  CHECK(msg("12 00").starts_with("illegal opcode (return_call: the tail-call proposal"));
+  CHECK(msg("08 00").starts_with("illegal opcode (throw: the exception-handling proposal"));
+  CHECK(msg("fb 00").starts_with("illegal opcode (0xfb 0: the garbage collection proposal"));
+  CHECK(msg("fe 00").starts_with("illegal opcode (0xfe 0: an atomic instruction"));
   CHECK(msg("3f 01") == "zero byte expected");  // memory.size with a memory index byte
   CHECK(msg("40 80 00") == "zero byte expected");
   CHECK(msg("") == "unexpected end");

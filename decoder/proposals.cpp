@@ -1,0 +1,79 @@
+#include "decoder/proposals.hpp"
+
+#include <fmt/format.h>
+
+namespace wsvm {
+
+namespace {
+
+std::string not_yet(const std::string& what) {
+  return " (" + what + ", which wsvm does not support yet)";
+}
+
+constexpr const char* kExceptions = "the exception-handling proposal, part of Wasm 3.0";
+constexpr const char* kTailCalls = "the tail-call proposal, part of Wasm 3.0";
+constexpr const char* kFuncRefs = "the typed function references proposal, part of Wasm 3.0";
+constexpr const char* kGc = "the garbage collection proposal, part of Wasm 3.0";
+
+}  // namespace
+
+std::string unsupported_section_note(uint8_t id) {
+  if (id == 13) return not_yet(std::string("a tag section: ") + kExceptions);
+  return "";
+}
+
+std::string unsupported_opcode_note(uint8_t prefix, uint32_t code) {
+  const char* name = nullptr;
+  const char* feature = nullptr;
+  if (prefix == 0) {
+    switch (code) {
+      case 0x06: name = "try"; feature = kExceptions; break;
+      case 0x07: name = "catch"; feature = kExceptions; break;
+      case 0x08: name = "throw"; feature = kExceptions; break;
+      case 0x09: name = "rethrow"; feature = kExceptions; break;
+      case 0x0a: name = "throw_ref"; feature = kExceptions; break;
+      case 0x18: name = "delegate"; feature = kExceptions; break;
+      case 0x19: name = "catch_all"; feature = kExceptions; break;
+      case 0x1f: name = "try_table"; feature = kExceptions; break;
+      case 0x12: name = "return_call"; feature = kTailCalls; break;
+      case 0x13: name = "return_call_indirect"; feature = kTailCalls; break;
+      case 0x14: name = "call_ref"; feature = kFuncRefs; break;
+      case 0x15: name = "return_call_ref"; feature = kTailCalls; break;
+      case 0xd3: name = "ref.eq"; feature = kGc; break;
+      case 0xd4: name = "ref.as_non_null"; feature = kFuncRefs; break;
+      case 0xd5: name = "br_on_null"; feature = kFuncRefs; break;
+      case 0xd6: name = "br_on_non_null"; feature = kFuncRefs; break;
+      default: return "";
+    }
+    return not_yet(fmt::format("{}: {}", name, feature));
+  }
+  if (prefix == 0xfb) return not_yet(fmt::format("0xfb {}: {}", code, kGc));
+  if (prefix == 0xfe) return not_yet(fmt::format("0xfe {}: an atomic instruction of the threads proposal", code));
+  if (prefix == 0xfd && code >= 0x100 && code <= 0x113)
+    return not_yet(fmt::format("0xfd {}: the relaxed SIMD proposal, part of Wasm 3.0", code));
+  return "";
+}
+
+std::string unsupported_type_note(uint8_t byte) {
+  switch (byte) {
+    case 0x63: case 0x64: return not_yet(std::string("a typed reference: ") + kFuncRefs);
+    case 0x69: case 0x74: return not_yet(std::string("exnref: ") + kExceptions);
+    case 0x65: case 0x66: case 0x67: case 0x68: case 0x6a: case 0x6b: case 0x6c:
+    case 0x6d: case 0x6e: case 0x71: case 0x72: case 0x73:
+      return not_yet(std::string("a GC reference type: ") + kGc);
+    default: return "";
+  }
+}
+
+std::string unsupported_version_note(const uint8_t v[4]) {
+  const unsigned version = v[0] | (v[1] << 8);
+  const unsigned layer = v[2] | (v[3] << 8);
+  if (layer == 1) {
+    return fmt::format(
+        " (this is a WebAssembly component: binary version 0x{:x}, layer 1; wsvm runs core "
+        "modules only, the component model is not supported yet)", version);
+  }
+  return "";
+}
+
+}  // namespace wsvm
