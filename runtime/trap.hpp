@@ -2,7 +2,9 @@
 // Execution returns traps as values (std::optional<Trap> / Expected<T, Trap>), never throws.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -41,5 +43,13 @@ struct Trap {
 
   static Trap make(TrapKind kind);
 };
+
+// The backtrace as text, one `  at NAME` line per frame, innermost first, for people: a run of
+// one frame repeated (unbounded recursion) is one line `  at f ×N`; a run of a short cycle
+// (f calls g calls f ...) is the cycle's lines once and `  (the K frames above ×N)`; past
+// `max_lines` lines, the first and last halves are kept around one `  ... N more frames`
+// line. Names are made printable (decoder/printable.hpp), so each frame stays one line.
+// Both engines build the same Trap::backtrace, so their traps print alike.
+std::string format_backtrace(std::span<const BacktraceFrame> frames, size_t max_lines = 40);
 
 }  // namespace wsvm
