@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <string>
 
 #include "text/text.hpp"
@@ -29,7 +28,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: cannot read %s\n", in);
     return 2;
   }
-  std::string src((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::string src;
+  f.seekg(0, std::ios::end);
+  src.resize(static_cast<size_t>(f.tellg()));
+  f.seekg(0);
+  f.read(src.data(), static_cast<std::streamsize>(src.size()));
   auto t0 = std::chrono::steady_clock::now();
   auto bytes = wsvm::text::wat_to_wasm(src, options);
   for (int i = 1; i < repeat; ++i) bytes = wsvm::text::wat_to_wasm(src, options);
