@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "component/ir.hpp"
+#include "component/validate_names.hpp"
 #include "test_util.hpp"
 
 using wsvm::Error;
@@ -84,6 +85,8 @@ TEST_CASE("all_sections.wat: every section jco encodes") {
   std::vector<std::string> exports;
   for (const Export& e : c.exports) exports.push_back(e.name.name);
   CHECK(exports == std::vector<std::string>{"double", "wasi:demo/api@1.2.3", "point"});
+  auto names = validate_names(c);
+  if (!names) FAIL(names.error().to_string());
   // jco writes a component-name custom section.
   CHECK(std::any_of(c.customs.begin(), c.customs.end(),
                     [](const CustomSection& s) { return s.name == "component-name"; }));
