@@ -2,24 +2,12 @@
 
 #include <string_view>
 
+#include "engines/registry.hpp"
+
 namespace wsvm::cli {
 namespace {
 
 std::unexpected<std::string> usage(std::string msg) { return std::unexpected(std::move(msg)); }
-
-std::optional<EngineChoice> parse_engine(std::string_view s) {
-  if (s == "interp") return EngineChoice::Interp;
-  if (s == "jit") return EngineChoice::Jit;
-  if (s == "auto") return EngineChoice::Auto;
-  return std::nullopt;
-}
-
-std::optional<JitCompile> parse_jit_compile(std::string_view s) {
-  if (s == "eager") return JitCompile::Eager;
-  if (s == "parallel") return JitCompile::Parallel;
-  if (s == "lazy") return JitCompile::Lazy;
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -98,9 +86,8 @@ std::expected<Options, std::string> parse_options(const std::vector<std::string>
     if (name == "--engine") {
       auto v = take_value();
       if (!v) return std::unexpected(v.error());
-      auto e = parse_engine(*v);
-      if (!e) return usage("unknown engine '" + *v + "' (expected interp, jit or auto)");
-      o.engine = *e;
+      if (!is_engine_name(*v)) return usage("unknown engine '" + *v + "' (expected interp, jit or auto)");
+      o.engine = *v;
       continue;
     }
     if (name == "--jit-compile") {

@@ -13,11 +13,10 @@
 namespace wsvm::cli {
 
 enum class Command { Run, Validate, Help, Version };
-enum class EngineChoice { Interp, Jit, Auto };
 
 struct Options {
   Command command = Command::Run;
-  EngineChoice engine = EngineChoice::Auto;
+  std::string engine = "auto";  // --engine: a name engines/registry.hpp knows, built or not
   JitCompile jit_compile = JitCompile::Default;  // --jit-compile
   std::optional<std::string> invoke;  // export to call instead of _start
   std::string module_path;

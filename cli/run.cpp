@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 
@@ -16,10 +17,7 @@
 #include "cli/load.hpp"
 #include "cli/values.hpp"
 #include "cli/wasi_link.hpp"
-#include "interp/interp_engine.hpp"
-#ifdef WSVM_HAVE_JIT
-#include "jit/jit_engine.hpp"
-#endif
+#include "engines/registry.hpp"
 #include "memory/trap_handler.hpp"
 #include "runtime/deadline.hpp"
 #include "runtime/engine.hpp"
@@ -87,22 +85,18 @@ bool ends_with_text_extension(const std::string& path) {
   return path.ends_with(".wat") || path.ends_with(".wast");
 }
 
-std::expected<std::unique_ptr<Engine>, std::string> make_engine(EngineChoice choice,
-                                                               EngineConfig config) {
-  switch (choice) {
-    case EngineChoice::Interp: return make_interp_engine(config);
-#ifndef WSVM_HAVE_JIT
-    case EngineChoice::Auto: return make_interp_engine(config);
-#endif
-    case EngineChoice::Jit:
-#ifdef WSVM_HAVE_JIT
-    case EngineChoice::Auto:  // the JIT where it is built (issue 7)
-      return make_jit_engine(config);
-#else
-      break;
-#endif
+// The engines read no environment: the variables of cli/README.md ("Development aids") are
+// read here. An unknown WSVM_JIT_COMPILE value is ignored, as --jit-compile was not given.
+EngineConfig engine_config(const Options& o, bool metered) {
+  EngineConfig c{.fuel = metered, .interruptible = true, .jit_compile = o.jit_compile};
+  if (c.jit_compile == JitCompile::Default) {
+    if (const char* v = std::getenv("WSVM_JIT_COMPILE"))
+      c.jit_compile = parse_jit_compile(v).value_or(JitCompile::Default);
   }
-  return std::unexpected("the jit engine is not built here (it needs x86-64 and libasmjit; use --engine interp)");
+  if (const char* v = std::getenv("WSVM_INTERP_DUMP")) c.interp_dump = *v == '1';
+  if (const char* v = std::getenv("WSVM_INTERP_NOFUSE")) c.interp_no_fuse = *v == '1';
+  if (const char* v = std::getenv("WSVM_JIT_DUMP")) c.jit_dump_file = v;
+  return c;
 }
 
 bool has_wasm_magic(const std::vector<uint8_t>& bytes) {
@@ -250,7 +244,7 @@ static int run_module(const Options& o, bool exit_when_done) {
   const LimitOptions& lim = o.limits;
   // --stats meters fuel even without --fuel, so it can say how much a run needs.
   const bool metered = lim.fuel.has_value() || lim.stats;
-  auto engine = make_engine(o.engine, EngineConfig{.fuel = metered, .interruptible = true, .jit_compile = o.jit_compile});
+  auto engine = make_engine(o.engine, engine_config(o, metered));
   if (!engine) return usage_error(engine.error());
   // Engines that drop explicit bounds checks rely on it; installing it is idempotent.
   memory::install_trap_handler();

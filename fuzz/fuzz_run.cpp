@@ -17,7 +17,7 @@
 
 #include "fuzz/dummy_imports.hpp"
 #include "fuzz/input.hpp"
-#include "interp/interp_engine.hpp"
+#include "engines/registry.hpp"
 #include "memory/trap_handler.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/linker.hpp"
@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
   wsvm::EngineConfig config;
   config.fuel = true;
   config.interruptible = true;
-  std::unique_ptr<wsvm::Engine> engine = wsvm::make_interp_engine(config);
+  std::unique_ptr<wsvm::Engine> engine = std::move(wsvm::make_engine("interp", config).value());
   return wsvm::fuzz::for_each_input(argc, argv, [&](const std::vector<uint8_t>& bytes, const std::string& name) {
     one_input(*engine, bytes, name);
   });

@@ -36,11 +36,12 @@ class InterpEngine final : public Engine {
     if (m.code.empty()) return std::shared_ptr<const void>(std::move(code));
     // One walker and one translator for all bodies: their vectors keep their capacity.
     std::vector<bool> refs;
-    walk_detail::collect_declared_refs(m, refs);
+    collect_declared_refs(m, refs);
     FunctionWalker<interp::Translator> walker;
     walker.use_declared_refs(&refs);
     interp::Translator t(code->arena, code->funcs[0],
-                         {m_config.fuel, m_config.interruptible, code->funcs.data()});
+                         {m_config.fuel, m_config.interruptible, code->funcs.data(),
+                          m_config.interp_no_fuse});
     // ~0.53 code words per byte of body in bench/micro's large module; a guess above that,
     // so a module's code usually fits the first block.
     size_t body_bytes = 0;
@@ -54,8 +55,9 @@ class InterpEngine final : public Engine {
         return std::unexpected(r.error());
       }
     }
-    // Development aid: WSVM_INTERP_DUMP=1 prints every function's threaded code to stderr.
-    if (const char* dump = std::getenv("WSVM_INTERP_DUMP"); dump != nullptr && *dump == '1') {
+    // Development aid (EngineConfig::interp_dump; wsvm: WSVM_INTERP_DUMP=1): every
+    // function's threaded code to stderr.
+    if (m_config.interp_dump) {
       for (const FuncCode& fc : code->funcs) {
         std::fprintf(stderr, "== func %u %s\n%s", fc.func_index,
                      m.function_name(fc.func_index).c_str(), interp::disassemble(fc).c_str());

@@ -163,14 +163,9 @@ const FuseTables& fuse_tables() {
 // ops stay intact for branches that target them. Sequences are taken greedily, left to
 // right, longest first, without overlap.
 void Translator::fuse_ops() {
-#ifdef WSVM_INTERP_PROFILE
-  // Profiling build: WSVM_INTERP_NOFUSE=1 keeps every op apart (sequence profiles of raw ops).
-  static const bool kNoFuse = [] {
-    const char* e = std::getenv("WSVM_INTERP_NOFUSE");
-    return e != nullptr && *e == '1';
-  }();
-  if (kNoFuse) return;
-#endif
+  // EngineConfig::interp_no_fuse (wsvm: WSVM_INTERP_NOFUSE=1) keeps every op apart, for
+  // sequence profiles of raw ops (the WSVM_INTERP_PROFILE build).
+  if (m_opts.no_fuse) return;
   const FuseTables& t = fuse_tables();
   const size_t n = m_ops.size();
   for (size_t i = 0; i + 1 < n; ++i) {

@@ -27,6 +27,7 @@ struct TranslateOptions {
   // The module's defined functions (ModuleCode::funcs, sized before translation so the
   // pointers are stable): calls to them become call_local. Null: every call is `call`.
   const FuncCode* funcs = nullptr;
+  bool no_fuse = false;  // no superinstructions (EngineConfig::interp_no_fuse)
 };
 
 // Growable storage of trivially copyable T with an always-inline push (std::vector's

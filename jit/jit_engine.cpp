@@ -481,17 +481,9 @@ thread_local uintptr_t t_stack_limit = 0;  // their shared machine-stack limit
 // The mode of engines configured with JitCompile::Default (measured: jit/README.md).
 constexpr JitCompile kDefaultJitCompile = JitCompile::Parallel;
 
-// WSVM_JIT_COMPILE=eager|parallel|lazy picks the mode of engines configured with
-// JitCompile::Default (the spec suite's way to run every mode).
+// The mode of an engine (front doors map $WSVM_JIT_COMPILE to EngineConfig::jit_compile).
 JitCompile resolve_mode(JitCompile requested) {
-  if (requested != JitCompile::Default) return requested;
-  if (const char* env = std::getenv("WSVM_JIT_COMPILE")) {
-    std::string_view v(env);
-    if (v == "eager") return JitCompile::Eager;
-    if (v == "parallel") return JitCompile::Parallel;
-    if (v == "lazy") return JitCompile::Lazy;
-  }
-  return kDefaultJitCompile;
+  return requested != JitCompile::Default ? requested : kDefaultJitCompile;
 }
 
 // Direct layout (compile_eager): room for the module's own code (trampoline, unwind,
@@ -707,10 +699,10 @@ class JitEngine final : public Engine {
     }
     jm->base = jm->mem->base();
     jm->range = size;
-    // WSVM_JIT_DUMP=FILE: the module's machine code, for `objdump -D -b binary -mi386:x86-64`
-    // (function offsets on stderr).
-    if (const char* dump = std::getenv("WSVM_JIT_DUMP")) {
-      if (FILE* f = std::fopen(dump, "wb")) {
+    // EngineConfig::jit_dump_file (wsvm: $WSVM_JIT_DUMP): the module's machine code, for
+    // `objdump -D -b binary -mi386:x86-64` (function offsets on stderr).
+    if (!m_config.jit_dump_file.empty()) {
+      if (FILE* f = std::fopen(m_config.jit_dump_file.c_str(), "wb")) {
         std::fwrite(jm->base, 1, size, f);
         std::fclose(f);
       }

@@ -1,11 +1,13 @@
-// The interface every execution tier implements (interpreter now, JIT later). The runtime
-// knows engines only through this, so a function can change tier without its callers knowing.
+// The interface every execution tier implements (the interpreter and the JIT; engines/
+// creates them by name). The runtime knows engines only through this, so a function can
+// change tier without its callers knowing.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "decoder/error.hpp"
@@ -18,16 +20,24 @@ namespace wsvm {
 // When the JIT compiles a module's functions (other engines ignore it; wsvm --jit-compile):
 // all of them in compile(), on the calling thread (Eager) or split across worker threads
 // (Parallel), or each one on its first call (Lazy; compile() still validates every body).
-// Default: $WSVM_JIT_COMPILE (eager, parallel or lazy) if set, else the JIT's measured
-// default (jit/README.md). Behaviour is identical in every mode; start-up time differs.
+// Default: the JIT's measured default (jit/README.md; the `wsvm` command and wsvm-spec
+// read $WSVM_JIT_COMPILE for it). Behaviour is identical in every mode; start-up time differs.
 enum class JitCompile : uint8_t { Default, Eager, Parallel, Lazy };
 
-// Code-generation options fixed when an engine is created (they change the code it emits).
-// The meaning of each is the limits contract above ExecContext in runtime/store.hpp.
+// Options fixed when an engine is created (they change the code it emits). The meaning of
+// fuel and interruptible is the limits contract above ExecContext in runtime/store.hpp.
+// Engines read no environment variables: a front door that wants the development aids
+// below fills them (the `wsvm` command from $WSVM_INTERP_DUMP, $WSVM_JIT_DUMP and
+// $WSVM_INTERP_NOFUSE: cli/README.md).
 struct EngineConfig {
   bool fuel = false;          // meter ExecContext::fuel_remaining (an op per region)
   bool interruptible = true;  // check ExecContext::interrupt at function entries and loops
   JitCompile jit_compile = JitCompile::Default;
+  // Development aids, all off by default:
+  bool interp_dump = false;     // the interpreter prints every function's threaded code to stderr
+  bool interp_no_fuse = false;  // the interpreter fuses no superinstructions (sequence profiles)
+  std::string jit_dump_file;    // the JIT writes each module's machine code here (and the
+                                // function offsets to stderr); empty: no dump
 };
 
 class Engine {

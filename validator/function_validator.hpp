@@ -42,6 +42,11 @@ struct NullListener {
   void end_function(const WalkState&) {}
 };
 
+// C.refs: the functions referenced outside function bodies (element segments, exports,
+// global initialisers); only those may be named by ref.func inside a body. A listener's
+// engine computes it once per module for FunctionWalker::use_declared_refs.
+void collect_declared_refs(const Module& m, std::vector<bool>& out);
+
 namespace walk_detail {
 
 // Error builders live out of line (walker_support.cpp): they are only on the failure path.
@@ -54,10 +59,6 @@ namespace walk_detail {
 [[gnu::cold]] std::unexpected<Error> type_mismatch(const Instr& ins, ValType want, bool missing,
                                                    ValType got);
 [[gnu::cold]] std::unexpected<Error> type_mismatch_msg(const Instr& ins, const char* detail);
-
-// C.refs: the functions referenced outside function bodies (element segments, exports,
-// global initialisers); only those may be named by ref.func inside a body.
-void collect_declared_refs(const Module& m, std::vector<bool>& out);
 
 inline bool same_types(std::span<const ValType> a, std::span<const ValType> b) {
   return std::ranges::equal(a, b);
@@ -203,7 +204,7 @@ inline constexpr std::array<ValType, 256> kTypeOfByte = make_type_of_byte();
 template <class Listener>
 class FunctionWalker : public WalkState {
  public:
-  // Optional: C.refs computed once (walk_detail::collect_declared_refs) for many functions of
+  // Optional: C.refs computed once (collect_declared_refs) for many functions of
   // one module. Without it the walker computes it when a body first uses ref.func.
   void use_declared_refs(const std::vector<bool>* refs) { m_shared_refs = refs; }
 
@@ -693,7 +694,7 @@ bool FunctionWalker<Listener>::declared_ref(uint32_t func) {
   const std::vector<bool>* refs = m_shared_refs;
   if (refs == nullptr) {
     if (!m_own_refs_ready) {
-      walk_detail::collect_declared_refs(*m_module, m_own_refs);
+      collect_declared_refs(*m_module, m_own_refs);
       m_own_refs_ready = true;
     }
     refs = &m_own_refs;

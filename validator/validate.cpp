@@ -143,7 +143,7 @@ Result<void> validate_module(const Module& m) {
   if (Result<void> r = validate_module_level(m); !r) return fail(r.error());
 
   std::vector<bool> refs;
-  walk_detail::collect_declared_refs(m, refs);
+  collect_declared_refs(m, refs);
   FunctionWalker<NullListener> walker;
   walker.use_declared_refs(&refs);
   NullListener listener;

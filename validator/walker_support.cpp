@@ -30,6 +30,10 @@ std::unexpected<Error> type_mismatch_msg(const Instr& ins, const char* detail) {
   return invalid(ins.offset, fmt::format("type mismatch: {}: {}", op_name(ins.op), detail));
 }
 
+}  // namespace wsvm::walk_detail
+
+namespace wsvm {
+
 void collect_declared_refs(const Module& m, std::vector<bool>& out) {
   out.assign(m.funcs.size(), false);
   auto mark_expr = [&](const ConstExpr& e) {
@@ -45,4 +49,4 @@ void collect_declared_refs(const Module& m, std::vector<bool>& out) {
   }
 }
 
-}  // namespace wsvm::walk_detail
+}  // namespace wsvm

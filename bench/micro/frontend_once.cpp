@@ -12,12 +12,9 @@
 
 #include "bench/micro/modules.hpp"
 #include "decoder/module.hpp"
-#include "interp/interp_engine.hpp"
+#include "engines/registry.hpp"
 #include "runtime/engine.hpp"
 #include "validator/validate.hpp"
-#ifdef WSVM_BENCH_JIT
-#include "jit/jit_engine.hpp"
-#endif
 
 int main(int argc, char** argv) {
   using namespace wsvm;
@@ -25,11 +22,11 @@ int main(int argc, char** argv) {
   const int repeats = argc > 2 ? std::atoi(argv[2]) : 1;
   const bench::Bytes bytes = bench::large_module(8000);  // the size wsvm_micro uses
   std::unique_ptr<Engine> engine;
-  if (std::strcmp(mode, "interp") == 0) engine = make_interp_engine();
-#ifdef WSVM_BENCH_JIT
-  if (std::strcmp(mode, "jit") == 0)
-    engine = make_jit_engine(EngineConfig{.jit_compile = JitCompile::Eager});
-#endif
+  if (std::strcmp(mode, "decode") != 0 && std::strcmp(mode, "validate") != 0) {
+    auto made = make_engine(mode, EngineConfig{.jit_compile = JitCompile::Eager});
+    if (!made) return std::fprintf(stderr, "%s\n", made.error().c_str()), 2;
+    engine = std::move(*made);
+  }
   for (int i = 0; i < repeats; ++i) {
     CALLGRIND_START_INSTRUMENTATION;
     if (engine) {

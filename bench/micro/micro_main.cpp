@@ -3,9 +3,8 @@
 // and the call paths host->wasm and wasm->host. The modules are generated in code
 // (modules.cpp), so the benchmark needs no input files.
 //
-// Engines: every per-engine case is registered once per entry of engines() below; the
-// interpreter is always there, the JIT when the build defines WSVM_BENCH_JIT (bench/micro/
-// meson.build does when jit_dep exists). A new engine is one more entry.
+// Engines: every per-engine case is registered once per engine the build has (the registry,
+// engines/registry.hpp); the JIT compiles eagerly here, its other modes are extra cases.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -16,32 +15,34 @@
 
 #include "bench/micro/modules.hpp"
 #include "decoder/module.hpp"
-#include "interp/interp_engine.hpp"
+#include "engines/registry.hpp"
 #include "memory/trap_handler.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/linker.hpp"
 #include "runtime/store.hpp"
 #include "validator/validate.hpp"
-#ifdef WSVM_BENCH_JIT
-#include "jit/jit_engine.hpp"
-#endif
 
 namespace wsvm::bench {
 namespace {
 
 struct EngineEntry {
-  const char* name;
+  std::string name;
   std::function<std::unique_ptr<Engine>()> make;
 };
 
+// The engine `name` with `config`; built_engine_names() lists only engines make_engine has.
+std::function<std::unique_ptr<Engine>()> maker(std::string name, EngineConfig config) {
+  return [name, config] { return std::move(make_engine(name, config).value()); };
+}
+
 const std::vector<EngineEntry>& engines() {
-  static const std::vector<EngineEntry> list = {
-      {"interp", [] { return make_interp_engine(); }},
-#ifdef WSVM_BENCH_JIT
-      // Eager: compile/jit measures one core's compile speed (the other modes below).
-      {"jit", [] { return make_jit_engine(EngineConfig{.jit_compile = JitCompile::Eager}); }},
-#endif
-  };
+  // Eager: compile/jit measures one core's compile speed (the other modes below).
+  static const std::vector<EngineEntry> list = [] {
+    std::vector<EngineEntry> v;
+    for (std::string_view n : built_engine_names())
+      v.push_back({std::string(n), maker(std::string(n), EngineConfig{.jit_compile = JitCompile::Eager})});
+    return v;
+  }();
   return list;
 }
 
@@ -217,19 +218,19 @@ void register_all() {
     benchmark::RegisterBenchmark(("host_to_wasm/call_slots/" + n).c_str(), BM_CallSlotsAdd, &e);
     benchmark::RegisterBenchmark(("wasm_to_host/" + n).c_str(), BM_WasmToHost, &e)->Arg(1000);
   }
-#ifdef WSVM_BENCH_JIT
   // The JIT's other compile modes (jit/README.md), in wall time: parallel splits the work
   // over threads (CPU time would count only the calling thread's share), lazy only validates
   // and emits a stub per function.
-  static const EngineEntry jit_modes[] = {
-      {"jit-parallel", [] { return make_jit_engine(EngineConfig{.jit_compile = JitCompile::Parallel}); }},
-      {"jit-lazy", [] { return make_jit_engine(EngineConfig{.jit_compile = JitCompile::Lazy}); }},
-  };
-  for (const EngineEntry& e : jit_modes)
-    benchmark::RegisterBenchmark(("compile/" + std::string(e.name)).c_str(), BM_Compile, &e)
-        ->Unit(benchmark::kMillisecond)
-        ->UseRealTime();
-#endif
+  if (engine_is_built("jit")) {
+    static const EngineEntry jit_modes[] = {
+        {"jit-parallel", maker("jit", EngineConfig{.jit_compile = JitCompile::Parallel})},
+        {"jit-lazy", maker("jit", EngineConfig{.jit_compile = JitCompile::Lazy})},
+    };
+    for (const EngineEntry& e : jit_modes)
+      benchmark::RegisterBenchmark(("compile/" + e.name).c_str(), BM_Compile, &e)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+  }
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// Test support for the limits and scale tests: engines by name (so the JIT can join the same
-// tests), and process resource counters (RSS, mappings) for leak checks.
+// Test support for the limits and scale tests: engines by name (every built engine runs the
+// same tests), and process resource counters (RSS, mappings) for leak checks.
 #pragma once
 
 #include <unistd.h>
@@ -9,11 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "interp/interp_engine.hpp"
+#include "engines/registry.hpp"
 #include "runtime/engine.hpp"
-#ifdef WSVM_HAVE_JIT
-#include "jit/jit_engine.hpp"
-#endif
 
 #if defined(__SANITIZE_ADDRESS__)
 // libasan's; declared here because gcc ships no <sanitizer/allocator_interface.h>.
@@ -35,21 +32,16 @@ inline constexpr long kSanitizerRssSlackKiB = 64 * 1024;
 inline constexpr long kSanitizerRssSlackKiB = 0;
 #endif
 
-// Every engine the limits tests run on (the JIT where it is built).
+// Every engine the limits tests run on: every built one (engines/registry.hpp).
 inline std::vector<std::string> limit_engine_names() {
-#ifdef WSVM_HAVE_JIT
-  return {"interp", "jit"};
-#else
-  return {"interp"};
-#endif
+  std::vector<std::string> names;
+  for (std::string_view n : built_engine_names()) names.emplace_back(n);
+  return names;
 }
 
 inline std::unique_ptr<Engine> make_engine_named(const std::string& name, EngineConfig config) {
-  if (name == "interp") return make_interp_engine(config);
-#ifdef WSVM_HAVE_JIT
-  if (name == "jit") return make_jit_engine(config);
-#endif
-  return nullptr;
+  auto engine = make_engine(name, std::move(config));
+  return engine ? std::move(*engine) : nullptr;
 }
 
 // Resident set size in KiB (/proc/self/statm, second field in pages).

@@ -1,15 +1,34 @@
-// Instantiation and calls through the real interpreter engine.
+// Instantiation and calls through the real engines, every built one (engines/).
 #include <cstring>
+#include <string>
+#include <vector>
 
-#include "interp/interp_engine.hpp"
+#include "engines/registry.hpp"
 #include "runtime/linker.hpp"
 #include "runtime/tests/test_engine.hpp"
 
 using namespace wsvm;
 using namespace wsvm::test;
 
-TEST_CASE("interp: the start function runs during instantiation") {
-  auto engine = make_interp_engine();
+namespace {
+
+// One section per built engine (GENERATE), so each test case runs in every tier.
+std::unique_ptr<Engine> each_engine() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (std::string_view n : built_engine_names()) v.emplace_back(n);
+    return v;
+  }();
+  const std::string name = GENERATE(from_range(names));
+  auto engine = make_engine(name);
+  REQUIRE(engine.has_value());
+  return std::move(*engine);
+}
+
+}  // namespace
+
+TEST_CASE("engines: the start function runs during instantiation") {
+  auto engine = each_engine();
   Store store(*engine);
   Linker linker;
   auto r = linker.instantiate(store, compile_fixture(*engine, "start"));
@@ -20,8 +39,8 @@ TEST_CASE("interp: the start function runs during instantiation") {
   CHECK(inst->find_export("g")->global->get().i32 == 7);
 }
 
-TEST_CASE("interp: a trapping start function is uninstantiable; its writes stay") {
-  auto engine = make_interp_engine();
+TEST_CASE("engines: a trapping start function is uninstantiable; its writes stay") {
+  auto engine = each_engine();
   Store store(*engine);
   Linker linker;
   MemoryInstance* mem = *store.create_memory(MemoryType{Limits{1, {}}});
@@ -34,8 +53,8 @@ TEST_CASE("interp: a trapping start function is uninstantiable; its writes stay"
   CHECK(store.exec().call_depth == 0);
 }
 
-TEST_CASE("interp: wasm calls a host function; table.init at run time") {
-  auto engine = make_interp_engine();
+TEST_CASE("engines: wasm calls a host function; table.init at run time") {
+  auto engine = each_engine();
   StoreLimits limits;
   limits.max_call_depth = 500;
   Store store(*engine, limits);
