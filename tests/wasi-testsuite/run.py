@@ -22,7 +22,8 @@ import sys
 import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEFAULT_SUITE = os.path.join(os.path.dirname(REPO), "shared", "wasi-testsuite")
+# scripts/suite_path.sh is the one place that knows where the external suites live.
+SUITE_PATH = os.path.join(REPO, "scripts", "suite_path.sh")
 # The preview 1 test folders of the suite (C, AssemblyScript, Rust).
 FOLDERS = ["tests/c/testsuite/wasm32-wasip1",
            "tests/assemblyscript/testsuite/wasm32-wasip1",
@@ -31,12 +32,17 @@ TIMEOUT = 60
 
 
 def find_suite(explicit):
-    path = explicit or os.environ.get("WSVM_WASI_TESTSUITE") or DEFAULT_SUITE
-    if all(os.path.isdir(os.path.join(path, f)) for f in FOLDERS):
+    if explicit:
+        path, why = explicit, f"no suite at {explicit}"
+    else:
+        found = subprocess.run([SUITE_PATH, "wasi"], capture_output=True, text=True)
+        path, why = found.stdout.strip(), found.stderr.strip()
+    if path and all(os.path.isdir(os.path.join(path, f)) for f in FOLDERS):
         return path
-    print(f"wasi-testsuite: skipped: no suite at {path}; put a checkout of "
-          "https://github.com/WebAssembly/wasi-testsuite (branch prod/testsuite-base) there "
-          "or point WSVM_WASI_TESTSUITE at one")
+    if path:
+        why = f"no preview 1 tests under {path}"
+    print(f"wasi-testsuite: skipped: {why} (a checkout of "
+          "https://github.com/WebAssembly/wasi-testsuite, branch prod/testsuite-base)")
     sys.exit(77)
 
 
