@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/exit_codes.hpp"
 #include "cli/options.hpp"
 #include "cli/run.hpp"
+#include "runner/exit_status.hpp"
 
 #ifndef WSVM_VERSION
 #define WSVM_VERSION "unknown"
@@ -16,15 +16,15 @@ int main(int argc, char** argv) {
   auto options = wsvm::cli::parse_options(args);
   if (!options) {
     wsvm::cli::print_error(options.error());
-    return wsvm::cli::kExitUsage;
+    return wsvm::runner::kExitUsage;
   }
   switch (options->command) {
     case wsvm::cli::Command::Help:
       std::fputs(wsvm::cli::help_text(), stdout);
-      return wsvm::cli::kExitOk;
+      return wsvm::runner::kExitOk;
     case wsvm::cli::Command::Version:
       std::puts("wsvm " WSVM_VERSION);
-      return wsvm::cli::kExitOk;
+      return wsvm::runner::kExitOk;
     case wsvm::cli::Command::Run:
     case wsvm::cli::Command::Validate: break;
   }

@@ -1,4 +1,5 @@
-// Executes a parsed `wsvm` command line and returns the process exit status (exit_codes.hpp).
+// Executes a parsed `wsvm` command line through the runner (runner/) and returns the process
+// exit status (runner/exit_status.hpp).
 #pragma once
 
 #include "cli/options.hpp"

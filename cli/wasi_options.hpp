@@ -1,5 +1,5 @@
 // WASI command-line options (--dir, --env, --tcplisten): parsing (part of the cli core
-// library, no WASI dependency) and turning them into a linked WASI context (wasi_link.cpp).
+// library, no WASI dependency); run.cpp turns them into the runner's wasi::WasiConfig.
 #pragma once
 
 #include <expected>

@@ -1,4 +1,4 @@
-#include "cli/load.hpp"
+#include "runner/read_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,7 +10,7 @@
 
 #include "memory/populate.hpp"
 
-namespace wsvm::cli {
+namespace wsvm::runner {
 namespace {
 
 std::unexpected<Error> io_error(std::string msg) {
@@ -65,4 +65,4 @@ Result<std::vector<uint8_t>> read_module_file(const std::string& path) {
   return bytes;
 }
 
-}  // namespace wsvm::cli
+}  // namespace wsvm::runner

@@ -1,7 +1,7 @@
-// The `wsvm` command's exit status (documented in --help and cli/README.md).
+// The exit status of a run (`wsvm`'s, documented in --help and cli/README.md; exit_status()).
 #pragma once
 
-namespace wsvm::cli {
+namespace wsvm::runner {
 
 // WASI programs exit with their own proc_exit code (0..125 in practice), so wsvm's own
 // statuses sit above that range where they cannot be confused with a program's: the trap
@@ -15,4 +15,4 @@ inline constexpr int kExitOutOfFuel = 125;  // --fuel ran out
 inline constexpr int kExitLoad = 126;     // cannot read, malformed, invalid, unlinkable, uninstantiable
 inline constexpr int kExitTrap = 134;     // a wasm trap while running
 
-}  // namespace wsvm::cli
+}  // namespace wsvm::runner
