@@ -1,0 +1,558 @@
+// Instantiation of a component's definitions, and calls through lifted functions
+// (see instance.hpp). Constructs this first version does not run yet (nested component
+// instantiation, start, values, async built-ins, core module/instance aliases) are refused
+// with an error naming them, so index spaces never drift.
+#include "component/instance.hpp"
+
+#include <fmt/format.h>
+
+#include "component/extern_name.hpp"
+#include "runtime/engine.hpp"
+#include "runtime/linker.hpp"
+
+namespace wsvm::component {
+
+namespace {
+
+std::unexpected<Error> unsupported(size_t at, std::string what) {
+  return make_error(ErrorKind::Unlinkable, at, what + " is not supported yet");
+}
+std::unexpected<Error> invalid(size_t at, std::string msg) {
+  return make_error(ErrorKind::Invalid, at, std::move(msg));
+}
+
+ValType core_type(FlatType t) {
+  switch (t) {
+    case FlatType::I32: return ValType::I32;
+    case FlatType::I64: return ValType::I64;
+    case FlatType::F32: return ValType::F32;
+    case FlatType::F64: return ValType::F64;
+  }
+  return ValType::I32;
+}
+
+wsvm::FuncType core_signature(const FlatSignature& s) {
+  wsvm::FuncType t;
+  for (FlatType f : s.params) t.params.push_back(core_type(f));
+  for (FlatType f : s.results) t.results.push_back(core_type(f));
+  return t;
+}
+
+std::optional<Trap> call_core(Store& store, FuncInstance* f, std::vector<uint64_t>& slots) {
+  slots.resize(std::max<size_t>({slots.size(), f->param_slots, f->result_slots}));
+  return store.call_slots(f, slots.data(), nullptr);
+}
+
+}  // namespace
+
+// ---- host linker ----------------------------------------------------------------------------
+
+const HostFn* ComponentLinker::func(const std::string& name) const {
+  auto it = m_funcs.find(name);
+  return it == m_funcs.end() ? nullptr : &it->second;
+}
+
+const std::map<std::string, HostFn>* ComponentLinker::instance(const std::string& name) const {
+  if (auto it = m_instances.find(name); it != m_instances.end()) return &it->second;
+  auto wanted = parse_extern_name(name);
+  if (!wanted || wanted->kind != ParsedName::Kind::Interface || !wanted->version) return nullptr;
+  auto wanted_v = parse_semver(*wanted->version);
+  if (!wanted_v) return nullptr;
+  const std::map<std::string, HostFn>* best = nullptr;
+  std::optional<Semver> best_v;
+  for (const auto& [have_name, funcs] : m_instances) {
+    auto have = parse_extern_name(have_name);
+    if (!have || have->kind != ParsedName::Kind::Interface || !have->version) continue;
+    if (interface_without_version(*have) != interface_without_version(*wanted)) continue;
+    auto v = parse_semver(*have->version);
+    if (!v || !semver_compatible(*wanted_v, *v)) continue;
+    auto key = [](const Semver& s) { return std::tuple(s.major, s.minor, s.patch); };
+    if (!best_v || key(*v) > key(*best_v)) best = &funcs, best_v = v;
+  }
+  return best;
+}
+
+// ---- calls ----------------------------------------------------------------------------------
+
+AbiResult<std::vector<Val>> call_component_func(Store& store, const ComponentFunc& f,
+                                                std::span<const Val> args) {
+  if (f.host) return f.host(args);
+  // canon lift: lower the arguments into the callee, run it, lift its results.
+  CallScope task;
+  LiftLowerContext cx(f.opts, f.inst, &task);
+  std::vector<Val> argv(args.begin(), args.end());
+  std::vector<uint64_t> slots = WSVM_TRY(cx.lower_flat_values(kMaxFlatParams, argv, f.sig.params));
+  if (auto t = call_core(store, f.core, slots)) return std::unexpected(*t);
+  std::vector<uint64_t> flat_results(slots.begin(), slots.begin() + f.core->result_slots);
+  FlatReader r(flat_results);
+  std::vector<Val> results = WSVM_TRY(cx.lift_flat_values(kMaxFlatResults, r, f.sig.results));
+  if (auto t = task.check_borrows_dropped()) return std::unexpected(*t);
+  if (f.post_return) {
+    f.inst->may_leave = false;
+    auto t = call_core(store, f.post_return, flat_results);
+    f.inst->may_leave = true;
+    if (t) return std::unexpected(*t);
+  }
+  return results;
+}
+
+AbiResult<std::vector<Val>> ComponentInstance::call(const std::string& name,
+                                                    std::span<const Val> args) {
+  auto it = m_exports.find(name);
+  if (it == m_exports.end())
+    return std::unexpected(abi_trap(fmt::format("no exported function '{}'", name)));
+  if (args.size() != it->second->sig.params.size())
+    return std::unexpected(abi_trap(fmt::format("'{}' takes {} arguments, {} given", name,
+                                                it->second->sig.params.size(), args.size())));
+  return call_component_func(*m_store, *it->second, args);
+}
+
+const ComponentFunc* ComponentInstance::export_func(const std::string& name) const {
+  auto it = m_exports.find(name);
+  return it == m_exports.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> ComponentInstance::export_names() const {
+  std::vector<std::string> out;
+  for (const auto& [n, f] : m_exports) out.push_back(n);
+  return out;
+}
+
+// ---- instantiation --------------------------------------------------------------------------
+
+class Instantiator {
+ public:
+  Instantiator(Store& store, const Component& c, const ComponentLinker& linker,
+               ComponentInstance& out)
+      : m_store(store), m_c(c), m_linker(linker), m_out(out) {
+    m_out.m_store = &store;
+    m_out.m_states.push_back(std::make_unique<InstanceState>());
+    m_state = m_out.m_states.back().get();
+    m_out.m_type_spaces.push_back(std::make_unique<TypeSpace>());
+    m_types = m_out.m_type_spaces.back().get();
+  }
+
+  Result<void> run() {
+    for (const Definition& d : m_c.defs) WSVM_TRY_VOID(definition(d));
+    return {};
+  }
+
+ private:
+  struct CoreInst {
+    std::unordered_map<std::string, Extern> exports;
+  };
+  // A component instance: a host instance (its functions and its type's local space), or a
+  // bag of inline exports.
+  struct Inst {
+    std::string name;
+    const std::map<std::string, HostFn>* host = nullptr;
+    const TypeSpace* space = nullptr;
+    std::map<std::string, const TypeDecl*> decls;  // the instance type's exports
+    std::map<std::string, std::shared_ptr<ComponentFunc>> funcs;
+    std::map<std::string, TypeEntry> types;
+  };
+
+  Result<void> definition(const Definition& d);
+  Result<void> core_instance(const CoreInstance& ci);
+  Result<void> alias(const Alias& a);
+  Result<void> type(const TypeDef& t, uint32_t index);
+  Result<void> canon(const Canon& k);
+  Result<void> import(const Import& im);
+  Result<void> exported(const Export& ex);
+  Result<Inst> instance_type(const std::string& name, uint32_t type_index, size_t at);
+  Result<AbiOptions> options(const CanonOptions& o, size_t at, FuncInstance** post_return);
+  Result<std::shared_ptr<ComponentFunc>> func_at(uint32_t i, size_t at) {
+    if (i >= m_funcs.size()) return invalid(at, fmt::format("func index {} out of bounds", i));
+    return m_funcs[i];
+  }
+  Result<Extern> core_at(std::vector<Extern>& space, uint32_t i, const char* what, size_t at) {
+    if (i >= space.size()) return invalid(at, fmt::format("core {} index {} out of bounds", what, i));
+    return space[i];
+  }
+  std::vector<Extern>* core_space(Sort s) {
+    switch (s) {
+      case Sort::CoreFunc: return &m_core_funcs;
+      case Sort::CoreTable: return &m_core_tables;
+      case Sort::CoreMemory: return &m_core_memories;
+      case Sort::CoreGlobal: return &m_core_globals;
+      default: return nullptr;
+    }
+  }
+  FuncInstance* resource_builtin(CanonKind kind, const ResourceTypeInfo* rt);
+
+  Store& m_store;
+  const Component& m_c;
+  const ComponentLinker& m_linker;
+  ComponentInstance& m_out;
+  InstanceState* m_state;
+  TypeSpace* m_types;
+  std::vector<std::shared_ptr<const CompiledModule>> m_modules;
+  std::vector<CoreInst> m_core_instances;
+  std::vector<Extern> m_core_funcs, m_core_tables, m_core_memories, m_core_globals;
+  std::vector<std::shared_ptr<ComponentFunc>>& m_funcs = m_out.m_funcs;
+  std::vector<Inst> m_instances;
+};
+
+Result<void> Instantiator::definition(const Definition& d) {
+  switch (d.kind) {
+    case DefKind::CoreModule: {
+      ByteRange r = m_c.core_modules[d.index];
+      auto compiled = compile_module(m_store.engine(), m_c.range_bytes(r));
+      if (!compiled) {
+        Error e = compiled.error();
+        if (e.offset != kNoOffset) e.offset += r.offset;
+        e.message = fmt::format("core module {}: {}", d.index, e.message);
+        return std::unexpected(std::move(e));
+      }
+      m_modules.push_back(*compiled);
+      return {};
+    }
+    case DefKind::CoreInstance: return core_instance(m_c.core_instances[d.index]);
+    case DefKind::CoreType: return {};  // core types only matter to validation
+    case DefKind::Component: return {};  // instantiated when an instance names it
+    case DefKind::Instance: {
+      const Instance& in = m_c.instances[d.index];
+      if (in.instantiate) return unsupported(in.offset, "instantiating a nested component");
+      Inst bag;
+      for (const InlineExport& e : in.exports) {
+        if (e.target.sort != Sort::Func)
+          return unsupported(in.offset, fmt::format("an inline {} export", sort_name(e.target.sort)));
+        bag.funcs[e.name.name] = WSVM_TRY(func_at(e.target.index, in.offset));
+      }
+      m_instances.push_back(std::move(bag));
+      return {};
+    }
+    case DefKind::Alias: return alias(m_c.aliases[d.index]);
+    case DefKind::Type: return type(m_c.types[d.index], d.index);
+    case DefKind::Canon: return canon(m_c.canons[d.index]);
+    case DefKind::Start: return unsupported(m_c.starts[d.index].offset, "a component start function");
+    case DefKind::Import: return import(m_c.imports[d.index]);
+    case DefKind::Export: return exported(m_c.exports[d.index]);
+    case DefKind::Value: return unsupported(m_c.values[d.index].offset, "a value definition");
+  }
+  return {};
+}
+
+Result<void> Instantiator::core_instance(const CoreInstance& ci) {
+  CoreInst out;
+  if (!ci.instantiate) {
+    for (const CoreInlineExport& e : ci.exports) {
+      std::vector<Extern>* space = core_space(e.sort);
+      if (!space) return unsupported(ci.offset, fmt::format("a {} in a core instance", sort_name(e.sort)));
+      out.exports[e.name] = WSVM_TRY(core_at(*space, e.index, sort_name(e.sort), ci.offset));
+    }
+    m_core_instances.push_back(std::move(out));
+    return {};
+  }
+  if (ci.module >= m_modules.size())
+    return invalid(ci.offset, fmt::format("core module index {} out of bounds", ci.module));
+  Linker lk;
+  for (const CoreInstantiateArg& a : ci.args) {
+    if (a.instance >= m_core_instances.size())
+      return invalid(ci.offset, fmt::format("core instance index {} out of bounds", a.instance));
+    for (const auto& [name, ext] : m_core_instances[a.instance].exports) lk.define(a.name, name, ext);
+  }
+  wsvm::Instance* inst = WSVM_TRY(lk.instantiate(m_store, m_modules[ci.module]));
+  out.exports = inst->exports;
+  m_core_instances.push_back(std::move(out));
+  return {};
+}
+
+Result<void> Instantiator::alias(const Alias& a) {
+  switch (a.target) {
+    case Alias::Target::CoreExport: {
+      if (a.instance >= m_core_instances.size())
+        return invalid(a.offset, fmt::format("core instance index {} out of bounds", a.instance));
+      std::vector<Extern>* space = core_space(a.sort);
+      if (!space) return unsupported(a.offset, fmt::format("an alias of a {}", sort_name(a.sort)));
+      auto& exports = m_core_instances[a.instance].exports;
+      auto it = exports.find(a.name);
+      if (it == exports.end())
+        return invalid(a.offset, fmt::format("core instance {} has no export '{}'", a.instance, a.name));
+      space->push_back(it->second);
+      return {};
+    }
+    case Alias::Target::Export: {
+      if (a.instance >= m_instances.size())
+        return invalid(a.offset, fmt::format("instance index {} out of bounds", a.instance));
+      Inst& in = m_instances[a.instance];
+      if (a.sort == Sort::Func) {
+        auto it = in.funcs.find(a.name);
+        if (it == in.funcs.end())
+          return invalid(a.offset, fmt::format("instance {} has no function '{}'", a.instance, a.name));
+        m_funcs.push_back(it->second);
+        return {};
+      }
+      if (a.sort == Sort::Type) {
+        auto it = in.types.find(a.name);
+        if (it == in.types.end())
+          return invalid(a.offset, fmt::format("instance {} has no type '{}'", a.instance, a.name));
+        m_types->push(it->second);
+        return {};
+      }
+      return unsupported(a.offset, fmt::format("an alias of an instance's {}", sort_name(a.sort)));
+    }
+    case Alias::Target::Outer:
+      if (a.sort == Sort::Type && a.outer_count == 0) {
+        m_types->push(*WSVM_TRY(m_types->at(a.outer_index, a.offset)));
+        return {};
+      }
+      return unsupported(a.offset, "an outer alias at instantiation");
+  }
+  return {};
+}
+
+Result<void> Instantiator::type(const TypeDef& t, uint32_t index) {
+  TypeEntry e{&t, m_types, nullptr, {}};
+  if (t.kind == TypeDefKind::Resource) {
+    auto rt = std::make_unique<ResourceTypeInfo>();
+    rt->name = fmt::format("resource type {}", index);
+    rt->impl = m_state;
+    if (t.resource.dtor) {
+      Extern d = WSVM_TRY(core_at(m_core_funcs, *t.resource.dtor, "func", t.offset));
+      Store* store = &m_store;
+      FuncInstance* f = d.func;
+      rt->dtor = [store, f](uint32_t rep) -> std::optional<Trap> {
+        std::vector<uint64_t> slots{rep};
+        return call_core(*store, f, slots);
+      };
+    }
+    e.resource = rt.get();
+    m_out.m_resources.push_back(std::move(rt));
+  }
+  m_types->push(e);
+  return {};
+}
+
+Result<AbiOptions> Instantiator::options(const CanonOptions& o, size_t at, FuncInstance** post_return) {
+  if (o.async || o.callback) return unsupported(at, "an async canonical option");
+  AbiOptions out;
+  out.encoding = o.encoding;
+  if (o.memory) {
+    Extern m = WSVM_TRY(core_at(m_core_memories, *o.memory, "memory", at));
+    MemoryInstance* mi = m.memory;
+    out.memory = [mi] { return std::span<uint8_t>(mi->mem->base(), mi->mem->size_bytes()); };
+  }
+  if (o.realloc) {
+    FuncInstance* f = WSVM_TRY(core_at(m_core_funcs, *o.realloc, "func", at)).func;
+    if (f->type->params != std::vector<ValType>(4, ValType::I32) ||
+        f->type->results != std::vector<ValType>{ValType::I32})
+      return invalid(at, "canonical option 'realloc' must have type [i32 i32 i32 i32] -> [i32]");
+    Store* store = &m_store;
+    out.realloc = [store, f](uint32_t old, uint32_t old_size, uint32_t align,
+                             uint32_t new_size) -> AbiResult<uint32_t> {
+      std::vector<uint64_t> slots{old, old_size, align, new_size};
+      if (auto t = call_core(*store, f, slots)) return std::unexpected(*t);
+      return uint32_t(slots[0]);
+    };
+  }
+  if (o.post_return) {
+    if (!post_return) return invalid(at, "canonical option 'post-return' is only allowed on lift");
+    *post_return = WSVM_TRY(core_at(m_core_funcs, *o.post_return, "func", at)).func;
+  }
+  return out;
+}
+
+FuncInstance* Instantiator::resource_builtin(CanonKind kind, const ResourceTypeInfo* rt) {
+  wsvm::FuncType ft;
+  ft.params = {ValType::I32};
+  if (kind != CanonKind::ResourceDrop) ft.results = {ValType::I32};
+  InstanceState* inst = m_state;
+  return m_store.create_host_func(ft, [kind, rt, inst](HostContext&, uint64_t* slots) -> std::optional<Trap> {
+    uint32_t arg = uint32_t(slots[0]);
+    if (kind == CanonKind::ResourceDrop) return resource_drop(*inst, *rt, arg);
+    auto r = kind == CanonKind::ResourceNew ? resource_new(*inst, *rt, arg) : resource_rep(*inst, *rt, arg);
+    if (!r) return r.error();
+    slots[0] = *r;
+    return std::nullopt;
+  });
+}
+
+Result<void> Instantiator::canon(const Canon& k) {
+  switch (k.kind) {
+    case CanonKind::Lift: {
+      auto f = std::make_shared<ComponentFunc>();
+      f->sig = WSVM_TRY(m_types->func(k.type, k.offset));
+      f->core = WSVM_TRY(core_at(m_core_funcs, k.func, "func", k.offset)).func;
+      f->opts = WSVM_TRY(options(k.opts, k.offset, &f->post_return));
+      f->inst = m_state;
+      f->name = fmt::format("lifted func {}", m_funcs.size());
+      wsvm::FuncType want = core_signature(flatten_functype(f->sig.params, f->sig.results, FlattenContext::Lift));
+      if (*f->core->type != want)
+        return invalid(k.offset, fmt::format("canon lift: core function has type {}, the component "
+                                             "function needs {}", f->core->type->to_string(), want.to_string()));
+      m_funcs.push_back(std::move(f));
+      return {};
+    }
+    case CanonKind::Lower: {
+      std::shared_ptr<ComponentFunc> callee = WSVM_TRY(func_at(k.func, k.offset));
+      AbiOptions opts = WSVM_TRY(options(k.opts, k.offset, nullptr));
+      FlatSignature flat = flatten_functype(callee->sig.params, callee->sig.results, FlattenContext::Lower);
+      InstanceState* caller = m_state;
+      Store* store = &m_store;
+      size_t nparams = flat.params.size();
+      FuncInstance* f = m_store.create_host_func(core_signature(flat),
+          [callee, opts, caller, store, nparams](HostContext&, uint64_t* slots) -> std::optional<Trap> {
+            if (!caller->may_leave) return abi_trap("cannot leave component instance");
+            CallScope subtask;
+            LiftLowerContext cx(opts, caller, &subtask);
+            FlatReader r(std::span<const FlatVal>(slots, nparams));
+            auto args = cx.lift_flat_values(kMaxFlatParams, r, callee->sig.params);
+            if (!args) return args.error();
+            auto results = call_component_func(*store, *callee, *args);
+            subtask.release_lenders();
+            if (!results) return results.error();
+            auto flat_results = cx.lower_flat_values(kMaxFlatResults, *results, callee->sig.results, &r);
+            if (!flat_results) return flat_results.error();
+            for (size_t i = 0; i < flat_results->size(); ++i) slots[i] = (*flat_results)[i];
+            return std::nullopt;
+          });
+      m_core_funcs.push_back(Extern{.kind = wsvm::ExternKind::Func, .func = f});
+      return {};
+    }
+    case CanonKind::ResourceNew: case CanonKind::ResourceDrop: case CanonKind::ResourceRep: {
+      const TypeEntry* e = WSVM_TRY(m_types->at(k.type, k.offset));
+      if (!e->resource) return invalid(k.offset, fmt::format("canon {}: type {} is not a resource",
+                                                             canon_kind_name(k.kind), k.type));
+      m_core_funcs.push_back(Extern{.kind = wsvm::ExternKind::Func, .func = resource_builtin(k.kind, e->resource)});
+      return {};
+    }
+    default:
+      return unsupported(k.offset, fmt::format("canon {}", canon_kind_name(k.kind)));
+  }
+}
+
+Result<Instantiator::Inst> Instantiator::instance_type(const std::string& name, uint32_t type_index,
+                                                       size_t at) {
+  const TypeEntry* e = WSVM_TRY(m_types->at(type_index, at));
+  if (!e->def || e->def->kind != TypeDefKind::Instance)
+    return invalid(at, fmt::format("import '{}': type {} is not an instance type", name, type_index));
+  const TypeDef& t = *e->def;
+  m_out.m_type_spaces.push_back(std::make_unique<TypeSpace>(e->scope));
+  TypeSpace* local = m_out.m_type_spaces.back().get();
+  Inst in;
+  in.name = name;
+  in.space = local;
+  for (const TypeDecl& d : t.decls) {
+    switch (d.kind) {
+      case TypeDecl::Kind::CoreType: break;
+      case TypeDecl::Kind::Type: local->push({&t.types[d.index], local, nullptr, {}}); break;
+      case TypeDecl::Kind::Alias: {
+        const DeclAlias& a = t.aliases[d.index];
+        if (a.sort != Sort::Type || !a.outer) return unsupported(at, "this alias in an instance type");
+        const TypeSpace* s = local;
+        for (uint32_t i = 0; i < a.outer_count && s; ++i) s = s->parent();
+        if (!s) return invalid(at, "outer alias count out of bounds");
+        local->push(*WSVM_TRY(s->at(a.outer_index, at)));
+        break;
+      }
+      case TypeDecl::Kind::Export:
+        if (d.type.kind == ExternKind::Type) {
+          TypeEntry te;
+          if (d.type.bound.sub_resource) {
+            auto rt = std::make_unique<ResourceTypeInfo>();
+            rt->name = name + "/" + d.name.name;
+            te.resource = rt.get();
+            m_out.m_resources.push_back(std::move(rt));
+          } else {
+            te = *WSVM_TRY(local->at(d.type.bound.eq, at));
+          }
+          local->push(te);
+          in.types[d.name.name] = te;
+        }
+        in.decls[d.name.name] = &d;
+        break;
+      case TypeDecl::Kind::Import: break;
+    }
+  }
+  return in;
+}
+
+Result<void> Instantiator::import(const Import& im) {
+  const std::string& name = im.name.name;
+  switch (im.type.kind) {
+    case ExternKind::Func: {
+      const HostFn* fn = m_linker.func(name);
+      if (!fn) return make_error(ErrorKind::Unlinkable, im.offset,
+                                 fmt::format("component import '{}' (a function) is not defined by the host", name));
+      auto f = std::make_shared<ComponentFunc>();
+      f->sig = WSVM_TRY(m_types->func(im.type.index, im.offset));
+      f->host = *fn;
+      f->name = name;
+      m_funcs.push_back(std::move(f));
+      return {};
+    }
+    case ExternKind::Instance: {
+      const auto* host = m_linker.instance(name);
+      if (!host) return make_error(ErrorKind::Unlinkable, im.offset,
+                                   fmt::format("component import '{}' (an instance) is not defined by the host", name));
+      Inst in = WSVM_TRY(instance_type(name, im.type.index, im.offset));
+      in.host = host;
+      for (const auto& [fname, decl] : in.decls) {
+        if (decl->type.kind != ExternKind::Func) continue;
+        auto it = host->find(fname);
+        if (it == host->end())
+          return make_error(ErrorKind::Unlinkable, im.offset,
+                            fmt::format("component import '{}': function '{}' is not defined by the host", name, fname));
+        auto f = std::make_shared<ComponentFunc>();
+        f->sig = WSVM_TRY(in.space->func(decl->type.index, im.offset));
+        f->host = it->second;
+        f->name = name + "#" + fname;
+        in.funcs[fname] = std::move(f);
+      }
+      m_instances.push_back(std::move(in));
+      return {};
+    }
+    case ExternKind::Type: {
+      TypeEntry te;
+      if (im.type.bound.sub_resource) {
+        auto rt = std::make_unique<ResourceTypeInfo>();
+        rt->name = name;
+        te.resource = rt.get();
+        m_out.m_resources.push_back(std::move(rt));
+      } else {
+        te = *WSVM_TRY(m_types->at(im.type.bound.eq, im.offset));
+      }
+      m_types->push(te);
+      return {};
+    }
+    default:
+      return unsupported(im.offset, fmt::format("importing a {}", extern_kind_name(im.type.kind)));
+  }
+}
+
+Result<void> Instantiator::exported(const Export& ex) {
+  switch (ex.target.sort) {
+    case Sort::Func: {
+      auto f = WSVM_TRY(func_at(ex.target.index, ex.offset));
+      m_out.m_exports[ex.name.name] = f;
+      m_funcs.push_back(f);
+      return {};
+    }
+    case Sort::Type:
+      m_types->push(*WSVM_TRY(m_types->at(ex.target.index, ex.offset)));
+      return {};
+    case Sort::Instance: {
+      if (ex.target.index >= m_instances.size())
+        return invalid(ex.offset, fmt::format("instance index {} out of bounds", ex.target.index));
+      Inst copy = m_instances[ex.target.index];
+      // An exported instance's functions are callable as "instance#function".
+      for (const auto& [fname, f] : copy.funcs) m_out.m_exports[ex.name.name + "#" + fname] = f;
+      m_instances.push_back(std::move(copy));
+      return {};
+    }
+    default:
+      return unsupported(ex.offset, fmt::format("exporting a {}", sort_name(ex.target.sort)));
+  }
+}
+
+Result<std::unique_ptr<ComponentInstance>> instantiate(Store& store,
+                                                        std::shared_ptr<const Component> c,
+                                                        const ComponentLinker& linker) {
+  auto out = std::unique_ptr<ComponentInstance>(new ComponentInstance());
+  Instantiator in(store, *c, linker, *out);
+  WSVM_TRY_VOID(in.run());
+  return out;
+}
+
+}  // namespace wsvm::component

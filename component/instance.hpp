@@ -1,0 +1,89 @@
+// Instantiation of a component: its definitions in order, each core module compiled and run
+// by the store's engine, core instances linked by name, canon lift/lower as trampolines
+// through the canonical ABI, and host imports supplied by name (interface names matched by
+// semver as wasmtime does). Calls from the host and between guests go through the same
+// lifting and lowering.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "component/abi.hpp"
+#include "component/ir.hpp"
+#include "component/type_space.hpp"
+#include "runtime/store.hpp"
+
+namespace wsvm::component {
+
+// A host function: typed values in, typed values out (the component's import type says how
+// they are lifted and lowered).
+using HostFn = std::function<AbiResult<std::vector<Val>>(std::span<const Val>)>;
+
+// Host imports by name: top-level functions ("log") and functions of instances
+// ("wasi:cli/environment@0.2.12" + "get-arguments").
+class ComponentLinker {
+ public:
+  void define_func(std::string name, HostFn fn) { m_funcs[std::move(name)] = std::move(fn); }
+  void define_instance_func(const std::string& instance, std::string name, HostFn fn) {
+    m_instances[instance][std::move(name)] = std::move(fn);
+  }
+  const HostFn* func(const std::string& name) const;
+  // The instance a component's import `name` links to: the same name, or for an interface
+  // name with a version, a defined one with a semver-compatible version (the highest).
+  // Null when none; `found` then names what was there (for the error).
+  const std::map<std::string, HostFn>* instance(const std::string& name) const;
+
+ private:
+  std::map<std::string, HostFn> m_funcs;
+  std::map<std::string, std::map<std::string, HostFn>> m_instances;
+};
+
+// A component-level function: lifted from a core function, or supplied by the host.
+struct ComponentFunc {
+  FuncSig sig;
+  std::string name;  // for errors
+  // Lifted:
+  FuncInstance* core = nullptr;
+  FuncInstance* post_return = nullptr;
+  AbiOptions opts;
+  InstanceState* inst = nullptr;
+  // Host:
+  HostFn host;
+};
+
+class ComponentInstance {
+ public:
+  // Calls an exported function with typed arguments.
+  AbiResult<std::vector<Val>> call(const std::string& export_name, std::span<const Val> args);
+  const ComponentFunc* export_func(const std::string& name) const;
+  std::vector<std::string> export_names() const;
+  InstanceState& state() { return *m_states.front(); }
+
+ private:
+  friend class Instantiator;
+  Store* m_store = nullptr;
+  // Owned runtime objects the trampolines point to.
+  std::vector<std::unique_ptr<InstanceState>> m_states;
+  std::vector<std::unique_ptr<ResourceTypeInfo>> m_resources;
+  std::vector<std::shared_ptr<ComponentFunc>> m_funcs;
+  std::vector<std::unique_ptr<TypeSpace>> m_type_spaces;
+  std::map<std::string, std::shared_ptr<ComponentFunc>> m_exports;
+};
+
+// Calls a component function with typed values (lowering into a lifted function's memory,
+// running it in its engine, lifting its results, running post-return).
+AbiResult<std::vector<Val>> call_component_func(Store& store, const ComponentFunc& f,
+                                                std::span<const Val> args);
+
+// Instantiates `c` in `store` (each core module compiled by the store's engine). Errors are
+// Unlinkable (a missing import: which one) or Invalid/Malformed (a bad definition), or
+// Uninstantiable (a trap while instantiating a core module).
+Result<std::unique_ptr<ComponentInstance>> instantiate(Store& store,
+                                                        std::shared_ptr<const Component> c,
+                                                        const ComponentLinker& linker);
+
+}  // namespace wsvm::component

@@ -1,0 +1,101 @@
+// Instantiating components and calling through the canonical ABI, in every built engine:
+// fixtures/calls.wat (assembled with jco at build time).
+#include <catch2/catch.hpp>
+
+#include "component/instance.hpp"
+#include "engines/registry.hpp"
+#include "test_util.hpp"
+
+using namespace wsvm::component;
+using wsvm::ErrorKind;
+
+namespace {
+
+struct Host {
+  std::vector<std::string> logged;
+  ComponentLinker linker;
+  Host(const std::string& iface = "wasi:demo/host@0.2.12") {
+    linker.define_func("log", [this](std::span<const Val> args) -> AbiResult<std::vector<Val>> {
+      logged.push_back(args[0].str);
+      return std::vector<Val>{};
+    });
+    linker.define_instance_func(iface, "twice", [](std::span<const Val> args) -> AbiResult<std::vector<Val>> {
+      return std::vector<Val>{Val::u32(uint32_t(args[0].u * 2))};
+    });
+  }
+};
+
+}  // namespace
+
+TEST_CASE("calls.wat: host <-> guest calls in every engine") {
+  auto bytes = test::fixture("calls");
+  REQUIRE_FALSE(bytes.empty());
+  auto c = decode_component(bytes);
+  REQUIRE(c);
+  for (std::string_view engine_name : wsvm::built_engine_names()) {
+    INFO("engine " << engine_name);
+    auto engine = wsvm::make_engine(engine_name);
+    REQUIRE(engine);
+    wsvm::Store store(**engine);
+    Host host;
+    auto inst = instantiate(store, *c, host.linker);
+    if (!inst) FAIL(inst.error().to_string());
+    ComponentInstance& ci = **inst;
+
+    auto call = [&](const char* name, std::vector<Val> args) {
+      auto r = ci.call(name, args);
+      if (!r) FAIL(name << ": " << r.error().message);
+      return *r;
+    };
+    CHECK(call("add", {Val::u32(2), Val::u32(3)}) == std::vector<Val>{Val::u32(5)});
+    CHECK(call("posted", {})[0].u == 0);
+    CHECK(call("greet", {Val::string("wsvm")}) == std::vector<Val>{Val::string("hello, wsvm")});
+    CHECK(call("posted", {})[0].u == 256);  // post-return ran with the result pointer
+    CHECK(call("run", {}) == std::vector<Val>{Val::u32(42)});
+    CHECK(host.logged == std::vector<std::string>{"from guest"});
+    CHECK(call("swap", {Val::record({Val::s32(1), Val::s32(-2)})}) ==
+          std::vector<Val>{Val::record({Val::s32(-2), Val::s32(1)})});
+    CHECK(call("sum", {Val::list({Val::u32(1), Val::u32(2), Val::u32(4000000000u)})}) ==
+          std::vector<Val>{Val::u64(4000000003ull)});
+    auto bad = ci.call("bad-char", {});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message == "invalid `char` bit pattern");
+    // A value of the wrong type from the host is refused before reaching the guest.
+    auto wrong = ci.call("add", std::vector<Val>{Val::string("x"), Val::u32(1)});
+    REQUIRE_FALSE(wrong);
+    CHECK_THAT(wrong.error().message, Catch::Contains("does not have type u32"));
+    CHECK_FALSE(ci.call("nope", {}));
+  }
+}
+
+TEST_CASE("calls.wat: missing and mismatched imports are one clear error") {
+  auto c = decode_component(test::fixture("calls"));
+  REQUIRE(c);
+  auto engine = wsvm::make_engine("interp");
+  REQUIRE(engine);
+  wsvm::Store store(**engine);
+
+  ComponentLinker empty;
+  auto r = instantiate(store, *c, empty);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().kind == ErrorKind::Unlinkable);
+  CHECK(r.error().message == "component import 'log' (a function) is not defined by the host");
+
+  // 0.3 is not compatible with 0.2.3; 0.2.0 is (same canonical version 0.2).
+  Host newer("wasi:demo/host@0.3.0");
+  r = instantiate(store, *c, newer.linker);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message ==
+        "component import 'wasi:demo/host@0.2.3' (an instance) is not defined by the host");
+  Host older("wasi:demo/host@0.2.0");
+  CHECK(instantiate(store, *c, older.linker));
+
+  ComponentLinker partial;
+  partial.define_func("log", [](std::span<const Val>) -> AbiResult<std::vector<Val>> { return std::vector<Val>{}; });
+  partial.define_instance_func("wasi:demo/host@0.2.3", "thrice",
+                               [](std::span<const Val>) -> AbiResult<std::vector<Val>> { return std::vector<Val>{}; });
+  r = instantiate(store, *c, partial);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message ==
+        "component import 'wasi:demo/host@0.2.3': function 'twice' is not defined by the host");
+}
