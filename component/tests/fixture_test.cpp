@@ -91,3 +91,39 @@ TEST_CASE("all_sections.wat: every section jco encodes") {
   CHECK(std::any_of(c.customs.begin(), c.customs.end(),
                     [](const CustomSection& s) { return s.name == "component-name"; }));
 }
+
+TEST_CASE("hello_command.wasm: a tests/wasi program wrapped by jco new --wasi-command") {
+  auto bytes = test::fixture("hello_command");
+  if (bytes.empty()) {
+    WARN("hello_command.wasm was not built (no clang-14)");
+    return;
+  }
+  auto decoded = decode_component(bytes);
+  if (!decoded) FAIL(decoded.error().to_string());
+  const Component& c = **decoded;
+  auto names = validate_names(c);
+  if (!names) FAIL(names.error().to_string());
+  for (uint32_t i = 0; i < c.core_modules.size(); ++i) {
+    auto m = c.decode_core_module(i);
+    if (!m) FAIL(m.error().to_string());
+  }
+  // The adapter imports WASI 0.2 interfaces as instances and exports wasi:cli/run.
+  std::vector<std::string> imports;
+  for (const Import& im : c.imports) {
+    CHECK(im.type.kind == ExternKind::Instance);
+    imports.push_back(im.name.name);
+  }
+  auto has_prefix = [&](const std::string& p) {
+    return std::any_of(imports.begin(), imports.end(), [&](const std::string& n) { return n.rfind(p, 0) == 0; });
+  };
+  CHECK(has_prefix("wasi:cli/environment@0.2."));
+  CHECK(has_prefix("wasi:io/streams@0.2."));
+  CHECK(has_prefix("wasi:filesystem/preopens@0.2."));
+  REQUIRE(c.exports.size() == 1);
+  CHECK(c.exports[0].name.name.rfind("wasi:cli/run@0.2.", 0) == 0);
+  // The command's canon definitions: lifts, lowers and resource drops, nothing async.
+  for (const Canon& k : c.canons)
+    CHECK((k.kind == CanonKind::Lift || k.kind == CanonKind::Lower ||
+           k.kind == CanonKind::ResourceDrop || k.kind == CanonKind::ResourceNew ||
+           k.kind == CanonKind::ResourceRep));
+}
