@@ -31,6 +31,9 @@
 
 namespace wsvm::text {
 
+// Deepest nesting of blocks and folded instructions (far above what compilers emit).
+inline constexpr uint32_t kMaxNesting = 3000;
+
 struct ParseError {
   uint32_t token;  // where (index into Lexed::tokens)
   std::string message;
@@ -198,7 +201,19 @@ class ModuleParser {
   std::unordered_map<std::string_view, uint32_t> locals_;
   std::vector<std::string_view> labels_;
   std::deque<Bytes> pool_;  // scratch buffers for folded instructions, by depth (stable references)
-  uint32_t depth_ = 0;
+  uint32_t depth_ = 0;    // folded instructions whose immediates wait in pool_
+  uint32_t nesting_ = 0;  // instructions and blocks being parsed inside each other
+
+  // Bounds the parser's recursion (each level is a few C++ frames), so deeply nested input is
+  // an error instead of a stack overflow.
+  struct NestingGuard {
+    ModuleParser& p;
+    explicit NestingGuard(ModuleParser& parser) : p(parser) {
+      if (++p.nesting_ > kMaxNesting) p.fail("nesting too deep");
+    }
+    ~NestingGuard() { --p.nesting_; }
+  };
+  friend struct NestingGuard;
   Bytes body_;
 };
 

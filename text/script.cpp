@@ -336,7 +336,8 @@ class ScriptParser {
     return c;
   }
 
-  ResultPattern result() {
+  ResultPattern result(uint32_t depth = 0) {
+    if (depth > kMaxNesting) fail("nesting too deep");
     expect_lparen();
     if (kind() != Tok::Keyword) fail("unexpected token");
     std::string_view op = text();
@@ -379,7 +380,7 @@ class ScriptParser {
     else if (op == "ref.exn") r.kind = K::RefExn;
     else if (op == "either") {
       r.kind = K::Either;
-      while (kind() == Tok::LParen) r.alternatives.push_back(result());
+      while (kind() == Tok::LParen) r.alternatives.push_back(result(depth + 1));
     } else {
       fail("unknown operator " + std::string(op));
     }

@@ -186,3 +186,17 @@ TEST_CASE("garbage and truncated text never crash", "[module]") {
   }
   SUCCEED();
 }
+
+TEST_CASE("deep nesting is an error, not a stack overflow", "[module]") {
+  auto nested = [](int n, bool flat) {
+    std::string s = "(module (func ";
+    for (int i = 0; i < n; ++i) s += flat ? "block " : "(block ";
+    for (int i = 0; i < n; ++i) s += flat ? "end " : ")";
+    return s + "))";
+  };
+  CHECK(wat_to_wasm(nested(2000, false)).has_value());
+  CHECK(wat_to_wasm(nested(2000, true)).has_value());
+  CHECK(error_of(nested(100000, false)).find("nesting too deep") != std::string::npos);
+  CHECK(error_of(nested(100000, true)).find("nesting too deep") != std::string::npos);
+  CHECK(error_of(std::string(1000000, '(')).find("unclosed parenthesis") != std::string::npos);
+}

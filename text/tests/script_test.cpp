@@ -112,3 +112,12 @@ TEST_CASE("a broken script is an error with its position", "[script]") {
   CHECK_FALSE(parse_script("(frobnicate)"));
   CHECK_FALSE(parse_script("(module"));
 }
+
+TEST_CASE("deeply nested either is an error", "[script]") {
+  std::string s = "(assert_return (invoke \"f\")";
+  for (int i = 0; i < 100000; ++i) s += " (either";
+  s += std::string(100001, ')');
+  auto r = parse_script(s);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "nesting too deep");
+}
