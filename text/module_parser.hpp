@@ -26,13 +26,11 @@
 
 #include "text/bytes.hpp"
 #include "text/lexer.hpp"
+#include "text/stack_guard.hpp"
 #include "text/text.hpp"
 #include "text/text_ops.hpp"
 
 namespace wsvm::text {
-
-// Deepest nesting of blocks and folded instructions (far above what compilers emit).
-inline constexpr uint32_t kMaxNesting = 3000;
 
 struct ParseError {
   uint32_t token;  // where (index into Lexed::tokens)
@@ -202,18 +200,13 @@ class ModuleParser {
   std::vector<std::string_view> labels_;
   std::deque<Bytes> pool_;  // scratch buffers for folded instructions, by depth (stable references)
   uint32_t depth_ = 0;    // folded instructions whose immediates wait in pool_
-  uint32_t nesting_ = 0;  // instructions and blocks being parsed inside each other
+  uintptr_t stack_floor_ = stack_floor();
 
-  // Bounds the parser's recursion (each level is a few C++ frames), so deeply nested input is
-  // an error instead of a stack overflow.
-  struct NestingGuard {
-    ModuleParser& p;
-    explicit NestingGuard(ModuleParser& parser) : p(parser) {
-      if (++p.nesting_ > kMaxNesting) p.fail("nesting too deep");
-    }
-    ~NestingGuard() { --p.nesting_; }
-  };
-  friend struct NestingGuard;
+  // Checked at every level of the parser's recursion (blocks and folded instructions), so
+  // deeply nested input is an error instead of a stack overflow.
+  void check_stack() const {
+    if (!stack_left(stack_floor_)) fail("nesting too deep");
+  }
   Bytes body_;
 };
 

@@ -64,7 +64,7 @@ void ModuleParser::instrs(Bytes& out) {
 }
 
 void ModuleParser::folded(Bytes& out) {
-  NestingGuard guard(*this);
+  check_stack();
   uint32_t open = pos_;
   ++pos_;
   if (kind() != Tok::Keyword) fail("unexpected token");
@@ -156,7 +156,7 @@ void ModuleParser::else_body(Bytes& out) {
 
 // block/loop/if/try/try_table in flat form; the keyword is consumed.
 void ModuleParser::flat_block(Bytes& out, const TextOp& op) {
-  NestingGuard guard(*this);
+  check_stack();
   uint32_t kw = pos_ - 1;
   opcode(out, op);
   label_def();

@@ -5,6 +5,7 @@
 #include "text/module_form.hpp"
 #include "text/module_parser.hpp"
 #include "text/numbers.hpp"
+#include "text/stack_guard.hpp"
 
 namespace wsvm::text {
 
@@ -336,8 +337,8 @@ class ScriptParser {
     return c;
   }
 
-  ResultPattern result(uint32_t depth = 0) {
-    if (depth > kMaxNesting) fail("nesting too deep");
+  ResultPattern result() {
+    if (!stack_left(stack_floor_)) fail("nesting too deep");
     expect_lparen();
     if (kind() != Tok::Keyword) fail("unexpected token");
     std::string_view op = text();
@@ -380,7 +381,7 @@ class ScriptParser {
     else if (op == "ref.exn") r.kind = K::RefExn;
     else if (op == "either") {
       r.kind = K::Either;
-      while (kind() == Tok::LParen) r.alternatives.push_back(result(depth + 1));
+      while (kind() == Tok::LParen) r.alternatives.push_back(result());
     } else {
       fail("unknown operator " + std::string(op));
     }
@@ -391,6 +392,7 @@ class ScriptParser {
   const Lexed& lx_;
   WatOptions options_;
   uint32_t pos_ = 0;
+  uintptr_t stack_floor_ = stack_floor();
 };
 
 }  // namespace
