@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/text_input.hpp"
 #include "cli/values.hpp"
 #include "engines/registry.hpp"
 #include "runner/exit_status.hpp"
@@ -194,9 +195,11 @@ static int run_module(const Options& o, bool exit_when_done) {
   const EngineConfig config = engine_config(o, metered);
   auto engine = runner::open_engine(o.engine, config);
   if (!engine) return report(engine.error(), o);
-  if (o.command == Command::Validate) return report(runner::validate_file(o.module_path), o);
+  if (o.command == Command::Validate) return report(validate_module_input(o.module_path), o);
 
-  auto program = runner::load_program(*engine, config, o.module_path);
+  auto bytes = read_module_input(o.module_path);  // text modules become binary here
+  if (!bytes) return report(bytes.error(), o);
+  auto program = runner::load_program(*engine, config, std::move(*bytes), o.module_path);
   if (!program) {
     const int status = report(program.error(), o);
     if (lim.stats) print_stats(program.error().stats);

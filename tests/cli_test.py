@@ -212,9 +212,24 @@ def test_unlinkable_import():
     expect_ok(["validate", path], "")  # valid, only not linkable
 
 
-def test_text_format_hint():
-    path = tmpfile("m.wat", b"(module)")
-    expect_error([path], EXIT_LOAD, f"wsvm: error: {path}: malformed", ["wat2wasm"])
+def test_text_format():
+    # Text modules run like binary ones (text/ converts them): the examples' sources.
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples")
+    expect_ok(["--invoke", "fac", os.path.join(src, "fac.wat"), "20"], "2432902008176640000\n")
+    expect_ok(["validate", os.path.join(src, "fac.wat")], "")
+    # The text's $names reach the backtrace.
+    r = run("--invoke", "run", os.path.join(src, "trap.wat"))
+    expect(r[0] == EXIT_TRAP and r[2] == "wsvm: trap: integer divide by zero\n  at divide\n  at run\n",
+           "backtrace of a text module", r)
+    # Text without the .wat name is recognised by its first character.
+    expect_ok(["--invoke", "f", tmpfile("m.txt", b";; c\n(module (func (export \"f\") (result i32) i32.const 7))")],
+              "7\n")
+    # Malformed text: one line with the position and the spec's words; invalid text: the validator.
+    path = tmpfile("bad.wat", b"(module\n  (func (i32.const 1x)))")
+    expect_error([path], EXIT_LOAD, f"wsvm: error: {path}:2:20: malformed: unknown operator")
+    path = tmpfile("invalid.wat", b"(module (func (result i32)))")
+    expect_error([path], EXIT_LOAD, f"wsvm: error: {path}: invalid", ["type mismatch"])
+    expect_error(["validate", path], EXIT_LOAD, f"wsvm: error: {path}: invalid", ["type mismatch"])
 
 
 # --- usage --------------------------------------------------------------------------------------

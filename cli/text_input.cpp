@@ -1,0 +1,55 @@
+#include "cli/text_input.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+#include "decoder/module.hpp"
+#include "runner/read_file.hpp"
+#include "text/text.hpp"
+#include "validator/validate.hpp"
+
+namespace wsvm::cli {
+
+namespace {
+
+runner::Outcome load_error(std::string message) {
+  runner::Outcome o;
+  o.ending = runner::Ending::LoadError;
+  o.message = std::move(message);
+  return o;
+}
+
+bool is_text(const std::string& path, const std::vector<uint8_t>& bytes) {
+  if (bytes.size() >= 4 && std::equal(bytes.begin(), bytes.begin() + 4, "\0asm")) return false;
+  if (path.ends_with(".wat")) return true;
+  auto first = std::find_if(bytes.begin(), bytes.end(),
+                            [](uint8_t c) { return c != ' ' && c != '\t' && c != '\n' && c != '\r'; });
+  return first != bytes.end() && (*first == '(' || *first == ';');
+}
+
+}  // namespace
+
+std::expected<std::vector<uint8_t>, runner::Outcome> read_module_input(const std::string& path) {
+  auto bytes = runner::read_module_file(path);
+  if (!bytes) return std::unexpected(load_error(path + ": " + bytes.error().to_string()));
+  if (!is_text(path, *bytes)) return std::move(*bytes);
+  std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  auto binary = text::wat_to_wasm(text);
+  if (!binary) {
+    const text::TextError& e = binary.error();
+    return std::unexpected(load_error(path + ":" + std::to_string(e.line) + ":" +
+                                      std::to_string(e.column) + ": malformed: " + e.message));
+  }
+  return std::move(*binary);
+}
+
+runner::Outcome validate_module_input(const std::string& path) {
+  auto bytes = read_module_input(path);
+  if (!bytes) return bytes.error();
+  auto module = decode_module(std::move(*bytes));
+  if (!module) return load_error(path + ": " + module.error().to_string());
+  if (auto ok = validate_module(**module); !ok) return load_error(path + ": " + ok.error().to_string());
+  return runner::Outcome{};
+}
+
+}  // namespace wsvm::cli
