@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "component/canon_validate.hpp"
 #include "component/extern_name.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/linker.hpp"
@@ -305,6 +306,8 @@ Result<void> Instantiator::alias(const Alias& a) {
 Result<void> Instantiator::type(const TypeDef& t, uint32_t index) {
   TypeEntry e{&t, m_types, nullptr, {}};
   if (t.kind == TypeDefKind::Resource) {
+    if (t.resource.rep != ValType::I32)
+      return invalid(t.offset, "resource representation must be i32");
     auto rt = std::make_unique<ResourceTypeInfo>();
     rt->name = fmt::format("resource type {}", index);
     rt->impl = m_state;
@@ -312,6 +315,9 @@ Result<void> Instantiator::type(const TypeDef& t, uint32_t index) {
       Extern d = WSVM_TRY(core_at(m_core_funcs, *t.resource.dtor, "func", t.offset));
       Store* store = &m_store;
       FuncInstance* f = d.func;
+      if (f->type->params != std::vector<ValType>{ValType::I32} || !f->type->results.empty())
+        return invalid(t.offset, fmt::format("resource destructor has type {}, expected [i32] -> []",
+                                             f->type->to_string()));
       rt->dtor = [store, f](uint32_t rep) -> std::optional<Trap> {
         std::vector<uint64_t> slots{rep};
         return call_core(*store, f, slots);
@@ -373,6 +379,7 @@ Result<void> Instantiator::canon(const Canon& k) {
     case CanonKind::Lift: {
       auto f = std::make_shared<ComponentFunc>();
       f->sig = WSVM_TRY(m_types->func(k.type, k.offset));
+      if (auto why = check_canon_options(f->sig, k.opts, true)) return invalid(k.offset, *why);
       f->core = WSVM_TRY(core_at(m_core_funcs, k.func, "func", k.offset)).func;
       f->opts = WSVM_TRY(options(k.opts, k.offset, &f->post_return));
       f->inst = m_state;
@@ -381,11 +388,17 @@ Result<void> Instantiator::canon(const Canon& k) {
       if (*f->core->type != want)
         return invalid(k.offset, fmt::format("canon lift: core function has type {}, the component "
                                              "function needs {}", f->core->type->to_string(), want.to_string()));
+      if (f->post_return && (f->post_return->type->params != want.results ||
+                             !f->post_return->type->results.empty()))
+        return invalid(k.offset, fmt::format("canon lift: post-return function has type {}, expected "
+                                             "{} -> []", f->post_return->type->to_string(),
+                                             wsvm::FuncType{want.results, {}}.to_string()));
       m_funcs.push_back(std::move(f));
       return {};
     }
     case CanonKind::Lower: {
       std::shared_ptr<ComponentFunc> callee = WSVM_TRY(func_at(k.func, k.offset));
+      if (auto why = check_canon_options(callee->sig, k.opts, false)) return invalid(k.offset, *why);
       AbiOptions opts = WSVM_TRY(options(k.opts, k.offset, nullptr));
       FlatSignature flat = flatten_functype(callee->sig.params, callee->sig.results, FlattenContext::Lower);
       InstanceState* caller = m_state;
@@ -414,6 +427,9 @@ Result<void> Instantiator::canon(const Canon& k) {
       const TypeEntry* e = WSVM_TRY(m_types->at(k.type, k.offset));
       if (!e->resource) return invalid(k.offset, fmt::format("canon {}: type {} is not a resource",
                                                              canon_kind_name(k.kind), k.type));
+      if (k.kind != CanonKind::ResourceDrop && e->resource->impl != m_state)
+        return invalid(k.offset, fmt::format("canon {}: resource type {} is not defined by this "
+                                             "component", canon_kind_name(k.kind), k.type));
       m_core_funcs.push_back(Extern{.kind = wsvm::ExternKind::Func, .func = resource_builtin(k.kind, e->resource)});
       return {};
     }

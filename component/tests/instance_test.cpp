@@ -99,3 +99,16 @@ TEST_CASE("calls.wat: missing and mismatched imports are one clear error") {
   CHECK(r.error().message ==
         "component import 'wasi:demo/host@0.2.3': function 'twice' is not defined by the host");
 }
+
+TEST_CASE("bad_lift.wat: canon options are validated at instantiation") {
+  auto c = decode_component(test::fixture("bad_lift"));
+  REQUIRE(c);
+  auto engine = wsvm::make_engine("interp");
+  REQUIRE(engine);
+  wsvm::Store store(**engine);
+  auto r = instantiate(store, *c, ComponentLinker{});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().kind == ErrorKind::Invalid);
+  CHECK(r.error().message == "canon lift: a list or string parameter requires 'realloc'");
+  CHECK(r.error().offset != wsvm::kNoOffset);
+}
