@@ -123,13 +123,34 @@ std::vector<std::string> ComponentInstance::export_names() const {
 
 class Instantiator {
  public:
+  // A component instance: a host instance (its functions and its type's local space), a
+  // bag of inline exports, or the exports of an instantiated nested component.
+  struct Inst {
+    std::string name;
+    const std::map<std::string, HostFn>* host = nullptr;
+    const TypeSpace* space = nullptr;
+    std::map<std::string, const TypeDecl*> decls;  // the instance type's exports
+    std::map<std::string, std::shared_ptr<ComponentFunc>> funcs;
+    std::map<std::string, TypeEntry> types;
+  };
+  // An instantiation argument given to a nested component (`with "name" (sort idx)`).
+  struct Arg {
+    Sort sort = Sort::Func;
+    std::shared_ptr<ComponentFunc> func;
+    Inst inst;
+    TypeEntry type;
+    std::shared_ptr<const CompiledModule> module;
+    const Component* component = nullptr;
+  };
+
   Instantiator(Store& store, const Component& c, const ComponentLinker& linker,
-               ComponentInstance& out)
-      : m_store(store), m_c(c), m_linker(linker), m_out(out) {
+               ComponentInstance& out, Instantiator* parent = nullptr,
+               const std::map<std::string, Arg>* args = nullptr)
+      : m_store(store), m_c(c), m_linker(linker), m_out(out), m_parent(parent), m_args(args) {
     m_out.m_store = &store;
     m_out.m_states.push_back(std::make_unique<InstanceState>());
     m_state = m_out.m_states.back().get();
-    m_out.m_type_spaces.push_back(std::make_unique<TypeSpace>());
+    m_out.m_type_spaces.push_back(std::make_unique<TypeSpace>(parent ? parent->m_types : nullptr));
     m_types = m_out.m_type_spaces.back().get();
   }
 
@@ -142,16 +163,13 @@ class Instantiator {
   struct CoreInst {
     std::unordered_map<std::string, Extern> exports;
   };
-  // A component instance: a host instance (its functions and its type's local space), or a
-  // bag of inline exports.
-  struct Inst {
-    std::string name;
-    const std::map<std::string, HostFn>* host = nullptr;
-    const TypeSpace* space = nullptr;
-    std::map<std::string, const TypeDecl*> decls;  // the instance type's exports
-    std::map<std::string, std::shared_ptr<ComponentFunc>> funcs;
-    std::map<std::string, TypeEntry> types;
-  };
+  Result<void> nested_instance(const Instance& in);
+  Result<const Arg*> arg(const std::string& name, Sort sort, size_t at);
+  Instantiator* outer(uint32_t count) {
+    Instantiator* p = this;
+    for (uint32_t i = 0; i < count && p; ++i) p = p->m_parent;
+    return p;
+  }
 
   Result<void> definition(const Definition& d);
   Result<void> core_instance(const CoreInstance& ci);
@@ -192,6 +210,10 @@ class Instantiator {
   std::vector<Extern> m_core_funcs, m_core_tables, m_core_memories, m_core_globals;
   std::vector<std::shared_ptr<ComponentFunc>>& m_funcs = m_out.m_funcs;
   std::vector<Inst> m_instances;
+  std::vector<const Component*> m_components;
+  Instantiator* m_parent;
+  const std::map<std::string, Arg>* m_args;
+  std::map<std::string, TypeEntry> m_export_types;  // for a parent aliasing our exports
 };
 
 Result<void> Instantiator::definition(const Definition& d) {
@@ -210,10 +232,12 @@ Result<void> Instantiator::definition(const Definition& d) {
     }
     case DefKind::CoreInstance: return core_instance(m_c.core_instances[d.index]);
     case DefKind::CoreType: return {};  // core types only matter to validation
-    case DefKind::Component: return {};  // instantiated when an instance names it
+    case DefKind::Component:  // instantiated when an instance names it
+      m_components.push_back(m_c.components[d.index].get());
+      return {};
     case DefKind::Instance: {
       const Instance& in = m_c.instances[d.index];
-      if (in.instantiate) return unsupported(in.offset, "instantiating a nested component");
+      if (in.instantiate) return nested_instance(in);
       Inst bag;
       for (const InlineExport& e : in.exports) {
         if (e.target.sort != Sort::Func)
@@ -293,12 +317,26 @@ Result<void> Instantiator::alias(const Alias& a) {
       }
       return unsupported(a.offset, fmt::format("an alias of an instance's {}", sort_name(a.sort)));
     }
-    case Alias::Target::Outer:
-      if (a.sort == Sort::Type && a.outer_count == 0) {
-        m_types->push(*WSVM_TRY(m_types->at(a.outer_index, a.offset)));
-        return {};
+    case Alias::Target::Outer: {
+      Instantiator* target = outer(a.outer_count);
+      if (!target) return invalid(a.offset, fmt::format("outer alias count {} out of bounds", a.outer_count));
+      switch (a.sort) {
+        case Sort::Type: m_types->push(*WSVM_TRY(target->m_types->at(a.outer_index, a.offset))); return {};
+        case Sort::CoreModule:
+          if (a.outer_index >= target->m_modules.size())
+            return invalid(a.offset, fmt::format("core module index {} out of bounds", a.outer_index));
+          m_modules.push_back(target->m_modules[a.outer_index]);
+          return {};
+        case Sort::Component:
+          if (a.outer_index >= target->m_components.size())
+            return invalid(a.offset, fmt::format("component index {} out of bounds", a.outer_index));
+          m_components.push_back(target->m_components[a.outer_index]);
+          return {};
+        default:
+          return invalid(a.offset, fmt::format("outer alias of a {} (only types, core modules and "
+                                               "components)", sort_name(a.sort)));
       }
-      return unsupported(a.offset, "an outer alias at instantiation");
+    }
   }
   return {};
 }
@@ -484,8 +522,71 @@ Result<Instantiator::Inst> Instantiator::instance_type(const std::string& name, 
   return in;
 }
 
+Result<const Instantiator::Arg*> Instantiator::arg(const std::string& name, Sort sort, size_t at) {
+  auto it = m_args->find(name);
+  if (it == m_args->end())
+    return make_error(ErrorKind::Invalid, at, fmt::format("missing instantiation argument '{}'", name));
+  if (it->second.sort != sort)
+    return make_error(ErrorKind::Invalid, at, fmt::format("instantiation argument '{}' is a {}, the "
+                      "import needs a {}", name, sort_name(it->second.sort), sort_name(sort)));
+  return &it->second;
+}
+
+Result<void> Instantiator::nested_instance(const Instance& in) {
+  if (in.component >= m_components.size())
+    return invalid(in.offset, fmt::format("component index {} out of bounds", in.component));
+  std::map<std::string, Arg> args;
+  for (const InstantiateArg& a : in.args) {
+    Arg v;
+    v.sort = a.target.sort;
+    uint32_t i = a.target.index;
+    switch (a.target.sort) {
+      case Sort::Func: v.func = WSVM_TRY(func_at(i, in.offset)); break;
+      case Sort::Instance:
+        if (i >= m_instances.size()) return invalid(in.offset, fmt::format("instance index {} out of bounds", i));
+        v.inst = m_instances[i];
+        break;
+      case Sort::Type: v.type = *WSVM_TRY(m_types->at(i, in.offset)); break;
+      case Sort::CoreModule:
+        if (i >= m_modules.size()) return invalid(in.offset, fmt::format("core module index {} out of bounds", i));
+        v.module = m_modules[i];
+        break;
+      case Sort::Component:
+        if (i >= m_components.size()) return invalid(in.offset, fmt::format("component index {} out of bounds", i));
+        v.component = m_components[i];
+        break;
+      default:
+        return unsupported(in.offset, fmt::format("a {} instantiation argument", sort_name(a.target.sort)));
+    }
+    if (!args.emplace(a.name, std::move(v)).second)
+      return invalid(in.offset, fmt::format("duplicate instantiation argument '{}'", a.name));
+  }
+  auto child = std::unique_ptr<ComponentInstance>(new ComponentInstance());
+  Instantiator sub(m_store, *m_components[in.component], m_linker, *child, this, &args);
+  WSVM_TRY_VOID(sub.run());
+  Inst result;
+  result.name = fmt::format("instance {}", m_instances.size());
+  for (const auto& [name, f] : child->m_exports)
+    if (name.find('#') == std::string::npos) result.funcs[name] = f;
+  result.types = sub.m_export_types;
+  m_instances.push_back(std::move(result));
+  m_out.m_children.push_back(std::move(child));
+  return {};
+}
+
 Result<void> Instantiator::import(const Import& im) {
   const std::string& name = im.name.name;
+  if (m_args) {  // a nested component: its imports are its instantiation arguments
+    const Arg* a = WSVM_TRY(arg(name, extern_kind_sort(im.type.kind), im.offset));
+    switch (im.type.kind) {
+      case ExternKind::Func: m_funcs.push_back(a->func); return {};
+      case ExternKind::Instance: m_instances.push_back(a->inst); return {};
+      case ExternKind::Type: m_types->push(a->type); return {};
+      case ExternKind::Module: m_modules.push_back(a->module); return {};
+      case ExternKind::Component: m_components.push_back(a->component); return {};
+      default: return unsupported(im.offset, fmt::format("importing a {}", extern_kind_name(im.type.kind)));
+    }
+  }
   switch (im.type.kind) {
     case ExternKind::Func: {
       const HostFn* fn = m_linker.func(name);
@@ -545,9 +646,12 @@ Result<void> Instantiator::exported(const Export& ex) {
       m_funcs.push_back(f);
       return {};
     }
-    case Sort::Type:
-      m_types->push(*WSVM_TRY(m_types->at(ex.target.index, ex.offset)));
+    case Sort::Type: {
+      TypeEntry e = *WSVM_TRY(m_types->at(ex.target.index, ex.offset));
+      m_types->push(e);
+      m_export_types[ex.name.name] = e;
       return {};
+    }
     case Sort::Instance: {
       if (ex.target.index >= m_instances.size())
         return invalid(ex.offset, fmt::format("instance index {} out of bounds", ex.target.index));

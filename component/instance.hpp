@@ -72,6 +72,8 @@ class ComponentInstance {
   std::vector<std::shared_ptr<ComponentFunc>> m_funcs;
   std::vector<std::unique_ptr<TypeSpace>> m_type_spaces;
   std::map<std::string, std::shared_ptr<ComponentFunc>> m_exports;
+  // Instances of nested components (each with its own handle table).
+  std::vector<std::unique_ptr<ComponentInstance>> m_children;
 };
 
 // Calls a component function with typed values (lowering into a lifted function's memory,

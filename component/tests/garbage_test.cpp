@@ -25,7 +25,7 @@ std::vector<std::vector<uint8_t>> seeds() {
       "09 04 00 01 00 01 0b 07 01 00 01 72 02 01 00 00 05 04 6e 6f 74 65"
       "08 12 05 02 00 1f 0a 7f 00 41 01 00 00 01 00 00 02 03 00 01"
       "04 12 00 61 73 6d 0d 00 01 00 01 08 00 61 73 6d 01 00 00 00"));
-  for (const char* name : {"all_sections", "calls", "hello_command"}) {
+  for (const char* name : {"all_sections", "calls", "nested", "hello_command"}) {
     auto bytes = test::fixture(name);
     if (!bytes.empty()) out.push_back(std::move(bytes));
   }
