@@ -28,6 +28,8 @@ using HostFn = std::function<AbiResult<std::vector<Val>>(std::span<const Val>)>;
 class ComponentLinker {
  public:
   void define_func(std::string name, HostFn fn) { m_funcs[std::move(name)] = std::move(fn); }
+  // An instance with no functions yet (e.g. one that only exports resource types).
+  void define_instance(const std::string& instance) { m_instances[instance]; }
   void define_instance_func(const std::string& instance, std::string name, HostFn fn) {
     m_instances[instance][std::move(name)] = std::move(fn);
   }

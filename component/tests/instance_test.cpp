@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "component/instance.hpp"
+#include "component/type_space.hpp"
 #include "engines/registry.hpp"
 #include "test_util.hpp"
 
@@ -135,5 +136,87 @@ TEST_CASE("nested.wat: nested components, guest -> guest calls, outer aliases, e
     // sum takes the parent's record type through an outer alias; its core module is the
     // parent's, passed as an argument.
     CHECK(call("sum", {Val::record({Val::u32(3), Val::u32(4)})}) == std::vector<Val>{Val::u32(7)});
+  }
+}
+
+namespace {
+
+// Every function of every instance the component imports, as named in its instance type.
+std::vector<std::pair<std::string, std::string>> imported_functions(const Component& c) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Import& im : c.imports) {
+    if (im.type.kind != ExternKind::Instance) continue;
+    // The instance type is a type definition of the top-level type space: find it.
+    const auto& space = c.space(Sort::Type);
+    if (im.type.index >= space.size()) continue;
+    const Definition& d = c.defs[space[im.type.index].def];
+    if (d.kind != DefKind::Type) continue;
+    for (const TypeDecl& decl : c.types[d.index].decls)
+      if (decl.kind == TypeDecl::Kind::Export && decl.type.kind == ExternKind::Func)
+        out.emplace_back(im.name.name, decl.name.name);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("hello_command.wasm: a jco-wrapped C program runs against a stub WASI 0.2 host") {
+  auto bytes = test::fixture("hello_command");
+  if (bytes.empty()) {
+    WARN("hello_command.wasm was not built (no clang-14)");
+    return;
+  }
+  auto c = decode_component(bytes);
+  REQUIRE(c);
+  for (std::string_view engine_name : wsvm::built_engine_names()) {
+    INFO("engine " << engine_name);
+    auto engine = wsvm::make_engine(engine_name);
+    REQUIRE(engine);
+    wsvm::Store store(**engine);
+    ComponentLinker linker;
+    std::string out;
+    std::vector<std::string> unexpected;
+    for (const Import& im : (*c)->imports) linker.define_instance(im.name.name);
+    for (const auto& [iface, fn] : imported_functions(**c)) {
+      std::string what = iface + "#" + fn;
+      linker.define_instance_func(iface, fn, [what, &unexpected](std::span<const Val>) -> AbiResult<std::vector<Val>> {
+        unexpected.push_back(what);
+        return std::unexpected(abi_trap("stub host: " + what + " is not implemented"));
+      });
+    }
+    auto def = [&](const std::string& iface, const std::string& fn, HostFn f) {
+      linker.define_instance_func(iface, fn, std::move(f));
+    };
+    auto none = [](std::span<const Val>) -> AbiResult<std::vector<Val>> { return std::vector<Val>{Val::none()}; };
+    def("wasi:cli/environment@0.2.12", "get-arguments", [](std::span<const Val>) -> AbiResult<std::vector<Val>> {
+      return std::vector<Val>{Val::list({Val::string("hello")})};
+    });
+    def("wasi:cli/environment@0.2.12", "get-environment", [](std::span<const Val>) -> AbiResult<std::vector<Val>> {
+      return std::vector<Val>{Val::list({})};
+    });
+    def("wasi:filesystem/preopens@0.2.12", "get-directories", [](std::span<const Val>) -> AbiResult<std::vector<Val>> {
+      return std::vector<Val>{Val::list({})};
+    });
+    for (const char* s : {"stdin", "stdout", "stderr"})
+      def(std::string("wasi:cli/") + s + "@0.2.12", std::string("get-") + s,
+          [s](std::span<const Val>) -> AbiResult<std::vector<Val>> {
+            return std::vector<Val>{Val::own(std::string(s) == "stdout" ? 1 : 2)};
+          });
+    for (const char* s : {"stdin", "stdout", "stderr"})
+      def(std::string("wasi:cli/terminal-") + s + "@0.2.12", std::string("get-terminal-") + s, none);
+    def("wasi:io/streams@0.2.12", "[method]output-stream.blocking-write-and-flush",
+        [&out](std::span<const Val> args) -> AbiResult<std::vector<Val>> {
+          if (args[0].u == 1)
+            for (const Val& b : args[1].items) out += char(b.u);
+          return std::vector<Val>{Val::ok()};
+        });
+    auto inst = instantiate(store, *c, linker);
+    if (!inst) FAIL(inst.error().to_string());
+    auto r = (*inst)->call("wasi:cli/run@0.2.12#run", {});
+    INFO("unexpected host calls: " << unexpected.size());
+    for (const auto& u : unexpected) INFO(u);
+    if (!r) FAIL(r.error().message);
+    CHECK(*r == std::vector<Val>{Val::ok()});
+    CHECK(out == "Hello, world! (argc=1)\n");
   }
 }
