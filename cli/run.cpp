@@ -12,6 +12,7 @@
 
 #include "cli/text_input.hpp"
 #include "cli/values.hpp"
+#include "decoder/printable.hpp"
 #include "engines/registry.hpp"
 #include "runner/exit_status.hpp"
 #include "runner/runner.hpp"
@@ -23,12 +24,9 @@ namespace {
 using runner::Ending;
 using runner::Outcome;
 
-// Messages must stay on one line whatever a module's names contain.
-std::string one_line(std::string s) {
-  for (char& c : s)
-    if (c == '\n' || c == '\r') c = ' ';
-  return s;
-}
+// Messages must stay on one line, and reach the terminal harmless, whatever a module's names
+// or the command line contain: control bytes and invalid UTF-8 are written as \xNN.
+std::string one_line(std::string_view s) { return printable(s); }
 
 int usage_error(const std::string& message) {
   print_error(message);
@@ -106,7 +104,7 @@ int report(const Outcome& out, const Options& o) {
     case Ending::Trapped: {
       std::fflush(stdout);
       std::string text = "wsvm: trap: " + one_line(out.trap->message) + "\n";
-      for (const BacktraceFrame& f : out.trap->backtrace) text += "  at " + one_line(f.function) + "\n";
+      text += format_backtrace(out.trap->backtrace);  // recursion collapsed, long traces capped
       std::fputs(text.c_str(), stderr);
       break;
     }

@@ -135,16 +135,43 @@ def test_trap():
            "out-of-bounds load at 4 GiB - 1", r)
 
 
+def built_engines():
+    """The engines this wsvm has (the JIT only where it is built)."""
+    return [e for e in ("interp", "jit") if run("--engine", e, "validate", ex("fac"))[0] == EXIT_OK]
+
+
 def test_trap_backtrace():
-    r = run("--invoke", "run", ex("trap"))
-    expect(r[2] == "wsvm: trap: integer divide by zero\n  at divide\n  at run\n",
-           "backtrace names the wasm functions, innermost first", r)
+    for engine in built_engines():
+        r = run("--engine", engine, "--invoke", "run", ex("trap"))
+        expect(r[2] == "wsvm: trap: integer divide by zero\n  at divide\n  at run\n",
+               f"{engine}: backtrace names the wasm functions, innermost first", r)
 
 
 def test_stack_exhaustion():
-    r = run("--invoke", "recurse", ex("trap"), "1")
-    expect(r[0] == EXIT_TRAP, "unbounded recursion traps (exit 134), it does not crash", r)
-    expect(r[2].startswith("wsvm: trap: call stack exhausted\n"), "call stack exhausted", r)
+    for engine in built_engines():
+        r = run("--engine", engine, "--invoke", "recurse", ex("trap"), "1")
+        expect(r[0] == EXIT_TRAP, f"{engine}: unbounded recursion traps (exit 134), it does not crash", r)
+        lines = r[2].splitlines()
+        expect(r[2].startswith("wsvm: trap: call stack exhausted\n"), "call stack exhausted", r)
+        # Tens of thousands of frames of one function print as one line with their count.
+        expect(len(lines) == 2 and lines[1].startswith("  at deep \u00d7"),
+               f"{engine}: the recursion is one line `at deep \u00d7N`", (r[0], r[1], r[2][:300]))
+        expect(int(lines[1].split("\u00d7")[1]) > 1000, f"{engine}: N counts the frames", lines)
+
+
+def test_hostile_names():
+    # An export named "\x1b[2J" (clear screen) that traps: the name reaches stderr escaped.
+    name = b"\x1b[2Jx"
+    data = (HEADER + bytes([0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00])
+            + bytes([0x07, 4 + len(name), 0x01, len(name)]) + name + bytes([0x00, 0x00])
+            + bytes([0x0A, 0x05, 0x01, 0x03, 0x00, 0x00, 0x0B]))
+    path = tmpfile("hostile_name.wasm", data)
+    for engine in built_engines():
+        r = run("--engine", engine, "--invoke", name.decode(), path)
+        expect(r[0] == EXIT_TRAP and "\x1b" not in r[2] and "at \\x1b[2Jx" in r[2],
+               f"{engine}: the trapping export's name is printed escaped", r)
+    # An unknown export named with a newline stays on one line, escaped.
+    expect_error(["--invoke", "a\nb", path], EXIT_USAGE, "wsvm: error: ", ["a\\x0ab"])
 
 
 # --- load errors: exit 126, one line ----------------------------------------------------------
