@@ -53,8 +53,20 @@ const HostFn* ComponentLinker::func(const std::string& name) const {
   return it == m_funcs.end() ? nullptr : &it->second;
 }
 
-const std::map<std::string, HostFn>* ComponentLinker::instance(const std::string& name) const {
-  if (auto it = m_instances.find(name); it != m_instances.end()) return &it->second;
+const std::function<void(uint32_t)>* ComponentLinker::resource_dtor(const std::string& instance,
+                                                                    const std::string& resource) const {
+  auto it = m_dtors.find(instance);
+  if (it == m_dtors.end()) return nullptr;
+  auto r = it->second.find(resource);
+  return r == it->second.end() ? nullptr : &r->second;
+}
+
+const std::map<std::string, HostFn>* ComponentLinker::instance(const std::string& name,
+                                                               std::string* found) const {
+  if (auto it = m_instances.find(name); it != m_instances.end()) {
+    if (found) *found = name;
+    return &it->second;
+  }
   auto wanted = parse_extern_name(name);
   if (!wanted || wanted->kind != ParsedName::Kind::Interface || !wanted->version) return nullptr;
   auto wanted_v = parse_semver(*wanted->version);
@@ -68,7 +80,10 @@ const std::map<std::string, HostFn>* ComponentLinker::instance(const std::string
     auto v = parse_semver(*have->version);
     if (!v || !semver_compatible(*wanted_v, *v)) continue;
     auto key = [](const Semver& s) { return std::tuple(s.major, s.minor, s.patch); };
-    if (!best_v || key(*v) > key(*best_v)) best = &funcs, best_v = v;
+    if (!best_v || key(*v) > key(*best_v)) {
+      best = &funcs, best_v = v;
+      if (found) *found = have_name;
+    }
   }
   return best;
 }
@@ -178,7 +193,9 @@ class Instantiator {
   Result<void> canon(const Canon& k);
   Result<void> import(const Import& im);
   Result<void> exported(const Export& ex);
-  Result<Inst> instance_type(const std::string& name, uint32_t type_index, size_t at);
+  // `host_name`: the name the host defined the instance under (for resource destructors).
+  Result<Inst> instance_type(const std::string& name, const std::string& host_name,
+                             uint32_t type_index, size_t at);
   Result<AbiOptions> options(const CanonOptions& o, size_t at, FuncInstance** post_return);
   Result<std::shared_ptr<ComponentFunc>> func_at(uint32_t i, size_t at) {
     if (i >= m_funcs.size()) return invalid(at, fmt::format("func index {} out of bounds", i));
@@ -476,8 +493,9 @@ Result<void> Instantiator::canon(const Canon& k) {
   }
 }
 
-Result<Instantiator::Inst> Instantiator::instance_type(const std::string& name, uint32_t type_index,
-                                                       size_t at) {
+Result<Instantiator::Inst> Instantiator::instance_type(const std::string& name,
+                                                       const std::string& host_name,
+                                                       uint32_t type_index, size_t at) {
   const TypeEntry* e = WSVM_TRY(m_types->at(type_index, at));
   if (!e->def || e->def->kind != TypeDefKind::Instance)
     return invalid(at, fmt::format("import '{}': type {} is not an instance type", name, type_index));
@@ -506,6 +524,13 @@ Result<Instantiator::Inst> Instantiator::instance_type(const std::string& name, 
           if (d.type.bound.sub_resource) {
             auto rt = std::make_unique<ResourceTypeInfo>();
             rt->name = name + "/" + d.name.name;
+            if (auto* dtor = m_linker.resource_dtor(host_name, d.name.name)) {
+              std::function<void(uint32_t)> fn = *dtor;
+              rt->dtor = [fn](uint32_t rep) -> std::optional<Trap> {
+                fn(rep);
+                return std::nullopt;
+              };
+            }
             te.resource = rt.get();
             m_out.m_resources.push_back(std::move(rt));
           } else {
@@ -600,10 +625,11 @@ Result<void> Instantiator::import(const Import& im) {
       return {};
     }
     case ExternKind::Instance: {
-      const auto* host = m_linker.instance(name);
+      std::string host_name;
+      const auto* host = m_linker.instance(name, &host_name);
       if (!host) return make_error(ErrorKind::Unlinkable, im.offset,
                                    fmt::format("component import '{}' (an instance) is not defined by the host", name));
-      Inst in = WSVM_TRY(instance_type(name, im.type.index, im.offset));
+      Inst in = WSVM_TRY(instance_type(name, host_name, im.type.index, im.offset));
       in.host = host;
       for (const auto& [fname, decl] : in.decls) {
         if (decl->type.kind != ExternKind::Func) continue;

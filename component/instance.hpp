@@ -33,15 +33,25 @@ class ComponentLinker {
   void define_instance_func(const std::string& instance, std::string name, HostFn fn) {
     m_instances[instance][std::move(name)] = std::move(fn);
   }
+  // Called with the rep when a guest drops its last owning handle of the host resource
+  // `resource` exported by `instance` (e.g. "wasi:io/streams@0.2.12", "output-stream").
+  void define_resource_dtor(const std::string& instance, std::string resource,
+                            std::function<void(uint32_t rep)> dtor) {
+    m_dtors[instance][std::move(resource)] = std::move(dtor);
+  }
   const HostFn* func(const std::string& name) const;
+  const std::function<void(uint32_t)>* resource_dtor(const std::string& instance,
+                                                     const std::string& resource) const;
   // The instance a component's import `name` links to: the same name, or for an interface
   // name with a version, a defined one with a semver-compatible version (the highest).
-  // Null when none; `found` then names what was there (for the error).
-  const std::map<std::string, HostFn>* instance(const std::string& name) const;
+  // Null when none; else `found` (if given) is set to the name the host used.
+  const std::map<std::string, HostFn>* instance(const std::string& name,
+                                                std::string* found = nullptr) const;
 
  private:
   std::map<std::string, HostFn> m_funcs;
   std::map<std::string, std::map<std::string, HostFn>> m_instances;
+  std::map<std::string, std::map<std::string, std::function<void(uint32_t)>>> m_dtors;
 };
 
 // A component-level function: lifted from a core function, or supplied by the host.

@@ -220,3 +220,45 @@ TEST_CASE("hello_command.wasm: a jco-wrapped C program runs against a stub WASI 
     CHECK(out == "Hello, world! (argc=1)\n");
   }
 }
+
+TEST_CASE("resources.wat: host and guest resources, destructors, a double drop, every engine") {
+  auto c = decode_component(test::fixture("resources"));
+  REQUIRE(c);
+  for (std::string_view engine_name : wsvm::built_engine_names()) {
+    INFO("engine " << engine_name);
+    auto engine = wsvm::make_engine(engine_name);
+    REQUIRE(engine);
+    wsvm::Store store(**engine);
+    ComponentLinker linker;
+    std::vector<std::string> opened;
+    std::vector<uint32_t> host_dropped;
+    // Linked by semver: the component imports 1.0.0, the host defines 1.2.0.
+    const std::string iface = "wasi:demo/files@1.2.0";
+    linker.define_instance_func(iface, "open", [&](std::span<const Val> args) -> AbiResult<std::vector<Val>> {
+      opened.push_back(args[0].str);
+      return std::vector<Val>{Val::own(77)};
+    });
+    linker.define_instance_func(iface, "[method]file.size", [](std::span<const Val> args) -> AbiResult<std::vector<Val>> {
+      return std::vector<Val>{Val::u32(uint32_t(args[0].u * 2))};
+    });
+    linker.define_resource_dtor(iface, "file", [&](uint32_t rep) { host_dropped.push_back(rep); });
+    auto inst = instantiate(store, *c, linker);
+    if (!inst) FAIL(inst.error().to_string());
+    auto call = [&](const char* name, std::vector<Val> args) {
+      auto r = (*inst)->call(name, args);
+      if (!r) FAIL(name << ": " << r.error().message);
+      return *r;
+    };
+    // open gives the guest an owned handle (rep 77), size borrows it, the guest drops it.
+    CHECK(call("file-size", {}) == std::vector<Val>{Val::u32(154)});
+    CHECK(opened == std::vector<std::string>{"data.txt"});
+    CHECK(host_dropped == std::vector<uint32_t>{77});
+    CHECK((*inst)->state().handles.live() == 0);
+    // The guest's own resource: new, rep, drop runs the core destructor with the rep.
+    CHECK(call("counter-cycle", {Val::u32(5)}) == std::vector<Val>{Val::u32(5)});
+    CHECK(call("dropped", {}) == std::vector<Val>{Val::u32(5)});
+    auto twice = (*inst)->call("drop-twice", {});
+    REQUIRE_FALSE(twice);
+    CHECK(twice.error().message == "unknown handle index 1");
+  }
+}
