@@ -147,6 +147,7 @@ class Instantiator {
     std::map<std::string, const TypeDecl*> decls;  // the instance type's exports
     std::map<std::string, std::shared_ptr<ComponentFunc>> funcs;
     std::map<std::string, TypeEntry> types;
+    std::map<std::string, std::shared_ptr<Inst>> instances;  // exported instances
   };
   // An instantiation argument given to a nested component (`with "name" (sort idx)`).
   struct Arg {
@@ -231,6 +232,7 @@ class Instantiator {
   Instantiator* m_parent;
   const std::map<std::string, Arg>* m_args;
   std::map<std::string, TypeEntry> m_export_types;  // for a parent aliasing our exports
+  std::map<std::string, std::shared_ptr<Inst>> m_export_insts;
 };
 
 Result<void> Instantiator::definition(const Definition& d) {
@@ -330,6 +332,14 @@ Result<void> Instantiator::alias(const Alias& a) {
         if (it == in.types.end())
           return invalid(a.offset, fmt::format("instance {} has no type '{}'", a.instance, a.name));
         m_types->push(it->second);
+        return {};
+      }
+      if (a.sort == Sort::Instance) {
+        auto it = in.instances.find(a.name);
+        if (it == in.instances.end())
+          return invalid(a.offset, fmt::format("instance {} has no instance '{}'", a.instance, a.name));
+        Inst copy = *it->second;
+        m_instances.push_back(std::move(copy));
         return {};
       }
       return unsupported(a.offset, fmt::format("an alias of an instance's {}", sort_name(a.sort)));
@@ -594,6 +604,7 @@ Result<void> Instantiator::nested_instance(const Instance& in) {
   for (const auto& [name, f] : child->m_exports)
     if (name.find('#') == std::string::npos) result.funcs[name] = f;
   result.types = sub.m_export_types;
+  result.instances = sub.m_export_insts;
   m_instances.push_back(std::move(result));
   m_out.m_children.push_back(std::move(child));
   return {};
@@ -684,6 +695,7 @@ Result<void> Instantiator::exported(const Export& ex) {
       Inst copy = m_instances[ex.target.index];
       // An exported instance's functions are callable as "instance#function".
       for (const auto& [fname, f] : copy.funcs) m_out.m_exports[ex.name.name + "#" + fname] = f;
+      m_export_insts[ex.name.name] = std::make_shared<Inst>(copy);
       m_instances.push_back(std::move(copy));
       return {};
     }

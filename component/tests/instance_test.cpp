@@ -136,6 +136,8 @@ TEST_CASE("nested.wat: nested components, guest -> guest calls, outer aliases, e
     // sum takes the parent's record type through an outer alias; its core module is the
     // parent's, passed as an argument.
     CHECK(call("sum", {Val::record({Val::u32(3), Val::u32(4)})}) == std::vector<Val>{Val::u32(7)});
+    // An instance exported two components deep, aliased out at each level.
+    CHECK(call("wasi:demo/math@0.1.0#twice", {Val::u32(8)}) == std::vector<Val>{Val::u32(16)});
   }
 }
 
