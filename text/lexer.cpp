@@ -59,7 +59,8 @@ class Lexer {
   TextResult<Lexed> run() {
     Lexed out;
     out.source = s_;
-    out.tokens.reserve(s_.size() / 4 + 8);
+    // About one token per 4-6 bytes of typical WAT; capped so a huge input grows as it goes.
+    out.tokens.reserve(std::min<size_t>(s_.size() / 4, size_t{1} << 22) + 8);
     tokens_ = &out.tokens;
     out_ = &out;
     names_ = &out.names;

@@ -1,6 +1,8 @@
 // The script parser. See script.hpp.
 #include "text/script.hpp"
 
+#include <new>
+
 #include "text/lexer.hpp"
 #include "text/module_form.hpp"
 #include "text/module_parser.hpp"
@@ -398,12 +400,18 @@ class ScriptParser {
 }  // namespace
 
 TextResult<Script> parse_script(std::string_view source, const WatOptions& options) {
-  auto lexed = lex(source);
+  TextResult<Lexed> lexed = std::unexpected(TextError{0, 0, "out of memory"});
+  try {
+    lexed = lex(source);
+  } catch (const std::bad_alloc&) {
+  }
   if (!lexed) return std::unexpected(lexed.error());
   try {
     return ScriptParser(*lexed, options).run();
   } catch (const ParseError& e) {
     return std::unexpected(error_at(*lexed, e.token, e.message));
+  } catch (const std::bad_alloc&) {
+    return std::unexpected(TextError{0, 0, "out of memory"});
   }
 }
 

@@ -1,10 +1,16 @@
 // wat_to_wasm and the module forms shared with the script parser.
 #include "text/text.hpp"
 
+#include <new>
+
 #include "text/module_form.hpp"
 #include "text/module_parser.hpp"
 
 namespace wsvm::text {
+
+// wat_to_wasm without its out-of-memory guard (a quoted module calls wat_to_wasm again).
+static TextResult<std::vector<uint8_t>> wat_to_wasm_unguarded(std::string_view source,
+                                                              const WatOptions& options);
 
 TextError error_at(const Lexed& lx, uint32_t token, std::string message) {
   if (token >= lx.stray_token) return lx.stray_error;
@@ -53,6 +59,15 @@ TextResult<std::vector<uint8_t>> module_form(const Lexed& lx, uint32_t open, con
 }
 
 TextResult<std::vector<uint8_t>> wat_to_wasm(std::string_view source, const WatOptions& options) {
+  try {
+    return wat_to_wasm_unguarded(source, options);
+  } catch (const std::bad_alloc&) {
+    return std::unexpected(TextError{0, 0, "out of memory"});
+  }
+}
+
+static TextResult<std::vector<uint8_t>> wat_to_wasm_unguarded(std::string_view source,
+                                                              const WatOptions& options) {
   auto lexed = lex(source);
   if (!lexed) return std::unexpected(lexed.error());
   const Lexed& lx = *lexed;

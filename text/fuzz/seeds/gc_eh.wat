@@ -1,0 +1,1 @@
+(module (rec (type $a (sub (struct (field (ref null $b))))) (type $b (sub final $a (struct (field (ref null $b)) (field (mut i8)))))) (tag $e (param i32)) (func (result i32) (block $h (result i32) (try_table (catch $e $h) (throw $e (i32.const 3))) (i32.const 0))))

@@ -1,0 +1,5 @@
+(module $M (func (export "f") (param i32) (result i32) local.get 0))
+(register "m" $M)
+(assert_return (invoke "f" (i32.const 1)) (either (i32.const 1) (i32.const 2)))
+(assert_malformed (module quote "(func (i32.const 1x))") "unknown operator")
+(assert_return (invoke "g") (v128.const f32x4 nan:canonical 1 2 inf) (ref.null func))
