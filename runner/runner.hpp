@@ -145,6 +145,8 @@ class Run {
   Stats stats() const;
 
   Store& store() { return *m_store; }
+  // Imports beyond WASI (an embedder's host functions) are defined here before instantiate().
+  Linker& linker() { return *m_linker; }
   Instance* instance() const { return m_instance; }
   const Program& program() const { return *m_program; }
 

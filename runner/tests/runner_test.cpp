@@ -1,6 +1,7 @@
 // The runner in every built engine: each Ending and its exit status, the limits, stats,
 // invoke, and one Program instantiated many times (sequentially and from two threads).
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "engines/registry.hpp"
 #include "runner/exit_status.hpp"
 #include "runner/runner.hpp"
+#include "runtime/linker.hpp"
 #include "tests/wasm_writer.hpp"
 
 using namespace wsvm;
@@ -211,6 +213,44 @@ TEST_CASE("runner: fuel, timeout, stack and memory limits") {
                               small_memory);
   CHECK(too_big.ending == Ending::LoadError);
   CHECK(too_big.message.find("uninstantiable") != std::string::npos);
+}
+
+TEST_CASE("runner: a host call that blocks past the timeout runs the overrun callback") {
+  const std::string engine = GENERATE(from_range(engine_names()));
+  INFO("engine " << engine);
+  // (import "env" "block" (func)) (func (export "_start") call 0)
+  Bytes bytes = module_header();
+  put_section(bytes, 1, {0x01, 0x60, 0x00, 0x00});
+  Bytes imports{0x01};
+  put_name(imports, "env");
+  put_name(imports, "block");
+  put(imports, {0x00, 0x00});
+  put_section(bytes, 2, imports);
+  put_section(bytes, 3, {0x01, 0x00});
+  Bytes exports{0x01};
+  put_name(exports, "_start");
+  put(exports, {0x00, 0x01});
+  put_section(bytes, 7, exports);
+  put_section(bytes, 10, {0x01, 0x04, 0x00, 0x10, 0x00, 0x0b});
+
+  std::atomic<bool> overrun{false};
+  RunRequest request;
+  request.limits.timeout = std::chrono::milliseconds(20);
+  request.on_timeout_overrun = [&overrun] { overrun = true; };
+  Run run(program_of(engine, bytes), std::move(request));
+  // Blocks well past deadline + 100 ms grace; the interrupt flag cannot stop it.
+  Extern block;
+  block.kind = ExternKind::Func;
+  block.func = run.store().create_host_func(FuncType{}, [](HostContext&, uint64_t*) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    return std::optional<Trap>{};
+  });
+  run.linker().define("env", "block", block);
+  REQUIRE_FALSE(run.link().has_value());
+  REQUIRE_FALSE(run.instantiate().has_value());
+  run.call_start();  // returns once the host call does (no check follows it in _start)
+  CHECK(overrun.load());
+  CHECK(run.stats().timer_late.has_value());
 }
 
 TEST_CASE("runner: invoke an export; unknown exports and non-functions are usage errors") {
