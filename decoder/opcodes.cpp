@@ -53,6 +53,29 @@ static_assert([] {
   return n == 236;
 }());
 
+// The fact columns agree with each other: exactly block/loop/if/else/end are Structure; only
+// they and nop cost no fuel (`if` costs 1: it consumes its condition); fuel regions end only
+// at Structure and Control instructions; commutative ops take two operands of one type.
+static_assert([] {
+  for (uint16_t i = 0; i < kOpCount; ++i) {
+    const Op op = static_cast<Op>(i);
+    const OpInfo& info = kOpInfo[i];
+    const bool structure = op == Op::block || op == Op::loop || op == Op::if_ ||
+                           op == Op::else_ || op == Op::end;
+    if ((info.cls == OpClass::Structure) != structure) return false;
+    if (info.fuel > 1 || (info.fuel == 0) != (op != Op::if_ && (structure || op == Op::nop)))
+      return false;
+    if ((info.flags & op_flag::R) && info.cls != OpClass::Structure && info.cls != OpClass::Control)
+      return false;
+    if ((info.flags & op_flag::C) && info.sig != Sig::i32_i32i32 && info.sig != Sig::i32_i64i64 &&
+        info.sig != Sig::i64_i64i64 && info.sig != Sig::i32_f32f32 &&
+        info.sig != Sig::i32_f64f64 && info.sig != Sig::f32_f32f32 && info.sig != Sig::f64_f64f64)
+      return false;
+    if ((info.cls == OpClass::Vector) != (info.prefix == 0xFD)) return false;
+  }
+  return true;
+}());
+
 }  // namespace
 
 bool op_from_byte(uint8_t byte, Op& out) {

@@ -60,16 +60,29 @@ enum class Sig : uint8_t {
 };
 
 enum class Op : uint16_t {
-#define WASM_OP(name, prefix, code, text, imm, sig, mem) name,
+#define WASM_OP(name, prefix, code, text, imm, sig, mem, cls, fuel, flags) name,
 #include "decoder/opcodes.def"
 #undef WASM_OP
 };
 
 inline constexpr uint16_t kOpCount = 0
-#define WASM_OP(name, prefix, code, text, imm, sig, mem) +1
+#define WASM_OP(name, prefix, code, text, imm, sig, mem, cls, fuel, flags) +1
 #include "decoder/opcodes.def"
 #undef WASM_OP
     ;
+
+// The spec's instruction classes, with the block structure apart (opcodes.def, Class column).
+enum class OpClass : uint8_t {
+  Structure,   // block, loop, if, else, end: open or close a control frame
+  Control,     // unreachable, nop, branches, return, calls
+  Parametric,  // drop, select
+  Variable,    // local.*, global.*
+  Table,       // table.*, elem.drop
+  Memory,      // loads, stores, memory.*, data.drop (SIMD loads/stores are Vector)
+  Numeric,     // constants and scalar arithmetic, comparisons, conversions
+  Reference,   // ref.*
+  Vector,      // the 0xFD prefix (SIMD)
+};
 
 struct OpInfo {
   const char* text;  // spec text, e.g. "i32.add"
@@ -79,7 +92,16 @@ struct OpInfo {
   Sig sig;
   uint8_t mem;    // natural access size in bytes for loads/stores, 0 otherwise
   uint8_t lanes;  // Imm::Lane / Imm::MemArgLane: number of lanes (the index bound), else 0
+  OpClass cls;
+  uint8_t fuel;   // fuel cost (limits contract, runtime/store.hpp): 0 or 1
+  uint8_t flags;  // OpFlag bits
 };
+
+// opcodes.def's flags column.
+namespace op_flag {
+inline constexpr uint8_t R = 1;  // a fuel region ends after the instruction
+inline constexpr uint8_t C = 2;  // commutative: a tier may swap the two operands
+}  // namespace op_flag
 
 namespace op_detail {
 // Lane count of a lane-indexed op, derived from the table: MemArgLane ops access one lane of
@@ -94,18 +116,37 @@ constexpr uint8_t lane_count_of(const char* text, Imm imm, uint8_t mem) {
 }
 }  // namespace op_detail
 
-inline constexpr OpInfo kOpInfo[] = {
-#define WASM_OP(name, prefix, code, text, imm, sig, mem) \
-  {text, prefix, code, Imm::imm, Sig::sig, mem, op_detail::lane_count_of(text, Imm::imm, mem)},
+namespace op_detail {
+using op_flag::C;
+using op_flag::R;
+inline constexpr OpInfo kTable[] = {
+#define WASM_OP(name, prefix, code, text, imm, sig, mem, cls, fuel, flags)                    \
+  {text, prefix, code, Imm::imm, Sig::sig, mem, lane_count_of(text, Imm::imm, mem), OpClass::cls, \
+   fuel, flags},
 #include "decoder/opcodes.def"
 #undef WASM_OP
 };
+}  // namespace op_detail
+
+inline constexpr const OpInfo (&kOpInfo)[kOpCount] = op_detail::kTable;
 
 inline const OpInfo& op_info(Op op) { return kOpInfo[static_cast<uint16_t>(op)]; }
 inline const char* op_name(Op op) { return op_info(op).text; }
 // The lane-index bound of extract/replace_lane and load/store_lane (0 for other ops).
 inline constexpr uint8_t lane_count(Op op) { return kOpInfo[static_cast<uint16_t>(op)].lanes; }
 inline constexpr bool is_simd(Op op) { return kOpInfo[static_cast<uint16_t>(op)].prefix == 0xFD; }
+inline constexpr OpClass op_class(Op op) { return kOpInfo[static_cast<uint16_t>(op)].cls; }
+// Opens or closes a control frame (block, loop, if, else, end).
+inline constexpr bool is_structure(Op op) { return op_class(op) == OpClass::Structure; }
+// Fuel the instruction costs, and whether a new fuel region starts after it (limits contract
+// above ExecContext, runtime/store.hpp; both tiers meter from these).
+inline constexpr uint8_t fuel_cost(Op op) { return kOpInfo[static_cast<uint16_t>(op)].fuel; }
+inline constexpr bool ends_fuel_region(Op op) {
+  return (kOpInfo[static_cast<uint16_t>(op)].flags & op_flag::R) != 0;
+}
+inline constexpr bool is_commutative(Op op) {
+  return (kOpInfo[static_cast<uint16_t>(op)].flags & op_flag::C) != 0;
+}
 
 // Lookup from encoding to Op; returns false for an unknown opcode.
 bool op_from_byte(uint8_t byte, Op& out);          // single-byte opcodes

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <fmt/format.h>
+
 #include "interp/code.hpp"
 #include "interp/disasm.hpp"
 #include "interp/interpreter.hpp"
@@ -54,6 +56,10 @@ class InterpEngine final : public Engine {
         if (r.error().kind == ErrorKind::Invalid) return std::unexpected(prefer_malformed(m, r.error()));
         return std::unexpected(r.error());
       }
+      if (std::optional<Op> op = t.untranslated()) [[unlikely]]
+        return make_error(ErrorKind::Invalid, m.code[i].body_offset,
+                          fmt::format("interp: no translation for instruction {} in function {}",
+                                      op_name(*op), m.imported_funcs + i));
     }
     // Development aid (EngineConfig::interp_dump; wsvm: WSVM_INTERP_DUMP=1): every
     // function's threaded code to stderr.

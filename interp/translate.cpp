@@ -47,42 +47,22 @@ void Translator::begin_function(const Module& m, uint32_t func_index,
   m_out->check_interrupt = m_opts.interruptible;  // at entry, by the dispatch loop (no op)
 }
 
-namespace {
-
-// Structural instructions cost no fuel (limits contract in runtime/store.hpp).
-bool costs_fuel(Op op) {
-  return op != Op::block && op != Op::loop && op != Op::else_ && op != Op::end && op != Op::nop;
-}
-
-// Instructions after which a new fuel region begins.
-bool ends_region(Op op) {
-  switch (op) {
-    case Op::block: case Op::loop: case Op::if_: case Op::else_: case Op::end: case Op::br:
-    case Op::br_if: case Op::br_table: case Op::return_: case Op::call: case Op::call_indirect:
-    case Op::unreachable:
-      return true;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
-
 // Called for live instructions only. Live-ness is constant within a region: code becomes
 // unreachable only after br/br_table/return/unreachable, which all end a region, and becomes
 // live again only after else/end, which also do.
+// Costs and region ends come from the opcode table (fuel_cost, ends_fuel_region).
 void Translator::fuel_before(Op o) {
-  if (!costs_fuel(o)) return;
+  if (fuel_cost(o) == 0) return;
   if (m_fuel_word == kNoFixup) {
     op(IOp::fuel);
     m_fuel_word = here();
     imm(0);
   }
-  ++m_fuel_cost;
+  m_fuel_cost += fuel_cost(o);
 }
 
 void Translator::fuel_after(Op o) {
-  if (!ends_region(o)) return;
+  if (!ends_fuel_region(o)) return;
   if (m_fuel_word != kNoFixup) m_func[m_fuel_word].u64 = m_fuel_cost;
   m_fuel_word = kNoFixup;
   m_fuel_cost = 0;
@@ -357,16 +337,7 @@ void Translator::on_instr(const Instr& ins, const WalkState& st) {
 inline void Translator::translate(const Instr& ins, const WalkState& st) {
   m_prev_end = m_last_end;  // only the instruction right after a producer may rewrite it
   m_last_end = kNoFixup;
-  switch (ins.op) {
-    case Op::block:
-    case Op::loop:
-    case Op::if_:
-    case Op::else_:
-    case Op::end:
-      return on_control(ins, st);
-    default:
-      break;
-  }
+  if (is_structure(ins.op)) return on_control(ins, st);
   if (m_dead_depth != 0 || st.unreachable()) return;  // no code for unreachable instructions
   switch (ins.op) {
     case Op::local_get:

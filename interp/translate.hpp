@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -70,6 +71,9 @@ class Translator {
   void begin_function(const Module& m, uint32_t func_index, std::span<const ValType> locals);
   void on_instr(const Instr& ins, const WalkState& st);
   void end_function(const WalkState& st);
+  // The first instruction met so far that has no translation (the engine then fails the
+  // module rather than run a stand-in `trap_unreachable`).
+  std::optional<Op> untranslated() const { return m_untranslated; }
 
  private:
   struct Label {
@@ -299,6 +303,7 @@ class Translator {
   TranslateOptions m_opts;
   uint32_t m_fuel_word = kNoFixup;     // cost word of the open region's `fuel` op
   uint64_t m_fuel_cost = 0;            // instructions of the open region so far
+  std::optional<Op> m_untranslated;    // first instruction without a translation
   std::vector<Pending> m_pend;          // indexed by walker slot (see pending_at)
   PodStack<uint32_t> m_pend_list;      // slots of m_pend's entries, ascending; may hold dead ones
   std::vector<uint32_t> m_local_refs;  // local frame slot -> live non-constant entries reading it

@@ -54,8 +54,6 @@ constexpr auto kSimd = [] {
 
 }  // namespace
 
-bool translator_handles_simd(Op op) { return kSimd[static_cast<uint16_t>(op)].shape != SimdShape::None; }
-
 bool Translator::on_simd(const Instr& ins, const WalkState& st) {
   const SimdEntry& e = kSimd[static_cast<uint16_t>(ins.op)];
   auto imm128 = [&] {

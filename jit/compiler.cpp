@@ -1,7 +1,10 @@
 // Frame, value stack, registers and control flow of the baseline compiler (compiler.hpp).
+#include <array>
 #include <cassert>
 #include <cstring>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "jit/compiler.hpp"
 #include "jit/jit_abi.hpp"
@@ -1037,7 +1040,7 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
         m_blocks.push_back(b);
         return;
       }
-      if (ins.op == Op::if_) ++m_region_cost;
+      m_region_cost += fuel_cost(ins.op);  // `if` costs 1, block and loop 0
       region_end();
       Val cond{};
       if (ins.op == Op::if_) cond = pop();
@@ -1192,18 +1195,12 @@ void FunctionCompiler::emit_call_indirect(const Instr& ins) {
 // ---- dispatch --------------------------------------------------------------------------------
 
 namespace {
-// Fuel: the structural instructions cost nothing (limits contract, runtime/store.hpp).
-bool costs_fuel(Op op) {
-  return op != Op::block && op != Op::loop && op != Op::else_ && op != Op::end && op != Op::nop;
-}
-bool region_boundary(Op op) {
-  switch (op) {
-    case Op::br: case Op::br_if: case Op::br_table: case Op::return_: case Op::call:
-    case Op::call_indirect: case Op::unreachable:
-      return true;
-    default:
-      return false;
-  }
+// Instructions the JIT declines on purpose (jit_engine.hpp): add an Op here, not a silent gap.
+constexpr std::array<Op, 0> kBailouts{};
+bool bails_out(Op op) {
+  for (Op b : kBailouts)
+    if (b == op) return true;
+  return false;
 }
 bool consumes_flags(Op op) {
   return op == Op::br_if || op == Op::if_ || op == Op::i32_eqz || op == Op::select ||
@@ -1213,22 +1210,19 @@ bool consumes_flags(Op op) {
 
 void FunctionCompiler::on_instr(const Instr& ins, const WalkState& st) {
   if (!m_error.empty()) return;  // keep validating, emit nothing more
+  if (bails_out(ins.op)) [[unlikely]] {
+    m_error = fmt::format("jit: unsupported instruction {} in function {} (declared bailout)",
+                          op_name(ins.op), m_func_index);
+    return;
+  }
   bool live = m_dead_depth == 0 && !st.unreachable();
   if (live && !m_vs.empty() && m_vs.back().kind == Kind::Flags && !consumes_flags(ins.op))
     materialize_flags();
-  switch (ins.op) {
-    case Op::block:
-    case Op::loop:
-    case Op::if_:
-    case Op::else_:
-    case Op::end:
-      return on_control(ins, st);
-    default:
-      break;
-  }
+  if (is_structure(ins.op)) return on_control(ins, st);
   if (!live) return;
-  if (costs_fuel(ins.op)) ++m_region_cost;
-  if (region_boundary(ins.op)) region_end();
+  // Fuel (limits contract, runtime/store.hpp): cost and region ends from the opcode table.
+  m_region_cost += fuel_cost(ins.op);
+  if (ends_fuel_region(ins.op)) region_end();
 
   switch (ins.op) {
     case Op::nop:

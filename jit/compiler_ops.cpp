@@ -39,7 +39,7 @@ void FunctionCompiler::emit_int_binop(const Instr& ins, bool wide) {
     const uint64_t r = *num::fold(ins.op, a.c, b.c);
     return push_const(t, wide ? r : static_cast<uint32_t>(r));
   }
-  bool commutative = ins.op != Op::i32_sub && ins.op != Op::i64_sub;
+  bool commutative = is_commutative(ins.op);
   if (commutative && ((a.kind == Kind::Const && b.kind != Kind::Const) ||
                       (b.kind == Kind::Reg && !b.borrowed && !(a.kind == Kind::Reg && !a.borrowed))))
     std::swap(a, b);  // an immediate on the right; compute into the owned register
@@ -236,7 +236,7 @@ bool FunctionCompiler::take_fold(const Val& v, bool f64) {
 void FunctionCompiler::emit_float_binop(Op op, bool f64) {
   Val b = pop();
   Val a = pop();
-  bool commutative = op == Op::f32_add || op == Op::f64_add || op == Op::f32_mul || op == Op::f64_mul;
+  bool commutative = is_commutative(op);
   // A load just emitted for an operand becomes the instruction's memory operand; else a
   // commutative op computes into the operand that owns its register (no copy).
   bool fold = take_fold(b, f64);

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "interp/interp_engine.hpp"
+#include "engines/registry.hpp"
 #include "jit/jit_engine.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/linker.hpp"
@@ -29,7 +29,7 @@ inline std::vector<uint8_t> read_wasm(const std::string& name) {
 
 struct Harness {
   Harness(bool jit, EngineConfig config = {}, StoreLimits limits = {})
-      : engine(jit ? make_jit_engine(config) : make_interp_engine(config)), store(*engine, limits) {
+      : engine(std::move(*make_engine(jit ? "jit" : "interp", config))), store(*engine, limits) {
     host("add", FuncType{{ValType::I32, ValType::I32}, {ValType::I32}},
          [](HostContext&, uint64_t* s) -> std::optional<Trap> {
            s[0] = static_cast<uint32_t>(s[0] + s[1]);
