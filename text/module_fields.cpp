@@ -98,7 +98,7 @@ void ModuleParser::field_func() {
   func_body(index, type, params, param_count);
 }
 
-void ModuleParser::func_body(uint32_t /*func_index*/, uint32_t /*type_index*/,
+void ModuleParser::func_body(uint32_t func_index, uint32_t /*type_index*/,
                              std::vector<std::string_view>& params, uint32_t param_count) {
   locals_.clear();
   for (uint32_t i = 0; i < params.size(); ++i)
@@ -120,6 +120,12 @@ void ModuleParser::func_body(uint32_t /*func_index*/, uint32_t /*type_index*/,
       }
     }
     expect_rparen();
+  }
+  if (options_.names && !locals_.empty()) {
+    std::vector<std::pair<uint32_t, std::string_view>> named;
+    for (const auto& [name, index] : locals_) named.emplace_back(index, name);
+    std::sort(named.begin(), named.end());
+    local_names_.emplace_back(func_index, std::move(named));
   }
   body_.clear();
   // Runs of equal types, as wat2wasm writes them.
@@ -533,19 +539,36 @@ void ModuleParser::write_data(uint8_t mode, uint32_t mem, const Bytes& offset, s
 }
 
 void ModuleParser::name_section(Bytes& out) {
-  if (!options_.names || func_names_.empty()) return;
-  std::stable_sort(func_names_.begin(), func_names_.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  Bytes sub;
-  sub.u32(static_cast<uint32_t>(func_names_.size()));
-  for (const auto& [index, name] : func_names_) {
-    sub.u32(index);
-    sub.name(name);
-  }
+  if (!options_.names || (func_names_.empty() && local_names_.empty())) return;
   Bytes content;
   content.name("name");
-  content.u8(1);  // function names
-  content.sized(sub);
+  Bytes sub;
+  if (!func_names_.empty()) {
+    std::stable_sort(func_names_.begin(), func_names_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    sub.u32(static_cast<uint32_t>(func_names_.size()));
+    for (const auto& [index, name] : func_names_) {
+      sub.u32(index);
+      sub.name(name);
+    }
+    content.u8(1);  // function names
+    content.sized(sub);
+  }
+  if (!local_names_.empty()) {
+    // Functions are parsed in index order, so local_names_ is sorted already.
+    sub.clear();
+    sub.u32(static_cast<uint32_t>(local_names_.size()));
+    for (const auto& [func, locals] : local_names_) {
+      sub.u32(func);
+      sub.u32(static_cast<uint32_t>(locals.size()));
+      for (const auto& [index, name] : locals) {
+        sub.u32(index);
+        sub.name(name);
+      }
+    }
+    content.u8(2);  // local names
+    content.sized(sub);
+  }
   out.u8(0);
   out.sized(content);
 }

@@ -192,6 +192,8 @@ class ModuleParser {
   std::optional<uint32_t> start_;
   bool uses_data_count_ = false;
   std::vector<std::pair<uint32_t, std::string>> func_names_;  // for the name section
+  // Named params and locals of each function with any (function index, [(local, name)]).
+  std::vector<std::pair<uint32_t, std::vector<std::pair<uint32_t, std::string_view>>>> local_names_;
   uint32_t next_func_ = 0, next_table_ = 0, next_mem_ = 0, next_global_ = 0, next_tag_ = 0,
            next_elem_ = 0, next_data_ = 0;
 

@@ -132,6 +132,15 @@ TEST_CASE("the result decodes with wsvm's decoder, names included", "[module]") 
   CHECK((*m)->names.functions.at(0) == "first");
   CHECK((*m)->names.functions.at(1) == "second!");
   CHECK((*m)->exports.size() == 1);
+
+  bytes = wat_to_wasm("(module (func $f (param $a i32) (param i32) (local $b i64)) (func (local $c f32)))");
+  REQUIRE(bytes);
+  m = decode_module(std::span<const uint8_t>(*bytes));
+  REQUIRE(m);
+  CHECK((*m)->names.locals.at(0).at(0) == "a");
+  CHECK((*m)->names.locals.at(0).at(2) == "b");
+  CHECK((*m)->names.locals.at(0).count(1) == 0);
+  CHECK((*m)->names.locals.at(1).at(0) == "c");
 }
 
 TEST_CASE("malformed text: the spec's words, with line and column", "[module]") {
