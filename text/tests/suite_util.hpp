@@ -10,7 +10,8 @@
 
 namespace wsvm::text::testing {
 
-// The folder of the official suite's scripts (WSVM_SPEC_SUITE, set by meson), or empty.
+// The folder of the official suite's scripts (WSVM_SPEC_SUITE: meson sets it to what
+// scripts/suite_path.sh found), or empty.
 inline std::filesystem::path suite_dir(const char* version) {
   const char* root = std::getenv("WSVM_SPEC_SUITE");
   if (!root) return {};
