@@ -86,10 +86,16 @@ Result<void> decode_section(uint8_t id, Reader& r, Module& m, SectionState& st) 
 }  // namespace
 
 Result<std::shared_ptr<Module>> decode_module(std::span<const uint8_t> bytes) {
+  if (bytes.size() > limits::kMaxModuleSize)  // before copying them
+    return make_error(ErrorKind::Malformed, kNoOffset,
+                      limits::too_many("bytes in a module", bytes.size(), limits::kMaxModuleSize));
   return decode_module(std::vector<uint8_t>(bytes.begin(), bytes.end()));
 }
 
 Result<std::shared_ptr<Module>> decode_module(std::vector<uint8_t>&& bytes) {
+  if (bytes.size() > limits::kMaxModuleSize)
+    return make_error(ErrorKind::Malformed, kNoOffset,
+                      limits::too_many("bytes in a module", bytes.size(), limits::kMaxModuleSize));
   auto m = std::make_shared<Module>();
   m->bytes = std::move(bytes);
   Reader r(m->bytes);

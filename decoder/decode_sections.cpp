@@ -33,28 +33,29 @@ static Result<GlobalType> read_global_type(Reader& r) {
   return g;
 }
 
-static Result<void> read_valtypes(Reader& r, std::vector<ValType>& out) {
-  uint32_t n = WSVM_TRY(read_count(r));
+static Result<void> read_valtypes(Reader& r, std::vector<ValType>& out, uint32_t limit,
+                                  const char* what) {
+  uint32_t n = WSVM_TRY(read_count(r, limit, what));
   out.resize(n);
   for (uint32_t i = 0; i < n; ++i) out[i] = WSVM_TRY(read_valtype(r));
   return {};
 }
 
 Result<void> decode_type_section(Reader& r, Module& m) {
-  uint32_t n = WSVM_TRY(read_count(r));
+  uint32_t n = WSVM_TRY(read_count(r, limits::kMaxTypes, "types"));
   m.types.resize(n);
   for (FuncType& t : m.types) {
     size_t at = r.offset();
     uint8_t form = WSVM_TRY(r.u8());
     if (form != 0x60) return fail_type_byte(r, at, form, "malformed function type");
-    WSVM_TRY_VOID(read_valtypes(r, t.params));
-    WSVM_TRY_VOID(read_valtypes(r, t.results));
+    WSVM_TRY_VOID(read_valtypes(r, t.params, limits::kMaxParams, "parameters"));
+    WSVM_TRY_VOID(read_valtypes(r, t.results, limits::kMaxResults, "results"));
   }
   return {};
 }
 
 Result<void> decode_import_section(Reader& r, Module& m) {
-  uint32_t n = WSVM_TRY(read_count(r));
+  uint32_t n = WSVM_TRY(read_count(r, limits::kMaxImports, "imports"));
   m.imports.reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
     Import im;
@@ -93,7 +94,10 @@ Result<void> decode_import_section(Reader& r, Module& m) {
 }
 
 Result<void> decode_function_section(Reader& r, Module& m, uint32_t& declared) {
+  size_t at = r.offset();
   uint32_t n = WSVM_TRY(read_count(r));
+  WSVM_TRY_VOID(check_total(r, at, uint64_t{m.funcs.size()} + n, limits::kMaxFunctions,
+                            "functions"));
   declared = n;
   m.funcs.reserve(m.funcs.size() + n);
   for (uint32_t i = 0; i < n; ++i) m.funcs.push_back(WSVM_TRY(r.u32()));
@@ -101,19 +105,26 @@ Result<void> decode_function_section(Reader& r, Module& m, uint32_t& declared) {
 }
 
 Result<void> decode_table_section(Reader& r, Module& m) {
+  size_t at = r.offset();
   uint32_t n = WSVM_TRY(read_count(r));
+  WSVM_TRY_VOID(check_total(r, at, uint64_t{m.tables.size()} + n, limits::kMaxTables, "tables"));
   for (uint32_t i = 0; i < n; ++i) m.tables.push_back(WSVM_TRY(read_table_type(r)));
   return {};
 }
 
 Result<void> decode_memory_section(Reader& r, Module& m) {
+  size_t at = r.offset();
   uint32_t n = WSVM_TRY(read_count(r));
+  WSVM_TRY_VOID(check_total(r, at, uint64_t{m.memories.size()} + n, limits::kMaxMemories,
+                            "memories"));
   for (uint32_t i = 0; i < n; ++i) m.memories.push_back(MemoryType{WSVM_TRY(read_limits(r))});
   return {};
 }
 
 Result<void> decode_global_section(Reader& r, Module& m) {
+  size_t at = r.offset();
   uint32_t n = WSVM_TRY(read_count(r));
+  WSVM_TRY_VOID(check_total(r, at, uint64_t{m.globals.size()} + n, limits::kMaxGlobals, "globals"));
   m.global_defs.reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
     Global g;
@@ -126,7 +137,7 @@ Result<void> decode_global_section(Reader& r, Module& m) {
 }
 
 Result<void> decode_export_section(Reader& r, Module& m) {
-  uint32_t n = WSVM_TRY(read_count(r));
+  uint32_t n = WSVM_TRY(read_count(r, limits::kMaxExports, "exports"));
   m.exports.reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
     Export e;
@@ -147,6 +158,9 @@ static Result<void> decode_code_entry(Reader& r, FunctionBody& body) {
   body.entry_offset = r.offset();
   uint32_t size = WSVM_TRY(r.u32());
   Reader e = WSVM_TRY(r.sub(size));
+  if (size > limits::kMaxFunctionSize)
+    return r.fail_at(body.entry_offset, limits::too_many("bytes in a function body", size,
+                                                         limits::kMaxFunctionSize));
   size_t locals_at = e.offset();
   uint32_t runs = WSVM_TRY(read_count(e));
   body.locals.resize(runs);

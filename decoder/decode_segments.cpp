@@ -4,30 +4,19 @@
 
 namespace wsvm::detail {
 
-// Reads instructions up to the `end` that closes the expression. Nested blocks are tracked
-// so a (non-constant) `block ... end` inside decodes and is left for the validator to reject
-// as "constant expression required", as in the spec's decode-then-validate order.
+// Decodes instructions up to the `end` that closes the expression and keeps only where they
+// start (ConstExprReader reads them again). Nested blocks are tracked so a (non-constant)
+// `block ... end` inside decodes and is left for the validator to reject as "constant
+// expression required", as in the spec's decode-then-validate order.
 Result<ConstExpr> read_const_expr(Reader& r) {
   ConstExpr e;
   e.offset = r.offset();
   uint32_t depth = 0;
-  Instr ins;
+  Instr ins;  // one, reused: decoding allocates nothing per instruction
   for (;;) {
     WSVM_TRY_VOID(read_instr(r, ins));
     if (detail::closes_outermost(ins.op, depth)) return e;
-    e.instrs.push_back(ins);
   }
-}
-
-static ConstExpr ref_func_expr(uint32_t func_index, size_t offset) {
-  ConstExpr e;
-  e.offset = offset;
-  Instr ins;
-  ins.op = Op::ref_func;
-  ins.offset = offset;
-  ins.a = func_index;
-  e.instrs.push_back(std::move(ins));
-  return e;
 }
 
 // elemkind ::= 0x00 (funcref), the only kind in 2.0.
@@ -38,16 +27,15 @@ static Result<void> read_elem_kind(Reader& r) {
   return {};
 }
 
+// Four bytes per item (ElemSegment::values), never more than the item's own bytes could
+// hold four times over: read_count caps n by the bytes left, and each item takes at least one.
 static Result<void> read_elem_items(Reader& r, ElemSegment& seg, bool exprs) {
-  uint32_t n = WSVM_TRY(read_count(r));
-  seg.items.reserve(n);
-  for (uint32_t i = 0; i < n; ++i) {
-    if (exprs) {
-      seg.items.push_back(WSVM_TRY(read_const_expr(r)));
-    } else {
-      size_t at = r.offset();
-      seg.items.push_back(ref_func_expr(WSVM_TRY(r.u32()), at));
-    }
+  uint32_t n = WSVM_TRY(read_count(r, limits::kMaxElemItems, "element segment items"));
+  seg.exprs = exprs;
+  seg.values.resize(n);
+  for (uint32_t& v : seg.values) {
+    // Offsets fit in 32 bits: decode_module refuses modules over kMaxModuleSize (1 GiB).
+    v = exprs ? static_cast<uint32_t>(WSVM_TRY(read_const_expr(r)).offset) : WSVM_TRY(r.u32());
   }
   return {};
 }
@@ -76,7 +64,7 @@ static Result<void> decode_elem_segment(Reader& r, ElemSegment& seg) {
 }
 
 Result<void> decode_element_section(Reader& r, Module& m) {
-  uint32_t n = WSVM_TRY(read_count(r));
+  uint32_t n = WSVM_TRY(read_count(r, limits::kMaxElemSegments, "element segments"));
   m.elems.resize(n);
   for (ElemSegment& seg : m.elems) WSVM_TRY_VOID(decode_elem_segment(r, seg));
   return {};
@@ -102,7 +90,7 @@ static Result<void> decode_data_segment(Reader& r, DataSegment& seg) {
 }
 
 Result<void> decode_data_section(Reader& r, Module& m) {
-  uint32_t n = WSVM_TRY(read_count(r));
+  uint32_t n = WSVM_TRY(read_count(r, limits::kMaxDataSegments, "data segments"));
   m.datas.resize(n);
   for (DataSegment& seg : m.datas) WSVM_TRY_VOID(decode_data_segment(r, seg));
   return {};

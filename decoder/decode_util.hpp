@@ -1,6 +1,7 @@
 // Small readers shared by the instruction and section decoders (internal to decoder/).
 #pragma once
 
+#include "decoder/limits.hpp"
 #include "decoder/module.hpp"
 #include "decoder/reader.hpp"
 #include "decoder/proposals.hpp"
@@ -57,6 +58,24 @@ inline Result<uint32_t> read_count(Reader& r) {
   if (n > r.remaining()) [[unlikely]]
     return r.fail_end();
   return n;
+}
+
+// The same, also refused past one of wsvm's implementation limits (decoder/limits.hpp).
+// A count the input could not hold is still "unexpected end", as the spec suite expects.
+inline Result<uint32_t> read_count(Reader& r, uint64_t limit, const char* what) {
+  size_t at = r.offset();
+  uint32_t n = WSVM_TRY(read_count(r));
+  if (n > limit) [[unlikely]]
+    return r.fail_at(at, limits::too_many(what, n, limit));
+  return n;
+}
+
+// An index space that has grown past its limit (imports and definitions together).
+inline Result<void> check_total(Reader& r, size_t at, uint64_t total, uint64_t limit,
+                                const char* what) {
+  if (total > limit) [[unlikely]]
+    return r.fail_at(at, limits::too_many(what, total, limit));
+  return {};
 }
 
 // limits ::= 0x00 min | 0x01 min max. The flag is read like the reference interpreter's

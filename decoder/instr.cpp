@@ -62,7 +62,7 @@ Result<void> read_immediates(Reader& r, Instr& out) {
       out.a = WSVM_TRY(r.u32());
       return {};
     case Imm::BrTable: {
-      uint32_t n = WSVM_TRY(read_count(r));
+      uint32_t n = WSVM_TRY(read_count(r, limits::kMaxBrTableTargets, "br_table targets"));
       out.targets.resize(n);  // keeps capacity across instructions: no steady-state alloc
       for (uint32_t i = 0; i < n; ++i) out.targets[i] = WSVM_TRY(r.u32());
       out.a = WSVM_TRY(r.u32());

@@ -18,10 +18,11 @@
 namespace wsvm {
 
 // A constant expression, decoded but not yet validated (the validator decides which
-// instructions are constant). The terminating `end` is not stored.
+// instructions are constant). Only where it starts is kept: its instructions run from there
+// to the `end` that closes it, and ConstExprReader (decoder/const_expr_reader.hpp) reads
+// them back. Storing each expression's Instrs cost ~100 bytes per input byte (issue 17).
 struct ConstExpr {
-  std::vector<Instr> instrs;
-  size_t offset = 0;  // byte offset of the first instruction
+  size_t offset = 0;  // byte offset of the first instruction in Module::bytes
 };
 
 struct Import {
@@ -52,9 +53,14 @@ struct ElemSegment {
   ValType type = ValType::FuncRef;
   uint32_t table = 0;        // Active
   ConstExpr offset;          // Active
-  // One expression per element. The func-index forms (0, 1, 2, 3) are stored as
-  // `ref.func x` expressions so all 8 forms look alike after decoding.
-  std::vector<ConstExpr> items;
+  // The items, four bytes each whatever their form (a module may list millions; issue 17).
+  // Forms 0-3 (`exprs` false): item i is `ref.func values[i]`. Forms 4-7 (`exprs` true):
+  // item i is the constant expression starting at byte values[i] of Module::bytes (read it
+  // with item_expr and ConstExprReader). Offsets fit: modules are at most kMaxModuleSize.
+  bool exprs = false;
+  std::vector<uint32_t> values;
+  size_t size() const { return values.size(); }
+  ConstExpr item_expr(size_t i) const { return ConstExpr{values[i]}; }  // exprs only
 };
 
 struct DataSegment {

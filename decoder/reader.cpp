@@ -10,6 +10,8 @@
 
 #include <cstring>
 
+#include "decoder/limits.hpp"
+
 namespace wsvm {
 
 namespace {
@@ -169,6 +171,8 @@ Result<std::string> Reader::name() {
   size_t start = offset();
   uint32_t n = WSVM_TRY(u32());
   if (n > remaining()) return fail_at(start, "length out of bounds");
+  if (n > limits::kMaxNameBytes)
+    return fail_at(start, limits::too_many("bytes in a name", n, limits::kMaxNameBytes));
   const uint8_t* p = m_pos;
   if (!valid_utf8(p, p + n)) return fail_at(start, "malformed UTF-8 encoding");
   m_pos += n;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "decoder/const_expr_reader.hpp"
 #include "semantics/fold.hpp"
 
 namespace wsvm {
@@ -29,7 +30,9 @@ Result<Value> eval_const_expr(const ConstExpr& expr, const Instance& inst) {
     stack.pop_back();
     return true;
   };
-  for (const Instr& in : expr.instrs) {
+  ConstExprReader reader(inst.module(), expr);
+  Instr in;
+  while (WSVM_TRY(reader.next(in))) {
     Value a, b;
     switch (in.op) {
       case Op::i32_const: stack.push_back(Value::from_i32(static_cast<uint32_t>(in.imm))); break;

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "decoder/printable.hpp"
 #include "runtime/bulk_ops.hpp"
 #include "runtime/const_eval.hpp"
 #include "runtime/engine.hpp"
@@ -44,15 +45,15 @@ std::string bytes_text(uint64_t bytes) {
 std::string memory_name(const Module& m, uint32_t index) {
   for (const Export& e : m.exports) {
     if (e.kind == ExternKind::Memory && e.index == index)
-      return fmt::format("memory {} (\"{}\")", index, e.name);
+      return fmt::format("memory {} (\"{}\")", index, printable(e.name));
   }
   return fmt::format("memory {}", index);
 }
 
 std::unexpected<Error> incompatible(const Import& imp, const std::string& detail) {
   return make_error(ErrorKind::Unlinkable, kNoOffset,
-                    fmt::format("incompatible import type: \"{}\" \"{}\": {}", imp.module,
-                                imp.name, detail));
+                    fmt::format("incompatible import type: \"{}\" \"{}\": {}",
+                                printable(imp.module), printable(imp.name), detail));
 }
 
 // Checks one resolved import against its declaration (extern kind, then type).
@@ -169,9 +170,13 @@ Result<void> allocate(Store& store, Instance& inst) {
   for (const ElemSegment& seg : m.elems) {
     ElemInstance elem;
     elem.type = seg.type;
-    elem.refs.reserve(seg.items.size());
-    for (const ConstExpr& item : seg.items) {
-      elem.refs.push_back(WSVM_TRY(eval_const_expr(item, inst)).ref);
+    elem.refs.reserve(seg.size());
+    for (size_t i = 0; i < seg.size(); ++i) {
+      if (!seg.exprs) {  // `ref.func x`, x validated
+        elem.refs.push_back(reinterpret_cast<Ref>(inst.funcs[seg.values[i]]));
+        continue;
+      }
+      elem.refs.push_back(WSVM_TRY(eval_const_expr(seg.item_expr(i), inst)).ref);
     }
     inst.elems.push_back(std::move(elem));
   }
@@ -248,8 +253,8 @@ Result<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Compil
     std::optional<Extern> ext = lookup(imp.module, imp.name);
     if (!ext) {
       return make_error(ErrorKind::Unlinkable, kNoOffset,
-                        fmt::format("unknown import: \"{}\" \"{}\" ({})", imp.module, imp.name,
-                                    extern_kind_name(imp.kind)));
+                        fmt::format("unknown import: \"{}\" \"{}\" ({})", printable(imp.module),
+                                    printable(imp.name), extern_kind_name(imp.kind)));
     }
     WSVM_TRY_VOID(check_import(m, imp, *ext));
     resolved.push_back(*ext);

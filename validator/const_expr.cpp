@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "decoder/const_expr_reader.hpp"
 #include "validator/function_validator.hpp"
 
 namespace wsvm {
@@ -9,7 +10,9 @@ namespace wsvm {
 Result<void> validate_const_expr(const Module& m, const ConstExpr& e, ValType want) {
   size_t count = 0;
   ValType last = ValType::Bottom;
-  for (const Instr& ins : e.instrs) {
+  ConstExprReader reader(m, e);
+  Instr ins;
+  while (WSVM_TRY(reader.next(ins))) {
     ValType t;
     switch (ins.op) {
       case Op::i32_const: t = ValType::I32; break;

@@ -23,6 +23,7 @@
 
 #include "decoder/error.hpp"
 #include "decoder/instr.hpp"
+#include "decoder/limits.hpp"
 #include "decoder/module.hpp"
 #include "decoder/reader.hpp"
 #include "validator/sig_table.hpp"
@@ -32,9 +33,10 @@ namespace wsvm {
 
 // The hot helpers of the walker are force-inlined: validation runs once per body byte.
 
-// Implementation limit on params + locals of one function (V8 has the same limit). The
-// locals are expanded into one ValType per local, so the count must be checked before.
-inline constexpr uint64_t kMaxFunctionLocals = 50000;
+// Implementation limit on params + locals of one function (decoder/limits.hpp). The locals
+// are expanded into one ValType per local, so the count must be checked before. It is the
+// validator's (Invalid, as it has always been here) since the count needs the function's type.
+inline constexpr uint64_t kMaxFunctionLocals = limits::kMaxLocals;
 
 struct NullListener {
   void begin_function(const Module&, uint32_t, std::span<const ValType>) {}
@@ -357,12 +359,10 @@ Result<void> FunctionWalker<Listener>::prepare_locals(const Module& m, uint32_t 
   const FunctionBody& body = m.body(func_index);
   const FuncType& ft = m.types[m.funcs[func_index]];
   uint64_t total = ft.params.size();
-  for (const LocalRun& run : body.locals) {
-    total += run.count;
-    if (total > kMaxFunctionLocals)
-      return walk_detail::invalid(body.entry_offset, "too many locals");
-  }
-  if (total > kMaxFunctionLocals) return walk_detail::invalid(body.entry_offset, "too many locals");
+  for (const LocalRun& run : body.locals) total += run.count;  // < 2^32 (the decoder's rule)
+  if (total > kMaxFunctionLocals)
+    return walk_detail::invalid(body.entry_offset,
+                                limits::too_many("locals", total, kMaxFunctionLocals));
   m_locals.clear();
   m_locals.reserve(total);
   m_locals.insert(m_locals.end(), ft.params.begin(), ft.params.end());

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "decoder/printable.hpp"
 #include "validator/const_expr.hpp"
 #include "validator/function_validator.hpp"
 
@@ -49,7 +50,13 @@ Result<void> check_elems(const Module& m) {
                                    valtype_name(m.tables[seg.table].elem)));
       WSVM_TRY_VOID(validate_const_expr(m, seg.offset, ValType::I32));
     }
-    for (const ConstExpr& item : seg.items) WSVM_TRY_VOID(validate_const_expr(m, item, seg.type));
+    for (size_t i = 0; i < seg.size(); ++i) {
+      if (seg.exprs) {
+        WSVM_TRY_VOID(validate_const_expr(m, seg.item_expr(i), seg.type));
+      } else if (seg.values[i] >= m.funcs.size()) {  // `ref.func x` (forms 0-3)
+        return unknown_index(kNoOffset, "function", seg.values[i]);
+      }
+    }
   }
   return {};
 }
@@ -89,7 +96,7 @@ Result<void> check_exports(const Module& m) {
     if (e.index >= count)
       return unknown_index(kNoOffset, kExportKindWord[static_cast<int>(e.kind)], e.index);
     if (!names.insert(e.name).second)
-      return invalid(kNoOffset, fmt::format("duplicate export name \"{}\"", e.name));
+      return invalid(kNoOffset, fmt::format("duplicate export name \"{}\"", printable(e.name)));
   }
   return {};
 }

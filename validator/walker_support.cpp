@@ -1,6 +1,7 @@
 // Out-of-line helpers of the function-body walker: error builders (cold path) and C.refs.
 #include <fmt/format.h>
 
+#include "decoder/const_expr_reader.hpp"
 #include "validator/function_validator.hpp"
 
 namespace wsvm::walk_detail {
@@ -36,16 +37,22 @@ namespace wsvm {
 
 void collect_declared_refs(const Module& m, std::vector<bool>& out) {
   out.assign(m.funcs.size(), false);
+  Instr ins;
   auto mark_expr = [&](const ConstExpr& e) {
-    for (const Instr& ins : e.instrs)
+    ConstExprReader reader(m, e);
+    // An expression that does not decode again cannot have validated; nothing to mark.
+    for (auto more = reader.next(ins); more && *more; more = reader.next(ins))
       if (ins.op == Op::ref_func && ins.a < out.size()) out[ins.a] = true;
   };
   for (const Export& e : m.exports)
     if (e.kind == ExternKind::Func && e.index < out.size()) out[e.index] = true;
   for (const Global& g : m.global_defs) mark_expr(g.init);
   for (const ElemSegment& seg : m.elems) {
-    mark_expr(seg.offset);
-    for (const ConstExpr& item : seg.items) mark_expr(item);
+    if (seg.mode == SegmentMode::Active) mark_expr(seg.offset);  // others have none
+    for (size_t i = 0; i < seg.size(); ++i) {
+      if (seg.exprs) mark_expr(seg.item_expr(i));
+      else if (seg.values[i] < out.size()) out[seg.values[i]] = true;
+    }
   }
 }
 

@@ -2,6 +2,7 @@
 // name section, and the malformed cases with their spec wording and byte offsets.
 #include <catch2/catch.hpp>
 
+#include "decoder/const_expr_reader.hpp"
 #include "decoder/module.hpp"
 #include "test_util.hpp"
 
@@ -26,6 +27,14 @@ Error err(std::string_view sections) {
 }
 
 std::string msg(std::string_view sections) { return err(sections).message; }
+
+// A constant expression's instructions, read back from the module's bytes.
+std::vector<Instr> instrs(const Module& m, const ConstExpr& e) {
+  std::vector<Instr> out;
+  ConstExprReader reader(m, e);
+  for (Instr i; reader.next(i).value_or(false); i = Instr{}) out.push_back(i);
+  return out;
+}
 
 }  // namespace
 
@@ -151,9 +160,10 @@ TEST_CASE("table, memory, global, export and start sections", "[decode]") {
   REQUIRE(m->global_defs.size() == 1);
   CHECK(m->globals.size() == 1);
   CHECK_FALSE(m->global_defs[0].type.mut);
-  REQUIRE(m->global_defs[0].init.instrs.size() == 1);
-  CHECK(m->global_defs[0].init.instrs[0].op == Op::i32_const);
-  CHECK(static_cast<int32_t>(m->global_defs[0].init.instrs[0].imm) == -2);
+  auto init = instrs(*m, m->global_defs[0].init);
+  REQUIRE(init.size() == 1);
+  CHECK(init[0].op == Op::i32_const);
+  CHECK(static_cast<int32_t>(init[0].imm) == -2);
   REQUIRE(m->exports.size() == 2);
   CHECK(m->exports[0].name == "m");
   CHECK(m->exports[0].kind == ExternKind::Memory);
@@ -191,19 +201,21 @@ TEST_CASE("every element segment form", "[decode]") {
     INFO("form " << i);
     CHECK(e[i].mode == modes[i]);
     CHECK(e[i].type == (i == 6 ? ValType::ExternRef : ValType::FuncRef));
-    for (const ConstExpr& item : e[i].items) CHECK(item.instrs.size() == 1);
+    CHECK(e[i].exprs == (i >= 4));
+    if (e[i].exprs)
+      for (size_t k = 0; k < e[i].size(); ++k) CHECK(instrs(*m, e[i].item_expr(k)).size() == 1);
   }
   CHECK(e[0].table == 0);
   CHECK(e[2].table == 1);
   CHECK(e[6].table == 1);
-  CHECK(e[2].offset.instrs[0].imm == 1);
-  // Function-index forms become ref.func expressions.
-  CHECK(e[1].items[0].instrs[0].op == Op::ref_func);
-  CHECK(e[3].items[0].instrs[0].a == 0);
-  REQUIRE(e[4].items.size() == 2);
-  CHECK(e[4].items[0].instrs[0].op == Op::ref_func);
-  CHECK(e[4].items[1].instrs[0].op == Op::ref_null);
-  CHECK(e[6].items[0].instrs[0].type == ValType::ExternRef);
+  CHECK(instrs(*m, e[2].offset)[0].imm == 1);
+  // Function-index forms keep just the indices (four bytes an item; issue 17).
+  CHECK(e[1].values == std::vector<uint32_t>{0});
+  CHECK(e[3].values == std::vector<uint32_t>{0});
+  REQUIRE(e[4].size() == 2);
+  CHECK(instrs(*m, e[4].item_expr(0))[0].op == Op::ref_func);
+  CHECK(instrs(*m, e[4].item_expr(1))[0].op == Op::ref_null);
+  CHECK(instrs(*m, e[6].item_expr(0))[0].type == ValType::ExternRef);
 
   CHECK(msg(std::string(prefix) + "09 05 01 01 01 01 00") == "malformed element kind");
   CHECK(msg(std::string(prefix) + "09 05 01 05 7f 01 00") == "malformed reference type");
@@ -222,7 +234,7 @@ TEST_CASE("every data segment form and the data count", "[decode]") {
   CHECK(m->data_count == 3u);
   const auto& d = m->datas;
   CHECK(d[0].mode == SegmentMode::Active);
-  CHECK(d[0].offset.instrs[0].imm == 8);
+  CHECK(instrs(*m, d[0].offset)[0].imm == 8);
   CHECK(d[0].bytes_size == 2);
   CHECK(m->bytes[d[0].bytes_offset] == 'a');
   CHECK(d[1].mode == SegmentMode::Passive);
@@ -314,7 +326,7 @@ TEST_CASE("constant expressions keep nested blocks for the validator", "[decode]
   // (global i32 (block (result i32) (i32.const 1) end)) decodes: the validator rejects it.
   auto m = ok("06 09 01 7f 00 02 7f 41 01 0b 0b");
   REQUIRE(m->global_defs.size() == 1);
-  const auto& ins = m->global_defs[0].init.instrs;
+  auto ins = instrs(*m, m->global_defs[0].init);
   REQUIRE(ins.size() == 3);
   CHECK(ins[0].op == Op::block);
   CHECK(ins[2].op == Op::end);

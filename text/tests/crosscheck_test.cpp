@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "decoder/const_expr_reader.hpp"
 #include "decoder/module.hpp"
 #include "text/script.hpp"
 #include "text/tests/suite_util.hpp"
@@ -27,10 +28,25 @@ using namespace wsvm::text;
 
 namespace {
 
-std::string dump_expr(const ConstExpr& e) {
+void dump_instr(std::ostringstream& s, const Instr& i) {
+  s << op_name(i.op) << "(" << i.a << "," << i.b << "," << i.imm << "," << int(i.type) << ")";
+}
+
+std::string dump_expr(const Module& m, const ConstExpr& e) {
   std::ostringstream s;
-  for (const Instr& i : e.instrs)
-    s << op_name(i.op) << "(" << i.a << "," << i.b << "," << i.imm << "," << int(i.type) << ")";
+  ConstExprReader reader(m, e);
+  for (Instr i; reader.next(i).value_or(false); i = Instr{}) dump_instr(s, i);
+  return s.str();
+}
+
+// An element item as an expression, whichever form held it (`ref.func x` for forms 0-3).
+std::string dump_item(const Module& m, const ElemSegment& e, size_t k) {
+  if (e.exprs) return dump_expr(m, e.item_expr(k));
+  std::ostringstream s;
+  Instr i;
+  i.op = Op::ref_func;
+  i.a = e.values[k];
+  dump_instr(s, i);
   return s.str();
 }
 
@@ -50,16 +66,17 @@ std::string dump(const Module& m) {
   for (const MemoryType& t : m.memories)
     s << "memory " << t.limits.min << "/" << t.limits.max.value_or(~0ull) << "\n";
   for (const Global& g : m.global_defs)
-    s << "global " << int(g.type.type) << g.type.mut << " " << dump_expr(g.init) << "\n";
+    s << "global " << int(g.type.type) << g.type.mut << " " << dump_expr(m, g.init) << "\n";
   for (const Export& e : m.exports) s << "export " << e.name << " " << int(e.kind) << " " << e.index << "\n";
   if (m.start) s << "start " << *m.start << "\n";
   for (const ElemSegment& e : m.elems) {
-    s << "elem " << int(e.mode) << " " << int(e.type) << " " << e.table << " " << dump_expr(e.offset);
-    for (const ConstExpr& x : e.items) s << " [" << dump_expr(x) << "]";
+    s << "elem " << int(e.mode) << " " << int(e.type) << " " << e.table << " "
+      << (e.mode == SegmentMode::Active ? dump_expr(m, e.offset) : "");
+    for (size_t k = 0; k < e.size(); ++k) s << " [" << dump_item(m, e, k) << "]";
     s << "\n";
   }
   for (const DataSegment& d : m.datas) {
-    s << "data " << int(d.mode) << " " << d.memory << " " << dump_expr(d.offset) << " "
+    s << "data " << int(d.mode) << " " << d.memory << " " << (d.mode == SegmentMode::Active ? dump_expr(m, d.offset) : "") << " "
       << std::string(reinterpret_cast<const char*>(m.bytes.data() + d.bytes_offset), d.bytes_size) << "\n";
   }
   for (size_t i = 0; i < m.code.size(); ++i) {

@@ -86,7 +86,7 @@ TEST_CASE("locals are capped before they are expanded", "[validator][hex]") {
   // One run of 50000 i32 locals is the limit; 50001 is too many.
   CHECK(decode_and_validate(module_of({{0x01, 0xd0, 0x86, 0x03, 0x7f, 0x0b}})));
   expect_error(module_of({{0x01, 0xd1, 0x86, 0x03, 0x7f, 0x0b}}), ErrorKind::Invalid,
-               "too many locals");
+               "too many locals: 50001 (wsvm's limit is 50000)");
   // Runs whose sum overflows 32 bits are the decoder's "too many locals" (malformed).
   expect_error(module_of({{0x02, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x7f, 0xff, 0xff, 0xff, 0xff,
                            0x0f, 0x7f, 0x0b}}),
