@@ -179,6 +179,7 @@ constexpr uint64_t kMaxFuel = static_cast<uint64_t>(INT64_MAX);
 void Store::set_fuel(uint64_t fuel) {
   fuel = std::min(fuel, kMaxFuel);
   m_fuel_given = fuel;
+  m_exec.fuel_metered = true;
   m_exec.fuel_remaining = static_cast<int64_t>(fuel);
 }
 

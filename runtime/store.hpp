@@ -160,6 +160,8 @@ struct ExecContext {
   uint64_t max_stack_bytes = 0;       // from StoreLimits::max_stack_bytes
   std::atomic<uint32_t> interrupt{0};
   int64_t fuel_remaining = 0;         // meaningful only for engines built with fuel metering
+  bool fuel_metered = false;          // set by Store::set_fuel: host work is charged too
+                                      // (runtime/host_fuel.hpp)
   uintptr_t native_stack_limit = 0;
   std::unique_ptr<EngineThreadState> engine_state;
 };

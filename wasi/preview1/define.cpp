@@ -51,7 +51,7 @@ Result<void> define_preview1(Linker& linker, Store& store, WasiContext& ctx, con
     bool has_result = !d.results.empty();
     Impl impl = d.impl;
     HostFunc fn = [&ctx, impl, has_result](HostContext& hc, uint64_t* slots) -> std::optional<Trap> {
-      Call call{ctx, caller_memory(hc), std::nullopt};
+      Call call{ctx, caller_memory(hc), std::nullopt, &hc.exec};
       Errno e = impl(call, slots);
       if (call.trap) return std::move(call.trap);
       if (has_result) slots[0] = static_cast<uint16_t>(e);

@@ -48,6 +48,7 @@ Errno finish(Call& c, Errno e, uint64_t total, uint32_t out_ptr) {
 Errno fd_read(Call& c, const uint64_t* a) {
   FdEntry* f;
   if (Errno e = c.not_dir(arg32(a, 0), rights::kFdRead, f); e != Errno::Success) return e;
+  if (!charge_iovecs(c, arg32(a, 1), arg32(a, 2))) return kTrapped;
   uint64_t total = 0;
   Errno e = transfer_iovecs(c.mem, arg32(a, 1), arg32(a, 2), total,
                             [&](const iovec* v, int n, uint64_t) { return readv(f->host, v, n); });
@@ -57,6 +58,7 @@ Errno fd_read(Call& c, const uint64_t* a) {
 Errno fd_write(Call& c, const uint64_t* a) {
   FdEntry* f;
   if (Errno e = c.not_dir(arg32(a, 0), rights::kFdWrite, f); e != Errno::Success) return e;
+  if (!charge_iovecs(c, arg32(a, 1), arg32(a, 2))) return kTrapped;
   uint64_t total = 0;
   bool socket = f->type == FileType::SocketStream;
   bool pipe = f->pipe;
@@ -80,6 +82,7 @@ Errno positioned_io(Call& c, const uint64_t* a, uint64_t right, Io io) {
   if (Errno e = c.not_dir(arg32(a, 0), right | rights::kFdSeek, f); e != Errno::Success) return e;
   uint64_t offset = arg64(a, 3);
   if (offset > INT64_MAX) return Errno::Inval;
+  if (!charge_iovecs(c, arg32(a, 1), arg32(a, 2))) return kTrapped;
   uint64_t total = 0;
   Errno e = transfer_iovecs(c.mem, arg32(a, 1), arg32(a, 2), total,
                             [&](const iovec* v, int n, uint64_t done) {

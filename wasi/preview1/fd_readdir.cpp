@@ -43,6 +43,7 @@ Errno fd_readdir(Call& c, const uint64_t* a) {
   if (c.mem.bytes(buf, buf_len) == nullptr || c.mem.bytes(used_ptr, 4) == nullptr)
     return Errno::Fault;
   if (cookie > INT64_MAX) return Errno::Inval;
+  if (!c.charge(buf_len)) return kTrapped;  // the entries written, at most buf_len bytes
   if (lseek(f->host, static_cast<off_t>(cookie), SEEK_SET) < 0) return host_errno();
   alignas(8) char host[32768];
   uint32_t used = 0;

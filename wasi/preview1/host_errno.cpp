@@ -3,6 +3,9 @@
 #include "wasi/preview1/abi.hpp"
 #include "wasi/preview1/call.hpp"
 
+#include "runtime/host_fuel.hpp"
+#include "wasi/preview1/path_resolve.hpp"
+
 namespace wsvm::wasi {
 
 Errno errno_from_host(int e) {
@@ -108,6 +111,22 @@ Errno Call::dir(uint32_t fd, uint64_t needed, FdEntry*& out) {
   if (out == nullptr) return Errno::Badf;
   if (out->type != FileType::Directory) return Errno::NotDir;
   return out->has(needed) ? Errno::Success : Errno::NotCapable;
+}
+
+bool Call::charge(uint64_t bytes) {
+  if (exec == nullptr) return true;
+  if (auto t = charge_host_bytes(*exec, bytes)) {
+    trap = std::move(t);
+    return false;
+  }
+  return true;
+}
+
+Errno Call::path(uint32_t ptr, uint32_t len, std::string_view& out) {
+  if (!mem.string(ptr, len, out)) return Errno::Fault;
+  if (len >= kPathMax) return Errno::NameTooLong;
+  if (!charge(len)) return kTrapped;
+  return Errno::Success;
 }
 
 }  // namespace wsvm::wasi

@@ -7,6 +7,7 @@
 #include <sys/uio.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstdint>
 
 #include "wasi/preview1/call.hpp"
@@ -26,6 +27,22 @@ inline Errno check_iovecs(const GuestMemory& mem, uint32_t iovs, uint32_t n) {
     if (mem.bytes(buf, len) == nullptr) return Errno::Fault;
   }
   return Errno::Success;
+}
+
+// Host fuel for a transfer (runtime/host_fuel.hpp), charged before any I/O: the iovec array's
+// bytes plus every length the guest asked for (capped at kMaxTransfer, what one call can
+// move), not what the descriptor then transferred, so the count is deterministic. False:
+// out of fuel (Call::trap set). A bad array is left to transfer_iovecs (EFAULT), uncharged.
+inline bool charge_iovecs(Call& c, uint32_t iovs, uint32_t n) {
+  if (c.exec == nullptr || !c.exec->fuel_metered) return true;
+  if (c.mem.bytes(iovs, uint64_t{kIovecSize} * n) == nullptr) return true;
+  uint64_t asked = 0;
+  for (uint32_t i = 0; i < n && asked < kMaxTransfer; ++i) {
+    uint32_t len = 0;
+    c.mem.load(iovs + i * kIovecSize + 4, len);
+    asked += len;
+  }
+  return c.charge(uint64_t{kIovecSize} * n + std::min(asked, kMaxTransfer));
 }
 
 // op(const iovec*, int count, uint64_t offset_so_far) -> ssize_t (-1 and errno on error).

@@ -38,7 +38,7 @@ Errno path_open(Call& c, const uint64_t* a) {
     return Errno::Inval;
 
   std::string_view path;
-  if (!c.mem.string(arg32(a, 2), arg32(a, 3), path)) return Errno::Fault;
+  if (Errno e = c.path(arg32(a, 2), arg32(a, 3), path); e != Errno::Success) return e;
   if (c.mem.bytes(fd_ptr, 4) == nullptr) return Errno::Fault;
 
   bool write = base & rights::kFdWrite;

@@ -24,8 +24,7 @@ std::string proc_fd(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 Errno dir_and_path(Call& c, uint32_t fd, uint64_t needed, uint32_t ptr, uint32_t len,
                    FdEntry*& dir, std::string_view& path) {
   if (Errno e = c.dir(fd, needed, dir); e != Errno::Success) return e;
-  if (!c.mem.string(ptr, len, path)) return Errno::Fault;
-  return Errno::Success;
+  return c.path(ptr, len, path);
 }
 
 // A name written with a trailing '/' must be a directory. For the calls that would follow a
@@ -173,7 +172,7 @@ Errno path_rename(Call& c, const uint64_t* a) {
 // stored but can never be followed out of the preopen.
 Errno path_symlink(Call& c, const uint64_t* a) {
   std::string_view target;
-  if (!c.mem.string(arg32(a, 0), arg32(a, 1), target)) return Errno::Fault;
+  if (Errno e = c.path(arg32(a, 0), arg32(a, 1), target); e != Errno::Success) return e;
   FdEntry* dir;
   std::string_view path;
   if (Errno e = dir_and_path(c, arg32(a, 2), rights::kPathSymlink, arg32(a, 3), arg32(a, 4), dir, path);

@@ -9,7 +9,8 @@
 // can pop back but never above the start, and refuses absolute symlink targets.
 //
 // Errors (WASI errno): an absolute path or any escape -> ENOTCAPABLE; a symlink loop or more
-// than 40 links -> ELOOP; a NUL byte in the path -> EINVAL; an empty path -> ENOENT; other
+// than 40 links -> ELOOP; a NUL byte in the path -> EINVAL; an empty path -> ENOENT; a path of
+// kPathMax bytes or more (also once symlinks are expanded, in the walk) -> ENAMETOOLONG; other
 // failures carry the host errno (ENOENT, ENOTDIR, ...).
 #pragma once
 
@@ -26,6 +27,9 @@
 namespace wsvm::wasi {
 
 inline constexpr int kMaxSymlinks = 40;
+// Longest path either resolver takes, in bytes (Linux's PATH_MAX, NUL included): a longer
+// one is ENAMETOOLONG before any host work, as openat2 says for it.
+inline constexpr size_t kPathMax = 4096;
 
 class UniqueFd {
  public:

@@ -55,6 +55,7 @@ Errno poll_oneoff(Call& c, const uint64_t* a) {
   if (c.mem.bytes(in, uint64_t{kSubscriptionSize} * n) == nullptr ||
       c.mem.bytes(out, uint64_t{kEventSize} * n) == nullptr || c.mem.bytes(nevents_ptr, 4) == nullptr)
     return Errno::Fault;
+  if (!c.charge(uint64_t{kSubscriptionSize + kEventSize} * n)) return kTrapped;
 
   uint64_t start = now_ns(CLOCK_MONOTONIC);
   std::vector<Sub> subs(n);

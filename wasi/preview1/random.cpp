@@ -11,6 +11,7 @@ Errno random_get(Call& c, const uint64_t* a) {
   uint32_t len = arg32(a, 1);
   uint8_t* p = c.mem.bytes(arg32(a, 0), len);
   if (p == nullptr) return Errno::Fault;
+  if (!c.charge(len)) return kTrapped;
   size_t done = 0;
   while (done < len) {
     ssize_t n = getrandom(p + done, len - done, 0);

@@ -57,6 +57,7 @@ Errno sock_recv(Call& c, const uint64_t* a) {
   int host_flags = ((ri & kRiflagPeek) ? MSG_PEEK : 0) | ((ri & kRiflagWaitall) ? MSG_WAITALL : 0);
   bool truncated = false;
   uint64_t total = 0;
+  if (!charge_iovecs(c, arg32(a, 1), arg32(a, 2))) return kTrapped;
   Errno e = transfer_iovecs(c.mem, arg32(a, 1), arg32(a, 2), total,
                             [&](const iovec* v, int n, uint64_t) -> ssize_t {
                               msghdr m{};
@@ -78,6 +79,7 @@ Errno sock_send(Call& c, const uint64_t* a) {
   if (arg32(a, 3) != 0) return Errno::Inval;  // siflags has no flags defined
   if (c.mem.bytes(arg32(a, 4), 4) == nullptr) return Errno::Fault;
   uint64_t total = 0;
+  if (!charge_iovecs(c, arg32(a, 1), arg32(a, 2))) return kTrapped;
   Errno e = transfer_iovecs(c.mem, arg32(a, 1), arg32(a, 2), total,
                             [&](const iovec* v, int n, uint64_t) -> ssize_t {
                               msghdr m{};
