@@ -98,3 +98,45 @@ TEST_CASE("resolve_parent splits the final name and refuses escapes") {
   CHECK(!resolve_parent(how, t.fd, "up/x"));
   CHECK(!resolve_parent(how, t.fd, "/tmp/x"));
 }
+
+TEST_CASE("paths of kPathMax bytes or more are ENAMETOOLONG in both resolvers") {
+  bool fallback = GENERATE(false, true);
+  Resolver how = fallback ? Resolver::Walk : Resolver::Openat2;
+  INFO((fallback ? "walk" : "openat2"));
+  Tree t;
+  auto err = [&](const std::string& p) {
+    auto r = open_beneath(how, t.fd, p, O_RDONLY, 0, true);
+    return r ? Errno::Success : r.error();
+  };
+  // Short components, as a hostile guest would write them: each is a real directory step.
+  std::string under = "sub/";
+  while (under.size() + 6 < kPathMax) under += "./";  // ends at 4094 bytes with "file"
+  under += "file";
+  REQUIRE(under.size() < kPathMax);
+  CHECK(err(under) == Errno::Success);
+  std::string at_limit(kPathMax, 'a');
+  for (size_t i = 1; i < at_limit.size(); i += 2) at_limit[i] = '/';
+  CHECK(err(at_limit) == Errno::NameTooLong);
+  CHECK(err(std::string(64u << 20, '/').replace(0, 1, "a")) == Errno::NameTooLong);  // 64 MiB
+  auto parent = resolve_parent(how, t.fd, at_limit);
+  REQUIRE_FALSE(parent);
+  CHECK(parent.error() == Errno::NameTooLong);
+}
+
+TEST_CASE("the walk refuses a path that symlinks make longer than kPathMax") {
+  Tree t;
+  // A link whose target is nearly PATH_MAX long ("./././.../sub"): followed once it is fine,
+  // followed where a long rest of the path remains it is not.
+  std::string target;
+  while (target.size() + 6 < kPathMax - 200) target += "./";
+  target += "sub";
+  std::string box = t.root + "/box";
+  REQUIRE(symlink(target.c_str(), (box + "/long").c_str()) == 0);
+  auto r = open_beneath(Resolver::Walk, t.fd, "long/file", O_RDONLY, 0, true);
+  CHECK(r.has_value());
+  std::string rest;
+  while (rest.size() < 400) rest += "./";
+  r = open_beneath(Resolver::Walk, t.fd, "long/" + rest + "file", O_RDONLY, 0, true);
+  REQUIRE_FALSE(r);
+  CHECK(r.error() == Errno::NameTooLong);
+}
