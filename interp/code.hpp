@@ -25,6 +25,7 @@
 // constants and local.gets into operands and add fused compare+branch ops.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -48,11 +49,31 @@ static_assert(sizeof(Word) == 8);
 
 // Internal opcodes: one handler each.
 enum class IOp : uint16_t {
-#define IOP(name) name,
+#define IOP(name, words) name,
 #include "interp/iops.def"
 #undef IOP
   kCount
 };
+
+// The length of each op's encoding in Words, handler word included (iops.def, the one place
+// that writes them); 0 for br_table (iop_length in disasm.hpp adds its targets).
+inline constexpr auto kIopWords = [] {
+  std::array<uint8_t, static_cast<size_t>(IOp::kCount)> t{};
+#define IOP_WORDS(op) t[static_cast<size_t>(IOp::op)]
+#define IOP(name, words) t[static_cast<size_t>(IOp::name)] = (words);
+#include "interp/iops.def"
+#undef IOP
+#undef IOP_WORDS
+  return t;
+}();
+constexpr uint32_t iop_words(IOp op) { return kIopWords[static_cast<size_t>(op)]; }
+template <IOp op> inline constexpr uint32_t kWordsOf = kIopWords[static_cast<size_t>(op)];
+// Every length is set (a fused op listed before one of its components would read a 0).
+static_assert([] {
+  for (size_t i = 0; i < kIopWords.size(); ++i)
+    if ((kIopWords[i] == 0) != (i == static_cast<size_t>(IOp::br_table))) return false;
+  return true;
+}());
 
 struct FuncCode {
   std::span<const Word> code;  // in its ModuleCode's arena

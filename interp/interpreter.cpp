@@ -147,6 +147,9 @@ const uint32_t* InterpThread::type_ids_for(const Instance* inst) {
     ip += (words);  \
     DISPATCH();     \
   } while (0)
+// Past op `name`: its length in Words from iops.def (a compile-time constant).
+#define WORDS(name) (kWordsOf<IOp::name>)
+#define NEXT_OP(name) NEXT(WORDS(name))
 // Taken branches. Loop headers have a check_interrupt op that only entry from above runs;
 // back-edges land just past it (translate.cpp) and check in their branch handler instead,
 // saving a dispatch per iteration: JUMP_BACK in the `_back` ops the translator picks for
@@ -211,12 +214,17 @@ const uint32_t* InterpThread::type_ids_for(const Instance* inst) {
   } while (0)
 #endif
 
+// Handler bodies shared by the handlers and the superinstructions (COMP_*), and the generated
+// COMP_<op> of every .def row (build dir: gen_components.cpp).
+#include "interp/bodies.inc"
+#include "interp/components.inc"
+
 namespace {
 std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncInstance* f_ptr,
                         uint64_t* fp) {
 #ifdef WSVM_THREADED
   static const void* const kLabels[] = {
-#define IOP(name) &&L_##name,
+#define IOP(name, words) &&L_##name,
 #include "interp/iops.def"
 #undef IOP
   };
@@ -274,7 +282,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   HANDLER(check_interrupt) {
     if (ctx.interrupt.load(std::memory_order_relaxed) != 0) [[unlikely]]
       TRAP(TrapKind::Interrupted);
-    NEXT(1);
+    NEXT_OP(check_interrupt);
   }
   HANDLER(fuel) {
     // The region's whole cost up front; if it does not fit, the region does not start and
@@ -283,28 +291,28 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     if (ctx.fuel_remaining < cost) [[unlikely]]
       TRAP(TrapKind::OutOfFuel);
     ctx.fuel_remaining -= cost;
-    NEXT(2);
+    NEXT_OP(fuel);
   }
   // Branch handlers come in two forms: the plain one (forward branches and every branch
   // when the code has no interrupt checks) and `_back` (a loop's back-edge, chosen by the
   // translator: checks the interrupt flag, limits contract).
 #define BRANCH_HANDLERS(sfx, JMP)                                   \
-  HANDLER(br##sfx) { JMP(ip[1].target); }                           \
+  HANDLER(br##sfx) { COMP_BR(0, JMP) }                              \
   HANDLER(br_if##sfx) {                                             \
-    if (static_cast<uint32_t>(fp[LO(1)]) != 0) JMP(ip[2].target);   \
-    NEXT(3);                                                        \
+    COMP_BR_IF(0, JMP)                                              \
+    NEXT_OP(br_if##sfx);                                            \
   }                                                                 \
   HANDLER(br_unless##sfx) {                                         \
-    if (static_cast<uint32_t>(fp[LO(1)]) == 0) JMP(ip[2].target);   \
-    NEXT(3);                                                        \
+    COMP_BR_UNLESS(0, JMP)                                          \
+    NEXT_OP(br_unless##sfx);                                        \
   }                                                                 \
   HANDLER(br_i64_eqz##sfx) {                                        \
     if (fp[LO(1)] == 0) JMP(ip[2].target);                          \
-    NEXT(3);                                                        \
+    NEXT_OP(br_i64_eqz##sfx);                                                        \
   }                                                                 \
   HANDLER(br_i64_nez##sfx) {                                        \
     if (fp[LO(1)] != 0) JMP(ip[2].target);                          \
-    NEXT(3);                                                        \
+    NEXT_OP(br_i64_nez##sfx);                                                        \
   }
   BRANCH_HANDLERS(, JUMP)
   BRANCH_HANDLERS(_back, JUMP_BACK)
@@ -312,14 +320,12 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   // ---- fused compare + branch (branch_ops.def) --------------------------------------
 #define BR_CMP_HANDLERS(cmp, T, sfx, JMP)                                \
   HANDLER(br_##T##_##cmp##sfx) {                                         \
-    if (num::cmp(rd<Ty_##T>(fp[LO(1)]), rd<Ty_##T>(fp[HI(1)])))          \
-      JMP(ip[2].target);                                                 \
-    NEXT(3);                                                             \
+    COMP_BR_CMP(0, cmp, T, JMP)                                          \
+    NEXT_OP(br_##T##_##cmp##sfx);                                        \
   }                                                                      \
   HANDLER(br_##T##_##cmp##_imm##sfx) {                                   \
-    if (num::cmp(rd<Ty_##T>(fp[LO(1)]), rd<Ty_##T>(ip[2].u64)))          \
-      JMP(ip[3].target);                                                 \
-    NEXT(4);                                                             \
+    COMP_BR_CMP_IMM(0, cmp, T, JMP)                                      \
+    NEXT_OP(br_##T##_##cmp##_imm##sfx);                                  \
   }
 #define BR_CMP(cmp, inv, T) BR_CMP_HANDLERS(cmp, T, , JUMP) BR_CMP_HANDLERS(cmp, T, _back, JUMP_BACK)
 #include "interp/branch_ops.def"
@@ -338,10 +344,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     JUMP_CHECKED(ip[3].target);
   }
   // ret0 / ret1: the common result counts without the copy loop.
-  HANDLER(ret1) {
-    fp[0] = fp[LO(1)];
-    goto do_return;
-  }
+  HANDLER(ret1) COMP_ret1(0)
   HANDLER(ret0) { goto do_return; }
   HANDLER(ret) {
     const uint64_t* src = fp + LO(1);
@@ -386,7 +389,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
       new_fp[i] = 0;
       asm("" : "+r"(i));
     }
-    th.frames.push_back(CallFrame{ip + 3, fp, fn, inst});
+    th.frames.push_back(CallFrame{ip + WORDS(call_local), fp, fn, inst});
     ++ctx.call_depth;
     fp = new_fp;
     fn = cc;
@@ -401,7 +404,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   HANDLER(call) {
     callee = inst->funcs[HI(1)];
     call_arg = LO(1);
-    ret_ip = ip + 2;
+    ret_ip = ip + WORDS(call);
     goto do_call;
   }
   HANDLER(call_indirect) {
@@ -417,88 +420,88 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     }
     if (callee->type_id != type_ids[HI(1)]) TRAP(TrapKind::IndirectCallTypeMismatch);
     call_arg = LO(1);
-    ret_ip = ip + 3;
+    ret_ip = ip + WORDS(call_indirect);
     goto do_call;
   }
 
   // ---- data movement ------------------------------------------------------------------
   HANDLER(const64) {
-    fp[LO(1)] = ip[2].u64;
-    NEXT(3);
+    COMP_const64(0)
+    NEXT_OP(const64);
   }
   HANDLER(copy) {
-    fp[LO(1)] = fp[HI(1)];
-    NEXT(2);
+    COMP_copy(0)
+    NEXT_OP(copy);
   }
   HANDLER(copy_n) {
     // Local moves may overlap in either direction only for v128 pairs; memmove is exact.
     std::memmove(fp + LO(1), fp + HI(1), size_t{LO(2)} * 8);
-    NEXT(3);
+    NEXT_OP(copy_n);
   }
   HANDLER(copy2) {
     // One 16-byte load before the store (the ranges may overlap by one slot), and one 16-byte
     // store: a v128 consumer's 16-byte load is forwarded only from a single store.
     simd::store(fp + LO(1), simd::load(fp + HI(1)));
-    NEXT(2);
+    NEXT_OP(copy2);
   }
   HANDLER(select) {
-    fp[LO(1)] = static_cast<uint32_t>(fp[HI(2)]) != 0 ? fp[HI(1)] : fp[LO(2)];
-    NEXT(3);
+    COMP_select(0)
+    NEXT_OP(select);
   }
   HANDLER(global_get) {
     fp[LO(1)] = inst->globals[HI(1)]->slots[0];
-    NEXT(2);
+    NEXT_OP(global_get);
   }
   HANDLER(global_set) {
     inst->globals[HI(1)]->slots[0] = fp[LO(1)];
-    NEXT(2);
+    NEXT_OP(global_set);
   }
 
   // ---- references ---------------------------------------------------------------------
   HANDLER(ref_is_null) {
     fp[LO(1)] = fp[HI(1)] == kNullRef ? 1 : 0;
-    NEXT(2);
+    NEXT_OP(ref_is_null);
   }
   HANDLER(ref_func) {
     fp[LO(1)] = reinterpret_cast<Ref>(inst->funcs[HI(1)]);
-    NEXT(2);
+    NEXT_OP(ref_func);
   }
 
   // ---- memory -------------------------------------------------------------------------
   HANDLER(memory_size) {
     fp[LO(1)] = mem_size / kPageSize;
-    NEXT(2);
+    NEXT_OP(memory_size);
   }
   HANDLER(memory_grow) {
     int64_t old = inst->memories[0]->mem->grow(static_cast<uint32_t>(fp[HI(1)]));
     fp[LO(1)] = static_cast<uint32_t>(static_cast<int32_t>(old));
     RELOAD_MEMORY();
-    NEXT(2);
+    NEXT_OP(memory_grow);
   }
   HANDLER(memory_init) {
     const uint64_t* a = fp + LO(1);
     pending = wsvm::memory_init(*inst->memories[0], inst->datas[HI(1)], static_cast<uint32_t>(a[0]),
                                 static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2]));
     if (pending) goto trap_pending;
-    NEXT(2);
+    NEXT_OP(memory_init);
   }
   HANDLER(data_drop) {
     inst->datas[HI(1)].bytes = {};
-    NEXT(2);
+    NEXT_OP(data_drop);
   }
   HANDLER(memory_copy) {
     const uint64_t* a = fp + LO(1);
     pending = wsvm::memory_copy(*inst->memories[0], static_cast<uint32_t>(a[0]),
                                 static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2]));
     if (pending) goto trap_pending;
-    NEXT(2);
+    NEXT_OP(memory_copy);
   }
   HANDLER(memory_fill) {
     const uint64_t* a = fp + LO(1);
     pending = wsvm::memory_fill(*inst->memories[0], static_cast<uint32_t>(a[0]),
                                 static_cast<uint8_t>(a[1]), static_cast<uint32_t>(a[2]));
     if (pending) goto trap_pending;
-    NEXT(2);
+    NEXT_OP(memory_fill);
   }
 
   // ---- tables -------------------------------------------------------------------------
@@ -507,7 +510,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     uint32_t i = static_cast<uint32_t>(fp[HI(1)]);
     if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
     fp[LO(1)] = t->elems[i];
-    NEXT(3);
+    NEXT_OP(table_get);
   }
   HANDLER(table_set) {
     TableInstance* t = inst->tables[HI(1)];
@@ -515,31 +518,31 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     uint32_t i = static_cast<uint32_t>(a[0]);
     if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
     t->elems[i] = static_cast<Ref>(a[1]);
-    NEXT(2);
+    NEXT_OP(table_set);
   }
   HANDLER(table_size) {
     fp[LO(1)] = static_cast<uint32_t>(inst->tables[HI(1)]->elems.size());
-    NEXT(2);
+    NEXT_OP(table_size);
   }
   HANDLER(table_grow) {
     uint64_t* a = fp + LO(1);
     int64_t old = inst->tables[HI(1)]->grow(static_cast<uint32_t>(a[1]), static_cast<Ref>(a[0]));
     a[0] = static_cast<uint32_t>(static_cast<int32_t>(old));
-    NEXT(2);
+    NEXT_OP(table_grow);
   }
   HANDLER(table_fill) {
     const uint64_t* a = fp + LO(1);
     pending = wsvm::table_fill(*inst->tables[HI(1)], static_cast<uint32_t>(a[0]),
                                static_cast<Ref>(a[1]), static_cast<uint32_t>(a[2]));
     if (pending) goto trap_pending;
-    NEXT(2);
+    NEXT_OP(table_fill);
   }
   HANDLER(table_init) {
     const uint64_t* a = fp + LO(1);
     pending = wsvm::table_init(*inst->tables[LO(2)], inst->elems[HI(1)], static_cast<uint32_t>(a[0]),
                                static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2]));
     if (pending) goto trap_pending;
-    NEXT(3);
+    NEXT_OP(table_init);
   }
   HANDLER(table_copy) {
     const uint64_t* a = fp + LO(1);
@@ -547,83 +550,63 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
                                static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]),
                                static_cast<uint32_t>(a[2]));
     if (pending) goto trap_pending;
-    NEXT(3);
+    NEXT_OP(table_copy);
   }
   HANDLER(elem_drop) {
     std::vector<Ref>().swap(inst->elems[HI(1)].refs);
-    NEXT(2);
+    NEXT_OP(elem_drop);
   }
 
-  // ---- numeric ops and loads/stores (numeric_ops.def) -------------------------------
-#define NUM_UN(name, In, Out, expr)     \
-  HANDLER(name) {                       \
-    In a = rd<In>(fp[HI(1)]);           \
-    fp[LO(1)] = wr<Out>(expr);          \
-    NEXT(2);                            \
+  // ---- numeric ops and loads/stores (numeric_ops.def; bodies in bodies.inc) ---------------
+#define NUM_UN(name, In, Out, expr) \
+  HANDLER(name) {                   \
+    COMP_UN(0, In, Out, expr)       \
+    NEXT_OP(name);                  \
   }
-#define NUM_BIN(name, T, Out, expr)     \
-  HANDLER(name) {                       \
-    T a = rd<T>(fp[HI(1)]);             \
-    T b = rd<T>(fp[LO(2)]);             \
-    fp[LO(1)] = wr<Out>(expr);          \
-    NEXT(3);                            \
+#define NUM_BIN(name, T, Out, expr)      \
+  HANDLER(name) {                        \
+    COMP_BIN(0, T, Out, expr)            \
+    NEXT_OP(name);                       \
   }
-#define NUM_BIN_IMM(name, T, Out, expr) \
-  HANDLER(name##_imm) {                 \
-    T a = rd<T>(fp[HI(1)]);             \
-    T b = rd<T>(ip[2].u64);             \
-    fp[LO(1)] = wr<Out>(expr);          \
-    NEXT(3);                            \
+#define NUM_UN_TRAP(name, In, Out, fn) \
+  HANDLER(name) {                      \
+    COMP_UN_TRAP(0, In, Out, fn)       \
+    NEXT_OP(name);                     \
   }
-#define NUM_UN_TRAP(name, In, Out, fn)                        \
-  HANDLER(name) {                                             \
-    Out r{};                                                  \
-    if (!fn(rd<In>(fp[HI(1)]), r, trap_kind)) [[unlikely]]    \
-      goto trap;                                              \
-    fp[LO(1)] = wr<Out>(r);                                   \
-    NEXT(2);                                                  \
+#define NUM_BIN_TRAP(name, T, fn) \
+  HANDLER(name) {                 \
+    COMP_BIN_TRAP(0, T, fn)       \
+    NEXT_OP(name);                \
   }
-#define NUM_BIN_TRAP(name, T, fn)                                          \
-  HANDLER(name) {                                                          \
-    T r{};                                                                 \
-    if (!fn(rd<T>(fp[HI(1)]), rd<T>(fp[LO(2)]), r, trap_kind)) [[unlikely]] \
-      goto trap;                                                           \
-    fp[LO(1)] = wr<T>(r);                                                  \
-    NEXT(3);                                                               \
+#define MEM_LOAD(name, MemT, Out) \
+  HANDLER(name) {                 \
+    COMP_LOAD(0, MemT, Out)       \
+    NEXT_OP(name);                \
   }
-  // Bounds: the effective address is a u64 (u32 index + u32 offset), so it cannot wrap.
-#define MEM_LOAD(name, MemT, Out)                                            \
-  HANDLER(name) {                                                            \
-    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[HI(1)])) + ip[2].u64; \
-    BOUNDS_CHECK(ea, sizeof(MemT));                                          \
-    MemT v;                                                                  \
-    std::memcpy(&v, mem_base + ea, sizeof(MemT));                            \
-    fp[LO(1)] = static_cast<uint64_t>(static_cast<Out>(v));                  \
-    NEXT(3);                                                                 \
-  }
-#define MEM_STORE(name, MemT)                                                \
-  HANDLER(name) {                                                            \
-    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[LO(1)])) + ip[2].u64; \
-    BOUNDS_CHECK(ea, sizeof(MemT));                                          \
-    MemT v = static_cast<MemT>(fp[HI(1)]);                                   \
-    std::memcpy(mem_base + ea, &v, sizeof(MemT));                            \
-    NEXT(3);                                                                 \
+#define MEM_STORE(name, MemT) \
+  HANDLER(name) {             \
+    COMP_STORE(0, MemT)       \
+    NEXT_OP(name);            \
   }
 #include "semantics/numeric_ops.def"
-#undef NUM_BIN
-#define NUM_BIN(name, T, Out, expr) NUM_BIN_IMM(name, T, Out, expr)
 #undef NUM_UN
-#define NUM_UN(name, In, Out, expr)
+#undef NUM_BIN
 #undef NUM_UN_TRAP
-#define NUM_UN_TRAP(name, In, Out, fn)
 #undef NUM_BIN_TRAP
-#define NUM_BIN_TRAP(name, T, fn)
 #undef MEM_LOAD
-#define MEM_LOAD(name, MemT, Out)
 #undef MEM_STORE
+  // Every binary op with a constant second operand (name_imm).
+#define NUM_BIN(name, T, Out, expr)      \
+  HANDLER(name##_imm) {                  \
+    COMP_BIN_IMM(0, T, Out, expr)        \
+    NEXT_OP(name##_imm);                 \
+  }
+#define NUM_UN(name, In, Out, expr)
+#define NUM_UN_TRAP(name, In, Out, fn)
+#define NUM_BIN_TRAP(name, T, fn)
+#define MEM_LOAD(name, MemT, Out)
 #define MEM_STORE(name, MemT)
 #include "semantics/numeric_ops.def"
-#undef NUM_BIN_IMM
 #undef NUM_UN
 #undef NUM_BIN
 #undef NUM_UN_TRAP
@@ -632,224 +615,38 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
 #undef MEM_STORE
 
   // ---- superinstructions (fused_ops.def) -----------------------------------------------
-  // COMP_<op>(k): the body of <op> whose handler word is at ip[k] (same code as its own
-  // handler); LEN_<op>: its Words. A branch component jumps or falls through to NEXT.
-#define COMP_BIN(k, T, Out, expr)         \
-  {                                       \
-    T a = rd<T>(fp[HI((k) + 1)]);         \
-    T b = rd<T>(fp[LO((k) + 2)]);         \
-    fp[LO((k) + 1)] = wr<Out>(expr);      \
+  // Each component runs its op's own body (COMP_<op>, bodies.inc and the generated
+  // components.inc) at its place in the code; the fused handler skips the later handler
+  // words. A branch component jumps or falls through to the next component.
+#define FUSE(A, B)                    \
+  HANDLER(fuse_##A##__##B) {          \
+    COMP_##A(0)                       \
+    COMP_##B(WORDS(A))                \
+    NEXT_OP(fuse_##A##__##B);         \
   }
-#define COMP_BIN_IMM(k, T, Out, expr)     \
-  {                                       \
-    T a = rd<T>(fp[HI((k) + 1)]);         \
-    T b = rd<T>(ip[(k) + 2].u64);         \
-    fp[LO((k) + 1)] = wr<Out>(expr);      \
+#define FUSE3(A, B, C)                      \
+  HANDLER(fuse_##A##__##B##__##C) {         \
+    COMP_##A(0)                             \
+    COMP_##B(WORDS(A))                      \
+    COMP_##C(WORDS(A) + WORDS(B))           \
+    NEXT_OP(fuse_##A##__##B##__##C);        \
   }
-#define COMP_LOAD(k, MemT, Out)                                                           \
-  {                                                                                       \
-    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[HI((k) + 1)])) + ip[(k) + 2].u64; \
-    BOUNDS_CHECK(ea, sizeof(MemT));                                                       \
-    MemT v;                                                                               \
-    std::memcpy(&v, mem_base + ea, sizeof(MemT));                                         \
-    fp[LO((k) + 1)] = static_cast<uint64_t>(static_cast<Out>(v));                         \
+#define FUSE4(A, B, C, D)                            \
+  HANDLER(fuse_##A##__##B##__##C##__##D) {           \
+    COMP_##A(0)                                      \
+    COMP_##B(WORDS(A))                               \
+    COMP_##C(WORDS(A) + WORDS(B))                    \
+    COMP_##D(WORDS(A) + WORDS(B) + WORDS(C))         \
+    NEXT_OP(fuse_##A##__##B##__##C##__##D);          \
   }
-#define COMP_STORE(k, MemT)                                                               \
-  {                                                                                       \
-    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[LO((k) + 1)])) + ip[(k) + 2].u64; \
-    BOUNDS_CHECK(ea, sizeof(MemT));                                                       \
-    MemT v = static_cast<MemT>(fp[HI((k) + 1)]);                                          \
-    std::memcpy(mem_base + ea, &v, sizeof(MemT));                                         \
-  }
-#define COMP_i32_add_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::add(a, b))
-#define LEN_i32_add_imm 3
-#define COMP_i32_and_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::band(a, b))
-#define LEN_i32_and_imm 3
-#define COMP_i32_rotl_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::rotl(a, b))
-#define LEN_i32_rotl_imm 3
-#define COMP_i32_add(k) COMP_BIN(k, uint32_t, uint32_t, num::add(a, b))
-#define LEN_i32_add 3
-#define COMP_i32_xor(k) COMP_BIN(k, uint32_t, uint32_t, num::bxor(a, b))
-#define LEN_i32_xor 3
-#define COMP_f64_mul(k) COMP_BIN(k, double, double, num::float_mul(a, b))
-#define LEN_f64_mul 3
-#define COMP_f64_add(k) COMP_BIN(k, double, double, num::float_add(a, b))
-#define LEN_f64_add 3
-#define COMP_i32_load(k) COMP_LOAD(k, uint32_t, uint32_t)
-#define LEN_i32_load 3
-#define COMP_i32_load8_u(k) COMP_LOAD(k, uint8_t, uint32_t)
-#define LEN_i32_load8_u 3
-#define COMP_f64_load(k) COMP_LOAD(k, uint64_t, uint64_t)
-#define LEN_f64_load 3
-#define COMP_f64_store(k) COMP_STORE(k, uint64_t)
-#define LEN_f64_store 3
-#define COMP_copy(k) fp[LO((k) + 1)] = fp[HI((k) + 1)];
-#define LEN_copy 2
-#define COMP_br_if_back(k) \
-  if (static_cast<uint32_t>(fp[LO((k) + 1)]) != 0) JUMP_BACK(ip[(k) + 2].target);
-#define LEN_br_if_back 3
-#define COMP_br_i32_ne_back(k) \
-  if (num::ne(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(fp[HI((k) + 1)]))) JUMP_BACK(ip[(k) + 2].target);
-#define LEN_br_i32_ne_back 3
-#define COMP_i32_shl_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::shl(a, b))
-#define LEN_i32_shl_imm 3
-#define COMP_i32_shr_u_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::shr_u(a, b))
-#define LEN_i32_shr_u_imm 3
-#define COMP_f64_sub(k) COMP_BIN(k, double, double, num::float_sub(a, b))
-#define LEN_f64_sub 3
-#define COMP_i32_store(k) COMP_STORE(k, uint32_t)
-#define LEN_i32_store 3
-#define COMP_i32_store8(k) COMP_STORE(k, uint8_t)
-#define LEN_i32_store8 3
-#define COMP_const64(k) fp[LO((k) + 1)] = ip[(k) + 2].u64;
-#define LEN_const64 3
-#define COMP_br_unless(k) \
-  if (static_cast<uint32_t>(fp[LO((k) + 1)]) == 0) JUMP(ip[(k) + 2].target);
-#define LEN_br_unless 3
-#define COMP_BR_CMP_BACK(k, cmp)                                                   \
-  if (num::cmp(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(fp[HI((k) + 1)])))       \
-    JUMP_BACK(ip[(k) + 2].target);
-#define COMP_br_i32_gt_s_back(k) COMP_BR_CMP_BACK(k, gt_s)
-#define LEN_br_i32_gt_s_back 3
-#define COMP_br_i32_lt_s_back(k) COMP_BR_CMP_BACK(k, lt_s)
-#define LEN_br_i32_lt_s_back 3
-#define COMP_br_i32_le_s_back(k) COMP_BR_CMP_BACK(k, le_s)
-#define LEN_br_i32_le_s_back 3
-#define COMP_br_i32_lt_u_imm(k) \
-  if (num::lt_u(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(ip[(k) + 2].u64))) JUMP(ip[(k) + 3].target);
-#define LEN_br_i32_lt_u_imm 4
-// Components of the longer sequences (third round: matmul, nbody, sha256, fib).
-#define COMP_UN(k, In, Out, expr)         \
-  {                                       \
-    In a = rd<In>(fp[HI((k) + 1)]);       \
-    fp[LO((k) + 1)] = wr<Out>(expr);      \
-  }
-#define COMP_i32_and(k) COMP_BIN(k, uint32_t, uint32_t, num::band(a, b))
-#define LEN_i32_and 3
-#define COMP_i32_xor_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::bxor(a, b))
-#define LEN_i32_xor_imm 3
-#define COMP_f64_div(k) COMP_BIN(k, double, double, num::float_div(a, b))
-#define LEN_f64_div 3
-#define COMP_f64_sqrt(k) COMP_UN(k, double, double, num::float_sqrt(a))
-#define LEN_f64_sqrt 2
-#define COMP_br_i32_ne(k) \
-  if (num::ne(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(fp[HI((k) + 1)]))) JUMP(ip[(k) + 2].target);
-#define LEN_br_i32_ne 3
-#define COMP_br_if(k) \
-  if (static_cast<uint32_t>(fp[LO((k) + 1)]) != 0) JUMP(ip[(k) + 2].target);
-#define LEN_br_if 3
-#define COMP_br_i32_eq_imm(k) \
-  if (num::eq(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(ip[(k) + 2].u64))) JUMP(ip[(k) + 3].target);
-#define LEN_br_i32_eq_imm 4
-#define COMP_br_back(k) JUMP_BACK(ip[(k) + 1].target);
-#define LEN_br_back 2
-#define COMP_br(k) JUMP(ip[(k) + 1].target);
-#define LEN_br 2
-#define COMP_ret1(k)                  \
-  {                                   \
-    fp[0] = fp[LO((k) + 1)];          \
-    goto do_return;                   \
-  }
-#define LEN_ret1 2
-// SIMD components (the simd benchmark's kernels): v128 values in two slots, loads and
-// stores as their handlers in interpreter_simd.inc do them.
-#define COMP_SIMD_BIN(k, expr)                        \
-  {                                                   \
-    simd::Vec a = simd::load(fp + HI((k) + 1));       \
-    simd::Vec b = simd::load(fp + LO((k) + 2));       \
-    simd::store(fp + LO((k) + 1), expr);              \
-  }
-#define COMP_f32x4_mul(k) COMP_SIMD_BIN(k, simd::fmul<simd::f32x4>(a, b))
-#define LEN_f32x4_mul 3
-#define COMP_f32x4_add(k) COMP_SIMD_BIN(k, simd::fadd<simd::f32x4>(a, b))
-#define LEN_f32x4_add 3
-#define COMP_i32x4_mul(k) COMP_SIMD_BIN(k, simd::imul<simd::i32x4>(a, b))
-#define LEN_i32x4_mul 3
-#define COMP_i32x4_add(k) COMP_SIMD_BIN(k, simd::iadd<simd::i32x4>(a, b))
-#define LEN_i32x4_add 3
-#define COMP_v128_xor(k) COMP_SIMD_BIN(k, simd::v128_xor(a, b))
-#define LEN_v128_xor 3
-#define COMP_v128_load(k)                                                                  \
-  {                                                                                        \
-    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[HI((k) + 1)])) + ip[(k) + 2].u64; \
-    BOUNDS_CHECK(ea, 16);                                                                  \
-    simd::store(fp + LO((k) + 1), simd::v128_load(mem_base + ea));                         \
-  }
-#define LEN_v128_load 3
-#define COMP_v128_store(k)                                                                 \
-  {                                                                                        \
-    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[LO((k) + 1)])) + ip[(k) + 2].u64; \
-    BOUNDS_CHECK(ea, 16);                                                                  \
-    simd::store(mem_base + ea, simd::load(fp + HI((k) + 1)));                              \
-  }
-#define LEN_v128_store 3
-#define COMP_v128_const(k) simd::store(fp + LO((k) + 1), simd::load(ip + (k) + 2));
-#define LEN_v128_const 4
-#define COMP_br_i32_lt_u_imm_back(k) \
-  if (num::lt_u(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(ip[(k) + 2].u64))) JUMP_BACK(ip[(k) + 3].target);
-#define LEN_br_i32_lt_u_imm_back 4
-// Components for sieve, qsort, wordfreq and simd's integer kernel.
-#define COMP_i32x4_shr_u(k)                                                       \
-  {                                                                               \
-    simd::Vec a = simd::load(fp + HI((k) + 1));                                   \
-    uint32_t n = static_cast<uint32_t>(fp[LO((k) + 2)]);                          \
-    simd::store(fp + LO((k) + 1), simd::ishr_u<simd::i32x4>(a, n));               \
-  }
-#define LEN_i32x4_shr_u 3
-#define COMP_i32_eqz(k) COMP_UN(k, uint32_t, uint32_t, num::eqz(a))
-#define LEN_i32_eqz 2
-#define COMP_i32_lt_u_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::lt_u(a, b))
-#define LEN_i32_lt_u_imm 3
-#define COMP_select(k) \
-  fp[LO((k) + 1)] = static_cast<uint32_t>(fp[HI((k) + 2)]) != 0 ? fp[HI((k) + 1)] : fp[LO((k) + 2)];
-#define LEN_select 3
-#define COMP_br_i32_gt_u_imm(k) \
-  if (num::gt_u(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(ip[(k) + 2].u64))) JUMP(ip[(k) + 3].target);
-#define LEN_br_i32_gt_u_imm 4
-#define COMP_br_i32_le_s(k) \
-  if (num::le_s(rd<uint32_t>(fp[LO((k) + 1)]), rd<uint32_t>(fp[HI((k) + 1)]))) JUMP(ip[(k) + 2].target);
-#define LEN_br_i32_le_s 3
-// Components for nbody (fourth round).
-#define COMP_i32_sub_imm(k) COMP_BIN_IMM(k, uint32_t, uint32_t, num::sub(a, b))
-#define LEN_i32_sub_imm 3
-#define COMP_f64_mul_imm(k) COMP_BIN_IMM(k, double, double, num::float_mul(a, b))
-#define LEN_f64_mul_imm 3
-// A call as the last component: the shared body of call_local, with ip at its handler word.
-#define COMP_call_local(k) \
-  {                        \
-    ip += (k);             \
-    goto do_call_local;    \
-  }
-#define LEN_call_local 3
-#define FUSE(A, B)                       \
-  HANDLER(fuse_##A##__##B) {             \
-    COMP_##A(0)                          \
-    COMP_##B(LEN_##A)                    \
-    NEXT(LEN_##A + LEN_##B);             \
-  }
-#define FUSE3(A, B, C)                                \
-  HANDLER(fuse_##A##__##B##__##C) {                   \
-    COMP_##A(0)                                       \
-    COMP_##B(LEN_##A)                                 \
-    COMP_##C(LEN_##A + LEN_##B)                       \
-    NEXT(LEN_##A + LEN_##B + LEN_##C);                \
-  }
-#define FUSE4(A, B, C, D)                                        \
-  HANDLER(fuse_##A##__##B##__##C##__##D) {                       \
-    COMP_##A(0)                                                  \
-    COMP_##B(LEN_##A)                                            \
-    COMP_##C(LEN_##A + LEN_##B)                                  \
-    COMP_##D(LEN_##A + LEN_##B + LEN_##C)                        \
-    NEXT(LEN_##A + LEN_##B + LEN_##C + LEN_##D);                 \
-  }
-#define FUSE5(A, B, C, D, E)                                              \
-  HANDLER(fuse_##A##__##B##__##C##__##D##__##E) {                         \
-    COMP_##A(0)                                                           \
-    COMP_##B(LEN_##A)                                                     \
-    COMP_##C(LEN_##A + LEN_##B)                                           \
-    COMP_##D(LEN_##A + LEN_##B + LEN_##C)                                 \
-    COMP_##E(LEN_##A + LEN_##B + LEN_##C + LEN_##D)                       \
-    NEXT(LEN_##A + LEN_##B + LEN_##C + LEN_##D + LEN_##E);                \
+#define FUSE5(A, B, C, D, E)                                  \
+  HANDLER(fuse_##A##__##B##__##C##__##D##__##E) {             \
+    COMP_##A(0)                                               \
+    COMP_##B(WORDS(A))                                        \
+    COMP_##C(WORDS(A) + WORDS(B))                             \
+    COMP_##D(WORDS(A) + WORDS(B) + WORDS(C))                  \
+    COMP_##E(WORDS(A) + WORDS(B) + WORDS(C) + WORDS(D))       \
+    NEXT_OP(fuse_##A##__##B##__##C##__##D##__##E);            \
   }
 #include "interp/fused_ops.def"
 #undef FUSE
@@ -1001,7 +798,7 @@ IOp iop_of(Word w) {
 
 const char* iop_name_of(Word w) {
   static const char* const kNames[] = {
-#define IOP(name) #name,
+#define IOP(name, words) #name,
 #include "interp/iops.def"
 #undef IOP
       "?"};

@@ -111,6 +111,43 @@ constexpr Plan kPlans[] = {
     {IOp::fuse_i32_add__i32_add, IOp::spec_add_add_b, 2, {bin(kF, kF, kSkip), bin(kF, 0, kKeep)}},
 };
 
+// The components of a fused op (fused_ops.def), first to last.
+struct Parts {
+  uint8_t n = 0;
+  std::array<IOp, 5> op{};
+};
+constexpr Parts parts_of(IOp fused) {
+  switch (fused) {
+#define FUSE(A, B) case IOp::fuse_##A##__##B: return {2, {IOp::A, IOp::B}};
+#define FUSE3(A, B, C) case IOp::fuse_##A##__##B##__##C: return {3, {IOp::A, IOp::B, IOp::C}};
+#define FUSE4(A, B, C, D) \
+  case IOp::fuse_##A##__##B##__##C##__##D: return {4, {IOp::A, IOp::B, IOp::C, IOp::D}};
+#define FUSE5(A, B, C, D, E)                   \
+  case IOp::fuse_##A##__##B##__##C##__##D##__##E: \
+    return {5, {IOp::A, IOp::B, IOp::C, IOp::D, IOp::E}};
+#include "interp/fused_ops.def"
+#undef FUSE
+#undef FUSE3
+#undef FUSE4
+#undef FUSE5
+    default:
+      return {};
+  }
+}
+
+// Every plan has one entry per component of its fused op, and each entry's shape has that
+// component's encoding length (iops.def), so plan_holds walks the code by the op lengths.
+constexpr uint32_t shape_words(Shape s) { return s == Shape::Un ? 2 : s == Shape::Const16 ? 4 : 3; }
+static_assert([] {
+  for (const Plan& p : kPlans) {
+    const Parts parts = parts_of(p.fused);
+    if (parts.n != p.n) return false;
+    for (uint8_t i = 0; i < p.n; ++i)
+      if (shape_words(p.c[i].shape) != iop_words(parts.op[i])) return false;
+  }
+  return true;
+}());
+
 struct Decoded {
   uint32_t dst = 0;
   uint32_t src[2] = {0, 0};
@@ -128,12 +165,12 @@ Decoded decode(const CompPlan& c, const Word* w) {
   }
   return d;
 }
-uint32_t words(Shape s) { return s == Shape::Un ? 2 : s == Shape::Const16 ? 4 : 3; }
 bool overlap(uint32_t a, uint32_t wa, uint32_t b, uint32_t wb) { return a < b + wb && b < a + wa; }
 
 bool plan_holds(const Plan& p, const Word* w, uint32_t locals) {
   std::array<Decoded, 5> d;
-  for (uint8_t i = 0, at = 0; i < p.n; at += words(p.c[i].shape), ++i) d[i] = decode(p.c[i], w + at);
+  const Parts parts = parts_of(p.fused);
+  for (uint32_t i = 0, at = 0; i < p.n; at += iop_words(parts.op[i]), ++i) d[i] = decode(p.c[i], w + at);
   for (uint8_t i = 0; i < p.n; ++i) {
     const CompPlan& c = p.c[i];
     for (int k = 0; k < 2; ++k) {
