@@ -61,6 +61,8 @@ class HandleTable {
 // What the canonical ABI keeps per component instance.
 struct InstanceState {
   HandleTable handles;
+  InstanceState* parent = nullptr;  // the enclosing component's instance (nested components)
+  bool may_enter = true;  // false while a call into it (or a nested child) is in flight
   bool may_leave = true;  // false while realloc or post-return run, and in lifted exports'
                           // post-return: lowering calls out of the instance then trap
 };

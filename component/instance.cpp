@@ -4,6 +4,8 @@
 // with an error naming them, so index spaces never drift.
 #include "component/instance.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "component/canon_validate.hpp"
@@ -90,9 +92,30 @@ const std::map<std::string, HostFn>* ComponentLinker::instance(const std::string
 
 // ---- calls ----------------------------------------------------------------------------------
 
+namespace {
+
+// definitions.py's entering_set: the callee and its ancestors, minus the caller's.
+std::vector<InstanceState*> entering_set(InstanceState* callee, InstanceState* caller) {
+  std::vector<InstanceState*> caller_chain, out;
+  for (InstanceState* p = caller; p; p = p->parent) caller_chain.push_back(p);
+  for (InstanceState* p = callee; p; p = p->parent)
+    if (std::find(caller_chain.begin(), caller_chain.end(), p) == caller_chain.end()) out.push_back(p);
+  return out;
+}
+
+}  // namespace
+
 AbiResult<std::vector<Val>> call_component_func(Store& store, const ComponentFunc& f,
-                                                std::span<const Val> args) {
+                                                std::span<const Val> args, InstanceState* caller) {
   if (f.host) return f.host(args);
+  std::vector<InstanceState*> entering = entering_set(f.inst, caller);
+  for (InstanceState* s : entering)
+    if (!s->may_enter) return std::unexpected(abi_trap("cannot enter component instance"));
+  for (InstanceState* s : entering) s->may_enter = false;
+  struct Leave {
+    std::vector<InstanceState*>& set;
+    ~Leave() { for (InstanceState* s : set) s->may_enter = true; }
+  } leave{entering};
   // canon lift: lower the arguments into the callee, run it, lift its results.
   CallScope task;
   LiftLowerContext cx(f.opts, f.inst, &task);
@@ -166,6 +189,7 @@ class Instantiator {
     m_out.m_store = &store;
     m_out.m_states.push_back(std::make_unique<InstanceState>());
     m_state = m_out.m_states.back().get();
+    if (parent) m_state->parent = parent->m_state;
     m_out.m_type_spaces.push_back(std::make_unique<TypeSpace>(parent ? parent->m_types : nullptr));
     m_types = m_out.m_type_spaces.back().get();
   }
@@ -477,7 +501,7 @@ Result<void> Instantiator::canon(const Canon& k) {
             FlatReader r(std::span<const FlatVal>(slots, nparams));
             auto args = cx.lift_flat_values(kMaxFlatParams, r, callee->sig.params);
             if (!args) return args.error();
-            auto results = call_component_func(*store, *callee, *args);
+            auto results = call_component_func(*store, *callee, *args, caller);
             subtask.release_lenders();
             if (!results) return results.error();
             auto flat_results = cx.lower_flat_values(kMaxFlatResults, *results, callee->sig.results, &r);

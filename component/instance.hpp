@@ -89,9 +89,12 @@ class ComponentInstance {
 };
 
 // Calls a component function with typed values (lowering into a lifted function's memory,
-// running it in its engine, lifting its results, running post-return).
+// running it in its engine, lifting its results, running post-return). `caller` is the
+// calling component instance (null for the host): an instance may not be entered again while
+// a call into it is in flight ("cannot enter component instance").
 AbiResult<std::vector<Val>> call_component_func(Store& store, const ComponentFunc& f,
-                                                std::span<const Val> args);
+                                                std::span<const Val> args,
+                                                InstanceState* caller = nullptr);
 
 // Instantiates `c` in `store` (each core module compiled by the store's engine). Errors are
 // Unlinkable (a missing import: which one) or Invalid/Malformed (a bad definition), or

@@ -69,6 +69,29 @@ TEST_CASE("calls.wat: host <-> guest calls in every engine") {
   }
 }
 
+TEST_CASE("calls.wat: a host function cannot re-enter the instance that called it") {
+  auto c = decode_component(test::fixture("calls"));
+  REQUIRE(c);
+  auto engine = wsvm::make_engine("interp");
+  REQUIRE(engine);
+  wsvm::Store store(**engine);
+  Host host;
+  ComponentInstance* self = nullptr;
+  std::string inner;
+  host.linker.define_func("log", [&](std::span<const Val>) -> AbiResult<std::vector<Val>> {
+    auto r = self->call("add", std::vector<Val>{Val::u32(1), Val::u32(2)});
+    inner = r ? "entered" : r.error().message;
+    return std::vector<Val>{};
+  });
+  auto inst = instantiate(store, *c, host.linker);
+  REQUIRE(inst);
+  self = inst->get();
+  CHECK(self->call("run", {}).has_value());
+  CHECK(inner == "cannot enter component instance");
+  // After the call the instance may be entered again.
+  CHECK(self->call("add", std::vector<Val>{Val::u32(1), Val::u32(2)}).has_value());
+}
+
 TEST_CASE("calls.wat: missing and mismatched imports are one clear error") {
   auto c = decode_component(test::fixture("calls"));
   REQUIRE(c);
