@@ -34,11 +34,12 @@ bool has_wasm_magic(const std::vector<uint8_t>& bytes) {
   return bytes.size() >= 4 && std::equal(bytes.begin(), bytes.begin() + 4, "\0asm");
 }
 
-// A decode/validate/compile error, with a hint for text-format files.
+// A decode/validate/compile error, with a hint for text-format files (the CLI converts
+// text before it gets here; an embedder calling the runner directly may not).
 Outcome module_error(const std::string& name, bool is_binary, Error err) {
   if (err.kind == ErrorKind::Malformed && !is_binary &&
       (name.ends_with(".wat") || name.ends_with(".wast")))
-    err.message += " (the text format is not supported yet: convert it with wat2wasm)";
+    err.message += " (a text module: the runner reads binary modules; the wsvm command and text/wat_to_wasm convert text)";
   return load_error(name, err);
 }
 

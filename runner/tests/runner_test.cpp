@@ -300,7 +300,7 @@ TEST_CASE("runner: load errors name the file; unknown engines are usage errors")
 
   auto text = load_program(*e, {}, Bytes{'(', 'm', 'o', 'd', 'u', 'l', 'e', ')'}, "m.wat");
   REQUIRE_FALSE(text.has_value());
-  CHECK(text.error().message.ends_with("(the text format is not supported yet: convert it with wat2wasm)"));
+  CHECK(text.error().message.ends_with("(a text module: the runner reads binary modules; the wsvm command and text/wat_to_wasm convert text)"));
 }
 
 TEST_CASE("runner: one Program, many instances, each with fresh state") {
