@@ -5,7 +5,7 @@ peak RSS grow with the input as the shape allows. Only ratios within one run are
 (growth at 4x over growth at 1x, each measured above the base size), never absolute times.
 
 Usage: hostile_test.py WSVM ENGINE SHAPE [--xfail WHY] [--table]
-  --xfail WHY  the shape is known to fail until WHY is fixed (meson marks it should_fail):
+  --xfail WHY  the shape is known to fail until WHY is fixed (reported as skipped, exit 77):
                printed first, so a log says so
   --table      print sizes, times and RSS only (for the curves in reports), check nothing
 """
@@ -108,7 +108,7 @@ def main():
               f"rss={rss / 2**20:.1f} MiB status={status}", flush=True)
         if not table and status != want_status:
             print(f"FAIL: exit status {status}, expected {want_status}: {err.strip()}")
-            return 1
+            return 77 if xfail else 1
     if table:
         return 0
 
@@ -135,6 +135,13 @@ def main():
             failures.append(f"{amp:.1f} bytes of RSS per input byte (allowed {per_byte})")
     for f in failures:
         print("FAIL: " + f)
+    if xfail:
+        # A known failure is reported as skipped (meson: exit 77) with its reason, whatever the
+        # ratios said this time: timing ratios on a loaded machine can pass by chance, and a
+        # chance pass must not fail CI. A shape that passes says so, to be taken off the list.
+        verdict = "still fails" if failures else "passed this time: remove it from hostile_xfail if it keeps passing"
+        print(f"SKIPPED (known failure until fixed: {xfail}); {verdict}")
+        return 77
     return 1 if failures else 0
 
 
