@@ -36,7 +36,7 @@
 #include "semantics/simd.hpp"
 #include "memory/trap_handler.hpp"
 #include "runtime/bulk_ops.hpp"
-#include "runtime/slot_cast.hpp"
+#include "semantics/slot.hpp"
 #include "runtime/native_stack.hpp"
 
 #if defined(__GNUC__) && !defined(WSVM_INTERP_SWITCH)

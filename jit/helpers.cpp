@@ -7,7 +7,7 @@
 #include "semantics/numerics.hpp"
 #include "jit/jit_abi.hpp"
 #include "runtime/bulk_ops.hpp"
-#include "runtime/slot_cast.hpp"
+#include "semantics/slot.hpp"
 
 namespace wsvm::jit {
 
