@@ -170,7 +170,8 @@ with an optional unit B, KiB, MiB or GiB, e.g. 64MiB):
 
 Exit status:
   0    success (the invoked function or _start returned)
-  N    the WASI program called proc_exit(N)
+  N    the WASI program called proc_exit(N), N in 0..125 (a larger N is a
+       trap: 134)
   2    usage error (bad option, unknown export, bad --invoke value)
   124  timeout (--timeout), as GNU timeout
   125  out of fuel (--fuel)

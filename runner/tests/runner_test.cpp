@@ -155,6 +155,22 @@ TEST_CASE("runner: _start returns, traps, exits; each ending has its exit status
   CHECK(exited.ending == Ending::Exited);
   CHECK(exit_status(exited) == 7);
 
+  // proc_exit(125) is the largest code that passes through; proc_exit(256) (0 in an 8-bit
+  // status) and proc_exit(0x80000000) trap rather than report success.
+  Outcome exited_125 = run_start(engine, {.import_proc_exit = true,
+                                          .funcs = {{{}, {}, {0x41, 0xfd, 0x00, 0x10, 0x00}, "_start"}}});
+  CHECK(exited_125.ending == Ending::Exited);
+  CHECK(exit_status(exited_125) == 125);
+  for (Bytes code : {Bytes{0x41, 0x80, 0x02}, Bytes{0x41, 0x80, 0x80, 0x80, 0x80, 0x78}}) {
+    code.insert(code.end(), {0x10, 0x00});
+    Outcome refused = run_start(engine, {.import_proc_exit = true,
+                                         .funcs = {{{}, {}, code, "_start"}}});
+    CHECK(refused.ending == Ending::Trapped);
+    CHECK(exit_status(refused) == kExitTrap);
+    REQUIRE(refused.trap.has_value());
+    CHECK(refused.trap->message.find("exit status outside 0..125") != std::string::npos);
+  }
+
   // proc_exit in a start function ends the run with its code too (not uninstantiable).
   Outcome exited_in_start = run_start(engine, {.import_proc_exit = true, .start = 1,
                                                .funcs = {{{}, {}, {0x41, 0x09, 0x10, 0x00}, ""}}});

@@ -2,15 +2,28 @@
 #include <sched.h>
 #include <signal.h>
 
+#include <string>
+
 #include "wasi/preview1/call.hpp"
 
 namespace wsvm::wasi {
 
+constexpr uint32_t kMaxExitCode = 125;
+
 // Unwinds the whole run with TrapKind::Exit; the embedder turns exit_code into the process
-// exit status. Never returns to the guest.
+// exit status. Never returns to the guest. A code outside 0..125 is a trap, as in wasmtime:
+// a process status holds only 8 bits (256 would read as 0, success) and 126 and above are
+// the shell's and wsvm's own statuses, so such a code could only mislead the caller.
 Errno proc_exit(Call& c, const uint64_t* a) {
+  uint32_t code = arg32(a, 0);
+  if (code > kMaxExitCode) {
+    Trap t = Trap::make(TrapKind::Host);
+    t.message = "proc_exit(" + std::to_string(code) + "): exit status outside 0..125";
+    c.trap = std::move(t);
+    return Errno::Success;
+  }
   Trap t = Trap::make(TrapKind::Exit);
-  t.exit_code = static_cast<int>(arg32(a, 0));
+  t.exit_code = static_cast<int>(code);
   c.trap = std::move(t);
   return Errno::Success;
 }
