@@ -94,8 +94,12 @@ std::span<uint8_t> LiftLowerContext::mem() {
 }
 
 std::optional<Trap> LiftLowerContext::check_range(uint32_t ptr, uint64_t size, const char* what) {
-  if (uint64_t(ptr) + size > mem().size())
+  if (uint64_t(ptr) + size > mem().size()) {
+    std::string_view w = what;
+    if (m_fused && w.ends_with(" pointer/length"))
+      return abi_trap(fmt::format("{} content out-of-bounds", w.substr(0, w.find(' '))));
     return abi_trap(fmt::format("{} out of bounds of memory", what));
+  }
   return std::nullopt;
 }
 
@@ -106,8 +110,10 @@ AbiResult<uint32_t> LiftLowerContext::reallocate(uint32_t old, uint32_t old_size
   auto ptr = m_opts.realloc(old, old_size, align, new_size);
   if (m_inst) m_inst->may_leave = true;
   if (!ptr) return ptr;
-  if (*ptr != align_to(*ptr, align)) return fail("realloc return: result not aligned");
-  if (uint64_t(*ptr) + new_size > mem().size()) return fail("realloc return: beyond end of memory");
+  if (*ptr != align_to(*ptr, align))
+    return fail(m_fused ? "unaligned pointer" : "realloc return: result not aligned");
+  if (uint64_t(*ptr) + new_size > mem().size())
+    return fail(m_fused ? fmt::format("{} content out-of-bounds", m_content) : "realloc return: beyond end of memory");
   return ptr;
 }
 
@@ -115,9 +121,7 @@ AbiResult<uint32_t> LiftLowerContext::reallocate(uint32_t old, uint32_t old_size
 
 AbiResult<uint32_t> LiftLowerContext::lift_own(uint32_t i, const VType& t) {
   HandleEntry* h = WSVM_TRY(m_inst->handles.get(i));
-  if (h->rt != t.resource)
-    return fail(fmt::format("handle index {} used with the wrong type, expected {} but found {}",
-                            i, t.resource ? t.resource->name : "?", h->rt ? h->rt->name : "?"));
+  if (h->rt != t.resource) return fail(wrong_handle_type(i, t.resource, h->rt));
   if (h->num_lends != 0) return fail("cannot remove owned resource while borrowed");
   if (!h->own) return fail(fmt::format("handle index {} is a borrow, expected an owned handle", i));
   return WSVM_TRY(m_inst->handles.remove(i)).rep;
@@ -125,9 +129,7 @@ AbiResult<uint32_t> LiftLowerContext::lift_own(uint32_t i, const VType& t) {
 
 AbiResult<uint32_t> LiftLowerContext::lift_borrow(uint32_t i, const VType& t) {
   HandleEntry* h = WSVM_TRY(m_inst->handles.get(i));
-  if (h->rt != t.resource)
-    return fail(fmt::format("handle index {} used with the wrong type, expected {} but found {}",
-                            i, t.resource ? t.resource->name : "?", h->rt ? h->rt->name : "?"));
+  if (h->rt != t.resource) return fail(wrong_handle_type(i, t.resource, h->rt));
   if (m_scope) {
     ++h->num_lends;
     m_scope->lender_table = &m_inst->handles;

@@ -67,6 +67,10 @@ class LiftLowerContext {
                                                     FlatReader* out_param = nullptr);
 
   const AbiOptions& options() const { return m_opts; }
+  // A guest-to-guest call (a lowered import whose callee is a lifted guest function): bad
+  // pointers and realloc results trap with the words of wasmtime's fused adapters ("string
+  // content out-of-bounds", "unaligned pointer") instead of its host-side ones.
+  void set_guest_to_guest(bool on) { m_fused = on; }
 
  private:
   std::span<uint8_t> mem();
@@ -91,6 +95,8 @@ class LiftLowerContext {
   AbiOptions m_opts;
   InstanceState* m_inst;
   CallScope* m_scope;
+  bool m_fused = false;
+  const char* m_content = "list";  // what realloc is allocating, for fused-call traps
 };
 
 // Limits of definitions.py.

@@ -63,6 +63,12 @@ AbiResult<Val> LiftLowerContext::load_string_from_range(uint32_t ptr, uint32_t t
 
 // store_string_into_range: the source's simple encoding and code units decide the path.
 AbiResult<std::pair<uint32_t, uint32_t>> LiftLowerContext::store_string_into_range(const Val& v) {
+  struct Content {  // realloc failures below are about a string
+    const char*& what;
+    const char* saved;
+    ~Content() { what = saved; }
+  } content{m_content, m_content};
+  m_content = "string";
   std::u32string src;
   if (utf8_decode({reinterpret_cast<const uint8_t*>(v.str.data()), v.str.size()}, src) !=
       Utf8Status::Ok)

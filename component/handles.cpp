@@ -55,12 +55,19 @@ std::optional<Trap> CallScope::check_borrows_dropped() const {
   return std::nullopt;
 }
 
+// wasmtime's words when both types are guest-defined; otherwise the types' names.
+std::string wrong_handle_type(uint32_t i, const ResourceTypeInfo* want, const ResourceTypeInfo* got) {
+  if (want && got && want->impl && got->impl)
+    return fmt::format("handle index {} used with the wrong type, expected guest-defined resource "
+                       "but found a different guest-defined resource", i);
+  return fmt::format("handle index {} used with the wrong type, expected {} but found {}", i,
+                     want ? want->name : "?", got ? got->name : "?");
+}
+
 namespace {
 
 std::optional<Trap> check_type(const HandleEntry& h, const ResourceTypeInfo& rt, uint32_t i) {
-  if (h.rt != &rt)
-    return abi_trap(fmt::format("handle index {} used with the wrong type, expected {} but "
-                                "found {}", i, rt.name, h.rt ? h.rt->name : "another"));
+  if (h.rt != &rt) return abi_trap(wrong_handle_type(i, &rt, h.rt));
   return std::nullopt;
 }
 

@@ -23,6 +23,12 @@ using AbiResult = std::expected<T, Trap>;
 // wasmtime's words where the reference tests quote them).
 Trap abi_trap(std::string message);
 
+struct ResourceTypeInfo;
+
+// The trap message for handle `i` of type `got` used as a `want`: wasmtime's words when both
+// are guest-defined resources, else the types' names.
+std::string wrong_handle_type(uint32_t i, const ResourceTypeInfo* want, const ResourceTypeInfo* got);
+
 struct InstanceState;
 
 // A resource type: generative per component instance (`impl` defines it). The destructor

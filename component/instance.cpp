@@ -10,6 +10,7 @@
 
 #include "component/canon_validate.hpp"
 #include "component/extern_name.hpp"
+#include "component/validate.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/linker.hpp"
 
@@ -39,6 +40,13 @@ wsvm::FuncType core_signature(const FlatSignature& s) {
   for (FlatType f : s.params) t.params.push_back(core_type(f));
   for (FlatType f : s.results) t.results.push_back(core_type(f));
   return t;
+}
+
+// A host function standing for an import nobody defined (ComponentLinker::trap_unknown_imports).
+HostFn unknown_import(std::string name) {
+  return [name](std::span<const Val>) -> AbiResult<std::vector<Val>> {
+    return std::unexpected(abi_trap(fmt::format("unknown import '{}' has not been defined", name)));
+  };
 }
 
 std::optional<Trap> call_core(Store& store, FuncInstance* f, std::vector<uint64_t>& slots) {
@@ -119,6 +127,7 @@ AbiResult<std::vector<Val>> call_component_func(Store& store, const ComponentFun
   // canon lift: lower the arguments into the callee, run it, lift its results.
   CallScope task;
   LiftLowerContext cx(f.opts, f.inst, &task);
+  cx.set_guest_to_guest(caller != nullptr);
   std::vector<Val> argv(args.begin(), args.end());
   std::vector<uint64_t> slots = WSVM_TRY(cx.lower_flat_values(kMaxFlatParams, argv, f.sig.params));
   if (auto t = call_core(store, f.core, slots)) return std::unexpected(*t);
@@ -498,6 +507,7 @@ Result<void> Instantiator::canon(const Canon& k) {
             if (!caller->may_leave) return abi_trap("cannot leave component instance");
             CallScope subtask;
             LiftLowerContext cx(opts, caller, &subtask);
+            cx.set_guest_to_guest(!callee->host);
             FlatReader r(std::span<const FlatVal>(slots, nparams));
             auto args = cx.lift_flat_values(kMaxFlatParams, r, callee->sig.params);
             if (!args) return args.error();
@@ -650,11 +660,12 @@ Result<void> Instantiator::import(const Import& im) {
   switch (im.type.kind) {
     case ExternKind::Func: {
       const HostFn* fn = m_linker.func(name);
-      if (!fn) return make_error(ErrorKind::Unlinkable, im.offset,
-                                 fmt::format("component import '{}' (a function) is not defined by the host", name));
+      if (!fn && !m_linker.traps_unknown_imports())
+        return make_error(ErrorKind::Unlinkable, im.offset,
+                          fmt::format("component import '{}' (a function) is not defined by the host", name));
       auto f = std::make_shared<ComponentFunc>();
       f->sig = WSVM_TRY(m_types->func(im.type.index, im.offset));
-      f->host = *fn;
+      f->host = fn ? *fn : unknown_import(name);
       f->name = name;
       m_funcs.push_back(std::move(f));
       return {};
@@ -662,6 +673,8 @@ Result<void> Instantiator::import(const Import& im) {
     case ExternKind::Instance: {
       std::string host_name;
       const auto* host = m_linker.instance(name, &host_name);
+      static const std::map<std::string, HostFn> kNone;
+      if (!host && m_linker.traps_unknown_imports()) host = &kNone;
       if (!host) return make_error(ErrorKind::Unlinkable, im.offset,
                                    fmt::format("component import '{}' (an instance) is not defined by the host", name));
       Inst in = WSVM_TRY(instance_type(name, host_name, im.type.index, im.offset));
@@ -669,12 +682,12 @@ Result<void> Instantiator::import(const Import& im) {
       for (const auto& [fname, decl] : in.decls) {
         if (decl->type.kind != ExternKind::Func) continue;
         auto it = host->find(fname);
-        if (it == host->end())
+        if (it == host->end() && !m_linker.traps_unknown_imports())
           return make_error(ErrorKind::Unlinkable, im.offset,
                             fmt::format("component import '{}': function '{}' is not defined by the host", name, fname));
         auto f = std::make_shared<ComponentFunc>();
         f->sig = WSVM_TRY(in.space->func(decl->type.index, im.offset));
-        f->host = it->second;
+        f->host = it != host->end() ? it->second : unknown_import(name + "#" + fname);
         f->name = name + "#" + fname;
         in.funcs[fname] = std::move(f);
       }
@@ -731,6 +744,7 @@ Result<void> Instantiator::exported(const Export& ex) {
 Result<std::unique_ptr<ComponentInstance>> instantiate(Store& store,
                                                         std::shared_ptr<const Component> c,
                                                         const ComponentLinker& linker) {
+  WSVM_TRY_VOID(validate_component(*c));
   auto out = std::unique_ptr<ComponentInstance>(new ComponentInstance());
   Instantiator in(store, *c, linker, *out);
   WSVM_TRY_VOID(in.run());

@@ -39,6 +39,11 @@ class ComponentLinker {
                             std::function<void(uint32_t rep)> dtor) {
     m_dtors[instance][std::move(resource)] = std::move(dtor);
   }
+  // Imports the host does not define become functions that trap when called (and instances
+  // of such functions), as wasmtime's `define_unknown_imports_as_traps`: a test harness can
+  // then instantiate, and so validate, a component whatever it imports.
+  void trap_unknown_imports(bool on = true) { m_trap_unknown = on; }
+  bool traps_unknown_imports() const { return m_trap_unknown; }
   const HostFn* func(const std::string& name) const;
   const std::function<void(uint32_t)>* resource_dtor(const std::string& instance,
                                                      const std::string& resource) const;
@@ -52,6 +57,7 @@ class ComponentLinker {
   std::map<std::string, HostFn> m_funcs;
   std::map<std::string, std::map<std::string, HostFn>> m_instances;
   std::map<std::string, std::map<std::string, std::function<void(uint32_t)>>> m_dtors;
+  bool m_trap_unknown = false;
 };
 
 // A component-level function: lifted from a core function, or supplied by the host.

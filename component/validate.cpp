@@ -1,0 +1,306 @@
+// Static validation of a component (see validate.hpp).
+#include "component/validate.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "component/extern_name.hpp"
+#include "component/validate_names.hpp"
+
+namespace wsvm::component {
+
+namespace {
+
+std::unexpected<Error> invalid(size_t at, std::string msg) {
+  return make_error(ErrorKind::Invalid, at, std::move(msg));
+}
+
+// What a type index stands for, as far as these rules need to know. Unknown (an alias of an
+// instance's export, for instance) passes every check: instantiation resolves it.
+enum class TKind : uint8_t { Unknown, Value, Func, Component, Instance, Resource };
+
+struct TEntry {
+  TKind kind = TKind::Unknown;
+  const TypeDef* def = nullptr;  // Value/Func/Component/Instance defined here
+};
+
+struct Space {
+  Space* parent = nullptr;
+  std::vector<TEntry> types;
+  std::vector<bool> core_is_module;  // core types: module type?
+  std::vector<bool> core_known;
+};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Labels of one record/variant/flags/enum/params list: non-empty, kebab case, unique
+// regardless of case.
+Result<void> check_labels(const std::vector<std::string>& labels, const char* what, const char* prev_what,
+                          size_t at) {
+  std::vector<std::string> seen;
+  for (const std::string& l : labels) {
+    if (l.empty()) return invalid(at, fmt::format("{} name cannot be empty", what));
+    if (!is_label(l)) return invalid(at, fmt::format("{} name `{}` is not in kebab case", what, l));
+    std::string key = lower(l);
+    for (size_t i = 0; i < seen.size(); ++i)
+      if (lower(seen[i]) == key)
+        return invalid(at, fmt::format("{} name `{}` conflicts with previous {} name `{}`", what, l, prev_what, seen[i]));
+    seen.push_back(l);
+  }
+  return {};
+}
+
+class Validator {
+ public:
+  Result<void> component(const Component& c, Space* parent) {
+    Space sp;
+    sp.parent = parent;
+    for (const Definition& d : c.defs) WSVM_TRY_VOID(definition(c, d, sp));
+    for (const auto& nested : c.components) (void)nested;  // validated when reached in defs
+    return {};
+  }
+
+ private:
+  Result<const TEntry*> type_at(const Space& sp, uint32_t i, size_t at) {
+    if (i >= sp.types.size()) return invalid(at, "type index out of bounds");
+    return &sp.types[i];
+  }
+
+  Result<void> valtype(const Space& sp, const ValTypeRef& t, size_t at) {
+    if (t.is_prim) return {};
+    const TEntry* e = WSVM_TRY(type_at(sp, t.index, at));
+    if (e->kind != TKind::Value && e->kind != TKind::Unknown)
+      return invalid(at, fmt::format("type index {} is not a defined type", t.index));
+    return {};
+  }
+
+  // Whether a value type contains a borrow handle (through defined types of this scope).
+  bool has_borrow(const Space& sp, const ValTypeRef& t, int depth = 0) {
+    if (t.is_prim || depth > 64 || t.index >= sp.types.size()) return false;
+    const TEntry& e = sp.types[t.index];
+    if (e.kind != TKind::Value || !e.def) return false;
+    const DefValType& v = e.def->value;
+    if (v.kind == DefValKind::Borrow) return true;
+    for (const LabeledType& f : v.fields)
+      if (f.type && has_borrow(sp, *f.type, depth + 1)) return true;
+    if (v.a && has_borrow(sp, *v.a, depth + 1)) return true;
+    if (v.b && has_borrow(sp, *v.b, depth + 1)) return true;
+    return false;
+  }
+
+  Result<void> defval(const Space& sp, const DefValType& v, size_t at) {
+    std::vector<std::string> labels;
+    switch (v.kind) {
+      case DefValKind::Record:
+        if (v.fields.empty()) return invalid(at, "record type must have at least one field");
+        for (const LabeledType& f : v.fields) labels.push_back(f.label);
+        WSVM_TRY_VOID(check_labels(labels, "record field", "field", at));
+        break;
+      case DefValKind::Variant:
+        if (v.fields.empty()) return invalid(at, "variant type must have at least one case");
+        for (const LabeledType& f : v.fields) labels.push_back(f.label);
+        WSVM_TRY_VOID(check_labels(labels, "variant case", "case", at));
+        break;
+      case DefValKind::Tuple:
+        if (v.fields.empty()) return invalid(at, "tuple type must have at least one type");
+        break;
+      case DefValKind::Flags:
+        if (v.labels.empty()) return invalid(at, "flags must have at least one entry");
+        if (v.labels.size() > 32) return invalid(at, "cannot have more than 32 flags");
+        WSVM_TRY_VOID(check_labels(v.labels, "flag", "flag", at));
+        break;
+      case DefValKind::Enum:
+        if (v.labels.empty()) return invalid(at, "enum type must have at least one variant");
+        WSVM_TRY_VOID(check_labels(v.labels, "enum tag", "tag", at));
+        break;
+      case DefValKind::Own: case DefValKind::Borrow: {
+        const TEntry* e = WSVM_TRY(type_at(sp, v.resource, at));
+        if (e->kind != TKind::Resource && e->kind != TKind::Unknown)
+          return invalid(at, fmt::format("type index {} is not a resource type", v.resource));
+        return {};
+      }
+      default: break;
+    }
+    for (const LabeledType& f : v.fields)
+      if (f.type) WSVM_TRY_VOID(valtype(sp, *f.type, at));
+    if (v.a) WSVM_TRY_VOID(valtype(sp, *v.a, at));
+    if (v.b) WSVM_TRY_VOID(valtype(sp, *v.b, at));
+    return {};
+  }
+
+  Result<void> functype(const Space& sp, const FuncType& f, size_t at) {
+    std::vector<std::string> names;
+    for (const LabeledType& p : f.params) {
+      names.push_back(p.label);
+      if (p.type) WSVM_TRY_VOID(valtype(sp, *p.type, at));
+    }
+    WSVM_TRY_VOID(check_labels(names, "function parameter", "parameter", at));
+    if (f.result) {
+      WSVM_TRY_VOID(valtype(sp, *f.result, at));
+      if (has_borrow(sp, *f.result)) return invalid(at, "function result cannot contain a `borrow` type");
+    }
+    return {};
+  }
+
+  // A type definition in scope `sp` (`in_type`: inside a component or instance type).
+  Result<TEntry> typedef_(Space& sp, const TypeDef& t, bool in_type) {
+    switch (t.kind) {
+      case TypeDefKind::Value:
+        WSVM_TRY_VOID(defval(sp, t.value, t.offset));
+        return TEntry{TKind::Value, &t};
+      case TypeDefKind::Func:
+        WSVM_TRY_VOID(functype(sp, t.func, t.offset));
+        return TEntry{TKind::Func, &t};
+      case TypeDefKind::Resource:
+        if (in_type) return invalid(t.offset, "resources can only be defined within a concrete component");
+        return TEntry{TKind::Resource, &t};
+      case TypeDefKind::Component: case TypeDefKind::Instance: {
+        Space inner;
+        inner.parent = &sp;
+        for (const TypeDecl& d : t.decls) WSVM_TRY_VOID(decl(inner, t, d));
+        return TEntry{t.kind == TypeDefKind::Component ? TKind::Component : TKind::Instance, &t};
+      }
+    }
+    return TEntry{};
+  }
+
+  Result<void> core_type_index(const Space& sp, uint32_t i, size_t at) {
+    if (i >= sp.core_is_module.size()) return invalid(at, "core type index out of bounds");
+    if (sp.core_known[i] && !sp.core_is_module[i])
+      return invalid(at, fmt::format("core type index {} is not a module type", i));
+    return {};
+  }
+
+  // An extern type's type reference; for a type import/export, the entry it adds.
+  Result<std::optional<TEntry>> externtype(Space& sp, const ExternType& et, size_t at) {
+    auto want = [&](TKind k, const char* what) -> Result<void> {
+      const TEntry* e = WSVM_TRY(type_at(sp, et.index, at));
+      if (e->kind != k && e->kind != TKind::Unknown)
+        return invalid(at, fmt::format("type index {} is not {}", et.index, what));
+      return {};
+    };
+    switch (et.kind) {
+      case ExternKind::Module: WSVM_TRY_VOID(core_type_index(sp, et.index, at)); break;
+      case ExternKind::Func: WSVM_TRY_VOID(want(TKind::Func, "a function type")); break;
+      case ExternKind::Component: WSVM_TRY_VOID(want(TKind::Component, "a component type")); break;
+      case ExternKind::Instance: WSVM_TRY_VOID(want(TKind::Instance, "an instance type")); break;
+      case ExternKind::Value:
+        if (!et.value_eq) WSVM_TRY_VOID(valtype(sp, et.value_type, at));
+        break;
+      case ExternKind::Type:
+        if (et.bound.sub_resource) return std::optional<TEntry>(TEntry{TKind::Resource, nullptr});
+        return std::optional<TEntry>(*WSVM_TRY(type_at(sp, et.bound.eq, at)));
+    }
+    return std::optional<TEntry>{};
+  }
+
+  Result<void> decl(Space& sp, const TypeDef& owner, const TypeDecl& d) {
+    switch (d.kind) {
+      case TypeDecl::Kind::CoreType: {
+        const CoreType& ct = owner.core_types[d.index];
+        sp.core_is_module.push_back(ct.is_module);
+        sp.core_known.push_back(true);
+        return {};
+      }
+      case TypeDecl::Kind::Type:
+        sp.types.push_back(WSVM_TRY(typedef_(sp, owner.types[d.index], true)));
+        return {};
+      case TypeDecl::Kind::Alias: {
+        const DeclAlias& a = owner.aliases[d.index];
+        if (a.sort == Sort::Type) sp.types.push_back(outer_type(sp, a));
+        if (a.sort == Sort::CoreType) sp.core_is_module.push_back(false), sp.core_known.push_back(false);
+        return {};
+      }
+      case TypeDecl::Kind::Import: case TypeDecl::Kind::Export: {
+        auto added = WSVM_TRY(externtype(sp, d.type, owner.offset));
+        if (added) sp.types.push_back(*added);
+        return {};
+      }
+    }
+    return {};
+  }
+
+  TEntry outer_type(const Space& sp, const DeclAlias& a) {
+    if (!a.outer) return TEntry{};
+    const Space* s = &sp;
+    for (uint32_t i = 0; i < a.outer_count && s; ++i) s = s->parent;
+    if (!s || a.outer_index >= s->types.size()) return TEntry{};
+    return s->types[a.outer_index];
+  }
+
+  Result<void> definition(const Component& c, const Definition& d, Space& sp) {
+    switch (d.kind) {
+      case DefKind::CoreType: {
+        const CoreType& ct = c.core_types[d.index];
+        sp.core_is_module.push_back(ct.is_module);
+        sp.core_known.push_back(true);
+        return {};
+      }
+      case DefKind::Type:
+        sp.types.push_back(WSVM_TRY(typedef_(sp, c.types[d.index], false)));
+        return {};
+      case DefKind::Component:
+        return component(*c.components[d.index], &sp);
+      case DefKind::Alias: {
+        const Alias& a = c.aliases[d.index];
+        if (a.sort == Sort::Type) {
+          TEntry e;
+          if (a.target == Alias::Target::Outer) {
+            const Space* s = &sp;
+            for (uint32_t i = 0; i < a.outer_count && s; ++i) s = s->parent;
+            if (s && a.outer_index < s->types.size()) e = s->types[a.outer_index];
+          }
+          sp.types.push_back(e);
+        }
+        if (a.sort == Sort::CoreType) sp.core_is_module.push_back(false), sp.core_known.push_back(false);
+        return {};
+      }
+      case DefKind::Import: {
+        const Import& im = c.imports[d.index];
+        auto added = WSVM_TRY(externtype(sp, im.type, im.offset));
+        if (added) sp.types.push_back(*added);
+        return {};
+      }
+      case DefKind::Export: {
+        const Export& ex = c.exports[d.index];
+        if (ex.ascribed) WSVM_TRY_VOID(externtype(sp, *ex.ascribed, ex.offset));
+        if (ex.target.sort == Sort::Type) {
+          const TEntry* e = WSVM_TRY(type_at(sp, ex.target.index, ex.offset));
+          sp.types.push_back(*e);
+        }
+        return {};
+      }
+      case DefKind::Canon: {
+        const Canon& k = c.canons[d.index];
+        if (k.kind == CanonKind::Lift) {
+          const TEntry* e = WSVM_TRY(type_at(sp, k.type, k.offset));
+          if (e->kind != TKind::Func && e->kind != TKind::Unknown)
+            return invalid(k.offset, fmt::format("type index {} is not a function type", k.type));
+        }
+        if (k.kind == CanonKind::ResourceNew || k.kind == CanonKind::ResourceDrop ||
+            k.kind == CanonKind::ResourceRep) {
+          const TEntry* e = WSVM_TRY(type_at(sp, k.type, k.offset));
+          if (e->kind != TKind::Resource && e->kind != TKind::Unknown)
+            return invalid(k.offset, fmt::format("type index {} is not a resource type", k.type));
+        }
+        return {};
+      }
+      default: return {};
+    }
+  }
+};
+
+}  // namespace
+
+Result<void> validate_component(const Component& c) {
+  WSVM_TRY_VOID(validate_names(c));
+  return Validator().component(c, nullptr);
+}
+
+}  // namespace wsvm::component

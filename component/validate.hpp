@@ -1,0 +1,20 @@
+// Static validation of a decoded component, before (and without) instantiation: the rules
+// that need no host and no running code. Today: import/export names (validate_names.hpp) and
+// the type rules of Binary.md "Type Definitions": non-empty records, variants, tuples, enums
+// and flags (at most 32 flags), kebab-case and strongly-unique labels and parameter names,
+// type indices in bounds and of the right kind (defined value type, function, instance,
+// component, resource, core module type), no `borrow` in function results, no resource type
+// definitions inside component or instance types. Messages use wasm-tools' words where the
+// reference tests quote them ("record type must have at least one field").
+// Not yet: subtyping of instantiation arguments and export ascriptions, resource identity,
+// outer-alias restrictions, external visibility of types.
+#pragma once
+
+#include "component/ir.hpp"
+
+namespace wsvm::component {
+
+// The first problem found (Invalid, at its offset), in `c` and every nested component.
+Result<void> validate_component(const Component& c);
+
+}  // namespace wsvm::component
