@@ -4,6 +4,7 @@
 // Task.num_borrows, Subtask.lenders, canon_resource_*).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <expected>
 #include <functional>
@@ -71,6 +72,10 @@ struct InstanceState {
   bool may_enter = true;  // false while a call into it (or a nested child) is in flight
   bool may_leave = true;  // false while realloc or post-return run, and in lifted exports'
                           // post-return: lowering calls out of the instance then trap
+  uint32_t backpressure = 0;  // canon backpressure.inc/dec
+  // The current task's context slots (canon context.get/set): each call into the instance
+  // starts with zeros; the caller's are restored when it returns.
+  std::array<uint64_t, 2> context{};
 };
 
 // A call in flight: as the callee's task it counts the borrow handles it was given (each

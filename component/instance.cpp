@@ -122,8 +122,14 @@ AbiResult<std::vector<Val>> call_component_func(Store& store, const ComponentFun
   for (InstanceState* s : entering) s->may_enter = false;
   struct Leave {
     std::vector<InstanceState*>& set;
-    ~Leave() { for (InstanceState* s : set) s->may_enter = true; }
-  } leave{entering};
+    InstanceState* callee;
+    std::array<uint64_t, 2> saved_context;
+    ~Leave() {
+      for (InstanceState* s : set) s->may_enter = true;
+      callee->context = saved_context;
+    }
+  } leave{entering, f.inst, f.inst->context};
+  f.inst->context = {};  // a new task: its context slots start at zero
   // canon lift: lower the arguments into the callee, run it, lift its results.
   CallScope task;
   LiftLowerContext cx(f.opts, f.inst, &task);
@@ -225,6 +231,7 @@ class Instantiator {
   Result<void> alias(const Alias& a);
   Result<void> type(const TypeDef& t, uint32_t index);
   Result<void> canon(const Canon& k);
+  Result<void> async_builtin(const Canon& k);
   Result<void> import(const Import& im);
   Result<void> exported(const Export& ex);
   // `host_name`: the name the host defined the instance under (for resource destructors).
@@ -533,8 +540,80 @@ Result<void> Instantiator::canon(const Canon& k) {
       return {};
     }
     default:
+      return async_builtin(k);
+  }
+}
+
+// Built-ins of the async ABI (🔀) and threads (🧵). backpressure.inc/dec and context.get/set
+// work in synchronous components; the rest check `may_leave` as definitions.py does (so a call
+// from post-return traps with "cannot leave component instance") and otherwise trap saying the
+// async ABI is not supported yet. Each gets the core function type CanonicalABI.md gives it.
+Result<void> Instantiator::async_builtin(const Canon& k) {
+  using K = CanonKind;
+  wsvm::FuncType ft;
+  const auto I32 = ValType::I32;
+  switch (k.kind) {
+    case K::BackpressureInc: case K::BackpressureDec: case K::TaskCancel: break;
+    case K::ContextGet: case K::ContextSet:
+      if (k.core_type != I32) return invalid(k.offset, "context.get/set: only i32 slots are supported");
+      if (k.slot >= 2) return invalid(k.offset, fmt::format("context slot {} out of range (2 slots)", k.slot));
+      if (k.kind == K::ContextGet) ft.results = {I32};
+      else ft.params = {I32};
+      break;
+    case K::TaskReturn: {
+      std::vector<VTypeP> results;
+      if (k.result) results.push_back(WSVM_TRY(m_types->valtype(*k.result, k.offset)));
+      FlatSignature flat = flatten_functype(results, {}, FlattenContext::Lift);
+      ft = core_signature(flat);
+      ft.results.clear();
+      break;
+    }
+    case K::ThreadYield: case K::ThreadSuspend: case K::ThreadIndex: case K::WaitableSetNew:
+    case K::ErrorContextDrop: case K::ThreadAvailableParallelism:
+      ft.results = {I32};
+      if (k.kind == K::ErrorContextDrop) ft = wsvm::FuncType{{I32}, {}};
+      break;
+    case K::WaitableSetWait: case K::WaitableSetPoll: ft = {{I32, I32}, {I32}}; break;
+    case K::WaitableSetDrop: case K::SubtaskDrop: case K::ThreadResumeLater:
+    case K::StreamDropReadable: case K::StreamDropWritable: case K::FutureDropReadable:
+    case K::FutureDropWritable:
+      ft.params = {I32};
+      break;
+    case K::WaitableJoin: ft.params = {I32, I32}; break;
+    case K::SubtaskCancel: case K::StreamCancelRead: case K::StreamCancelWrite:
+    case K::FutureCancelRead: case K::FutureCancelWrite: case K::ThreadSuspendThenResume:
+    case K::ThreadYieldThenResume: case K::ThreadSuspendThenPromote: case K::ThreadYieldThenPromote:
+      ft = {{I32}, {I32}};
+      break;
+    case K::StreamNew: case K::FutureNew: ft.results = {ValType::I64}; break;
+    case K::StreamRead: case K::StreamWrite: ft = {{I32, I32, I32}, {I32}}; break;
+    case K::FutureRead: case K::FutureWrite: ft = {{I32, I32}, {I32}}; break;
+    case K::ErrorContextNew: ft = {{I32, I32}, {I32}}; break;
+    case K::ErrorContextDebugMessage: ft.params = {I32, I32}; break;
+    default:
       return unsupported(k.offset, fmt::format("canon {}", canon_kind_name(k.kind)));
   }
+  InstanceState* inst = m_state;
+  CanonKind kind = k.kind;
+  uint32_t slot = k.slot;
+  FuncInstance* f = m_store.create_host_func(ft, [inst, kind, slot](HostContext&, uint64_t* slots) -> std::optional<Trap> {
+    switch (kind) {
+      case K::BackpressureInc:
+        if (++inst->backpressure == (1u << 16)) return abi_trap("backpressure counter overflow");
+        return std::nullopt;
+      case K::BackpressureDec:
+        if (inst->backpressure == 0) return abi_trap("backpressure counter underflow");
+        --inst->backpressure;
+        return std::nullopt;
+      case K::ContextGet: slots[0] = inst->context[slot]; return std::nullopt;
+      case K::ContextSet: inst->context[slot] = uint32_t(slots[0]); return std::nullopt;
+      default: break;
+    }
+    if (!inst->may_leave) return abi_trap("cannot leave component instance");
+    return abi_trap(fmt::format("canon {}: the async ABI is not supported yet", canon_kind_name(kind)));
+  });
+  m_core_funcs.push_back(Extern{.kind = wsvm::ExternKind::Func, .func = f});
+  return {};
 }
 
 Result<Instantiator::Inst> Instantiator::instance_type(const std::string& name,

@@ -679,25 +679,101 @@ void ComponentParser::canon(CScope& sc, std::optional<uint32_t> sugar_id, std::o
     canon_opts(sc, item);
     return define_core_func();
   }
-  uint8_t code;
-  if (op == "resource.new") code = 0x02;
-  else if (op == "resource.drop") code = 0x03;
-  else if (op == "resource.rep") code = 0x04;
-  else if (op == "backpressure.inc") code = 0x24;
-  else if (op == "backpressure.dec") code = 0x25;
-  else if (op == "task.cancel") code = 0x05;
-  else if (op == "subtask.drop") code = 0x0d;
-  else if (op == "error-context.drop") code = 0x1e;
-  else if (op == "waitable-set.new") code = 0x1f;
-  else if (op == "waitable-set.drop") code = 0x22;
-  else if (op == "waitable.join") code = 0x23;
-  else if (op == "thread.index") code = 0x26;
-  else fail_at(pos_ - 1, "unsupported canon built-in `" + std::string(op) + "`");
-  item.u8(code);
-  if (code <= 0x04) {
-    uint32_t t = kind() == Tok::LParen ? item_ref(sc, CSort::Type, false) : index(sc, CSort::Type);
-    item.u32(t);
-    if (code == 0x03 && is_kw("async")) fail("async resource.drop is not supported");
+  // The other built-ins: their opcode and the shape of their immediates (Binary.md).
+  enum Shape { None, Type, TypeOpts, TypeAsync, Opts, Async, Cancel, CancelMemory, Context, TaskReturn,
+               NewIndirect, SpawnRef, SpawnIndirect, Shared };
+  struct Builtin {
+    std::string_view name;
+    uint8_t code;
+    Shape shape;
+  };
+  static constexpr Builtin kBuiltins[] = {
+      {"resource.new", 0x02, Type}, {"resource.drop", 0x03, Type}, {"resource.rep", 0x04, Type},
+      {"backpressure.inc", 0x24, None}, {"backpressure.dec", 0x25, None},
+      {"task.return", 0x09, TaskReturn}, {"task.cancel", 0x05, None},
+      {"context.get", 0x0a, Context}, {"context.set", 0x0b, Context},
+      {"subtask.cancel", 0x06, Async}, {"subtask.drop", 0x0d, None},
+      {"stream.new", 0x0e, Type}, {"stream.read", 0x0f, TypeOpts}, {"stream.write", 0x10, TypeOpts},
+      {"stream.cancel-read", 0x11, TypeAsync}, {"stream.cancel-write", 0x12, TypeAsync},
+      {"stream.drop-readable", 0x13, Type}, {"stream.drop-writable", 0x14, Type},
+      {"future.new", 0x15, Type}, {"future.read", 0x16, TypeOpts}, {"future.write", 0x17, TypeOpts},
+      {"future.cancel-read", 0x18, TypeAsync}, {"future.cancel-write", 0x19, TypeAsync},
+      {"future.drop-readable", 0x1a, Type}, {"future.drop-writable", 0x1b, Type},
+      {"error-context.new", 0x1c, Opts}, {"error-context.debug-message", 0x1d, Opts},
+      {"error-context.drop", 0x1e, None},
+      {"waitable-set.new", 0x1f, None}, {"waitable-set.wait", 0x20, CancelMemory},
+      {"waitable-set.poll", 0x21, CancelMemory}, {"waitable-set.drop", 0x22, None},
+      {"waitable.join", 0x23, None},
+      {"thread.index", 0x26, None}, {"thread.new-indirect", 0x27, NewIndirect},
+      {"thread.resume-later", 0x28, None}, {"thread.suspend", 0x29, Cancel}, {"thread.yield", 0x0c, Cancel},
+      {"thread.suspend-then-resume", 0x2a, Cancel}, {"thread.yield-then-resume", 0x2b, Cancel},
+      {"thread.suspend-then-promote", 0x2c, Cancel}, {"thread.yield-then-promote", 0x2d, Cancel},
+      {"thread.spawn-ref", 0x40, SpawnRef}, {"thread.spawn-indirect", 0x41, SpawnIndirect},
+      {"thread.available-parallelism", 0x42, Shared},
+  };
+  const Builtin* b = nullptr;
+  for (const Builtin& x : kBuiltins)
+    if (x.name == op) b = &x;
+  if (!b) fail_at(pos_ - 1, "unknown canon built-in `" + std::string(op) + "`");
+  item.u8(b->code);
+  auto type_index = [&] {
+    item.u32(kind() == Tok::LParen ? item_ref(sc, CSort::Type, false) : index(sc, CSort::Type));
+  };
+  auto flag = [&](std::string_view kw) {
+    bool on = is_kw(kw);
+    if (on) ++pos_;
+    item.u8(on ? 0x01 : 0x00);
+  };
+  auto core_type_index = [&] {
+    item.u32(kind() == Tok::LParen ? item_ref(sc, CSort::CoreType, false) : index(sc, CSort::CoreType));
+  };
+  switch (b->shape) {
+    case None: break;
+    case Type: type_index(); break;
+    case TypeOpts: type_index(); canon_opts(sc, item); break;
+    case TypeAsync: type_index(); flag("async"); break;
+    case Opts: canon_opts(sc, item); break;
+    case Async: flag("async"); break;
+    case Cancel: flag("cancellable"); break;
+    case CancelMemory: {
+      flag("cancellable");
+      if (!at_form("memory")) fail("unexpected token, expected `(memory ...)`");
+      pos_ += 2;
+      item.u32(index_or_ref(sc, CSort::CoreMemory));
+      expect_rparen();
+      break;
+    }
+    case Context: {
+      if (!is_kw("i32") && !is_kw("i64")) fail("unexpected token, expected a core value type");
+      item.u8(is_kw("i32") ? 0x7f : 0x7e);
+      ++pos_;
+      item.u32(take_u32());
+      break;
+    }
+    case TaskReturn: {
+      if (at_form("result")) {
+        pos_ += 2;
+        item.u8(0x00);
+        valtype(sc, item);
+        expect_rparen();
+      } else {
+        item.u8(0x01);
+        item.u8(0x00);
+      }
+      canon_opts(sc, item);
+      break;
+    }
+    case NewIndirect:
+      core_type_index();
+      item.u32(index_or_ref(sc, CSort::CoreTable));
+      break;
+    case SpawnRef: flag("shared"); core_type_index(); break;
+    case SpawnIndirect:
+      flag("shared");
+      core_type_index();
+      item.u32(index_or_ref(sc, CSort::CoreTable));
+      break;
+    case Shared: flag("shared"); break;
   }
   define_core_func();
 }
