@@ -5,6 +5,7 @@
 
 #include "cli/options.hpp"
 #include "cli/run.hpp"
+#include "cli/wast.hpp"
 #include "runner/exit_status.hpp"
 
 #ifndef WSVM_VERSION
@@ -13,6 +14,7 @@
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv, argv + argc);
+  if (wsvm::cli::is_text_command(args)) return wsvm::cli::run_text_command(args);  // wast, wat2wasm
   auto options = wsvm::cli::parse_options(args);
   if (!options) {
     wsvm::cli::print_error(options.error());

@@ -126,6 +126,11 @@ Usage:
       its own line.
   wsvm validate [OPTIONS] module.wasm
       Decode and validate only; prints nothing on success.
+  wsvm wast [--engine ENGINE] [--wasm2] [--verbose] script.wast...
+      Run WebAssembly spec scripts (every command, with the spectest module);
+      prints failures, a line per file and the total; exit 1 if any failed.
+  wsvm wat2wasm module.wat [-o module.wasm] [--no-names]
+      Convert a text module to a validated binary module.
   wsvm --help | --version
 
 Options (before the module path; everything after it is passed to the module):

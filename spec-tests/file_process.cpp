@@ -18,6 +18,8 @@
 
 namespace wsvm::spec {
 
+using namespace wast;
+
 namespace {
 
 // One report: "P <passed> <failed> <skipped> <mismatches> <done> <line> <stopped>\n", then,
@@ -39,11 +41,12 @@ void write_all(int fd, const std::string& s) {
   }
 }
 
-[[noreturn]] void child_main(int fd, Engine& engine, const Script& script, const RunOptions& options) {
-  ProgressFn progress = [fd](const FileResult& r, const Command& c) {
+[[noreturn]] void child_main(int fd, Engine& engine, const std::string& name, const text::Script& script,
+                             const RunOptions& options) {
+  ProgressFn progress = [fd](const FileResult& r, const text::Command& c) {
     write_all(fd, encode_counts(r, c.line));
   };
-  FileResult r = run_script(engine, script, options, progress);
+  FileResult r = run_script(engine, name, script, options, progress);
   std::string tail = encode_counts(r, 0);
   for (const auto& [reason, count] : r.skip_reasons) tail += fmt::format("R {} {}\n", count, reason);
   tail += "E\n";
@@ -91,7 +94,7 @@ void consume(ParentState& st, const char* data, size_t n) {
 
 }  // namespace
 
-IsolatedResult run_script_isolated(Engine& engine, const Script& script,
+IsolatedResult run_script_isolated(Engine& engine, const std::string& name, const text::Script& script,
                                    const RunOptions& options, unsigned timeout_seconds) {
   IsolatedResult out;
   int fds[2];
@@ -112,7 +115,7 @@ IsolatedResult run_script_isolated(Engine& engine, const Script& script,
   }
   if (pid == 0) {
     ::close(fds[0]);
-    child_main(fds[1], engine, script, options);
+    child_main(fds[1], engine, name, script, options);
   }
   ::close(fds[1]);
 
@@ -152,8 +155,7 @@ IsolatedResult run_script_isolated(Engine& engine, const Script& script,
   else
     out.abnormal = "ended abnormally";
   out.abnormal += fmt::format(" at line {}", st.line);
-  // The command that was running fails, and so does every assertion not reached, except
-  // text-format ones, which would have been skipped anyway.
+  // The command that was running fails, and so does every assertion not reached.
   size_t first = script.commands.size();
   for (size_t i = 0; i < script.commands.size(); ++i) {
     if (st.line != 0 && script.commands[i].line == st.line) {
@@ -163,16 +165,7 @@ IsolatedResult run_script_isolated(Engine& engine, const Script& script,
     }
   }
   uint64_t failed = 0;
-  for (size_t i = first; i < script.commands.size(); ++i) {
-    const Command& c = script.commands[i];
-    if (!c.is_assertion()) continue;
-    if (c.text_module && c.type != CommandType::Unknown) {
-      ++out.result.skipped;
-      ++out.result.skip_reasons[fmt::format("text-format {}", command_type_name(c.type))];
-    } else {
-      ++failed;
-    }
-  }
+  for (size_t i = first; i < script.commands.size(); ++i) failed += is_assertion(script.commands[i].kind) ? 1 : 0;
   out.result.failed += std::max<uint64_t>(1, failed);
   out.result.assertions_done = count_assertions(script);
   return out;

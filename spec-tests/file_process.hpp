@@ -5,17 +5,17 @@
 #include <string>
 
 #include "runtime/engine.hpp"
-#include "spec-tests/runner.hpp"
+#include "wast/script_runner.hpp"
 
 namespace wsvm::spec {
 
 struct IsolatedResult {
-  FileResult result;
+  wast::FileResult result;
   std::string abnormal;  // non-empty: how the child ended ("crashed with signal 11 ...")
 };
 
 // `timeout_seconds` 0 means no limit.
-IsolatedResult run_script_isolated(Engine& engine, const Script& script,
-                                   const RunOptions& options, unsigned timeout_seconds);
+IsolatedResult run_script_isolated(Engine& engine, const std::string& name, const text::Script& script,
+                                   const wast::RunOptions& options, unsigned timeout_seconds);
 
 }  // namespace wsvm::spec

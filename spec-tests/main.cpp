@@ -1,8 +1,9 @@
-// wsvm-spec: runs wast2json scripts of the official spec suite.
-//   wsvm-spec [OPTIONS] FILE.json...
+// wsvm-spec: runs the .wast scripts of the official spec suite (parsed by text/, executed by
+// wast/, each file in a child process).
+//   wsvm-spec [OPTIONS] FILE.wast...
 // Prints `NAME.wast: P passed, F failed, S skipped` per file and ends with the exact line
 // `N passed, N failed, N skipped`. Exit status 1 if anything failed, 2 on usage errors.
-// spec-tests/run wraps this (build, wast2json conversion, file selection).
+// spec-tests/run wraps this (build, file selection, the suite's skip list).
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -15,28 +16,33 @@
 
 #include "engines/registry.hpp"
 #include "spec-tests/file_process.hpp"
-#include "spec-tests/json_commands.hpp"
-#include "spec-tests/runner.hpp"
-#include "spec-tests/skip_list.hpp"
+#include "wast/script_file.hpp"
+#include "wast/script_runner.hpp"
+#include "wast/skip_list.hpp"
 
 namespace {
 
 using namespace wsvm;
 using namespace wsvm::spec;
+using namespace wsvm::wast;
 
 constexpr const char* kUsage =
-    "usage: wsvm-spec [OPTIONS] FILE.json...\n"
+    "usage: wsvm-spec [OPTIONS] FILE.wast...\n"
     "  --engine interp|jit    execution tier (default interp)\n"
     "  --jit-compile MODE     eager, parallel or lazy (default: $WSVM_JIT_COMPILE, else the\n"
     "                         JIT's default)\n"
     "  --verbose              print every failure, message notes and spectest prints\n"
     "  --stop-on-fail         stop at the first failure\n"
+    "  --wasm2                read 32-bit limits and offsets as the Wasm 2.0 text format does\n"
+    "                         (the wasm-2.0 suite; text/README.md)\n"
     "  --strict-messages      a load/link error of the right kind but other wording fails\n"
     "  --max-fail-lines N     failure lines per file (default 20; --verbose: all)\n"
     "  --filter TEXT          only files whose name contains TEXT (repeatable)\n"
     "  --skip-list FILE       skip list (default: none)\n"
     "  --timeout SECONDS      per file, 0 = none (default 300)\n"
-    "  --no-fork              run files in this process (for debuggers)\n";
+    "  --no-fork              run files in this process (for debuggers)\n"
+    "  --suite-root DIR       name files under DIR by their path below it (legacy/throw.wast),\n"
+    "                         in output and skip list alike; other files by their file name\n";
 
 struct Options {
   std::string engine = "interp";
@@ -46,6 +52,8 @@ struct Options {
   std::string skip_list;
   unsigned timeout = 300;
   bool fork = true;
+  bool wasm2 = false;
+  std::string suite_root;
   std::vector<std::string> files;
 };
 
@@ -69,8 +77,9 @@ int parse_args(int argc, char** argv, Options& o) {
     if (a == "--stop-on-fail") { o.run.stop_on_fail = true; continue; }
     if (a == "--strict-messages") { o.run.strict_messages = true; continue; }
     if (a == "--no-fork") { o.fork = false; continue; }
+    if (a == "--wasm2") { o.wasm2 = true; continue; }
     if (a == "--engine" || a == "--jit-compile" || a == "--filter" || a == "--skip-list" ||
-        a == "--max-fail-lines" || a == "--timeout") {
+        a == "--max-fail-lines" || a == "--timeout" || a == "--suite-root") {
       const char* v = value();
       if (!v) { fmt::print(stderr, "wsvm-spec: {} needs a value\n{}", a, kUsage); return 2; }
       unsigned long n = 0;
@@ -78,6 +87,7 @@ int parse_args(int argc, char** argv, Options& o) {
       else if (a == "--jit-compile") o.jit_compile = v;
       else if (a == "--filter") o.filters.push_back(v);
       else if (a == "--skip-list") o.skip_list = v;
+      else if (a == "--suite-root") o.suite_root = v;
       else if (!parse_unsigned(v, n)) { fmt::print(stderr, "wsvm-spec: {}: not a number: {}\n", a, v); return 2; }
       else if (a == "--max-fail-lines") o.run.max_failure_lines = n;
       else o.timeout = static_cast<unsigned>(n);
@@ -89,23 +99,22 @@ int parse_args(int argc, char** argv, Options& o) {
   return -1;
 }
 
+// "i32.wast", or "legacy/throw.wast" for a file below --suite-root.
+std::string script_name(const Options& o, const std::string& file) {
+  namespace fs = std::filesystem;
+  if (!o.suite_root.empty()) {
+    std::error_code ec;
+    const fs::path rel = fs::relative(fs::absolute(file, ec), fs::absolute(o.suite_root, ec), ec);
+    if (!ec && !rel.empty() && *rel.begin() != "..") return rel.generic_string();
+  }
+  return fs::path(file).filename().string();
+}
+
 bool selected(const Options& o, const std::string& name) {
   if (o.filters.empty()) return true;
   for (const auto& f : o.filters)
     if (name.find(f) != std::string::npos) return true;
   return false;
-}
-
-std::string file_line(const std::string& name, const FileResult& r) {
-  std::string s = fmt::format("{}: {} passed, {} failed, {} skipped", name, r.passed, r.failed, r.skipped);
-  std::string reasons;
-  for (const auto& [reason, count] : r.skip_reasons)
-    reasons += fmt::format("{}{} {}", reasons.empty() ? "" : ", ", count, reason);
-  if (!reasons.empty()) s += " (" + reasons + ")";
-  if (r.message_mismatches > 0)
-    s += fmt::format(" [{} error messages worded differently]", r.message_mismatches);
-  if (r.stopped) s += " [stopped at the first failure]";
-  return s;
 }
 
 }  // namespace
@@ -144,36 +153,38 @@ int main(int argc, char** argv) {
   }
   o.run.skips = &skips;
 
-  uint64_t passed = 0, failed = 0, skipped = 0, skip_listed = 0;
+  text::WatOptions wat;
+  wat.wasm2_limits = o.wasm2;
+  uint64_t passed = 0, failed = 0, skipped = 0;
   for (const std::string& file : o.files) {
-    auto script = load_script(file);
+    const std::string name = script_name(o, file);
+    if (!selected(o, name)) continue;
+    // A script that cannot be read or parsed is one failure: NAME:LINE:COLUMN: message.
+    auto script = load_script(file, name, wat);
     if (!script) {
-      const std::string name = std::filesystem::path(file).stem().string() + ".wast";
-      if (!selected(o, name)) continue;
-      fmt::print("{}: error: {}\n", name, script.error());
+      fmt::print("{}\n", script.error());
       fmt::print("{}: 0 passed, 1 failed, 0 skipped\n", name);
       ++failed;
       if (o.run.stop_on_fail) break;
       continue;
     }
-    if (!selected(o, script->name)) continue;
     FileResult r;
     if (o.fork) {
-      IsolatedResult ir = run_script_isolated(*engine, *script, o.run, o.timeout);
-      if (!ir.abnormal.empty()) fmt::print("{}: {}\n", script->name, ir.abnormal);
+      IsolatedResult ir = run_script_isolated(*engine, name, *script, o.run, o.timeout);
+      if (!ir.abnormal.empty()) fmt::print("{}: {}\n", name, ir.abnormal);
       r = std::move(ir.result);
     } else {
-      r = run_script(*engine, *script, o.run);
+      r = run_script(*engine, name, *script, o.run);
     }
-    fmt::print("{}\n", file_line(script->name, r));
+    fmt::print("{}\n", summary_line(name, r));
     std::fflush(stdout);
     passed += r.passed;
     failed += r.failed;
     skipped += r.skipped;
-    if (auto it = r.skip_reasons.find("skip.txt"); it != r.skip_reasons.end()) skip_listed += it->second;
     if (o.run.stop_on_fail && r.failed > 0) break;
   }
-  if (skip_listed > 0) fmt::print("skip list ({}): {} skipped\n", o.skip_list, skip_listed);
+  // Only the skip list skips anything.
+  if (skipped > 0) fmt::print("skip list ({}): {} skipped\n", o.skip_list, skipped);
   fmt::print("{} passed, {} failed, {} skipped\n", passed, failed, skipped);
   return failed > 0 ? 1 : 0;
 }

@@ -91,7 +91,8 @@ class Lexer {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
         ++i_;
       } else if (c == ';' && i_ + 1 < s_.size() && s_[i_ + 1] == ';') {
-        while (i_ < s_.size() && s_[i_] != '\n') {
+        // A line comment ends at LF, CR or CR LF (Wasm 3.0's newline; comments.wast).
+        while (i_ < s_.size() && s_[i_] != '\n' && s_[i_] != '\r') {
           if (!skip_char()) return false;
         }
       } else if (c == '(' && i_ + 1 < s_.size() && s_[i_ + 1] == ';') {

@@ -23,6 +23,14 @@ TEST_CASE("tokens, with comments and parentheses matched", "[lexer]") {
   CHECK(lx->text(6) == "1x");  // validated only where a number is expected
 }
 
+TEST_CASE("a line comment ends at LF, CR or CR LF", "[lexer]") {
+  for (const char* nl : {"\n", "\r", "\r\n"}) {
+    auto lx = lex(std::string("a ;; comment") + nl + "b");
+    REQUIRE(lx);
+    CHECK(kinds(*lx) == std::vector<Tok>{Tok::Keyword, Tok::Keyword, Tok::Eof});
+  }
+}
+
 TEST_CASE("reserved tokens: id characters glued to a string, punctuation, a lone $", "[lexer]") {
   auto lx = lex("a\"b\" , $ {x}");
   REQUIRE(lx);

@@ -1,5 +1,5 @@
 // The spectest host module (see spectest_host.hpp).
-#include "spec-tests/spectest_host.hpp"
+#include "wast/spectest_host.hpp"
 
 #include <cstdio>
 #include <string>
@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "spec-tests/value_parse.hpp"
+#include "wast/values.hpp"
 
-namespace wsvm::spec {
+namespace wsvm::wast {
 
 namespace {
 
@@ -63,4 +63,4 @@ Result<void> define_spectest(Store& store, Linker& linker, bool verbose) {
   return {};
 }
 
-}  // namespace wsvm::spec
+}  // namespace wsvm::wast

@@ -1,10 +1,10 @@
 // The skip list format and the message matching rule of the runner.
 #include <catch2/catch.hpp>
 
-#include "spec-tests/skip_list.hpp"
-#include "spec-tests/text_match.hpp"
+#include "wast/skip_list.hpp"
+#include "wast/text_match.hpp"
 
-using namespace wsvm::spec;
+using namespace wsvm::wast;
 
 TEST_CASE("skip list entries cover a file or one command, each with a reason") {
   auto list = SkipList::parse(

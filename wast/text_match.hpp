@@ -3,7 +3,7 @@
 
 #include <string_view>
 
-namespace wsvm::spec {
+namespace wsvm::wast {
 
 // Ours contains the expected text ("type mismatch" in "type mismatch: expected i32"), or
 // ours is a prefix of it (the scripts sometimes add details: "uninitialized element 2").
@@ -12,4 +12,4 @@ inline bool text_matches(std::string_view expected, std::string_view ours) {
   return !ours.empty() && expected.starts_with(ours);
 }
 
-}  // namespace wsvm::spec
+}  // namespace wsvm::wast

@@ -1,4 +1,4 @@
-// spec-tests/skip.txt: commands (or whole files) the runner skips on purpose, each with a
+// wast/skip.txt: commands (or whole files) the runner skips on purpose, each with a
 // reason. Lines: `FILE.wast REASON...` (whole file) or `FILE.wast:LINE REASON...` (the
 // command at that line); `#` starts a comment. Every entry needs a reason.
 #pragma once
@@ -11,7 +11,7 @@
 #include <string>
 #include <utility>
 
-namespace wsvm::spec {
+namespace wsvm::wast {
 
 class SkipList {
  public:
@@ -27,4 +27,4 @@ class SkipList {
   std::map<std::pair<std::string, uint32_t>, std::string> m_entries;
 };
 
-}  // namespace wsvm::spec
+}  // namespace wsvm::wast

@@ -1,5 +1,5 @@
 // Loading of the skip list (see skip_list.hpp).
-#include "spec-tests/skip_list.hpp"
+#include "wast/skip_list.hpp"
 
 #include <charconv>
 #include <fstream>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-namespace wsvm::spec {
+namespace wsvm::wast {
 
 std::expected<SkipList, std::string> SkipList::parse(const std::string& text) {
   SkipList list;
@@ -55,4 +55,4 @@ std::optional<std::string> SkipList::reason(const std::string& file, uint32_t li
   return std::nullopt;
 }
 
-}  // namespace wsvm::spec
+}  // namespace wsvm::wast
