@@ -10,6 +10,7 @@
 
 #include "component/canon_validate.hpp"
 #include "component/extern_name.hpp"
+#include "component/subtype.hpp"
 #include "component/validate.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/linker.hpp"
@@ -235,8 +236,10 @@ class Instantiator {
   Result<void> import(const Import& im);
   Result<void> exported(const Export& ex);
   // `host_name`: the name the host defined the instance under (for resource destructors).
+  // `given`: an instantiation argument whose exported types stand for the type's
+  // `(sub resource)` exports (instead of fresh resource types).
   Result<Inst> instance_type(const std::string& name, const std::string& host_name,
-                             uint32_t type_index, size_t at);
+                             uint32_t type_index, size_t at, const Inst* given = nullptr);
   Result<AbiOptions> options(const CanonOptions& o, size_t at, FuncInstance** post_return);
   Result<std::shared_ptr<ComponentFunc>> func_at(uint32_t i, size_t at) {
     if (i >= m_funcs.size()) return invalid(at, fmt::format("func index {} out of bounds", i));
@@ -264,6 +267,7 @@ class Instantiator {
   InstanceState* m_state;
   TypeSpace* m_types;
   std::vector<std::shared_ptr<const CompiledModule>> m_modules;
+  std::vector<const CoreType*> m_core_types;  // null: an alias we do not follow
   std::vector<CoreInst> m_core_instances;
   std::vector<Extern> m_core_funcs, m_core_tables, m_core_memories, m_core_globals;
   std::vector<std::shared_ptr<ComponentFunc>>& m_funcs = m_out.m_funcs;
@@ -290,7 +294,9 @@ Result<void> Instantiator::definition(const Definition& d) {
       return {};
     }
     case DefKind::CoreInstance: return core_instance(m_c.core_instances[d.index]);
-    case DefKind::CoreType: return {};  // core types only matter to validation
+    case DefKind::CoreType:  // kept for matching core module arguments against module types
+      m_core_types.push_back(&m_c.core_types[d.index]);
+      return {};
     case DefKind::Component:  // instantiated when an instance names it
       m_components.push_back(m_c.components[d.index].get());
       return {};
@@ -336,7 +342,16 @@ Result<void> Instantiator::core_instance(const CoreInstance& ci) {
       return invalid(ci.offset, fmt::format("core instance index {} out of bounds", a.instance));
     for (const auto& [name, ext] : m_core_instances[a.instance].exports) lk.define(a.name, name, ext);
   }
-  wsvm::Instance* inst = WSVM_TRY(lk.instantiate(m_store, m_modules[ci.module]));
+  auto linked = lk.instantiate(m_store, m_modules[ci.module]);
+  if (!linked) {
+    // Inside a component the arguments of a core instantiation are known statically: a
+    // missing or mistyped one makes the component invalid (wasm-tools reports it so).
+    Error e = linked.error();
+    if (e.kind == ErrorKind::Unlinkable) e.kind = ErrorKind::Invalid;
+    if (e.offset == kNoOffset) e.offset = ci.offset;
+    return std::unexpected(std::move(e));
+  }
+  wsvm::Instance* inst = *linked;
   out.exports = inst->exports;
   m_core_instances.push_back(std::move(out));
   return {};
@@ -393,6 +408,11 @@ Result<void> Instantiator::alias(const Alias& a) {
           if (a.outer_index >= target->m_modules.size())
             return invalid(a.offset, fmt::format("core module index {} out of bounds", a.outer_index));
           m_modules.push_back(target->m_modules[a.outer_index]);
+          return {};
+        case Sort::CoreType:
+          if (a.outer_index >= target->m_core_types.size())
+            return invalid(a.offset, fmt::format("core type index {} out of bounds", a.outer_index));
+          m_core_types.push_back(target->m_core_types[a.outer_index]);
           return {};
         case Sort::Component:
           if (a.outer_index >= target->m_components.size())
@@ -618,7 +638,8 @@ Result<void> Instantiator::async_builtin(const Canon& k) {
 
 Result<Instantiator::Inst> Instantiator::instance_type(const std::string& name,
                                                        const std::string& host_name,
-                                                       uint32_t type_index, size_t at) {
+                                                       uint32_t type_index, size_t at,
+                                                       const Inst* given) {
   const TypeEntry* e = WSVM_TRY(m_types->at(type_index, at));
   if (!e->def || e->def->kind != TypeDefKind::Instance)
     return invalid(at, fmt::format("import '{}': type {} is not an instance type", name, type_index));
@@ -644,7 +665,10 @@ Result<Instantiator::Inst> Instantiator::instance_type(const std::string& name,
       case TypeDecl::Kind::Export:
         if (d.type.kind == ExternKind::Type) {
           TypeEntry te;
-          if (d.type.bound.sub_resource) {
+          auto supplied = given ? given->types.find(d.name.name) : std::map<std::string, TypeEntry>::const_iterator{};
+          if (given && supplied != given->types.end()) {
+            te = supplied->second;
+          } else if (d.type.bound.sub_resource) {
             auto rt = std::make_unique<ResourceTypeInfo>();
             rt->name = name + "/" + d.name.name;
             if (auto* dtor = m_linker.resource_dtor(host_name, d.name.name)) {
@@ -727,11 +751,64 @@ Result<void> Instantiator::import(const Import& im) {
   const std::string& name = im.name.name;
   if (m_args) {  // a nested component: its imports are its instantiation arguments
     const Arg* a = WSVM_TRY(arg(name, extern_kind_sort(im.type.kind), im.offset));
+    auto mismatch = [&](const std::string& why) {
+      return invalid(im.offset, fmt::format("type mismatch in instantiation argument `{}`: {}", name, why));
+    };
     switch (im.type.kind) {
-      case ExternKind::Func: m_funcs.push_back(a->func); return {};
-      case ExternKind::Instance: m_instances.push_back(a->inst); return {};
-      case ExternKind::Type: m_types->push(a->type); return {};
-      case ExternKind::Module: m_modules.push_back(a->module); return {};
+      case ExternKind::Func: {
+        FuncSig want = WSVM_TRY(m_types->func(im.type.index, im.offset));
+        if (auto why = func_mismatch(want, a->func->sig)) return mismatch(*why);
+        m_funcs.push_back(a->func);
+        return {};
+      }
+      case ExternKind::Instance: {
+        // The import's instance type with the argument's resource types substituted.
+        Inst want = WSVM_TRY(instance_type(name, name, im.type.index, im.offset, &a->inst));
+        for (const auto& [ename, decl] : want.decls) {
+          // What the argument exports under this name, as far as an instance records it.
+          const char* found = a->inst.funcs.count(ename) ? "func"
+                              : a->inst.instances.count(ename) ? "instance"
+                              : a->inst.types.count(ename) ? "type" : nullptr;
+          const char* wanted = extern_kind_name(decl->type.kind);
+          if (found && std::string_view(found) != wanted)
+            return mismatch(fmt::format("type mismatch in instance export `{}`: expected {}, found {}", ename, wanted, found));
+          if (decl->type.kind != ExternKind::Func) continue;
+          auto it = a->inst.funcs.find(ename);
+          if (it == a->inst.funcs.end()) return mismatch(fmt::format("missing expected export `{}`", ename));
+          FuncSig sig = WSVM_TRY(want.space->func(decl->type.index, im.offset));
+          if (auto why = func_mismatch(sig, it->second->sig))
+            return mismatch(fmt::format("type mismatch in instance export `{}`: {}", ename, *why));
+        }
+        m_instances.push_back(a->inst);
+        return {};
+      }
+      case ExternKind::Type: {
+        // (sub resource) takes a resource type; (eq t) the same type as t.
+        bool found_resource = a->type.resource != nullptr;
+        if (im.type.bound.sub_resource) {
+          if (!found_resource) return mismatch("expected resource, found defined type");
+        } else {
+          const TypeEntry* want = WSVM_TRY(m_types->at(im.type.bound.eq, im.offset));
+          bool want_resource = want->resource != nullptr;
+          if (want_resource && !found_resource) return mismatch("expected resource, found defined type");
+          if (!want_resource && found_resource) return mismatch("expected defined type, found resource");
+          if (want_resource && want->resource != a->type.resource) return mismatch("resource types are not the same");
+          if (!want_resource && want->def && want->def->kind == TypeDefKind::Value && a->type.def &&
+              a->type.def->kind == TypeDefKind::Value && a->type.scope) {
+            VTypeP w = WSVM_TRY(m_types->value_of(*want, im.offset));
+            VTypeP f = WSVM_TRY(a->type.scope->value_of(a->type, im.offset));
+            if (auto why = value_mismatch(*w, *f)) return mismatch(*why);
+          }
+        }
+        m_types->push(a->type);
+        return {};
+      }
+      case ExternKind::Module:
+        if (im.type.index < m_core_types.size() && m_core_types[im.type.index] &&
+            m_core_types[im.type.index]->is_module)
+          if (auto why = module_mismatch(*m_core_types[im.type.index], *a->module->module)) return mismatch(*why);
+        m_modules.push_back(a->module);
+        return {};
       case ExternKind::Component: m_components.push_back(a->component); return {};
       default: return unsupported(im.offset, fmt::format("importing a {}", extern_kind_name(im.type.kind)));
     }
