@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/companion.hpp"
+#include "cli/container_commands.hpp"
 #include "cli/options.hpp"
 #include "cli/run.hpp"
 #include "cli/wast.hpp"
@@ -15,6 +17,9 @@
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv, argv + argc);
   if (wsvm::cli::is_text_command(args)) return wsvm::cli::run_text_command(args);  // wast, wat2wasm
+  if (args.size() > 1 && args[1] == "up") return wsvm::cli::up_command(args);
+  if (args.size() > 1 && args[1] == "inspect") return wsvm::cli::inspect_command(args);
+  if (args.size() > 1 && args[1] == "serve") return wsvm::cli::exec_companion("wsvm-serve", args);
   auto options = wsvm::cli::parse_options(args);
   if (!options) {
     wsvm::cli::print_error(options.error());

@@ -131,6 +131,10 @@ Usage:
       prints failures, a line per file and the total; exit 1 if any failed.
   wsvm wat2wasm module.wat [-o module.wasm] [--no-names]
       Convert a text module to a validated binary module.
+  wsvm up [--allow-risky] [OPTIONS] wcontainer.toml [ARGS...]
+      Run the image a manifest names with what it grants (container/README.md).
+  wsvm inspect [--json] module.wasm | wcontainer.toml
+      Describe a module or component, or audit a manifest.
   wsvm --help | --version
 
 Options (before the module path; everything after it is passed to the module):

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <expected>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ struct Options {
   JitCompile jit_compile = JitCompile::Default;  // --jit-compile
   std::optional<std::string> invoke;  // export to call instead of _start
   std::string module_path;
+  // Bytes already read and verified (wsvm up: checked against the manifest's checksum, so
+  // the file is not read a second time); module_path then only names them.
+  std::optional<std::vector<uint8_t>> module_bytes;
   std::vector<std::string> args;      // after the module: program ARGS or --invoke VALUES
   WasiOptions wasi;                   // --dir, --env, --tcplisten (wasi_options.hpp)
   LimitOptions limits;                // --max-memory, --max-stack, --timeout, --fuel, --stats

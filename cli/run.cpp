@@ -37,6 +37,9 @@ std::string timeout_line(const Options& o) {
   return "wsvm: timeout: run interrupted after " + duration_text(*o.limits.timeout) + "\n";
 }
 
+}  // namespace
+
+// Declared in run.hpp (wsvm serve builds its runs the same way).
 // The engines read no environment: the variables of cli/README.md ("Development aids") are
 // read here. An unknown WSVM_JIT_COMPILE value is ignored, as --jit-compile was not given.
 EngineConfig engine_config(const Options& o, bool metered) {
@@ -78,6 +81,8 @@ runner::RunRequest run_request(const Options& o) {
   }
   return r;
 }
+
+namespace {
 
 // Prints what an outcome says (cli/README.md: the results, or one error line, or a trap
 // with its backtrace) and returns the exit status.
@@ -195,7 +200,8 @@ static int run_module(const Options& o, bool exit_when_done) {
   if (!engine) return report(engine.error(), o);
   if (o.command == Command::Validate) return report(validate_module_input(o.module_path), o);
 
-  auto bytes = read_module_input(o.module_path);  // text modules become binary here
+  auto bytes = o.module_bytes ? std::expected<std::vector<uint8_t>, Outcome>(*o.module_bytes)
+                              : read_module_input(o.module_path);  // text modules become binary here
   if (!bytes) return report(bytes.error(), o);
   auto program = runner::load_program(*engine, config, std::move(*bytes), o.module_path);
   if (!program) {

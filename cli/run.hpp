@@ -3,10 +3,17 @@
 #pragma once
 
 #include "cli/options.hpp"
+#include "runner/runner.hpp"
 
 namespace wsvm::cli {
 
 int run_command(const Options& options);
+
+// What run_command builds from the options, for the other front doors that run modules
+// (wsvm serve): the engine configuration (with the development variables), and the run
+// request (limits, WASI; the timeout's overrun action ends the process).
+EngineConfig engine_config(const Options& o, bool metered);
+runner::RunRequest run_request(const Options& o);
 
 // Prints `wsvm: error: MESSAGE` (one line) to stderr.
 void print_error(const std::string& message);

@@ -1,0 +1,172 @@
+// `wsvm serve [SERVE OPTIONS] [RUN OPTIONS] app.wasm`: the program `wsvm-serve` that `wsvm
+// serve` starts (companion.hpp). It compiles the module once, then answers each HTTP
+// request with a fresh instance of it (serve/), with the run options' limits per request.
+//
+// Today the handler is a WASI preview 1 command module in the WAGI convention
+// (serve/wagi_handler.hpp); a component exporting wasi:http/incoming-handler is recognised
+// and refused with a clear message until the WASI 0.2 host can run it.
+#include <signal.h>
+
+#include <cstdio>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "cli/options.hpp"
+#include "cli/run.hpp"
+#include "decoder/printable.hpp"
+#include "runner/exit_status.hpp"
+#include "runner/read_file.hpp"
+#include "runner/stack.hpp"
+#include "serve/http_server.hpp"
+#include "serve/wagi_handler.hpp"
+
+namespace wsvm::cli {
+namespace {
+
+constexpr const char* kServeUsage =
+    "usage: wsvm serve [--addr HOST:PORT] [--max-connections N] [--idle-timeout DURATION] "
+    "[--body-timeout DURATION] [--max-body SIZE] [--grace DURATION] [--quiet] [RUN OPTIONS] app.wasm";
+
+struct ServeOptions {
+  serve::ServerConfig server;
+  std::chrono::milliseconds grace{10000};
+  bool access_log = true;
+};
+
+int usage(const std::string& message) {
+  print_error(message);
+  return runner::kExitUsage;
+}
+
+// One stderr line, whole (write(2) of a line is not interleaved with other threads' lines).
+void log_line(const std::string& line) {
+  std::string s = line + "\n";
+  ssize_t ignored = write(STDERR_FILENO, s.data(), s.size());
+  (void)ignored;
+}
+
+int serve_main(const std::vector<std::string>& argv) {
+  ServeOptions so;
+  so.server.port = 8080;
+  std::vector<std::string> rest{"wsvm"};
+  size_t i = 1;
+  for (; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a.empty() || a[0] != '-' || a == "--") break;
+    auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= argv.size()) return std::nullopt;
+      return argv[++i];
+    };
+    if (a == "--addr" || a == "--max-connections" || a == "--idle-timeout" || a == "--body-timeout" ||
+        a == "--max-body" || a == "--grace") {
+      auto v = value();
+      if (!v) return usage("option '" + a + "' needs a value");
+      if (a == "--addr") {
+        auto addr = serve::parse_addr(*v);
+        if (!addr) return usage("--addr: " + addr.error());
+        std::tie(so.server.host, so.server.port) = *addr;
+      } else if (a == "--max-connections") {
+        char* end = nullptr;
+        unsigned long n = std::strtoul(v->c_str(), &end, 10);
+        if (v->empty() || *end != '\0' || n == 0 || n > 100000) return usage("--max-connections: a number from 1 to 100000");
+        so.server.max_connections = static_cast<unsigned>(n);
+      } else if (a == "--max-body") {
+        auto n = parse_size(*v);
+        if (!n) return usage("--max-body: " + n.error());
+        so.server.max_body_bytes = *n;
+      } else {
+        auto d = parse_duration(*v);
+        if (!d) return usage(a + ": " + d.error());
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+        if (a == "--idle-timeout") so.server.idle_timeout = std::max(std::chrono::seconds(1), std::chrono::duration_cast<std::chrono::seconds>(ms));
+        else if (a == "--body-timeout") so.server.body_timeout = ms;
+        else so.grace = ms;
+      }
+    } else if (a == "--quiet") {
+      so.access_log = false;
+    } else {
+      rest.push_back(a);  // a run option (and its value, taken by parse_options below)
+      if (i + 1 < argv.size() && (is_wasi_option(a) || (is_limit_option(a) && limit_option_takes_value(a)) ||
+                                  a == "--engine" || a == "--jit-compile"))
+        rest.push_back(argv[++i]);
+    }
+  }
+  for (; i < argv.size(); ++i) rest.push_back(argv[i]);
+  auto parsed = parse_options(rest);
+  if (!parsed) return usage(parsed.error());
+  Options o = std::move(*parsed);
+  if (o.command == Command::Help) {
+    std::puts(kServeUsage);
+    return runner::kExitOk;
+  }
+  if (o.command != Command::Run || o.invoke) return usage(kServeUsage);
+  if (o.module_path.empty()) return usage("no module given (" + std::string(kServeUsage) + ")");
+
+  const bool metered = o.limits.fuel.has_value();
+  EngineConfig config = engine_config(o, metered);
+  auto engine = runner::open_engine(o.engine, config);
+  if (!engine) return usage(engine.error().message);
+  auto bytes = runner::read_module_file(o.module_path);
+  if (!bytes) {
+    print_error(printable(o.module_path) + ": " + bytes.error().message);
+    return runner::kExitLoad;
+  }
+  if (bytes->size() >= 8 && (*bytes)[4] == 0x0d && (*bytes)[6] == 0x01) {
+    print_error(printable(o.module_path) + ": a component: serving wasi:http/incoming-handler components is not built yet "
+                "(wsvm serve takes a WASI preview 1 module in the WAGI convention today)");
+    return runner::kExitLoad;
+  }
+  auto program = runner::load_program(*engine, config, std::move(*bytes), o.module_path);
+  if (!program) {
+    print_error(program.error().message);
+    return runner::kExitLoad;
+  }
+
+  serve::WagiConfig wagi;
+  wagi.program = *program;
+  wagi.base = run_request(o);
+  wagi.base.on_timeout_overrun = nullptr;  // a server does not end itself over one request
+  wagi.log = [](const std::string& s) { log_line("wsvm: request " + s); };
+  so.server.handler_stack_bytes = std::max<size_t>(size_t{8} << 20, runner::stack_bytes_needed(o.limits.max_stack_bytes));
+  if (so.access_log) {
+    so.server.access_log = [](const serve::AccessRecord& r) {
+      log_line(fmt::format("wsvm: access: {} {} {} {} {:.3f} ms", r.remote, printable(r.method), printable(r.target), r.status,
+                           r.duration.count() / 1000.0));
+    };
+  }
+
+  // SIGINT and SIGTERM are taken by this thread alone (the server's threads inherit the
+  // blocked mask), so a signal means one thing: stop gracefully.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto server = serve::HttpServer::start(so.server, serve::make_wagi_handler(std::move(wagi)));
+  if (!server) {
+    print_error(server.error());
+    return runner::kExitUsage;
+  }
+  const std::string& host = (*server)->host();
+  std::printf("Serving HTTP on http://%s:%u/\n", host.find(':') != std::string::npos ? ("[" + host + "]").c_str() : host.c_str(),
+              (*server)->port());
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log_line(fmt::format("wsvm: {} received: stopping (up to {} ms for {} request(s) in flight)", sig == SIGINT ? "SIGINT" : "SIGTERM",
+                       so.grace.count(), (*server)->in_flight()));
+  unsigned cut = (*server)->stop(so.grace);
+  if (cut != 0) log_line(fmt::format("wsvm: stopped with {} request(s) unfinished", cut));
+  return runner::kExitOk;
+}
+
+}  // namespace
+}  // namespace wsvm::cli
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  return wsvm::cli::serve_main(args);
+}

@@ -1,0 +1,126 @@
+// `wsvm up [--allow-risky] [OPTIONS] wcontainer.toml [ARGS...]`: the manifest becomes the
+// same Options a `wsvm run` command line would give (limits, --dir, --env, --tcplisten), so
+// the run itself is run_command's, unchanged. Grants come from the manifest only: the
+// command line may choose the engine and ask for --stats, not widen what the guest reaches.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "cli/container_commands.hpp"
+#include "cli/run.hpp"
+#include "container/audit.hpp"
+#include "container/image.hpp"
+#include "container/inspect.hpp"
+#include "decoder/printable.hpp"
+#include "runner/exit_status.hpp"
+
+namespace wsvm::cli {
+
+container::ValueParsers manifest_value_parsers() {
+  return {.size = parse_size, .duration = parse_duration};
+}
+
+namespace {
+
+// A manifest value that the command line's range checks refuse (--max-stack above 1 GiB).
+std::expected<void, std::string> apply_limit(LimitOptions& l, const char* field, const char* option, uint64_t value) {
+  if (auto ok = add_limit_option(l, option, std::to_string(value)); !ok)
+    return std::unexpected(fmt::format("{}: {}", field, ok.error()));
+  return {};
+}
+
+std::expected<void, std::string> apply_manifest(Options& o, const container::Manifest& m) {
+  if (m.max_memory_bytes)
+    if (auto ok = apply_limit(o.limits, "resources.max_memory", "--max-memory", *m.max_memory_bytes); !ok) return ok;
+  if (m.max_stack_bytes)
+    if (auto ok = apply_limit(o.limits, "resources.max_stack", "--max-stack", *m.max_stack_bytes); !ok) return ok;
+  if (m.fuel)
+    if (auto ok = apply_limit(o.limits, "resources.fuel", "--fuel", *m.fuel); !ok) return ok;
+  if (m.max_cpu_time) o.limits.timeout = *m.max_cpu_time;
+  for (const container::FsGrant& g : m.fs) o.wasi.dirs.push_back({m.host_path(g), g.guest, g.read_only});
+  o.wasi.env = m.granted_env();
+  o.wasi.tcp_listen = m.inbound;
+  std::vector<std::string> args = m.args;
+  args.insert(args.end(), o.args.begin(), o.args.end());
+  o.args = std::move(args);
+  return {};
+}
+
+void print_line(const std::string& s) {
+  std::fflush(stdout);
+  std::fputs(s.c_str(), stderr);
+}
+
+}  // namespace
+
+int up_command(const std::vector<std::string>& argv) {
+  // --allow-risky is this command's own option: taken out of the options before the
+  // manifest (the first .toml argument) and the rest parsed as `wsvm run` would.
+  bool allow_risky = false;
+  std::vector<std::string> rest{"wsvm"};
+  bool before_path = true;
+  for (size_t i = 2; i < argv.size(); ++i) {
+    if (before_path && argv[i] == "--allow-risky") {
+      allow_risky = true;
+      continue;
+    }
+    if (argv[i].ends_with(".toml")) before_path = false;
+    rest.push_back(argv[i]);
+  }
+  auto parsed = parse_options(rest);
+  if (!parsed) {
+    print_error(parsed.error());
+    return runner::kExitUsage;
+  }
+  Options o = std::move(*parsed);
+  if (o.command != Command::Run) {
+    print_error("'wsvm up' runs a manifest: wsvm up [--allow-risky] [OPTIONS] wcontainer.toml [ARGS...]");
+    return runner::kExitUsage;
+  }
+  if (o.module_path.empty()) {
+    print_error("no manifest given (wsvm up wcontainer.toml)");
+    return runner::kExitUsage;
+  }
+  if (!o.wasi.dirs.empty() || !o.wasi.env.empty() || !o.wasi.tcp_listen.empty()) {
+    print_error("'wsvm up' takes its grants from the manifest only (--dir, --env and --tcplisten are refused)");
+    return runner::kExitUsage;
+  }
+  if (o.limits.max_memory_bytes != kDefaultMaxMemoryBytes || o.limits.max_stack_bytes != kDefaultMaxStackBytes ||
+      o.limits.timeout || o.limits.fuel) {
+    print_error("'wsvm up' takes its limits from the manifest's [resources] (only --stats is accepted)");
+    return runner::kExitUsage;
+  }
+  auto manifest = container::load_manifest(o.module_path, manifest_value_parsers());
+  if (!manifest) {
+    print_error(manifest.error());
+    return runner::kExitUsage;
+  }
+  if (auto ok = apply_manifest(o, *manifest); !ok) {
+    print_error(printable(manifest->path) + ": " + ok.error());
+    return runner::kExitUsage;
+  }
+  // The checksum is verified on the bytes that will run: nothing is decoded before it.
+  auto bytes = container::read_image(manifest->source_path(), manifest->checksum);
+  if (!bytes) {
+    print_error(bytes.error());
+    return runner::kExitLoad;
+  }
+  auto report = container::inspect_binary(*bytes, manifest->source_path());
+  auto findings = container::audit_manifest(*manifest, report ? &*report : nullptr);
+  for (const container::Finding& f : findings)
+    if (f.severity != container::Severity::Info)
+      print_line(fmt::format("wsvm: {}: {}: {}\n", container::severity_name(f.severity), f.code, f.message));
+  if (container::has_critical(findings) && !allow_risky) {
+    print_error(printable(manifest->path) + ": refusing to start with a critical finding (fix the manifest, or pass --allow-risky)");
+    return runner::kExitUsage;
+  }
+  if (report && report->capabilities.contains("http-incoming")) {
+    print_error(printable(manifest->path) + ": the image is an HTTP component (wasi:http/incoming-handler): run it with 'wsvm serve'; serving components is not built yet");
+    return runner::kExitUsage;
+  }
+  o.module_path = manifest->source_path();
+  o.module_bytes = std::move(*bytes);
+  return run_command(o);
+}
+
+}  // namespace wsvm::cli

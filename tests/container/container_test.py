@@ -1,0 +1,408 @@
+#!/usr/bin/env python3
+"""Process tests of the application container: `wsvm up` (each grant and denial of a
+manifest seen from inside the guest, limits, checksums, the audit's refusal), malformed
+manifests, `wsvm inspect` of modules and manifests, and OCI image layouts.
+
+Usage: container_test.py WSVM GUEST_WASM ENGINE CASE   (CASE: a test_ function minus test_)
+Every case runs with `--engine ENGINE` where the command takes one.
+"""
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from proc_test import Failure, expect, run_case, run_command  # noqa: E402
+
+WSVM = ""
+GUEST = ""
+ENGINE = ""
+EXIT_OK, EXIT_USAGE, EXIT_LOAD, EXIT_TIMEOUT, EXIT_FUEL = 0, 2, 126, 124, 125
+WORK = None  # a fresh folder per case
+
+
+def sha256(data):
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def write(name, text):
+    path = os.path.join(WORK, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def up(*args, manifest="app.toml", timeout=60):
+    return run_command([WSVM, "up", "--engine", ENGINE, *args, os.path.join(WORK, manifest)], timeout=timeout)
+
+
+def wsvm(*args, timeout=60):
+    return run_command([WSVM, *args], timeout=timeout)
+
+
+def manifest(args, extra="", resources='max_memory = "64MiB"\nmax_cpu_time = "10s"', image=None):
+    """A manifest for the probe guest with its args; `extra` adds tables."""
+    image = image or f'source = "{GUEST}"'
+    argv = ", ".join(json.dumps(a) for a in args)
+    return (f'[container]\nname = "probe"\nversion = "1.0.0"\n\n[image]\n{image}\nargs = [{argv}]\n\n'
+            f'[resources]\n{resources}\n\n{extra}')
+
+
+def folders():
+    os.makedirs(os.path.join(WORK, "data"))
+    os.makedirs(os.path.join(WORK, "out"))
+    write("data/in.txt", "hello data\n")
+
+
+def lines_without_warnings(err):
+    return [l for l in err.splitlines() if not l.startswith("wsvm: warning: ")]
+
+
+# --- grants and denials, seen from inside -----------------------------------------------------
+
+def test_grants_and_denials():
+    folders()
+    write("app.toml", manifest(
+        ["env", "GREETING", "HIDDEN", "HOME", "--", "read", "/data/in.txt", "write", "/data/new.txt",
+         "write", "/out/result.txt", "read", "/etc/passwd", "read", "/data/../../etc/passwd"],
+        extra='[permissions]\nenv = ["GREETING"]\nfs = [{ path = "data", access = "ro" }, { path = "out", access = "rw" }]\n\n'
+              '[env]\nGREETING = "hi"\nHIDDEN = "secret"\n\n[mount]\ndata = "/data"\nout = "/out"\n'))
+    r = up()
+    expect(r[0] == EXIT_OK, "wsvm up should run the guest", r)
+    out = r[1].splitlines()
+    expect("GREETING=hi" in out, "an allowed [env] variable reaches the guest", r)
+    expect("HIDDEN unset" in out, "an [env] variable outside permissions.env is not injected", r)
+    expect("HOME unset" in out, "the host environment is not inherited", r)
+    expect("read /data/in.txt: hello data" in out, "a read-only grant can be read", r)
+    expect(any(l.startswith("write /data/new.txt: denied") for l in out), "a read-only grant refuses writes", r)
+    expect("write /out/result.txt: ok" in out, "a read-write grant takes writes", r)
+    expect(not os.path.exists(os.path.join(WORK, "data", "new.txt")), "nothing was written under the ro grant", r)
+    with open(os.path.join(WORK, "out", "result.txt")) as f:
+        expect(f.read() == "written by the guest\n", "the rw write reached the host folder")
+    expect(any(l.startswith("read /etc/passwd: denied") for l in out), "an ungranted path is unreachable", r)
+    expect(any(l.startswith("read /data/../../etc/passwd: denied") for l in out), "no escape with ..", r)
+    expect("ENV_NOT_ALLOWED" in r[2], "wsvm up says which [env] variable it did not inject", r)
+
+
+def test_no_grants_no_access():
+    folders()
+    write("app.toml", manifest(["read", "/data/in.txt", "env", "GREETING"], extra='[env]\nGREETING = "hi"\n'))
+    r = up()
+    expect(r[0] == EXIT_OK, "runs", r)
+    expect(r[1].startswith("read /data/in.txt: denied"), "no fs grant: no file access", r)
+    expect("GREETING unset" in r[1], "no env allow-list: no variable", r)
+
+
+def test_args_and_exit_code():
+    write("app.toml", manifest(["exit", "7"]))
+    r = up()
+    expect(r[0] == 7, "the guest's exit code passes through", r)
+    r = run_command([WSVM, "up", "--engine", ENGINE, os.path.join(WORK, "app.toml"), "env", "X"])
+    expect(r[0] == 7, "manifest args come first", r)
+
+
+def test_mount_names_guest_path():
+    folders()
+    write("app.toml", manifest(["read", "/srv/in.txt"], extra='[permissions]\nfs = [{ path = "data" }]\n[mount]\ndata = "/srv"\n'))
+    r = up()
+    expect(r[1] == "read /srv/in.txt: hello data\n", "the mount's guest path names the grant", r)
+
+
+def test_absolute_and_relative_source():
+    shutil.copy(GUEST, os.path.join(WORK, "guest.wasm"))
+    write("app.toml", manifest(["exit", "3"], image='source = "guest.wasm"'))
+    r = up()
+    expect(r[0] == 3, "a relative source is found beside the manifest", r)
+
+
+# --- limits -------------------------------------------------------------------------------------
+
+def test_cpu_time_limit():
+    write("app.toml", manifest(["spin"], resources='max_cpu_time = "300ms"\nmax_memory = "64MiB"'))
+    r = up(timeout=30)
+    expect(r[0] == EXIT_TIMEOUT, "max_cpu_time ends a looping guest with 124", r)
+    expect(lines_without_warnings(r[2]) == ["wsvm: timeout: run interrupted after 300ms"], "the timeout line", r)
+
+
+def test_fuel_limit():
+    write("app.toml", manifest(["spin"], resources='fuel = 100000\nmax_memory = "64MiB"'))
+    r = up(timeout=30)
+    expect(r[0] == EXIT_FUEL, "fuel ends a looping guest with 125", r)
+
+
+def test_memory_limit():
+    write("app.toml", manifest(["grow", "1", "grow", "8"], resources='max_memory = "4MiB"\nmax_cpu_time = "10s"'))
+    r = up()
+    expect(r[0] == EXIT_OK, "runs", r)
+    expect(r[1] == "grow 1: ok\ngrow 8: failed\n", "memory past max_memory cannot be had", r)
+
+
+def test_command_line_cannot_widen():
+    write("app.toml", manifest(["exit", "0"]))
+    for extra in (["--dir", "/"], ["--env", "A=1"], ["--max-memory", "1GiB"], ["--timeout", "1h"]):
+        r = up(*extra)
+        expect(r[0] == EXIT_USAGE and r[2].count("\n") == 1, f"wsvm up {' '.join(extra)} is refused", r)
+
+
+# --- checksum ------------------------------------------------------------------------------------
+
+def test_checksum_verified():
+    with open(GUEST, "rb") as f:
+        digest = sha256(f.read())
+    write("app.toml", manifest(["exit", "5"], image=f'source = "{GUEST}"\nchecksum = "{digest}"'))
+    r = up()
+    expect(r[0] == 5, "the right checksum runs", r)
+    expect("NO_CHECKSUM" not in r[2], "no checksum warning", r)
+    write("app.toml", manifest(["exit", "5"], image=f'source = "{GUEST}"\nchecksum = "{digest.upper().replace("SHA256", "sha256")}"'))
+    expect(up()[0] == 5, "hex digits in upper case are accepted")
+
+
+def test_checksum_mismatch():
+    bad = "sha256:" + "0" * 64
+    write("app.toml", manifest(["write", "/out/x"], image=f'source = "{GUEST}"\nchecksum = "{bad}"'))
+    r = up()
+    expect(r[0] == EXIT_LOAD, "a checksum mismatch is a load error (126)", r)
+    expect(r[1] == "", "nothing ran", r)
+    expect(r[2].count("\n") == 1 and "checksum mismatch: expected " + bad in r[2] and "got sha256:" in r[2], "one line naming both digests", r)
+
+
+# --- the audit ------------------------------------------------------------------------------------
+
+def test_critical_findings_refused():
+    os.makedirs(os.path.join(WORK, "data"))
+    write("app.toml", manifest(["exit", "0"], resources='max_memory = "64MiB"'))
+    r = up()
+    expect(r[0] == EXIT_USAGE, "no cpu-time or fuel limit: refused", r)
+    expect("wsvm: critical: NO_TIMEOUT:" in r[2] and "--allow-risky" in r[2], "says why and how to override", r)
+    r = up("--allow-risky")
+    expect(r[0] == EXIT_OK, "--allow-risky starts it anyway", r)
+    write("app.toml", manifest(["exit", "0"], extra='[permissions]\nfs = [{ path = "/", access = "rw" }]\n'))
+    r = up()
+    expect(r[0] == EXIT_USAGE and "OVERLY_BROAD_FS" in r[2], "/ read-write is critical", r)
+    write("app.toml", manifest(["exit", "0"], extra='[permissions]\nfs = [{ path = "data/../../../../../../etc", access = "rw" }]\n'))
+    r = up()
+    expect(r[0] == EXIT_USAGE and "OVERLY_BROAD_FS" in r[2] and "(/etc)" in r[2], "a path resolving to /etc is judged as /etc", r)
+
+
+def test_inspect_manifest():
+    with open(GUEST, "rb") as f:
+        digest = sha256(f.read())
+    write("app.toml", manifest(["x"], resources='max_memory = "1GiB"', image=f'source = "{GUEST}"\nchecksum = "{digest}"',
+                               extra='[permissions]\nenv = ["DB_PASSWORD"]\nfs = [{ path = "/etc", access = "ro" }]\n'
+                                     'network = { inbound = ["0.0.0.0:8080"], outbound = ["example.com"] }\n'
+                                     '[env]\nDB_PASSWORD = "x"\n'))
+    r = wsvm("inspect", os.path.join(WORK, "app.toml"))
+    expect(r[0] == EXIT_OK, "inspect of a manifest succeeds", r)
+    for code in ("warning MEMORY_LIMIT", "critical NO_TIMEOUT", "warning OVERLY_BROAD_FS", "warning SENSITIVE_ENV",
+                 "warning NETWORK_INBOUND", "info NETWORK_OUTBOUND"):
+        expect(code in r[1], f"finding {code}", r)
+    r = wsvm("inspect", "--json", os.path.join(WORK, "app.toml"))
+    j = json.loads(r[1])
+    codes = {f["code"]: f["severity"] for f in j["findings"]}
+    expect(codes.get("NO_TIMEOUT") == "critical" and codes.get("SENSITIVE_ENV") == "warning", "JSON findings", r)
+    # What the image asks for and the manifest does not grant.
+    write("app.toml", manifest(["x"]))
+    r = wsvm("inspect", os.path.join(WORK, "app.toml"))
+    expect("UNGRANTED_CAPABILITY" in r[1] and "files" in r[1], "files asked for, not granted", r)
+
+
+# --- malformed manifests: one line with file:line:column and the field, exit 2 -----------------
+
+BAD_MANIFESTS = [
+    ("[image\nsource = 'x'", "app.toml:1:7: malformed TOML"),
+    ("[container]\nname = 'x'\n", "app.toml:1:1: image: missing"),
+    ("[image]\nsource = 'g.wasm'\n[resorces]\nfuel = 1\n", "app.toml:3:2: resorces: unknown table"),
+    ("[image]\nsource = 'g.wasm'\n[resources]\nmax_memroy = '1MiB'\n", "app.toml:4:1: resources.max_memroy: unknown key"),
+    ("[image]\nsource = 'g.wasm'\n[resources]\nmax_memory = '64MB'\n", "app.toml:4:14: resources.max_memory:"),
+    ("[image]\nsource = 'g.wasm'\n[resources]\nmax_cpu_time = 'soon'\n", "app.toml:4:16: resources.max_cpu_time:"),
+    ("[image]\nsource = 'g.wasm'\n[resources]\nfuel = -1\n", "app.toml:4:8: resources.fuel: -1 is out of range"),
+    ("[image]\nsource = 'g.wasm'\n[resources]\nfuel = 'lots'\n", "app.toml:4:8: resources.fuel: must be a whole number"),
+    ("[image]\nsource = 'g.wasm'\nchecksum = 'md5:abc'\n", "app.toml:3:12: image.checksum: must be \"sha256:\""),
+    ("[image]\nsource = 42\n", "app.toml:2:10: image.source: must be a string"),
+    ("[image]\nsource = 'g.wasm'\n[permissions]\nfs = [{ path = 'd', access = 'rwx' }]\n", "permissions.fs.access: must be \"ro\" or \"rw\""),
+    ("[image]\nsource = 'g.wasm'\n[permissions]\nfs = ['d']\n", "app.toml:4:7: permissions.fs: each entry"),
+    ("[image]\nsource = 'g.wasm'\n[permissions]\nclocks = false\n", "app.toml:4:10: permissions.clocks: denying clocks is not supported"),
+    ("[image]\nsource = 'g.wasm'\n[permissions]\nnetwork = { inbound = ['nowhere'] }\n", "permissions.network.inbound: 'nowhere' is not HOST:PORT"),
+    ("[image]\nsource = 'g.wasm'\n[mount]\n'/etc' = '/etc'\n", "app.toml:4:1: mount./etc: host path not granted by permissions.fs"),
+    ("[image]\nsource = 'g.wasm'\n[env]\nA = 1\n", "app.toml:4:5: env.A: must be a string"),
+    ("[image]\nsource = 'g.wasm'\n[scaling]\nmin_instances = 5\nmax_instances = 2\n", "scaling.min_instances: is larger than scaling.max_instances"),
+    ("image = 3\n", "app.toml:1:1: image: must be a table"),
+    ("[image]\nsource = 'g.wasm'\nsource = 'h.wasm'\n", "app.toml:3:10: malformed TOML"),
+    ("\x00\x01\x02garbage", "app.toml:1:1: malformed TOML"),
+    ("[image]\nsource = \"\\u001b[31mred\"\nchecksum = 1\n", "image.checksum: must be a string"),
+]
+
+
+def test_malformed_manifests():
+    for text, want in BAD_MANIFESTS:
+        path = write("app.toml", text)
+        for cmd in (["up", "--engine", ENGINE], ["inspect"]):
+            r = wsvm(*cmd, path)
+            expect(r[0] == EXIT_USAGE, f"{text!r}: exit 2 for wsvm {cmd[0]}", r)
+            expect(r[1] == "" and r[2].count("\n") == 1, f"{text!r}: one stderr line", r)
+            if want.startswith("app.toml:"):
+                ok = r[2].startswith("wsvm: error: " + os.path.join(WORK, want))
+            else:
+                ok = r[2].startswith("wsvm: error: " + path + ":") and want in r[2]
+            expect(ok, f"{text!r}: error names file:line:column and field: want {want!r}", r)
+            expect("\x1b" not in r[2], "no raw control bytes in the message", r)
+
+
+def test_unreadable_manifests():
+    r = wsvm("up", os.path.join(WORK, "missing.toml"))
+    expect(r[0] == EXIT_USAGE and "cannot read the manifest" in r[2] and r[2].count("\n") == 1, "missing manifest", r)
+    r = wsvm("up", WORK)
+    expect(r[0] == EXIT_USAGE and "is a directory" in r[2], "a directory", r)
+    with open(os.path.join(WORK, "big.toml"), "w") as f:
+        f.write("# " + "x" * (2 << 20) + "\n")
+    r = wsvm("up", os.path.join(WORK, "big.toml"))
+    expect(r[0] == EXIT_USAGE and "larger than" in r[2], "a huge manifest is refused unread", r)
+    write("app.toml", manifest(["x"], image='source = "does-not-exist.wasm"'))
+    r = up()
+    expect(r[0] == EXIT_LOAD and "does-not-exist.wasm" in r[2] and r[2].count("\n") == 1, "a missing image", r)
+
+
+# --- inspect a module ------------------------------------------------------------------------------
+
+def test_inspect_module():
+    r = wsvm("inspect", GUEST)
+    expect(r[0] == EXIT_OK, "inspect succeeds", r)
+    for want in ("core module", "func wasi_snapshot_preview1 path_open", "func _start: [] -> []", "memory 0: min",
+                 "capabilities: args env exit files", "code ", "risks"):
+        expect(want in r[1], f"text report has {want!r}", r)
+    r = wsvm("inspect", "--json", GUEST)
+    j = json.loads(r[1])
+    expect(j["kind"] == "module" and "files" in j["capabilities"] and any(e["name"] == "_start" for e in j["exports"]), "JSON report", r)
+    wat = write("m.wat", '(module (import "wasi_snapshot_preview1" "sock_accept" (func (param i32 i32 i32) (result i32)))'
+                         ' (memory 1 65536) (func $s) (start $s))')
+    r = wsvm("inspect", wat)
+    expect(r[0] == EXIT_OK and "imports sockets" in r[1] and "maximum 4 GiB" in r[1] and "start function" in r[1], "risk notes", r)
+
+
+def test_inspect_bad_input():
+    for name, data in (("empty.wasm", b""), ("trunc.wasm", b"\0asm\1\0\0\0\1\5"), ("garbage.wasm", os.urandom(64))):
+        path = os.path.join(WORK, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        r = wsvm("inspect", path)
+        expect(r[0] == EXIT_LOAD and r[2].count("\n") == 1 and r[2].startswith("wsvm: error: "), f"{name}: one error line, 126", r)
+    r = wsvm("inspect")
+    expect(r[0] == EXIT_USAGE, "no file: usage", r)
+
+
+# --- OCI image layouts ---------------------------------------------------------------------------------
+
+def make_layout(wasm, tag="latest", layer_type="application/wasm", config_type="application/vnd.wasm.config.v0+json"):
+    """An OCI layout written by the test itself (the format's own JSON), not by wsvm."""
+    root = os.path.join(WORK, "image")
+    blobs = os.path.join(root, "blobs", "sha256")
+    os.makedirs(blobs, exist_ok=True)
+
+    def blob(data):
+        d = sha256(data)
+        with open(os.path.join(blobs, d[7:]), "wb") as f:
+            f.write(data)
+        return d
+
+    config = json.dumps({"architecture": "wasm", "os": "wasip1"}).encode()
+    manifest_doc = json.dumps({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": config_type, "digest": blob(config), "size": len(config)},
+        "layers": [{"mediaType": layer_type, "digest": blob(wasm), "size": len(wasm)}]}).encode()
+    index = {"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": blob(manifest_doc),
+        "size": len(manifest_doc), "annotations": {"org.opencontainers.image.ref.name": tag}}]}
+    with open(os.path.join(root, "index.json"), "w") as f:
+        json.dump(index, f)
+    with open(os.path.join(root, "oci-layout"), "w") as f:
+        f.write('{"imageLayoutVersion":"1.0.0"}')
+    return root
+
+
+def test_oci_layout_runs():
+    with open(GUEST, "rb") as f:
+        wasm = f.read()
+    for layer in ("application/wasm", "application/vnd.wasm.content.layer.v1+wasm"):
+        shutil.rmtree(os.path.join(WORK, "image"), ignore_errors=True)
+        make_layout(wasm, tag="v1", layer_type=layer)
+        write("app.toml", manifest(["exit", "9"], image='source = "oci:image:v1"'))
+        r = up()
+        expect(r[0] == 9, f"an OCI layout with a {layer} layer runs", r)
+        write("app.toml", manifest(["exit", "9"], image='source = "oci:image"'))
+        expect(up()[0] == 9, "the only manifest is chosen without a tag")
+    write("app.toml", manifest(["exit", "9"], image='source = "oci:image:v2"'))
+    r = up()
+    expect(r[0] == EXIT_LOAD and "no manifest tagged 'v2' (tags: v1)" in r[2], "an unknown tag", r)
+
+
+def test_oci_layout_tampered():
+    with open(GUEST, "rb") as f:
+        wasm = f.read()
+    root = make_layout(wasm)
+    layer = os.path.join(root, "blobs", "sha256", sha256(wasm)[7:])
+    with open(layer, "r+b") as f:
+        f.seek(100)
+        f.write(b"\xff")
+    write("app.toml", manifest(["exit", "9"], image='source = "oci:image"'))
+    r = up()
+    expect(r[0] == EXIT_LOAD and "checksum mismatch" in r[2] and r[1] == "", "a changed layer is refused before it runs", r)
+    # A digest used as a path must not escape the blob folder.
+    index = os.path.join(root, "index.json")
+    with open(index) as f:
+        j = json.load(f)
+    j["manifests"][0]["digest"] = "sha256:../../../../etc/passwd"
+    with open(index, "w") as f:
+        json.dump(j, f)
+    r = up()
+    expect(r[0] == EXIT_LOAD and "is not sha256:<64 hex digits>" in r[2], "a hostile digest is refused", r)
+    with open(index, "w") as f:
+        f.write("{not json")
+    r = up()
+    expect(r[0] == EXIT_LOAD and "index.json is not a JSON object" in r[2] and r[2].count("\n") == 1, "garbage index.json", r)
+    shutil.rmtree(root)
+    make_layout(wasm, config_type="application/vnd.oci.image.config.v1+json")
+    r = up()
+    expect(r[0] == EXIT_LOAD and "not a Wasm artifact" in r[2], "a container image that is not Wasm", r)
+
+
+def test_oci_layout_skopeo_cross_check():
+    skopeo = shutil.which("skopeo")
+    if skopeo is None:
+        raise Skip("skopeo is not installed (Debian package skopeo)")
+    with open(GUEST, "rb") as f:
+        wasm = f.read()
+    make_layout(wasm, tag="v1")
+    # skopeo copies the layout to another layout: its own reading and writing of the format.
+    r = run_command([skopeo, "copy", "--insecure-policy", "oci:" + os.path.join(WORK, "image") + ":v1",
+                     "oci:" + os.path.join(WORK, "copy") + ":v2"], timeout=120)
+    expect(r[0] == 0, "skopeo copies the layout", r)
+    write("app.toml", manifest(["exit", "4"], image='source = "oci:copy:v2"'))
+    r = up()
+    expect(r[0] == 4, "the layout skopeo wrote runs", r)
+
+
+class Skip(Exception):
+    pass
+
+
+def main():
+    global WSVM, GUEST, ENGINE, WORK
+    WSVM, GUEST, ENGINE, case = sys.argv[1:5]
+    GUEST = os.path.abspath(GUEST)
+    WORK = tempfile.mkdtemp(prefix="wsvm-container-")
+    try:
+        try:
+            return run_case(globals(), case, f"{ENGINE} {case}")
+        except Skip as s:
+            print(f"skipped: {s}")
+            return 77
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
