@@ -24,13 +24,21 @@ enum class TKind : uint8_t { Unknown, Value, Func, Component, Instance, Resource
 struct TEntry {
   TKind kind = TKind::Unknown;
   const TypeDef* def = nullptr;  // Value/Func/Component/Instance defined here
+  // External visibility (Explainer.md): a type index introduced by an import or an export
+  // has a name outside the component; a defined record/variant/enum/flags/resource does not.
+  bool imported = false;
+  bool exported = false;
+  bool externally_valid = true;  // Component/Instance types: every import and export of it
+                                 // names only visible types
 };
 
 struct Space {
   Space* parent = nullptr;
   std::vector<TEntry> types;
+  std::vector<std::optional<uint32_t>> funcs;  // each func's type index (null: unknown)
   std::vector<bool> core_is_module;  // core types: module type?
   std::vector<bool> core_known;
+  bool invisible = false;  // a type scope: some import or export uses a type without a name
 };
 
 std::string lower(std::string_view s) {
@@ -58,6 +66,52 @@ Result<void> check_labels(const std::vector<std::string>& labels, const char* wh
 
 class Validator {
  public:
+  // Whether type `i` may appear in an export (`for_export`) or an import: named (imported, or
+  // for exports also exported), or structural with visible contents.
+  bool visible(const Space& sp, uint32_t i, bool for_export, int depth = 0) {
+    if (i >= sp.types.size()) return true;  // reported elsewhere
+    const TEntry& e = sp.types[i];
+    if (e.imported || (for_export && e.exported) || e.kind == TKind::Unknown) return true;
+    if (e.kind == TKind::Resource) return false;
+    if (e.kind == TKind::Value && e.def) {
+      switch (e.def->value.kind) {
+        case DefValKind::Record: case DefValKind::Variant: case DefValKind::Enum: case DefValKind::Flags:
+          return false;
+        default: break;
+      }
+    }
+    return contents_visible(sp, e, for_export, depth);
+  }
+  // An import's or export's extern type.
+  bool extern_visible(const Space& sp, const ExternType& et, bool for_export) {
+    switch (et.kind) {
+      case ExternKind::Func: case ExternKind::Instance: case ExternKind::Component:
+        return visible(sp, et.index, for_export);
+      case ExternKind::Type:
+        return et.bound.sub_resource || et.bound.eq >= sp.types.size() ||
+               contents_visible(sp, sp.types[et.bound.eq], for_export);
+      default: return true;
+    }
+  }
+  bool contents_visible(const Space& sp, const TEntry& e, bool for_export, int depth = 0) {
+    if (e.kind == TKind::Instance || e.kind == TKind::Component) return e.externally_valid;
+    if (depth > 64 || !e.def) return true;
+    auto vt = [&](const std::optional<ValTypeRef>& t) {
+      return !t || t->is_prim || visible(sp, t->index, for_export, depth + 1);
+    };
+    if (e.kind == TKind::Func) {
+      for (const LabeledType& p : e.def->func.params)
+        if (!vt(p.type)) return false;
+      return vt(e.def->func.result);
+    }
+    if (e.kind != TKind::Value) return true;
+    const DefValType& v = e.def->value;
+    if (v.kind == DefValKind::Own || v.kind == DefValKind::Borrow) return visible(sp, v.resource, for_export, depth + 1);
+    for (const LabeledType& f : v.fields)
+      if (!vt(f.type)) return false;
+    return vt(v.a) && vt(v.b);
+  }
+
   Result<void> component(const Component& c, Space* parent) {
     Space sp;
     sp.parent = parent;
@@ -164,7 +218,9 @@ class Validator {
         Space inner;
         inner.parent = &sp;
         for (const TypeDecl& d : t.decls) WSVM_TRY_VOID(decl(inner, t, d));
-        return TEntry{t.kind == TypeDefKind::Component ? TKind::Component : TKind::Instance, &t};
+        TEntry e{t.kind == TypeDefKind::Component ? TKind::Component : TKind::Instance, &t};
+        e.externally_valid = !inner.invisible;
+        return e;
       }
     }
     return TEntry{};
@@ -218,8 +274,13 @@ class Validator {
         return {};
       }
       case TypeDecl::Kind::Import: case TypeDecl::Kind::Export: {
+        bool is_export = d.kind == TypeDecl::Kind::Export;
         auto added = WSVM_TRY(externtype(sp, d.type, owner.offset));
-        if (added) sp.types.push_back(*added);
+        if (!extern_visible(sp, d.type, is_export)) sp.invisible = true;
+        if (added) {
+          (is_export ? added->exported : added->imported) = true;
+          sp.types.push_back(*added);
+        }
         return {};
       }
     }
@@ -259,26 +320,56 @@ class Validator {
           sp.types.push_back(e);
         }
         if (a.sort == Sort::CoreType) sp.core_is_module.push_back(false), sp.core_known.push_back(false);
+        if (a.sort == Sort::Func) sp.funcs.push_back(std::nullopt);
         return {};
       }
       case DefKind::Import: {
         const Import& im = c.imports[d.index];
         auto added = WSVM_TRY(externtype(sp, im.type, im.offset));
-        if (added) sp.types.push_back(*added);
+        if (im.type.kind == ExternKind::Func) {
+          if (!visible(sp, im.type.index, false))
+            return invalid(im.offset, "func not valid to be used as import");
+          sp.funcs.push_back(im.type.index);
+        }
+        if ((im.type.kind == ExternKind::Instance || im.type.kind == ExternKind::Component) &&
+            !visible(sp, im.type.index, false))
+          return invalid(im.offset, fmt::format("{} not valid to be used as import", extern_kind_name(im.type.kind)));
+        if (im.type.kind == ExternKind::Type && !im.type.bound.sub_resource &&
+            im.type.bound.eq < sp.types.size() && !contents_visible(sp, sp.types[im.type.bound.eq], false))
+          return invalid(im.offset, "type not valid to be used as import");
+        if (added) {
+          added->imported = true;
+          sp.types.push_back(*added);
+        }
         return {};
       }
       case DefKind::Export: {
         const Export& ex = c.exports[d.index];
         if (ex.ascribed) WSVM_TRY_VOID(externtype(sp, *ex.ascribed, ex.offset));
+        if (ex.target.sort == Sort::Func) {
+          std::optional<uint32_t> ty = ex.ascribed && ex.ascribed->kind == ExternKind::Func
+                                           ? std::optional<uint32_t>(ex.ascribed->index)
+                                       : ex.target.index < sp.funcs.size() ? sp.funcs[ex.target.index]
+                                                                           : std::nullopt;
+          if (ty && !visible(sp, *ty, true)) return invalid(ex.offset, "func not valid to be used as export");
+          sp.funcs.push_back(ty);
+        }
+        if (ex.ascribed && (ex.ascribed->kind == ExternKind::Instance || ex.ascribed->kind == ExternKind::Component) &&
+            !visible(sp, ex.ascribed->index, true))
+          return invalid(ex.offset, fmt::format("{} not valid to be used as export", extern_kind_name(ex.ascribed->kind)));
         if (ex.target.sort == Sort::Type) {
           const TEntry* e = WSVM_TRY(type_at(sp, ex.target.index, ex.offset));
-          sp.types.push_back(*e);
+          if (!contents_visible(sp, *e, true)) return invalid(ex.offset, "type not valid to be used as export");
+          TEntry named = *e;
+          named.exported = true;
+          sp.types.push_back(named);
         }
         return {};
       }
       case DefKind::Canon: {
         const Canon& k = c.canons[d.index];
         if (k.kind == CanonKind::Lift) {
+          sp.funcs.push_back(k.type);
           const TEntry* e = WSVM_TRY(type_at(sp, k.type, k.offset));
           if (e->kind != TKind::Func && e->kind != TKind::Unknown)
             return invalid(k.offset, fmt::format("type index {} is not a function type", k.type));

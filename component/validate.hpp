@@ -4,10 +4,12 @@
 // and flags (at most 32 flags), kebab-case and strongly-unique labels and parameter names,
 // type indices in bounds and of the right kind (defined value type, function, instance,
 // component, resource, core module type), no `borrow` in function results, no resource type
-// definitions inside component or instance types. Messages use wasm-tools' words where the
+// definitions inside component or instance types; external visibility (Explainer.md): an
+// imported or exported function, type, instance or component type may only name records,
+// variants, enums, flags and resources that were imported (or, for exports, exported)
+// before. Messages use wasm-tools' words where the
 // reference tests quote them ("record type must have at least one field").
-// Not yet: subtyping of instantiation arguments and export ascriptions, resource identity,
-// outer-alias restrictions, external visibility of types.
+// Not yet: export ascriptions, outer-alias restrictions, visibility through aliases.
 #pragma once
 
 #include "component/ir.hpp"
