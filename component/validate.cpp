@@ -30,6 +30,7 @@ struct TEntry {
   bool exported = false;
   bool externally_valid = true;  // Component/Instance types: every import and export of it
                                  // names only visible types
+  bool resources = false;  // refers to a resource type (may not cross a component boundary)
 };
 
 struct Space {
@@ -39,6 +40,9 @@ struct Space {
   std::vector<bool> core_is_module;  // core types: module type?
   std::vector<bool> core_known;
   bool invisible = false;  // a type scope: some import or export uses a type without a name
+  bool is_type = false;    // a component or instance type (else a component)
+  uint32_t modules = 0, components = 0;  // sizes of the core module and component spaces
+  bool resources = false;  // a type scope: an entry from outside refers to resources
 };
 
 std::string lower(std::string_view s) {
@@ -217,9 +221,11 @@ class Validator {
       case TypeDefKind::Component: case TypeDefKind::Instance: {
         Space inner;
         inner.parent = &sp;
+        inner.is_type = true;
         for (const TypeDecl& d : t.decls) WSVM_TRY_VOID(decl(inner, t, d));
         TEntry e{t.kind == TypeDefKind::Component ? TKind::Component : TKind::Instance, &t};
         e.externally_valid = !inner.invisible;
+        e.resources = inner.resources;
         return e;
       }
     }
@@ -265,11 +271,21 @@ class Validator {
         return {};
       }
       case TypeDecl::Kind::Type:
-        sp.types.push_back(WSVM_TRY(typedef_(sp, owner.types[d.index], true)));
+        sp.types.push_back(flagged(sp, WSVM_TRY(typedef_(sp, owner.types[d.index], true))));
         return {};
       case TypeDecl::Kind::Alias: {
         const DeclAlias& a = owner.aliases[d.index];
-        if (a.sort == Sort::Type) sp.types.push_back(outer_type(sp, a));
+        bool allowed = a.outer ? (a.sort == Sort::Type || a.sort == Sort::CoreType)
+                               : (a.sort == Sort::Type || a.sort == Sort::Instance);
+        if (!allowed)
+          return invalid(owner.offset, fmt::format("alias declarators may only refer to types or instances, "
+                                                   "not a {}", sort_name(a.sort)));
+        if (a.outer && a.sort == Sort::Type) WSVM_TRY_VOID(outer_type_alias(sp, a.outer_count, a.outer_index, owner.offset));
+        if (a.sort == Sort::Type) {
+          TEntry e = outer_type(sp, a);
+          if (e.resources) sp.resources = true;
+          sp.types.push_back(e);
+        }
         if (a.sort == Sort::CoreType) sp.core_is_module.push_back(false), sp.core_known.push_back(false);
         return {};
       }
@@ -279,11 +295,50 @@ class Validator {
         if (!extern_visible(sp, d.type, is_export)) sp.invisible = true;
         if (added) {
           (is_export ? added->exported : added->imported) = true;
+          // A (sub resource) declared by the type is abstract and local to it.
+          if (d.type.bound.sub_resource) added->resources = false;
+          else if (added->resources) sp.resources = true;
           sp.types.push_back(*added);
         }
         return {};
       }
     }
+    return {};
+  }
+
+  // Whether a value or function type refers to a resource (through the entries it names).
+  TEntry flagged(const Space& sp, TEntry e) {
+    if (e.kind == TKind::Resource) e.resources = true;
+    if (!e.def || (e.kind != TKind::Value && e.kind != TKind::Func)) return e;
+    auto refers = [&](const std::optional<ValTypeRef>& t) {
+      return t && !t->is_prim && t->index < sp.types.size() && sp.types[t->index].resources;
+    };
+    if (e.kind == TKind::Func) {
+      for (const LabeledType& p : e.def->func.params) e.resources |= refers(p.type);
+      e.resources |= refers(e.def->func.result);
+      return e;
+    }
+    const DefValType& v = e.def->value;
+    if (v.kind == DefValKind::Own || v.kind == DefValKind::Borrow) e.resources = true;
+    for (const LabeledType& f : v.fields) e.resources |= refers(f.type);
+    e.resources |= refers(v.a) || refers(v.b);
+    return e;
+  }
+
+  // An outer alias of type `index`, `count` scopes out: the count and index in range, and a
+  // type crossing a component boundary may not refer to resources.
+  Result<void> outer_type_alias(const Space& sp, uint32_t count, uint32_t index, size_t at) {
+    const Space* s = &sp;
+    bool crosses_component = false;
+    for (uint32_t i = 0; i < count; ++i) {
+      if (!s->is_type) crosses_component = true;
+      s = s->parent;
+      if (!s) return invalid(at, fmt::format("invalid outer alias count of {}", count));
+    }
+    if (index >= s->types.size()) return invalid(at, fmt::format("type index out of bounds ({})", index));
+    if (crosses_component && s->types[index].resources)
+      return invalid(at, "cannot alias outer type which transitively refers to resources not defined in the "
+                         "current component");
     return {};
   }
 
@@ -304,12 +359,27 @@ class Validator {
         return {};
       }
       case DefKind::Type:
-        sp.types.push_back(WSVM_TRY(typedef_(sp, c.types[d.index], false)));
+        sp.types.push_back(flagged(sp, WSVM_TRY(typedef_(sp, c.types[d.index], false))));
         return {};
       case DefKind::Component:
+        ++sp.components;
         return component(*c.components[d.index], &sp);
+      case DefKind::CoreModule:
+        ++sp.modules;
+        return {};
       case DefKind::Alias: {
         const Alias& a = c.aliases[d.index];
+        if (a.target == Alias::Target::Outer) {
+          const Space* s = &sp;
+          for (uint32_t i = 0; i < a.outer_count && s; ++i) s = s->parent;
+          if (!s) return invalid(a.offset, fmt::format("invalid outer alias count of {}", a.outer_count));
+          size_t size = a.sort == Sort::Type ? s->types.size() : a.sort == Sort::CoreType ? s->core_is_module.size()
+                        : a.sort == Sort::CoreModule ? s->modules : a.sort == Sort::Component ? s->components : 0;
+          if (a.outer_index >= size) return invalid(a.offset, fmt::format("index out of bounds ({})", a.outer_index));
+          if (a.sort == Sort::Type) WSVM_TRY_VOID(outer_type_alias(sp, a.outer_count, a.outer_index, a.offset));
+        }
+        if (a.sort == Sort::CoreModule) ++sp.modules;
+        if (a.sort == Sort::Component) ++sp.components;
         if (a.sort == Sort::Type) {
           TEntry e;
           if (a.target == Alias::Target::Outer) {
@@ -339,8 +409,10 @@ class Validator {
           return invalid(im.offset, "type not valid to be used as import");
         if (added) {
           added->imported = true;
-          sp.types.push_back(*added);
+          sp.types.push_back(flagged(sp, *added));
         }
+        if (im.type.kind == ExternKind::Module) ++sp.modules;
+        if (im.type.kind == ExternKind::Component) ++sp.components;
         return {};
       }
       case DefKind::Export: {
@@ -357,6 +429,8 @@ class Validator {
         if (ex.ascribed && (ex.ascribed->kind == ExternKind::Instance || ex.ascribed->kind == ExternKind::Component) &&
             !visible(sp, ex.ascribed->index, true))
           return invalid(ex.offset, fmt::format("{} not valid to be used as export", extern_kind_name(ex.ascribed->kind)));
+        if (ex.target.sort == Sort::CoreModule) ++sp.modules;
+        if (ex.target.sort == Sort::Component) ++sp.components;
         if (ex.target.sort == Sort::Type) {
           const TEntry* e = WSVM_TRY(type_at(sp, ex.target.index, ex.offset));
           if (!contents_visible(sp, *e, true)) return invalid(ex.offset, "type not valid to be used as export");

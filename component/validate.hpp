@@ -9,7 +9,9 @@
 // variants, enums, flags and resources that were imported (or, for exports, exported)
 // before. Messages use wasm-tools' words where the
 // reference tests quote them ("record type must have at least one field").
-// Not yet: export ascriptions, outer-alias restrictions, visibility through aliases.
+// Outer aliases: count and index in range, no type referring to resources across a component
+// boundary; alias declarators only of types and instances (outer: types and core types).
+// Not yet: export ascriptions, visibility through aliases, core module types.
 #pragma once
 
 #include "component/ir.hpp"
