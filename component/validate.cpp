@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -31,6 +32,7 @@ struct TEntry {
   bool externally_valid = true;  // Component/Instance types: every import and export of it
                                  // names only visible types
   bool resources = false;  // refers to a resource type (may not cross a component boundary)
+  uint64_t rid = 0;        // a resource type's identity (copies of the entry share it)
 };
 
 struct Space {
@@ -43,6 +45,8 @@ struct Space {
   bool is_type = false;    // a component or instance type (else a component)
   uint32_t modules = 0, components = 0;  // sizes of the core module and component spaces
   bool resources = false;  // a type scope: an entry from outside refers to resources
+  // Resource names of the scope's imports [0] and exports [1]: label -> resource identity.
+  std::map<std::string, uint64_t> resource_names[2];
 };
 
 std::string lower(std::string_view s) {
@@ -69,6 +73,8 @@ Result<void> check_labels(const std::vector<std::string>& labels, const char* wh
 }
 
 class Validator {
+  uint64_t m_next_rid = 0;
+
  public:
   // Whether type `i` may appear in an export (`for_export`) or an import: named (imported, or
   // for exports also exported), or structural with visible contents.
@@ -215,9 +221,12 @@ class Validator {
       case TypeDefKind::Func:
         WSVM_TRY_VOID(functype(sp, t.func, t.offset));
         return TEntry{TKind::Func, &t};
-      case TypeDefKind::Resource:
+      case TypeDefKind::Resource: {
         if (in_type) return invalid(t.offset, "resources can only be defined within a concrete component");
-        return TEntry{TKind::Resource, &t};
+        TEntry e{TKind::Resource, &t};
+        e.rid = ++m_next_rid;
+        return e;
+      }
       case TypeDefKind::Component: case TypeDefKind::Instance: {
         Space inner;
         inner.parent = &sp;
@@ -256,7 +265,11 @@ class Validator {
         if (!et.value_eq) WSVM_TRY_VOID(valtype(sp, et.value_type, at));
         break;
       case ExternKind::Type:
-        if (et.bound.sub_resource) return std::optional<TEntry>(TEntry{TKind::Resource, nullptr});
+        if (et.bound.sub_resource) {
+          TEntry e{TKind::Resource, nullptr};
+          e.rid = ++m_next_rid;
+          return std::optional<TEntry>(e);
+        }
         return std::optional<TEntry>(*WSVM_TRY(type_at(sp, et.bound.eq, at)));
     }
     return std::optional<TEntry>{};
@@ -293,6 +306,10 @@ class Validator {
         bool is_export = d.kind == TypeDecl::Kind::Export;
         auto added = WSVM_TRY(externtype(sp, d.type, owner.offset));
         if (!extern_visible(sp, d.type, is_export)) sp.invisible = true;
+        bool is_func = d.type.kind == ExternKind::Func;
+        WSVM_TRY_VOID(check_annotated(sp, d.name, is_func, is_func ? std::optional<uint32_t>(d.type.index) : std::nullopt,
+                                      is_export, owner.offset));
+        if (added) name_resource(sp, d.name, *added, is_export);
         if (added) {
           (is_export ? added->exported : added->imported) = true;
           // A (sub resource) declared by the type is abstract and local to it.
@@ -304,6 +321,66 @@ class Validator {
       }
     }
     return {};
+  }
+
+  // A plain-named type import/export of a resource names it in that namespace.
+  void name_resource(Space& sp, const ExternName& n, const TEntry& e, bool is_export) {
+    if (!e.rid) return;
+    auto p = parse_extern_name(n.name);
+    if (p && p->kind == ParsedName::Kind::Label) sp.resource_names[is_export][p->label] = e.rid;
+  }
+
+  // [constructor]/[method]/[static] names: a function of the right shape on a resource named
+  // in the same scope and namespace (Binary.md "Import and Export Definitions").
+  Result<void> check_annotated(const Space& sp, const ExternName& n, bool is_func,
+                               std::optional<uint32_t> func_type, bool is_export, size_t at) {
+    auto p = parse_extern_name(n.name);
+    if (!p) return {};  // validate_names reports it
+    if (p->kind != ParsedName::Kind::Constructor && p->kind != ParsedName::Kind::Method &&
+        p->kind != ParsedName::Kind::Static)
+      return {};
+    if (!is_func) return invalid(at, fmt::format("item `{}` is not a func", n.name));
+    const auto& names = sp.resource_names[is_export];
+    if (p->kind == ParsedName::Kind::Static) {
+      if (!names.count(p->resource)) return invalid(at, "static resource name is not known in this context");
+      return {};
+    }
+    if (!func_type || *func_type >= sp.types.size() || !sp.types[*func_type].def ||
+        sp.types[*func_type].kind != TKind::Func)
+      return {};
+    const FuncType& ft = sp.types[*func_type].def->func;
+    auto entry_of = [&](const std::optional<ValTypeRef>& t) -> const TEntry* {
+      if (!t || t->is_prim || t->index >= sp.types.size()) return nullptr;
+      return &sp.types[t->index];
+    };
+    auto handle = [&](const std::optional<ValTypeRef>& t, DefValKind k) -> const TEntry* {
+      const TEntry* e = entry_of(t);
+      if (!e || e->kind != TKind::Value || !e->def || e->def->value.kind != k) return nullptr;
+      return e->def->value.resource < sp.types.size() ? &sp.types[e->def->value.resource] : nullptr;
+    };
+    const TEntry* resource = nullptr;
+    if (p->kind == ParsedName::Kind::Constructor) {
+      if (!ft.result) return invalid(at, "function should return one value");
+      resource = handle(ft.result, DefValKind::Own);
+      if (!resource) {
+        const TEntry* r = entry_of(ft.result);
+        if (r && r->kind == TKind::Value && r->def && r->def->value.kind == DefValKind::Result)
+          resource = handle(r->def->value.a, DefValKind::Own);
+      }
+      if (!resource) return invalid(at, "function should return `(own $T)` or `(result (own $T))`");
+    } else {
+      if (ft.params.empty()) return invalid(at, "function should have at least one argument");
+      if (ft.params[0].label != "self") return invalid(at, "function should have a first argument called `self`");
+      resource = handle(ft.params[0].type, DefValKind::Borrow);
+      if (!resource) return invalid(at, "function should take a first argument of `(borrow $T)`");
+    }
+    if (!resource->rid) return {};  // an alias we do not follow
+    auto it = names.find(p->resource);
+    if (it != names.end() && it->second == resource->rid) return {};
+    for (const auto& [label, rid] : names)
+      if (rid == resource->rid)
+        return invalid(at, fmt::format("function does not match expected resource name `{}`", label));
+    return invalid(at, "resource used in function does not have a name in this context");
   }
 
   // Whether a value or function type refers to a resource (through the entries it names).
@@ -407,8 +484,12 @@ class Validator {
         if (im.type.kind == ExternKind::Type && !im.type.bound.sub_resource &&
             im.type.bound.eq < sp.types.size() && !contents_visible(sp, sp.types[im.type.bound.eq], false))
           return invalid(im.offset, "type not valid to be used as import");
+        bool is_func = im.type.kind == ExternKind::Func;
+        WSVM_TRY_VOID(check_annotated(sp, im.name, is_func, is_func ? std::optional<uint32_t>(im.type.index) : std::nullopt,
+                                      false, im.offset));
         if (added) {
           added->imported = true;
+          name_resource(sp, im.name, *added, false);
           sp.types.push_back(flagged(sp, *added));
         }
         if (im.type.kind == ExternKind::Module) ++sp.modules;
@@ -424,11 +505,14 @@ class Validator {
                                        : ex.target.index < sp.funcs.size() ? sp.funcs[ex.target.index]
                                                                            : std::nullopt;
           if (ty && !visible(sp, *ty, true)) return invalid(ex.offset, "func not valid to be used as export");
+          WSVM_TRY_VOID(check_annotated(sp, ex.name, true, ty, true, ex.offset));
           sp.funcs.push_back(ty);
         }
         if (ex.ascribed && (ex.ascribed->kind == ExternKind::Instance || ex.ascribed->kind == ExternKind::Component) &&
             !visible(sp, ex.ascribed->index, true))
           return invalid(ex.offset, fmt::format("{} not valid to be used as export", extern_kind_name(ex.ascribed->kind)));
+        if (ex.target.sort != Sort::Func && ex.target.sort != Sort::Type)
+          WSVM_TRY_VOID(check_annotated(sp, ex.name, false, std::nullopt, true, ex.offset));
         if (ex.target.sort == Sort::CoreModule) ++sp.modules;
         if (ex.target.sort == Sort::Component) ++sp.components;
         if (ex.target.sort == Sort::Type) {
@@ -436,6 +520,7 @@ class Validator {
           if (!contents_visible(sp, *e, true)) return invalid(ex.offset, "type not valid to be used as export");
           TEntry named = *e;
           named.exported = true;
+          name_resource(sp, ex.name, named, true);
           sp.types.push_back(named);
         }
         return {};

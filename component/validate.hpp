@@ -11,7 +11,8 @@
 // reference tests quote them ("record type must have at least one field").
 // Outer aliases: count and index in range, no type referring to resources across a component
 // boundary; alias declarators only of types and instances (outer: types and core types).
-// Not yet: export ascriptions, visibility through aliases, core module types.
+// [constructor]/[method]/[static] names: the function shape and a resource named in the same
+// scope and namespace. Not yet: export ascriptions, visibility through aliases, core module types.
 #pragma once
 
 #include "component/ir.hpp"
