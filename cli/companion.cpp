@@ -22,7 +22,7 @@ int exec_companion(const std::string& program, const std::vector<std::string>& a
   path = path.substr(0, path.rfind('/') + 1) + program;
   std::vector<char*> args;
   args.push_back(const_cast<char*>(path.c_str()));
-  for (size_t i = 2; i < argv.size(); ++i) args.push_back(const_cast<char*>(argv[i].c_str()));
+  for (size_t i = 1; i < argv.size(); ++i) args.push_back(const_cast<char*>(argv[i].c_str()));
   args.push_back(nullptr);
   execv(path.c_str(), args.data());
   print_error(path + ": cannot start it (" + std::strerror(errno) + "); it is built and installed with wsvm");

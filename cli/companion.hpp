@@ -1,7 +1,8 @@
-// Commands that live in a companion program beside `wsvm`: `wsvm serve` runs `wsvm-serve`.
-// The `wsvm` binary is linked fully static for its start-up time (README.md); the HTTP
-// server library (libmicrohttpd, through GnuTLS) cannot be, so the server is its own,
-// dynamically linked program, started by exec from the same folder as `wsvm`.
+// Commands that live in a companion program beside `wsvm`: `wsvm serve`, `wsvm pull` and
+// `wsvm push` run `wsvm-net`. The `wsvm` binary is linked fully static for its start-up time
+// (README.md); the network libraries (libmicrohttpd and libcurl, through GnuTLS/OpenSSL,
+// Kerberos, LDAP...) have no complete static builds, so these commands are a dynamically
+// linked program of their own, started by exec from the same folder as `wsvm`.
 #pragma once
 
 #include <string>
@@ -9,7 +10,8 @@
 
 namespace wsvm::cli {
 
-// Replaces this process with PROGRAM (found beside /proc/self/exe) given argv[2..]; returns
+// Replaces this process with PROGRAM (found beside /proc/self/exe) given argv[1..] (the
+// command's name first); returns
 // the usage exit status with one error line only when it cannot be started.
 int exec_companion(const std::string& program, const std::vector<std::string>& argv);
 

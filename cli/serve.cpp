@@ -1,5 +1,5 @@
-// `wsvm serve [SERVE OPTIONS] [RUN OPTIONS] app.wasm`: the program `wsvm-serve` that `wsvm
-// serve` starts (companion.hpp). It compiles the module once, then answers each HTTP
+// `wsvm serve [SERVE OPTIONS] [RUN OPTIONS] app.wasm`, in the program `wsvm-net` that `wsvm
+// serve` starts (companion.hpp, net_main.cpp). It compiles the module once, then answers each HTTP
 // request with a fresh instance of it (serve/), with the run options' limits per request.
 //
 // Today the handler is a WASI preview 1 command module in the WAGI convention
@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/net_commands.hpp"
 #include "cli/options.hpp"
 #include "cli/run.hpp"
 #include "decoder/printable.hpp"
@@ -46,11 +47,13 @@ void log_line(const std::string& line) {
   (void)ignored;
 }
 
+}  // namespace
+
 int serve_main(const std::vector<std::string>& argv) {
   ServeOptions so;
   so.server.port = 8080;
   std::vector<std::string> rest{"wsvm"};
-  size_t i = 1;
+  size_t i = 2;  // argv[1] is "serve"
   for (; i < argv.size(); ++i) {
     const std::string& a = argv[i];
     if (a.empty() || a[0] != '-' || a == "--") break;
@@ -163,10 +166,4 @@ int serve_main(const std::vector<std::string>& argv) {
   return runner::kExitOk;
 }
 
-}  // namespace
 }  // namespace wsvm::cli
-
-int main(int argc, char** argv) {
-  std::vector<std::string> args(argv, argv + argc);
-  return wsvm::cli::serve_main(args);
-}

@@ -10,9 +10,11 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from proc_test import Failure, expect, run_case, run_command  # noqa: E402
@@ -387,6 +389,90 @@ def test_oci_layout_skopeo_cross_check():
 
 class Skip(Exception):
     pass
+
+
+class Registry:
+    """docker-registry on 127.0.0.1 with a temporary config and storage folder."""
+
+    def __init__(self):
+        exe = shutil.which("docker-registry")
+        if exe is None:
+            raise Skip("docker-registry is not installed (Debian package docker-registry)")
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        self.port = s.getsockname()[1]
+        s.close()
+        self.store = os.path.join(WORK, "registry")
+        config = write("registry.yml", f"version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
+                                       f"    rootdirectory: {self.store}\nhttp:\n  addr: 127.0.0.1:{self.port}\n")
+        self.proc = subprocess.Popen([exe, "serve", config], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.proc.kill()
+        raise Failure("docker-registry did not start")
+
+    def ref(self, name):
+        return f"127.0.0.1:{self.port}/{name}"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def test_registry_round_trip():
+    with Registry() as reg:
+        r = wsvm("push", GUEST, reg.ref("apps/probe:v1"))
+        expect(r[0] == EXIT_OK and "-> " + reg.ref("apps/probe:v1") in r[1], "push a .wasm", r)
+        r = wsvm("pull", reg.ref("apps/probe:v1"), os.path.join(WORK, "pulled"))
+        expect(r[0] == EXIT_OK and "oci:" in r[1], "pull it into a layout", r)
+        write("app.toml", manifest(["exit", "6"], image='source = "oci:pulled:v1"'))
+        r = up()
+        expect(r[0] == 6, "the pulled image runs", r)
+        # Push a layout again under another name; skopeo (another client) reads it back.
+        r = wsvm("push", "oci:" + os.path.join(WORK, "pulled") + ":v1", reg.ref("apps/copy:v2"))
+        expect(r[0] == EXIT_OK, "push a layout", r)
+        skopeo = shutil.which("skopeo")
+        if skopeo is not None:
+            r = run_command([skopeo, "copy", "--insecure-policy", "--src-tls-verify=false",
+                             "docker://" + reg.ref("apps/copy:v2"), "oci:" + os.path.join(WORK, "sk") + ":v3"], timeout=120)
+            expect(r[0] == 0, "skopeo pulls what wsvm pushed", r)
+            write("app.toml", manifest(["exit", "8"], image='source = "oci:sk:v3"'))
+            r = up()
+            expect(r[0] == 8, "and the layout skopeo wrote runs", r)
+
+
+def test_registry_errors():
+    with Registry() as reg:
+        r = wsvm("pull", reg.ref("apps/none:v1"), os.path.join(WORK, "x"))
+        expect(r[0] == 1 and "HTTP 404" in r[2] and r[2].count("\n") == 1, "an unknown image: one line, status 1", r)
+        for bad in ("noslash", "127.0.0.1:1/UPPER:v1", "127.0.0.1:1/a/../b:v1", "127.0.0.1:1/a:bad tag", "127.0.0.1:1/a?x=1:v1"):
+            r = wsvm("pull", bad, os.path.join(WORK, "x"))
+            expect(r[0] == EXIT_USAGE and r[2].count("\n") == 1, f"a bad reference {bad!r}: usage", r)
+        r = wsvm("push", os.path.join(WORK, "nothing.wasm"), reg.ref("a:b"))
+        expect(r[0] == EXIT_LOAD and r[2].count("\n") == 1, "push of a missing file", r)
+        text = write("notwasm.wasm", "hello")
+        r = wsvm("push", text, reg.ref("a:b"))
+        expect(r[0] == EXIT_LOAD and "not a WebAssembly binary" in r[2], "push of a non-wasm file", r)
+        # A registry that serves changed bytes: the layer's digest no longer matches.
+        r = wsvm("push", GUEST, reg.ref("apps/t:v1"))
+        with open(GUEST, "rb") as f:
+            digest = sha256(f.read())[7:]
+        data = os.path.join(reg.store, "docker", "registry", "v2", "blobs", "sha256", digest[:2], digest, "data")
+        with open(data, "r+b") as f:
+            f.seek(200)
+            f.write(b"\xee")
+        r = wsvm("pull", reg.ref("apps/t:v1"), os.path.join(WORK, "t"))
+        expect(r[0] == 1 and "checksum mismatch" in r[2], "a tampered blob is refused", r)
+        expect(not os.path.exists(os.path.join(WORK, "t")), "and nothing is written", r)
+    r = wsvm("pull", "127.0.0.1:1/apps/none:v1", os.path.join(WORK, "x"))
+    expect(r[0] == 1 and r[2].count("\n") == 1 and "127.0.0.1:1" in r[2], "no registry listening: one line", r)
 
 
 def main():
