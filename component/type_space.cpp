@@ -91,7 +91,9 @@ Result<VTypeP> TypeSpace::defval(const DefValType& d, size_t offset) const {
       if (!r->resource) return invalid(offset, "own/borrow of a type that is not a resource");
       return d.kind == DefValKind::Own ? t_own(r->resource) : t_borrow(r->resource);
     }
-    case DefValKind::Stream: case DefValKind::Future: case DefValKind::Map:
+    case DefValKind::Map:  // despecialised as definitions.py does: list<tuple<K, V>>
+      return t_list(t_tuple({WSVM_TRY(opt(d.a)), WSVM_TRY(opt(d.b))}));
+    case DefValKind::Stream: case DefValKind::Future:
       return invalid(offset, fmt::format("{} types are not supported yet", defval_kind_name(d.kind)));
   }
   return invalid(offset, "unknown type");

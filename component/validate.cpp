@@ -183,6 +183,19 @@ class Validator {
         if (v.labels.empty()) return invalid(at, "enum type must have at least one variant");
         WSVM_TRY_VOID(check_labels(v.labels, "enum tag", "tag", at));
         break;
+      case DefValKind::Map: {
+        // keytype: bool, the integers, char, string.
+        std::optional<PrimType> key;
+        if (v.a && v.a->is_prim) key = v.a->prim;
+        else if (v.a && v.a->index < sp.types.size() && sp.types[v.a->index].def &&
+                 sp.types[v.a->index].kind == TKind::Value && sp.types[v.a->index].def->value.kind == DefValKind::Prim)
+          key = sp.types[v.a->index].def->value.prim;
+        else if (v.a && v.a->index < sp.types.size() && sp.types[v.a->index].kind == TKind::Unknown)
+          break;
+        if (!key || *key == PrimType::F32 || *key == PrimType::F64 || *key == PrimType::ErrorContext)
+          return invalid(at, "map key type must be bool, an integer, char or string");
+        break;
+      }
       case DefValKind::Own: case DefValKind::Borrow: {
         const TEntry* e = WSVM_TRY(type_at(sp, v.resource, at));
         if (e->kind != TKind::Resource && e->kind != TKind::Unknown)
