@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <string_view>
 
-#include "decoder/module.hpp"
 #include "runner/read_file.hpp"
+#include "runner/runner.hpp"
 #include "text/text.hpp"
-#include "validator/validate.hpp"
 
 namespace wsvm::cli {
 
@@ -46,10 +45,7 @@ std::expected<std::vector<uint8_t>, runner::Outcome> read_module_input(const std
 runner::Outcome validate_module_input(const std::string& path) {
   auto bytes = read_module_input(path);
   if (!bytes) return bytes.error();
-  auto module = decode_module(std::move(*bytes));
-  if (!module) return load_error(path + ": " + module.error().to_string());
-  if (auto ok = validate_module(**module); !ok) return load_error(path + ": " + ok.error().to_string());
-  return runner::Outcome{};
+  return runner::validate_bytes(std::move(*bytes), path);  // a core module or a component
 }
 
 }  // namespace wsvm::cli

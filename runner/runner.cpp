@@ -4,17 +4,19 @@
 
 #include <fmt/format.h>
 
+#include "component/ir.hpp"
 #include "engines/registry.hpp"
 #include "memory/trap_handler.hpp"
 #include "runner/exit_status.hpp"
+#include "runner/run_internal.hpp"
 #include "runner/read_file.hpp"
 #include "runtime/deadline.hpp"
 #include "runtime/linker.hpp"
 #include "validator/validate.hpp"
+#include "wasi/p2/host.hpp"
 #include "wasi/preview1/preview1.hpp"
 
 namespace wsvm::runner {
-namespace {
 
 Outcome usage(std::string message) {
   Outcome o;
@@ -29,6 +31,8 @@ Outcome load_error(const std::string& name, const Error& err) {
   o.message = name + ": " + err.to_string();
   return o;
 }
+
+namespace {
 
 bool has_wasm_magic(const std::vector<uint8_t>& bytes) {
   return bytes.size() >= 4 && std::equal(bytes.begin(), bytes.begin() + 4, "\0asm");
@@ -73,6 +77,7 @@ std::expected<std::shared_ptr<const Program>, Outcome> compile_bytes(
     std::shared_ptr<Engine> engine, const EngineConfig& config, std::vector<uint8_t> bytes,
     const std::string& name, Clock::time_point started) {
   const bool is_binary = has_wasm_magic(bytes);
+  if (component::is_component(bytes)) return load_component(std::move(engine), config, std::move(bytes), name, started);
   auto compiled = compile_module(*engine, std::move(bytes));  // the module keeps the bytes
   const Clock::duration took = Clock::now() - started;
   if (!compiled) {
@@ -112,10 +117,18 @@ std::expected<std::shared_ptr<const Program>, Outcome> load_program(
 Outcome validate_file(const std::string& path) {
   auto bytes = read_module_file(path);
   if (!bytes) return load_error(path, bytes.error());
-  const bool is_binary = has_wasm_magic(*bytes);
-  auto module = decode_module(std::move(*bytes));
-  if (!module) return module_error(path, is_binary, module.error());
-  if (auto ok = validate_module(**module); !ok) return module_error(path, is_binary, ok.error());
+  return validate_bytes(std::move(*bytes), path);
+}
+
+Outcome validate_bytes(std::vector<uint8_t> bytes, const std::string& name) {
+  const bool is_binary = has_wasm_magic(bytes);
+  if (component::is_component(bytes)) {
+    if (auto ok = validate_component_bytes(bytes); !ok) return load_error(name, ok.error());
+    return Outcome{};
+  }
+  auto module = decode_module(std::move(bytes));
+  if (!module) return module_error(name, is_binary, module.error());
+  if (auto ok = validate_module(**module); !ok) return module_error(name, is_binary, ok.error());
   return Outcome{};
 }
 
@@ -137,6 +150,7 @@ Run::Run(std::shared_ptr<const Program> program, RunRequest request)
 Run::~Run() = default;
 
 std::optional<Outcome> Run::link() {
+  if (m_program->component) return link_component();
   const Module& module = *m_program->compiled->module;
   if (!wasi::imports_preview1(module)) return std::nullopt;
   auto ctx = wasi::WasiContext::create(m_request.wasi);
@@ -155,6 +169,7 @@ std::optional<Outcome> Run::instantiate() {
     overrun.callback = m_request.on_timeout_overrun;
     m_deadline = std::make_unique<Deadline>(*m_store, *m_request.limits.timeout, std::move(overrun));
   }
+  if (m_program->component) return instantiate_component();
   auto inst = m_linker->instantiate(*m_store, m_program->compiled);
   m_instantiated = Clock::now();
   if (inst) {
@@ -172,6 +187,7 @@ std::optional<Outcome> Run::instantiate() {
 }
 
 Outcome Run::call_start() {
+  if (m_program->component) return call_component_run();
   auto ext = m_instance->find_export("_start");
   if (!ext) return with_stats(Outcome{});  // a reactor-style module: instantiation was the run
   if (ext->kind != ExternKind::Func || !ext->func->type->params.empty() ||
@@ -187,6 +203,8 @@ Outcome Run::call_start() {
 }
 
 std::expected<FuncInstance*, Outcome> Run::find_function(std::string_view name) const {
+  if (!m_instance)
+    return std::unexpected(usage(fmt::format("{}: a component: its functions are called with WAVE values", m_program->name)));
   auto ext = m_instance->find_export(name);
   if (!ext) return std::unexpected(usage(fmt::format("{}: unknown export \"{}\"", m_program->name, name)));
   if (ext->kind != ExternKind::Func) {

@@ -24,12 +24,16 @@
 #include "runtime/store.hpp"
 #include "runtime/trap.hpp"
 #include "runtime/value.hpp"
+#include "component/instance.hpp"
 #include "wasi/preview1/context.hpp"
 
 namespace wsvm {
 class Deadline;
 class Linker;
 }  // namespace wsvm
+namespace wsvm::wasi::p2 {
+class Host;
+}  // namespace wsvm::wasi::p2
 
 namespace wsvm::runner {
 
@@ -64,17 +68,20 @@ struct Outcome {
   std::optional<Trap> trap;     // Trapped, TimedOut, OutOfFuel
   std::string message;          // LoadError, UsageError: one message, no "wsvm: error: "
   std::vector<Value> results;   // Returned from invoke()
+  std::vector<component::Val> component_results;  // Returned from invoke_component()
   Stats stats;                  // as far as this outcome's phase got
 };
 
 // The exit status of `wsvm` for an outcome (runner/exit_status.hpp).
 int exit_status(const Outcome& outcome);
 
-// An engine and a module compiled with it; immutable, shared by every Run of it.
+// An engine and a module compiled with it, or a decoded component (whose core modules the
+// engine compiles when a Run instantiates it); immutable, shared by every Run of it.
 struct Program {
   std::string name;  // the path as given: messages, WASI argv[0]
   std::shared_ptr<Engine> engine;
-  std::shared_ptr<const CompiledModule> compiled;
+  std::shared_ptr<const CompiledModule> compiled;             // a core module, or
+  std::shared_ptr<const component::Component> component;      // a component
   bool metered = false;  // compiled with fuel metering (EngineConfig::fuel)
   Clock::duration compile_time{};
 };
@@ -94,8 +101,11 @@ std::expected<std::shared_ptr<const Program>, Outcome> load_program(
     std::shared_ptr<Engine> engine, const EngineConfig& config, std::vector<uint8_t> bytes,
     const std::string& name);
 
-// `wsvm validate`: decode and validate only (no engine). Returned or LoadError.
+// `wsvm validate`: decode and validate only (no engine). Returned or LoadError. A component
+// is decoded, its names checked, and each of its core modules decoded and validated.
 Outcome validate_file(const std::string& path);
+// The same for bytes already in memory (`name` stands for the path in messages).
+Outcome validate_bytes(std::vector<uint8_t> bytes, const std::string& name);
 
 // The limits of one run (the limits contract above ExecContext in runtime/store.hpp).
 struct Limits {
@@ -109,6 +119,8 @@ struct RunRequest {
   Limits limits;
   // WASI for a module that imports wasi_snapshot_preview1 (args[0] is the program name).
   wasi::WasiConfig wasi;
+  // A component's wasi:sockets and wasi:http reach the host's network (--inherit-network).
+  bool inherit_network = false;
   // Runs on the timer thread if the run is still going 100 ms after the timeout fired (a
   // host call that blocks, which the interrupt flag cannot stop). The CLI ends the process
   // there; without it the run ends when the host call returns.
@@ -132,8 +144,13 @@ class Run {
   // else LoadError (unlinkable, uninstantiable), or TimedOut / OutOfFuel in a start function.
   std::optional<Outcome> instantiate();
   // Calls `_start` when exported (a module without one returns at once: a reactor's run is
-  // its instantiation); LoadError when `_start` is not a function [] -> [].
+  // its instantiation); LoadError when `_start` is not a function [] -> []. A component:
+  // calls its `wasi:cli/run@0.2.x#run` (err is Exited 1; LoadError when it exports none).
   Outcome call_start();
+  // A component's exported function (instance exports as `iface#name`), or a UsageError.
+  std::expected<const component::ComponentFunc*, Outcome> find_component_function(std::string_view name) const;
+  // Calls it with typed values; results in Outcome::component_results on Returned.
+  Outcome invoke_component(const component::ComponentFunc& f, std::span<const component::Val> args);
   // The exported function `name`, or a UsageError (unknown export, not a function).
   std::expected<FuncInstance*, Outcome> find_function(std::string_view name) const;
   // Calls `f` (from find_function) with `args` of its parameter types; results on Returned.
@@ -148,10 +165,17 @@ class Run {
   // Imports beyond WASI (an embedder's host functions) are defined here before instantiate().
   Linker& linker() { return *m_linker; }
   Instance* instance() const { return m_instance; }
+  // The component instance (null for a core module, or before instantiate()).
+  component::ComponentInstance* component_instance() const { return m_component.get(); }
+  // Imports of a component beyond WASI are defined here before instantiate().
+  component::ComponentLinker& component_linker() { return *m_component_linker; }
   const Program& program() const { return *m_program; }
 
  private:
   Outcome ended_by(const Trap& trap);
+  std::optional<Outcome> link_component();
+  std::optional<Outcome> instantiate_component();
+  Outcome call_component_run();
   Outcome with_stats(Outcome o);
 
   std::shared_ptr<const Program> m_program;
@@ -159,6 +183,9 @@ class Run {
   std::unique_ptr<Store> m_store;
   std::unique_ptr<Linker> m_linker;
   std::unique_ptr<wasi::WasiContext> m_wasi;
+  std::unique_ptr<component::ComponentLinker> m_component_linker;
+  std::unique_ptr<wasi::p2::Host> m_p2;                 // outlives m_component's calls
+  std::unique_ptr<component::ComponentInstance> m_component;
   std::unique_ptr<Deadline> m_deadline;  // destroyed (cancelled) before the store
   Instance* m_instance = nullptr;
   Clock::time_point m_created{}, m_instantiated{}, m_ended{};

@@ -214,12 +214,15 @@ def test_invalid_module():
 
 
 def test_unsupported_features():
-    # A component (version 0x0d, layer 1) and a module with a tag section (exception handling)
-    # name what they are, after the spec's words, in every command.
+    # An empty component (version 0x0d, layer 1) is valid but has nothing to run; a truncated
+    # one is malformed, in every command. A module with a tag section (exception handling)
+    # names what it is, after the spec's words.
     component = tmpfile("app.component.wasm", b"\0asm\x0d\0\x01\0")
-    for args in ([component], ["validate", component], ["--invoke", "f", component]):
-        expect_error(args, EXIT_LOAD, f"wsvm: error: {component}: malformed",
-                     ["unknown binary version", "this is a WebAssembly component"])
+    expect_ok(["validate", component], "")
+    expect_error([component], EXIT_LOAD, f"wsvm: error: {component}: invalid", ["wasi:cli/run"])
+    truncated = tmpfile("cut.component.wasm", b"\0asm\x0d\0\x01\0\x01\x05\x00")
+    for args in ([truncated], ["validate", truncated], ["--invoke", "f", truncated]):
+        expect_error(args, EXIT_LOAD, f"wsvm: error: {truncated}: malformed")
     tags = tmpfile("tags.wasm", HEADER + bytes([0x0D, 0x03, 0x01, 0x00, 0x00]))
     expect_error([tags], EXIT_LOAD, f"wsvm: error: {tags}: malformed",
                  ["malformed section id", "tag section", "exception-handling proposal"])

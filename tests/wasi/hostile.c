@@ -3,7 +3,11 @@
    Then writes under the read-only preopen "ro" (fd 4) must fail with ENOTCAPABLE, and bad
    pointers and huge iovec counts must give EFAULT.
    The driver builds: box/sub/, box/up -> ../outside/secret.txt, box/abs -> /etc/passwd,
-   box/dirup -> .., box/loop1 <-> box/loop2, box/file.txt, outside/secret.txt, ro/file.txt. */
+   box/dirup -> .., box/loop1 <-> box/loop2, box/file.txt, outside/secret.txt, ro/file.txt.
+   With the argument "component" (run as a WASI 0.2 component through the preview 1
+   adapter): wasi:filesystem's error-code has no ENOTCAPABLE, so the read-only preopen's
+   refusals are not-permitted (EPERM), and the bad-pointer checks are left out: those
+   pointers reach the adapter's own memory accesses, never the host. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,7 +52,8 @@ static const char* kEscapes[] = {
 };
 #define NESC (sizeof kEscapes / sizeof kEscapes[0])
 
-int main(void) {
+int main(int argc, char** argv) {
+  const int component = argc > 1 && strcmp(argv[1], "component") == 0;
   const __wasi_rights_t R = __WASI_RIGHTS_FD_READ, W = __WASI_RIGHTS_FD_WRITE;
   for (size_t i = 0; i < NESC; ++i) {
     const char* p = kEscapes[i];
@@ -104,7 +109,7 @@ int main(void) {
 
   /* Read-only preopen: reading works, every write is ENOTCAPABLE. */
   CHECK_ERRNO(open_at(RO, "file.txt", 0, 0, R), 0);
-  const __wasi_errno_t NC = __WASI_ERRNO_NOTCAPABLE;
+  const __wasi_errno_t NC = component ? __WASI_ERRNO_PERM : __WASI_ERRNO_NOTCAPABLE;
   CHECK_ERRNO(open_at(RO, "new.txt", 0, __WASI_OFLAGS_CREAT, R), NC);
   CHECK_ERRNO(open_at(RO, "file.txt", 0, 0, R | W), NC);
   CHECK_ERRNO(open_at(RO, "file.txt", 0, __WASI_OFLAGS_TRUNC, R), NC);
@@ -118,13 +123,17 @@ int main(void) {
   CHECK_ERRNO(__wasi_path_rename(BOX, "file.txt", RO, "stolen"), NC);
   /* through libc: open for writing succeeds only without write rights, so write() fails */
   int fd = open("ro/file.txt", O_WRONLY | O_CREAT, 0644);
-  CHECK(fd == -1 && errno == ENOTCAPABLE);
+  CHECK(fd == -1 && errno == (component ? EPERM : ENOTCAPABLE));
   fd = open("ro/file.txt", O_RDONLY);
   CHECK(fd >= 0);
   /* wasi-libc reports fd_write's ENOTCAPABLE as EBADF */
   CHECK(write(fd, "x", 1) == -1 && (errno == ENOTCAPABLE || errno == EBADF));
-  CHECK(ftruncate(fd, 0) == -1 && errno == ENOTCAPABLE);
+  CHECK(ftruncate(fd, 0) == -1 && (errno == ENOTCAPABLE || (component && errno == EBADF)));
   close(fd);
+  if (component) {
+    printf("bad pointers: not checked (the adapter's memory)\n");
+    goto many_iovecs;
+  }
 
   /* Bad pointers: EFAULT, never a crash. */
   const uint32_t bad = 0xFFFFFF00u;
@@ -152,6 +161,7 @@ int main(void) {
   CHECK_ERRNO(__wasi_fd_readdir(BOX, (uint8_t*)bad, 100, 0, &nw), F);
   CHECK_ERRNO(__wasi_fd_prestat_dir_name(BOX, (uint8_t*)bad, 3), F);
   (void)nfd;
+many_iovecs:;
   /* Many (valid) iovecs: 100000 entries, all empty but the last. */
   static __wasi_ciovec_t many[100000];
   for (int i = 0; i < 100000; ++i) many[i] = (__wasi_ciovec_t){(const uint8_t*)"", 0};

@@ -1,0 +1,119 @@
+// The runner's component path: a component Program (decoded, names checked), WASI 0.2 linked
+// natively (wasi/p2), instantiation of the whole instance graph in the Run's Store (so the
+// limits apply to every core instance: memory pages, stack, fuel, the timeout's interrupt
+// flag), then `wasi:cli/run` or any exported function.
+#include <fmt/format.h>
+
+#include "component/ir.hpp"
+#include "component/validate.hpp"
+#include "runner/run_internal.hpp"
+#include "runtime/deadline.hpp"
+#include "validator/validate.hpp"
+#include "wasi/p2/host.hpp"
+
+namespace wsvm::runner {
+namespace {
+
+// Every nested component's core modules too.
+Result<void> validate_core_modules(const component::Component& c) {
+  for (uint32_t i = 0; i < c.core_modules.size(); ++i) {
+    auto m = WSVM_TRY(c.decode_core_module(i));
+    WSVM_TRY_VOID(validate_module(*m));
+  }
+  for (const auto& nested : c.components) WSVM_TRY_VOID(validate_core_modules(*nested));
+  return {};
+}
+
+// The export `wasi:cli/run@0.2.x#run` (any 0.2 patch version), or empty.
+std::string run_export(const component::ComponentInstance& inst) {
+  for (const std::string& n : inst.export_names())
+    if (n.starts_with("wasi:cli/run@0.2.") && n.ends_with("#run")) return n;
+  return {};
+}
+
+}  // namespace
+
+std::expected<std::shared_ptr<const Program>, Outcome> load_component(
+    std::shared_ptr<Engine> engine, const EngineConfig& config, std::vector<uint8_t> bytes,
+    const std::string& name, Clock::time_point started) {
+  auto fail = [&](const Error& e) {
+    Outcome o = load_error(name, e);
+    o.stats.compile = Clock::now() - started;
+    return std::unexpected(std::move(o));
+  };
+  auto c = component::decode_component(std::move(bytes));
+  if (!c) return fail(c.error());
+  if (auto ok = component::validate_component(**c); !ok) return fail(ok.error());
+  auto p = std::make_shared<Program>();
+  p->name = name;
+  p->engine = std::move(engine);
+  p->component = std::move(*c);
+  p->metered = config.fuel;
+  p->compile_time = Clock::now() - started;
+  return std::shared_ptr<const Program>(std::move(p));
+}
+
+Result<void> validate_component_bytes(std::span<const uint8_t> bytes) {
+  auto c = WSVM_TRY(component::decode_component(bytes));
+  WSVM_TRY_VOID(component::validate_component(*c));
+  return validate_core_modules(*c);
+}
+
+std::optional<Outcome> Run::link_component() {
+  m_component_linker = std::make_unique<component::ComponentLinker>();
+  auto host = wasi::p2::Host::create(m_request.wasi, {.inherit_network = m_request.inherit_network});
+  if (!host) return usage(host.error().message);
+  m_p2 = std::move(*host);
+  m_p2->define(*m_component_linker);
+  return std::nullopt;
+}
+
+std::optional<Outcome> Run::instantiate_component() {
+  auto inst = component::instantiate(*m_store, m_program->component, *m_component_linker);
+  m_instantiated = Clock::now();
+  if (inst) {
+    m_component = std::move(*inst);
+    return std::nullopt;
+  }
+  end();
+  return with_stats(load_error(m_program->name, inst.error()));
+}
+
+Outcome Run::call_component_run() {
+  std::string name = run_export(*m_component);
+  if (name.empty()) {
+    return with_stats(load_error(m_program->name,
+                                 Error{ErrorKind::Invalid, kNoOffset,
+                                       "the component exports no wasi:cli/run@0.2 'run' function "
+                                       "(call one of its exports with --invoke)"}));
+  }
+  auto results = m_component->call(name, {});
+  end();
+  if (!results) return ended_by(results.error());
+  // run: func() -> result: err ends the program with status 1, as wasmtime does.
+  if (results->size() == 1 && (*results)[0].disc != 0) {
+    Outcome o;
+    o.ending = Ending::Exited;
+    o.exit_code = 1;
+    return with_stats(std::move(o));
+  }
+  return with_stats(Outcome{});
+}
+
+std::expected<const component::ComponentFunc*, Outcome> Run::find_component_function(
+    std::string_view name) const {
+  if (!m_component) return std::unexpected(usage(fmt::format("{}: not a component", m_program->name)));
+  if (const component::ComponentFunc* f = m_component->export_func(std::string(name))) return f;
+  return std::unexpected(usage(fmt::format("{}: the component exports no function \"{}\"", m_program->name, name)));
+}
+
+Outcome Run::invoke_component(const component::ComponentFunc& f, std::span<const component::Val> args) {
+  auto results = component::call_component_func(*m_store, f, args);
+  end();
+  if (!results) return ended_by(results.error());
+  Outcome o;
+  o.component_results = std::move(*results);
+  return with_stats(std::move(o));
+}
+
+}  // namespace wsvm::runner

@@ -1,0 +1,65 @@
+#include "wasi/p2/host.hpp"
+
+#include <sys/random.h>
+
+#include <fmt/format.h>
+
+namespace wsvm::wasi::p2 {
+
+std::string iface(std::string_view name) { return fmt::format("{}@{}", name, kVersion); }
+
+Result<std::unique_ptr<Host>> Host::create(const WasiConfig& config, HostOptions options) {
+  std::unique_ptr<Host> h(new Host());
+  h->m_ctx = WSVM_TRY(WasiContext::create(config));
+  h->m_options = options;
+  // The preopens are fds 3.. of the preview 1 context, in order: the same opening, errors
+  // and read-only rule (a read-only preopen has none of the mutating rights).
+  for (uint32_t fd = 3;; ++fd) {
+    FdEntry* e = h->m_ctx->get(fd);
+    if (!e || !e->preopen_name) break;
+    h->m_preopens.push_back(PreopenDir{*e->preopen_name, std::make_shared<HostFd>(e->host, false),
+                                       !e->has(rights::kPathCreateFile)});
+  }
+  if (getrandom(h->m_seed, sizeof h->m_seed, 0) != sizeof h->m_seed) h->m_seed[0] = 0x9e3779b97f4a7c15u;
+  return h;
+}
+
+Host::~Host() = default;
+
+void Host::define(component::ComponentLinker& linker) {
+  define_cli(linker);
+  define_io(linker);
+  define_clocks(linker);
+  define_random(linker);
+  define_filesystem(linker);
+}
+
+AbiResult<Val> Host::own(std::shared_ptr<Resource> r) {
+  auto rep = m_table.add(std::move(r));
+  if (!rep)
+    return std::unexpected(component::abi_trap(
+        fmt::format("wasi: the instance holds {} resources, the most allowed", ResourceTable::kMaxLive)));
+  return Val::own(*rep);
+}
+
+AbiResult<Val> Host::stream_error(const StreamError& e) {
+  if (e.closed) return Val::variant(1);
+  Val err = WSVM_TRY(own(std::make_shared<IoError>(e)));
+  return Val::variant(0, {std::move(err)});
+}
+
+Val bytes_val(std::span<const uint8_t> bytes) {
+  std::vector<Val> items;
+  items.reserve(bytes.size());
+  for (uint8_t b : bytes) items.push_back(Val::u8(b));
+  return Val::list(std::move(items));
+}
+
+std::vector<uint8_t> bytes_of(const Val& list) {
+  std::vector<uint8_t> out;
+  out.reserve(list.items.size());
+  for (const Val& b : list.items) out.push_back(uint8_t(b.u));
+  return out;
+}
+
+}  // namespace wsvm::wasi::p2
