@@ -5,6 +5,7 @@
 #include "component/instance.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -290,6 +291,12 @@ Result<void> Instantiator::definition(const Definition& d) {
         e.message = fmt::format("core module {}: {}", d.index, e.message);
         return std::unexpected(std::move(e));
       }
+      // Two-level import names mangle to one in a component: a repeated pair is invalid.
+      std::set<std::pair<std::string, std::string>> seen;
+      for (const wsvm::Import& im : (*compiled)->module->imports)
+        if (!seen.emplace(im.module, im.name).second)
+          return invalid(r.offset, fmt::format("core module {}: duplicate import name `{}:{}`", d.index,
+                                               im.module, im.name));
       m_modules.push_back(*compiled);
       return {};
     }

@@ -72,6 +72,35 @@ Result<void> check_labels(const std::vector<std::string>& labels, const char* wh
   return {};
 }
 
+// A core module type: its function type references in bounds, distinct export names and
+// import name pairs, memory limits within 2^16 pages.
+Result<void> core_module_type(const CoreType& t, size_t at) {
+  if (!t.is_module) return {};
+  uint32_t types = 0;
+  std::vector<std::string> exports, imports;
+  for (const CoreModuleDecl& d : t.decls) {
+    if (d.kind == CoreModuleDecl::Kind::Type || d.kind == CoreModuleDecl::Kind::Alias) ++types;
+    if (d.kind != CoreModuleDecl::Kind::Import && d.kind != CoreModuleDecl::Kind::Export) continue;
+    const CoreExternType& et = d.extern_type;
+    if (et.kind == wsvm::ExternKind::Func && et.func_type >= types)
+      return invalid(at, fmt::format("type index out of bounds ({})", et.func_type));
+    if (et.kind == wsvm::ExternKind::Memory &&
+        (et.memory.limits.min > 65536 || (et.memory.limits.max && *et.memory.limits.max > 65536)))
+      return invalid(at, "memory size must be at most 65536 pages (4GiB)");
+    if (d.kind == CoreModuleDecl::Kind::Export) {
+      if (std::find(exports.begin(), exports.end(), d.name) != exports.end())
+        return invalid(at, fmt::format("export name `{}` already defined", d.name));
+      exports.push_back(d.name);
+    } else {
+      std::string key = d.module + ":" + d.name;
+      if (std::find(imports.begin(), imports.end(), key) != imports.end())
+        return invalid(at, fmt::format("duplicate import name `{}`", key));
+      imports.push_back(key);
+    }
+  }
+  return {};
+}
+
 class Validator {
   uint64_t m_next_rid = 0;
 
@@ -292,6 +321,7 @@ class Validator {
     switch (d.kind) {
       case TypeDecl::Kind::CoreType: {
         const CoreType& ct = owner.core_types[d.index];
+        WSVM_TRY_VOID(core_module_type(ct, owner.offset));
         sp.core_is_module.push_back(ct.is_module);
         sp.core_known.push_back(true);
         return {};
@@ -444,6 +474,7 @@ class Validator {
     switch (d.kind) {
       case DefKind::CoreType: {
         const CoreType& ct = c.core_types[d.index];
+        WSVM_TRY_VOID(core_module_type(ct, ct.offset));
         sp.core_is_module.push_back(ct.is_module);
         sp.core_known.push_back(true);
         return {};

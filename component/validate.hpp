@@ -12,7 +12,8 @@
 // Outer aliases: count and index in range, no type referring to resources across a component
 // boundary; alias declarators only of types and instances (outer: types and core types).
 // [constructor]/[method]/[static] names: the function shape and a resource named in the same
-// scope and namespace. Not yet: export ascriptions, visibility through aliases, core module types.
+// scope and namespace; core module types (bounds, distinct names, memory limits).
+// Not yet: export ascriptions, visibility through aliases.
 #pragma once
 
 #include "component/ir.hpp"
