@@ -20,6 +20,7 @@
 #include "runner/read_file.hpp"
 #include "runner/stack.hpp"
 #include "serve/http_server.hpp"
+#include "serve/metrics.hpp"
 #include "serve/wagi_handler.hpp"
 
 namespace wsvm::cli {
@@ -27,12 +28,13 @@ namespace {
 
 constexpr const char* kServeUsage =
     "usage: wsvm serve [--addr HOST:PORT] [--max-connections N] [--idle-timeout DURATION] "
-    "[--body-timeout DURATION] [--max-body SIZE] [--grace DURATION] [--quiet] [RUN OPTIONS] app.wasm";
+    "[--body-timeout DURATION] [--max-body SIZE] [--grace DURATION] [--metrics HOST:PORT] [--quiet] [RUN OPTIONS] app.wasm";
 
 struct ServeOptions {
   serve::ServerConfig server;
   std::chrono::milliseconds grace{10000};
   bool access_log = true;
+  std::optional<std::pair<std::string, uint16_t>> metrics;  // --metrics HOST:PORT
 };
 
 int usage(const std::string& message) {
@@ -62,13 +64,14 @@ int serve_main(const std::vector<std::string>& argv) {
       return argv[++i];
     };
     if (a == "--addr" || a == "--max-connections" || a == "--idle-timeout" || a == "--body-timeout" ||
-        a == "--max-body" || a == "--grace") {
+        a == "--max-body" || a == "--grace" || a == "--metrics") {
       auto v = value();
       if (!v) return usage("option '" + a + "' needs a value");
-      if (a == "--addr") {
+      if (a == "--addr" || a == "--metrics") {
         auto addr = serve::parse_addr(*v);
-        if (!addr) return usage("--addr: " + addr.error());
-        std::tie(so.server.host, so.server.port) = *addr;
+        if (!addr) return usage(a + ": " + addr.error());
+        if (a == "--addr") std::tie(so.server.host, so.server.port) = *addr;
+        else so.metrics = *addr;
       } else if (a == "--max-connections") {
         char* end = nullptr;
         unsigned long n = std::strtoul(v->c_str(), &end, 10);
@@ -132,12 +135,14 @@ int serve_main(const std::vector<std::string>& argv) {
   wagi.base.on_timeout_overrun = nullptr;  // a server does not end itself over one request
   wagi.log = [](const std::string& s) { log_line("wsvm: request " + s); };
   so.server.handler_stack_bytes = std::max<size_t>(size_t{8} << 20, runner::stack_bytes_needed(o.limits.max_stack_bytes));
-  if (so.access_log) {
-    so.server.access_log = [](const serve::AccessRecord& r) {
+  auto metrics = std::make_shared<serve::Metrics>();
+  wagi.on_failure = [metrics](const std::string& kind) { metrics->failure(kind); };
+  so.server.access_log = [metrics, print = so.access_log](const serve::AccessRecord& r) {
+    metrics->observe(r.status, r.duration);
+    if (print)
       log_line(fmt::format("wsvm: access: {} {} {} {} {:.3f} ms", r.remote, printable(r.method), printable(r.target), r.status,
                            r.duration.count() / 1000.0));
-    };
-  }
+  };
 
   // SIGINT and SIGTERM are taken by this thread alone (the server's threads inherit the
   // blocked mask), so a signal means one thing: stop gracefully.
@@ -156,6 +161,23 @@ int serve_main(const std::vector<std::string>& argv) {
   const std::string& host = (*server)->host();
   std::printf("Serving HTTP on http://%s:%u/\n", host.find(':') != std::string::npos ? ("[" + host + "]").c_str() : host.c_str(),
               (*server)->port());
+  std::unique_ptr<serve::HttpServer> metrics_server;
+  if (so.metrics) {
+    metrics->set_in_flight_source([s = server->get()] { return s->in_flight(); });
+    serve::ServerConfig mc;
+    std::tie(mc.host, mc.port) = *so.metrics;
+    mc.max_connections = 16;
+    auto started = serve::HttpServer::start(mc, [metrics](const serve::Request& r) {
+      if (r.target != "/metrics") return serve::Response{404, {{"Content-Type", "text/plain"}}, "try /metrics\n", false};
+      return serve::Response{200, {{"Content-Type", "text/plain; version=0.0.4"}}, metrics->render(), false};
+    });
+    if (!started) {
+      print_error("--metrics: " + started.error());
+      return runner::kExitUsage;
+    }
+    metrics_server = std::move(*started);
+    std::printf("Metrics on http://%s:%u/metrics\n", metrics_server->host().c_str(), metrics_server->port());
+  }
   std::fflush(stdout);
   int sig = 0;
   sigwait(&stop_signals, &sig);
@@ -163,6 +185,7 @@ int serve_main(const std::vector<std::string>& argv) {
                        so.grace.count(), (*server)->in_flight()));
   unsigned cut = (*server)->stop(so.grace);
   if (cut != 0) log_line(fmt::format("wsvm: stopped with {} request(s) unfinished", cut));
+  if (metrics_server) metrics_server->stop(std::chrono::milliseconds(0));
   return runner::kExitOk;
 }
 

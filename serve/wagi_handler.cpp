@@ -131,6 +131,10 @@ Handler make_wagi_handler(WagiConfig config) {
     auto log = [&](const std::string& what) {
       if (c->log) c->log(fmt::format("{} {}: {}", printable(req.method), printable(req.target), what));
     };
+    auto failed = [&](const char* kind, int status, std::string_view text) {
+      if (c->on_failure) c->on_failure(kind);
+      return error_response(status, text);
+    };
     MemFile in("wsvm-stdin"), out("wsvm-stdout"), err("wsvm-stderr");
     if (in.fd < 0 || out.fd < 0 || err.fd < 0 || !in.fill(req.body) || !out.cap(c->max_output_bytes) || !err.cap(c->max_log_bytes)) {
       log("cannot set up the request's stdio");
@@ -156,25 +160,25 @@ Handler make_wagi_handler(WagiConfig config) {
       case runner::Ending::Exited:
         if (o.exit_code == 0) break;
         log(fmt::format("handler exited with {}", o.exit_code));
-        return error_response(500, "handler failed");
+        return failed("exit", 500, "handler failed");
       case runner::Ending::Trapped:
         log("trap: " + printable(o.trap ? o.trap->message : std::string("?")));
-        return error_response(500, "handler trapped");
+        return failed("trap", 500, "handler trapped");
       case runner::Ending::TimedOut:
         log("time limit reached");
-        return error_response(503, "handler ran out of time");
+        return failed("timeout", 503, "handler ran out of time");
       case runner::Ending::OutOfFuel:
         log("fuel limit reached");
-        return error_response(503, "handler ran out of fuel");
+        return failed("fuel", 503, "handler ran out of fuel");
       case runner::Ending::LoadError:
       case runner::Ending::UsageError:
         log("cannot start the handler: " + printable(o.message));
-        return error_response(500, "handler could not start");
+        return failed("start", 500, "handler could not start");
     }
     auto r = parse_cgi_output(out.written());
     if (!r) {
       log("bad handler output: " + r.error());
-      return error_response(502, "bad handler output");
+      return failed("bad_output", 502, "bad handler output");
     }
     return std::move(*r);
   };

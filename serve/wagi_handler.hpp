@@ -25,6 +25,9 @@ struct WagiConfig {
   uint64_t max_log_bytes = 64 << 10;               // stderr kept for the log per request
   // One line (no newline) per event: a request that broke a limit, guest stderr lines.
   std::function<void(const std::string&)> log;
+  // Called with the kind of each failed request: "trap", "timeout", "fuel", "exit",
+  // "bad_output", "start" (metrics.hpp).
+  std::function<void(const std::string&)> on_failure;
 };
 
 Handler make_wagi_handler(WagiConfig config);

@@ -252,6 +252,32 @@ def test_graceful_stop_finishes_in_flight():
         expect(code == 0 and "SIGINT received: stopping" in err, "SIGINT stops gracefully", (code, "", err, 0))
 
 
+def test_metrics():
+    with Server("--metrics", "127.0.0.1:0", "--timeout", "300ms") as s:
+        line = s.proc.stdout.readline()
+        expect(line.startswith("Metrics on http://127.0.0.1:") and line.endswith("/metrics\n"), f"second line names the metrics address: {line!r}")
+        mport = int(line.rsplit(":", 1)[1].split("/")[0])
+        for path in ("/count", "/count", "/status", "/trap", "/spin"):
+            s.request("GET", path)
+        # A request is counted when the library reports it complete, just after its answer
+        # was sent: ask again for a moment until all five are in.
+        for _ in range(50):
+            c = http.client.HTTPConnection("127.0.0.1", mport, timeout=30)
+            c.request("GET", "/metrics")
+            r = c.getresponse()
+            text = r.read().decode()
+            c.close()
+            if "wsvm_request_duration_seconds_count 5" in text:
+                break
+            time.sleep(0.1)
+        expect(r.status == 200 and r.getheader("Content-Type").startswith("text/plain; version=0.0.4"), "metrics in the text format", (r.status, text, "", 0))
+        for want in ('wsvm_requests_total{code="200"} 2', 'wsvm_requests_total{code="404"} 1', 'wsvm_requests_total{code="500"} 1',
+                     'wsvm_requests_total{code="503"} 1', 'wsvm_handler_failures_total{kind="trap"} 1',
+                     'wsvm_handler_failures_total{kind="timeout"} 1', 'wsvm_request_duration_seconds_count 5',
+                     'wsvm_request_duration_seconds_bucket{le="+Inf"} 5', "wsvm_requests_in_flight 0", "wsvm_peak_rss_bytes "):
+            expect(want in text, f"metrics have {want!r}", (0, text, "", 0))
+
+
 def test_usage_errors():
     r = run_command([WSVM, "serve", "--addr", "nonsense", GUEST])
     expect(r[0] == 2 and r[2].count("\n") == 1 and "--addr" in r[2], "a bad --addr", r)

@@ -1,0 +1,67 @@
+// How long a fresh instance per request costs inside one server process (not a test; the
+// figures go to serve/README.md): the module is compiled once, then N times
+//   instantiate: Run + link (WASI) + instantiate, torn down again;
+//   request:     the whole WAGI handler call (memory files, instantiate, _start, teardown).
+// Usage: serve-bench-instantiate MODULE.wasm [ENGINE] [N]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "runner/read_file.hpp"
+#include "runner/runner.hpp"
+#include "runner/stack.hpp"
+#include "serve/wagi_handler.hpp"
+
+using namespace wsvm;
+using Clock = std::chrono::steady_clock;
+
+static void report(const char* what, std::vector<double>& us) {
+  std::sort(us.begin(), us.end());
+  std::printf("%-12s median %8.1f us   p90 %8.1f us   p99 %8.1f us   (n=%zu)\n", what, us[us.size() / 2],
+              us[us.size() * 9 / 10], us[us.size() * 99 / 100], us.size());
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: serve-bench-instantiate MODULE.wasm [ENGINE] [N]\n");
+    return 2;
+  }
+  std::string engine_name = argc > 2 ? argv[2] : "auto";
+  int n = argc > 3 ? std::atoi(argv[3]) : 2000;
+  EngineConfig config{.fuel = false, .interruptible = true};
+  auto engine = runner::open_engine(engine_name, config);
+  if (!engine) return std::fprintf(stderr, "%s\n", engine.error().message.c_str()), 2;
+  auto program = runner::load_program(*engine, config, argv[1]);
+  if (!program) return std::fprintf(stderr, "%s\n", program.error().message.c_str()), 2;
+  return runner::run_on_sized_stack(runner::stack_bytes_needed(1 << 20), [&] {
+    runner::RunRequest base;
+    base.wasi.args = {argv[1]};
+    std::vector<double> inst, req;
+    for (int i = 0; i < n; ++i) {
+      auto t0 = Clock::now();
+      {
+        runner::Run run(*program, base);
+        if (run.link() || run.instantiate()) return std::fprintf(stderr, "instantiation failed\n"), 1;
+      }
+      inst.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    }
+    serve::WagiConfig wagi;
+    wagi.program = *program;
+    wagi.base = base;
+    serve::Handler handler = serve::make_wagi_handler(wagi);
+    serve::Request r{.method = "GET", .target = "/count", .version = "HTTP/1.1"};
+    for (int i = 0; i < n; ++i) {
+      auto t0 = Clock::now();
+      serve::Response resp = handler(r);
+      req.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+      if (resp.status != 200) return std::fprintf(stderr, "status %d\n", resp.status), 1;
+    }
+    std::printf("%s, engine %s, compiled once in %.1f ms\n", argv[1], engine_name.c_str(),
+                std::chrono::duration<double, std::milli>((*program)->compile_time).count());
+    report("instantiate", inst);
+    report("request", req);
+    return 0;
+  });
+}
