@@ -64,6 +64,7 @@ class Lexer {
     tokens_ = &out.tokens;
     out_ = &out;
     names_ = &out.names;
+    customs_ = &out.customs;
     while (true) {
       if (!skip_space()) return std::unexpected(err_);
       if (i_ >= s_.size()) break;
@@ -288,6 +289,7 @@ class Lexer {
       name = s_.substr(id, i_ - id);
     }
     if (name.empty()) return fail(start, "empty annotation id");
+    if (name == "custom") return custom_annotation(start);
     bool is_name = name == "name";
     int depth = 1;
     bool first_string = true;
@@ -318,9 +320,69 @@ class Lexer {
     return true;
   }
 
+  // The rest of `(@custom "name" (before|after SECTION)? "data"*)` after its id. Anything else
+  // in it is "malformed custom annotation" (a custom section must not be guessed).
+  bool custom_annotation(size_t start) {
+    CustomAnnotation c;
+    c.token = static_cast<uint32_t>(tokens_->size());
+    c.offset = static_cast<uint32_t>(start);
+    c.section = "last";
+    auto malformed = [&] { return fail(start, "malformed custom annotation"); };
+    auto word = [&]() -> std::string_view {
+      if (!skip_space()) return {};
+      size_t w = i_;
+      while (i_ < s_.size() && is_idchar(static_cast<unsigned char>(s_[i_]))) ++i_;
+      return s_.substr(w, i_ - w);
+    };
+    bool have_name = false, have_place = false;
+    for (;;) {
+      if (!skip_space()) return false;
+      if (i_ >= s_.size()) return fail(start, "unclosed annotation");
+      const char ch = s_[i_];
+      if (ch == ')') {
+        ++i_;
+        break;
+      }
+      if (ch == '"') {
+        size_t str = i_;
+        if (!string()) return false;
+        std::string bytes = decode_string(s_.substr(str, i_ - str));
+        if (have_name) {
+          c.data += bytes;
+          continue;
+        }
+        if (!valid_utf8(bytes)) return fail(str, "malformed UTF-8 encoding");
+        c.name = std::move(bytes);
+        have_name = true;
+        continue;
+      }
+      // The placement: only once, right after the name.
+      if (ch != '(' || !have_name || have_place || !c.data.empty()) return malformed();
+      ++i_;
+      std::string_view where = word();
+      std::string_view section = word();
+      if (!skip_space()) return false;
+      if (i_ >= s_.size() || s_[i_] != ')') return malformed();
+      ++i_;
+      static constexpr std::string_view kSections[] = {
+          "type", "import", "func", "table", "memory", "tag", "global", "export", "start",
+          "elem", "datacount", "code", "data"};
+      bool known = section == "first" || section == "last";
+      for (std::string_view k : kSections) known = known || section == k;
+      if ((where != "before" && where != "after") || !known) return malformed();
+      c.after = where == "after";
+      c.section = std::string(section);
+      have_place = true;
+    }
+    if (!have_name) return malformed();
+    customs_->push_back(std::move(c));
+    return true;
+  }
+
   std::string_view s_;
   size_t i_ = 0;
   Lexed* out_ = nullptr;
+  std::vector<CustomAnnotation>* customs_ = nullptr;
   std::vector<Token>* tokens_ = nullptr;
   std::vector<NameAnnotation>* names_ = nullptr;
   std::vector<uint32_t> open_;

@@ -5,7 +5,8 @@
 // reported (error.hpp), which keeps the token small and the lexer fast on large files.
 // Every '(' knows the index of its ')', so a parser can skip a whole form in O(1).
 // Annotations (`(@id ...)`, the annotations proposal) never become tokens: `(@name "n")` is
-// recorded in `names` against the index of the token that follows it; all others are dropped.
+// recorded in `names` and `(@custom ...)` in `customs`, against the index of the token that
+// follows them; all others are dropped.
 #pragma once
 
 #include <cstdint>
@@ -41,10 +42,22 @@ struct NameAnnotation {
   uint32_t length;
 };
 
+// (@custom "name" (before|after SECTION)? "data"*): a custom section the module parser writes.
+// https://github.com/WebAssembly/annotations/blob/main/proposals/annotations/Overview.md
+struct CustomAnnotation {
+  uint32_t token;       // index of the token after the annotation
+  uint32_t offset;      // where the annotation starts (for errors)
+  std::string name;     // decoded, valid UTF-8
+  std::string data;     // the data strings, decoded and concatenated
+  bool after = true;    // placement: default (after last)
+  std::string section;  // "first", "last", or a section keyword ("type", "func", "datacount", ...)
+};
+
 struct Lexed {
   std::string_view source;
   std::vector<Token> tokens;  // ends with one Eof
   std::vector<NameAnnotation> names;  // sorted by token
+  std::vector<CustomAnnotation> customs;  // sorted by token
   // A ')' without its '(' becomes a Reserved token and this error, reported only if nothing
   // before it fails first (the reference interpreter parses as it lexes: a lane index error
   // before a stray ')' is what the spec suite expects).

@@ -573,11 +573,46 @@ void ModuleParser::name_section(Bytes& out) {
   out.sized(content);
 }
 
+// The binary order of the sections that a `(@custom ... (before|after SECTION))` may name.
+static constexpr std::string_view kSectionOrder[] = {
+    "type", "import", "func", "table", "memory", "tag", "global", "export", "start",
+    "elem", "datacount", "code", "data"};
+static constexpr uint32_t kSectionSlots = 2 * std::size(kSectionOrder);
+
+// Where a custom annotation goes: slot 2*i is before section i of kSectionOrder, 2*i+1 after.
+static uint32_t custom_slot(const CustomAnnotation& c) {
+  if (c.section == "first") return 0;
+  if (c.section == "last") return kSectionSlots - 1;
+  uint32_t i = 0;
+  while (kSectionOrder[i] != c.section) ++i;  // the lexer accepted only these words
+  return 2 * i + (c.after ? 1 : 0);
+}
+
 std::vector<uint8_t> ModuleParser::assemble() {
   Bytes out;
   static constexpr uint8_t kHeader[] = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
   out.raw(kHeader, sizeof kHeader);
   Bytes content;
+  // This module's (@custom) annotations at field level (elsewhere they are ignored, like
+  // unknown annotations), by slot, in text order.
+  std::vector<const CustomAnnotation*> customs[kSectionSlots];
+  for (const CustomAnnotation& c : lx_.customs) {
+    if (c.token < begin_ || c.token > end_) continue;
+    if (c.token != end_ && !std::binary_search(field_starts_.begin(), field_starts_.end(), c.token)) continue;
+    customs[custom_slot(c)].push_back(&c);
+  }
+  uint32_t next_slot = 0;
+  auto customs_until = [&](uint32_t slot) {  // writes the custom sections of slots < `slot`
+    for (; next_slot < slot; ++next_slot) {
+      for (const CustomAnnotation* c : customs[next_slot]) {
+        content.clear();
+        content.name(c->name);
+        content.raw(c->data.data(), c->data.size());
+        out.u8(0);
+        out.sized(content);
+      }
+    }
+  };
   auto section = [&](uint8_t id, uint32_t count, const Bytes& body) {
     if (count == 0) return;
     content.clear();
@@ -586,29 +621,49 @@ std::vector<uint8_t> ModuleParser::assemble() {
     out.u8(id);
     out.sized(content);
   };
+  // Each step: the customs before section i, the section, then (next step) those after it.
+  uint32_t order = 0;
+  auto at = [&](std::string_view name) {
+    while (kSectionOrder[order] != name) ++order;
+    customs_until(2 * order + 1);
+  };
+  at("type");
   section(1, type_entries_, type_sec_);
+  at("import");
   section(2, n_imports_, import_sec_);
+  at("func");
   section(3, n_funcs_, func_sec_);
+  at("table");
   section(4, n_tables_, table_sec_);
+  at("memory");
   section(5, n_mems_, mem_sec_);
+  at("tag");
   section(13, n_tags_, tag_sec_);
+  at("global");
   section(6, n_globals_, global_sec_);
+  at("export");
   section(7, n_exports_, export_sec_);
+  at("start");
   if (start_) {
     content.clear();
     content.u32(*start_);
     out.u8(8);
     out.sized(content);
   }
+  at("elem");
   section(9, n_elems_, elem_sec_);
+  at("datacount");
   if (uses_data_count_) {
     content.clear();
     content.u32(n_datas_);
     out.u8(12);
     out.sized(content);
   }
+  at("code");
   section(10, n_codes_, code_sec_);
+  at("data");
   section(11, n_datas_, data_sec_);
+  customs_until(kSectionSlots);
   name_section(out);
   return std::move(out.v);
 }

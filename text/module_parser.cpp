@@ -112,6 +112,7 @@ void ModuleParser::declare() {
     if (kind() != Tok::LParen) break;  // fields() reports it, after any earlier field's error
     if (kind(1) != Tok::Keyword) fail_at(pos_ + 1, "unexpected token");
     uint32_t field = pos_;
+    field_starts_.push_back(field);
     declare_field(field);
     pos_ = lx_.tokens[field].match + 1;
   }

@@ -169,6 +169,7 @@ class ModuleParser {
 
   const Lexed& lx_;
   uint32_t begin_, end_;
+  std::vector<uint32_t> field_starts_;  // the '(' of every field, ascending (for @custom)
   uint32_t pos_;
   WatOptions options_;
 

@@ -209,3 +209,33 @@ TEST_CASE("deep nesting is an error, not a stack overflow", "[module]") {
   CHECK(error_of(nested(100000, true)).find("nesting too deep") != std::string::npos);
   CHECK(error_of(std::string(1000000, '(')).find("unclosed parenthesis") != std::string::npos);
 }
+
+TEST_CASE("(@custom) annotations become custom sections where they say", "[module]") {
+  // (before first), (before func), the default (after last); one inside a function is ignored.
+  CHECK(wat("(module (@custom \"a\" \"x\") (func) (@custom \"b\" (before func) \"y\" \"z\")\n"
+            " (@custom \"c\" (before first) \"\") (func (@custom \"ignored\" \"q\")))") ==
+        "0061736d01000000"
+        "0002" "0163"                    // custom "c"
+        "010401600000"                   // type
+        "000401" "62797a"                // custom "b": "y" "z"
+        "0303020000"                     // func
+        "0a0702020"  "00b02000b"         // code
+        "000301" "6178");                // custom "a": "x"
+  CHECK(wat("(module (func) (@custom \"d\" (after type) \"\\01\"))") ==
+        "0061736d01000000" "010401600000" "0003016401" "03020100" "0a040102000b");
+  // The decoder reads them back as custom sections of the module.
+  auto bytes = wat_to_wasm("(module (@custom \"hello\" \"\\00\\01\"))");
+  REQUIRE(bytes.has_value());
+  auto m = decode_module(std::span<const uint8_t>(*bytes));
+  REQUIRE(m.has_value());
+}
+
+TEST_CASE("malformed (@custom) annotations are errors with their position", "[module]") {
+  CHECK(error_of("(module\n  (@custom \"a\" (after nowhere) \"\"))") == "2:3: malformed custom annotation");
+  CHECK(error_of("(module (@custom))") == "1:9: malformed custom annotation");
+  CHECK(error_of("(module (@custom \"a\" \"x\" (after func)))") == "1:9: malformed custom annotation");
+  CHECK(error_of("(module (@custom \"a\" (between func) \"x\"))") == "1:9: malformed custom annotation");
+  CHECK(error_of("(module (@custom $a \"x\"))") == "1:9: malformed custom annotation");
+  CHECK(error_of("(module (@custom \"\\ff\" \"x\"))") == "1:18: malformed UTF-8 encoding");
+  CHECK(error_of("(module (@custom \"a\" \"x\"") == "1:9: unclosed annotation");
+}
