@@ -455,6 +455,13 @@ Result<Alias> read_alias(Reader& r) {
       break;
     case 0x02:
       a.target = Alias::Target::Outer;
+      // outeraliassort: core type, core module, type, component only.
+      if (a.sort != Sort::CoreType && a.sort != Sort::CoreModule && a.sort != Sort::Type &&
+          a.sort != Sort::Component) {
+        uint8_t lead = is_core(a.sort) ? 0x00 : uint8_t(uint8_t(a.sort) - uint8_t(Sort::Func) + 1);
+        return make_error(ErrorKind::Malformed, a.offset,
+                          fmt::format("invalid leading byte (0x{:x}) for component outer alias kind", lead));
+      }
       a.outer_count = WSVM_TRY(r.u32());
       a.outer_index = WSVM_TRY(r.u32());
       break;

@@ -188,6 +188,8 @@ class Instantiator {
     std::map<std::string, std::shared_ptr<ComponentFunc>> funcs;
     std::map<std::string, TypeEntry> types;
     std::map<std::string, std::shared_ptr<Inst>> instances;  // exported instances
+    std::map<std::string, std::shared_ptr<const CompiledModule>> modules;  // exported core modules
+    std::map<std::string, const Component*> components;                   // exported components
   };
   // An instantiation argument given to a nested component (`with "name" (sort idx)`).
   struct Arg {
@@ -278,6 +280,8 @@ class Instantiator {
   const std::map<std::string, Arg>* m_args;
   std::map<std::string, TypeEntry> m_export_types;  // for a parent aliasing our exports
   std::map<std::string, std::shared_ptr<Inst>> m_export_insts;
+  std::map<std::string, std::shared_ptr<const CompiledModule>> m_export_modules;
+  std::map<std::string, const Component*> m_export_components;
 };
 
 Result<void> Instantiator::definition(const Definition& d) {
@@ -312,9 +316,26 @@ Result<void> Instantiator::definition(const Definition& d) {
       if (in.instantiate) return nested_instance(in);
       Inst bag;
       for (const InlineExport& e : in.exports) {
-        if (e.target.sort != Sort::Func)
-          return unsupported(in.offset, fmt::format("an inline {} export", sort_name(e.target.sort)));
-        bag.funcs[e.name.name] = WSVM_TRY(func_at(e.target.index, in.offset));
+        uint32_t i = e.target.index;
+        const std::string& n = e.name.name;
+        switch (e.target.sort) {
+          case Sort::Func: bag.funcs[n] = WSVM_TRY(func_at(i, in.offset)); break;
+          case Sort::Type: bag.types[n] = *WSVM_TRY(m_types->at(i, in.offset)); break;
+          case Sort::Instance:
+            if (i >= m_instances.size()) return invalid(in.offset, fmt::format("instance index {} out of bounds", i));
+            bag.instances[n] = std::make_shared<Inst>(m_instances[i]);
+            break;
+          case Sort::CoreModule:
+            if (i >= m_modules.size()) return invalid(in.offset, fmt::format("core module index {} out of bounds", i));
+            bag.modules[n] = m_modules[i];
+            break;
+          case Sort::Component:
+            if (i >= m_components.size()) return invalid(in.offset, fmt::format("component index {} out of bounds", i));
+            bag.components[n] = m_components[i];
+            break;
+          default:
+            return unsupported(in.offset, fmt::format("an inline {} export", sort_name(e.target.sort)));
+        }
       }
       m_instances.push_back(std::move(bag));
       return {};
@@ -402,6 +423,20 @@ Result<void> Instantiator::alias(const Alias& a) {
           return invalid(a.offset, fmt::format("instance {} has no instance '{}'", a.instance, a.name));
         Inst copy = *it->second;
         m_instances.push_back(std::move(copy));
+        return {};
+      }
+      if (a.sort == Sort::CoreModule) {
+        auto it = in.modules.find(a.name);
+        if (it == in.modules.end())
+          return invalid(a.offset, fmt::format("instance {} has no core module '{}'", a.instance, a.name));
+        m_modules.push_back(it->second);
+        return {};
+      }
+      if (a.sort == Sort::Component) {
+        auto it = in.components.find(a.name);
+        if (it == in.components.end())
+          return invalid(a.offset, fmt::format("instance {} has no component '{}'", a.instance, a.name));
+        m_components.push_back(it->second);
         return {};
       }
       return unsupported(a.offset, fmt::format("an alias of an instance's {}", sort_name(a.sort)));
@@ -749,6 +784,8 @@ Result<void> Instantiator::nested_instance(const Instance& in) {
     if (name.find('#') == std::string::npos) result.funcs[name] = f;
   result.types = sub.m_export_types;
   result.instances = sub.m_export_insts;
+  result.modules = sub.m_export_modules;
+  result.components = sub.m_export_components;
   m_instances.push_back(std::move(result));
   m_out.m_children.push_back(std::move(child));
   return {};
@@ -897,6 +934,22 @@ Result<void> Instantiator::exported(const Export& ex) {
       for (const auto& [fname, f] : copy.funcs) m_out.m_exports[ex.name.name + "#" + fname] = f;
       m_export_insts[ex.name.name] = std::make_shared<Inst>(copy);
       m_instances.push_back(std::move(copy));
+      return {};
+    }
+    case Sort::CoreModule: {
+      if (ex.target.index >= m_modules.size())
+        return invalid(ex.offset, fmt::format("core module index {} out of bounds", ex.target.index));
+      auto m = m_modules[ex.target.index];
+      m_export_modules[ex.name.name] = m;
+      m_modules.push_back(std::move(m));
+      return {};
+    }
+    case Sort::Component: {
+      if (ex.target.index >= m_components.size())
+        return invalid(ex.offset, fmt::format("component index {} out of bounds", ex.target.index));
+      const Component* c = m_components[ex.target.index];
+      m_export_components[ex.name.name] = c;
+      m_components.push_back(c);
       return {};
     }
     default:

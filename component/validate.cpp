@@ -488,6 +488,22 @@ class Validator {
       case DefKind::CoreModule:
         ++sp.modules;
         return {};
+      case DefKind::CoreInstance: {
+        const CoreInstance& ci = c.core_instances[d.index];
+        std::vector<std::string> seen;
+        for (const CoreInstantiateArg& a : ci.args) {
+          if (std::find(seen.begin(), seen.end(), a.name) != seen.end())
+            return invalid(ci.offset, fmt::format("duplicate module instantiation argument named `{}`", a.name));
+          seen.push_back(a.name);
+        }
+        seen.clear();
+        for (const CoreInlineExport& e : ci.exports) {
+          if (std::find(seen.begin(), seen.end(), e.name) != seen.end())
+            return invalid(ci.offset, fmt::format("export name `{}` already defined", e.name));
+          seen.push_back(e.name);
+        }
+        return {};
+      }
       case DefKind::Alias: {
         const Alias& a = c.aliases[d.index];
         if (a.target == Alias::Target::Outer) {
