@@ -124,6 +124,14 @@ Usage:
       (i32/i64: decimal, signed or unsigned, or 0x hex; f32/f64: decimal, hex float,
       inf, nan, nan:0xPAYLOAD; funcref/externref: null) and print each result on
       its own line.
+  wsvm [run] [OPTIONS] x.component.wasm [ARGS...]
+      A component: WASI 0.2 (wasi:cli, io, clocks, random, filesystem) under the
+      same options, and its wasi:cli/run is called (err exits with status 1).
+  wsvm [run] [OPTIONS] --invoke 'NAME(ARGS)' x.component.wasm
+      Call a component's exported function (`iface#name` for an interface's)
+      with WAVE values: 1, -2.5, 'c', "text", [1, 2], (1, "a"), {x: 1},
+      {flag-a, flag-b}, case(payload), some(x), none, ok(x), err(x); results
+      print in WAVE.
   wsvm validate [OPTIONS] module.wasm
       Decode and validate only; prints nothing on success.
   wsvm wast [--engine ENGINE] [--wasm2] [--verbose] script.wast...
@@ -180,7 +188,7 @@ with an optional unit B, KiB, MiB or GiB, e.g. 64MiB):
 Exit status:
   0    success (the invoked function or _start returned)
   N    the WASI program called proc_exit(N), N in 0..125 (a larger N is a
-       trap: 134)
+       trap: 134); a component's wasi:cli/exit: 0 for ok, 1 for err
   2    usage error (bad option, unknown export, bad --invoke value)
   124  timeout (--timeout), as GNU timeout
   125  out of fuel (--fuel)

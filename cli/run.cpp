@@ -12,6 +12,7 @@
 
 #include "cli/text_input.hpp"
 #include "cli/values.hpp"
+#include "cli/wave.hpp"
 #include "decoder/printable.hpp"
 #include "engines/registry.hpp"
 #include "runner/exit_status.hpp"
@@ -139,8 +140,43 @@ void print_stats(const runner::Stats& s) {
   std::fputs(out.c_str(), stderr);
 }
 
+// --invoke on a component: `NAME(ARGS)` (or NAME with the VALUES after the component), each
+// argument a WAVE value of the parameter's type (cli/wave.hpp); results print in WAVE.
+int invoke_component_export(runner::Run& run, const Options& o) {
+  auto inv = split_invocation(*o.invoke);
+  if (!inv) return usage_error(fmt::format("--invoke '{}': {}", one_line(*o.invoke), inv.error()));
+  std::vector<std::string> texts = inv->args ? *inv->args : o.args;
+  if (inv->args && !o.args.empty())
+    return usage_error("--invoke NAME(ARGS) takes no values after the component");
+  auto f = run.find_component_function(inv->name);
+  if (!f) return report(f.error(), o);
+  const component::FuncSig& sig = (*f)->sig;
+  if (texts.size() != sig.params.size()) {
+    return usage_error(fmt::format("function \"{}\" expects {} argument{}, got {}", one_line(inv->name),
+                                   sig.params.size(), sig.params.size() == 1 ? "" : "s", texts.size()));
+  }
+  std::vector<component::Val> args;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    auto v = parse_wave(*sig.params[i], texts[i]);
+    if (!v) {
+      return usage_error(fmt::format("argument {} of \"{}\" ({}): '{}': {}", i + 1, one_line(inv->name),
+                                     sig.params[i]->to_string(), one_line(texts[i]), v.error()));
+    }
+    args.push_back(std::move(*v));
+  }
+  runner::Outcome out = run.invoke_component(**f, args);
+  if (out.ending == Ending::Returned) {
+    std::string text;
+    for (size_t i = 0; i < out.component_results.size() && i < sig.results.size(); ++i)
+      text += one_line(format_wave(*sig.results[i], out.component_results[i])) + "\n";
+    std::fputs(text.c_str(), stdout);
+  }
+  return report(out, o);
+}
+
 // --invoke: the export's parameter types decide how the VALUES parse.
 int invoke_export(runner::Run& run, const Options& o) {
+  if (run.component_instance()) return invoke_component_export(run, o);
   const std::string& name = *o.invoke;
   auto f = run.find_function(name);
   if (!f) return report(f.error(), o);

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Components under `wsvm`: --invoke with WAVE values, the limits on a component's core
+instances, and bad components (one clear error line, a clean exit, never a crash).
+Usage: run_component_test.py WSVM BUILD_DIR CASE ENGINE"""
+import os
+import subprocess
+import sys
+import tempfile
+
+WSVM, BUILD, CASE, ENGINE = sys.argv[1:5]
+
+
+def comp(name):
+    return os.path.join(BUILD, name + ".wasm")
+
+
+def run(args, stdin=b""):
+    # `validate` takes no engine: it runs nothing
+    cmd = [WSVM, *args] if args[0] == "validate" else [WSVM, "--engine", ENGINE, *args]
+    p = subprocess.run(cmd, input=stdin, capture_output=True, timeout=60)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+def expect(args, status, stdout=None, stderr_prefix=None, contains=()):
+    rc, out, err = run(args)
+    problems = []
+    if rc != status:
+        problems.append(f"status {rc}, want {status}")
+    if stdout is not None and out != stdout:
+        problems.append(f"stdout {out!r}, want {stdout!r}")
+    if stderr_prefix is not None:
+        lines = err.splitlines()
+        if not err.startswith(stderr_prefix):
+            problems.append(f"stderr should start with {stderr_prefix!r}")
+        if stderr_prefix.startswith("wsvm: error:") and len(lines) != 1:
+            problems.append("an error must be one line")
+    for c in contains:
+        if c not in err:
+            problems.append(f"stderr lacks {c!r}")
+    if problems:
+        print(f"FAIL wsvm {' '.join(args)}: " + "; ".join(problems) + f"\n  stdout {out!r}\n  stderr {err!r}")
+        sys.exit(1)
+    print(f"ok: wsvm {' '.join(args)} -> {rc}")
+
+
+def case_invoke():
+    c = comp("invoke")
+    expect(["--invoke", "add(1, 2)", c], 0, "3\n")
+    expect(["--invoke", "add", c, "3", "4"], 0, "7\n")  # values after the component
+    expect(["--invoke", 'greet("wsvm \\u{1f600}\\n")', c], 0, '"hi wsvm \U0001f600\\n"\n')
+    expect(["--invoke", "swap({x: 1, y: -2})", c], 0, "{x: -2, y: 1}\n")
+    expect(["--invoke", "swap({y: 5, x: 6,})", c], 0, "{x: 5, y: 6}\n")
+    expect(["--invoke", "half(10)", c], 0, "some(5)\n")
+    expect(["--invoke", "half(7)", c], 0, "none\n")
+    # usage errors: one line, status 2
+    expect(["--invoke", "add(1)", c], 2, "", "wsvm: error:", ["expects 2 arguments"])
+    expect(["--invoke", "add(1, x)", c], 2, "", "wsvm: error:", ["argument 2", "expected a u32"])
+    expect(["--invoke", "add(1, 4294967296)", c], 2, "", "wsvm: error:", ["expected a u32"])
+    expect(["--invoke", "swap({x: 1})", c], 2, "", "wsvm: error:", ["field 'y' missing"])
+    expect(["--invoke", "swap({x: 1, y: 2, z: 3})", c], 2, "", "wsvm: error:", ["no field 'z'"])
+    expect(["--invoke", 'greet("open)', c], 2, "", "wsvm: error:")
+    expect(["--invoke", "greet(" + "[" * 5000 + ")", c], 2, "", "wsvm: error:")
+    expect(["--invoke", "nope()", c], 2, "", "wsvm: error:", ['no function "nope"'])
+    expect(["--invoke", "add(1, 2)", c, "3"], 2, "", "wsvm: error:")
+    # a component without wasi:cli/run has nothing to run by default
+    expect([c], 126, "", "wsvm: error:", ["wasi:cli/run"])
+
+
+def case_limits():
+    c = comp("invoke")
+    expect(["--fuel", "1000", "--invoke", "spin(100000000)", c], 125, "", "wsvm: out of fuel")
+    expect(["--timeout", "200ms", "--invoke", "spin(4000000000)", c], 124, "", "wsvm: timeout:")
+    expect(["--max-memory", "1MiB", "--invoke", "grow(100)", c], 0, "-1\n")
+    expect(["--invoke", "grow(100)", c], 0, "1\n")
+    expect(["--max-stack", "64KiB", "--invoke", "deep(100000)", c], 134, "", "wsvm: trap: call stack exhausted")
+    expect(["--invoke", "deep(100)", c], 0, "100\n")
+    # the limits apply to a WASI command component's core instances too
+    expect(["--fuel", "100", comp("hello")], 125, "", "wsvm: out of fuel")
+    expect(["--max-memory", "64KiB", comp("hello")], 126, "", "wsvm: error:", ["memory limit"])
+
+
+def case_bad():
+    expect([comp("missing_import")], 126, "", "wsvm: error:", ["wasi:nope/thing@0.2.0", "not defined by the host"])
+    expect(["validate", comp("missing_import")], 0, "")  # valid, only not linkable
+    expect([comp("mistyped_import")], 134, "", "wsvm: trap:", ["does not have type u32"])
+    with open(comp("hello"), "rb") as f:
+        good = f.read()
+    with tempfile.TemporaryDirectory(prefix="wsvm-component-") as tmp:
+        path = os.path.join(tmp, "bad.component.wasm")
+        # truncations at many points, then a garbage tail: one error line each, no crash
+        cuts = sorted(set([9, 10, 12, 16, 64, 200, 1000, len(good) // 3, len(good) // 2, len(good) - 1]))
+        for cut in cuts:
+            with open(path, "wb") as f:
+                f.write(good[:cut])
+            for cmd in ([path], ["validate", path]):
+                expect(cmd, 126, "", "wsvm: error:", ["malformed"])
+        with open(path, "wb") as f:
+            f.write(good[:8] + bytes([0x01, 0xff, 0xff, 0xff, 0xff, 0x0f]) + b"\x00" * 32)
+        expect([path], 126, "", "wsvm: error:", ["malformed"])
+
+
+globals()["case_" + CASE]()
+print("PASS", CASE)
