@@ -15,9 +15,11 @@
 #include "cli/net_commands.hpp"
 #include "cli/options.hpp"
 #include "cli/run.hpp"
+#include "component/ir.hpp"
+#include "container/image.hpp"
+#include "container/oci_layout.hpp"
 #include "decoder/printable.hpp"
 #include "runner/exit_status.hpp"
-#include "runner/read_file.hpp"
 #include "runner/stack.hpp"
 #include "serve/http_server.hpp"
 #include "serve/metrics.hpp"
@@ -28,12 +30,14 @@ namespace {
 
 constexpr const char* kServeUsage =
     "usage: wsvm serve [--addr HOST:PORT] [--max-connections N] [--idle-timeout DURATION] "
-    "[--body-timeout DURATION] [--max-body SIZE] [--grace DURATION] [--metrics HOST:PORT] [--quiet] [RUN OPTIONS] app.wasm";
+    "[--body-timeout DURATION] [--max-body SIZE] [--grace DURATION] [--metrics HOST:PORT] [--checksum sha256:...] "
+    "[--quiet] [RUN OPTIONS] app.wasm | oci:DIR[:TAG]";
 
 struct ServeOptions {
   serve::ServerConfig server;
   std::chrono::milliseconds grace{10000};
   bool access_log = true;
+  std::optional<std::string> checksum;  // --checksum sha256:...
   std::optional<std::pair<std::string, uint16_t>> metrics;  // --metrics HOST:PORT
 };
 
@@ -64,10 +68,13 @@ int serve_main(const std::vector<std::string>& argv) {
       return argv[++i];
     };
     if (a == "--addr" || a == "--max-connections" || a == "--idle-timeout" || a == "--body-timeout" ||
-        a == "--max-body" || a == "--grace" || a == "--metrics") {
+        a == "--max-body" || a == "--grace" || a == "--metrics" || a == "--checksum") {
       auto v = value();
       if (!v) return usage("option '" + a + "' needs a value");
-      if (a == "--addr" || a == "--metrics") {
+      if (a == "--checksum") {
+        if (!container::valid_digest(*v)) return usage("--checksum: '" + *v + "' is not sha256:<64 lowercase hex digits>");
+        so.checksum = *v;
+      } else if (a == "--addr" || a == "--metrics") {
         auto addr = serve::parse_addr(*v);
         if (!addr) return usage(a + ": " + addr.error());
         if (a == "--addr") std::tie(so.server.host, so.server.port) = *addr;
@@ -113,12 +120,13 @@ int serve_main(const std::vector<std::string>& argv) {
   EngineConfig config = engine_config(o, metered);
   auto engine = runner::open_engine(o.engine, config);
   if (!engine) return usage(engine.error().message);
-  auto bytes = runner::read_module_file(o.module_path);
+  // A file or an OCI layout (oci:DIR[:TAG]), checked against --checksum before decoding.
+  auto bytes = container::read_image(o.module_path, so.checksum);
   if (!bytes) {
-    print_error(printable(o.module_path) + ": " + bytes.error().message);
+    print_error(bytes.error());
     return runner::kExitLoad;
   }
-  if (bytes->size() >= 8 && (*bytes)[4] == 0x0d && (*bytes)[6] == 0x01) {
+  if (component::is_component(*bytes)) {
     print_error(printable(o.module_path) + ": a component: serving wasi:http/incoming-handler components is not built yet "
                 "(wsvm serve takes a WASI preview 1 module in the WAGI convention today)");
     return runner::kExitLoad;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/companion.hpp"
 #include "cli/container_commands.hpp"
 #include "cli/run.hpp"
 #include "container/audit.hpp"
@@ -44,6 +45,23 @@ std::expected<void, std::string> apply_manifest(Options& o, const container::Man
   args.insert(args.end(), o.args.begin(), o.args.end());
   o.args = std::move(args);
   return {};
+}
+
+// A manifest with [http]: the `wsvm serve` command line that serves it with the same grants
+// and limits (wsvm-net reads the image again and checks it against the same checksum).
+std::vector<std::string> serve_argv(const Options& o, const container::Manifest& m) {
+  std::vector<std::string> a{"wsvm", "serve", "--addr", *m.http_addr, "--engine", o.engine};
+  if (m.checksum) a.insert(a.end(), {"--checksum", *m.checksum});
+  if (m.http_max_connections) a.insert(a.end(), {"--max-connections", std::to_string(*m.http_max_connections)});
+  const LimitOptions& l = o.limits;
+  a.insert(a.end(), {"--max-memory", std::to_string(l.max_memory_bytes), "--max-stack", std::to_string(l.max_stack_bytes)});
+  if (l.timeout) a.insert(a.end(), {"--timeout", duration_text(*l.timeout)});
+  if (l.fuel) a.insert(a.end(), {"--fuel", std::to_string(*l.fuel)});
+  for (const WasiDir& d : o.wasi.dirs) a.insert(a.end(), {"--dir", d.host + "::" + d.guest + (d.read_only ? ":ro" : "")});
+  for (const std::string& e : o.wasi.env) a.insert(a.end(), {"--env", e});
+  a.push_back(m.source_path());
+  a.insert(a.end(), o.args.begin(), o.args.end());
+  return a;
 }
 
 void print_line(const std::string& s) {
@@ -114,6 +132,7 @@ int up_command(const std::vector<std::string>& argv) {
     print_error(printable(manifest->path) + ": refusing to start with a critical finding (fix the manifest, or pass --allow-risky)");
     return runner::kExitUsage;
   }
+  if (manifest->http_addr) return exec_companion("wsvm-net", serve_argv(o, *manifest));
   if (report && report->capabilities.contains("http-incoming")) {
     print_error(printable(manifest->path) + ": the image is an HTTP component (wasi:http/incoming-handler): run it with 'wsvm serve'; serving components is not built yet");
     return runner::kExitUsage;

@@ -197,7 +197,7 @@ std::expected<Manifest, std::string> parse_manifest(std::string_view text, const
                             e.source().begin.column, printable(e.description())));
   }
   const toml::table& root = parsed.table();
-  if (auto ok = c.only_keys(root, "", {"container", "image", "resources", "permissions", "env", "mount", "scaling"}); !ok)
+  if (auto ok = c.only_keys(root, "", {"container", "image", "resources", "permissions", "env", "mount", "http", "scaling"}); !ok)
     return Fail(ok.error());
   for (const auto& [key, node] : root)
     if (!node.is_table()) return c.fail(key.source(), key.str(), "must be a table ([" + std::string(key.str()) + "])");
@@ -322,6 +322,18 @@ std::expected<Manifest, std::string> parse_manifest(std::string_view text, const
         return c.fail(key.source(), "mount." + host, "host path not granted by permissions.fs (add { path = \"" + host + "\", access = \"ro\" })");
       grant->guest = **node.as_string();
     }
+  }
+
+  // [http]
+  if (const toml::table* t = c.table(root, "http")) {
+    if (auto ok = c.only_keys(*t, "http", {"addr", "max_connections"}); !ok) return Fail(ok.error());
+    TRY(addr, c.string(*t, "http", "addr"));
+    if (!*addr) return c.fail(t->source(), "http.addr", "missing: the address to listen on (\"127.0.0.1:8080\")");
+    if (!valid_host_port(**addr)) return c.fail(t->get("addr")->source(), "http.addr", "'" + **addr + "' is not HOST:PORT");
+    TRY(conns, c.count(*t, "http", "max_connections", 100000));
+    if (*conns && **conns == 0) return c.fail(t->get("max_connections")->source(), "http.max_connections", "must be at least 1");
+    m.http_addr = **addr;
+    if (*conns) m.http_max_connections = static_cast<uint32_t>(**conns);
   }
 
   // [scaling]

@@ -61,6 +61,10 @@ struct Manifest {
   bool clocks = true, random = true;
   // [env]: KEY -> value; only keys in env_allow reach the guest (env_denied lists the rest)
   std::map<std::string, std::string> env;
+  // [http]: present when the image answers HTTP requests (`wsvm up` serves it as `wsvm
+  // serve` would, on `addr`)
+  std::optional<std::string> http_addr;       // "HOST:PORT" (port 0: any free port)
+  std::optional<uint32_t> http_max_connections;
   // [scaling]
   uint32_t min_instances = 0, max_instances = 0, concurrency = 1;  // 0: no limit
 

@@ -7,9 +7,9 @@ build=${1:?usage: bench.sh BUILD_DIR [ENGINE] [DURATION]}
 engine=${2:-jit}
 duration=${3:-10s}
 wsvm="$build/cli/wsvm"
-guest="$build/tests/serve/wagi_guest.wasm"
+guest="$build/tests/container/serve_guest.wasm"
 command -v wrk >/dev/null || { echo "wrk is not installed (Debian package wrk)"; exit 1; }
-[ -f "$guest" ] || ninja -C "$build" tests/serve/wagi_guest.wasm >/dev/null
+[ -f "$guest" ] || ninja -C "$build" tests/container/serve_guest.wasm >/dev/null
 out=$(mktemp)
 taskset -c 1 "$wsvm" serve --quiet --engine "$engine" --addr 127.0.0.1:0 "$guest" >"$out" 2>/dev/null &
 server=$!

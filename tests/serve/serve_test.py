@@ -7,6 +7,7 @@ Usage: serve_test.py WSVM GUEST_WASM ENGINE CASE   (CASE: a test_ function minus
 """
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -25,10 +26,9 @@ ENGINE = ""
 class Server:
     """wsvm serve on 127.0.0.1:0; the port from its first line."""
 
-    def __init__(self, *options, module=None):
-        self.proc = subprocess.Popen(
-            [WSVM, "serve", "--addr", "127.0.0.1:0", "--engine", ENGINE, *options, module or GUEST],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    def __init__(self, *options, module=None, command=None):
+        command = command or [WSVM, "serve", "--addr", "127.0.0.1:0", "--engine", ENGINE, *options, module or GUEST]
+        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.first_line = self.proc.stdout.readline()
         if not self.first_line.startswith("Serving HTTP on http://127.0.0.1:"):
             self.proc.kill()
@@ -278,6 +278,44 @@ def test_metrics():
             expect(want in text, f"metrics have {want!r}", (0, text, "", 0))
 
 
+def test_manifest_with_http_is_served():
+    import hashlib
+    import tempfile
+    with open(GUEST, "rb") as f:
+        digest = "sha256:" + hashlib.sha256(f.read()).hexdigest()
+    work = tempfile.mkdtemp(prefix="wsvm-serve-")
+    manifest = os.path.join(work, "app.toml")
+
+    def write_manifest(checksum):
+        with open(manifest, "w") as f:
+            f.write(f'[container]\nname = "web"\n[image]\nsource = "{GUEST}"\nchecksum = "{checksum}"\n'
+                    f'[resources]\nmax_memory = "16MiB"\nmax_cpu_time = "300ms"\n'
+                    f'[http]\naddr = "127.0.0.1:0"\nmax_connections = 8\n')
+
+    try:
+        served_manifest(manifest, write_manifest, digest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def served_manifest(manifest, write_manifest, digest):
+    write_manifest(digest)
+    with Server(command=[WSVM, "up", "--engine", ENGINE, manifest]) as s:
+        st, _, body = s.request("GET", "/count")
+        expect(st == 200 and body == "count 1\n", "wsvm up serves an [http] manifest", (st, body, "", 0))
+        st, _, _ = s.request("GET", "/spin")
+        expect(st == 503, "with the manifest's max_cpu_time per request", (st, "", "", 0))
+        st, _, body = s.request("GET", "/hog")
+        expect(st == 200 and int(body.split()[2]) < 16, "and its max_memory", (st, body, "", 0))
+        code, err = s.stop()
+        expect(code == 0, "stops on SIGTERM", (code, "", err, 0))
+    write_manifest("sha256:" + "1" * 64)
+    r = run_command([WSVM, "up", "--engine", ENGINE, manifest], timeout=30)
+    expect(r[0] == 126 and "checksum mismatch" in r[2] and "Serving" not in r[1], "a checksum mismatch serves nothing", r)
+    r = run_command([WSVM, "serve", "--checksum", "sha256:" + "1" * 64, "--addr", "127.0.0.1:0", GUEST], timeout=30)
+    expect(r[0] == 126 and "checksum mismatch" in r[2], "wsvm serve --checksum verifies too", r)
+
+
 def test_usage_errors():
     r = run_command([WSVM, "serve", "--addr", "nonsense", GUEST])
     expect(r[0] == 2 and r[2].count("\n") == 1 and "--addr" in r[2], "a bad --addr", r)
@@ -303,6 +341,7 @@ def test_component_refused_clearly():
 def main():
     global WSVM, GUEST, ENGINE
     WSVM, GUEST, ENGINE, case = sys.argv[1:5]
+    GUEST = os.path.abspath(GUEST)
     return run_case(globals(), case, f"{ENGINE} {case}")
 
 
