@@ -29,27 +29,13 @@ bool outer_aliasable(CSort s) {
 
 // ---- cursor -------------------------------------------------------------------------------
 
-void ComponentParser::fail_at(uint32_t token, std::string message) const {
-  if (lx_.tokens[token].kind == Tok::Reserved && message == "unexpected token")
-    message = "unknown operator";
-  throw ParseError{token, std::move(message)};
-}
-
 void ComponentParser::expect_lparen() {
   if (kind() != Tok::LParen) fail("unexpected token");
-  ++pos_;
-}
-void ComponentParser::expect_rparen() {
-  if (kind() != Tok::RParen) fail("unexpected token");
   ++pos_;
 }
 void ComponentParser::expect_kw(std::string_view kw) {
   if (!is_kw(kw)) fail("unexpected token, expected `" + std::string(kw) + "`");
   ++pos_;
-}
-std::string ComponentParser::take_string() {
-  if (kind() != Tok::String) fail("unexpected token, expected a string");
-  return decode_string(lx_.text(pos_++));
 }
 std::string ComponentParser::take_name() {
   uint32_t at = pos_;
@@ -246,7 +232,7 @@ void ComponentParser::fields(CScope& sc, uint32_t end) {
     else if (kw == "type") type_def(sc);
     else if (kw == "canon") canon(sc);
     else if (kw == "start") start(sc);
-    else if (kw == "import") import(sc);
+    else if (kw == "import") extern_decl(sc, CDef::Import);
     else if (kw == "export") export_def(sc);
     else if (kw == "func") func(sc);
     else if (kw == "value") value_def(sc);
@@ -278,10 +264,8 @@ void ComponentParser::core_def(CScope& sc) {
 }
 
 void ComponentParser::core_module(CScope& sc) {
-  uint32_t close = lx_.tokens[pos_].match;
-  pos_ += 3;  // ( core module
-  std::optional<uint32_t> id = take_id_token();
-  auto exports = inline_exports();
+  DefHead h = def_head(2);  // ( core module
+  uint32_t close = h.close;
   Bytes item;
   if (is_kw("binary") || is_kw("quote")) {
     bool binary = is_kw("binary");
@@ -300,10 +284,8 @@ void ComponentParser::core_module(CScope& sc) {
     item.raw(bytes.data(), bytes.size());
   }
   pos_ = close;
-  expect_rparen();
   emit(sc, CDef::CoreModule, item);
-  uint32_t idx = define(sc, CSort::CoreModule, id);
-  write_inline_exports(sc, exports, CSort::CoreModule, idx);
+  def_tail(sc, h, CSort::CoreModule, define(sc, CSort::CoreModule, h.id));
 }
 
 void ComponentParser::core_instance(CScope& sc) {
@@ -371,10 +353,9 @@ uint32_t ComponentParser::core_instance_expr(CScope& sc, std::optional<uint32_t>
 
 void ComponentParser::nested_component(CScope& sc) {
   check_stack();
-  uint32_t close = lx_.tokens[pos_].match;
-  pos_ += 2;
-  std::optional<uint32_t> id = take_id_token();
-  auto exports = inline_exports();
+  DefHead h = def_head(1);
+  uint32_t close = h.close;
+  std::optional<uint32_t> id = h.id;
   CScope inner;
   inner.parent = &sc;
   if (id) inner.id = id_key(*id);
@@ -397,24 +378,18 @@ void ComponentParser::nested_component(CScope& sc) {
     item.raw(kPreamble, sizeof kPreamble);
     item.raw(inner.out);
   }
-  expect_rparen();
   emit(sc, CDef::Component, item);
-  uint32_t idx = define(sc, CSort::Component, id);
-  write_inline_exports(sc, exports, CSort::Component, idx);
+  def_tail(sc, h, CSort::Component, define(sc, CSort::Component, id));
 }
 
 void ComponentParser::instance(CScope& sc) {
-  uint32_t close = lx_.tokens[pos_].match;
-  pos_ += 2;
-  std::optional<uint32_t> id = take_id_token();
-  auto exports = inline_exports();
+  DefHead h = def_head(1);
+  uint32_t close = h.close;
+  std::optional<uint32_t> id = h.id;
   uint32_t idx;
-  if (at_form("import")) {
+  Bytes item;
+  if (inline_import(item)) {
     // (instance $id (import "name") typeuse-or-decls) = (import "name" (instance $id ...))
-    pos_ += 2;
-    Bytes item;
-    name_attributes(item);
-    expect_rparen();
     Bytes et;
     et.u8(0x05);
     if (at_form("type") && kind(3) == Tok::RParen) {
@@ -467,9 +442,7 @@ void ComponentParser::instance(CScope& sc) {
   } else {
     idx = instance_bag(sc, id, close);
   }
-  if (pos_ != close) fail("unexpected token");
-  expect_rparen();
-  write_inline_exports(sc, exports, CSort::Instance, idx);
+  def_tail(sc, h, CSort::Instance, idx);
 }
 
 // `(export "name" (sort idx))*` up to `close`: an instance of those exports.
@@ -841,7 +814,8 @@ void ComponentParser::name_attributes(Bytes& out) {
   }
 }
 
-void ComponentParser::import(CScope& sc) {
+// (import "name" attrs externdesc), and in a type (export "name" attrs externdesc).
+void ComponentParser::extern_decl(CScope& sc, CDef def) {
   uint32_t close = lx_.tokens[pos_].match;
   pos_ += 2;
   Bytes item;
@@ -850,8 +824,16 @@ void ComponentParser::import(CScope& sc) {
   CSort sort = extern_desc(sc, item, id);
   if (pos_ != close) fail("unexpected token");
   expect_rparen();
-  emit(sc, CDef::Import, item);
+  emit(sc, def, item);
   define(sc, sort, id);
+}
+
+bool ComponentParser::inline_import(Bytes& item) {
+  if (!at_form("import")) return false;
+  pos_ += 2;
+  name_attributes(item);
+  expect_rparen();
+  return true;
 }
 
 // (export $id? "name" attrs (sort idx) externdesc?)
@@ -878,6 +860,21 @@ void ComponentParser::export_def(CScope& sc) {
   expect_rparen();
   emit(sc, CDef::Export, item);
   define(sc, sort, id);
+}
+
+ComponentParser::DefHead ComponentParser::def_head(uint32_t keywords) {
+  DefHead h;
+  h.close = lx_.tokens[pos_].match;
+  pos_ += 1 + keywords;
+  h.id = take_id_token();
+  h.exports = inline_exports();
+  return h;
+}
+
+void ComponentParser::def_tail(CScope& sc, const DefHead& h, CSort sort, uint32_t idx) {
+  if (pos_ != h.close) fail("unexpected token");
+  expect_rparen();
+  write_inline_exports(sc, h.exports, sort, idx);
 }
 
 std::vector<std::pair<uint32_t, uint32_t>> ComponentParser::inline_exports() {
@@ -924,16 +921,11 @@ void ComponentParser::write_inline_exports(CScope& sc, const std::vector<std::pa
 // (func $id? (export "n")* ( (import "n") typeuse | typeuse (canon lift ...) | (alias ...) ))
 void ComponentParser::func(CScope& sc) {
   if (sc.kind != CScope::Kind::Component) fail("unexpected func in a type");
-  uint32_t close = lx_.tokens[pos_].match;
-  pos_ += 2;
-  std::optional<uint32_t> id = take_id_token();
-  auto exports = inline_exports();
+  DefHead h = def_head(1);
+  std::optional<uint32_t> id = h.id;
   uint32_t idx;
-  if (at_form("import")) {
-    pos_ += 2;
-    Bytes item;
-    name_attributes(item);
-    expect_rparen();
+  Bytes item;
+  if (inline_import(item)) {
     item.u8(0x01);
     item.u32(func_type_use(sc));
     emit(sc, CDef::Import, item);
@@ -947,9 +939,7 @@ void ComponentParser::func(CScope& sc) {
     canon(sc, std::nullopt, type);
     idx = define(sc, CSort::Func, id);
   }
-  if (pos_ != close) fail("unexpected token");
-  expect_rparen();
-  write_inline_exports(sc, exports, CSort::Func, idx);
+  def_tail(sc, h, CSort::Func, idx);
 }
 
 void ComponentParser::value_def(CScope&) {

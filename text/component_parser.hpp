@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "text/bytes.hpp"
+#include "text/component_cursor.hpp"
 #include "text/lexer.hpp"
 #include "text/module_parser.hpp"  // ParseError
 #include "text/stack_guard.hpp"
@@ -56,27 +57,17 @@ struct CScope {
   uint32_t decls = 0;  // types: how many declarators
 };
 
-class ComponentParser {
+class ComponentParser : TokenCursor {
  public:
-  ComponentParser(const Lexed& lx, const WatOptions& options) : lx_(lx), options_(options) {}
+  ComponentParser(const Lexed& lx, const WatOptions& options) : TokenCursor(lx), options_(options) {}
   // `open` is the '(' of `(component ...)`; `pos` the first token after its keyword(s) and
   // id. Returns the whole binary (preamble included).
   std::vector<uint8_t> component(uint32_t pos, uint32_t close, std::string_view id);
 
  private:
-  // ---- cursor ----
-  Tok kind(uint32_t ahead = 0) const { return lx_.tokens[pos_ + ahead].kind; }
-  std::string_view text(uint32_t ahead = 0) const { return lx_.text(pos_ + ahead); }
-  bool is_kw(std::string_view kw, uint32_t ahead = 0) const {
-    return kind(ahead) == Tok::Keyword && text(ahead) == kw;
-  }
-  bool at_form(std::string_view kw) const { return kind() == Tok::LParen && is_kw(kw, 1); }
-  [[noreturn]] void fail(std::string message) const { fail_at(pos_, std::move(message)); }
-  [[noreturn]] void fail_at(uint32_t token, std::string message) const;
+  // ---- cursor (component_cursor.hpp, and these) ----
   void expect_lparen();
-  void expect_rparen();
   void expect_kw(std::string_view kw);
-  std::string take_string();
   std::string take_name();  // UTF-8
   uint32_t take_u32();
   std::optional<uint32_t> take_id_token();  // the token of an optional $id
@@ -109,11 +100,20 @@ class ComponentParser {
   void canon(CScope& sc, std::optional<uint32_t> sugar_id = {}, std::optional<uint32_t> lift_type = {});
   void canon_opts(CScope& sc, Bytes& out);
   void start(CScope& sc);
-  void import(CScope& sc);
+  void extern_decl(CScope& sc, CDef def);  // an import, or an export declarator of a type
+  bool inline_import(Bytes& item);          // `(import "name" attrs)` sugar: its name
   void export_def(CScope& sc);
   void func(CScope& sc);
   void value_def(CScope& sc);
   void name_attributes(Bytes& out);
+  // A definition's head `(kw... $id? (export "name")*` and its end: `keywords` after the '('.
+  struct DefHead {
+    uint32_t close = 0;
+    std::optional<uint32_t> id;
+    std::vector<std::pair<uint32_t, uint32_t>> exports;
+  };
+  DefHead def_head(uint32_t keywords);
+  void def_tail(CScope& sc, const DefHead& h, CSort sort, uint32_t idx);  // ')' and the exports
   // `(export "name")*` of a definition, written after it.
   std::vector<std::pair<uint32_t, uint32_t>> inline_exports();  // (first token, '(' token)
   void write_inline_exports(CScope& sc, const std::vector<std::pair<uint32_t, uint32_t>>& ex,
@@ -143,9 +143,7 @@ class ComponentParser {
                         std::unordered_map<std::string_view, uint32_t>& type_names);
   void core_limits(Bytes& out, uint8_t shared_flag = 0);
 
-  const Lexed& lx_;
   WatOptions options_;
-  uint32_t pos_ = 0;
   std::deque<std::string> arena_;  // decoded quoted ids
   uintptr_t stack_floor_ = stack_floor();
 };

@@ -1,6 +1,7 @@
 // Component WAST scripts: commands and component values (see component_script.hpp).
 #include "text/component_script.hpp"
 
+#include "text/component_cursor.hpp"
 #include "text/component_text.hpp"
 #include "text/lexer.hpp"
 #include "text/module_form.hpp"
@@ -11,9 +12,9 @@ namespace wsvm::text {
 
 namespace {
 
-class ScriptReader {
+class ScriptReader : TokenCursor {
  public:
-  ScriptReader(const Lexed& lx, const WatOptions& options) : lx_(lx), options_(options) {}
+  ScriptReader(const Lexed& lx, const WatOptions& options) : TokenCursor(lx), options_(options) {}
 
   ComponentScript read() {
     ComponentScript s;
@@ -22,21 +23,6 @@ class ScriptReader {
   }
 
  private:
-  Tok kind(uint32_t ahead = 0) const { return lx_.tokens[pos_ + ahead].kind; }
-  std::string_view text(uint32_t ahead = 0) const { return lx_.text(pos_ + ahead); }
-  bool is_kw(std::string_view kw, uint32_t ahead = 0) const {
-    return kind(ahead) == Tok::Keyword && text(ahead) == kw;
-  }
-  bool at_form(std::string_view kw) const { return kind() == Tok::LParen && is_kw(kw, 1); }
-  [[noreturn]] void fail(std::string message) const { throw ParseError{pos_, std::move(message)}; }
-  void expect_rparen() {
-    if (kind() != Tok::RParen) fail("unexpected token");
-    ++pos_;
-  }
-  std::string take_string() {
-    if (kind() != Tok::String) fail("unexpected token, expected a string");
-    return decode_string(lx_.text(pos_++));
-  }
   uint32_t line() const {
     uint32_t l, c;
     line_column(lx_.source, lx_.tokens[pos_].offset, l, c);
@@ -178,9 +164,7 @@ class ScriptReader {
     return v;
   }
 
-  const Lexed& lx_;
   WatOptions options_;
-  uint32_t pos_ = 0;
   uintptr_t floor_ = stack_floor();
 };
 

@@ -31,20 +31,15 @@ bool ComponentParser::at_prim() const {
 
 // (type $id? (export "n")* deftype) | (type $id? (alias ...))
 void ComponentParser::type_def(CScope& sc) {
-  uint32_t close = lx_.tokens[pos_].match;
-  pos_ += 2;
-  std::optional<uint32_t> id = take_id_token();
-  auto exports = inline_exports();
+  DefHead h = def_head(1);
   uint32_t idx;
   if (at_form("alias")) {
-    alias(sc, CSort::Type, id);
+    alias(sc, CSort::Type, h.id);
     idx = sc.counts[size_t(CSort::Type)] - 1;
   } else {
-    idx = deftype(sc, id);
+    idx = deftype(sc, h.id);
   }
-  if (pos_ != close) fail("unexpected token");
-  expect_rparen();
-  write_inline_exports(sc, exports, CSort::Type, idx);
+  def_tail(sc, h, CSort::Type, idx);
 }
 
 uint32_t ComponentParser::deftype(CScope& sc, std::optional<uint32_t> id) {
@@ -326,20 +321,8 @@ void ComponentParser::decl(CScope& sc) {
   if (kw == "core" && is_kw("type", 2)) return core_type_def(sc);
   if (kw == "type") return type_def(sc);
   if (kw == "alias") return alias(sc);
-  if (kw == "import") return import(sc);
-  if (kw == "export") {
-    uint32_t close = lx_.tokens[pos_].match;
-    pos_ += 2;
-    Bytes item;
-    name_attributes(item);
-    std::optional<uint32_t> id;
-    CSort sort = extern_desc(sc, item, id);
-    if (pos_ != close) fail("unexpected token");
-    expect_rparen();
-    emit(sc, CDef::Export, item);
-    define(sc, sort, id);
-    return;
-  }
+  if (kw == "import") return extern_decl(sc, CDef::Import);
+  if (kw == "export") return extern_decl(sc, CDef::Export);
   fail_at(pos_ + 1, "unexpected declarator `" + std::string(kw) + "`");
 }
 
