@@ -32,6 +32,7 @@ void Host::define(component::ComponentLinker& linker) {
   define_clocks(linker);
   define_random(linker);
   define_filesystem(linker);
+  define_sockets(linker);
 }
 
 AbiResult<Val> Host::own(std::shared_ptr<Resource> r) {

@@ -75,6 +75,7 @@ class Host {
   void define_clocks(component::ComponentLinker& l);
   void define_random(component::ComponentLinker& l);
   void define_filesystem(component::ComponentLinker& l);
+  void define_sockets(component::ComponentLinker& l);
 
   std::unique_ptr<WasiContext> m_ctx;  // args, env, resolver; owns the preopen fds
   HostOptions m_options;

@@ -86,3 +86,33 @@ TEST_CASE("p2 host: a bad preopen is an error naming it") {
   REQUIRE_FALSE(host);
   CHECK(host.error().message.find("/nonexistent-wsvm-p2") != std::string::npos);
 }
+
+TEST_CASE("p2 host: wasi:sockets links (an older 0.2 asks) and denies the network") {
+  auto host = wasi::p2::Host::create(wasi::WasiConfig{});
+  REQUIRE(host);
+  component::ComponentLinker linker;
+  (*host)->define(linker);
+  using component::Val;
+  auto call = [&](const char* iface, const char* fn, std::vector<Val> args) {
+    auto* inst = linker.instance(iface);
+    REQUIRE(inst);
+    REQUIRE(inst->contains(fn));
+    auto r = inst->at(fn)(args);
+    REQUIRE(r);
+    return *r;
+  };
+  const Val denied = Val::err({Val::enumeration(1)});  // error-code.access-denied
+  CHECK(call("wasi:sockets/tcp-create-socket@0.2.0", "create-tcp-socket", {Val::enumeration(0)}) ==
+        std::vector<Val>{denied});
+  CHECK(call("wasi:sockets/udp-create-socket@0.2.3", "create-udp-socket", {Val::enumeration(1)}) ==
+        std::vector<Val>{denied});
+  auto net = call("wasi:sockets/instance-network@0.2.12", "instance-network", {});
+  REQUIRE(net.size() == 1);
+  CHECK(call("wasi:sockets/ip-name-lookup@0.2.12", "resolve-addresses",
+             {Val::borrow(uint32_t(net[0].u)), Val::string("localhost")}) == std::vector<Val>{denied});
+  // a socket method can only be reached with a handle that cannot exist: a trap
+  auto* tcp = linker.instance("wasi:sockets/tcp@0.2.12");
+  REQUIRE(tcp);
+  std::vector<Val> sock = {Val::borrow(1)};
+  CHECK_FALSE(tcp->at("[method]tcp-socket.start-listen")(sock));
+}
