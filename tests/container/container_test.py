@@ -235,6 +235,7 @@ BAD_MANIFESTS = [
     ("image = 3\n", "app.toml:1:1: image: must be a table"),
     ("[image]\nsource = 'g.wasm'\nsource = 'h.wasm'\n", "app.toml:3:10: malformed TOML"),
     ("\x00\x01\x02garbage", "app.toml:1:1: malformed TOML"),
+    ("[=\n", "app.toml:1:2: malformed TOML"),
     ("[image]\nsource = \"\\u001b[31mred\"\nchecksum = 1\n", "image.checksum: must be a string"),
     ("[image]\nsource = 'g.wasm'\n[http]\nmax_connections = 3\n", "app.toml:3:1: http.addr: missing"),
     ("[image]\nsource = 'g.wasm'\n[http]\naddr = 'everywhere'\n", "app.toml:4:8: http.addr: 'everywhere' is not HOST:PORT"),
