@@ -1,17 +1,17 @@
 #!/usr/bin/env python3
 """Components under `wsvm`: --invoke with WAVE values, the limits on a component's core
 instances, and bad components (one clear error line, a clean exit, never a crash).
-Usage: run_component_test.py WSVM BUILD_DIR CASE ENGINE"""
+Usage: run_component_test.py WSVM BUILD_DIR CASE ENGINE HELLO_COMPONENT"""
 import os
 import subprocess
 import sys
 import tempfile
 
-WSVM, BUILD, CASE, ENGINE = sys.argv[1:5]
+WSVM, BUILD, CASE, ENGINE, HELLO = sys.argv[1:6]
 
 
 def comp(name):
-    return os.path.join(BUILD, name + ".wasm")
+    return HELLO if name == "hello" else os.path.join(BUILD, name + ".wasm")
 
 
 def run(args, stdin=b""):

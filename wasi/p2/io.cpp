@@ -127,7 +127,11 @@ StreamResult<void> OutputStream::blocking_flush() {
   return {};
 }
 
-StreamResult<void> OutputStream::write_zeroes(uint64_t len) {
+namespace {
+
+// Writes `len` zero bytes through `write` in chunks of at most kMaxIoChunk.
+template <class Write>
+StreamResult<void> zeroes(uint64_t len, Write write) {
   std::vector<uint8_t> zeros(std::min(len, kMaxIoChunk));
   while (len > 0) {
     size_t n = std::min<uint64_t>(len, zeros.size());
@@ -137,13 +141,15 @@ StreamResult<void> OutputStream::write_zeroes(uint64_t len) {
   return {};
 }
 
+}  // namespace
+
+StreamResult<void> OutputStream::write_zeroes(uint64_t len) {
+  return zeroes(len, [this](std::span<const uint8_t> b) { return write(b); });
+}
+
 StreamResult<void> OutputStream::blocking_write_zeroes_and_flush(uint64_t len) {
-  std::vector<uint8_t> zeros(std::min(len, kMaxIoChunk));
-  while (len > 0) {
-    size_t n = std::min<uint64_t>(len, zeros.size());
-    if (auto w = blocking_write_and_flush(std::span<const uint8_t>(zeros.data(), n)); !w) return w;
-    len -= n;
-  }
+  if (auto w = zeroes(len, [this](std::span<const uint8_t> b) { return blocking_write_and_flush(b); }); !w)
+    return w;
   return blocking_flush();
 }
 
