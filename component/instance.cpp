@@ -176,6 +176,22 @@ std::vector<std::string> ComponentInstance::export_names() const {
 
 // ---- instantiation --------------------------------------------------------------------------
 
+// The outer-aliasable index spaces of a component scope, captured when a nested component is
+// defined there: its outer aliases see the scope that defined it, wherever (and however often)
+// it is instantiated later (a component exported by an instance keeps its parent's arguments).
+struct ScopeEnv;
+struct CompVal {
+  const Component* c = nullptr;
+  std::shared_ptr<const ScopeEnv> env;  // the defining scope
+};
+struct ScopeEnv {
+  const TypeSpace* types = nullptr;
+  std::vector<std::shared_ptr<const CompiledModule>> modules;
+  std::vector<CompVal> components;
+  std::vector<const CoreType*> core_types;
+  std::shared_ptr<const ScopeEnv> parent;
+};
+
 class Instantiator {
  public:
   // A component instance: a host instance (its functions and its type's local space), a
@@ -189,7 +205,7 @@ class Instantiator {
     std::map<std::string, TypeEntry> types;
     std::map<std::string, std::shared_ptr<Inst>> instances;  // exported instances
     std::map<std::string, std::shared_ptr<const CompiledModule>> modules;  // exported core modules
-    std::map<std::string, const Component*> components;                   // exported components
+    std::map<std::string, CompVal> components;                            // exported components
   };
   // An instantiation argument given to a nested component (`with "name" (sort idx)`).
   struct Arg {
@@ -198,18 +214,21 @@ class Instantiator {
     Inst inst;
     TypeEntry type;
     std::shared_ptr<const CompiledModule> module;
-    const Component* component = nullptr;
+    CompVal component;
   };
 
+  // `parent`: the instantiating component's instance (for the instance tree); `env`: the
+  // scope that defined `c` (for outer aliases).
   Instantiator(Store& store, const Component& c, const ComponentLinker& linker,
                ComponentInstance& out, Instantiator* parent = nullptr,
-               const std::map<std::string, Arg>* args = nullptr)
-      : m_store(store), m_c(c), m_linker(linker), m_out(out), m_parent(parent), m_args(args) {
+               const std::map<std::string, Arg>* args = nullptr,
+               std::shared_ptr<const ScopeEnv> env = nullptr)
+      : m_store(store), m_c(c), m_linker(linker), m_out(out), m_env(std::move(env)), m_args(args) {
     m_out.m_store = &store;
     m_out.m_states.push_back(std::make_unique<InstanceState>());
     m_state = m_out.m_states.back().get();
     if (parent) m_state->parent = parent->m_state;
-    m_out.m_type_spaces.push_back(std::make_unique<TypeSpace>(parent ? parent->m_types : nullptr));
+    m_out.m_type_spaces.push_back(std::make_unique<TypeSpace>(m_env ? m_env->types : nullptr));
     m_types = m_out.m_type_spaces.back().get();
   }
 
@@ -224,10 +243,22 @@ class Instantiator {
   };
   Result<void> nested_instance(const Instance& in);
   Result<const Arg*> arg(const std::string& name, Sort sort, size_t at);
-  Instantiator* outer(uint32_t count) {
-    Instantiator* p = this;
-    for (uint32_t i = 0; i < count && p; ++i) p = p->m_parent;
-    return p;
+  // This scope's outer-aliasable spaces as they are now.
+  std::shared_ptr<const ScopeEnv> snapshot() const {
+    auto e = std::make_shared<ScopeEnv>();
+    e->types = m_types;
+    e->modules = m_modules;
+    e->components = m_components;
+    e->core_types = m_core_types;
+    e->parent = m_env;
+    return e;
+  }
+  // The scope `count` levels out (0: this one, as a snapshot); null past the outermost.
+  std::shared_ptr<const ScopeEnv> outer(uint32_t count) const {
+    if (count == 0) return snapshot();
+    std::shared_ptr<const ScopeEnv> e = m_env;
+    for (uint32_t i = 1; i < count && e; ++i) e = e->parent;
+    return e;
   }
 
   Result<void> definition(const Definition& d);
@@ -275,13 +306,13 @@ class Instantiator {
   std::vector<Extern> m_core_funcs, m_core_tables, m_core_memories, m_core_globals;
   std::vector<std::shared_ptr<ComponentFunc>>& m_funcs = m_out.m_funcs;
   std::vector<Inst> m_instances;
-  std::vector<const Component*> m_components;
-  Instantiator* m_parent;
+  std::vector<CompVal> m_components;
+  std::shared_ptr<const ScopeEnv> m_env;  // the defining scope's (outer aliases)
   const std::map<std::string, Arg>* m_args;
   std::map<std::string, TypeEntry> m_export_types;  // for a parent aliasing our exports
   std::map<std::string, std::shared_ptr<Inst>> m_export_insts;
   std::map<std::string, std::shared_ptr<const CompiledModule>> m_export_modules;
-  std::map<std::string, const Component*> m_export_components;
+  std::map<std::string, CompVal> m_export_components;
 };
 
 Result<void> Instantiator::definition(const Definition& d) {
@@ -309,7 +340,7 @@ Result<void> Instantiator::definition(const Definition& d) {
       m_core_types.push_back(&m_c.core_types[d.index]);
       return {};
     case DefKind::Component:  // instantiated when an instance names it
-      m_components.push_back(m_c.components[d.index].get());
+      m_components.push_back(CompVal{m_c.components[d.index].get(), snapshot()});
       return {};
     case DefKind::Instance: {
       const Instance& in = m_c.instances[d.index];
@@ -442,24 +473,24 @@ Result<void> Instantiator::alias(const Alias& a) {
       return unsupported(a.offset, fmt::format("an alias of an instance's {}", sort_name(a.sort)));
     }
     case Alias::Target::Outer: {
-      Instantiator* target = outer(a.outer_count);
+      std::shared_ptr<const ScopeEnv> target = outer(a.outer_count);
       if (!target) return invalid(a.offset, fmt::format("outer alias count {} out of bounds", a.outer_count));
       switch (a.sort) {
-        case Sort::Type: m_types->push(*WSVM_TRY(target->m_types->at(a.outer_index, a.offset))); return {};
+        case Sort::Type: m_types->push(*WSVM_TRY(target->types->at(a.outer_index, a.offset))); return {};
         case Sort::CoreModule:
-          if (a.outer_index >= target->m_modules.size())
+          if (a.outer_index >= target->modules.size())
             return invalid(a.offset, fmt::format("core module index {} out of bounds", a.outer_index));
-          m_modules.push_back(target->m_modules[a.outer_index]);
+          m_modules.push_back(target->modules[a.outer_index]);
           return {};
         case Sort::CoreType:
-          if (a.outer_index >= target->m_core_types.size())
+          if (a.outer_index >= target->core_types.size())
             return invalid(a.offset, fmt::format("core type index {} out of bounds", a.outer_index));
-          m_core_types.push_back(target->m_core_types[a.outer_index]);
+          m_core_types.push_back(target->core_types[a.outer_index]);
           return {};
         case Sort::Component:
-          if (a.outer_index >= target->m_components.size())
+          if (a.outer_index >= target->components.size())
             return invalid(a.offset, fmt::format("component index {} out of bounds", a.outer_index));
-          m_components.push_back(target->m_components[a.outer_index]);
+          m_components.push_back(target->components[a.outer_index]);
           return {};
         default:
           return invalid(a.offset, fmt::format("outer alias of a {} (only types, core modules and "
@@ -776,7 +807,8 @@ Result<void> Instantiator::nested_instance(const Instance& in) {
       return invalid(in.offset, fmt::format("duplicate instantiation argument '{}'", a.name));
   }
   auto child = std::unique_ptr<ComponentInstance>(new ComponentInstance());
-  Instantiator sub(m_store, *m_components[in.component], m_linker, *child, this, &args);
+  const CompVal& comp = m_components[in.component];
+  Instantiator sub(m_store, *comp.c, m_linker, *child, this, &args, comp.env);
   WSVM_TRY_VOID(sub.run());
   Inst result;
   result.name = fmt::format("instance {}", m_instances.size());
@@ -947,9 +979,9 @@ Result<void> Instantiator::exported(const Export& ex) {
     case Sort::Component: {
       if (ex.target.index >= m_components.size())
         return invalid(ex.offset, fmt::format("component index {} out of bounds", ex.target.index));
-      const Component* c = m_components[ex.target.index];
+      CompVal c = m_components[ex.target.index];
       m_export_components[ex.name.name] = c;
-      m_components.push_back(c);
+      m_components.push_back(std::move(c));
       return {};
     }
     default:
