@@ -1,1 +1,1 @@
-(module (type $t (func (param i32) (result i32))) (func $f (type $t) (local i64) (block (result i32) (i32.add (local.get 0) (i32.const 1)))) (memory 1) (data (i32.const 0) "abc") (export "f" (func $f)))
+(module (@custom "c0" (before first) "") (type $t (func (param i32) (result i32))) (func $f (type $t) (local i64) (block (result i32) (i32.add (local.get 0) (i32.const 1)))) (@custom "c1" (after func) "\01\02") (memory 1) (data (i32.const 0) "abc") (export "f" (func $f)) (@custom "c2" "z"))
