@@ -236,8 +236,17 @@ def test_stalled_clients_and_connection_cap():
         expect(st == 200, "served again once they are gone", (st, "", "", 0))
 
 
+def metrics_text(port):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.request("GET", "/metrics")
+    text = c.getresponse().read().decode()
+    c.close()
+    return text
+
+
 def test_graceful_stop_finishes_in_flight():
-    with Server("--timeout", "1500ms") as s:
+    with Server("--timeout", "2s", "--metrics", "127.0.0.1:0") as s:
+        mport = int(s.proc.stdout.readline().rsplit(":", 1)[1].split("/")[0])
         result = {}
 
         def slow():
@@ -245,7 +254,11 @@ def test_graceful_stop_finishes_in_flight():
 
         t = threading.Thread(target=slow)
         t.start()
-        time.sleep(0.5)  # the request is running
+        # Signal only once the request is running (the metrics say so), however loaded the machine.
+        for _ in range(300):
+            if "wsvm_requests_in_flight 1" in metrics_text(mport):
+                break
+            time.sleep(0.01)
         code, err = s.stop(signal.SIGINT)
         t.join(30)
         expect(result.get("r", (0,))[0] == 503, "the request in flight got its answer", (code, str(result), err, 0))
@@ -331,10 +344,11 @@ def test_usage_errors():
 
 
 def test_component_refused_clearly():
-    path = os.path.join(os.path.dirname(GUEST), "component-stub.wasm")
-    with open(path, "wb") as f:
+    import tempfile
+    with tempfile.NamedTemporaryFile(suffix=".wasm") as f:
         f.write(b"\0asm\x0d\x00\x01\x00")  # an empty component
-    r = run_command([WSVM, "serve", "--addr", "127.0.0.1:0", path], timeout=20)
+        f.flush()
+        r = run_command([WSVM, "serve", "--addr", "127.0.0.1:0", f.name], timeout=20)
     expect(r[0] == 126 and "not built yet" in r[2] and r[2].count("\n") == 1, "a component is refused with the reason", r)
 
 
