@@ -99,5 +99,17 @@ def case_bad():
         expect([path], 126, "", "wsvm: error:", ["malformed"])
 
 
+def case_js():
+    # componentize-js (SpiderMonkey) components print what `jco run` prints for them (jco
+    # run hands the guest its whole environment; wsvm only what --env grants).
+    expect([comp("js_hello")], 0, "Hello from JavaScript!\n")
+    expect([comp("js_hello"), "extra", "args"], 0, "Hello from JavaScript!\n")
+    with tempfile.TemporaryDirectory(prefix="wsvm-js-") as tmp:
+        with open(os.path.join(tmp, "data.txt"), "w") as f:
+            f.write("from the host\n")
+        expect(["--dir", tmp + "::data", "--env", "A=1", "--env", "B=two", comp("js_wasi"), "x", "y"], 0,
+               "args 2, env A=1 B=two\nclocks true true\nrandom 16\nfile data/data.txt: from the host\n")
+
+
 globals()["case_" + CASE]()
 print("PASS", CASE)

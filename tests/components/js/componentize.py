@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Builds a JavaScript component with componentize-js (jco componentize, SpiderMonkey).
+Usage: componentize.py NPM_DIR APP.js WORLD.wit WORLD_NAME OUT.wasm
+
+jco reads the WIT through its own WASI shim, which starts with no preopens; node first loads
+a one-line module giving it '/' (TOOLCHAIN-NOTES.md). The WASI packages the world uses come
+from jco's own copies (lib/wit/builtin/0.2.12). wasi:http and the fetch event are disabled:
+the programs here do not use them, and wsvm's 0.2 host has no wasi:http yet."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+npm, app, world, name, out = sys.argv[1:6]
+npm = os.path.abspath(npm)
+jco_pkg = os.path.join(npm, "node_modules", "@bytecodealliance", "jco")
+shim_fs = os.path.join(npm, "node_modules", "@bytecodealliance", "preview2-shim", "dist", "nodejs", "filesystem.js")
+builtin = os.path.join(jco_pkg, "lib", "wit", "builtin", "0.2.12")
+with tempfile.TemporaryDirectory(prefix="wsvm-componentize-") as tmp:
+    wit = os.path.join(tmp, "wit")
+    os.makedirs(os.path.join(wit, "deps"))
+    shutil.copy(world, os.path.join(wit, "world.wit"))
+    for pkg in os.listdir(builtin):
+        shutil.copytree(os.path.join(builtin, pkg), os.path.join(wit, "deps", pkg))
+    preopen = f"data:text/javascript,import {{ _setPreopens }} from 'file://{shim_fs}'; _setPreopens({{ '/': '/' }});"
+    cmd = ["node", "--import", preopen, os.path.join(npm, "node_modules", ".bin", "jco"),
+           "componentize", os.path.abspath(app),
+           "--wit", wit, "-n", name, "-d", "http", "fetch-event", "-o", os.path.abspath(out)]
+    r = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)
+    if r.returncode != 0 or not os.path.exists(out):
+        sys.stderr.write(r.stdout + r.stderr)
+        sys.exit(1)
