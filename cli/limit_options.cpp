@@ -105,7 +105,7 @@ std::string duration_text(std::chrono::microseconds d) {
 
 bool is_limit_option(std::string_view name) {
   return name == "--max-memory" || name == "--max-stack" || name == "--timeout" ||
-         name == "--fuel" || name == "--stats";
+         name == "--compile-timeout" || name == "--fuel" || name == "--stats";
 }
 
 bool limit_option_takes_value(std::string_view name) { return name != "--stats"; }
@@ -129,10 +129,10 @@ std::expected<void, std::string> add_limit_option(LimitOptions& l, std::string_v
     l.max_stack_bytes = *size;
     return {};
   }
-  if (name == "--timeout") {
+  if (name == "--timeout" || name == "--compile-timeout") {
     auto d = parse_duration(value);
     if (!d) return usage(opt + ": " + d.error());
-    l.timeout = *d;
+    (name == "--timeout" ? l.timeout : l.compile_timeout) = *d;
     return {};
   }
   if (name == "--fuel") {

@@ -26,6 +26,7 @@ struct LimitOptions {
   uint64_t max_memory_bytes = kDefaultMaxMemoryBytes;  // --max-memory (bytes as given)
   uint64_t max_stack_bytes = kDefaultMaxStackBytes;    // --max-stack
   std::optional<std::chrono::microseconds> timeout;    // --timeout
+  std::optional<std::chrono::microseconds> compile_timeout;  // --compile-timeout
   std::optional<uint64_t> fuel;                        // --fuel
   bool stats = false;                                  // --stats
 

@@ -171,14 +171,18 @@ with an optional unit B, KiB, MiB or GiB, e.g. 64MiB):
   --max-stack SIZE     wasm stack size, and at most SIZE/16 frames (default 1MiB,
                        at most 1GiB); deeper recursion traps with "call stack
                        exhausted" (134)
-  --timeout DURATION   stop the run (instantiation included) after DURATION:
-                       500ms, 5s, 1.5s, 2m (a bare number is seconds); exit 124.
+  --timeout DURATION   stop the run (compiling and instantiation included) after
+                       DURATION: 500ms, 5s, 1.5s, 2m (a bare number is seconds); exit 124.
                        Default: none. Wasm code stops at its next call or loop
                        iteration; a host call that blocks (a WASI sleep, a read
                        from an idle pipe) does not, so wsvm exits 100ms after
                        the deadline if the run has not ended by then
+  --compile-timeout DURATION
+                       fail the load (126) when compiling takes longer
   --fuel N             stop after N units of fuel: one per wasm instruction, but
-                       block, loop, else, end and nop are free; the same count
+                       block, loop, else, end and nop are free, plus one per 64
+                       bytes of bulk memory or host I/O, one per 8 elements of
+                       bulk table operations (runtime/README.md); the same count
                        on every run; exit 125. Default: unlimited
   --stats              print compile, instantiate and run times, fuel consumed
                        and peak RSS to stderr (meters fuel even without --fuel)

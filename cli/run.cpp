@@ -231,7 +231,11 @@ static int run_module(const Options& o, bool exit_when_done) {
   const LimitOptions& lim = o.limits;
   // --stats meters fuel even without --fuel, so it can say how much a run needs.
   const bool metered = lim.fuel.has_value() || lim.stats;
-  const EngineConfig config = engine_config(o, metered);
+  const runner::Clock::time_point started = runner::Clock::now();
+  EngineConfig config = engine_config(o, metered);
+  // Compilation counts against --timeout; --compile-timeout bounds it on its own.
+  if (lim.timeout) config.compile_deadline = started + *lim.timeout;
+  if (lim.compile_timeout) config.compile_budget = *lim.compile_timeout;
   auto engine = runner::open_engine(o.engine, config);
   if (!engine) return report(engine.error(), o);
   if (o.command == Command::Validate) return report(validate_module_input(o.module_path), o);
@@ -245,7 +249,12 @@ static int run_module(const Options& o, bool exit_when_done) {
     if (lim.stats) print_stats(program.error().stats);
     return status;
   }
-  runner::Run run(*program, run_request(o));
+  runner::RunRequest request = run_request(o);
+  if (lim.timeout) {  // what is left of it after the load
+    const auto left = started + *lim.timeout - runner::Clock::now();
+    request.limits.timeout = std::max<runner::Clock::duration>(left, std::chrono::microseconds(1));
+  }
+  runner::Run run(*program, std::move(request));
   if (auto failed = run.link()) return report(*failed, o);
   int status;
   if (auto failed = run.instantiate()) {

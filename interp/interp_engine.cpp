@@ -13,6 +13,7 @@
 #include "interp/interpreter.hpp"
 #include "interp/translate.hpp"
 #include "memory/trap_handler.hpp"
+#include "runtime/compile_limit.hpp"
 #include "validator/function_validator.hpp"
 #include "validator/validate.hpp"
 
@@ -39,7 +40,7 @@ class InterpEngine final : public Engine {
     // One walker and one translator for all bodies: their vectors keep their capacity.
     std::vector<bool> refs;
     collect_declared_refs(m, refs);
-    FunctionWalker<interp::Translator> walker;
+    FunctionWalker<StoppableListener<interp::Translator>> walker;
     walker.use_declared_refs(&refs);
     interp::Translator t(code->arena, code->funcs[0],
                          {m_config.fuel, m_config.interruptible, code->funcs.data(),
@@ -49,11 +50,14 @@ class InterpEngine final : public Engine {
     size_t body_bytes = 0;
     for (const FunctionBody& b : m.code) body_bytes += b.body_end - b.body_offset;
     t.expect_words(body_bytes * 3 / 4 + 1024);
+    CompileStop stop(m_config);  // EngineConfig::compile_deadline / compile_budget
+    StoppableListener<interp::Translator> listener(t, stop);
     for (uint32_t i = 0; i < m.code.size(); ++i) {
       t.retarget(code->funcs[i]);
-      Result<void> r = walker.walk(m, m.imported_funcs + i, t);
+      Result<void> r = walker.walk(m, m.imported_funcs + i, listener);
       if (!r) {
-        if (r.error().kind == ErrorKind::Invalid) return std::unexpected(prefer_malformed(m, r.error()));
+        if (r.error().kind == ErrorKind::Invalid && !stop.stopped())
+          return std::unexpected(prefer_malformed(m, r.error()));
         return std::unexpected(r.error());
       }
       if (std::optional<Op> op = t.untranslated()) [[unlikely]]

@@ -481,7 +481,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   HANDLER(memory_init) {
     const uint64_t* a = fp + LO(1);
     pending = wsvm::memory_init(*inst->memories[0], inst->datas[HI(1)], static_cast<uint32_t>(a[0]),
-                                static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2]));
+                                static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2]), &ctx);
     if (pending) goto trap_pending;
     NEXT_OP(memory_init);
   }
@@ -492,14 +492,14 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   HANDLER(memory_copy) {
     const uint64_t* a = fp + LO(1);
     pending = wsvm::memory_copy(*inst->memories[0], static_cast<uint32_t>(a[0]),
-                                static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2]));
+                                static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2]), &ctx);
     if (pending) goto trap_pending;
     NEXT_OP(memory_copy);
   }
   HANDLER(memory_fill) {
     const uint64_t* a = fp + LO(1);
     pending = wsvm::memory_fill(*inst->memories[0], static_cast<uint32_t>(a[0]),
-                                static_cast<uint8_t>(a[1]), static_cast<uint32_t>(a[2]));
+                                static_cast<uint8_t>(a[1]), static_cast<uint32_t>(a[2]), &ctx);
     if (pending) goto trap_pending;
     NEXT_OP(memory_fill);
   }
@@ -526,21 +526,26 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   }
   HANDLER(table_grow) {
     uint64_t* a = fp + LO(1);
-    int64_t old = inst->tables[HI(1)]->grow(static_cast<uint32_t>(a[1]), static_cast<Ref>(a[0]));
-    a[0] = static_cast<uint32_t>(static_cast<int32_t>(old));
+    auto old = wsvm::table_grow(*inst->tables[HI(1)], static_cast<uint32_t>(a[1]),
+                                static_cast<Ref>(a[0]), &ctx);
+    if (!old) {  // out of fuel
+      pending = std::move(old.error());
+      goto trap_pending;
+    }
+    a[0] = static_cast<uint32_t>(static_cast<int32_t>(*old));
     NEXT_OP(table_grow);
   }
   HANDLER(table_fill) {
     const uint64_t* a = fp + LO(1);
     pending = wsvm::table_fill(*inst->tables[HI(1)], static_cast<uint32_t>(a[0]),
-                               static_cast<Ref>(a[1]), static_cast<uint32_t>(a[2]));
+                               static_cast<Ref>(a[1]), static_cast<uint32_t>(a[2]), &ctx);
     if (pending) goto trap_pending;
     NEXT_OP(table_fill);
   }
   HANDLER(table_init) {
     const uint64_t* a = fp + LO(1);
     pending = wsvm::table_init(*inst->tables[LO(2)], inst->elems[HI(1)], static_cast<uint32_t>(a[0]),
-                               static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2]));
+                               static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2]), &ctx);
     if (pending) goto trap_pending;
     NEXT_OP(table_init);
   }
@@ -548,7 +553,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     const uint64_t* a = fp + LO(1);
     pending = wsvm::table_copy(*inst->tables[HI(1)], *inst->tables[LO(2)],
                                static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]),
-                               static_cast<uint32_t>(a[2]));
+                               static_cast<uint32_t>(a[2]), &ctx);
     if (pending) goto trap_pending;
     NEXT_OP(table_copy);
   }

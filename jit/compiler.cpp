@@ -34,6 +34,8 @@ void patch32(Assembler& a, size_t pos, uint32_t v) {
 
 // ---- values ------------------------------------------------------------------------------
 
+const FunctionCompiler::LocalCache FunctionCompiler::kEmptyCache{};
+
 
 void FunctionCompiler::push_flags(CondCode cc) {
   m_vs.push_back(Val{ValType::I32, Kind::Flags, 0, static_cast<uint8_t>(cc), next_slot(), 0});
@@ -50,15 +52,19 @@ void FunctionCompiler::push_xmm(ValType t, Xmm x) {
 void FunctionCompiler::reset_regs() {
   m_free = kAllocatable;
   m_free_xmm = kAllocatableXmm;
-  for (uint8_t& n : m_borrow_gp) n = 0;
-  for (uint8_t& n : m_borrow_xmm) n = 0;
+  for (uint32_t& n : m_borrow_gp) n = 0;
+  for (uint32_t& n : m_borrow_xmm) n = 0;
 }
 
 // Free and uncached first, then a cached register (a clean copy: forgetting it costs
 // nothing; the innermost loop's registers last), then spill the oldest stack value.
 Xmm FunctionCompiler::alloc_xmm() {
-  for (size_t i = 0; m_free_xmm == 0 && i < m_vs.size(); ++i)  // borrowers may share one
-    if (m_vs[i].kind == Kind::Xmm) spill(m_vs[i]);
+  if (m_free_xmm == 0) {  // spill the oldest (borrowers may share one): none below the floor
+    size_t i = m_xmm_floor;
+    for (; m_free_xmm == 0 && i < m_vs.size(); ++i)
+      if (m_vs[i].kind == Kind::Xmm) spill(m_vs[i]);
+    m_xmm_floor = static_cast<uint32_t>(i);
+  }
   assert(m_free_xmm != 0);
   uint32_t avail = m_free_xmm & ~m_cache.xmm;
   if (avail == 0) {
@@ -81,6 +87,7 @@ Xmm FunctionCompiler::to_xmm(Val& v) {
     else m_a.movups(x, home128(v.slot));
     v.kind = Kind::Xmm;
     v.reg = static_cast<uint8_t>(x.id());
+    changed_in_place(v);
     return x;
   }
   switch (v.kind) {
@@ -119,6 +126,7 @@ Xmm FunctionCompiler::to_xmm(Val& v) {
   }
   v.kind = Kind::Xmm;
   v.reg = static_cast<uint8_t>(x.id());
+  changed_in_place(v);
   return x;
 }
 
@@ -145,8 +153,12 @@ asmjit::Operand FunctionCompiler::float_src(Val& v, bool f64) {
 }
 
 Gp FunctionCompiler::alloc() {
-  for (size_t i = 0; m_free == 0 && i < m_vs.size(); ++i)  // borrowers may share one
-    if (m_vs[i].kind == Kind::Reg) spill(m_vs[i]);
+  if (m_free == 0) {  // spill the oldest (borrowers may share one): none below the floor
+    size_t i = m_gp_floor;
+    for (; m_free == 0 && i < m_vs.size(); ++i)
+      if (m_vs[i].kind == Kind::Reg) spill(m_vs[i]);
+    m_gp_floor = static_cast<uint32_t>(i);
+  }
   assert(m_free != 0);
   uint32_t avail = m_free & ~m_cache.gp;
   if (avail == 0) {
@@ -182,7 +194,7 @@ int FunctionCompiler::free_uncached_xmm() const {
 // when it is free for the taking now; else any free register without a cached local.
 int FunctionCompiler::cache_target(uint32_t local, bool xmm, int avoid) const {
   if (!m_loops.empty()) {
-    const LocalCache& e = m_blocks[m_loops.back()].entry;
+    const LocalCache& e = entry_of(m_blocks[m_loops.back()]);
     uint32_t m = xmm ? e.xmm : e.gp;
     const uint32_t* of = xmm ? e.xmm_local : e.gp_local;
     uint32_t free = xmm ? m_free_xmm : m_free;
@@ -198,7 +210,7 @@ int FunctionCompiler::cache_target(uint32_t local, bool xmm, int avoid) const {
 
 int FunctionCompiler::loop_reg_of(uint32_t local, bool xmm) const {
   if (m_loops.empty()) return -1;
-  const LocalCache& e = m_blocks[m_loops.back()].entry;
+  const LocalCache& e = entry_of(m_blocks[m_loops.back()]);
   uint32_t m = xmm ? e.xmm : e.gp;
   const uint32_t* of = xmm ? e.xmm_local : e.gp_local;
   for (; m != 0; m &= m - 1)
@@ -228,8 +240,8 @@ bool FunctionCompiler::in_loop() const { return !m_loops.empty(); }
 
 uint32_t FunctionCompiler::loop_cache_mask(bool xmm) const {
   if (m_loops.empty()) return 0;
-  const Block& b = m_blocks[m_loops.back()];
-  return xmm ? b.entry.xmm : b.entry.gp;
+  const LocalCache& e = entry_of(m_blocks[m_loops.back()]);
+  return xmm ? e.xmm : e.gp;
 }
 
 bool FunctionCompiler::cache_satisfies(const LocalCache& want) const {
@@ -273,8 +285,10 @@ void FunctionCompiler::flush_on_path(const LocalCache* keep, uint32_t nokeep_gp,
 // any order: no dirty local is loaded). Emitted on a branch path only: the compile-time
 // cache is not changed.
 void FunctionCompiler::establish_cache(const Block& loop) {
-  const LocalCache& want = loop.entry;
-  flush_on_path(&want, loop.pad_gp, loop.pad_xmm);
+  const LocalCache& want = entry_of(loop);
+  if (loop.state == kNone) return flush_on_path(&want);
+  const BlockState& ls = m_states[loop.state];
+  flush_on_path(&want, ls.pad_gp, ls.pad_xmm);
   for (uint32_t m = want.gp; m != 0; m &= m - 1) {
     int id = __builtin_ctz(m);
     uint32_t l = want.gp_local[id];
@@ -353,8 +367,8 @@ constexpr uint8_t kNopBytes[11][10] = {
     {0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00}};
 }  // namespace
 
-FunctionCompiler::Block* FunctionCompiler::innermost_loop() {
-  return m_loops.empty() ? nullptr : &m_blocks[m_loops.back()];
+FunctionCompiler::BlockState* FunctionCompiler::innermost_loop() {
+  return m_loops.empty() ? nullptr : state_of(m_blocks[m_loops.back()]);
 }
 
 void FunctionCompiler::emit_nops(uint32_t n) {
@@ -365,10 +379,9 @@ void FunctionCompiler::emit_nops(uint32_t n) {
 // written since the header): load it in the preheader pad into a register nothing wrote
 // since the header, and make it part of the loop's entry cache (its back edges keep it).
 int FunctionCompiler::preheader_load(uint32_t l) {
-  Block* b = innermost_loop();
+  BlockState* b = innermost_loop();
   if (b == nullptr || !b->has_pad || b->back_edge || b->pad_used >= kPadSlots) return -1;
-  for (uint32_t w : b->written)
-    if (w == l) return -1;
+  if (m_local_written[l] >= b->header_clock) return -1;  // written since the header
   ValType t = m_local_type[l];
   bool x = is_float(t);
   {  // at most one entry register per local (back edges load the others from homes)
@@ -423,7 +436,7 @@ int FunctionCompiler::preheader_load(uint32_t l) {
 }
 
 void FunctionCompiler::emit_local_set(uint32_t l, bool tee) {
-  if (Block* b = innermost_loop()) b->written.push_back(l);
+  m_local_written[l] = m_clock;  // (preheader_load: written since the header)
   ValType t = m_local_type[l];
   Mem dst = home(m_local_slot[l]);
   if (!cacheable(t)) {
@@ -549,14 +562,15 @@ void FunctionCompiler::spill(Val& v) {
 }
 
 void FunctionCompiler::spill_all() {
-  for (Val& v : m_vs) spill(v);
+  for (size_t i = m_mem_floor; i < m_vs.size(); ++i) spill(m_vs[i]);
+  m_mem_floor = m_gp_floor = m_xmm_floor = static_cast<uint32_t>(m_vs.size());
 }
 
 void FunctionCompiler::spill_reg(uint32_t id) {
   uncache_gp(id);
   if (m_free & (1u << id)) return;
-  for (Val& v : m_vs)
-    if (v.kind == Kind::Reg && v.reg == id) spill(v);  // the owner, or every borrower
+  for (size_t i = m_gp_floor; i < m_vs.size(); ++i)  // the owner, or every borrower
+    if (m_vs[i].kind == Kind::Reg && m_vs[i].reg == id) spill(m_vs[i]);
 }
 
 void FunctionCompiler::materialize_flags() {
@@ -577,6 +591,7 @@ Gp FunctionCompiler::to_reg(Val& v) {
       release(v);
       v.borrowed = false;
       v.reg = static_cast<uint8_t>(r.id());
+      changed_in_place(v);
       return r;
     }
     case Kind::Xmm: {
@@ -587,6 +602,7 @@ Gp FunctionCompiler::to_reg(Val& v) {
       v.borrowed = false;
       v.kind = Kind::Reg;
       v.reg = static_cast<uint8_t>(r.id());
+      changed_in_place(v);
       return r;
     }
     case Kind::Mem: {
@@ -595,6 +611,7 @@ Gp FunctionCompiler::to_reg(Val& v) {
       else m_a.mov(r.r32(), home32(v.slot));
       v.kind = Kind::Reg;
       v.reg = static_cast<uint8_t>(r.id());
+      changed_in_place(v);
       return r;
     }
     case Kind::Const: {
@@ -603,6 +620,7 @@ Gp FunctionCompiler::to_reg(Val& v) {
       else m_a.mov(r, imm(v.c));
       v.kind = Kind::Reg;
       v.reg = static_cast<uint8_t>(r.id());
+      changed_in_place(v);
       return r;
     }
     case Kind::Flags: {
@@ -611,6 +629,7 @@ Gp FunctionCompiler::to_reg(Val& v) {
       m_a.movzx(r.r32(), gpb_lo(r.id()));
       v.kind = Kind::Reg;
       v.reg = static_cast<uint8_t>(r.id());
+      changed_in_place(v);
       return r;
     }
   }
@@ -718,6 +737,10 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
   m_vs.clear();
   m_blocks.clear();
   m_loops.clear();
+  m_states.clear();
+  m_mem_floor = m_gp_floor = m_xmm_floor = 0;
+  m_clock = 0;
+  m_local_written.assign(locals.size(), 0);
   m_dead_depth = 0;
   m_touched_gp = m_touched_xmm = 0;
   reset_regs();
@@ -739,8 +762,7 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
   m_local_slots = slot;
   const FuncType& ft = m.func_type(func_index);
 
-  Block fb{Op::call, false, {}, {}, {}};
-  m_blocks.push_back(fb);
+  m_blocks.push_back(Block{Op::call, false});
   m_epilogue = asmjit::Label();  // created by the first return that jumps there
 
   m_a.bind(m_labels.funcs[func_index - m.imported_funcs]);
@@ -801,21 +823,23 @@ Result<void> FunctionCompiler::end_function(const WalkState& st) {
 
 void FunctionCompiler::reset_to_frame(const CtrlFrame& f, std::span<const ValType> values) {
   assert(m_vs.size() >= f.height);
-  m_vs.resize(f.height);
-  for ([[maybe_unused]] const Val& v : m_vs) assert(v.kind == Kind::Mem || v.kind == Kind::Const);
+  truncate(f.height);
+  // Every value left is in its home (spill_all): checked above the floor only, so that this
+  // costs nothing per block end on a deep stack.
+  for (size_t i = m_mem_floor; i < m_vs.size(); ++i)
+    assert(m_vs[i].kind == Kind::Mem || m_vs[i].kind == Kind::Const);
   reset_regs();
   for (ValType t : values) push_mem(t);
 }
 
-asmjit::Label& FunctionCompiler::target_label(uint32_t depth) {
+asmjit::Label FunctionCompiler::target_label(uint32_t depth) {
   Block& b = m_blocks[m_blocks.size() - 1 - depth];
   if (b.kind == Op::loop) {
-    b.back_edge = true;
-    return b.head;
+    if (BlockState* ls = state_of(b)) ls->back_edge = true;
+    return label(b.head);
   }
   b.targeted = true;
-  if (!b.end.isValid()) b.end = m_a.new_local_label();
-  return b.end;
+  return label(ensure_label(b.end));
 }
 
 // A branch to a loop header must arrive with the loop's cached locals in their registers.
@@ -823,16 +847,19 @@ asmjit::Label& FunctionCompiler::target_label(uint32_t depth) {
 bool FunctionCompiler::cache_ok_for(uint32_t depth) const {
   const Block& b = m_blocks[m_blocks.size() - 1 - depth];
   if (b.kind != Op::loop) return m_cache.gp_dirty == 0 && m_cache.xmm_dirty == 0;
-  if (!cache_satisfies(b.entry)) return false;
+  const LocalCache& e = entry_of(b);
+  if (!cache_satisfies(e)) return false;
   // Dirty locals the loop does not keep in that register need a store.
-  if ((m_cache.gp_dirty & b.pad_gp) || (m_cache.xmm_dirty & b.pad_xmm)) return false;
+  if (b.state != kNone && ((m_cache.gp_dirty & m_states[b.state].pad_gp) ||
+                           (m_cache.xmm_dirty & m_states[b.state].pad_xmm)))
+    return false;
   for (uint32_t m = m_cache.gp_dirty; m != 0; m &= m - 1) {
     int id = __builtin_ctz(m);
-    if (!(b.entry.gp & (1u << id)) || b.entry.gp_local[id] != m_cache.gp_local[id]) return false;
+    if (!(e.gp & (1u << id)) || e.gp_local[id] != m_cache.gp_local[id]) return false;
   }
   for (uint32_t m = m_cache.xmm_dirty; m != 0; m &= m - 1) {
     int id = __builtin_ctz(m);
-    if (!(b.entry.xmm & (1u << id)) || b.entry.xmm_local[id] != m_cache.xmm_local[id]) return false;
+    if (!(e.xmm & (1u << id)) || e.xmm_local[id] != m_cache.xmm_local[id]) return false;
   }
   return true;
 }
@@ -957,8 +984,8 @@ void FunctionCompiler::emit_br_if(const Instr& ins, const WalkState& st) {
     size_t n = st.control(depth).label_types().size();
     for (size_t i = 0; i < n; ++i) spill(m_vs[m_vs.size() - 1 - i]);
     jump_if_true(cond, target_label(depth));
-  } else if (in_place && tb.kind == Op::loop && (tb.entry.gp & ~m_free) == 0 &&
-             (tb.entry.xmm & ~m_free_xmm) == 0) {
+  } else if (in_place && tb.kind == Op::loop && (entry_of(tb).gp & ~m_free) == 0 &&
+             (entry_of(tb).xmm & ~m_free_xmm) == 0) {
     // Back edge whose loop registers hold no stack value: load the missing cached locals on
     // the taken path only.
     size_t n = st.control(depth).label_types().size();
@@ -1033,7 +1060,7 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
       // Labels only where code may jump: a loop's header, an if's else; an end is created
       // by the first branch to it (target_label), most blocks have none (asmjit's labels
       // cost an allocation each, kept until the group is done).
-      Block b{ins.op, !live, {}, {}, {}};
+      Block b{ins.op, !live};
       if (ins.op == Op::loop) m_loops.push_back(static_cast<uint32_t>(m_blocks.size()));
       if (!live) {
         ++m_dead_depth;
@@ -1046,27 +1073,44 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
       if (ins.op == Op::if_) cond = pop();
       spill_all();
       if (ins.op == Op::if_) flush_dirty();  // its false path may go straight to the merge
+      // A loop (always) or an if (with a cache to restore at its else) keeps an entry
+      // state; past kMaxStates open ones, it starts with no cache instead (nothing to keep).
+      bool keeps = ins.op == Op::loop || (ins.op == Op::if_ && (m_cache.gp | m_cache.xmm) != 0);
+      if (keeps && m_states.size() >= kMaxStates) {
+        flush_dirty();
+        drop_cache();
+        keeps = false;
+      }
+      BlockState* bs = nullptr;
+      if (keeps) {
+        b.state = static_cast<uint32_t>(m_states.size());
+        bs = &m_states.emplace_back();
+      }
       if (ins.op == Op::loop) {
-        b.has_pad = true;
-        b.pad_pos = m_a.offset();
-        for (uint8_t k = 0; k < kPadSlots; ++k) emit_nops(kPadSlotBytes);
-        b.saved_touched_gp = m_touched_gp;
-        b.saved_touched_xmm = m_touched_xmm;
-        m_touched_gp = 0;
-        m_touched_xmm = 0;
-        b.head = m_a.new_local_label();
-        m_a.bind(b.head);
+        if (bs) {
+          bs->has_pad = true;
+          bs->pad_pos = m_a.offset();
+          for (uint8_t k = 0; k < kPadSlots; ++k) emit_nops(kPadSlotBytes);
+          bs->saved_touched_gp = m_touched_gp;
+          bs->saved_touched_xmm = m_touched_xmm;
+          m_touched_gp = 0;
+          m_touched_xmm = 0;
+          bs->header_clock = ++m_clock;
+        }
+        b.head = m_a.new_local_label().id();
+        m_a.bind(label(b.head));
         interrupt_check();
         // Back edges may arrive with any entry-cached local newer than its home.
         m_cache.gp_dirty = m_cache.gp;
         m_cache.xmm_dirty = m_cache.xmm;
       } else if (ins.op == Op::if_) {
-        b.els = m_a.new_local_label();
-        jump_if_false(cond, b.els);
+        b.els = m_a.new_local_label().id();
+        jump_if_false(cond, label(b.els));
         release(cond);
       }
-      b.entry = m_cache;  // loop: kept at every back edge; if: the else arm starts with it
-      m_blocks.push_back(std::move(b));
+      // loop: kept at every back edge; if: the else arm starts with it
+      if (bs) bs->entry = m_cache;
+      m_blocks.push_back(b);
       region_start();
       return;
     }
@@ -1077,14 +1121,12 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
           region_end();
           spill_all();
           flush_dirty();  // the end is a merge
-          if (!b.end.isValid()) b.end = m_a.new_local_label();
-          m_a.jmp(b.end);
+          m_a.jmp(label(ensure_label(b.end)));
           b.targeted = true;
         }
-        if (!b.els.isValid()) b.els = m_a.new_local_label();
-        m_a.bind(b.els);
+        m_a.bind(label(ensure_label(b.els)));
         b.els_bound = true;
-        m_cache = b.entry;
+        m_cache = entry_of(b);
         reset_to_frame(st.control(0), st.control(0).sig.params);
         region_start();
       }
@@ -1099,21 +1141,24 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
         }
         return;
       }
-      Block b = std::move(m_blocks.back());  // (its `written` list is not copied)
+      Block b = m_blocks.back();
       m_blocks.pop_back();
       if (b.kind == Op::loop) m_loops.pop_back();
-      if (b.kind == Op::loop && b.has_pad && b.pad_used < kPadSlots) {
-        // Jump over the unused slots (one instruction instead of their NOPs).
-        if (uint8_t* buf = code_at(m_a, b.pad_pos + size_t{kPadSlotBytes} * b.pad_used, 2)) {
-          buf[0] = 0xeb;  // jmp rel8
-          buf[1] = static_cast<uint8_t>(kPadSlotBytes * (kPadSlots - b.pad_used) - 2);
+      if (b.state != kNone) {
+        const BlockState bs = m_states.back();  // (states are opened and closed in order)
+        assert(b.state == m_states.size() - 1);
+        m_states.pop_back();
+        if (b.kind == Op::loop && bs.has_pad && bs.pad_used < kPadSlots) {
+          // Jump over the unused slots (one instruction instead of their NOPs).
+          if (uint8_t* buf = code_at(m_a, bs.pad_pos + size_t{kPadSlotBytes} * bs.pad_used, 2)) {
+            buf[0] = 0xeb;  // jmp rel8
+            buf[1] = static_cast<uint8_t>(kPadSlotBytes * (kPadSlots - bs.pad_used) - 2);
+          }
         }
-      }
-      if (b.kind == Op::loop && b.has_pad) {  // the enclosing loop saw these writes too
-        m_touched_gp |= b.saved_touched_gp;
-        m_touched_xmm |= b.saved_touched_xmm;
-        if (Block* outer = innermost_loop())
-          outer->written.insert(outer->written.end(), b.written.begin(), b.written.end());
+        if (b.kind == Op::loop && bs.has_pad) {  // the enclosing loop saw these writes too
+          m_touched_gp |= bs.saved_touched_gp;
+          m_touched_xmm |= bs.saved_touched_xmm;
+        }
       }
       if (b.dead) {
         --m_dead_depth;
@@ -1129,8 +1174,8 @@ void FunctionCompiler::on_control(const Instr& ins, const WalkState& st) {
         if (live) flush_dirty();
         drop_cache();
       }
-      if (b.end.isValid()) m_a.bind(b.end);
-      if (b.kind == Op::if_ && !b.els_bound && b.els.isValid()) m_a.bind(b.els);
+      if (b.end != kNone) m_a.bind(label(b.end));
+      if (b.kind == Op::if_ && !b.els_bound && b.els != kNone) m_a.bind(label(b.els));
       reset_to_frame(st.control(0), st.control(0).sig.results);
       region_start();
       return;
@@ -1146,7 +1191,7 @@ void FunctionCompiler::emit_call(uint32_t func_index) {
   flush_dirty();
   size_t np = ft.params.size();
   uint32_t arg_slot = np ? m_vs[m_vs.size() - np].slot : next_slot();
-  m_vs.resize(m_vs.size() - np);
+  truncate(m_vs.size() - np);
   if (func_index < m_module->imported_funcs) {
     m_a.mov(rdi, r13);
     m_a.mov(esi, imm(func_index));
@@ -1172,7 +1217,7 @@ void FunctionCompiler::emit_call_indirect(const Instr& ins) {
   Val elem = pop();
   size_t np = ft.params.size();
   uint32_t arg_slot = np ? m_vs[m_vs.size() - np].slot : next_slot();
-  m_vs.resize(m_vs.size() - np);
+  truncate(m_vs.size() - np);
   m_a.mov(rdi, r13);
   m_a.mov(esi, imm(ins.b));
   m_a.mov(edx, imm(ins.a));

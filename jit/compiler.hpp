@@ -91,14 +91,23 @@ class FunctionCompiler {
     uint32_t gp_local[16] = {};
     uint32_t xmm_local[16] = {};
   };
+  // One per open block/loop/if, kept small (a hostile body nests 100k deep): the labels as
+  // asmjit ids, and the entry cache and loop data, when there are any, in m_states.
+  static constexpr uint32_t kNone = asmjit::Globals::kInvalidId;
   struct Block {
     Op kind;
     bool dead;               // opened in unreachable code: nothing emitted inside
-    asmjit::Label end;       // block/if end (branch target of non-loops)
-    asmjit::Label head;      // loop header (branch target of a loop)
-    asmjit::Label els;       // if: where the false condition jumps
     bool els_bound = false;
     bool targeted = false;   // some branch goes to `end` (a merge: the cache is dropped)
+    uint32_t end = kNone;    // label: block/if end (branch target of non-loops)
+    uint32_t head = kNone;   // label: loop header (branch target of a loop)
+    uint32_t els = kNone;    // label: if: where the false condition jumps
+    uint32_t state = kNone;  // index in m_states, or none (empty entry cache, no pad)
+  };
+  // A live loop's or an if's entry state (an if has one only when its entry cache is not
+  // empty). At most kMaxStates are open at once: a deeper loop or if starts with the cache
+  // dropped and no preheader pad (code quality only matters in bodies of sane depth).
+  struct BlockState {
     LocalCache entry;        // loop: the cache every back edge re-establishes; if: for else
     // Loop preheader pad: kPadSlots NOP slots before the header; a local first read inside
     // the loop (not yet written in it, no back edge emitted yet) is loaded there into a
@@ -111,15 +120,26 @@ class FunctionCompiler {
     // them, so back edges bring them clean (stored when dirty), never dirty.
     uint32_t pad_gp = 0, pad_xmm = 0;
     uint32_t saved_touched_gp = 0, saved_touched_xmm = 0;  // the enclosing loop's masks
-    std::vector<uint32_t> written;  // locals set since the header
+    uint32_t header_clock = 0;  // m_clock at the header: locals written since have a later one
   };
+  static constexpr size_t kMaxStates = 64;
+  static const LocalCache kEmptyCache;
+  const LocalCache& entry_of(const Block& b) const {
+    return b.state == kNone ? kEmptyCache : m_states[b.state].entry;
+  }
+  BlockState* state_of(Block& b) { return b.state == kNone ? nullptr : &m_states[b.state]; }
+  static asmjit::Label label(uint32_t id) { return asmjit::Label(id); }
+  uint32_t ensure_label(uint32_t& id) {
+    if (id == kNone) id = m_a.new_local_label().id();
+    return id;
+  }
   static constexpr uint8_t kPadSlots = 4;
   static constexpr uint32_t kPadSlotBytes = 10;  // the longest home load (movsd xmm8, [rsp+d32])
   // Registers written since the innermost loop's header (merged outward at loop ends).
   uint32_t m_touched_gp = 0, m_touched_xmm = 0;
   void touch_gp(uint32_t mask) { m_touched_gp |= mask; }
   void touch_xmm(uint32_t mask) { m_touched_xmm |= mask; }
-  Block* innermost_loop();
+  BlockState* innermost_loop();  // with a pad and an entry; nullptr outside or too deep
   int preheader_load(uint32_t local);  // the register, or -1
   void emit_nops(uint32_t n);
 
@@ -144,7 +164,28 @@ class FunctionCompiler {
   Val pop() {
     Val v = m_vs.back();
     m_vs.pop_back();
+    clamp_floors();
     return v;
+  }
+  void truncate(size_t n) {  // the stack's height becomes n (<= its height)
+    m_vs.resize(n);
+    clamp_floors();
+  }
+  void clamp_floors() {
+    const uint32_t n = static_cast<uint32_t>(m_vs.size());
+    if (m_mem_floor > n) m_mem_floor = n;
+    if (m_gp_floor > n) m_gp_floor = n;
+    if (m_xmm_floor > n) m_xmm_floor = n;
+  }
+  // v, if it is a value of the stack, was just made a register or constant in place.
+  void changed_in_place(const Val& v) {
+    const uintptr_t at = reinterpret_cast<uintptr_t>(&v);
+    const uintptr_t base = reinterpret_cast<uintptr_t>(m_vs.data());
+    if (at < base || at >= base + m_vs.size() * sizeof(Val)) return;  // a popped copy
+    const uint32_t i = static_cast<uint32_t>((at - base) / sizeof(Val));
+    if (m_mem_floor > i) m_mem_floor = i;
+    if (v.kind == Kind::Reg && m_gp_floor > i) m_gp_floor = i;
+    if (v.kind == Kind::Xmm && m_xmm_floor > i) m_xmm_floor = i;
   }
   Val& top(uint32_t i = 0) { return m_vs[m_vs.size() - 1 - i]; }
   x86::Gp alloc();                      // a free allocatable register (spills if needed)
@@ -205,7 +246,7 @@ class FunctionCompiler {
   void emit_float_unop(Op op, ValType rt);
   void release(const Val& v) {          // frees v's register (if any)
     if (v.borrowed) {
-      uint8_t* n = v.kind == Kind::Xmm ? &m_borrow_xmm[v.reg] : &m_borrow_gp[v.reg];
+      uint32_t* n = v.kind == Kind::Xmm ? &m_borrow_xmm[v.reg] : &m_borrow_gp[v.reg];
       assert(*n > 0);
       if (--*n != 0) return;
     }
@@ -230,7 +271,7 @@ class FunctionCompiler {
   void emit_branch(uint32_t depth, const WalkState& st);  // moves + jmp (values on top)
   bool branch_values_in_place(uint32_t depth, const WalkState& st);
   void emit_branch_moves(uint32_t depth, const WalkState& st);
-  asmjit::Label& target_label(uint32_t depth);
+  asmjit::Label target_label(uint32_t depth);
   bool cache_ok_for(uint32_t depth) const;
   // at_end: the function's final `end`, right before the epilogue.
   void emit_return(const WalkState& st, bool at_end = false);
@@ -301,11 +342,23 @@ class FunctionCompiler {
   std::vector<Val> m_vs;
   uint32_t m_free = 0;                 // bitmask of free allocatable GP registers
   uint32_t m_free_xmm = 0;             // bitmask of free xmm0-13
-  uint8_t m_borrow_gp[16] = {};        // stack values borrowing each register
-  uint8_t m_borrow_xmm[16] = {};
+  uint32_t m_borrow_gp[16] = {};       // stack values borrowing each register (any number:
+                                       // a body may read one cached local 1000s of times)
+  uint32_t m_borrow_xmm[16] = {};
   LocalCache m_cache;
   std::vector<Block> m_blocks;         // [0] = the function
   std::vector<uint32_t> m_loops;       // indexes of the loops in m_blocks, innermost last
+  std::vector<BlockState> m_states;    // of the open blocks that have one (Block::state)
+  // Which locals a loop wrote since its header: the clock ticks at every loop header, a
+  // local.set stamps the local with it (O(1) per set and per query, whatever the nesting).
+  std::vector<uint32_t> m_local_written;
+  uint32_t m_clock = 0;
+  // Value-stack floors, so that no operation rescans the bottom of a deep stack (a hostile
+  // body's compile time would grow with the square of its size): no value below
+  // m_mem_floor is anything but Kind::Mem, none below m_gp_floor is Kind::Reg, none below
+  // m_xmm_floor is Kind::Xmm. Pops lower them to the height; a value turned into a register
+  // in place lowers them to its index (changed_in_place); scans start at them.
+  uint32_t m_mem_floor = 0, m_gp_floor = 0, m_xmm_floor = 0;
   uint32_t m_dead_depth = 0;
   asmjit::Label m_epilogue;
   // Per function, so that a trap's pc names the function (backtraces): one stub per

@@ -703,7 +703,7 @@ void FunctionCompiler::emit_misc_helper(const Instr& ins) {
       h = {fn(&helpers::table_get), 1, 1, true, true, m_module->tables[ins.a].elem}; break;
     case Op::table_set: h = {fn(&helpers::table_set), 1, 2, true, false, ValType::Bottom}; break;
     case Op::table_size: h = {fn(&helpers::table_size), 1, 0, false, false, ValType::I32}; break;
-    case Op::table_grow: h = {fn(&helpers::table_grow), 1, 2, false, false, ValType::I32}; break;
+    case Op::table_grow: h = {fn(&helpers::table_grow), 1, 2, true, true, ValType::I32}; break;
     default: return unsupported(ins);
   }
   spill_all();

@@ -73,31 +73,31 @@ uint32_t memory_grow(JitInstance* ji, uint32_t delta) {
   return static_cast<uint32_t>(ji->inst->memories[0]->mem->grow(delta));
 }
 int memory_init(JitInstance* ji, uint32_t seg, uint32_t dst, uint32_t src, uint32_t n) {
-  auto t = wsvm::memory_init(*ji->inst->memories[0], ji->inst->datas[seg], dst, src, n);
+  auto t = wsvm::memory_init(*ji->inst->memories[0], ji->inst->datas[seg], dst, src, n, ji->ctx);
   return t ? fail(ji, std::move(t)) : 0;
 }
 int memory_copy(JitInstance* ji, uint32_t dst, uint32_t src, uint32_t n) {
-  auto t = wsvm::memory_copy(*ji->inst->memories[0], dst, src, n);
+  auto t = wsvm::memory_copy(*ji->inst->memories[0], dst, src, n, ji->ctx);
   return t ? fail(ji, std::move(t)) : 0;
 }
 int memory_fill(JitInstance* ji, uint32_t dst, uint32_t val, uint32_t n) {
-  auto t = wsvm::memory_fill(*ji->inst->memories[0], dst, static_cast<uint8_t>(val), n);
+  auto t = wsvm::memory_fill(*ji->inst->memories[0], dst, static_cast<uint8_t>(val), n, ji->ctx);
   return t ? fail(ji, std::move(t)) : 0;
 }
 void data_drop(JitInstance* ji, uint32_t seg) { ji->inst->datas[seg].bytes = {}; }
 int table_init(JitInstance* ji, uint32_t elem, uint32_t table, uint32_t dst, uint32_t src,
                uint32_t n) {
-  auto t = wsvm::table_init(*ji->inst->tables[table], ji->inst->elems[elem], dst, src, n);
+  auto t = wsvm::table_init(*ji->inst->tables[table], ji->inst->elems[elem], dst, src, n, ji->ctx);
   return t ? fail(ji, std::move(t)) : 0;
 }
 int table_copy(JitInstance* ji, uint32_t dst_table, uint32_t src_table, uint32_t dst,
                uint32_t src, uint32_t n) {
   auto t = wsvm::table_copy(*ji->inst->tables[dst_table], *ji->inst->tables[src_table], dst,
-                            src, n);
+                            src, n, ji->ctx);
   return t ? fail(ji, std::move(t)) : 0;
 }
 int table_fill(JitInstance* ji, uint32_t table, uint32_t i, uint64_t val, uint32_t n) {
-  auto t = wsvm::table_fill(*ji->inst->tables[table], i, static_cast<Ref>(val), n);
+  auto t = wsvm::table_fill(*ji->inst->tables[table], i, static_cast<Ref>(val), n, ji->ctx);
   return t ? fail(ji, std::move(t)) : 0;
 }
 void elem_drop(JitInstance* ji, uint32_t seg) { ji->inst->elems[seg].refs.clear(); }
@@ -116,7 +116,9 @@ uint32_t table_size(JitInstance* ji, uint32_t table) {
   return static_cast<uint32_t>(ji->inst->tables[table]->elems.size());
 }
 uint32_t table_grow(JitInstance* ji, uint32_t table, uint64_t init, uint32_t n) {
-  return static_cast<uint32_t>(ji->inst->tables[table]->grow(n, static_cast<Ref>(init)));
+  auto r = wsvm::table_grow(*ji->inst->tables[table], n, static_cast<Ref>(init), ji->ctx);
+  if (!r) return static_cast<uint32_t>(fail(ji, std::move(r.error())));  // out of fuel
+  return static_cast<uint32_t>(*r);
 }
 
 // ---- numeric slow paths -----------------------------------------------------------------

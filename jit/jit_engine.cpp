@@ -20,6 +20,7 @@
 #include "jit/fast_assembler.hpp"
 #include "jit/jit_abi.hpp"
 #include "memory/trap_handler.hpp"
+#include "runtime/compile_limit.hpp"
 #include "runtime/native_stack.hpp"
 #include "validator/function_validator.hpp"
 #include "validator/validate.hpp"
@@ -252,9 +253,10 @@ void embed_u32(Assembler& a, uint32_t v) { a.embedUInt32(v); }
 // no buffer of asmjit's, no copy); a group that needs more fails with g.overflow set.
 // `func_labels`: one invalid label per defined function, used and left as found (lazy
 // compilation of one function need not allocate and clear a vector the module's size).
+// `stop`: the compile-time limits (the group's own copy: each worker polls its own clock).
 bool assemble_group(const Module& m, uint32_t first, uint32_t last, const EngineConfig& config,
-                    bool lzcnt, bool lazy, Group& g, uint8_t* dst = nullptr, size_t cap = 0,
-                    std::vector<asmjit::Label>* func_labels = nullptr) {
+                    bool lzcnt, bool lazy, CompileStop& stop, Group& g, uint8_t* dst = nullptr,
+                    size_t cap = 0, std::vector<asmjit::Label>* func_labels = nullptr) {
   g.code.init(asmjit::Environment::host());
   g.code.setErrorHandler(&g.eh);
   if (dst) {
@@ -290,8 +292,9 @@ bool assemble_group(const Module& m, uint32_t first, uint32_t last, const Engine
   } give_back{labels, used, func_labels};
   jit::FunctionCompiler fc(a, labels, config, lzcnt);
   GroupListener gl(fc, a, labels, used, m.imported_funcs);
+  StoppableListener<GroupListener> sl(gl, stop);
   for (uint32_t i = first; i < last; ++i) {
-    Result<void> r = walk_function(m, m.imported_funcs + i, gl);
+    Result<void> r = walk_function(m, m.imported_funcs + i, sl);
     if (!r) {
       g.error = r.error();
       return false;
@@ -435,8 +438,11 @@ uintptr_t lazy_compile(jit::JitInstance* ji, uint32_t defined) noexcept {
     if (done != lz.lazy_entry) return done;
     Group g;
     const Module& m = ji->inst->module();
-    if (assemble_group(m, defined, defined + 1, lz.config, lz.lzcnt, /*lazy=*/true, g, nullptr, 0,
-                       &lz.func_labels)) {
+    // The run's timer (interrupt flag) stops a long compilation too: the caller then traps
+    // Interrupted, as if the function had started and reached a loop header.
+    CompileStop stop(lz.config, &ji->ctx->interrupt);
+    if (assemble_group(m, defined, defined + 1, lz.config, lz.lzcnt, /*lazy=*/true, stop, g,
+                       nullptr, 0, &lz.func_labels)) {
       const size_t offset = lz.next;
       const auto table = reinterpret_cast<uintptr_t>(lz.table);
       bool ok = lz.res->commit_code(
@@ -454,6 +460,9 @@ uintptr_t lazy_compile(jit::JitInstance* ji, uint32_t defined) noexcept {
         return code;
       }
       if (error.empty()) error = "jit: relocation failed";
+    } else if (stop.interrupted()) {
+      *ji->pending = Trap::make(TrapKind::Interrupted);
+      return 0;
     } else {
       error = g.error->message;
     }
@@ -574,14 +583,20 @@ class JitEngine final : public Engine {
 
  private:
   static std::unexpected<Error> walk_error(const Module& m, const Error& e) {
-    if (e.kind == ErrorKind::Invalid) return std::unexpected(prefer_malformed(m, e));
+    if (e.kind == ErrorKind::Invalid && !compile_stopped(e))
+      return std::unexpected(prefer_malformed(m, e));
     return std::unexpected(e);
   }
 
   // All functions now: in `workers` groups (contiguous index ranges of about equal body
   // bytes) assembled on as many threads (the calling thread when one), then laid out in
   // index order after the module's own code in one mapping.
-  Result<std::shared_ptr<const void>> compile_eager(const Module& m, bool parallel, bool direct = true) {
+  Result<std::shared_ptr<const void>> compile_eager(const Module& m, bool parallel) {
+    return compile_eager(m, parallel, /*direct=*/true, CompileStop(m_config));
+  }
+  // `stop` counts from the first attempt (a retry without the direct layout keeps it).
+  Result<std::shared_ptr<const void>> compile_eager(const Module& m, bool parallel, bool direct,
+                                                    const CompileStop& stop) {
     const auto n = static_cast<uint32_t>(m.code.size());
     const size_t total_bytes = body_bytes(m, 0, n);
     size_t workers = 1;
@@ -621,8 +636,9 @@ class JitEngine final : public Engine {
     }
     auto run = [&](size_t k) {
       try {
-        assemble_group(m, bounds[k], bounds[k + 1], m_config, m_lzcnt, /*lazy=*/false, *groups[k],
-                       direct ? mem->base() + at[k] : nullptr, cap[k]);
+        CompileStop own = stop;
+        assemble_group(m, bounds[k], bounds[k + 1], m_config, m_lzcnt, /*lazy=*/false, own,
+                       *groups[k], direct ? mem->base() + at[k] : nullptr, cap[k]);
       } catch (const std::exception& e) {
         groups[k]->error = Error{ErrorKind::Invalid, kNoOffset, std::string("jit: ") + e.what()};
       }
@@ -642,7 +658,7 @@ class JitEngine final : public Engine {
       for (std::thread& t : threads) t.join();
     }
     for (auto& g : groups)
-      if (g->overflow) return compile_eager(m, parallel, /*direct=*/false);
+      if (g->overflow) return compile_eager(m, parallel, /*direct=*/false, stop);
     for (auto& g : groups)
       if (g->error) return walk_error(m, *g->error);
 
@@ -719,8 +735,10 @@ class JitEngine final : public Engine {
   Result<std::shared_ptr<const void>> compile_lazy(const Module& m) {
     const auto n = static_cast<uint32_t>(m.code.size());
     ValidateOnly v;
+    CompileStop stop(m_config);
+    StoppableListener<ValidateOnly> sv(v, stop);
     for (uint32_t i = 0; i < n; ++i) {
-      Result<void> r = walk_function(m, m.imported_funcs + i, v);
+      Result<void> r = walk_function(m, m.imported_funcs + i, sv);
       if (!r) return walk_error(m, r.error());
     }
     const size_t page = jit::CodeReservation::page_size();

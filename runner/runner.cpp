@@ -82,6 +82,10 @@ std::expected<std::shared_ptr<const Program>, Outcome> compile_bytes(
   const Clock::duration took = Clock::now() - started;
   if (!compiled) {
     Outcome o = module_error(name, is_binary, compiled.error());
+    if (config.compile_deadline && Clock::now() >= *config.compile_deadline) {
+      o.ending = Ending::TimedOut;  // stopped by (or failed after) the caller's deadline
+      o.trap = Trap::make(TrapKind::Interrupted);
+    }
     o.stats.compile = took;
     return std::unexpected(std::move(o));
   }

@@ -3,6 +3,7 @@
 // change tier without its callers knowing.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -33,6 +34,12 @@ struct EngineConfig {
   bool fuel = false;          // meter ExecContext::fuel_remaining (an op per region)
   bool interruptible = true;  // check ExecContext::interrupt at function entries and loops
   JitCompile jit_compile = JitCompile::Default;
+  // Compile-time limits (runtime/compile_limit.hpp; wsvm --timeout, --compile-timeout):
+  // compile() fails ("compilation stopped: ...") once the deadline passes or the budget,
+  // counted from the start of each compile() call (and of each lazily compiled function),
+  // runs out. None by default.
+  std::optional<std::chrono::steady_clock::time_point> compile_deadline;
+  std::optional<std::chrono::steady_clock::duration> compile_budget;
   // Development aids, all off by default:
   bool interp_dump = false;     // the interpreter prints every function's threaded code to stderr
   bool interp_no_fuse = false;  // the interpreter fuses no superinstructions (sequence profiles)

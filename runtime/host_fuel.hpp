@@ -24,9 +24,14 @@
 namespace wsvm {
 
 inline constexpr uint64_t kHostFuelBytes = 64;
+// Table elements (references) count 8 bytes each: one unit per 8 elements.
+inline constexpr uint64_t kHostFuelElems = kHostFuelBytes / 8;
 
 constexpr uint64_t host_fuel_for_bytes(uint64_t bytes) {
   return bytes / kHostFuelBytes + (bytes % kHostFuelBytes != 0 ? 1 : 0);
+}
+constexpr uint64_t host_fuel_for_elems(uint64_t elems) {
+  return elems / kHostFuelElems + (elems % kHostFuelElems != 0 ? 1 : 0);
 }
 
 // Takes `units` from the fuel of `exec`, or returns the OutOfFuel trap (fuel unchanged).

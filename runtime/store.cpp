@@ -32,11 +32,16 @@ Trap host_trap(std::string message) {
 
 }  // namespace
 
+bool TableInstance::can_grow(uint32_t delta) const {
+  const uint64_t new_size = uint64_t{elems.size()} + delta;
+  if (type.limits.max && new_size > *type.limits.max) return false;
+  return new_size <= limit && new_size <= kMaxTableSize;
+}
+
 int64_t TableInstance::grow(uint32_t delta, Ref init) {
   const uint64_t old_size = elems.size();
   const uint64_t new_size = old_size + delta;
-  if (type.limits.max && new_size > *type.limits.max) return -1;
-  if (new_size > limit || new_size > kMaxTableSize) return -1;
+  if (!can_grow(delta)) return -1;
   try {
     elems.resize(new_size, init);
   } catch (const std::bad_alloc&) {

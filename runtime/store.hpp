@@ -60,6 +60,7 @@ struct TableInstance {
   uint64_t limit = kMaxTableSize;  // embedder limit on elements
   // table.grow: returns old size or -1 (past max / limit).
   int64_t grow(uint32_t delta, Ref init);
+  bool can_grow(uint32_t delta) const;  // within the maximum and the limit (may still fail)
 };
 
 struct MemoryInstance {

@@ -1,6 +1,7 @@
 // Fuel and stack limits under the JIT: counts must equal the interpreter's exactly (limits
 // contract in runtime/store.hpp).
 #include "jit/tests/jit_harness.hpp"
+#include "text/text.hpp"
 
 using namespace wsvm;
 using namespace wsvm::jit_test;
@@ -88,4 +89,63 @@ TEST_CASE("jit: --max-stack bounds the machine stack") {
   CHECK(d.trap("deep", {i32(60)}) == "call stack exhausted");
   CHECK(d.num("deep", {i32(40)}) == 40);
   CHECK(d.store.exec().call_depth == 0);
+}
+
+// Bulk memory and table operations cost their length on a metered Store (runtime/bulk_ops.hpp:
+// one unit per 64 bytes, per 8 elements, rounded up), the same in both engines; without the
+// fuel for it the operation traps and does nothing.
+TEST_CASE("jit vs interp: bulk operations charge fuel by length") {
+  auto bytes = text::wat_to_wasm(R"((module
+    (memory 2) (table $t 64 200 funcref) (func $f)
+    (data $d "0123456789012345678901234567890123456789012345678901234567890123456789")
+    (elem $e func $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f $f)
+    (func (export "fill") (param i32) (memory.fill (i32.const 0) (i32.const 7) (local.get 0)))
+    (func (export "copy") (param i32) (memory.copy (i32.const 100) (i32.const 0) (local.get 0)))
+    (func (export "init") (param i32) (memory.init $d (i32.const 0) (i32.const 0) (local.get 0)))
+    (func (export "tfill") (param i32) (table.fill $t (i32.const 0) (ref.null func) (local.get 0)))
+    (func (export "tcopy") (param i32) (table.copy $t $t (i32.const 1) (i32.const 0) (local.get 0)))
+    (func (export "tinit") (param i32) (table.init $t $e (i32.const 0) (i32.const 0) (local.get 0)))
+    (func (export "tgrow") (param i32) (result i32) (table.grow $t (ref.null func) (local.get 0)))
+    (func (export "byte") (param i32) (result i32) (i32.load8_u (local.get 0))))
+  )");
+  REQUIRE(bytes.has_value());
+  EngineConfig cfg;
+  cfg.fuel = true;
+  struct Case { const char* fn; uint32_t n; uint64_t extra; };
+  const Case cases[] = {
+      {"fill", 1, 1},   {"fill", 64, 1},  {"fill", 65, 2},  {"fill", 131072, 2048},
+      {"copy", 128, 2}, {"init", 70, 2},  {"init", 63, 1},  {"tfill", 8, 1},
+      {"tfill", 9, 2},  {"tcopy", 63, 8}, {"tinit", 20, 3}, {"tgrow", 17, 3},
+  };
+  for (bool jit : {false, true}) {
+    INFO((jit ? "jit" : "interp"));
+    for (const Case& c : cases) {
+      INFO(c.fn << " " << c.n);
+      auto used = [&](uint32_t n) {
+        Harness h(jit, cfg);
+        h.load_bytes(*bytes);
+        h.store.set_fuel(1'000'000);
+        auto r = h.call(c.fn, {i32(n)});
+        REQUIRE(r.has_value());
+        return h.store.fuel_consumed();
+      };
+      CHECK(used(c.n) - used(0) == c.extra);
+    }
+    // Not enough fuel for the fill: OutOfFuel, nothing written, fuel as before the fill.
+    Harness h(jit, cfg);
+    h.load_bytes(*bytes);
+    h.store.set_fuel(100);
+    auto r = h.call("fill", {i32(65536)});
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().kind == TrapKind::OutOfFuel);
+    h.store.set_fuel(1000);
+    CHECK(h.num("byte", {i32(0)}) == 0);
+    // A table.grow past the maximum returns -1 and costs nothing extra.
+    h.store.set_fuel(1000);
+    CHECK(h.num("tgrow", {i32(1000)}) == 0xffffffffu);
+    const uint64_t failed = h.store.fuel_consumed();
+    h.store.set_fuel(1000);
+    CHECK(h.num("tgrow", {i32(0)}) == 64u);
+    CHECK(h.store.fuel_consumed() == failed);
+  }
 }

@@ -31,7 +31,7 @@ ENAMETOOLONG = 37
 # element items once cost.
 SHAPES = {
     "elements": ("elements", 0, 1_000_000, (7, 6), EXIT_OK, [], 16),
-    "nesting": ("nesting", 0, 40_000, (7, 6), EXIT_OK, [], 48),
+    "nesting": ("nesting", 0, 100_000, (7, 6), EXIT_OK, [], 48),
     "br_table": ("br_table", 0, 1_600_000, (7, 6), EXIT_OK, [], 16),
     "functions": ("functions", 0, 60_000, (7, 6), EXIT_OK, [], 96),
     "locals": ("locals_read", 0, 12_000, (7, 6), EXIT_OK, [], 48),
