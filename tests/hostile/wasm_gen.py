@@ -106,6 +106,14 @@ def jit_local_pattern(n):
     return one_func_module(code, locals_=b"\x01\x01" + bytes([I32]))
 
 
+def jit_local_pattern_start(n):
+    """The same body exported as _start (run: a lazily compiled function compiles it then)."""
+    code = b"\x20\x00" * n + b"\x41\x01\x21\x00" * n + b"\x1a" * n
+    return module(section(1, vec([functype()])), section(3, vec([b"\x00"])),
+                  section(7, vec([name("_start") + b"\x00\x00"])),
+                  section(10, vec([body(code, b"\x01\x01" + bytes([I32]))])))
+
+
 # --- run-time shapes (exported _start) ----------------------------------------------------
 
 def _wasi_start(imports, code, pages, data=b"", locals_=b"\x00"):
