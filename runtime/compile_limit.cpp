@@ -24,6 +24,19 @@ CompileStop::CompileStop(const EngineConfig& config, const std::atomic<uint32_t>
   m_unlimited = !m_stop_at && m_interrupt == nullptr;
 }
 
+bool CompileStop::slow_poll() {
+  if (m_unlimited) {
+    m_countdown = UINT32_MAX;  // nothing to check: poll() stays on its fast path
+    return false;
+  }
+  if (check()) {
+    m_countdown = 1;
+    return true;
+  }
+  m_countdown = kPollEvery;
+  return false;
+}
+
 bool CompileStop::check() {
   if (m_stopped) return true;
   if (m_interrupt && m_interrupt->load(std::memory_order_relaxed) != 0) {

@@ -34,12 +34,11 @@ class CompileStop {
   explicit CompileStop(const EngineConfig& config,
                        const std::atomic<uint32_t>* interrupt = nullptr);
 
-  // True once a limit is reached (then always); reads the clock every kPollEvery calls.
-  bool poll() {
-    if (m_unlimited) return false;
-    if (--m_countdown != 0) return m_stopped;
-    m_countdown = kPollEvery;
-    return check();
+  // True once a limit is reached (then always); reads the clock every kPollEvery calls. The
+  // common path is one decrement and branch (it runs per instruction translated).
+  [[gnu::always_inline]] bool poll() {
+    if (--m_countdown != 0) [[likely]] return false;
+    return slow_poll();
   }
   bool check();  // reads the clock now
   bool stopped() const { return m_stopped; }
@@ -53,7 +52,8 @@ class CompileStop {
   bool m_unlimited;
   bool m_stopped = false;
   bool m_interrupted = false;
-  uint32_t m_countdown = 1;  // the first poll checks
+  uint32_t m_countdown = 1;  // the first poll checks; 1 once stopped (every poll says so)
+  bool slow_poll();
 };
 
 // True for the error of a compilation that a CompileStop ended.
@@ -71,7 +71,7 @@ class StoppableListener {
     m_stop.poll();
     m_inner.begin_function(m, func_index, locals);
   }
-  void on_instr(const Instr& ins, const WalkState& st) {
+  [[gnu::always_inline]] void on_instr(const Instr& ins, const WalkState& st) {
     if (m_stop.poll()) return;
     m_inner.on_instr(ins, st);
   }
