@@ -2,6 +2,9 @@
 # Installs the Debian packages wsvm needs to build and test, only those that are missing
 # (idempotent), then the pinned npm tools in ../npm (see below). Run as root, or as a user
 # with sudo.
+#   scripts/install-deps.sh [--aarch64]
+# --aarch64: instead, what the arm64 cross build needs (scripts/test-aarch64.sh): the arm64
+# multiarch architecture, the cross compiler, qemu-user and the arm64 -dev packages.
 set -euo pipefail
 
 packages=(
@@ -59,6 +62,20 @@ install_npm_packages() {
     echo "install-deps: npm install failed: the component tests that need jco will be skipped" >&2
   fi
 }
+
+if [ "${1:-}" = --aarch64 ]; then
+  packages=(
+    g++-aarch64-linux-gnu qemu-user libc6-dev:arm64
+    libfmt-dev:arm64 libxxhash-dev:arm64 libasmjit-dev:arm64
+    libtomlplusplus-dev:arm64 nettle-dev:arm64 libmicrohttpd-dev:arm64 libcurl4-openssl-dev:arm64
+  )
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "install-deps: adding the arm64 architecture (dpkg --add-architecture arm64)" >&2
+    if [ "$(id -u)" -eq 0 ]; then dpkg --add-architecture arm64; else sudo dpkg --add-architecture arm64; fi
+  fi
+  install_debian_packages  # the arm64 packages are missing then, so it runs apt-get update
+  exit 0
+fi
 
 install_debian_packages
 install_npm_packages

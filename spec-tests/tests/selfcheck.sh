@@ -7,7 +7,8 @@ runner=$1 fixture=$2 expected=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 set +e
-"$runner" --verbose "$fixture" >"$work/out.txt" 2>&1
+# MESON_EXE_WRAPPER: qemu-user in a cross build (meson sets it for tests)
+${MESON_EXE_WRAPPER:-} "$runner" --verbose "$fixture" >"$work/out.txt" 2>&1
 status=$?
 set -e
 { sed -nE 's/^selfcheck\.wast:([0-9]+): ([a-z_]+( instance)?):.*/\1 \2/p' "$work/out.txt"; tail -n 1 "$work/out.txt"; } >"$work/got.txt"

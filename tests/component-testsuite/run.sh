@@ -4,4 +4,5 @@
 runner=$1 skip=$2 known=$3
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 suite=$("$repo/scripts/suite_path.sh" component) || { echo "skipped: component-model testsuite not found"; exit 77; }
-exec "$runner" "$suite" --skip "$skip" --known "$known"
+# MESON_EXE_WRAPPER: qemu-user in a cross build (meson sets it for tests)
+exec ${MESON_EXE_WRAPPER:-} "$runner" "$suite" --skip "$skip" --known "$known"

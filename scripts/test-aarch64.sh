@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Cross-builds wsvm for arm64 Linux and runs its tests under qemu-user (issue 21):
+#   scripts/test-aarch64.sh [--engine interp|jit] [--spec-subset] [--build DIR]
+# Installs what is missing (arm64 multiarch, Debian's g++-aarch64-linux-gnu, qemu-user, the
+# arm64 -dev packages; idempotent), configures DIR (default build-aarch64) with
+# scripts/cross/aarch64-linux-gnu.ini, builds, runs the meson tests through qemu (meson's
+# exe_wrapper; process tests get a wrapper script, top meson.build) and then the whole
+# wasm-2.0 spec suite under the engine (default interp; --spec-subset: a representative
+# quarter of the files, what CI runs). Ends with `N passed, N failed, N skipped`.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/scripts/totals.sh"
+engine=interp
+subset=0
+build="$repo/build-aarch64"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --engine) engine=${2:?--engine needs interp or jit}; shift 2 ;;
+    --spec-subset) subset=1; shift ;;
+    --build) build=${2:?--build needs a directory}; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "test-aarch64: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+"$repo/scripts/install-deps.sh" || exit 1   # the native tools: meson, clang for the test programs
+"$repo/scripts/install-deps.sh" --aarch64 || exit 1
+
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" "$repo" --cross-file "$repo/scripts/cross/aarch64-linux-gnu.ini" \
+    >"$build.setup.log" 2>&1 || { cat "$build.setup.log" >&2; exit 1; }
+  rm -f "$build.setup.log"
+fi
+log=$(mktemp)
+if ! ninja -C "$build" >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; echo "0 passed, 1 failed, 0 skipped"; exit 1; fi
+rm -f "$log"
+if [ "$engine" = jit ] && [ ! -f "$build/jit/libwsvm_jit.a" ]; then
+  echo "test-aarch64: the JIT is not built for arm64 yet (jit/ has an x86-64 backend only)" >&2
+  echo "0 passed, 0 failed, 1 skipped"
+  exit 0
+fi
+
+# Unit and process tests. The hostile suite compares time and memory ratios, which emulation
+# distorts, and the benchmarks' checks are for the native build: both are left out (counted
+# as one skip each, with the reason).
+left_out=(hostile bench)
+no_suite=()
+for s in "${left_out[@]}"; do no_suite+=(--no-suite "$s"); done
+echo "== meson tests under qemu-aarch64 (left out: ${left_out[*]}: timing ratios and benchmarks mean nothing under emulation)"
+meson test -C "$build" --no-rebuild --print-errorlogs --num-processes "$(nproc)" \
+  --timeout-multiplier 4 "${no_suite[@]}"
+read -r unit_pass unit_fail unit_skip < <(python3 "$repo/scripts/meson_counts.py" "$build")
+unit_skip=$((unit_skip + ${#left_out[@]}))
+
+# The wasm-2.0 spec suite, wsvm-spec running under qemu.
+files=()
+if [ "$subset" = 1 ] && suite=$("$repo/scripts/suite_path.sh" spec 2>/dev/null); then
+  # Every fourth file in name order, SIMD included: a fixed, representative sample.
+  mapfile -t all < <(ls "$suite"/wasm-2.0/*.wast | sort)
+  for i in "${!all[@]}"; do [ $((i % 4)) -eq 0 ] && files+=("${all[$i]}"); done
+  echo "== spec suite subset: ${#files[@]} of ${#all[@]} wasm-2.0 files (every fourth)"
+fi
+spec_out=$(mktemp)
+WSVM_EXE_WRAPPER=qemu-aarch64 "$repo/spec-tests/run" --build "$build" --engine "$engine" "${files[@]}" \
+  | tee "$spec_out"
+read -r spec_pass spec_fail spec_skip < <(last_total "$spec_out")
+rm -f "$spec_out"
+[ -n "${spec_pass:-}" ] || { spec_pass=0 spec_fail=1 spec_skip=0; }
+
+echo "arm64 unit and process tests: $unit_pass passed, $unit_fail failed, $unit_skip skipped"
+echo "arm64 spec suite ($engine): $spec_pass passed, $spec_fail failed, $spec_skip skipped"
+passed=$((unit_pass + spec_pass)); failed=$((unit_fail + spec_fail)); skipped=$((unit_skip + spec_skip))
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
