@@ -41,6 +41,7 @@ struct ResourceTypeInfo {
 };
 
 struct CallScope;
+struct AsyncTask;  // instance.hpp
 
 struct HandleEntry {
   const ResourceTypeInfo* rt = nullptr;
@@ -76,6 +77,7 @@ struct InstanceState {
   // The current task's context slots (canon context.get/set): each call into the instance
   // starts with zeros; the caller's are restored when it returns.
   std::array<uint64_t, 2> context{};
+  AsyncTask* task = nullptr;  // the async-lifted call in flight here (canon task.return)
 };
 
 // A call in flight: as the callee's task it counts the borrow handles it was given (each

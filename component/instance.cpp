@@ -138,6 +138,18 @@ AbiResult<std::vector<Val>> call_component_func(Store& store, const ComponentFun
   cx.set_guest_to_guest(caller != nullptr);
   std::vector<Val> argv(args.begin(), args.end());
   std::vector<uint64_t> slots = WSVM_TRY(cx.lower_flat_values(kMaxFlatParams, argv, f.sig.params));
+  if (f.async_lift) {
+    // Stackful async lift: the core function returns nothing; task.return gives the result.
+    AsyncTask task_state{&f.sig.results, std::nullopt};
+    AsyncTask* outer_task = f.inst->task;
+    f.inst->task = &task_state;
+    auto t = call_core(store, f.core, slots);
+    f.inst->task = outer_task;
+    if (t) return std::unexpected(*t);
+    if (!task_state.result) return std::unexpected(abi_trap("async-lifted export failed to produce a result"));
+    if (auto bt = task.check_borrows_dropped()) return std::unexpected(*bt);
+    return std::move(*task_state.result);
+  }
   if (auto t = call_core(store, f.core, slots)) return std::unexpected(*t);
   std::vector<uint64_t> flat_results(slots.begin(), slots.begin() + f.core->result_slots);
   FlatReader r(flat_results);
@@ -267,6 +279,8 @@ class Instantiator {
   Result<void> type(const TypeDef& t, uint32_t index);
   Result<void> canon(const Canon& k);
   Result<void> async_builtin(const Canon& k);
+  Result<void> task_return(const Canon& k);
+  Result<void> async_lower(std::shared_ptr<ComponentFunc> callee, AbiOptions opts);
   Result<void> import(const Import& im);
   Result<void> exported(const Export& ex);
   // `host_name`: the name the host defined the instance under (for resource destructors).
@@ -529,7 +543,7 @@ Result<void> Instantiator::type(const TypeDef& t, uint32_t index) {
 }
 
 Result<AbiOptions> Instantiator::options(const CanonOptions& o, size_t at, FuncInstance** post_return) {
-  if (o.async || o.callback) return unsupported(at, "an async canonical option");
+  if (o.callback) return unsupported(at, "the `callback` canonical option");
   AbiOptions out;
   out.encoding = o.encoding;
   if (o.memory) {
@@ -577,12 +591,20 @@ Result<void> Instantiator::canon(const Canon& k) {
     case CanonKind::Lift: {
       auto f = std::make_shared<ComponentFunc>();
       f->sig = WSVM_TRY(m_types->func(k.type, k.offset));
-      if (auto why = check_canon_options(f->sig, k.opts, true)) return invalid(k.offset, *why);
+      FuncSig checked = f->sig;
+      if (k.opts.async) checked.results.clear();  // an async lift's results come through task.return
+      if (auto why = check_canon_options(checked, k.opts, true)) return invalid(k.offset, *why);
       f->core = WSVM_TRY(core_at(m_core_funcs, k.func, "func", k.offset)).func;
       f->opts = WSVM_TRY(options(k.opts, k.offset, &f->post_return));
       f->inst = m_state;
       f->name = fmt::format("lifted func {}", m_funcs.size());
       wsvm::FuncType want = core_signature(flatten_functype(f->sig.params, f->sig.results, FlattenContext::Lift));
+      if (k.opts.async) {
+        if (k.opts.callback) return unsupported(k.offset, "an async lift with a callback");
+        if (k.opts.post_return) return invalid(k.offset, "canonical option `post-return` cannot be used with `async`");
+        f->async_lift = true;
+        want.results.clear();  // the results come through task.return
+      }
       if (*f->core->type != want)
         return invalid(k.offset, fmt::format("canon lift: core function has type {}, the component "
                                              "function needs {}", f->core->type->to_string(), want.to_string()));
@@ -598,6 +620,7 @@ Result<void> Instantiator::canon(const Canon& k) {
       std::shared_ptr<ComponentFunc> callee = WSVM_TRY(func_at(k.func, k.offset));
       if (auto why = check_canon_options(callee->sig, k.opts, false)) return invalid(k.offset, *why);
       AbiOptions opts = WSVM_TRY(options(k.opts, k.offset, nullptr));
+      if (k.opts.async) return async_lower(callee, opts);
       FlatSignature flat = flatten_functype(callee->sig.params, callee->sig.results, FlattenContext::Lower);
       InstanceState* caller = m_state;
       Store* store = &m_store;
@@ -637,6 +660,69 @@ Result<void> Instantiator::canon(const Canon& k) {
   }
 }
 
+// `canon lower ... async`: parameters flat up to 4 core values (else a pointer), results
+// through a trailing out-pointer, an i32 status. The callee runs to completion during the
+// call (no task here ever blocks), so the status is always RETURNED (2) with no subtask.
+Result<void> Instantiator::async_lower(std::shared_ptr<ComponentFunc> callee, AbiOptions opts) {
+  constexpr size_t kMaxFlatAsyncParams = 4;
+  std::vector<FlatType> params = flatten_all(callee->sig.params);
+  if (params.size() > kMaxFlatAsyncParams) params = {FlatType::I32};
+  size_t nparams = params.size();
+  if (!callee->sig.results.empty()) params.push_back(FlatType::I32);
+  FlatSignature flat{params, {FlatType::I32}};
+  InstanceState* caller = m_state;
+  Store* store = &m_store;
+  FuncInstance* f = m_store.create_host_func(core_signature(flat),
+      [callee, opts, caller, store, nparams](HostContext&, uint64_t* slots) -> std::optional<Trap> {
+        if (!caller->may_leave) return abi_trap("cannot leave component instance");
+        CallScope subtask;
+        LiftLowerContext cx(opts, caller, &subtask);
+        cx.set_guest_to_guest(!callee->host);
+        FlatReader r(std::span<const FlatVal>(slots, nparams + (callee->sig.results.empty() ? 0 : 1)));
+        auto args = cx.lift_flat_values(kMaxFlatAsyncParams, r, callee->sig.params);
+        if (!args) return args.error();
+        auto results = call_component_func(*store, *callee, *args, caller);
+        subtask.release_lenders();
+        if (!results) return results.error();
+        auto stored = cx.lower_flat_values(0, *results, callee->sig.results, &r);
+        if (!stored) return stored.error();
+        slots[0] = 2;  // Subtask.State.RETURNED
+        return std::nullopt;
+      });
+  m_core_funcs.push_back(Extern{.kind = wsvm::ExternKind::Func, .func = f});
+  return {};
+}
+
+// `canon task.return (result t)? opts`: delivers the result of the async-lifted call in
+// flight in this instance (its parameters are the result's flat values, or a pointer).
+Result<void> Instantiator::task_return(const Canon& k) {
+  auto results = std::make_shared<std::vector<VTypeP>>();
+  if (k.result) results->push_back(WSVM_TRY(m_types->valtype(*k.result, k.offset)));
+  AbiOptions opts = WSVM_TRY(options(k.opts, k.offset, nullptr));
+  wsvm::FuncType ft = core_signature(flatten_functype(*results, {}, FlattenContext::Lower));
+  ft.results.clear();
+  size_t nflat = ft.params.size();
+  InstanceState* inst = m_state;
+  FuncInstance* f = m_store.create_host_func(ft, [inst, results, opts, nflat](HostContext&, uint64_t* slots) -> std::optional<Trap> {
+    if (!inst->may_leave) return abi_trap("cannot leave component instance");
+    AsyncTask* task = inst->task;
+    if (!task) return abi_trap("task.return called outside an async-lifted export");
+    if (task->result) return abi_trap("task.return called twice");
+    bool same = task->result_types->size() == results->size();
+    for (size_t i = 0; same && i < results->size(); ++i)
+      same = !value_mismatch(*(*task->result_types)[i], *(*results)[i]);
+    if (!same) return abi_trap("invalid `task.return` signature for the current task");
+    LiftLowerContext cx(opts, inst, nullptr);
+    FlatReader r(std::span<const FlatVal>(slots, nflat));
+    auto vals = cx.lift_flat_values(kMaxFlatParams, r, *results);
+    if (!vals) return vals.error();
+    task->result = std::move(*vals);
+    return std::nullopt;
+  });
+  m_core_funcs.push_back(Extern{.kind = wsvm::ExternKind::Func, .func = f});
+  return {};
+}
+
 // Built-ins of the async ABI (🔀) and threads (🧵). backpressure.inc/dec and context.get/set
 // work in synchronous components; the rest check `may_leave` as definitions.py does (so a call
 // from post-return traps with "cannot leave component instance") and otherwise trap saying the
@@ -653,14 +739,7 @@ Result<void> Instantiator::async_builtin(const Canon& k) {
       if (k.kind == K::ContextGet) ft.results = {I32};
       else ft.params = {I32};
       break;
-    case K::TaskReturn: {
-      std::vector<VTypeP> results;
-      if (k.result) results.push_back(WSVM_TRY(m_types->valtype(*k.result, k.offset)));
-      FlatSignature flat = flatten_functype(results, {}, FlattenContext::Lift);
-      ft = core_signature(flat);
-      ft.results.clear();
-      break;
-    }
+    case K::TaskReturn: return task_return(k);
     case K::ThreadYield: case K::ThreadSuspend: case K::ThreadIndex: case K::WaitableSetNew:
     case K::ErrorContextDrop: case K::ThreadAvailableParallelism:
       ft.results = {I32};

@@ -60,6 +60,13 @@ class ComponentLinker {
   bool m_trap_unknown = false;
 };
 
+// An async-lifted call in flight (stackful, without a callback): its result arrives through
+// `canon task.return` while the core function runs.
+struct AsyncTask {
+  const std::vector<VTypeP>* result_types = nullptr;
+  std::optional<std::vector<Val>> result;
+};
+
 // A component-level function: lifted from a core function, or supplied by the host.
 struct ComponentFunc {
   FuncSig sig;
@@ -69,6 +76,7 @@ struct ComponentFunc {
   FuncInstance* post_return = nullptr;
   AbiOptions opts;
   InstanceState* inst = nullptr;
+  bool async_lift = false;  // `canon lift ... async` (no callback): results via task.return
   // Host:
   HostFn host;
 };

@@ -104,7 +104,6 @@ Result<FuncSig> TypeSpace::func(uint32_t type_index, size_t offset) const {
   if (!e->def || e->def->kind != TypeDefKind::Func)
     return invalid(offset, fmt::format("type index {} is not a function type", type_index));
   const FuncType& f = e->def->func;
-  if (f.async) return invalid(offset, "async function types are not supported yet");
   FuncSig s;
   for (const auto& p : f.params) {
     s.param_names.push_back(p.label);
