@@ -448,42 +448,24 @@ Result<void> Instantiator::alias(const Alias& a) {
       if (a.instance >= m_instances.size())
         return invalid(a.offset, fmt::format("instance index {} out of bounds", a.instance));
       Inst& in = m_instances[a.instance];
-      if (a.sort == Sort::Func) {
-        auto it = in.funcs.find(a.name);
-        if (it == in.funcs.end())
-          return invalid(a.offset, fmt::format("instance {} has no function '{}'", a.instance, a.name));
-        m_funcs.push_back(it->second);
+      // Each sort: the instance's export of that name, appended to the sort's index space.
+      auto take = [&](const auto& exports, const char* what, auto&& push) -> Result<void> {
+        auto it = exports.find(a.name);
+        if (it == exports.end())
+          return invalid(a.offset, fmt::format("instance {} has no {} '{}'", a.instance, what, a.name));
+        push(it->second);
         return {};
-      }
-      if (a.sort == Sort::Type) {
-        auto it = in.types.find(a.name);
-        if (it == in.types.end())
-          return invalid(a.offset, fmt::format("instance {} has no type '{}'", a.instance, a.name));
-        m_types->push(it->second);
-        return {};
-      }
-      if (a.sort == Sort::Instance) {
-        auto it = in.instances.find(a.name);
-        if (it == in.instances.end())
-          return invalid(a.offset, fmt::format("instance {} has no instance '{}'", a.instance, a.name));
-        Inst copy = *it->second;
-        m_instances.push_back(std::move(copy));
-        return {};
-      }
-      if (a.sort == Sort::CoreModule) {
-        auto it = in.modules.find(a.name);
-        if (it == in.modules.end())
-          return invalid(a.offset, fmt::format("instance {} has no core module '{}'", a.instance, a.name));
-        m_modules.push_back(it->second);
-        return {};
-      }
-      if (a.sort == Sort::Component) {
-        auto it = in.components.find(a.name);
-        if (it == in.components.end())
-          return invalid(a.offset, fmt::format("instance {} has no component '{}'", a.instance, a.name));
-        m_components.push_back(it->second);
-        return {};
-      }
+      };
+      if (a.sort == Sort::Func)
+        return take(in.funcs, "function", [&](const auto& f) { m_funcs.push_back(f); });
+      if (a.sort == Sort::Type)
+        return take(in.types, "type", [&](const auto& t) { m_types->push(t); });
+      if (a.sort == Sort::Instance)
+        return take(in.instances, "instance", [&](const auto& i) { m_instances.push_back(Inst(*i)); });
+      if (a.sort == Sort::CoreModule)
+        return take(in.modules, "core module", [&](const auto& m) { m_modules.push_back(m); });
+      if (a.sort == Sort::Component)
+        return take(in.components, "component", [&](const auto& c) { m_components.push_back(c); });
       return unsupported(a.offset, fmt::format("an alias of an instance's {}", sort_name(a.sort)));
     }
     case Alias::Target::Outer: {
