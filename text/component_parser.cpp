@@ -959,24 +959,9 @@ TextResult<std::vector<uint8_t>> component_form(const Lexed& lx, uint32_t open, 
     scope_id = lx.text(p).substr(1);
     ++p;
   }
-  if (lx.tokens[p].kind == Tok::Keyword && (lx.text(p) == "binary" || lx.text(p) == "quote")) {
-    bool binary = lx.text(p) == "binary";
-    std::string joined;
-    for (++p; p < close; ++p) {
-      if (lx.tokens[p].kind != Tok::String) return std::unexpected(error_at(lx, p, "unexpected token"));
-      joined += decode_string(lx.text(p));
-    }
-    if (binary) return std::vector<uint8_t>(joined.begin(), joined.end());
-    auto inner = component_wat_to_wasm(joined, options);
-    if (!inner) {
-      TextError& e = inner.error();
-      TextError at = error_at(lx, open, "");
-      if (e.line) e.message += " (at " + std::to_string(e.line) + ":" + std::to_string(e.column) + " of the quoted text)";
-      e.line = at.line;
-      e.column = at.column;
-    }
-    return inner;
-  }
+  if (auto form = binary_or_quote_form(
+          lx, open, p, close, [&](std::string_view t) { return component_wat_to_wasm(t, options); }))
+    return std::move(*form);
   try {
     std::vector<uint8_t> bytes = ComponentParser(lx, options).component(p, close, scope_id);
     if (lx.stray_token < close) return std::unexpected(lx.stray_error);

@@ -20,6 +20,31 @@ TextError error_at(const Lexed& lx, uint32_t token, std::string message) {
   return e;
 }
 
+std::optional<TextResult<std::vector<uint8_t>>> binary_or_quote_form(
+    const Lexed& lx, uint32_t open, uint32_t p, uint32_t close,
+    const std::function<TextResult<std::vector<uint8_t>>(std::string_view)>& convert) {
+  if (lx.tokens[p].kind != Tok::Keyword || (lx.text(p) != "binary" && lx.text(p) != "quote"))
+    return std::nullopt;
+  bool binary = lx.text(p) == "binary";
+  std::string joined;
+  for (++p; p < close; ++p) {
+    if (lx.tokens[p].kind != Tok::String) return std::unexpected(error_at(lx, p, "unexpected token"));
+    joined += decode_string(lx.text(p));
+  }
+  if (binary) return std::vector<uint8_t>(joined.begin(), joined.end());
+  // Quoted text: its errors are positioned at the quote, with the position inside the
+  // quoted text in the message.
+  auto inner = convert(joined);
+  if (!inner) {
+    TextError& e = inner.error();
+    TextError at = error_at(lx, open, "");
+    if (e.line) e.message += " (at " + std::to_string(e.line) + ":" + std::to_string(e.column) + " of the quoted text)";
+    e.line = at.line;
+    e.column = at.column;
+  }
+  return inner;
+}
+
 TextResult<std::vector<uint8_t>> module_form(const Lexed& lx, uint32_t open, const WatOptions& options,
                                              std::optional<std::string>* id) {
   uint32_t close = lx.tokens[open].match;
@@ -29,26 +54,9 @@ TextResult<std::vector<uint8_t>> module_form(const Lexed& lx, uint32_t open, con
     if (id) *id = std::string(lx.text(p));
     ++p;
   }
-  if (lx.tokens[p].kind == Tok::Keyword && (lx.text(p) == "binary" || lx.text(p) == "quote")) {
-    bool binary = lx.text(p) == "binary";
-    std::string joined;
-    for (++p; p < close; ++p) {
-      if (lx.tokens[p].kind != Tok::String) return std::unexpected(error_at(lx, p, "unexpected token"));
-      joined += decode_string(lx.text(p));
-    }
-    if (binary) return std::vector<uint8_t>(joined.begin(), joined.end());
-    // A quoted module is text: its errors are positioned in the quoted text, after the
-    // position of the quote itself.
-    auto inner = wat_to_wasm(joined, options);
-    if (!inner) {
-      TextError& e = inner.error();
-      TextError at = error_at(lx, open, "");
-      if (e.line) e.message += " (at " + std::to_string(e.line) + ":" + std::to_string(e.column) + " of the quoted text)";
-      e.line = at.line;
-      e.column = at.column;
-    }
-    return inner;
-  }
+  if (auto form = binary_or_quote_form(lx, open, p, close,
+                                       [&](std::string_view t) { return wat_to_wasm(t, options); }))
+    return std::move(*form);
   try {
     std::vector<uint8_t> bytes = ModuleParser(lx, p, close, options).parse();
     if (lx.stray_token < close) return std::unexpected(lx.stray_error);
