@@ -1,8 +1,9 @@
 // Fuzz target 2: decode + validate + instantiate + run, under limits. Every import is
 // satisfied by a dummy of the required type (host functions returning zeros, fresh tables,
 // memories and globals), then every exported function is called with zero arguments, each
-// call with a fresh fuel budget. Load errors, link errors and traps are clean exits; only a
-// crash, a sanitizer report or a hang is a finding.
+// call with a fresh fuel budget; all of it in every built engine (interpreter and JIT). Load
+// errors, link errors and traps are clean exits; only a crash, a sanitizer report, a hang or a
+// compilation beyond the per-byte work budget (fuzz/work_budget.hpp) is a finding.
 //   fuzz_run [FILE|DIR]...   (no argument: one module from stdin)
 // Environment: WSVM_FUZZ_VERBOSE=1 prints each outcome; WSVM_FUZZ_TIMEOUT_MS (default 1000)
 // is the wall-clock budget per input after which the interrupt flag is raised (a fallback:
@@ -13,10 +14,12 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "fuzz/dummy_imports.hpp"
 #include "fuzz/input.hpp"
+#include "fuzz/work_budget.hpp"
 #include "engines/registry.hpp"
 #include "memory/trap_handler.hpp"
 #include "runtime/engine.hpp"
@@ -57,8 +60,12 @@ wsvm::StoreLimits fuzz_limits() {
   return limits;
 }
 
-void one_input(wsvm::Engine& engine, const std::vector<uint8_t>& bytes, const std::string& name) {
-  auto compiled = wsvm::compile_module(engine, bytes);
+// `name` is the input's name and the engine's, as every message names both.
+void one_input(wsvm::Engine& engine, const wsvm::fuzz::WorkBudget& budget, const std::vector<uint8_t>& bytes,
+               const std::string& name) {
+  std::optional<decltype(wsvm::compile_module(engine, bytes))> compiled_or;
+  budget.check(name, "compile", bytes.size(), [&] { compiled_or.emplace(wsvm::compile_module(engine, bytes)); });
+  auto& compiled = *compiled_or;
   if (!compiled) return log(name, "load error: " + compiled.error().message);
 
   wsvm::Store store(engine, fuzz_limits());
@@ -106,8 +113,14 @@ int main(int argc, char** argv) {
   wsvm::EngineConfig config;
   config.fuel = true;
   config.interruptible = true;
-  std::unique_ptr<wsvm::Engine> engine = std::move(wsvm::make_engine("interp", config).value());
+  std::vector<std::pair<std::unique_ptr<wsvm::Engine>, std::string_view>> engines;
+  for (std::string_view engine_name : wsvm::built_engine_names()) {
+    engines.emplace_back(std::move(wsvm::make_engine(engine_name, config).value()), engine_name);
+  }
+  const wsvm::fuzz::WorkBudget budget;
   return wsvm::fuzz::for_each_input(argc, argv, [&](const std::vector<uint8_t>& bytes, const std::string& name) {
-    one_input(*engine, bytes, name);
+    for (auto& [engine, engine_name] : engines) {
+      one_input(*engine, budget, bytes, name + " [" + std::string(engine_name) + "]");
+    }
   });
 }

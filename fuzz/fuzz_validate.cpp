@@ -1,18 +1,20 @@
 // Fuzz target 1: decode + validate. Every outcome (a module, a malformed or an invalid error)
-// is a clean exit; only a crash, a sanitizer report or a hang is a finding.
+// is a clean exit; only a crash, a sanitizer report, a hang or decoding plus validation
+// beyond the per-byte work budget (fuzz/work_budget.hpp) is a finding.
 //   fuzz_validate [FILE|DIR]...   (no argument: one module from stdin)
 #include <cstdio>
 #include <cstdlib>
 
 #include "decoder/module.hpp"
 #include "fuzz/input.hpp"
+#include "fuzz/work_budget.hpp"
 #include "validator/validate.hpp"
 
 namespace {
 
 bool g_verbose = false;
 
-void one_input(const std::vector<uint8_t>& bytes, const std::string& name) {
+void decode_and_validate(const std::vector<uint8_t>& bytes, const std::string& name) {
   auto module = wsvm::decode_module(bytes);
   if (!module) {
     if (g_verbose) std::fprintf(stderr, "%s: malformed: %s\n", name.c_str(), module.error().message.c_str());
@@ -45,5 +47,8 @@ void one_input(const std::vector<uint8_t>& bytes, const std::string& name) {
 
 int main(int argc, char** argv) {
   g_verbose = std::getenv("WSVM_FUZZ_VERBOSE") != nullptr;
-  return wsvm::fuzz::for_each_input(argc, argv, one_input);
+  const wsvm::fuzz::WorkBudget budget;
+  return wsvm::fuzz::for_each_input(argc, argv, [&](const std::vector<uint8_t>& bytes, const std::string& name) {
+    budget.check(name, "decode+validate", bytes.size(), [&] { decode_and_validate(bytes, name); });
+  });
 }
