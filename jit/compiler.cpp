@@ -2,6 +2,7 @@
 #include <array>
 #include <cassert>
 #include <cstring>
+#include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -566,11 +567,21 @@ void FunctionCompiler::spill_all() {
   m_mem_floor = m_gp_floor = m_xmm_floor = static_cast<uint32_t>(m_vs.size());
 }
 
-void FunctionCompiler::spill_reg(uint32_t id) {
+// The stack values holding register id are its one owner or its borrowers (a borrowed
+// register has no owner). Counting them lets the scan stop at the last one, from the top:
+// a scan to the floor for every shift or division was quadratic in a deep stack.
+void FunctionCompiler::spill_reg(uint32_t id, uint32_t popped_holders) {
   uncache_gp(id);
   if (m_free & (1u << id)) return;
-  for (size_t i = m_gp_floor; i < m_vs.size(); ++i)  // the owner, or every borrower
-    if (m_vs[i].kind == Kind::Reg && m_vs[i].reg == id) spill(m_vs[i]);
+  uint32_t n = m_borrow_gp[id] != 0 ? m_borrow_gp[id] : 1;
+  n = n > popped_holders ? n - popped_holders : 0;
+  for (size_t i = m_vs.size(); n != 0 && i > m_gp_floor;) {
+    Val& v = m_vs[--i];
+    if (v.kind == Kind::Reg && v.reg == id) {
+      spill(v);
+      --n;
+    }
+  }
 }
 
 void FunctionCompiler::materialize_flags() {
@@ -748,6 +759,8 @@ void FunctionCompiler::begin_function(const Module& m, uint32_t func_index,
   m_region_open = false;
   m_fold.valid = false;
   m_pool.clear();
+  // a fresh map: clear() costs the bucket count, which a huge earlier function set
+  if (!m_pool_index.empty()) m_pool_index = {};
   for (bool& u : m_trap_used) u = false;
   m_unwind_used = false;
   m_stack_trap = m_a.new_local_label();
@@ -952,6 +965,9 @@ void FunctionCompiler::jump_if_false(Val cond, asmjit::Label target) {
     case Kind::Const:
       if (static_cast<uint32_t>(cond.c) == 0) m_a.jmp(target);
       return;
+    case Kind::Xmm:  // a condition is an i32, never in an xmm register
+      assert(false);
+      return;
   }
 }
 
@@ -970,6 +986,9 @@ void FunctionCompiler::jump_if_true(Val cond, asmjit::Label target) {
       return;
     case Kind::Const:
       if (static_cast<uint32_t>(cond.c) != 0) m_a.jmp(target);
+      return;
+    case Kind::Xmm:  // a condition is an i32, never in an xmm register
+      assert(false);
       return;
   }
 }
@@ -1018,15 +1037,21 @@ void FunctionCompiler::emit_br_table(const Instr& ins, const WalkState& st) {
   spill_all();
   uint32_t n = static_cast<uint32_t>(ins.targets.size());
   // One entry per distinct depth: the target itself when no value moves, else a stub.
-  std::vector<std::pair<uint32_t, asmjit::Label>> entries;
+  // A map from depth to entry: a table of n targets over d depths cost n x d lookups.
+  struct Entry {
+    uint32_t depth;
+    bool direct;
+    asmjit::Label label;
+  };
+  std::vector<Entry> entries;
+  std::unordered_map<uint32_t, uint32_t> entry_of_depth;
   auto entry_for = [&](uint32_t depth) -> asmjit::Label {
-    for (auto& [d, l] : entries)
-      if (d == depth) return l;
+    auto [it, fresh] = entry_of_depth.try_emplace(depth, static_cast<uint32_t>(entries.size()));
+    if (!fresh) return entries[it->second].label;
     bool direct = depth != st.control_count() - 1 && branch_values_in_place(depth, st) &&
                   cache_ok_for(depth);
-    asmjit::Label l = direct ? target_label(depth) : m_a.new_local_label();
-    entries.emplace_back(depth, l);
-    return l;
+    entries.push_back(Entry{depth, direct, direct ? target_label(depth) : m_a.new_local_label()});
+    return entries.back().label;
   };
   std::vector<asmjit::Label> table_entries;
   table_entries.reserve(n);
@@ -1041,12 +1066,10 @@ void FunctionCompiler::emit_br_table(const Instr& ins, const WalkState& st) {
   m_a.jmp(r);
   m_a.bind(table);
   for (const asmjit::Label& l : table_entries) m_a.embedLabelDelta(l, table, 4);
-  for (auto& [depth, l] : entries) {
-    bool direct = depth != st.control_count() - 1 && branch_values_in_place(depth, st) &&
-                  cache_ok_for(depth);
-    if (direct) continue;
-    m_a.bind(l);
-    emit_branch(depth, st);
+  for (const Entry& e : entries) {
+    if (e.direct) continue;
+    m_a.bind(e.label);
+    emit_branch(e.depth, st);
   }
   release(idx);
 }

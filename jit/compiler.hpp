@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "decoder/instr.hpp"
@@ -255,7 +256,10 @@ class FunctionCompiler {
   }
   void spill(Val& v);                   // v -> its home
   void spill_all();
-  void spill_reg(uint32_t id);          // the stack value in register id (if any) -> home
+  // The stack values in register id (if any) -> their homes; popped_holders: how many of
+  // its holders the caller has popped (they are not in the stack any more).
+  void spill_reg(uint32_t id, uint32_t popped_holders);
+  static uint32_t holds(const Val& v, uint32_t id) { return v.kind == Kind::Reg && v.reg == id; }
   void materialize_flags();             // top Flags value -> register
   x86::Gp to_reg(Val& v);               // v in a register it owns (loads if needed)
   x86::Gp read_reg(Val& v) { return v.kind == Kind::Reg ? x86::gpq(v.reg) : to_reg(v); }
@@ -381,6 +385,14 @@ class FunctionCompiler {
     asmjit::Label label;
   };
   std::vector<PoolEntry> m_pool;
+  struct Const128 {
+    uint64_t lo, hi;
+    bool operator==(const Const128&) const = default;
+  };
+  struct Const128Hash {
+    size_t operator()(const Const128& k) const { return std::hash<uint64_t>{}(k.lo * 0x9e3779b97f4a7c15ull ^ k.hi); }
+  };
+  std::unordered_map<Const128, uint32_t, Const128Hash> m_pool_index;  // constant -> m_pool index
   // The last f32/f64 load, when nothing was emitted after it: a float binop consuming it
   // rewinds the load and reads the memory operand itself (mulsd x, [mem]).
   struct FoldableLoad {

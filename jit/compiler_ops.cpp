@@ -129,8 +129,8 @@ void FunctionCompiler::emit_divrem(Op op, bool wide) {
                    op == Op::i64_rem_s;
   bool is_rem = op == Op::i32_rem_s || op == Op::i64_rem_s || op == Op::i32_rem_u ||
                 op == Op::i64_rem_u;
-  spill_reg(kRax);
-  spill_reg(kRdx);
+  spill_reg(kRax, holds(a, kRax) + holds(b, kRax));
+  spill_reg(kRdx, holds(a, kRdx) + holds(b, kRdx));
   touch_gp((1u << kRax) | (1u << kRdx));
   Gp div = wide ? Gp(r11) : Gp(r11d);
   Gp acc = wide ? Gp(rax) : Gp(eax);
@@ -199,7 +199,7 @@ void FunctionCompiler::emit_shift(Op op, bool wide) {
   }
   bool b_in_rcx = b.kind == Kind::Reg && b.reg == kRcx;
   if (!b_in_rcx) {
-    spill_reg(kRcx);
+    spill_reg(kRcx, holds(a, kRcx));
     if (a.kind == Kind::Reg && a.reg == kRcx) {
       Gp moved = alloc();
       m_a.mov(moved, rcx);

@@ -33,11 +33,12 @@ void FunctionCompiler::push_v128_const(uint64_t lo, uint64_t hi) {
   m_vs.push_back(v);
 }
 
+// One pool entry per distinct constant, found by hash: a body of many distinct constants
+// made a scan of the pool per use quadratic.
 Mem FunctionCompiler::const128(uint64_t lo, uint64_t hi) {
-  for (const PoolEntry& e : m_pool)
-    if (e.lo == lo && e.hi == hi) return ptr(e.label, 0, 16);
-  m_pool.push_back(PoolEntry{lo, hi, m_a.new_local_label()});
-  return ptr(m_pool.back().label, 0, 16);
+  auto [it, fresh] = m_pool_index.try_emplace(Const128{lo, hi}, static_cast<uint32_t>(m_pool.size()));
+  if (fresh) m_pool.push_back(PoolEntry{lo, hi, m_a.new_local_label()});
+  return ptr(m_pool[it->second].label, 0, 16);
 }
 
 void FunctionCompiler::load_v128_const(Xmm x, uint64_t lo, uint64_t hi) {

@@ -84,6 +84,49 @@ std::string deep_stack(int n) {
   return body + ")\n";
 }
 
+
+// Shifts by a variable count and divisions (fixed registers: rcx, rax/rdx on x86-64) on
+// top of a value stack n deep of cached locals' borrowed registers, inside a loop.
+std::string fixed_register_ops(int n) {
+  std::string body = "(func (export \"fixed\") (param i32) (result i32)";
+  for (int i = 0; i < 8; ++i) body += " (local i32)";
+  body += "\n";
+  for (int i = 1; i <= 8; ++i)
+    body += "local.get 0 i32.const 1 i32.add i32.const " + std::to_string(i) + " i32.mul local.set " +
+            std::to_string(i) + "\n";
+  body += "(loop (result i32)\n";
+  for (int i = 0; i < n; ++i) {
+    body += "local.get " + std::to_string(i % 9) + "\n";
+    const std::string other = std::to_string(1 + (i * 5) % 8);  // never 0 (x + 1 > 0)
+    if (i % 4 == 1) body += "local.get " + other + " i32.shl\n";
+    if (i % 4 == 2) body += "local.get " + other + " i32.div_u\n";
+    if (i % 4 == 3) body += "local.get " + other + " i32.rem_s\n";
+  }
+  body += repeat("i32.xor\n", n - 1);
+  return body + "))\n";
+}
+
+// One br_table of n entries over `depth` nested blocks, each block's end adding its depth.
+std::string wide_br_table(int depth, int n) {
+  std::string body = "(func (export \"table\") (param i32) (result i32) (local $r i32)\n";
+  for (int d = 0; d < depth; ++d) body += "(block\n";
+  body += "local.get 0 (br_table";
+  for (int i = 0; i < n; ++i) body += " " + std::to_string((i * 7) % depth);
+  body += " " + std::to_string(depth - 1) + ")\n";
+  for (int d = 0; d < depth; ++d)
+    body += ") local.get $r i32.const " + std::to_string(d + 1) + " i32.add local.set $r\n";
+  return body + "local.get $r)\n";
+}
+
+// n distinct v128 constants, each one a pool entry (x86-64: a 16-byte memory operand).
+std::string many_v128_constants(int n) {
+  std::string body = "(func (export \"consts\") (param i32) (result i32)\nlocal.get 0 i32x4.splat\n";
+  for (int i = 0; i < n; ++i) {
+    body += "v128.const i32x4 " + std::to_string(i) + " " + std::to_string(3 * i + 1) + " " +
+            std::to_string(i ^ 0x55) + " " + std::to_string(7 * i) + " i32x4.add\n";
+  }
+  return body + "i32x4.extract_lane 3)\n";
+}
 }  // namespace
 
 TEST_CASE("jit vs interp: deep bodies (borrowers, nesting past the kept states, deep stacks)") {
@@ -106,4 +149,19 @@ TEST_CASE("jit vs interp: deep bodies (borrowers, nesting past the kept states, 
   REQUIRE(fj.has_value());
   CHECK((*fj)[0].f64 == 450.0);
   CHECK((*fi)[0].f64 == (*fj)[0].f64);
+}
+
+TEST_CASE("jit vs interp: fixed-register ops on deep stacks, wide br_table, many v128 constants") {
+  std::string src = "(module\n" + fixed_register_ops(2000) + wide_br_table(150, 4000) +
+                    many_v128_constants(3000) + ")";
+  std::vector<uint8_t> bytes = wat(src);
+  Harness in(false), jt(true);
+  in.load_bytes(bytes);
+  jt.load_bytes(bytes);
+  for (uint32_t x : {0u, 1u, 3u, 149u, 150u, 3999u, 4000u, 100000u}) {
+    INFO(x);
+    CHECK(in.num("fixed", {i32(x)}) == jt.num("fixed", {i32(x)}));
+    CHECK(in.num("table", {i32(x)}) == jt.num("table", {i32(x)}));
+    CHECK(in.num("consts", {i32(x)}) == jt.num("consts", {i32(x)}));
+  }
 }
