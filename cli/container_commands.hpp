@@ -13,6 +13,7 @@ namespace wsvm::cli {
 // argv as main() has it, argv[1] being the command's name. Returns the exit status.
 int up_command(const std::vector<std::string>& argv);
 int inspect_command(const std::vector<std::string>& argv);
+int build_command(const std::vector<std::string>& argv);  // build.cpp
 
 // Manifest sizes and durations read with the command line's own parsers (limit_options.hpp).
 container::ValueParsers manifest_value_parsers();

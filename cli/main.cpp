@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   if (wsvm::cli::is_text_command(args)) return wsvm::cli::run_text_command(args);  // wast, wat2wasm
   if (args.size() > 1 && args[1] == "up") return wsvm::cli::up_command(args);
   if (args.size() > 1 && args[1] == "inspect") return wsvm::cli::inspect_command(args);
+  if (args.size() > 1 && args[1] == "build") return wsvm::cli::build_command(args);
   if (args.size() > 1 && (args[1] == "serve" || args[1] == "pull" || args[1] == "push"))
     return wsvm::cli::exec_companion("wsvm-net", args);
   auto options = wsvm::cli::parse_options(args);

@@ -143,6 +143,16 @@ Usage:
       Run the image a manifest names with what it grants (container/README.md).
   wsvm inspect [--json] module.wasm | wcontainer.toml
       Describe a module or component, or audit a manifest.
+  wsvm serve [SERVE OPTIONS] [OPTIONS] app.wasm
+      Answer HTTP requests, each in a fresh instance (`wsvm serve --help`).
+  wsvm build module.wasm | module.wat | wcontainer.toml oci:DIR[:TAG]
+      Validate and write the module (or the manifest's verified image) as a
+      Wasm artifact into the OCI image layout DIR, tagged TAG (default latest).
+  wsvm push module.wasm | oci:DIR[:TAG] REGISTRY/REPOSITORY[:TAG]
+  wsvm pull REGISTRY/REPOSITORY[:TAG] DIR
+      Send an image to, or fetch one from, an OCI registry (every digest checked).
+  Wherever a module path is taken, oci:DIR[:TAG] names the Wasm layer of an OCI
+  image layout instead (every digest verified before it is used).
   wsvm --help | --version
 
 Options (before the module path; everything after it is passed to the module):

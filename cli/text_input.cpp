@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "container/image.hpp"
+#include "container/oci_layout.hpp"
 #include "runner/read_file.hpp"
 #include "runner/runner.hpp"
 #include "text/text.hpp"
@@ -29,6 +31,11 @@ bool is_text(const std::string& path, const std::vector<uint8_t>& bytes) {
 }  // namespace
 
 std::expected<std::vector<uint8_t>, runner::Outcome> read_module_input(const std::string& path) {
+  if (container::parse_oci_ref(path)) {  // an OCI image layout: every digest verified on the way
+    auto image = container::read_image(path, std::nullopt);
+    if (!image) return std::unexpected(load_error(image.error()));
+    return std::move(*image);
+  }
   auto bytes = runner::read_module_file(path);
   if (!bytes) return std::unexpected(load_error(path + ": " + bytes.error().to_string()));
   if (!is_text(path, *bytes)) return std::move(*bytes);

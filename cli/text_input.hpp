@@ -11,7 +11,8 @@
 namespace wsvm::cli {
 
 // The bytes of the module file at `path`: a binary module as read, a text module (no wasm
-// magic, and a .wat name or text starting with '(' or a comment) converted to binary. A file
+// magic, and a .wat name or text starting with '(' or a comment) converted to binary, or the
+// Wasm layer of an OCI image layout named `oci:DIR[:TAG]` (container/oci_layout.hpp). A file
 // that cannot be read, or malformed text ("x.wat:3:14: malformed: unexpected token"), is a
 // LoadError outcome.
 std::expected<std::vector<uint8_t>, runner::Outcome> read_module_input(const std::string& path);

@@ -390,6 +390,49 @@ def test_oci_layout_skopeo_cross_check():
     expect(r[0] == 4, "the layout skopeo wrote runs", r)
 
 
+def test_build_and_run_oci():
+    """`wsvm build` writes a layout that `wsvm run`, `validate`, `inspect` and a manifest take."""
+    with open(GUEST, "rb") as f:
+        wasm = f.read()
+    image = "oci:" + os.path.join(WORK, "built")
+    r = wsvm("build", GUEST, image + ":v1")
+    expect(r[0] == EXIT_OK and sha256(wasm) in r[1] and f"{len(wasm)} bytes" in r[1], "build names the layer", r)
+    r = wsvm("--engine", ENGINE, image + ":v1", "exit", "7")
+    expect(r[0] == 7, "wsvm run oci:DIR:TAG runs the image", r)
+    r = wsvm("--engine", ENGINE, image, "exit", "5")
+    expect(r[0] == 5, "the only tag is chosen without one", r)
+    expect(wsvm("validate", image + ":v1")[0] == EXIT_OK, "wsvm validate oci:...")
+    r = wsvm("inspect", image + ":v1")
+    expect(r[0] == EXIT_OK and "core module" in r[1], "wsvm inspect oci:...", r)
+    write("app.toml", manifest(["exit", "3"], image='source = "oci:built:v1"'))
+    expect(up()[0] == 3, "a manifest runs the built image")
+    # From a manifest: its image, checksum verified, becomes the layer.
+    write("src.toml", manifest(["exit", "3"], image=f'source = "{GUEST}"\nchecksum = "{sha256(wasm)}"'))
+    r = wsvm("build", os.path.join(WORK, "src.toml"), image + ":v2")
+    expect(r[0] == EXIT_OK and sha256(wasm) in r[1], "build from a manifest", r)
+    r = wsvm("--engine", ENGINE, image, "exit", "5")
+    expect(r[0] == EXIT_LOAD and "name one with oci:DIR:TAG (tags: v1, v2)" in r[2], "two tags: one must be named", r)
+    write("bad.toml", manifest(["exit", "3"], image=f'source = "{GUEST}"\nchecksum = "sha256:{"0" * 64}"'))
+    r = wsvm("build", os.path.join(WORK, "bad.toml"), "oci:" + os.path.join(WORK, "nope"))
+    expect(r[0] == EXIT_LOAD and "checksum mismatch" in r[2], "a manifest whose checksum fails", r)
+    expect(not os.path.exists(os.path.join(WORK, "nope")), "and nothing is written", r)
+    garbage = write("garbage.wasm", "\0asm\x01\0\0\0\x05garbage")
+    r = wsvm("build", garbage, "oci:" + os.path.join(WORK, "nope"))
+    expect(r[0] == EXIT_LOAD and r[2].count("\n") == 1 and "malformed" in r[2], "an invalid module is refused", r)
+    expect(not os.path.exists(os.path.join(WORK, "nope")), "and nothing is written", r)
+    r = wsvm("build", GUEST, os.path.join(WORK, "plain-dir"))
+    expect(r[0] == EXIT_USAGE and "oci:DIR[:TAG]" in r[2], "the target must be an oci: layout", r)
+    r = wsvm("--engine", ENGINE, "oci:" + os.path.join(WORK, "missing") + ":v1")
+    expect(r[0] == EXIT_LOAD and r[2].count("\n") == 1 and "not an OCI image layout" in r[2], "no layout there", r)
+    skopeo = shutil.which("skopeo")
+    if skopeo:  # skopeo reads what build wrote
+        r = run_command([skopeo, "copy", "--insecure-policy", image + ":v1",
+                         "oci:" + os.path.join(WORK, "copy") + ":v9"], timeout=120)
+        expect(r[0] == 0, "skopeo copies the built layout", r)
+        r = wsvm("--engine", ENGINE, "oci:" + os.path.join(WORK, "copy") + ":v9", "exit", "4")
+        expect(r[0] == 4, "the copy skopeo wrote runs", r)
+
+
 class Skip(Exception):
     pass
 
