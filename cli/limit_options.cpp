@@ -114,7 +114,9 @@ std::expected<void, std::string> add_limit_option(LimitOptions& l, std::string_v
                                                   const std::string& value) {
   const std::string opt(name);
   if (name == "--stats") {
+    if (!value.empty() && value != "json") return usage("--stats: unknown format '" + value + "' (--stats or --stats=json)");
     l.stats = true;
+    l.stats_json = value == "json";
     return {};
   }
   if (name == "--max-memory" || name == "--max-stack") {

@@ -28,13 +28,15 @@ struct LimitOptions {
   std::optional<std::chrono::microseconds> timeout;    // --timeout
   std::optional<std::chrono::microseconds> compile_timeout;  // --compile-timeout
   std::optional<uint64_t> fuel;                        // --fuel
-  bool stats = false;                                  // --stats
+  bool stats = false;                                  // --stats or --stats=json
+  bool stats_json = false;                             // --stats=json: one JSON object
 
   // --max-memory rounded down to whole 64 KiB pages, at most 65536 (4 GiB).
   uint64_t max_memory_pages() const;
 };
 
-// True for the options handled here (all but --stats take a value).
+// True for the options handled here (all but --stats take a value; --stats may be
+// given one with `=`: --stats=json).
 bool is_limit_option(std::string_view name);
 bool limit_option_takes_value(std::string_view name);
 // Applies one option; the error is a one-line usage message.

@@ -77,6 +77,8 @@ std::expected<Options, std::string> parse_options(const std::vector<std::string>
         auto tv = take_value();
         if (!tv) return std::unexpected(tv.error());
         v = *tv;
+      } else if (value && name == "--stats") {
+        v = *value;  // --stats=json
       } else if (value) {
         return usage("option '" + name + "' takes no value");
       }
@@ -196,6 +198,10 @@ with an optional unit B, KiB, MiB or GiB, e.g. 64MiB):
                        on every run; exit 125. Default: unlimited
   --stats              print compile, instantiate and run times, fuel consumed
                        and peak RSS to stderr (meters fuel even without --fuel)
+  --stats=json         the same as one JSON object on the last line of stderr:
+                       module, engine, exit_code, duration_ms, compile_ms,
+                       instantiate_ms, run_ms, fuel_consumed, peak_rss_bytes
+                       (a phase not reached is null)
   -h, --help           show this help
   -V, --version        show the version
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/text_input.hpp"
 #include "cli/values.hpp"
@@ -120,10 +121,34 @@ int report(const Outcome& out, const Options& o) {
 
 double ms(runner::Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
-// --stats: one `wsvm: stats: NAME VALUE` line each, after the run's own output.
-void print_stats(const runner::Stats& s) {
+// --stats: one `wsvm: stats: NAME VALUE` line each, after the run's own output; --stats=json:
+// one JSON object for tools instead (a phase not reached is null). `status` is wsvm's exit
+// status, `started` when the command began (duration_ms).
+void print_stats(const runner::Stats& s, const Options& o, int status, runner::Clock::time_point started) {
   std::fflush(stdout);
+  struct rusage ru {};
+  const bool have_rss = getrusage(RUSAGE_SELF, &ru) == 0;
   std::string out;
+  if (o.limits.stats_json) {
+    auto millis = [](const std::optional<runner::Clock::duration>& d) {
+      return d ? nlohmann::ordered_json(ms(*d)) : nlohmann::ordered_json(nullptr);
+    };
+    nlohmann::ordered_json j = {
+        {"module", o.module_path},
+        {"engine", o.engine},
+        {"exit_code", status},
+        {"duration_ms", ms(runner::Clock::now() - started)},
+        {"compile_ms", millis(s.compile)},
+        {"instantiate_ms", millis(s.instantiate)},
+        {"run_ms", millis(s.instantiate ? s.run : std::nullopt)},
+        {"fuel_consumed", s.fuel_consumed ? nlohmann::ordered_json(*s.fuel_consumed) : nlohmann::ordered_json(nullptr)},
+        {"peak_rss_bytes", have_rss ? nlohmann::ordered_json(int64_t{ru.ru_maxrss} * 1024) : nlohmann::ordered_json(nullptr)},
+    };
+    // Invalid UTF-8 in a path becomes U+FFFD rather than an exception.
+    out = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    std::fputs(out.c_str(), stderr);
+    return;
+  }
   out += fmt::format("wsvm: stats: compile {:.3f} ms\n", ms(s.compile.value_or(runner::Clock::duration{})));
   if (s.instantiate) {
     out += fmt::format("wsvm: stats: instantiate {:.3f} ms\n", ms(*s.instantiate));
@@ -134,9 +159,7 @@ void print_stats(const runner::Stats& s) {
     out += fmt::format("wsvm: stats: stopped {:.3f} ms after the deadline (timer {:.3f} ms late)\n",
                        ms(*s.stopped_after_deadline), ms(*s.timer_late));
   }
-  struct rusage ru {};
-  if (getrusage(RUSAGE_SELF, &ru) == 0)
-    out += fmt::format("wsvm: stats: peak rss {:.1f} MiB\n", ru.ru_maxrss / 1024.0);
+  if (have_rss) out += fmt::format("wsvm: stats: peak rss {:.1f} MiB\n", ru.ru_maxrss / 1024.0);
   std::fputs(out.c_str(), stderr);
 }
 
@@ -242,11 +265,15 @@ static int run_module(const Options& o, bool exit_when_done) {
 
   auto bytes = o.module_bytes ? std::expected<std::vector<uint8_t>, Outcome>(*o.module_bytes)
                               : read_module_input(o.module_path);  // text modules become binary here
-  if (!bytes) return report(bytes.error(), o);
+  if (!bytes) {
+    const int status = report(bytes.error(), o);
+    if (lim.stats) print_stats(bytes.error().stats, o, status, started);
+    return status;
+  }
   auto program = runner::load_program(*engine, config, std::move(*bytes), o.module_path);
   if (!program) {
     const int status = report(program.error(), o);
-    if (lim.stats) print_stats(program.error().stats);
+    if (lim.stats) print_stats(program.error().stats, o, status, started);
     return status;
   }
   runner::RunRequest request = run_request(o);
@@ -263,7 +290,7 @@ static int run_module(const Options& o, bool exit_when_done) {
     status = o.invoke ? invoke_export(run, o) : report(run.call_start(), o);
   }
   run.end();  // keeps the first end time; covers usage errors before any call
-  if (lim.stats) print_stats(run.stats());
+  if (lim.stats) print_stats(run.stats(), o, status, started);
   return finish(status, exit_when_done);
 }
 

@@ -7,6 +7,7 @@ Every case runs through `--engine ENGINE`, so the JIT reuses them unchanged. Tim
 asserted only against generous bounds (the machine is shared); the interrupt latency itself
 is printed (from --stats), not asserted tightly.
 """
+import json
 import os
 import re
 import subprocess
@@ -288,6 +289,37 @@ def test_stats():
         expect(v is not None and re.fullmatch(r"\d+\.\d{3} ms", v), f"--stats prints {name}", r)
     expect(stat(r[2], "peak rss") is not None, "--stats prints peak rss", r)
     expect(all(l.startswith("wsvm: stats: ") for l in r[2].splitlines()), "only stats lines", r)
+
+
+def test_stats_json():
+    def stats_of(r):
+        last = r[2].splitlines()[-1] if r[2] else ""
+        try:
+            return json.loads(last)
+        except ValueError:
+            raise Failure(f"the last stderr line is not JSON: {last!r}")
+
+    keys = ["module", "engine", "exit_code", "duration_ms", "compile_ms", "instantiate_ms", "run_ms",
+            "fuel_consumed", "peak_rss_bytes"]
+    r = run("--stats=json", "--invoke", "count", fix("fuel"), "10")
+    expect(r[0] == EXIT_OK and r[1] == "10\n" and r[2].count("\n") == 1, "--stats=json: one line", r)
+    j = stats_of(r)
+    expect(list(j) == keys, "the keys, in order", j)
+    expect(j["module"] == fix("fuel") and j["engine"] == ENGINE and j["exit_code"] == 0, "module, engine, exit", j)
+    expect(j["fuel_consumed"] == 81, "fuel_consumed is the exact count (fuel.wat: count(10) = 81)", j)
+    expect(all(isinstance(j[k], float) and j[k] >= 0 for k in ("compile_ms", "instantiate_ms", "run_ms")),
+           "phase times in ms", j)
+    expect(j["duration_ms"] >= j["compile_ms"] + j["instantiate_ms"] + j["run_ms"] - 0.01, "duration covers them", j)
+    expect(isinstance(j["peak_rss_bytes"], int) and j["peak_rss_bytes"] > 1 << 20, "peak rss in bytes", j)
+    r = run("--stats=json", "--fuel", "80", "--invoke", "count", fix("fuel"), "10")
+    j = stats_of(r)
+    expect(r[0] == EXIT_FUEL and j["exit_code"] == EXIT_FUEL and j["fuel_consumed"] == 80, "out of fuel", r)
+    r = run("--stats=json", os.path.join(FIX, "no-such.wasm"))
+    j = stats_of(r)
+    expect(r[0] == EXIT_LOAD and j["exit_code"] == EXIT_LOAD and j["compile_ms"] is None and j["run_ms"] is None,
+           "an unreadable module: nothing reached is null", r)
+    r = run("--stats=xml", fix("fuel"))
+    expect(r[0] == EXIT_USAGE and "--stats=json" in r[2], "an unknown format is a usage error", r)
 
 
 def main():
