@@ -240,6 +240,9 @@ Result<void> read_module_type(Reader& r, CoreType& t, uint32_t depth) {
       case 0x01:
         d.kind = CoreModuleDecl::Kind::Type;
         d.type = uint32_t(t.module_types.size());
+        // A module type declares core function (and GC) types, never another module type.
+        if (uint8_t next; r.peek(next) && next == 0x50)
+          return bad_byte(r, r.offset(), next, "type in a module type (a module type cannot nest)");
         t.module_types.push_back(WSVM_TRY(read_core_type(r, depth + 1)));
         break;
       case 0x02: {

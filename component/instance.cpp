@@ -283,6 +283,7 @@ class Instantiator {
   Result<void> async_lower(std::shared_ptr<ComponentFunc> callee, AbiOptions opts);
   Result<void> import(const Import& im);
   Result<void> exported(const Export& ex);
+  Result<std::optional<std::string>> instance_mismatch(const Inst& want, const Inst& found, size_t at);
   // `host_name`: the name the host defined the instance under (for resource destructors).
   // `given`: an instantiation argument whose exported types stand for the type's
   // `(sub resource)` exports (instead of fresh resource types).
@@ -901,21 +902,7 @@ Result<void> Instantiator::import(const Import& im) {
       case ExternKind::Instance: {
         // The import's instance type with the argument's resource types substituted.
         Inst want = WSVM_TRY(instance_type(name, name, im.type.index, im.offset, &a->inst));
-        for (const auto& [ename, decl] : want.decls) {
-          // What the argument exports under this name, as far as an instance records it.
-          const char* found = a->inst.funcs.count(ename) ? "func"
-                              : a->inst.instances.count(ename) ? "instance"
-                              : a->inst.types.count(ename) ? "type" : nullptr;
-          const char* wanted = extern_kind_name(decl->type.kind);
-          if (found && std::string_view(found) != wanted)
-            return mismatch(fmt::format("type mismatch in instance export `{}`: expected {}, found {}", ename, wanted, found));
-          if (decl->type.kind != ExternKind::Func) continue;
-          auto it = a->inst.funcs.find(ename);
-          if (it == a->inst.funcs.end()) return mismatch(fmt::format("missing expected export `{}`", ename));
-          FuncSig sig = WSVM_TRY(want.space->func(decl->type.index, im.offset));
-          if (auto why = func_mismatch(sig, it->second->sig))
-            return mismatch(fmt::format("type mismatch in instance export `{}`: {}", ename, *why));
-        }
+        if (auto why = WSVM_TRY(instance_mismatch(want, a->inst, im.offset))) return mismatch(*why);
         m_instances.push_back(a->inst);
         return {};
       }
@@ -1005,10 +992,38 @@ Result<void> Instantiator::import(const Import& im) {
   }
 }
 
+// Null when instance `found` has every export of the instance type `want` (functions of the
+// same types, other sorts by name and sort); else why not.
+Result<std::optional<std::string>> Instantiator::instance_mismatch(const Inst& want, const Inst& found, size_t at) {
+  for (const auto& [ename, decl] : want.decls) {
+    // What the instance exports under this name, as far as an instance records it.
+    const char* has = found.funcs.count(ename) ? "func"
+                      : found.instances.count(ename) ? "instance"
+                      : found.types.count(ename) ? "type"
+                      : found.modules.count(ename) ? "core module"
+                      : found.components.count(ename) ? "component" : nullptr;
+    const char* wanted = extern_kind_name(decl->type.kind);
+    if (has && std::string_view(has) != wanted)
+      return fmt::format("type mismatch in instance export `{}`: expected {}, found {}", ename, wanted, has);
+    if (decl->type.kind != ExternKind::Func) continue;
+    auto it = found.funcs.find(ename);
+    if (it == found.funcs.end()) return fmt::format("missing expected export `{}`", ename);
+    FuncSig sig = WSVM_TRY(want.space->func(decl->type.index, at));
+    if (auto why = func_mismatch(sig, it->second->sig))
+      return fmt::format("type mismatch in instance export `{}`: {}", ename, *why);
+  }
+  return std::nullopt;
+}
+
 Result<void> Instantiator::exported(const Export& ex) {
   switch (ex.target.sort) {
     case Sort::Func: {
       auto f = WSVM_TRY(func_at(ex.target.index, ex.offset));
+      if (ex.ascribed && ex.ascribed->kind == ExternKind::Func) {
+        FuncSig want = WSVM_TRY(m_types->func(ex.ascribed->index, ex.offset));
+        if (auto why = func_mismatch(want, f->sig))
+          return invalid(ex.offset, fmt::format("ascribed type of export `{}` is not compatible: {}", ex.name.name, *why));
+      }
       m_out.m_exports[ex.name.name] = f;
       m_funcs.push_back(f);
       return {};
@@ -1023,6 +1038,18 @@ Result<void> Instantiator::exported(const Export& ex) {
       if (ex.target.index >= m_instances.size())
         return invalid(ex.offset, fmt::format("instance index {} out of bounds", ex.target.index));
       Inst copy = m_instances[ex.target.index];
+      if (ex.ascribed && ex.ascribed->kind == ExternKind::Instance) {
+        // The ascribed type is what is exported: the instance must have all of it, and
+        // has nothing more.
+        Inst want = WSVM_TRY(instance_type(ex.name.name, ex.name.name, ex.ascribed->index, ex.offset, &copy));
+        if (auto why = WSVM_TRY(instance_mismatch(want, copy, ex.offset)))
+          return invalid(ex.offset, fmt::format("ascribed type of export `{}` is not compatible: {}", ex.name.name, *why));
+        std::erase_if(copy.funcs, [&](const auto& kv) { return !want.decls.count(kv.first); });
+        std::erase_if(copy.types, [&](const auto& kv) { return !want.decls.count(kv.first); });
+        std::erase_if(copy.instances, [&](const auto& kv) { return !want.decls.count(kv.first); });
+        std::erase_if(copy.modules, [&](const auto& kv) { return !want.decls.count(kv.first); });
+        std::erase_if(copy.components, [&](const auto& kv) { return !want.decls.count(kv.first); });
+      }
       // An exported instance's functions are callable as "instance#function".
       for (const auto& [fname, f] : copy.funcs) m_out.m_exports[ex.name.name + "#" + fname] = f;
       m_export_insts[ex.name.name] = std::make_shared<Inst>(copy);
