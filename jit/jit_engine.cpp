@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "jit/code_memory.hpp"
-#include "jit/compiler.hpp"
-#include "jit/fast_assembler.hpp"
+#include "jit/x64/compiler.hpp"
+#include "jit/x64/fast_assembler.hpp"
 #include "jit/jit_abi.hpp"
 #include "memory/trap_handler.hpp"
 #include "runtime/compile_limit.hpp"
@@ -205,12 +205,12 @@ struct Group {
   size_t size = 0;
 };
 
-// The validator-walk listener around FunctionCompiler that gives the group's holder a label
+// The validator-walk listener around the compiler that gives the group's holder a label
 // for each function it defines or calls, created on first use (a lazily compiled function's
 // holder would otherwise need one label per function of the module).
 class GroupListener {
  public:
-  GroupListener(jit::FunctionCompiler& fc, Assembler& a, jit::ModuleLabels& labels,
+  GroupListener(jit::x64::Compiler& fc, Assembler& a, jit::ModuleLabels& labels,
                 std::vector<uint32_t>& used, uint32_t imported)
       : m_fc(fc), m_a(a), m_labels(labels), m_used(used), m_imported(imported) {}
   template <class Locals>
@@ -232,7 +232,7 @@ class GroupListener {
     l = m_a.newLabel();
     m_used.push_back(func_index - m_imported);
   }
-  jit::FunctionCompiler& m_fc;
+  jit::x64::Compiler& m_fc;
   Assembler& m_a;
   jit::ModuleLabels& m_labels;
   std::vector<uint32_t>& m_used;
@@ -270,7 +270,7 @@ bool assemble_group(const Module& m, uint32_t first, uint32_t last, const Engine
     // growing buffer (that copying was a fifth of compile time on a 6 MB module).
     g.code.reserveBuffer(&g.code.textSection()->_buffer, 4096 + body_bytes(m, first, last) * 8);
   }
-  jit::FastAssembler a(&g.code);
+  jit::x64::FastAssembler a(&g.code);
   jit::ModuleLabels labels;
   labels.unwind = a.newLabel();
   std::vector<uint32_t> used;
@@ -290,7 +290,7 @@ bool assemble_group(const Module& m, uint32_t first, uint32_t last, const Engine
       func_labels->swap(labels.funcs);
     }
   } give_back{labels, used, func_labels};
-  jit::FunctionCompiler fc(a, labels, config, lzcnt);
+  jit::x64::Compiler fc(a, labels, config, lzcnt);
   GroupListener gl(fc, a, labels, used, m.imported_funcs);
   StoppableListener<GroupListener> sl(gl, stop);
   for (uint32_t i = first; i < last; ++i) {
@@ -667,7 +667,7 @@ class JitEngine final : public Engine {
     code.init(asmjit::Environment::host());
     RecordingErrorHandler eh;
     code.setErrorHandler(&eh);
-    jit::FastAssembler a(&code);
+    jit::x64::FastAssembler a(&code);
     jit::ModuleLabels labels;
     asmjit::Label landing = emit_module_stubs(a, labels);
     if (eh.m_err != asmjit::kErrorOk) return std::unexpected(assembler_error(eh));
@@ -764,7 +764,7 @@ class JitEngine final : public Engine {
     RecordingErrorHandler eh;
     code.setErrorHandler(&eh);
     code.reserveBuffer(&code.textSection()->_buffer, 1024 + 12 * size_t{n});
-    jit::FastAssembler a(&code);
+    jit::x64::FastAssembler a(&code);
     jit::ModuleLabels labels;
     asmjit::Label landing = emit_module_stubs(a, labels);
     asmjit::Label lazy_entry = a.newLabel();

@@ -75,6 +75,17 @@ class Rules:
             best += "/tests"
         return best
 
+    def extern_root(self, name):
+        """The extern rule's key for `#include <name>`: the longest declared one naming a
+        header or folder inside the root (`asmjit/x86` for <asmjit/x86.h> and
+        <asmjit/x86/...>), else the root folder itself."""
+        best = name.split("/", 1)[0]
+        for key in self.externs:
+            if (name == key or name.startswith(key + "/") or name.startswith(key + ".")) and \
+                    len(key) > len(best):
+                best = key
+        return best
+
     def extern_allowed(self, root, part):
         patterns = self.externs.get(root)
         if patterns is None:
@@ -122,7 +133,7 @@ def main():
             includes += 1
             quote, name = m.groups()
             if quote == "<":
-                root = name.split("/", 1)[0]
+                root = rules.extern_root(name)
                 if not rules.extern_allowed(root, part):
                     problems.append(
                         f"{rel}:{number}: includes <{name}>: {part} may not use {root} "

@@ -11,10 +11,10 @@
 #include <type_traits>
 #include <vector>
 
-#include "jit/fast_assembler.hpp"
+#include "jit/x64/fast_assembler.hpp"
 
 using namespace asmjit;
-using wsvm::jit::FastAssembler;
+using wsvm::jit::x64::FastAssembler;
 
 namespace {
 

@@ -1,10 +1,10 @@
-#include "jit/fast_assembler.hpp"
+#include "jit/x64/fast_assembler.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstring>
 
-namespace wsvm::jit {
+namespace wsvm::jit::x64 {
 
 namespace {
 
@@ -485,4 +485,4 @@ asmjit::Error FastAssembler::_emit(InstId inst_id, const Operand_& o0, const Ope
   return asmjit::x86::Assembler::_emit(inst_id, o0, o1, o2, op_ext);
 }
 
-}  // namespace wsvm::jit
+}  // namespace wsvm::jit::x64

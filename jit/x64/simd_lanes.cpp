@@ -4,10 +4,10 @@
 // check: the guard reservation faults (like scalar loads, compiler_ops.cpp mem_operand).
 #include <cstring>
 
-#include "jit/compiler.hpp"
+#include "jit/x64/compiler.hpp"
 #include "jit/jit_abi.hpp"
 
-namespace wsvm::jit {
+namespace wsvm::jit::x64 {
 
 using asmjit::imm;
 using namespace asmjit::x86;
@@ -18,7 +18,7 @@ constexpr uint64_t splat32v(uint32_t d) { return d | uint64_t{d} << 32; }
 constexpr uint64_t splat8(uint8_t b) { return 0x0101010101010101ull * b; }
 }  // namespace
 
-bool FunctionCompiler::emit_simd_lanes(const Instr& ins) {
+bool Compiler::emit_simd_lanes(const Instr& ins) {
   Op op = ins.op;
   constexpr ValType V = ValType::V128;
   uint32_t lane = ins.lane;
@@ -37,15 +37,15 @@ bool FunctionCompiler::emit_simd_lanes(const Instr& ins) {
         push_v128_const(w, w);
         return true;
       }
-      if (x.kind == Kind::Xmm && (op == Op::f32x4_splat || op == Op::f64x2_splat)) {
-        Xmm d = to_xmm(x);
+      if (x.kind == Kind::Fp && (op == Op::f32x4_splat || op == Op::f64x2_splat)) {
+        Xmm d = to_fp(x);
         if (op == Op::f32x4_splat) m_a.shufps(d, d, imm(0));
         else m_a.movddup(d, d);
-        push_xmm(V, d);
+        push_fp(V, d);
         return true;
       }
       Gp r = read_reg(x);
-      Xmm d = alloc_xmm();
+      Xmm d = alloc_fp();
       switch (op) {
         case Op::i8x16_splat:
           m_a.movd(d, r.r32());
@@ -67,7 +67,7 @@ bool FunctionCompiler::emit_simd_lanes(const Instr& ins) {
           break;
       }
       release(x);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::i8x16_extract_lane_s: case Op::i8x16_extract_lane_u:
@@ -111,10 +111,10 @@ bool FunctionCompiler::emit_simd_lanes(const Instr& ins) {
       if (a.kind == Kind::Mem) {  // straight from the lane's bytes in the home
         int32_t base = static_cast<int32_t>(a.slot * 8);
         if (op == Op::f32x4_extract_lane || op == Op::f64x2_extract_lane) {
-          Xmm d = alloc_xmm();
+          Xmm d = alloc_fp();
           if (op == Op::f32x4_extract_lane) m_a.movss(d, dword_ptr(rsp, base + 4 * lane));
           else m_a.movsd(d, qword_ptr(rsp, base + 8 * lane));
-          push_xmm(op == Op::f32x4_extract_lane ? ValType::F32 : ValType::F64, d);
+          push_fp(op == Op::f32x4_extract_lane ? ValType::F32 : ValType::F64, d);
           return true;
         }
         Gp d = alloc();
@@ -132,7 +132,7 @@ bool FunctionCompiler::emit_simd_lanes(const Instr& ins) {
       }
       Xmm s = xmm(a.reg);
       if (op == Op::f32x4_extract_lane || op == Op::f64x2_extract_lane) {
-        Xmm d = alloc_xmm();
+        Xmm d = alloc_fp();
         if (op == Op::f32x4_extract_lane) {
           m_a.insertps(d, s, imm((lane << 6) | 0x0e));  // lane -> lane 0, zero lanes 1-3
         } else if (lane == 0) {
@@ -141,7 +141,7 @@ bool FunctionCompiler::emit_simd_lanes(const Instr& ins) {
           m_a.movhlps(d, s);
         }
         release(a);
-        push_xmm(op == Op::f32x4_extract_lane ? ValType::F32 : ValType::F64, d);
+        push_fp(op == Op::f32x4_extract_lane ? ValType::F32 : ValType::F64, d);
         return true;
       }
       Gp d = alloc();
@@ -175,10 +175,10 @@ bool FunctionCompiler::emit_simd_lanes(const Instr& ins) {
     case Op::f32x4_replace_lane: case Op::i64x2_replace_lane: case Op::f64x2_replace_lane: {
       Val x = pop();
       Val a = pop();
-      Xmm d = to_xmm(a);
-      if (x.kind == Kind::Xmm && op == Op::f32x4_replace_lane) {
+      Xmm d = to_fp(a);
+      if (x.kind == Kind::Fp && op == Op::f32x4_replace_lane) {
         m_a.insertps(d, xmm(x.reg), imm(lane << 4));
-      } else if (x.kind == Kind::Xmm && op == Op::f64x2_replace_lane) {
+      } else if (x.kind == Kind::Fp && op == Op::f64x2_replace_lane) {
         if (lane == 0) m_a.movsd(d, xmm(x.reg));
         else m_a.movlhps(d, xmm(x.reg));
       } else {
@@ -191,7 +191,7 @@ bool FunctionCompiler::emit_simd_lanes(const Instr& ins) {
         }
       }
       release(x);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::v128_load: case Op::v128_load8x8_s: case Op::v128_load8x8_u:
@@ -201,7 +201,7 @@ bool FunctionCompiler::emit_simd_lanes(const Instr& ins) {
     case Op::v128_load64_zero: {
       uint32_t size = op_info(op).mem;
       Val addr = pop();
-      Xmm d = alloc_xmm();
+      Xmm d = alloc_fp();
       Mem m = mem_operand(addr, ins.imm, size);
       switch (op) {
         case Op::v128_load: m_a.movups(d, m); break;
@@ -230,7 +230,7 @@ bool FunctionCompiler::emit_simd_lanes(const Instr& ins) {
         default: m_a.movq(d, m); break;
       }
       release(addr);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::v128_load8_lane: case Op::v128_load16_lane: case Op::v128_load32_lane:
@@ -238,7 +238,7 @@ bool FunctionCompiler::emit_simd_lanes(const Instr& ins) {
       uint32_t size = op_info(op).mem;
       Val a = pop();
       Val addr = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       Mem m = mem_operand(addr, ins.imm, size);
       switch (op) {
         case Op::v128_load8_lane: m_a.pinsrb(d, m, imm(lane)); break;
@@ -250,7 +250,7 @@ bool FunctionCompiler::emit_simd_lanes(const Instr& ins) {
           break;
       }
       release(addr);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::v128_store: case Op::v128_store8_lane: case Op::v128_store16_lane:
@@ -282,7 +282,7 @@ bool FunctionCompiler::emit_simd_lanes(const Instr& ins) {
   }
 }
 
-bool FunctionCompiler::emit_simd_convert(const Instr& ins) {
+bool Compiler::emit_simd_convert(const Instr& ins) {
   Op op = ins.op;
   constexpr ValType V = ValType::V128;
   // Widening of the low half (pmovsx/pmovzx); the high half is moved down first.
@@ -309,10 +309,10 @@ bool FunctionCompiler::emit_simd_convert(const Instr& ins) {
   };
   if (Ext e = ext_form(op); e.id != Inst::kIdNone) {
     Val a = pop();
-    Xmm d = to_xmm(a);
+    Xmm d = to_fp(a);
     if (e.high) m_a.pshufd(d, d, imm(0xee));
     m_a.emit(e.id, d, d);
-    push_xmm(V, d);
+    push_fp(V, d);
     return true;
   }
   switch (op) {
@@ -323,7 +323,7 @@ bool FunctionCompiler::emit_simd_convert(const Instr& ins) {
       asmjit::InstId ext = sign ? Inst::kIdPmovsxbw : Inst::kIdPmovzxbw;
       Val b = pop();
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       Xmm s = v128_src(b, xmm15);
       if (high) {
         m_a.pshufd(d, d, imm(0xee));
@@ -335,7 +335,7 @@ bool FunctionCompiler::emit_simd_convert(const Instr& ins) {
       m_a.emit(ext, d, d);
       m_a.pmullw(d, xmm14);
       release(b);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::i32x4_extmul_low_i16x8_s: case Op::i32x4_extmul_high_i16x8_s:
@@ -345,7 +345,7 @@ bool FunctionCompiler::emit_simd_convert(const Instr& ins) {
       bool sign = op == Op::i32x4_extmul_low_i16x8_s || op == Op::i32x4_extmul_high_i16x8_s;
       Val b = pop();
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       Xmm s = v128_src(b, xmm15);
       m_a.movaps(xmm14, d);
       m_a.pmullw(d, s);
@@ -354,7 +354,7 @@ bool FunctionCompiler::emit_simd_convert(const Instr& ins) {
       if (high) m_a.punpckhwd(d, xmm14);
       else m_a.punpcklwd(d, xmm14);
       release(b);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::i64x2_extmul_low_i32x4_s: case Op::i64x2_extmul_high_i32x4_s:
@@ -365,20 +365,20 @@ bool FunctionCompiler::emit_simd_convert(const Instr& ins) {
       int sel = high ? 0xfa : 0x50;
       Val b = pop();
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       Xmm s = v128_src(b, xmm15);
       m_a.pshufd(d, d, imm(sel));
       m_a.pshufd(xmm14, s, imm(sel));
       if (sign) m_a.pmuldq(d, xmm14);
       else m_a.pmuludq(d, xmm14);
       release(b);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::i16x8_extadd_pairwise_i8x16_s: case Op::i16x8_extadd_pairwise_i8x16_u: {
       // pmaddubsw: unsigned bytes of the first operand times signed bytes of the second.
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       if (op == Op::i16x8_extadd_pairwise_i8x16_u) {
         m_a.pmaddubsw(d, const128(splat8(1), splat8(1)));
       } else {
@@ -386,12 +386,12 @@ bool FunctionCompiler::emit_simd_convert(const Instr& ins) {
         m_a.pmaddubsw(xmm14, d);
         m_a.movaps(d, xmm14);
       }
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::i32x4_extadd_pairwise_i16x8_s: case Op::i32x4_extadd_pairwise_i16x8_u: {
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       if (op == Op::i32x4_extadd_pairwise_i16x8_u) {
         // Bias to signed, pairwise add, undo the bias (2 * 0x8000 per lane).
         m_a.pxor(d, const128(splat16(0x8000), splat16(0x8000)));
@@ -400,21 +400,21 @@ bool FunctionCompiler::emit_simd_convert(const Instr& ins) {
       } else {
         m_a.pmaddwd(d, const128(splat16(1), splat16(1)));
       }
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::f32x4_convert_i32x4_s: {
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       m_a.cvtdq2ps(d, d);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::f32x4_convert_i32x4_u: {
       // Low 16 bits convert exactly; the high part is halved to fit a signed conversion
       // (exact: at most 16 significant bits), doubled, and the sum rounds once.
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       m_a.movaps(xmm14, d);
       m_a.pslld(xmm14, imm(16));
       m_a.psrld(xmm14, imm(16));
@@ -424,44 +424,44 @@ bool FunctionCompiler::emit_simd_convert(const Instr& ins) {
       m_a.cvtdq2ps(d, d);
       m_a.addps(d, d);
       m_a.addps(d, xmm14);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::f64x2_convert_low_i32x4_s: {
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       m_a.cvtdq2pd(d, d);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::f64x2_convert_low_i32x4_u: {
       // 0x43300000_xxxxxxxx is the double 2^52 + x: build it, subtract 2^52 (exact).
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       m_a.unpcklps(d, const128(splat32v(0x43300000u), splat32v(0x43300000u)));
       m_a.subpd(d, const128(0x4330000000000000ull, 0x4330000000000000ull));
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::f32x4_demote_f64x2_zero: {
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       m_a.cvtpd2ps(d, d);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::f64x2_promote_low_f32x4: {
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       m_a.cvtps2pd(d, d);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::i32x4_trunc_sat_f32x4_s: {
       // NaN lanes -> 0; cvttps2dq gives 0x80000000 on overflow: flip it to 0x7fffffff where
       // the input was positive.
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       m_a.movaps(xmm14, d);
       m_a.cmpps(xmm14, xmm14, imm(0));  // ordered lanes
       m_a.andps(d, xmm14);
@@ -470,7 +470,7 @@ bool FunctionCompiler::emit_simd_convert(const Instr& ins) {
       m_a.pand(xmm14, d);               // top bit: input >= 0 and result negative
       m_a.psrad(xmm14, imm(31));
       m_a.pxor(d, xmm14);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     default:
@@ -478,4 +478,4 @@ bool FunctionCompiler::emit_simd_convert(const Instr& ins) {
   }
 }
 
-}  // namespace wsvm::jit
+}  // namespace wsvm::jit::x64

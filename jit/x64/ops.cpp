@@ -3,11 +3,11 @@
 // slow paths (semantics/numerics.hpp via jit_abi.hpp helpers) or the runtime's bulk operations.
 #include <fmt/format.h>
 
-#include "jit/compiler.hpp"
+#include "jit/x64/compiler.hpp"
 #include "jit/jit_abi.hpp"
 #include "semantics/fold.hpp"
 
-namespace wsvm::jit {
+namespace wsvm::jit::x64 {
 
 using asmjit::imm;
 using namespace asmjit::x86;
@@ -16,21 +16,9 @@ namespace {
 constexpr uint32_t kRax = 0, kRcx = 1, kRdx = 2;
 }
 
-std::string FunctionCompiler::fmt_unsupported(const char* what, uint32_t func_index) {
-  return fmt::format("jit: unsupported {} in function {}", what, func_index);
-}
-void FunctionCompiler::unsupported_text(const char* what) {
-  if (m_error.empty()) m_error = fmt_unsupported(what, m_func_index);
-}
-void FunctionCompiler::unsupported(const Instr& ins) {
-  if (m_error.empty())
-    m_error = fmt::format("jit: unsupported instruction {} in function {}", op_name(ins.op),
-                          m_func_index);
-}
-
 // ---- integers ------------------------------------------------------------------------------
 
-void FunctionCompiler::emit_int_binop(const Instr& ins, bool wide) {
+void Compiler::emit_int_binop(const Instr& ins, bool wide) {
   Val b = pop();
   Val a = pop();
   ValType t = wide ? ValType::I64 : ValType::I32;
@@ -103,7 +91,7 @@ CondCode int_cond(Op op) {
 }
 }  // namespace
 
-void FunctionCompiler::emit_compare(Op op, bool wide) {
+void Compiler::emit_compare(Op op, bool wide) {
   Val b = pop();
   Val a = pop();
   CondCode cc = int_cond(op);
@@ -122,7 +110,7 @@ void FunctionCompiler::emit_compare(Op op, bool wide) {
   push_flags(cc);
 }
 
-void FunctionCompiler::emit_divrem(Op op, bool wide) {
+void Compiler::emit_divrem(Op op, bool wide) {
   Val b = pop();
   Val a = pop();
   bool is_signed = op == Op::i32_div_s || op == Op::i64_div_s || op == Op::i32_rem_s ||
@@ -180,7 +168,7 @@ void FunctionCompiler::emit_divrem(Op op, bool wide) {
   push_reg(wide ? ValType::I64 : ValType::I32, gpq(result));
 }
 
-void FunctionCompiler::emit_shift(Op op, bool wide) {
+void Compiler::emit_shift(Op op, bool wide) {
   Val b = pop();
   Val a = pop();
   asmjit::InstId id;
@@ -221,10 +209,10 @@ void FunctionCompiler::emit_shift(Op op, bool wide) {
   push_reg(t, d);
 }
 
-// ---- floats (f32/f64 live in xmm0-13: Kind::Xmm; xmm14/xmm15 are scratch) ---------------
+// ---- floats (f32/f64 live in xmm0-13: Kind::Fp; xmm14/xmm15 are scratch) ---------------
 
-bool FunctionCompiler::take_fold(const Val& v, bool f64) {
-  if (!m_fold.valid || m_fold.end != m_a.offset() || v.kind != Kind::Xmm || v.borrowed ||
+bool Compiler::take_fold(const Val& v, bool f64) {
+  if (!m_fold.valid || m_fold.end != m_a.offset() || v.kind != Kind::Fp || v.borrowed ||
       v.reg != m_fold.reg || m_fold.f64 != f64)
     return false;
   m_a.setOffset(m_fold.start);
@@ -233,7 +221,7 @@ bool FunctionCompiler::take_fold(const Val& v, bool f64) {
   return true;
 }
 
-void FunctionCompiler::emit_float_binop(Op op, bool f64) {
+void Compiler::emit_float_binop(Op op, bool f64) {
   Val b = pop();
   Val a = pop();
   bool commutative = is_commutative(op);
@@ -244,10 +232,10 @@ void FunctionCompiler::emit_float_binop(Op op, bool f64) {
     std::swap(a, b);
     fold = true;
   }
-  if (!fold && commutative && b.kind == Kind::Xmm && !b.borrowed &&
-      !(a.kind == Kind::Xmm && !a.borrowed))
+  if (!fold && commutative && b.kind == Kind::Fp && !b.borrowed &&
+      !(a.kind == Kind::Fp && !a.borrowed))
     std::swap(a, b);
-  Xmm d = to_xmm(a);
+  Xmm d = to_fp(a);
   asmjit::Operand src = fold ? asmjit::Operand(m_fold.mem) : float_src(b, f64);
   asmjit::InstId id;
   switch (op) {
@@ -262,17 +250,17 @@ void FunctionCompiler::emit_float_binop(Op op, bool f64) {
   }
   m_a.op2(id, d, src);
   if (!fold) release(b);
-  push_xmm(f64 ? ValType::F64 : ValType::F32, d);
+  push_fp(f64 ? ValType::F64 : ValType::F32, d);
 }
 
-void FunctionCompiler::emit_float_compare(Op op, bool f64) {
+void Compiler::emit_float_compare(Op op, bool f64) {
   Val b = pop();
   Val a = pop();
   if (op == Op::f32_eq || op == Op::f64_eq || op == Op::f32_ne || op == Op::f64_ne) {
     // Equality needs ZF and PF (unordered): cmpsd/cmpss (predicate 0 eq, 4 neq; only neq is
     // true for NaN operands, as the spec requires), then the mask's low bit.
     int pred = (op == Op::f32_eq || op == Op::f64_eq) ? 0 : 4;
-    Xmm x = read_xmm(a);
+    Xmm x = read_fp(a);
     asmjit::Operand src = float_src(b, f64);
     m_a.movaps(xmm14, x);
     m_a.emit(f64 ? Inst::kIdCmpsd : Inst::kIdCmpss, xmm14, src, imm(pred));
@@ -289,7 +277,7 @@ void FunctionCompiler::emit_float_compare(Op op, bool f64) {
   bool strict = op == Op::f32_lt || op == Op::f64_lt || op == Op::f32_gt || op == Op::f64_gt;
   Val& x = swap ? b : a;
   Val& y = swap ? a : b;
-  Xmm xr = read_xmm(x);
+  Xmm xr = read_fp(x);
   asmjit::Operand src = float_src(y, f64);
   m_a.op2(f64 ? Inst::kIdUcomisd : Inst::kIdUcomiss, xr, src);
   release(a);
@@ -297,7 +285,7 @@ void FunctionCompiler::emit_float_compare(Op op, bool f64) {
   push_flags(strict ? CondCode::kA : CondCode::kAE);
 }
 
-void FunctionCompiler::emit_float_unop(Op op, ValType rt) {
+void Compiler::emit_float_unop(Op op, ValType rt) {
   Val a = pop();
   bool w = rt == ValType::F64;
   switch (op) {
@@ -312,18 +300,18 @@ void FunctionCompiler::emit_float_unop(Op op, ValType rt) {
         else m_a.btc(f64 ? r : r.r32(), f64 ? 63 : 31);
         return push_reg(rt, r);
       }
-      Xmm x = to_xmm(a);
+      Xmm x = to_fp(a);
       m_a.mov(r11, imm(abs ? ~sign & (f64 ? ~uint64_t{0} : 0xffffffffu) : sign));
       m_a.movq(xmm15, r11);
       if (abs) m_a.andps(x, xmm15);
       else m_a.xorps(x, xmm15);
-      return push_xmm(rt, x);
+      return push_fp(rt, x);
     }
     case Op::f32_sqrt: case Op::f64_sqrt: {
-      Xmm x = to_xmm(a);
+      Xmm x = to_fp(a);
       if (w) m_a.sqrtsd(x, x);
       else m_a.sqrtss(x, x);
-      return push_xmm(rt, x);
+      return push_fp(rt, x);
     }
     case Op::f32_ceil: case Op::f32_floor: case Op::f32_trunc: case Op::f32_nearest:
     case Op::f64_ceil: case Op::f64_floor: case Op::f64_trunc: case Op::f64_nearest: {
@@ -333,35 +321,35 @@ void FunctionCompiler::emit_float_unop(Op op, ValType rt) {
       if (op == Op::f32_floor || op == Op::f64_floor) mode |= 1;
       if (op == Op::f32_ceil || op == Op::f64_ceil) mode |= 2;
       if (op == Op::f32_trunc || op == Op::f64_trunc) mode |= 3;
-      Xmm x = to_xmm(a);
+      Xmm x = to_fp(a);
       if (w) m_a.roundsd(x, x, imm(mode));
       else m_a.roundss(x, x, imm(mode));
-      return push_xmm(rt, x);
+      return push_fp(rt, x);
     }
     case Op::f64_convert_i32_s: case Op::f64_convert_i32_u: case Op::f64_convert_i64_s:
     case Op::f32_convert_i32_s: case Op::f32_convert_i32_u: case Op::f32_convert_i64_s: {
       Gp r = to_reg(a);
-      Xmm d = alloc_xmm();
+      Xmm d = alloc_fp();
       // The full-width convert of a zero-extended i32 is the unsigned conversion.
       Gp src = (op == Op::f64_convert_i32_s || op == Op::f32_convert_i32_s) ? r.r32() : r;
       m_a.xorps(d, d);  // f32: bits 32-63 stay zero; and no false dependency
       if (w) m_a.cvtsi2sd(d, src);
       else m_a.cvtsi2ss(d, src);
       release(a);
-      return push_xmm(rt, d);
+      return push_fp(rt, d);
     }
     case Op::f32_demote_f64: {
-      Xmm x = to_xmm(a);
-      Xmm d = alloc_xmm();
+      Xmm x = to_fp(a);
+      Xmm d = alloc_fp();
       m_a.xorps(d, d);
       m_a.cvtsd2ss(d, x);
       release(a);
-      return push_xmm(rt, d);
+      return push_fp(rt, d);
     }
     case Op::f64_promote_f32: {
-      Xmm x = to_xmm(a);
+      Xmm x = to_fp(a);
       m_a.cvtss2sd(x, x);
-      return push_xmm(rt, x);
+      return push_fp(rt, x);
     }
     default:
       break;
@@ -369,7 +357,7 @@ void FunctionCompiler::emit_float_unop(Op op, ValType rt) {
 }
 
 // A numeric op through its slow path (u64 f(u64, u64), or with ji first when it may trap).
-void FunctionCompiler::emit_numeric_helper(Op op, uint32_t arity, ValType result) {
+void Compiler::emit_numeric_helper(Op op, uint32_t arity, ValType result) {
   const void* fn = helpers::numeric(static_cast<uint16_t>(op));
   const void* tfn = helpers::numeric_trap(static_cast<uint16_t>(op));
   if (!fn && !tfn) return unsupported_text(op_name(op));
@@ -396,7 +384,7 @@ void FunctionCompiler::emit_numeric_helper(Op op, uint32_t arity, ValType result
 
 // ---- unary -----------------------------------------------------------------------------------
 
-void FunctionCompiler::emit_unop(const Instr& ins) {
+void Compiler::emit_unop(const Instr& ins) {
   Op op = ins.op;
   const OpInfo& info = op_info(op);
   auto result_type = [&]() -> ValType {
@@ -411,7 +399,7 @@ void FunctionCompiler::emit_unop(const Instr& ins) {
   switch (op) {
     // Reinterpretations and zero extension: the bits are already right.
     case Op::i32_reinterpret_f32: case Op::i64_reinterpret_f64:
-      if (m_vs.back().kind == Kind::Xmm) to_reg(m_vs.back());  // integers never live in xmm
+      if (m_vs.back().kind == Kind::Fp) to_reg(m_vs.back());  // integers never live in xmm
       m_vs.back().type = rt;
       return;
     case Op::f32_reinterpret_i32: case Op::f64_reinterpret_i64:
@@ -493,7 +481,7 @@ void FunctionCompiler::emit_unop(const Instr& ins) {
 // The address of a memory access. No bounds check: memory 0 sits in an 8 GiB guard
 // reservation (DESIGN principle 7), so base + u32 index + u32 offset faults when out of
 // bounds and the trap handler turns the fault into "out of bounds memory access".
-Mem FunctionCompiler::mem_operand(Val& addr, uint64_t offset, uint32_t size) {
+Mem Compiler::mem_operand(Val& addr, uint64_t offset, uint32_t size) {
   if (addr.kind == Kind::Const) {
     uint64_t ea = static_cast<uint32_t>(addr.c) + offset;
     if (ea <= INT32_MAX) return ptr(r14, static_cast<int32_t>(ea), size);
@@ -507,12 +495,12 @@ Mem FunctionCompiler::mem_operand(Val& addr, uint64_t offset, uint32_t size) {
   return ptr(r14, r11, 0, 0, size);
 }
 
-void FunctionCompiler::emit_load(const Instr& ins) {
+void Compiler::emit_load(const Instr& ins) {
   Val addr = pop();
   uint32_t size = op_info(ins.op).mem;
   Mem m = mem_operand(addr, ins.imm, size);
   if (ins.op == Op::f32_load || ins.op == Op::f64_load) {
-    Xmm x = alloc_xmm();
+    Xmm x = alloc_fp();
     size_t start = m_a.offset();
     if (ins.op == Op::f64_load) m_a.movsd(x, m);
     else m_a.movss(x, m);
@@ -521,7 +509,7 @@ void FunctionCompiler::emit_load(const Instr& ins) {
     bool r11_used = (m.hasBase() && m.baseId() == r11.id()) || (m.hasIndex() && m.indexId() == r11.id());
     m_fold = FoldableLoad{start, m_a.offset(), m, static_cast<uint8_t>(x.id()),
                           ins.op == Op::f64_load, !r11_used};
-    return push_xmm(ins.op == Op::f64_load ? ValType::F64 : ValType::F32, x);
+    return push_fp(ins.op == Op::f64_load ? ValType::F64 : ValType::F32, x);
   }
   bool reuse = addr.kind == Kind::Reg && !addr.borrowed;
   Gp d = reuse ? gpq(addr.reg) : alloc();
@@ -547,15 +535,15 @@ void FunctionCompiler::emit_load(const Instr& ins) {
   push_reg(t, d);
 }
 
-void FunctionCompiler::emit_store(const Instr& ins) {
+void Compiler::emit_store(const Instr& ins) {
   Val v = pop();
   Val addr = pop();
   uint32_t size = op_info(ins.op).mem;
   bool imm_ok = v.kind == Kind::Const &&
                 (size < 8 || static_cast<int64_t>(v.c) == static_cast<int32_t>(v.c));
-  if (!imm_ok && v.kind != Kind::Reg && v.kind != Kind::Xmm) to_reg(v);
+  if (!imm_ok && v.kind != Kind::Reg && v.kind != Kind::Fp) to_reg(v);
   Mem m = mem_operand(addr, ins.imm, size);
-  if (v.kind == Kind::Xmm) {
+  if (v.kind == Kind::Fp) {
     if (size == 8) m_a.movsd(m, xmm(v.reg));
     else m_a.movss(m, xmm(v.reg));
   } else if (imm_ok) {
@@ -578,7 +566,7 @@ void FunctionCompiler::emit_store(const Instr& ins) {
 
 // ---- select, globals, references, helpers ------------------------------------------------
 
-void FunctionCompiler::emit_select(const Instr& ins) {
+void Compiler::emit_select(const Instr& ins) {
   (void)ins;
   Val cond = pop();
   Val b = pop();
@@ -603,7 +591,7 @@ void FunctionCompiler::emit_select(const Instr& ins) {
     return;
   }
   if (a.type == ValType::V128) {  // a in a register it owns; b moves in unless cond
-    Xmm d = to_xmm(a);            // (moves and loads leave the flags alone)
+    Xmm d = to_fp(a);            // (moves and loads leave the flags alone)
     Xmm s = v128_src(b, xmm15);
     asmjit::Label keep = m_a.new_local_label();
     jump_if_true(cond, keep);
@@ -611,10 +599,10 @@ void FunctionCompiler::emit_select(const Instr& ins) {
     m_a.bind(keep);
     release(b);
     release(cond);
-    return push_xmm(ValType::V128, d);
+    return push_fp(ValType::V128, d);
   }
   Gp d = to_reg(a);
-  if (b.kind == Kind::Xmm) to_reg(b);
+  if (b.kind == Kind::Fp) to_reg(b);
   asmjit::Operand src;
   if (b.kind == Kind::Reg) src = wide ? Gp(gpq(b.reg)) : Gp(gpd(b.reg));
   else if (b.kind == Kind::Const) { m_a.mov(r11, imm(b.c)); src = wide ? Gp(r11) : Gp(r11d); }
@@ -635,17 +623,17 @@ void FunctionCompiler::emit_select(const Instr& ins) {
   push_reg(a.type, d);
 }
 
-void FunctionCompiler::emit_global(const Instr& ins) {
+void Compiler::emit_global(const Instr& ins) {
   const GlobalType& gt = m_module->globals[ins.a];
   bool wide = is64(gt.type);
   int32_t off = global_slots_offset();
   if (gt.type == ValType::V128) {
     if (ins.op == Op::global_get) {
-      Xmm x = alloc_xmm();
+      Xmm x = alloc_fp();
       m_a.mov(r11, qword_ptr(r13, kJiGlobals));
       m_a.mov(r11, qword_ptr(r11, static_cast<int32_t>(8 * ins.a)));
       m_a.movups(x, ptr(r11, off, 16));
-      return push_xmm(ValType::V128, x);
+      return push_fp(ValType::V128, x);
     }
     Val v = pop();
     Xmm s = v128_src(v, xmm15);
@@ -676,7 +664,7 @@ void FunctionCompiler::emit_global(const Instr& ins) {
 // Table, bulk-memory and memory.size/grow instructions: runtime helpers with the instance
 // block first. Arguments are loaded from homes after spilling everything (a call clobbers
 // every allocatable register anyway).
-void FunctionCompiler::emit_misc_helper(const Instr& ins) {
+void Compiler::emit_misc_helper(const Instr& ins) {
   struct H {
     const void* fn;
     int imms;          // immediate arguments after ji
@@ -737,7 +725,7 @@ void FunctionCompiler::emit_misc_helper(const Instr& ins) {
   }
 }
 
-void FunctionCompiler::on_simple(const Instr& ins, const WalkState& st) {
+void Compiler::on_simple(const Instr& ins, const WalkState& st) {
   (void)st;
   Op op = ins.op;
   if (is_simd(op)) return emit_simd(ins);
@@ -831,4 +819,4 @@ void FunctionCompiler::on_simple(const Instr& ins, const WalkState& st) {
   }
 }
 
-}  // namespace wsvm::jit
+}  // namespace wsvm::jit::x64

@@ -1,5 +1,5 @@
 // SIMD instructions and v128 data movement. v128 values are first-class in the value stack:
-// in an xmm register (Kind::Xmm, the class f32/f64 use: xmm0-13), a constant (Kind::Const,
+// in an xmm register (Kind::Fp, the class f32/f64 use: xmm0-13), a constant (Kind::Const,
 // bytes 0-7 in c and 8-15 in c_hi, materialized by its consumer) or their 16-byte home (two
 // frame slots). The common instructions are inline SSE2-SSE4.1 (this file and
 // compiler_simd_lanes.cpp); the rare ones call their helper (simd_helpers.cpp) with every
@@ -7,15 +7,15 @@
 // pool after the code (16-byte aligned, so legacy SSE may use them as memory operands).
 #include <cstring>
 
-#include "jit/compiler.hpp"
+#include "jit/x64/compiler.hpp"
 #include "jit/jit_abi.hpp"
 
-namespace wsvm::jit {
+namespace wsvm::jit::x64 {
 
 using asmjit::imm;
 using namespace asmjit::x86;
 
-void FunctionCompiler::copy_v128(const Mem& dst, const Mem& src) {
+void Compiler::copy_v128(const Mem& dst, const Mem& src) {
   Mem d = dst, s = src;
   d.setSize(16);
   s.setSize(16);
@@ -23,11 +23,11 @@ void FunctionCompiler::copy_v128(const Mem& dst, const Mem& src) {
   m_a.movups(d, xmm15);
 }
 
-Mem FunctionCompiler::home128(uint32_t slot) const {
+Mem Compiler::home128(uint32_t slot) {
   return ptr(rsp, static_cast<int32_t>(slot * 8), 16);
 }
 
-void FunctionCompiler::push_v128_const(uint64_t lo, uint64_t hi) {
+void Compiler::push_v128_const(uint64_t lo, uint64_t hi) {
   Val v{ValType::V128, Kind::Const, 0, 0, next_slot(), lo};
   v.c_hi = hi;
   m_vs.push_back(v);
@@ -35,19 +35,19 @@ void FunctionCompiler::push_v128_const(uint64_t lo, uint64_t hi) {
 
 // One pool entry per distinct constant, found by hash: a body of many distinct constants
 // made a scan of the pool per use quadratic.
-Mem FunctionCompiler::const128(uint64_t lo, uint64_t hi) {
+Mem Compiler::const128(uint64_t lo, uint64_t hi) {
   auto [it, fresh] = m_pool_index.try_emplace(Const128{lo, hi}, static_cast<uint32_t>(m_pool.size()));
   if (fresh) m_pool.push_back(PoolEntry{lo, hi, m_a.new_local_label()});
   return ptr(m_pool[it->second].label, 0, 16);
 }
 
-void FunctionCompiler::load_v128_const(Xmm x, uint64_t lo, uint64_t hi) {
+void Compiler::load_v128_const(Xmm x, uint64_t lo, uint64_t hi) {
   if (lo == 0 && hi == 0) m_a.xorps(x, x);
   else if (lo == ~uint64_t{0} && hi == ~uint64_t{0}) m_a.pcmpeqd(x, x);
   else m_a.movaps(x, const128(lo, hi));
 }
 
-void FunctionCompiler::emit_constant_pool() {
+void Compiler::emit_constant_pool() {
   if (m_pool.empty()) return;
   m_a.align(asmjit::AlignMode::kData, 16);
   for (const PoolEntry& e : m_pool) {
@@ -57,9 +57,9 @@ void FunctionCompiler::emit_constant_pool() {
   }
 }
 
-Xmm FunctionCompiler::v128_src(Val& v, Xmm scratch) {
+Xmm Compiler::v128_src(Val& v, Xmm scratch) {
   switch (v.kind) {
-    case Kind::Xmm:
+    case Kind::Fp:
       return xmm(v.reg);
     case Kind::Const:
       load_v128_const(scratch, v.c, v.c_hi);
@@ -228,7 +228,7 @@ ShiftForm inline_shift(Op op) {
 }  // namespace
 
 // The common SIMD forms inline; false when `ins` needs its helper.
-bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
+bool Compiler::emit_simd_inline(const Instr& ins) {
   Op op = ins.op;
   constexpr ValType V = ValType::V128;
   if (op == Op::v128_const) {
@@ -243,7 +243,7 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
     Val a = pop();
     Val& x = f.swap ? b : a;
     Val& y = f.swap ? a : b;
-    Xmm d = to_xmm(x);
+    Xmm d = to_fp(x);
     Xmm s = v128_src(y, xmm15);
     if (f.pred >= 0) m_a.emit(f.id, d, s, imm(f.pred));
     else m_a.emit(f.id, d, s);
@@ -252,13 +252,13 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
       m_a.pxor(d, xmm14);
     }
     release(y);
-    push_xmm(V, d);
+    push_fp(V, d);
     return true;
   }
   if (UCmp f = ucmp_form(op); f.eq != Inst::kIdNone) {
     Val b = pop();
     Val a = pop();
-    Xmm d = to_xmm(a);
+    Xmm d = to_fp(a);
     Xmm s = v128_src(b, xmm15);
     m_a.movaps(xmm14, d);
     m_a.emit(f.minmax, xmm14, s);
@@ -268,26 +268,26 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
       m_a.pxor(d, xmm14);
     }
     release(b);
-    push_xmm(V, d);
+    push_fp(V, d);
     return true;
   }
   if (ShiftForm sf = inline_shift(op); sf.id != Inst::kIdNone) {
     Val n = pop();
     Val a = pop();
     if (n.kind == Kind::Const) {
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       m_a.emit(sf.id, d, imm(static_cast<uint32_t>(n.c) & sf.mask));
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     Gp r = read_reg(n);
     m_a.mov(r11d, r.r32());
     m_a.and_(r11d, imm(sf.mask));
     release(n);
-    Xmm d = to_xmm(a);
+    Xmm d = to_fp(a);
     m_a.movd(xmm14, r11d);
     m_a.emit(sf.id, d, xmm14);
-    push_xmm(V, d);
+    push_fp(V, d);
     return true;
   }
   switch (op) {
@@ -295,7 +295,7 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
       if (top().kind != Kind::Const) return false;  // variable counts: the helper
       Val n = pop();
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       if (op == Op::i64x2_shr_s) {
         // Logical shift, then sign-extend from bit 63-k: (x ^ m) - m with m = 1 << (63 - k).
         uint32_t k = static_cast<uint32_t>(n.c) & 63;
@@ -322,22 +322,22 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
           m_a.packsswb(d, xmm14);
         }
       }
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::v128_not: {
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       m_a.pcmpeqd(xmm14, xmm14);
       m_a.pxor(d, xmm14);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::v128_bitselect: {  // ((a ^ b) & c) ^ b
       Val c = pop();
       Val b = pop();
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       Xmm sb = v128_src(b, xmm15);
       Xmm sc = v128_src(c, xmm14);
       m_a.pxor(d, sb);
@@ -345,7 +345,7 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
       m_a.pxor(d, sb);
       release(b);
       release(c);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::v128_any_true: case Op::i8x16_all_true: case Op::i16x8_all_true:
@@ -391,34 +391,34 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
     }
     case Op::i8x16_abs: case Op::i16x8_abs: case Op::i32x4_abs: {
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       m_a.emit(op == Op::i8x16_abs ? Inst::kIdPabsb : op == Op::i16x8_abs ? Inst::kIdPabsw : Inst::kIdPabsd, d, d);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::i64x2_abs: {
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       m_a.pxor(xmm14, xmm14);
       m_a.pcmpgtq(xmm14, d);  // sign mask
       m_a.pxor(d, xmm14);
       m_a.psubq(d, xmm14);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::i8x16_neg: case Op::i16x8_neg: case Op::i32x4_neg: case Op::i64x2_neg: {
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       m_a.movaps(xmm14, d);
       m_a.pxor(d, d);
       m_a.emit(op == Op::i8x16_neg ? Inst::kIdPsubb : op == Op::i16x8_neg ? Inst::kIdPsubw
                : op == Op::i32x4_neg ? Inst::kIdPsubd : Inst::kIdPsubq, d, xmm14);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::f32x4_abs: case Op::f32x4_neg: case Op::f64x2_abs: case Op::f64x2_neg: {
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       uint64_t m = op == Op::f32x4_abs   ? splat32v(0x7fffffffu)
                    : op == Op::f32x4_neg ? splat32v(0x80000000u)
                    : op == Op::f64x2_abs ? 0x7fffffffffffffffull
@@ -426,15 +426,15 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
       bool abs = op == Op::f32x4_abs || op == Op::f64x2_abs;
       if (abs) m_a.andps(d, const128(m, m));
       else m_a.xorps(d, const128(m, m));
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::f32x4_sqrt: case Op::f64x2_sqrt: {
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       if (op == Op::f32x4_sqrt) m_a.sqrtps(d, d);
       else m_a.sqrtpd(d, d);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::f32x4_ceil: case Op::f32x4_floor: case Op::f32x4_trunc: case Op::f32x4_nearest:
@@ -446,10 +446,10 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
       bool f32 = op == Op::f32x4_ceil || op == Op::f32x4_floor || op == Op::f32x4_trunc ||
                  op == Op::f32x4_nearest;
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       if (f32) m_a.roundps(d, d, imm(mode));
       else m_a.roundpd(d, d, imm(mode));
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::f32x4_min: case Op::f64x2_min: case Op::f32x4_max: case Op::f64x2_max: {
@@ -460,7 +460,7 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
       bool is_min = op == Op::f32x4_min || op == Op::f64x2_min;
       Val b = pop();
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       Xmm s = v128_src(b, xmm15);
       asmjit::InstId mm = is_min ? (f64 ? Inst::kIdMinpd : Inst::kIdMinps)
                                  : (f64 ? Inst::kIdMaxpd : Inst::kIdMaxps);
@@ -480,14 +480,14 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
       else m_a.psrld(d, imm(10));
       m_a.andnps(d, xmm14);
       release(b);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::i64x2_mul: {
       // lo(a) * lo(b) + ((hi(a) * lo(b) + lo(a) * hi(b)) << 32), with pmuludq.
       Val b = pop();
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       Xmm t = tmp_xmm();
       Xmm s = v128_src(b, xmm15);
       m_a.movaps(xmm14, d);
@@ -502,21 +502,21 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
       m_a.paddq(d, xmm14);
       free_tmp(t);
       release(b);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::i16x8_q15mulr_sat_s: {
       // pmulhrsw is the rounding Q15 multiply except 0x8000 * 0x8000 (0x8000, must be 0x7fff).
       Val b = pop();
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       Xmm s = v128_src(b, xmm15);
       m_a.pmulhrsw(d, s);
       m_a.movaps(xmm14, const128(splat16(0x8000), splat16(0x8000)));
       m_a.pcmpeqw(xmm14, d);
       m_a.pxor(d, xmm14);
       release(b);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::i8x16_swizzle: {
@@ -524,13 +524,13 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
       // every index >= 16 and keeps the low 4 bits of the others.
       Val b = pop();
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       Xmm s = v128_src(b, xmm15);
       m_a.movaps(xmm14, s);
       m_a.paddusb(xmm14, const128(splat8(0x70), splat8(0x70)));
       m_a.pshufb(d, xmm14);
       release(b);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     case Op::i8x16_shuffle: {
@@ -550,7 +550,7 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
       std::memcpy(&bhi, mb + 8, 8);
       Val b = pop();
       Val a = pop();
-      Xmm d = to_xmm(a);
+      Xmm d = to_fp(a);
       Xmm s = v128_src(b, xmm15);
       if (!any_b) {
         m_a.pshufb(d, const128(alo, ahi));
@@ -564,7 +564,7 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
         m_a.por(d, xmm14);
       }
       release(b);
-      push_xmm(V, d);
+      push_fp(V, d);
       return true;
     }
     default:
@@ -574,7 +574,7 @@ bool FunctionCompiler::emit_simd_inline(const Instr& ins) {
   return emit_simd_convert(ins);
 }
 
-void FunctionCompiler::emit_simd(const Instr& ins) {
+void Compiler::emit_simd(const Instr& ins) {
   if (emit_simd_inline(ins)) return;
   helpers::SimdHelper h = helpers::simd(static_cast<uint16_t>(ins.op));
   if (h.fn == nullptr) return unsupported(ins);
@@ -654,4 +654,4 @@ void FunctionCompiler::emit_simd(const Instr& ins) {
   }
 }
 
-}  // namespace wsvm::jit
+}  // namespace wsvm::jit::x64
