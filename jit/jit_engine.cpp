@@ -4,7 +4,7 @@
 // guard-page faults in the code on the ordinary trap path (backtrace, then unwind).
 #include "jit/jit_engine.hpp"
 
-#include <asmjit/x86.h>
+#include <asmjit/core.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -16,8 +16,7 @@
 #include <thread>
 
 #include "jit/code_memory.hpp"
-#include "jit/x64/compiler.hpp"
-#include "jit/x64/fast_assembler.hpp"
+#include "jit/backend.hpp"
 #include "jit/jit_abi.hpp"
 #include "memory/trap_handler.hpp"
 #include "runtime/compile_limit.hpp"
@@ -28,12 +27,12 @@
 namespace wsvm {
 namespace {
 
-using namespace asmjit::x86;
-using asmjit::imm;
+using Assembler = jit::arch::Assembler;
 
 // Functions compiled on their first call (JitCompile::Lazy). The reservation holds, in
 // order: the dispatch table (read+write data: one code address per defined function), the
-// module's code (trampoline, unwind, landing pad, the lazy entry and one stub per function:
+// module's code (trampoline, unwind, landing pad, the lazy entry and one stub per function,
+// jumping through its table entry with its index as the lazy entry's argument; x86-64:
 // `mov r11d, index; jmp [table + 8 * index]`), then one page-aligned chunk per compiled
 // function. A table entry starts at the lazy entry and is set, once, to the function's code.
 struct LazyCode {
@@ -41,7 +40,7 @@ struct LazyCode {
   EngineConfig config;
   bool lzcnt = false;
   uintptr_t* table = nullptr;
-  uintptr_t lazy_entry = 0;   // compiles the function r11d, then jumps to it
+  uintptr_t lazy_entry = 0;   // compiles the function the stub names, then jumps to it
   uintptr_t unwind = 0;       // the module's unwind code (chunks jump there)
   std::mutex mu;              // guards everything below and chunk compilation
   size_t next = 0;            // first free byte offset in `res` (page-aligned)
@@ -58,7 +57,7 @@ struct JitModule {
   // Lazy: their stubs' offsets.
   std::vector<uint32_t> func_offsets;
   uint32_t funcs_end = 0;                // eager: end of the last function (and its trap stubs)
-  uint32_t landing = 0;                  // the guard-fault landing pad (emit_landing)
+  uint32_t landing = 0;                  // the guard-fault landing pad (arch::emit_module_stubs)
   jit::EntryFn entry = nullptr;
   size_t code_bytes = 0;
   std::unique_ptr<LazyCode> lazy;
@@ -80,110 +79,8 @@ Error assembler_error(const RecordingErrorHandler& eh) {
   return Error{ErrorKind::Invalid, kNoOffset, "jit: assembler error: " + eh.m_message};
 }
 
-// entry(ji, mem_base, slots, code, ctx): saves the callee-saved registers, pins r13-r15,
-// records rsp for unwinding and calls `code` with rsi = slots. Returns 0, or 1 when the
-// unwind code (a trap) returned through `exit` with rsp = entry_rsp.
-void emit_trampoline(Assembler& a, jit::ModuleLabels& labels) {
-  a.push(rbp);
-  a.push(rbx);
-  a.push(r12);
-  a.push(r13);
-  a.push(r14);
-  a.push(r15);
-  a.sub(rsp, 8);  // 6 pushes + return address: realign to 16 for the call
-  a.mov(r13, rdi);
-  a.mov(r14, rsi);
-  a.mov(r15, r8);
-  a.mov(qword_ptr(r13, jit::kJiEntryRsp), rsp);
-  a.mov(rsi, rdx);
-  a.call(rcx);
-  a.xor_(eax, eax);
-  a.bind(labels.exit);
-  a.add(rsp, 8);
-  a.pop(r15);
-  a.pop(r14);
-  a.pop(r13);
-  a.pop(r12);
-  a.pop(rbx);
-  a.pop(rbp);
-  a.ret();
-}
-
 void record_trap(jit::JitInstance* ji) noexcept;
-
-// Each function's trap stubs (compiler.cpp) record where the trap happened and jump here.
-// The backtrace is walked first, while the JIT frames are live: record_trap runs on the
-// stack below the trapping function's frame pointer (a stack-overflow trap's rsp may be far
-// below the limit, its rbp is not: the caller passed the check), realigned for the call.
-// Only then does rsp go back to entry_rsp and the trampoline return 1. rbp is always a JIT
-// frame here (the lazy entry makes one for its own trap).
-void emit_unwind(Assembler& a, jit::ModuleLabels& labels) {
-  a.bind(labels.unwind);
-  a.mov(rsp, rbp);
-  a.and_(rsp, imm(-16));
-  a.mov(rdi, r13);
-  a.mov(rax, imm(reinterpret_cast<uint64_t>(&record_trap)));
-  a.call(rax);
-  a.mov(rsp, qword_ptr(r13, jit::kJiEntryRsp));
-  a.mov(eax, 1);
-  a.jmp(labels.exit);
-}
-
-// Where memory/trap_handler resumes a guard-page fault in this module's code (LandingPad):
-// r11 = the faulting pc, every other register as at the fault (r13 = JitInstance*, rbp =
-// the faulting function's frame).
-void emit_landing(Assembler& a, jit::ModuleLabels& labels, asmjit::Label landing) {
-  a.bind(landing);
-  a.mov(dword_ptr(r13, jit::kJiTrapKind), imm(static_cast<uint32_t>(TrapKind::MemoryOutOfBounds)));
-  a.mov(qword_ptr(r13, jit::kJiTrapPc), r11);
-  a.mov(qword_ptr(r13, jit::kJiTrapRbp), rbp);
-  a.jmp(labels.unwind);
-}
-
-// Every module's own code, ahead of its functions: the entry trampoline, the unwind path
-// and the landing pad for guard-page faults (returned; labels gets unwind and exit).
-asmjit::Label emit_module_stubs(Assembler& a, jit::ModuleLabels& labels) {
-  labels.unwind = a.newLabel();
-  labels.exit = a.newLabel();
-  emit_trampoline(a, labels);
-  emit_unwind(a, labels);
-  asmjit::Label landing = a.newLabel();
-  emit_landing(a, labels, landing);
-  return landing;
-}
-
 uintptr_t lazy_compile(jit::JitInstance* ji, uint32_t defined) noexcept;
-
-// The lazy entry, reached from a stub (or a chunk's thunk) with the callee's defined index in
-// r11d, the caller's return address on the stack and rsi = the caller's slot area: compiles
-// the function (or finds it compiled by another thread) and jumps to it as if called. A
-// failure (no code memory) traps with the caller innermost.
-void emit_lazy_entry(Assembler& a, jit::ModuleLabels& labels, asmjit::Label entry) {
-  asmjit::Label fail = a.newLabel();
-  a.bind(entry);
-  a.push(rbp);
-  a.mov(rbp, rsp);
-  a.push(rsi);
-  a.sub(rsp, 8);
-  a.mov(rdi, r13);
-  a.mov(esi, r11d);
-  a.mov(rax, imm(reinterpret_cast<uint64_t>(&lazy_compile)));
-  a.call(rax);
-  a.add(rsp, 8);
-  a.pop(rsi);
-  a.pop(rbp);
-  a.test(rax, rax);
-  a.jz(fail);
-  a.jmp(rax);
-  a.bind(fail);
-  a.push(rbp);  // a frame for the unwind code: [rbp + 8] = the caller's return address
-  a.mov(rbp, rsp);
-  a.mov(r11, qword_ptr(rbp, 8));
-  a.mov(qword_ptr(r13, jit::kJiTrapPc), r11);
-  a.mov(r11, qword_ptr(rbp));
-  a.mov(qword_ptr(r13, jit::kJiTrapRbp), r11);
-  a.jmp(labels.unwind);
-}
 
 // ---- groups: functions assembled in their own CodeHolder --------------------------------
 
@@ -210,7 +107,7 @@ struct Group {
 // holder would otherwise need one label per function of the module).
 class GroupListener {
  public:
-  GroupListener(jit::x64::Compiler& fc, Assembler& a, jit::ModuleLabels& labels,
+  GroupListener(jit::arch::Compiler& fc, Assembler& a, jit::ModuleLabels& labels,
                 std::vector<uint32_t>& used, uint32_t imported)
       : m_fc(fc), m_a(a), m_labels(labels), m_used(used), m_imported(imported) {}
   template <class Locals>
@@ -232,7 +129,7 @@ class GroupListener {
     l = m_a.newLabel();
     m_used.push_back(func_index - m_imported);
   }
-  jit::x64::Compiler& m_fc;
+  jit::arch::Compiler& m_fc;
   Assembler& m_a;
   jit::ModuleLabels& m_labels;
   std::vector<uint32_t>& m_used;
@@ -244,8 +141,6 @@ size_t body_bytes(const Module& m, uint32_t first, uint32_t last) {
   for (uint32_t i = first; i < last; ++i) n += m.code[i].body_end - m.code[i].body_offset;
   return n;
 }
-
-void embed_u32(Assembler& a, uint32_t v) { a.embedUInt32(v); }
 
 // Validates and assembles defined functions [first, last) into g; false with g.error set
 // (the first failing function's error) otherwise.
@@ -270,7 +165,7 @@ bool assemble_group(const Module& m, uint32_t first, uint32_t last, const Engine
     // growing buffer (that copying was a fifth of compile time on a 6 MB module).
     g.code.reserveBuffer(&g.code.textSection()->_buffer, 4096 + body_bytes(m, first, last) * 8);
   }
-  jit::x64::FastAssembler a(&g.code);
+  jit::arch::Assembler a(&g.code);
   jit::ModuleLabels labels;
   labels.unwind = a.newLabel();
   std::vector<uint32_t> used;
@@ -290,7 +185,7 @@ bool assemble_group(const Module& m, uint32_t first, uint32_t last, const Engine
       func_labels->swap(labels.funcs);
     }
   } give_back{labels, used, func_labels};
-  jit::x64::Compiler fc(a, labels, config, lzcnt);
+  jit::arch::Compiler fc(a, labels, config, lzcnt);
   GroupListener gl(fc, a, labels, used, m.imported_funcs);
   StoppableListener<GroupListener> sl(gl, stop);
   for (uint32_t i = first; i < last; ++i) {
@@ -308,23 +203,11 @@ bool assemble_group(const Module& m, uint32_t first, uint32_t last, const Engine
   asmjit::Label end = a.newLabel();
   a.bind(end);
   a.bind(labels.unwind);
-  a.embedUInt8(0xE9);  // jmp rel32
-  g.unwind_field = static_cast<uint32_t>(a.offset());
-  embed_u32(a, 0);
+  g.unwind_field = jit::arch::emit_far_jump(a);
   for (uint32_t d : used) {
     if (d >= first && d < last) continue;
     a.bind(labels.funcs[d]);
-    if (lazy) {
-      a.embedUInt8(0x41);  // mov r11d, imm32
-      a.embedUInt8(0xBB);
-      embed_u32(a, d);
-      a.embedUInt8(0xFF);  // jmp [rip + disp32]
-      a.embedUInt8(0x25);
-    } else {
-      a.embedUInt8(0xE9);  // jmp rel32
-    }
-    g.thunks.emplace_back(static_cast<uint32_t>(a.offset()), d);
-    embed_u32(a, 0);
+    g.thunks.emplace_back(jit::arch::emit_thunk(a, d, lazy), d);
   }
   if (g.eh.m_err != asmjit::kErrorOk) {
     g.overflow = dst != nullptr;  // (any error: the retry with a growing buffer reports it)
@@ -344,11 +227,6 @@ bool assemble_group(const Module& m, uint32_t first, uint32_t last, const Engine
   return true;
 }
 
-void patch_rel32(uint8_t* dst, uintptr_t addr, uint32_t field, uintptr_t target) {
-  auto rel = static_cast<int32_t>(static_cast<int64_t>(target) - static_cast<int64_t>(addr + field + 4));
-  std::memcpy(dst + field, &rel, 4);
-}
-
 // Copies g to dst (its final address `addr`, dst == addr) and patches its outgoing jumps.
 template <class Target>
 bool place_group(Group& g, uint8_t* dst, uintptr_t unwind, Target&& thunk_target) {
@@ -359,8 +237,8 @@ bool place_group(Group& g, uint8_t* dst, uintptr_t unwind, Target&& thunk_target
   } else if (g.code.sectionCount() != 1 || g.code.codeSize() != g.size) {
     return false;  // assembled in place, but asmjit added a section (an address table)
   }
-  patch_rel32(dst, addr, g.unwind_field, unwind);
-  for (auto [field, d] : g.thunks) patch_rel32(dst, addr, field, thunk_target(d));
+  jit::arch::patch_jump(dst, addr, g.unwind_field, unwind);
+  for (auto [field, d] : g.thunks) jit::arch::patch_jump(dst, addr, field, thunk_target(d));
   return true;
 }
 
@@ -514,7 +392,7 @@ class JitEngine final : public Engine {
  public:
   explicit JitEngine(EngineConfig config) : m_config(config), m_mode(resolve_mode(config.jit_compile)) {
     memory::install_trap_handler();
-    m_lzcnt = asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kLZCNT);
+    m_lzcnt = jit::arch::host_has_lzcnt();
   }
   const char* name() const override { return "jit"; }
 
@@ -667,9 +545,9 @@ class JitEngine final : public Engine {
     code.init(asmjit::Environment::host());
     RecordingErrorHandler eh;
     code.setErrorHandler(&eh);
-    jit::x64::FastAssembler a(&code);
+    jit::arch::Assembler a(&code);
     jit::ModuleLabels labels;
-    asmjit::Label landing = emit_module_stubs(a, labels);
+    asmjit::Label landing = jit::arch::emit_module_stubs(a, labels, reinterpret_cast<const void*>(&record_trap));
     if (eh.m_err != asmjit::kErrorOk) return std::unexpected(assembler_error(eh));
     if (a.pending_jumps() != 0) return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, "jit: unbound label"});
     code.flatten();
@@ -763,26 +641,18 @@ class JitEngine final : public Engine {
     code.init(asmjit::Environment::host());
     RecordingErrorHandler eh;
     code.setErrorHandler(&eh);
-    code.reserveBuffer(&code.textSection()->_buffer, 1024 + 12 * size_t{n});
-    jit::x64::FastAssembler a(&code);
+    code.reserveBuffer(&code.textSection()->_buffer, 1024 + jit::arch::kLazyStubBytes * size_t{n});
+    jit::arch::Assembler a(&code);
     jit::ModuleLabels labels;
-    asmjit::Label landing = emit_module_stubs(a, labels);
+    asmjit::Label landing = jit::arch::emit_module_stubs(a, labels, reinterpret_cast<const void*>(&record_trap));
     asmjit::Label lazy_entry = a.newLabel();
-    emit_lazy_entry(a, labels, lazy_entry);
+    jit::arch::emit_lazy_entry(a, labels, lazy_entry, reinterpret_cast<const void*>(&lazy_compile));
     auto jm = std::make_shared<JitModule>();
     jm->imported_funcs = m.imported_funcs;
     jm->func_offsets.reserve(n);
     for (uint32_t d = 0; d < n; ++d) {
       jm->func_offsets.push_back(static_cast<uint32_t>(table_bytes + a.offset()));
-      a.embedUInt8(0x41);  // mov r11d, d
-      a.embedUInt8(0xBB);
-      embed_u32(a, d);
-      a.embedUInt8(0xFF);  // jmp [rip + disp32] (the table entry)
-      a.embedUInt8(0x25);
-      auto next_ip = own_addr + a.offset() + 4;
-      embed_u32(a, static_cast<uint32_t>(static_cast<int32_t>(
-                       static_cast<int64_t>(reinterpret_cast<uintptr_t>(lz->table + d)) -
-                       static_cast<int64_t>(next_ip))));
+      jit::arch::emit_lazy_stub(a, d, own_addr + a.offset(), reinterpret_cast<uintptr_t>(lz->table + d));
     }
     if (eh.m_err != asmjit::kErrorOk) return std::unexpected(assembler_error(eh));
     if (a.pending_jumps() != 0) return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, "jit: unbound label"});
