@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "component/ir.hpp"
+#include "container/component_wit.hpp"
 #include "decoder/module.hpp"
 #include "decoder/printable.hpp"
 #include "decoder/reader.hpp"
@@ -152,12 +153,14 @@ std::expected<Report, std::string> inspect_component(std::span<const uint8_t> by
   auto decoded = component::decode_component(bytes);
   if (!decoded) return std::unexpected(printable(r.name) + ": " + decoded.error().to_string());
   const component::Component& c = **decoded;
-  for (const component::Import& i : c.imports) {
-    r.imports.push_back({"", printable(i.name.name), component::extern_kind_name(i.type.kind), ""});
+  for (size_t n = 0; n < c.imports.size(); ++n) {
+    const component::Import& i = c.imports[n];
+    r.imports.push_back({"", printable(i.name.name), component::extern_kind_name(i.type.kind), import_func_wit(c, n)});
     if (const char* cap = interface_capability(i.name.name)) r.capabilities.insert(cap);
   }
-  for (const component::Export& x : c.exports) {
-    r.exports.push_back({"", printable(x.name.name), component::sort_name(x.target.sort), ""});
+  for (size_t n = 0; n < c.exports.size(); ++n) {
+    const component::Export& x = c.exports[n];
+    r.exports.push_back({"", printable(x.name.name), component::sort_name(x.target.sort), export_func_wit(c, n)});
     if (x.name.name.starts_with("wasi:http/incoming-handler") || x.name.name.starts_with("wasi:http/handler"))
       r.capabilities.insert("http-incoming");
   }
@@ -174,6 +177,7 @@ std::expected<Report, std::string> inspect_component(std::span<const uint8_t> by
   }
   for (const component::CustomSection& s : c.customs)
     if (s.name == "producers") r.producers = read_producers(c.range_bytes(s.payload));
+  r.wit = component_world_wit(c);
   return r;
 }
 
@@ -203,6 +207,15 @@ std::string format_text(const Report& r) {
   };
   list("imports", r.imports);
   list("exports", r.exports);
+  if (!r.wit.empty()) {
+    s += "world (WIT):\n";
+    for (size_t at = 0; at < r.wit.size();) {  // indented by two spaces
+      const size_t end = r.wit.find('\n', at);
+      const std::string line = r.wit.substr(at, end - at);
+      s += line.empty() ? "\n" : "  " + line + "\n";
+      at = end == std::string::npos ? r.wit.size() : end + 1;
+    }
+  }
   for (const std::string& m : r.memories) s += m + "\n";
   for (const std::string& t : r.tables) s += t + "\n";
   s += "capabilities:";
@@ -245,6 +258,7 @@ std::string to_json(const Report& r) {
             {"producers", r.producers},
             {"risks", r.risks}};
   if (r.start) j["start"] = *r.start;
+  if (r.component) j["wit"] = r.wit;
   // Names were made printable above; replace keeps the dump valid UTF-8 whatever remains.
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

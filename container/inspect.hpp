@@ -18,7 +18,8 @@ struct Entity {
   std::string module;  // core imports: the module name; empty otherwise
   std::string name;
   std::string kind;    // "func", "memory", ...; for components "instance", "func", ...
-  std::string type;    // core: the signature or limits ("(i32 i32) -> (i32)"); may be empty
+  std::string type;    // core: the signature or limits ("(i32 i32) -> (i32)"); components: a
+                       // function's WIT signature ("func(a: u32) -> string"); may be empty
 };
 
 struct Section {
@@ -39,6 +40,7 @@ struct Report {
   // "http-outgoing", "exit"; "http-incoming" when it serves HTTP (an export).
   std::set<std::string> capabilities;
   std::vector<std::string> risks;             // one line each
+  std::string wit;                            // components: the world as WIT (component_wit.hpp)
 };
 
 // Decodes `bytes` (a core module or a component) and describes it. A binary that does not

@@ -2,6 +2,7 @@
 """Components under `wsvm`: --invoke with WAVE values, the limits on a component's core
 instances, and bad components (one clear error line, a clean exit, never a crash).
 Usage: run_component_test.py WSVM BUILD_DIR CASE ENGINE HELLO_COMPONENT"""
+import json
 import os
 import subprocess
 import sys
@@ -15,8 +16,8 @@ def comp(name):
 
 
 def run(args, stdin=b""):
-    # `validate` takes no engine: it runs nothing
-    cmd = [WSVM, *args] if args[0] == "validate" else [WSVM, "--engine", ENGINE, *args]
+    # `validate` and `inspect` take no engine: they run nothing
+    cmd = [WSVM, *args] if args[0] in ("validate", "inspect") else [WSVM, "--engine", ENGINE, *args]
     p = subprocess.run(cmd, input=stdin, capture_output=True, timeout=60)
     return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
@@ -77,6 +78,30 @@ def case_limits():
     # the limits apply to a WASI command component's core instances too
     expect(["--fuel", "100", comp("hello")], 125, "", "wsvm: out of fuel")
     expect(["--max-memory", "64KiB", comp("hello")], 126, "", "wsvm: error:", ["memory limit"])
+
+
+def case_inspect():
+    # `wsvm inspect` prints a component's world as WIT: what `jco wit` prints for the same
+    # binary (jco wit cannot print invoke's exported record type; WIT's typedef is shown).
+    rc, out, err = run(["inspect", comp("invoke")])
+    world = ("world root {\n"
+             "    record point { x: s32, y: s32 }\n"
+             "    export add: func(a: u32, b: u32) -> u32;\n"
+             "    export greet: func(name: string) -> string;\n"
+             "    export swap: func(p: point) -> point;\n"
+             "    export half: func(x: u32) -> option<u32>;\n")
+    if rc != 0 or world not in out or "  func add: func(a: u32, b: u32) -> u32\n" not in out:
+        print(f"FAIL inspect invoke: status {rc}\n{out}{err}")
+        sys.exit(1)
+    jco = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "npm", "node_modules", ".bin", "jco")
+    for name in ("hello", "missing_import"):
+        rc, out, err = run(["inspect", "--json", comp(name)])
+        ours = json.loads(out)["wit"] if rc == 0 else f"status {rc}: {err}"
+        theirs = subprocess.run([jco, "wit", comp(name)], capture_output=True, text=True, timeout=120).stdout
+        if ours.rstrip("\n") != theirs.rstrip("\n"):
+            print(f"FAIL inspect {name}: wsvm's WIT differs from jco wit's\n--- wsvm\n{ours}--- jco\n{theirs}")
+            sys.exit(1)
+        print(f"ok: wsvm inspect --json {name}: the same WIT as jco wit ({ours.count(chr(10))} lines)")
 
 
 def case_bad():
