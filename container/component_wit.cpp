@@ -203,9 +203,8 @@ class WitPrinter {
 
   // An instance type's exported function `name`.
   std::optional<FuncRef> instance_type_func(const Scope& cs, uint32_t type_index, const std::string& name) {
-    if (type_index >= cs.types.size()) return std::nullopt;
-    const TypeDef* t = cs.types[type_index].def;
-    if (!t || t->kind != TypeDefKind::Instance) return std::nullopt;
+    const TypeDef* t = instance_type_at(cs, type_index);
+    if (!t) return std::nullopt;
     const Scope& s = scope_of(*t, cs);
     for (const TypeDecl& d : t->decls)
       if (d.kind == TypeDecl::Kind::Export && d.type.kind == ExternKind::Func && d.name.name == name)
@@ -311,14 +310,20 @@ class WitPrinter {
     return "type " + name + " = " + type_at(top_, index, 0) + ";";
   }
 
+  // The instance type at `index` of scope `s`, or null.
+  static const TypeDef* instance_type_at(const Scope& s, uint32_t index) {
+    const TypeDef* t = index < s.types.size() ? s.types[index].def : nullptr;
+    return t && t->kind == TypeDefKind::Instance ? t : nullptr;
+  }
+
   std::string import_line(size_t i) {
     const Import& im = c_.imports[i];
     const std::string name = printable(im.name.name);
     switch (im.type.kind) {
       case ExternKind::Instance: {
         if (is_interface_name(im.name.name)) return "import " + name + ";";
-        const TypeDef* t = im.type.index < top_.types.size() ? top_.types[im.type.index].def : nullptr;
-        return "import " + name + ": " + (t && t->kind == TypeDefKind::Instance ? interface_body(*t) : "interface {}");
+        const TypeDef* t = instance_type_at(top_, im.type.index);
+        return "import " + name + ": " + (t ? interface_body(*t) : "interface {}");
       }
       case ExternKind::Func: return "import " + name + ": " + func_at(top_, im.type.index) + ";";
       case ExternKind::Type:
@@ -333,9 +338,9 @@ class WitPrinter {
     switch (x.target.sort) {
       case Sort::Instance: {
         if (is_interface_name(x.name.name)) return "export " + name + ";";
-        if (x.ascribed && x.ascribed->kind == ExternKind::Instance && x.ascribed->index < top_.types.size() &&
-            top_.types[x.ascribed->index].def && top_.types[x.ascribed->index].def->kind == TypeDefKind::Instance)
-          return "export " + name + ": " + interface_body(*top_.types[x.ascribed->index].def);
+        const TypeDef* ascribed = x.ascribed && x.ascribed->kind == ExternKind::Instance
+                                      ? instance_type_at(top_, x.ascribed->index) : nullptr;
+        if (ascribed) return "export " + name + ": " + interface_body(*ascribed);
         const auto& instances = c_.space(Sort::Instance);
         if (x.target.index < instances.size()) {
           const Definition& d = c_.defs[instances[x.target.index].def];
