@@ -65,6 +65,17 @@ const HostFn* ComponentLinker::func(const std::string& name) const {
   return it == m_funcs.end() ? nullptr : &it->second;
 }
 
+const FuncSig* ComponentLinker::func_type(const std::string& instance, const std::string& name) const {
+  if (instance.empty()) {
+    auto it = m_func_types.find(name);
+    return it == m_func_types.end() ? nullptr : &it->second;
+  }
+  auto it = m_instance_func_types.find(instance);
+  if (it == m_instance_func_types.end()) return nullptr;
+  auto f = it->second.find(name);
+  return f == it->second.end() ? nullptr : &f->second;
+}
+
 const std::function<void(uint32_t)>* ComponentLinker::resource_dtor(const std::string& instance,
                                                                     const std::string& resource) const {
   auto it = m_dtors.find(instance);
@@ -203,6 +214,23 @@ struct ScopeEnv {
   std::vector<const CoreType*> core_types;
   std::shared_ptr<const ScopeEnv> parent;
 };
+
+namespace {
+
+// A host function's declared type (if it has one) against the import's: Unlinkable, naming
+// the import (and the instance's function), the expected and the found type, and why.
+Result<void> check_host_type(const FuncSig& import, const FuncSig* host, const std::string& name,
+                             const std::string& func, size_t at) {
+  if (!host) return {};
+  auto why = host_func_mismatch(import, *host);
+  if (!why) return {};
+  std::string what = func.empty() ? fmt::format("component import '{}'", name)
+                                   : fmt::format("component import '{}': function '{}'", name, func);
+  return make_error(ErrorKind::Unlinkable, at, fmt::format("{} has the wrong type: expected {}, the host's is {} ({})",
+                                                           what, func_sig_string(import), func_sig_string(*host), *why));
+}
+
+}  // namespace
 
 class Instantiator {
  public:
@@ -945,6 +973,7 @@ Result<void> Instantiator::import(const Import& im) {
                           fmt::format("component import '{}' (a function) is not defined by the host", name));
       auto f = std::make_shared<ComponentFunc>();
       f->sig = WSVM_TRY(m_types->func(im.type.index, im.offset));
+      if (fn) WSVM_TRY_VOID(check_host_type(f->sig, m_linker.func_type("", name), name, "", im.offset));
       f->host = fn ? *fn : unknown_import(name);
       f->name = name;
       m_funcs.push_back(std::move(f));
@@ -967,6 +996,8 @@ Result<void> Instantiator::import(const Import& im) {
                             fmt::format("component import '{}': function '{}' is not defined by the host", name, fname));
         auto f = std::make_shared<ComponentFunc>();
         f->sig = WSVM_TRY(in.space->func(decl->type.index, im.offset));
+        if (it != host->end())
+          WSVM_TRY_VOID(check_host_type(f->sig, m_linker.func_type(host_name, fname), name, fname, im.offset));
         f->host = it != host->end() ? it->second : unknown_import(name + "#" + fname);
         f->name = name + "#" + fname;
         in.funcs[fname] = std::move(f);

@@ -28,11 +28,23 @@ using HostFn = std::function<AbiResult<std::vector<Val>>(std::span<const Val>)>;
 class ComponentLinker {
  public:
   void define_func(std::string name, HostFn fn) { m_funcs[std::move(name)] = std::move(fn); }
+  // With its type: checked against the import's when a component links to it (a mismatch is
+  // Unlinkable, naming the import, the function, and both types).
+  void define_func(std::string name, FuncSig type, HostFn fn) {
+    m_func_types[name] = std::move(type);
+    define_func(std::move(name), std::move(fn));
+  }
   // An instance with no functions yet (e.g. one that only exports resource types).
   void define_instance(const std::string& instance) { m_instances[instance]; }
   void define_instance_func(const std::string& instance, std::string name, HostFn fn) {
     m_instances[instance][std::move(name)] = std::move(fn);
   }
+  void define_instance_func(const std::string& instance, std::string name, FuncSig type, HostFn fn) {
+    m_instance_func_types[instance][name] = std::move(type);
+    define_instance_func(instance, std::move(name), std::move(fn));
+  }
+  // The declared type of a host function (`instance` empty: a top-level one); null if none.
+  const FuncSig* func_type(const std::string& instance, const std::string& name) const;
   // Called with the rep when a guest drops its last owning handle of the host resource
   // `resource` exported by `instance` (e.g. "wasi:io/streams@0.2.12", "output-stream").
   void define_resource_dtor(const std::string& instance, std::string resource,
@@ -56,6 +68,8 @@ class ComponentLinker {
  private:
   std::map<std::string, HostFn> m_funcs;
   std::map<std::string, std::map<std::string, HostFn>> m_instances;
+  std::map<std::string, FuncSig> m_func_types;
+  std::map<std::string, std::map<std::string, FuncSig>> m_instance_func_types;
   std::map<std::string, std::map<std::string, std::function<void(uint32_t)>>> m_dtors;
   bool m_trap_unknown = false;
 };

@@ -25,7 +25,16 @@ std::optional<std::string> optional_type(const char* what, const VType* expected
 
 }  // namespace
 
-std::optional<std::string> value_mismatch(const VType& e, const VType& f) {
+namespace {
+std::optional<std::string> mismatch(const VType& e, const VType& f, bool resources_by_kind);
+}
+
+std::optional<std::string> value_mismatch(const VType& e, const VType& f) { return mismatch(e, f, false); }
+
+namespace {
+
+std::optional<std::string> mismatch(const VType& e, const VType& f, bool resources_by_kind) {
+  auto value_mismatch = [resources_by_kind](const VType& a, const VType& b) { return mismatch(a, b, resources_by_kind); };
   if (e.kind != f.kind) {
     if (is_prim(e.kind) && is_prim(f.kind))
       return fmt::format("expected primitive `{}` found primitive `{}`", kind_word(e.kind), kind_word(f.kind));
@@ -83,14 +92,15 @@ std::optional<std::string> value_mismatch(const VType& e, const VType& f) {
       if (auto m = optional_type("ok", e.elems[0].get(), f.elems[0].get())) return m;
       return optional_type("err", e.elems[1].get(), f.elems[1].get());
     case VKind::Own: case VKind::Borrow:
-      if (e.resource != f.resource) return std::string("resource types are not the same");
+      if (!resources_by_kind && e.resource != f.resource) return std::string("resource types are not the same");
       return std::nullopt;
     default:
       return std::nullopt;  // the same primitive
   }
 }
 
-std::optional<std::string> func_mismatch(const FuncSig& e, const FuncSig& f) {
+std::optional<std::string> sig_mismatch(const FuncSig& e, const FuncSig& f, bool resources_by_kind) {
+  auto value_mismatch = [resources_by_kind](const VType& a, const VType& b) { return mismatch(a, b, resources_by_kind); };
   if (e.params.size() != f.params.size())
     return fmt::format("expected {} parameters, found {}", e.params.size(), f.params.size());
   for (size_t i = 0; i < e.params.size(); ++i) {
@@ -106,6 +116,26 @@ std::optional<std::string> func_mismatch(const FuncSig& e, const FuncSig& f) {
   if (!e.results.empty())
     return within("type mismatch with result type", value_mismatch(*e.results[0], *f.results[0]));
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> func_mismatch(const FuncSig& e, const FuncSig& f) { return sig_mismatch(e, f, false); }
+
+std::optional<std::string> host_func_mismatch(const FuncSig& import, const FuncSig& host) {
+  return sig_mismatch(import, host, true);
+}
+
+std::string func_sig_string(const FuncSig& f) {
+  std::string out = "func(";
+  for (size_t i = 0; i < f.params.size(); ++i) {
+    if (i) out += ", ";
+    if (i < f.param_names.size()) out += f.param_names[i] + ": ";
+    out += f.params[i]->to_string();
+  }
+  out += ")";
+  if (!f.results.empty()) out += " -> " + f.results[0]->to_string();
+  return out;
 }
 
 namespace {

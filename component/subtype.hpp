@@ -18,6 +18,12 @@ namespace wsvm::component {
 // Null when `found` can be used where `expected` is wanted; else why not.
 std::optional<std::string> value_mismatch(const VType& expected, const VType& found);
 std::optional<std::string> func_mismatch(const FuncSig& expected, const FuncSig& found);
+// A host function's declared type against the import it is linked to. Resource types match
+// by handle kind (own/borrow): the host's resource types are made per import, so it cannot
+// name them; parameter names are compared only where the host gives them.
+std::optional<std::string> host_func_mismatch(const FuncSig& import, const FuncSig& host);
+// WIT-like: "func(x: u32, s: string) -> list<u8>".
+std::string func_sig_string(const FuncSig& f);
 // A core module against a core module type: the module may import only what the type
 // declares (with the same kinds and function types), and must export all it declares.
 std::optional<std::string> module_mismatch(const CoreType& expected, const Module& found);

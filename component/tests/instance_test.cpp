@@ -124,6 +124,43 @@ TEST_CASE("calls.wat: missing and mismatched imports are one clear error") {
         "component import 'wasi:demo/host@0.2.3': function 'twice' is not defined by the host");
 }
 
+TEST_CASE("calls.wat: a host function's declared type is checked against the import's") {
+  auto c = decode_component(test::fixture("calls"));
+  REQUIRE(c);
+  auto engine = wsvm::make_engine("interp");
+  REQUIRE(engine);
+  wsvm::Store store(**engine);
+  auto noop = [](std::span<const Val>) -> AbiResult<std::vector<Val>> { return std::vector<Val>{Val::u32(0)}; };
+  auto linker_with = [&](FuncSig log, FuncSig twice) {
+    ComponentLinker l;
+    l.define_func("log", std::move(log), noop);
+    l.define_instance_func("wasi:demo/host@0.2.12", "twice", std::move(twice), noop);
+    return l;
+  };
+  FuncSig log_ok{{"msg"}, {t_prim(VKind::String)}, {}};
+  FuncSig twice_ok{{}, {t_prim(VKind::U32)}, {t_prim(VKind::U32)}};  // names left out: not compared
+  CHECK(instantiate(store, *c, linker_with(log_ok, twice_ok)));
+
+  auto r = instantiate(store, *c, linker_with(log_ok, FuncSig{{}, {t_prim(VKind::U64)}, {t_prim(VKind::U32)}}));
+  REQUIRE_FALSE(r);
+  CHECK(r.error().kind == ErrorKind::Unlinkable);
+  CHECK(r.error().message ==
+        "component import 'wasi:demo/host@0.2.3': function 'twice' has the wrong type: expected "
+        "func(x: u32) -> u32, the host's is func(u64) -> u32 (type mismatch in function parameter `x`: "
+        "expected primitive `u32` found primitive `u64`)");
+
+  r = instantiate(store, *c, linker_with(FuncSig{{"text"}, {t_prim(VKind::String)}, {}}, twice_ok));
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message ==
+        "component import 'log' has the wrong type: expected func(msg: string), the host's is "
+        "func(text: string) (expected parameter named `msg`, found `text`)");
+
+  r = instantiate(store, *c, linker_with(log_ok, FuncSig{{}, {t_prim(VKind::U32)}, {}}));
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("function 'twice' has the wrong type: expected func(x: u32) -> u32, the "
+                               "host's is func(u32) (expected a result, found none)") != std::string::npos);
+}
+
 TEST_CASE("bad_lift.wat: canon options are validated at instantiation") {
   auto c = decode_component(test::fixture("bad_lift"));
   REQUIRE(c);
