@@ -8,6 +8,15 @@
 
 namespace wsvm::jit {
 
+namespace {
+// Code was written through the data side: the instruction side must see it before it runs.
+// x86-64 keeps them coherent (no code); AArch64 needs the data cache cleaned and the
+// instruction cache invalidated over the range (the kernel allows it from user space).
+void sync_icache(uint8_t* begin, size_t size) {
+  __builtin___clear_cache(reinterpret_cast<char*>(begin), reinterpret_cast<char*>(begin + size));
+}
+}  // namespace
+
 std::unique_ptr<CodeMemory> CodeMemory::allocate(size_t size, std::string* error) {
   size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   size_t bytes = (size + page - 1) / page * page;
@@ -63,6 +72,7 @@ bool CodeMemory::finish(size_t used, std::string* error) {
 }
 
 bool CodeMemory::seal(std::string* error) {
+  sync_icache(m_base, m_size);
   if (mprotect(m_base, m_size, PROT_READ | PROT_EXEC) != 0) {
     if (error) *error = std::string("jit: mprotect of code memory failed: ") + std::strerror(errno);
     return false;
@@ -101,6 +111,7 @@ bool CodeReservation::protect(size_t offset, size_t size, bool exec, std::string
     if (error) *error = "jit: code reservation exhausted";
     return false;
   }
+  if (exec) sync_icache(m_base + offset, bytes);
   if (mprotect(m_base + offset, bytes, exec ? PROT_READ | PROT_EXEC : PROT_READ | PROT_WRITE) != 0) {
     if (error) *error = std::string("jit: mprotect of code memory failed: ") + std::strerror(errno);
     return false;

@@ -50,25 +50,41 @@ void forward_fault(int sig, siginfo_t* info, void* ctx) {
   if (info == nullptr || info->si_code <= 0) raise(sig);
 }
 
+// The interrupted context's pc and frame pointer, and the landing pad's rewrite of it
+// (LandingPad: x86-64 r11, AArch64 x16 = the faulting pc).
+#if defined(__linux__) && defined(__x86_64__)
+uint64_t context_pc(const ucontext_t& uc) { return static_cast<uint64_t>(uc.uc_mcontext.gregs[REG_RIP]); }
+uint64_t context_fp(const ucontext_t& uc) { return static_cast<uint64_t>(uc.uc_mcontext.gregs[REG_RBP]); }
+void resume_at_landing(ucontext_t& uc, uintptr_t pc, uintptr_t landing) {
+  uc.uc_mcontext.gregs[REG_R11] = static_cast<greg_t>(pc);
+  uc.uc_mcontext.gregs[REG_RIP] = static_cast<greg_t>(landing);
+}
+#elif defined(__linux__) && defined(__aarch64__)
+uint64_t context_pc(const ucontext_t& uc) { return uc.uc_mcontext.pc; }
+uint64_t context_fp(const ucontext_t& uc) { return uc.uc_mcontext.regs[29]; }
+void resume_at_landing(ucontext_t& uc, uintptr_t pc, uintptr_t landing) {
+  uc.uc_mcontext.regs[16] = pc;
+  uc.uc_mcontext.pc = landing;
+}
+#endif
+
 void handle_fault(int sig, siginfo_t* info, void* ctx) {
   RecoveryScope* scope = t_current;
   if (scope != nullptr && info != nullptr && info->si_code > 0 &&
       address_in_any_reservation(info->si_addr)) {
     scope->info.fault_address = info->si_addr;
     scope->info.signal = sig;
-#if defined(__x86_64__) && defined(__linux__)
+#if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__))
     if (ctx != nullptr) {
-      const auto* uc = static_cast<const ucontext_t*>(ctx);
-      scope->info.pc = reinterpret_cast<const void*>(uc->uc_mcontext.gregs[REG_RIP]);
-      scope->info.frame_pointer = reinterpret_cast<const void*>(uc->uc_mcontext.gregs[REG_RBP]);
+      auto* uc = static_cast<ucontext_t*>(ctx);
+      const auto pc = static_cast<uintptr_t>(context_pc(*uc));
+      scope->info.pc = reinterpret_cast<const void*>(pc);
+      scope->info.frame_pointer = reinterpret_cast<const void*>(context_fp(*uc));
       // A fault inside the scope's generated code resumes at its landing pad (no jump: the
-      // code's frames stay live for it): RIP = landing, r11 = the faulting pc.
+      // code's frames stay live for it): pc = landing, the faulting pc in the pad's register.
       const LandingPad* pad = scope->pad;
-      auto pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
       if (pad != nullptr && pc >= pad->begin && pc < pad->end) {
-        auto* muc = static_cast<ucontext_t*>(ctx);
-        muc->uc_mcontext.gregs[REG_R11] = static_cast<greg_t>(pc);
-        muc->uc_mcontext.gregs[REG_RIP] = static_cast<greg_t>(pad->landing);
+        resume_at_landing(*uc, pc, pad->landing);
         return;
       }
     }

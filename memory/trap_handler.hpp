@@ -15,8 +15,8 @@ namespace wsvm::memory {
 struct TrapInfo {
   const void* fault_address = nullptr;
   int signal = 0;  // SIGSEGV or SIGBUS
-  // The faulting instruction and its frame pointer (x86-64 Linux; null elsewhere): a JIT
-  // maps them to wasm functions for the trap's backtrace.
+  // The faulting instruction and its frame pointer (x86-64 and AArch64 Linux; null
+  // elsewhere): a JIT maps them to wasm functions for the trap's backtrace.
   const void* pc = nullptr;
   const void* frame_pointer = nullptr;
 };
@@ -46,10 +46,11 @@ bool with_trap_recovery(F&& f, TrapInfo* out) {
 // A landing pad for generated code (V8's trap-handler design): when a recovered fault's pc
 // lies in [begin, end), the handler does not jump back to the scope. It rewrites the
 // interrupted context instead, so that the thread resumes at `landing` with the faulting pc
-// in r11 (every other register, rsp and rbp included, as they were at the fault) and
-// returns from the signal. Code at `landing` can thus inspect the live stack (a JIT's
-// backtrace walk) before unwinding by itself. x86-64 Linux only; elsewhere the pad is
-// ignored and the scope's jump is taken. Faults with a pc outside the range still jump.
+// in r11 on x86-64, x16 on AArch64 (every other register, the stack and frame pointers
+// included, as they were at the fault) and returns from the signal. Code at `landing` can
+// thus inspect the live stack (a JIT's backtrace walk) before unwinding by itself. x86-64
+// and AArch64 Linux; elsewhere the pad is ignored and the scope's jump is taken. Faults
+// with a pc outside the range still jump.
 struct LandingPad {
   uintptr_t begin = 0;
   uintptr_t end = 0;

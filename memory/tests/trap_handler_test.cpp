@@ -80,6 +80,22 @@ TEST_CASE("a fault in a reservation's guard region is recovered", "[trap]") {
   CHECK(m->base()[0] == 1);
 }
 
+#if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__))
+// The signal context is decoded (a JIT names the faulting function from it): the pc lies in
+// the faulting function's code, a few instructions from its start.
+TEST_CASE("a recovered fault reports the faulting pc", "[trap]") {
+  REQUIRE(wsvm::memory::install_trap_handler());
+  auto m = make(1);
+  REQUIRE(m);
+  TrapInfo info;
+  CHECK_FALSE(wsvm::memory::run_with_trap_recovery(touch, m->base() + kWasmPageSize, &info));
+  const auto pc = reinterpret_cast<uintptr_t>(info.pc);
+  const auto fn = reinterpret_cast<uintptr_t>(&touch);
+  CHECK(pc >= fn);
+  CHECK(pc < fn + 256);
+}
+#endif
+
 TEST_CASE("recovery works 10,000 times in a row", "[trap]") {
   REQUIRE(wsvm::memory::install_trap_handler());
   auto m = make(0);
