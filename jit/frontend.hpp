@@ -292,6 +292,13 @@ class FrontEnd {
   void region_end();                    // fuel: patch the finished region's cost
   void interrupt_check();
 
+  // ---- calls of C++ helpers (frontend_helpers_impl.hpp): everything spilled first
+  void emit_numeric_helper(Op op, uint32_t arity, ValType result);  // numeric slow paths
+  void emit_misc_helper(const Instr& ins);  // table, bulk memory, memory.size/grow
+  void emit_simd_helper(const Instr& ins);  // any SIMD instruction
+  void helper_arg(int k, const Val& v);     // argument k from a constant or a home
+  void push_helper_result(ValType t);       // the C return register, registers reset
+
   void unsupported(const Instr& ins);
   void unsupported_text(const char* what);
   static std::string fmt_unsupported(const char* what, uint32_t func_index);
@@ -357,6 +364,9 @@ class FrontEnd {
 //   unwind_stub(at), branch_if_trapped(unwind), call_raw(fn), call_import(index, arg_slot,
 //   unwind), call_direct(label, arg_slot), call_indirect(table, type, elem, arg_slot, unwind),
 //   branch_if_interrupted(trap), fuel_charge(out_of_fuel, patch[2]), fuel_patch(patch, cost).
+// C helpers' arguments (k = position): helper_arg_ji(k), helper_arg_imm32(k, v),
+//   helper_arg_imm64(k, v), helper_arg_home(k, slot), helper_arg_home_addr(k, slot);
+//   helper_branch_if_result(l) (nonzero int result), helper_result(wide) (the return register).
 // Instructions: on_simple(ins, st) (everything but control, calls and locals), and
 //   begin_function_data() (per-function state of the emitters).
 

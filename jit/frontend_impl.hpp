@@ -991,3 +991,5 @@ WSVM_FE void WSVM_FE_T::on_instr(const Instr& ins, const WalkState& st) {
 #undef WSVM_FE_T
 
 }  // namespace wsvm::jit
+
+#include "jit/frontend_helpers_impl.hpp"

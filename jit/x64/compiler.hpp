@@ -116,6 +116,24 @@ class Compiler final : public FrontEnd<Compiler, Regs> {
   void branch_if_interrupted(Label trap);
   void fuel_charge(Label out_of_fuel, size_t patch[2]);
   void fuel_patch(const size_t patch[2], uint32_t cost);
+  // C arguments: rdi rsi rdx rcx r8 r9; the result in rax.
+  static Gp helper_reg(int k) {
+    static constexpr uint32_t kArgs[6] = {7, 6, 2, 1, 8, 9};
+    return x86::gpq(kArgs[k]);
+  }
+  void helper_arg_ji(int k) { m_a.mov(helper_reg(k), x86::r13); }
+  void helper_arg_imm32(int k, uint32_t v) { m_a.mov(helper_reg(k).r32(), asmjit::imm(v)); }
+  void helper_arg_imm64(int k, uint64_t v) { m_a.mov(helper_reg(k), asmjit::imm(v)); }
+  void helper_arg_home(int k, uint32_t slot) { m_a.mov(helper_reg(k), home(slot)); }
+  void helper_arg_home_addr(int k, uint32_t slot) { m_a.lea(helper_reg(k), home(slot)); }
+  void helper_branch_if_result(Label l) {
+    m_a.test(x86::eax, x86::eax);
+    m_a.jnz(l);
+  }
+  Gp helper_result(bool wide) {
+    if (!wide) m_a.mov(x86::eax, x86::eax);
+    return x86::rax;
+  }
 
   // ---- x86 operands and values
   void push_flags(CondCode cc) { Base::push_flags(static_cast<uint8_t>(cc)); }
@@ -139,13 +157,11 @@ class Compiler final : public FrontEnd<Compiler, Regs> {
   void emit_float_compare(Op op, bool f64);
   void emit_float_unop(Op op, ValType rt);
   void emit_unop(const Instr& ins);
-  void emit_numeric_helper(Op op, uint32_t arity, ValType result);
   void emit_load(const Instr& ins);
   void emit_store(const Instr& ins);
   Mem mem_operand(Val& addr, uint64_t offset, uint32_t size);
   void emit_select(const Instr& ins);
   void emit_global(const Instr& ins);
-  void emit_misc_helper(const Instr& ins);
 
   // ---- simd.cpp, simd_lanes.cpp
   void emit_simd(const Instr& ins);

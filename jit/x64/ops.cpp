@@ -357,31 +357,6 @@ void Compiler::emit_float_unop(Op op, ValType rt) {
 }
 
 // A numeric op through its slow path (u64 f(u64, u64), or with ji first when it may trap).
-void Compiler::emit_numeric_helper(Op op, uint32_t arity, ValType result) {
-  const void* fn = helpers::numeric(static_cast<uint16_t>(op));
-  const void* tfn = helpers::numeric_trap(static_cast<uint16_t>(op));
-  if (!fn && !tfn) return unsupported_text(op_name(op));
-  spill_all();
-  flush_dirty();  // the helper clobbers every register
-  Val b{}, a{};
-  if (arity == 2) b = pop();
-  a = pop();
-  Gp regs[3] = {rdi, rsi, rdx};
-  int first = tfn ? 1 : 0;
-  auto load = [&](const Gp& r, const Val& v) {
-    if (v.kind == Kind::Const) m_a.mov(r, imm(v.c));
-    else m_a.mov(r, home(v.slot));
-  };
-  if (tfn) m_a.mov(rdi, r13);
-  load(regs[first], a);
-  if (arity == 2) load(regs[first + 1], b);
-  call_helper(tfn ? tfn : fn);
-  if (tfn) check_trapped();
-  reset_regs();
-  if (!is64(result)) m_a.mov(eax, eax);
-  push_reg(result, rax);
-}
-
 // ---- unary -----------------------------------------------------------------------------------
 
 void Compiler::emit_unop(const Instr& ins) {
@@ -659,70 +634,6 @@ void Compiler::emit_global(const Instr& ins) {
   if (v.kind == Kind::Const) m_a.mov(qword_ptr(r11, off), imm(static_cast<int32_t>(v.c)));
   else m_a.mov(qword_ptr(r11, off), gpq(v.reg));
   release(v);
-}
-
-// Table, bulk-memory and memory.size/grow instructions: runtime helpers with the instance
-// block first. Arguments are loaded from homes after spilling everything (a call clobbers
-// every allocatable register anyway).
-void Compiler::emit_misc_helper(const Instr& ins) {
-  struct H {
-    const void* fn;
-    int imms;          // immediate arguments after ji
-    int pops;          // stack operands after those (bottom first)
-    bool traps;        // returns nonzero on trap (int) / sets trapped (u64)
-    bool flag_check;   // check ji->trapped instead of eax
-    ValType result;    // ValType::Bottom: none
-  };
-  H h{};
-  uint32_t i1 = ins.a, i2 = ins.b;
-  auto fn = [](auto f) { return reinterpret_cast<const void*>(f); };
-  switch (ins.op) {
-    case Op::memory_size: h = {fn(&helpers::memory_size), 0, 0, false, false, ValType::I32}; break;
-    case Op::memory_grow: h = {fn(&helpers::memory_grow), 0, 1, false, false, ValType::I32}; break;
-    case Op::memory_init: h = {fn(&helpers::memory_init), 1, 3, true, false, ValType::Bottom}; break;
-    case Op::memory_copy: h = {fn(&helpers::memory_copy), 0, 3, true, false, ValType::Bottom}; break;
-    case Op::memory_fill: h = {fn(&helpers::memory_fill), 0, 3, true, false, ValType::Bottom}; break;
-    case Op::data_drop: h = {fn(&helpers::data_drop), 1, 0, false, false, ValType::Bottom}; break;
-    case Op::table_init: h = {fn(&helpers::table_init), 2, 3, true, false, ValType::Bottom}; break;
-    case Op::table_copy: h = {fn(&helpers::table_copy), 2, 3, true, false, ValType::Bottom}; break;
-    case Op::table_fill: h = {fn(&helpers::table_fill), 1, 3, true, false, ValType::Bottom}; break;
-    case Op::elem_drop: h = {fn(&helpers::elem_drop), 1, 0, false, false, ValType::Bottom}; break;
-    case Op::table_get:
-      h = {fn(&helpers::table_get), 1, 1, true, true, m_module->tables[ins.a].elem}; break;
-    case Op::table_set: h = {fn(&helpers::table_set), 1, 2, true, false, ValType::Bottom}; break;
-    case Op::table_size: h = {fn(&helpers::table_size), 1, 0, false, false, ValType::I32}; break;
-    case Op::table_grow: h = {fn(&helpers::table_grow), 1, 2, true, true, ValType::I32}; break;
-    default: return unsupported(ins);
-  }
-  spill_all();
-  flush_dirty();  // the helper clobbers every register
-  Gp args[6] = {rdi, rsi, rdx, rcx, r8, r9};
-  m_a.mov(rdi, r13);
-  int k = 1;
-  if (h.imms >= 1) m_a.mov(args[k++].r32(), imm(i1));
-  if (h.imms >= 2) m_a.mov(args[k++].r32(), imm(i2));
-  std::vector<Val> ops;
-  for (int j = 0; j < h.pops; ++j) ops.push_back(pop());
-  for (int j = h.pops - 1; j >= 0; --j) {
-    const Val& v = ops[j];
-    Gp r = args[k++];
-    if (v.kind == Kind::Const) m_a.mov(r, imm(v.c));
-    else m_a.mov(r, home(v.slot));
-  }
-  call_helper(h.fn);
-  if (h.traps) {
-    if (h.flag_check) {
-      check_trapped();
-    } else {
-      m_a.test(eax, eax);
-      m_a.jnz(unwind_here());
-    }
-  }
-  reset_regs();
-  if (h.result != ValType::Bottom) {
-    if (!is64(h.result)) m_a.mov(eax, eax);
-    push_reg(h.result, rax);
-  }
 }
 
 void Compiler::on_simple(const Instr& ins, const WalkState& st) {
