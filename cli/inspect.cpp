@@ -21,6 +21,9 @@ std::string manifest_summary(const container::Manifest& m) {
   std::string s = fmt::format("{}: manifest for {} {}\n", printable(m.path), m.name.empty() ? "(unnamed)" : printable(m.name), printable(m.version));
   if (!m.description.empty()) s += "  " + printable(m.description) + "\n";
   s += fmt::format("  image: {} ({})\n", printable(m.source), m.checksum ? "checksum " + *m.checksum : "no checksum");
+  for (const container::LinkedImage& l : m.components)
+    s += fmt::format("  component {}: {} ({}), linked by interface name\n", printable(l.name), printable(l.source),
+                     l.checksum ? "checksum " + *l.checksum : "no checksum");
   auto opt = [](const auto& v, auto f) { return v ? f(*v) : std::string("default"); };
   s += fmt::format("  resources: max_memory {}, max_cpu_time {}, max_stack {}, fuel {}\n",
                    opt(m.max_memory_bytes, [](uint64_t b) { return std::to_string(b) + " bytes"; }),

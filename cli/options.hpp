@@ -24,6 +24,13 @@ struct Options {
   // Bytes already read and verified (wsvm up: checked against the manifest's checksum, so
   // the file is not read a second time); module_path then only names them.
   std::optional<std::vector<uint8_t>> module_bytes;
+  // wsvm up: the manifest's [components.NAME], verified like module_bytes, linked to the
+  // component by interface name (runner/component_links.hpp).
+  struct Linked {
+    std::string name, path;
+    std::vector<uint8_t> bytes;
+  };
+  std::vector<Linked> linked_components;
   std::vector<std::string> args;      // after the module: program ARGS or --invoke VALUES
   WasiOptions wasi;                   // --dir, --env, --tcplisten (wasi_options.hpp)
   LimitOptions limits;                // --max-memory, --max-stack, --timeout, --fuel, --stats

@@ -277,6 +277,11 @@ static int run_module(const Options& o, bool exit_when_done) {
     return status;
   }
   runner::RunRequest request = run_request(o);
+  for (const Options::Linked& l : o.linked_components) {
+    auto linked = runner::load_linked_component(l.bytes, l.name, l.path);
+    if (!linked) return report(linked.error(), o);
+    request.components.push_back(std::move(*linked));
+  }
   if (lim.timeout) {  // what is left of it after the load
     const auto left = started + *lim.timeout - runner::Clock::now();
     request.limits.timeout = std::max<runner::Clock::duration>(left, std::chrono::microseconds(1));

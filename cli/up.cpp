@@ -132,13 +132,27 @@ int up_command(const std::vector<std::string>& argv) {
     print_error(printable(manifest->path) + ": refusing to start with a critical finding (fix the manifest, or pass --allow-risky)");
     return runner::kExitUsage;
   }
-  if (manifest->http_addr) return exec_companion("wsvm-net", serve_argv(o, *manifest));
+  if (manifest->http_addr) {
+    if (!manifest->components.empty()) {
+      print_error(printable(manifest->path) + ": [components] with [http] is not supported yet (linked components run with command images)");
+      return runner::kExitUsage;
+    }
+    return exec_companion("wsvm-net", serve_argv(o, *manifest));
+  }
   if (report && report->capabilities.contains("http-incoming")) {
     print_error(printable(manifest->path) + ": the image is an HTTP component (wasi:http/incoming-handler): run it with 'wsvm serve'; serving components is not built yet");
     return runner::kExitUsage;
   }
   o.module_path = manifest->source_path();
   o.module_bytes = std::move(*bytes);
+  for (const container::LinkedImage& l : manifest->components) {  // each checked like the image
+    auto linked = container::read_image(manifest->resolve(l.source), l.checksum);
+    if (!linked) {
+      print_error(linked.error());
+      return runner::kExitLoad;
+    }
+    o.linked_components.push_back({l.name, manifest->resolve(l.source), std::move(*linked)});
+  }
   return run_command(o);
 }
 

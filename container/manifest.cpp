@@ -153,6 +153,14 @@ bool valid_checksum(std::string& s) {
   return true;
 }
 
+// A [components.NAME] name: it appears in messages and error lines.
+bool is_component_name(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char ch : s)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+  return true;
+}
+
 // "HOST:PORT" with a numeric port (the WASI layer resolves HOST when it binds).
 bool valid_host_port(std::string_view s) {
   auto colon = s.rfind(':');
@@ -190,9 +198,9 @@ static std::string relative_to(const std::string& base, const std::string& p) {
   return base + "/" + p;
 }
 
-std::string Manifest::source_path() const {
-  if (source.starts_with("oci:")) return "oci:" + relative_to(base_dir, source.substr(4));
-  return relative_to(base_dir, source);
+std::string Manifest::resolve(const std::string& src) const {
+  if (src.starts_with("oci:")) return "oci:" + relative_to(base_dir, src.substr(4));
+  return relative_to(base_dir, src);
 }
 
 std::string Manifest::host_path(const FsGrant& g) const { return relative_to(base_dir, g.host); }
@@ -207,7 +215,7 @@ std::expected<Manifest, std::string> parse_manifest(std::string_view text, const
                             e.source().begin.column, printable(e.description())));
   }
   const toml::table& root = parsed.table();
-  if (auto ok = c.only_keys(root, "", {"container", "image", "resources", "permissions", "env", "mount", "http", "scaling"}); !ok)
+  if (auto ok = c.only_keys(root, "", {"container", "image", "components", "resources", "permissions", "env", "mount", "http", "scaling"}); !ok)
     return Fail(ok.error());
   for (const auto& [key, node] : root)
     if (!node.is_table()) return c.fail(key.source(), key.str(), "must be a table ([" + std::string(key.str()) + "])");
@@ -230,23 +238,43 @@ std::expected<Manifest, std::string> parse_manifest(std::string_view text, const
     m.version = version->value_or("");
     m.description = description->value_or("");
   }
+  // An image reference: `source` (required) and `checksum` of table `t` named `field`.
+  auto image_ref = [&c](const toml::table& t, const std::string& field)
+      -> std::expected<std::pair<std::string, std::optional<std::string>>, std::string> {
+    TRY(source, c.string(t, field, "source"));
+    if (!*source || (*source)->empty()) return c.fail(t.source(), field + ".source", "missing: a .wasm path or an oci: reference");
+    if ((*source)->find('\0') != std::string::npos) return c.fail(t.get("source")->source(), field + ".source", "contains a NUL byte");
+    TRY(checksum, c.string(t, field, "checksum"));
+    if (!*checksum) return std::pair{**source, std::optional<std::string>()};
+    std::string sum = **checksum;
+    if (!valid_checksum(sum))
+      return c.fail(t.get("checksum")->source(), field + ".checksum", "must be \"sha256:\" followed by 64 hex digits");
+    return std::pair{**source, std::optional<std::string>(sum)};
+  };
+
   // [image]
   const toml::table* image = c.table(root, "image");
   if (image == nullptr) return c.fail(root.source(), "image", "missing: the manifest must say what to run ([image] source = \"app.wasm\")");
   if (auto ok = c.only_keys(*image, "image", {"source", "checksum", "args"}); !ok) return Fail(ok.error());
-  TRY(source, c.string(*image, "image", "source"));
-  if (!*source || (*source)->empty()) return c.fail(image->source(), "image.source", "missing: a .wasm path or an oci: reference");
-  if ((*source)->find('\0') != std::string::npos) return c.fail(image->get("source")->source(), "image.source", "contains a NUL byte");
-  m.source = **source;
-  TRY(checksum, c.string(*image, "image", "checksum"));
-  if (*checksum) {
-    std::string sum = **checksum;
-    if (!valid_checksum(sum))
-      return c.fail(image->get("checksum")->source(), "image.checksum", "must be \"sha256:\" followed by 64 hex digits");
-    m.checksum = sum;
-  }
+  TRY(ref, image_ref(*image, "image"));
+  m.source = ref->first;
+  m.checksum = ref->second;
   TRY(args, c.strings(*image, "image", "args"));
   m.args = *args;
+
+  // [components.NAME]
+  if (const toml::table* t = c.table(root, "components")) {
+    for (const auto& [key, node] : *t) {
+      const std::string field = "components." + std::string(key.str());
+      const toml::table* comp = node.as_table();
+      if (comp == nullptr) return c.fail(node.source(), field, "must be a table ([" + field + "] source = \"x.wasm\")");
+      if (!is_component_name(key.str())) return c.fail(key.source(), field, "the name must be lowercase letters, digits and '-'");
+      if (auto ok = c.only_keys(*comp, field, {"source", "checksum"}); !ok) return Fail(ok.error());
+      TRY(linked, image_ref(*comp, field));
+      m.components.push_back({std::string(key.str()), linked->first, linked->second,
+                              {comp->source().begin.line, comp->source().begin.column}});
+    }
+  }
 
   // [resources]
   if (const toml::table* t = c.table(root, "resources")) {

@@ -38,6 +38,14 @@ struct FsGrant {
   Place place;
 };
 
+// [components.NAME]: another component the image links to by interface name.
+struct LinkedImage {
+  std::string name;                     // NAME
+  std::string source;                   // as written: a path or "oci:DIR[:TAG]"
+  std::optional<std::string> checksum;  // "sha256:" + 64 lowercase hex digits
+  Place place;
+};
+
 struct Manifest {
   std::string path;     // the manifest file as given
   std::string base_dir; // its folder: relative paths in it start here
@@ -48,6 +56,9 @@ struct Manifest {
   std::string source;                 // as written: a path or "oci:DIR[:TAG]"
   std::optional<std::string> checksum;  // "sha256:" + 64 lowercase hex digits
   std::vector<std::string> args;      // program arguments after argv[0]
+  // [components.NAME]: components whose interface exports satisfy the image's (and each
+  // other's) imports, instantiated first in dependency order (runner/component_links.hpp)
+  std::vector<LinkedImage> components;
   // [resources]; absent fields keep the front door's defaults
   std::optional<uint64_t> max_memory_bytes;
   std::optional<std::chrono::microseconds> max_cpu_time;
@@ -72,8 +83,10 @@ struct Manifest {
   std::vector<std::string> granted_env() const;
   // [env] keys the allow-list does not admit (not injected; `wsvm up` says so).
   std::vector<std::string> denied_env() const;
-  // `source` resolved against base_dir (unchanged for oci: references and absolute paths).
-  std::string source_path() const;
+  // `source` resolved against base_dir (unchanged for oci: references and absolute paths);
+  // resolve() does the same for another source (a linked component's).
+  std::string source_path() const { return resolve(source); }
+  std::string resolve(const std::string& source) const;
   std::string host_path(const FsGrant& g) const;
 };
 

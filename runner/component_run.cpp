@@ -53,6 +53,16 @@ std::expected<std::shared_ptr<const Program>, Outcome> load_component(
   return std::shared_ptr<const Program>(std::move(p));
 }
 
+std::expected<LinkedComponent, Outcome> load_linked_component(std::vector<uint8_t> bytes, std::string name,
+                                                              const std::string& path) {
+  auto c = component::decode_component(std::move(bytes));
+  if (!c) return std::unexpected(load_error(path, c.error()));
+  if (!component::is_component((*c)->range_bytes((*c)->range)))
+    return std::unexpected(load_error(path, Error{ErrorKind::Malformed, 0, "not a component"}));
+  if (auto ok = component::validate_component(**c); !ok) return std::unexpected(load_error(path, ok.error()));
+  return LinkedComponent{std::move(name), std::move(*c)};
+}
+
 Result<void> validate_component_bytes(std::span<const uint8_t> bytes) {
   auto c = WSVM_TRY(component::decode_component(bytes));
   WSVM_TRY_VOID(component::validate_component(*c));
@@ -65,10 +75,24 @@ std::optional<Outcome> Run::link_component() {
   if (!host) return usage(host.error().message);
   m_p2 = std::move(*host);
   m_p2->define(*m_component_linker);
+  auto order = link_order(m_request.components);
+  if (!order) return load_error(m_program->name, Error{ErrorKind::Unlinkable, kNoOffset, order.error()});
+  m_link_order = std::move(*order);
   return std::nullopt;
 }
 
 std::optional<Outcome> Run::instantiate_component() {
+  // Linked components first, each then providing its interfaces to those after it.
+  for (size_t i : m_link_order) {
+    const LinkedComponent& l = m_request.components[i];
+    auto linked = component::instantiate(*m_store, l.component, *m_component_linker);
+    if (!linked) {
+      end();
+      return with_stats(load_error(m_program->name + ": component " + l.name, linked.error()));
+    }
+    m_linked.push_back(std::move(*linked));
+    define_exports(*m_component_linker, *m_linked.back());
+  }
   auto inst = component::instantiate(*m_store, m_program->component, *m_component_linker);
   m_instantiated = Clock::now();
   if (inst) {

@@ -155,6 +155,8 @@ Run::~Run() = default;
 
 std::optional<Outcome> Run::link() {
   if (m_program->component) return link_component();
+  if (!m_request.components.empty())
+    return usage(m_program->name + ": linked components need a component to link to (this is a core module)");
   const Module& module = *m_program->compiled->module;
   if (!wasi::imports_preview1(module)) return std::nullopt;
   auto ctx = wasi::WasiContext::create(m_request.wasi);

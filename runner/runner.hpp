@@ -25,6 +25,7 @@
 #include "runtime/trap.hpp"
 #include "runtime/value.hpp"
 #include "component/instance.hpp"
+#include "runner/component_links.hpp"
 #include "wasi/preview1/context.hpp"
 
 namespace wsvm {
@@ -101,6 +102,11 @@ std::expected<std::shared_ptr<const Program>, Outcome> load_program(
     std::shared_ptr<Engine> engine, const EngineConfig& config, std::vector<uint8_t> bytes,
     const std::string& name);
 
+// A component to link to a run's component (RunRequest::components): decoded and validated
+// like a component Program; a LoadError names `path`. `name` is the manifest's NAME.
+std::expected<LinkedComponent, Outcome> load_linked_component(std::vector<uint8_t> bytes, std::string name,
+                                                              const std::string& path);
+
 // `wsvm validate`: decode and validate only (no engine). Returned or LoadError. A component
 // is decoded, its names checked, and each of its core modules decoded and validated.
 Outcome validate_file(const std::string& path);
@@ -121,6 +127,9 @@ struct RunRequest {
   wasi::WasiConfig wasi;
   // A component's wasi:sockets and wasi:http reach the host's network (--inherit-network).
   bool inherit_network = false;
+  // Components linked to a component Program by interface name (runner/component_links.hpp),
+  // instantiated before it in the same Store.
+  std::vector<LinkedComponent> components;
   // Runs on the timer thread if the run is still going 100 ms after the timeout fired (a
   // host call that blocks, which the interrupt flag cannot stop). The CLI ends the process
   // there; without it the run ends when the host call returns.
@@ -185,6 +194,8 @@ class Run {
   std::unique_ptr<wasi::WasiContext> m_wasi;
   std::unique_ptr<component::ComponentLinker> m_component_linker;
   std::unique_ptr<wasi::p2::Host> m_p2;                 // outlives m_component's calls
+  std::vector<size_t> m_link_order;                      // RunRequest::components, in order
+  std::vector<std::unique_ptr<component::ComponentInstance>> m_linked;  // outlive m_component
   std::unique_ptr<component::ComponentInstance> m_component;
   std::unique_ptr<Deadline> m_deadline;  // destroyed (cancelled) before the store
   Instance* m_instance = nullptr;

@@ -22,7 +22,7 @@ from proc_test import Failure, expect, run_case, run_command  # noqa: E402
 WSVM = ""
 GUEST = ""
 ENGINE = ""
-EXIT_OK, EXIT_USAGE, EXIT_LOAD, EXIT_TIMEOUT, EXIT_FUEL = 0, 2, 126, 124, 125
+EXIT_OK, EXIT_USAGE, EXIT_LOAD, EXIT_TIMEOUT, EXIT_FUEL, EXIT_TRAP = 0, 2, 126, 124, 125, 134
 WORK = None  # a fresh folder per case
 
 
@@ -431,6 +431,58 @@ def test_build_and_run_oci():
         expect(r[0] == 0, "skopeo copies the built layout", r)
         r = wsvm("--engine", ENGINE, "oci:" + os.path.join(WORK, "copy") + ":v9", "exit", "4")
         expect(r[0] == 4, "the copy skopeo wrote runs", r)
+
+
+def test_linked_components():
+    """[components.NAME]: components linked to the image by interface name (semver), in
+    dependency order whatever the manifest's order; cycles, an interface two of them export,
+    a bad checksum, a missing provider, a trap inside a linked component."""
+    fixtures = os.path.dirname(GUEST)  # linked_*.wasm, built beside the guest (meson.build)
+
+    def fx(name):
+        return os.path.join(fixtures, f"linked_{name}.wasm")
+
+    def run_linked(app, components, extra=""):
+        comps = "".join(f'[components.{n}]\nsource = "{fx(f)}"\n{extra if n == components[0][0] else ""}'
+                        for n, f in components)
+        write("app.toml", manifest([], image=f'source = "{fx(app)}"') + comps)
+        r = up()
+        return r[0], r[1], lines_without_warnings(r[2])
+
+    r = run_linked("app", [("calc", "calc")])
+    expect(r[0] == 42, "the app's exit status is add(40, 2) from the linked calc (1.0.0 import, 1.0.2 export)", r)
+    r = run_linked("app_twice", [("twice", "twice"), ("calc", "calc")])
+    expect(r[0] == 42, "twice -> calc: instantiated in dependency order, not the manifest's", r)
+    r = run_linked("app_fail", [("calc", "calc")])
+    expect(r[0] == EXIT_TRAP and r[2][:1] == ["wsvm: trap: unreachable"], "a trap in a linked component", r)
+    r = run_linked("app", [("a", "cycle_a"), ("b", "cycle_b"), ("calc", "calc")])
+    expect(r[0] == EXIT_LOAD and r[2] and r[2][0].endswith("components form a cycle: a -> b -> a") and len(r[2]) == 1,
+           "a cycle is one error line naming it", r)
+    r = run_linked("app", [("calc", "calc"), ("calc2", "calc")])
+    expect(r[0] == EXIT_LOAD and "components calc and calc2 both export local:math/calc@1.0.2" in "".join(r[2]),
+           "an interface two components export", r)
+    r = run_linked("app_twice", [("twice", "twice")])
+    expect(r[0] == EXIT_LOAD and "component twice: unlinkable" in "".join(r[2]) and "local:math/calc@1.0.0" in "".join(r[2]),
+           "a linked component's missing import names the component and the interface", r)
+    r = run_linked("app", [("calc", "calc")], extra=f'checksum = "sha256:{"0" * 64}"\n')
+    expect(r[0] == EXIT_LOAD and "checksum mismatch" in "".join(r[2]), "a linked component's checksum is verified", r)
+    with open(fx("calc"), "rb") as f:
+        calc = f.read()
+    r = run_linked("app", [("calc", "calc")], extra=f'checksum = "{sha256(calc)}"\n')
+    expect(r[0] == 42, "and a matching one runs", r)
+    r = run_linked("app", [])
+    expect(r[0] == EXIT_LOAD and "local:math/calc@1.0.0" in "".join(r[2]), "without the component: unlinkable", r)
+    write("app.toml", manifest(["exit", "3"]) + f'[components.calc]\nsource = "{fx("calc")}"\n')
+    r = up()
+    expect(r[0] == EXIT_USAGE and "need a component to link to" in r[2], "a core module image cannot link components", r)
+    write("app.toml", manifest([], image=f'source = "{fx("app")}"') + '[components.Bad_Name]\nsource = "x.wasm"\n')
+    r = up()
+    expect(r[0] == EXIT_USAGE and "components.Bad_Name" in r[2], "a bad component name is a manifest error", r)
+    r = wsvm("inspect", os.path.join(WORK, "app.toml"))
+    expect(r[0] == EXIT_USAGE, "inspect refuses the same manifest", r)
+    write("app.toml", manifest([], image=f'source = "{fx("app")}"') + f'[components.calc]\nsource = "{fx("calc")}"\n')
+    r = wsvm("inspect", os.path.join(WORK, "app.toml"))
+    expect(r[0] == EXIT_OK and "component calc: " in r[1] and "linked by interface name" in r[1], "inspect lists them", r)
 
 
 class Skip(Exception):
