@@ -382,6 +382,7 @@ std::expected<Invocation, std::string> split_invocation(std::string_view text) {
 }
 
 std::string format_wave(const VType& t, const Val& v) {
+  if (!v.bytes.empty()) return v.to_string();  // a packed list<u8>: "[1, 2, 3]"
   auto join = [&](const std::vector<VTypeP>& types, bool same_type) {
     std::string s;
     for (size_t i = 0; i < v.items.size(); ++i)

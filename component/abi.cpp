@@ -219,6 +219,10 @@ AbiResult<Val> LiftLowerContext::load_list_from_range(uint32_t ptr, uint32_t len
   if (auto t = check_range(ptr, bytes, "list pointer/length")) return std::unexpected(*t);
   Val v;
   v.kind = VKind::List;
+  if (elem.kind == VKind::U8) {  // packed: one copy
+    v.bytes.assign(mem().data() + ptr, mem().data() + ptr + length);
+    return v;
+  }
   v.items.reserve(length);
   for (uint32_t i = 0; i < length; ++i) v.items.push_back(WSVM_TRY(load(ptr + i * elem.size, elem)));
   return v;
@@ -296,6 +300,15 @@ std::optional<Trap> LiftLowerContext::store_variant(const Val& v, const VType& t
 
 AbiResult<std::pair<uint32_t, uint32_t>> LiftLowerContext::store_list_into_range(
     const Val& v, const VType& elem) {
+  if (!v.bytes.empty()) {  // a packed list<u8>: one copy
+    if (elem.kind != VKind::U8)
+      return fail(fmt::format("value {} does not have type list<{}>", v.to_string(), elem.to_string()));
+    if (v.bytes.size() > kMaxListByteLength) return fail("list byte length exceeds 2^28-1");
+    uint32_t n = uint32_t(v.bytes.size());
+    uint32_t ptr = WSVM_TRY(allocate(1, n));
+    std::memcpy(mem().data() + ptr, v.bytes.data(), n);
+    return std::pair{ptr, n};
+  }
   uint64_t bytes = uint64_t(v.items.size()) * elem.size;
   if (bytes > kMaxListByteLength) return fail("list byte length exceeds 2^28-1");
   uint32_t ptr = WSVM_TRY(allocate(elem.align, uint32_t(bytes)));

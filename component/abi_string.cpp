@@ -44,7 +44,7 @@ AbiResult<Val> LiftLowerContext::load_string_from_range(uint32_t ptr, uint32_t t
   std::u32string text;
   switch (enc) {
     case Simple::Utf8:
-      switch (utf8_decode(bytes, text)) {
+      switch (utf8_validate(bytes)) {
         case Utf8Status::Ok: v.str.assign(bytes.begin(), bytes.end()); return v;
         case Utf8Status::Invalid: return fail("invalid utf-8");
         case Utf8Status::Incomplete: return fail("incomplete utf-8 byte sequence");
@@ -69,10 +69,18 @@ AbiResult<std::pair<uint32_t, uint32_t>> LiftLowerContext::store_string_into_ran
     ~Content() { what = saved; }
   } content{m_content, m_content};
   m_content = "string";
+  std::span<const uint8_t> utf8{reinterpret_cast<const uint8_t*>(v.str.data()), v.str.size()};
+  // UTF-8 to UTF-8 (the common case): validated and copied as bytes, never decoded.
+  if (v.str_encoding == StringEncoding::Utf8 && m_opts.encoding == StringEncoding::Utf8) {
+    if (utf8_validate(utf8) != Utf8Status::Ok) return fail("string value is not valid UTF-8");
+    if (v.str.size() > kMaxStringByteLength) return fail("string byte length exceeds 2^28-1");
+    uint32_t len = uint32_t(v.str.size());
+    uint32_t ptr = WSVM_TRY(allocate(1, len));
+    std::memcpy(mem().data() + ptr, v.str.data(), len);
+    return std::pair{ptr, len};
+  }
   std::u32string src;
-  if (utf8_decode({reinterpret_cast<const uint8_t*>(v.str.data()), v.str.size()}, src) !=
-      Utf8Status::Ok)
-    return fail("string value is not valid UTF-8");
+  if (utf8_decode(utf8, src) != Utf8Status::Ok) return fail("string value is not valid UTF-8");
   // The units of the source encoding are derived from the text, so only the choice between
   // latin1 and utf16 of a latin1+utf16 source is taken from the value.
   Simple src_enc = Simple::Utf8;

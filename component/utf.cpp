@@ -1,16 +1,30 @@
 // Strict UTF-8 / UTF-16LE coding (see utf.hpp).
 #include "component/utf.hpp"
 
+#include <cstring>
+
 namespace wsvm::component {
 
-Utf8Status utf8_decode(std::span<const uint8_t> b, std::u32string& out) {
-  out.clear();
-  out.reserve(b.size());
+namespace {
+
+// Walks UTF-8, calling `emit` with each scalar value. When `emit` is a no-op (validation),
+// runs of ASCII are skipped eight bytes at a time.
+template <bool kSkipAscii, class Emit>
+Utf8Status utf8_walk(std::span<const uint8_t> b, Emit emit) {
   size_t i = 0;
   while (i < b.size()) {
+    if constexpr (kSkipAscii) {
+      while (i + 8 <= b.size()) {
+        uint64_t w;
+        std::memcpy(&w, b.data() + i, 8);
+        if (w & 0x8080808080808080ull) break;
+        i += 8;
+      }
+      if (i == b.size()) break;
+    }
     uint8_t c = b[i];
     if (c < 0x80) {
-      out.push_back(c);
+      emit(c);
       ++i;
       continue;
     }
@@ -35,10 +49,22 @@ Utf8Status utf8_decode(std::span<const uint8_t> b, std::u32string& out) {
       if (cc < min || cc > max) return Utf8Status::Invalid;
       cp = (cp << 6) | (cc & 0x3f);
     }
-    out.push_back(char32_t(cp));
+    emit(char32_t(cp));
     i += n + 1;
   }
   return Utf8Status::Ok;
+}
+
+}  // namespace
+
+Utf8Status utf8_decode(std::span<const uint8_t> b, std::u32string& out) {
+  out.clear();
+  out.reserve(b.size());
+  return utf8_walk<false>(b, [&](char32_t c) { out.push_back(c); });
+}
+
+Utf8Status utf8_validate(std::span<const uint8_t> b) {
+  return utf8_walk<true>(b, [](char32_t) {});
 }
 
 bool utf16_decode(std::span<const uint8_t> b, std::u32string& out) {

@@ -14,6 +14,8 @@ enum class Utf8Status : uint8_t { Ok, Invalid, Incomplete };
 
 // Decodes UTF-8; on success `out` holds the scalar values.
 Utf8Status utf8_decode(std::span<const uint8_t> bytes, std::u32string& out);
+// The same verdict without decoding (ASCII runs checked a word at a time).
+Utf8Status utf8_validate(std::span<const uint8_t> bytes);
 // Decodes UTF-16LE (`bytes.size()` even); false on an unpaired surrogate.
 bool utf16_decode(std::span<const uint8_t> bytes, std::u32string& out);
 

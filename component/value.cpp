@@ -16,6 +16,12 @@ Val Val::string(std::string utf8) {
 }
 
 bool Val::operator==(const Val& o) const {
+  if (kind == VKind::List && o.kind == VKind::List && (!bytes.empty() || !o.bytes.empty())) {
+    if (list_size() != o.list_size()) return false;
+    for (size_t i = 0; i < list_size(); ++i)
+      if (byte_at(i) != o.byte_at(i)) return false;
+    return true;
+  }
   if (kind != o.kind || disc != o.disc || items != o.items) return false;
   if (kind == VKind::String) return str == o.str;
   if (kind == VKind::F32) return std::memcmp(&f32, &o.f32, 4) == 0;
@@ -54,7 +60,12 @@ std::string Val::to_string() const {
       }
       return out + "\"";
     }
-    case VKind::List: case VKind::FixedList: return "[" + join_items(items) + "]";
+    case VKind::List: case VKind::FixedList: {
+      if (bytes.empty()) return "[" + join_items(items) + "]";
+      std::string s;
+      for (size_t i = 0; i < bytes.size(); ++i) s += fmt::format("{}{}", i ? ", " : "", bytes[i]);
+      return "[" + s + "]";
+    }
     case VKind::Record: return "{" + join_items(items) + "}";
     case VKind::Tuple: return "(" + join_items(items) + ")";
     case VKind::Variant:

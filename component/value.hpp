@@ -31,6 +31,9 @@ struct Val {
   // List/FixedList elements, Record fields and Tuple elements in order; the payload of a
   // Variant/Option/Result case (0 or 1 element).
   std::vector<Val> items;
+  // A list<u8> may hold its elements packed here instead (then `items` is empty): lifting
+  // makes this form, so a megabyte is one copy, not a million values; lowering takes either.
+  std::vector<uint8_t> bytes;
   // Variant/Enum/Option/Result: the case index (Option: 0 none, 1 some; Result: 0 ok,
   // 1 error). Flags: the bits, label i at bit i.
   uint32_t disc = 0;
@@ -49,6 +52,15 @@ struct Val {
   static Val character(char32_t c) { return scalar(VKind::Char, c); }
   static Val string(std::string utf8);
   static Val list(std::vector<Val> items) { return aggregate(VKind::List, std::move(items)); }
+  static Val byte_list(std::vector<uint8_t> b) {
+    Val v;
+    v.kind = VKind::List;
+    v.bytes = std::move(b);
+    return v;
+  }
+  // A list's length and its element i as a byte (either form of a list<u8>).
+  size_t list_size() const { return bytes.empty() ? items.size() : bytes.size(); }
+  uint8_t byte_at(size_t i) const { return bytes.empty() ? uint8_t(items[i].u) : bytes[i]; }
   static Val record(std::vector<Val> fields) { return aggregate(VKind::Record, std::move(fields)); }
   static Val tuple(std::vector<Val> elems) { return aggregate(VKind::Tuple, std::move(elems)); }
   static Val variant(uint32_t c, std::vector<Val> payload = {}) {

@@ -346,6 +346,35 @@ TEST_CASE("list traps: alignment, bounds, length") {
   CHECK_THAT(trap_of(cy.lower_flat(Val::list({}), *lu32, out)), Catch::Contains("no realloc"));
 }
 
+TEST_CASE("list<u8> lifts packed, lowers from either form, and keeps every check") {
+  FakeGuest g;
+  LiftLowerContext cx(g.options(), nullptr, nullptr);
+  auto lu8 = t_list(u8);
+  g.put(700, {1, 2, 3, 255});
+  Val v = ok(lift1(cx, {700, 4}, lu8));
+  CHECK(v.items.empty());
+  CHECK(v.bytes == std::vector<uint8_t>{1, 2, 3, 255});
+  CHECK(v == Val::list({Val::u8(1), Val::u8(2), Val::u8(3), Val::u8(255)}));  // one value, two forms
+  CHECK(v.to_string() == "[1, 2, 3, 255]");
+  // Lowering: the packed form and the per-element form write the same bytes, one realloc each.
+  auto packed = lower1(cx, v, lu8);
+  CHECK(g.calls.back() == ReallocCall{0, 0, 1, 4});
+  auto items = lower1(cx, Val::list({Val::u8(1), Val::u8(2), Val::u8(3), Val::u8(255)}), lu8);
+  CHECK(packed[1] == 4);
+  CHECK(std::memcmp(&g.memory[packed[0]], &g.memory[items[0]], 4) == 0);
+  CHECK(std::memcmp(&g.memory[packed[0]], &g.memory[700], 4) == 0);
+  // Bounds and length limits still hold; a packed value for another element type is refused.
+  CHECK(trap_of(lift1(cx, {65534, 4}, lu8)) == "list pointer/length out of bounds of memory");
+  CHECK(trap_of(lift1(cx, {0, 1u << 28}, lu8)) == "list byte length exceeds 2^28-1");
+  std::vector<FlatVal> out;
+  CHECK_THAT(trap_of(cx.lower_flat(v, *t_list(u16), out)), Catch::Contains("does not have type list<u16>"));
+  // Strings: UTF-8 to UTF-8 is validated and copied; invalid UTF-8 from the host is refused.
+  auto s = lower1(cx, Val::string("h\xc3\xa9llo"), str);
+  CHECK(g.calls.back() == ReallocCall{0, 0, 1, 6});
+  CHECK(std::string(reinterpret_cast<const char*>(&g.memory[s[0]]), s[1]) == "h\xc3\xa9llo");
+  CHECK_THAT(trap_of(cx.lower_flat(Val::string("a\xff"), *str, out)), Catch::Contains("not valid UTF-8"));
+}
+
 TEST_CASE("parameters and results beyond the flat limits go through memory") {
   FakeGuest g;
   LiftLowerContext cx(g.options(), nullptr, nullptr);

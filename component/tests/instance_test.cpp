@@ -269,7 +269,7 @@ TEST_CASE("hello_command.wasm: a jco-wrapped C program runs against a stub WASI 
     def("wasi:io/streams@0.2.12", "[method]output-stream.blocking-write-and-flush",
         [&out](std::span<const Val> args) -> AbiResult<std::vector<Val>> {
           if (args[0].u == 1)
-            for (const Val& b : args[1].items) out += char(b.u);
+            for (size_t i = 0; i < args[1].list_size(); ++i) out += char(args[1].byte_at(i));
           return std::vector<Val>{Val::ok()};
         });
     auto inst = instantiate(store, *c, linker);

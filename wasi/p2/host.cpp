@@ -50,13 +50,11 @@ AbiResult<Val> Host::stream_error(const StreamError& e) {
 }
 
 Val bytes_val(std::span<const uint8_t> bytes) {
-  std::vector<Val> items;
-  items.reserve(bytes.size());
-  for (uint8_t b : bytes) items.push_back(Val::u8(b));
-  return Val::list(std::move(items));
+  return Val::byte_list(std::vector<uint8_t>(bytes.begin(), bytes.end()));
 }
 
 std::vector<uint8_t> bytes_of(const Val& list) {
+  if (!list.bytes.empty()) return list.bytes;  // lifted list<u8>s come packed
   std::vector<uint8_t> out;
   out.reserve(list.items.size());
   for (const Val& b : list.items) out.push_back(uint8_t(b.u));
