@@ -8,6 +8,11 @@
 namespace wsvm::jit {
 namespace arch = x64;
 }
+#elif defined(__aarch64__)
+#include "jit/a64/module_code.hpp"
+namespace wsvm::jit {
+namespace arch = a64;
+}
 #else
 #error "jit: no backend for this architecture (jit/README.md)"
 #endif

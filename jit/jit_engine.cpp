@@ -214,7 +214,7 @@ bool assemble_group(const Module& m, uint32_t first, uint32_t last, const Engine
     g.error = assembler_error(g.eh);
     return false;
   }
-  if (a.pending_jumps() != 0) {  // a forward jump to a label never bound (a compiler bug)
+  if (jit::arch::unbound_jumps(a) != 0) {  // a forward jump to a label never bound (a compiler bug)
     g.error = Error{ErrorKind::Invalid, kNoOffset, "jit: unbound label"};
     return false;
   }
@@ -549,7 +549,7 @@ class JitEngine final : public Engine {
     jit::ModuleLabels labels;
     asmjit::Label landing = jit::arch::emit_module_stubs(a, labels, reinterpret_cast<const void*>(&record_trap));
     if (eh.m_err != asmjit::kErrorOk) return std::unexpected(assembler_error(eh));
-    if (a.pending_jumps() != 0) return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, "jit: unbound label"});
+    if (jit::arch::unbound_jumps(a) != 0) return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, "jit: unbound label"});
     code.flatten();
     code.resolveUnresolvedLinks();
     const size_t own = code.codeSize();
@@ -655,7 +655,7 @@ class JitEngine final : public Engine {
       jit::arch::emit_lazy_stub(a, d, own_addr + a.offset(), reinterpret_cast<uintptr_t>(lz->table + d));
     }
     if (eh.m_err != asmjit::kErrorOk) return std::unexpected(assembler_error(eh));
-    if (a.pending_jumps() != 0) return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, "jit: unbound label"});
+    if (jit::arch::unbound_jumps(a) != 0) return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, "jit: unbound label"});
     code.flatten();
     code.resolveUnresolvedLinks();
     const size_t size = code.codeSize();

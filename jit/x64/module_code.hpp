@@ -13,6 +13,9 @@ namespace wsvm::jit::x64 {
 
 using Assembler = FastAssembler;  // every holder's assembler
 
+// Jumps to labels never bound (a compiler bug: compile() fails, "jit: unbound label").
+inline size_t unbound_jumps(Assembler& a) { return a.pending_jumps(); }
+
 // Host CPU features the instruction emitters use (lzcnt/tzcnt).
 bool host_has_lzcnt();
 
