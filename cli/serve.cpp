@@ -2,11 +2,12 @@
 // serve` starts (companion.hpp, net_main.cpp). It compiles the module once, then answers each HTTP
 // request with a fresh instance of it (serve/), with the run options' limits per request.
 //
-// Today the handler is a WASI preview 1 command module in the WAGI convention
-// (serve/wagi_handler.hpp); a component exporting wasi:http/incoming-handler is recognised
-// and refused with a clear message until the WASI 0.2 host can run it.
+// The handler is a component exporting wasi:http/incoming-handler@0.2.x
+// (serve/component_handler.hpp) or a WASI preview 1 command module in the WAGI convention
+// (serve/wagi_handler.hpp).
 #include <signal.h>
 
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 
@@ -21,6 +22,8 @@
 #include "decoder/printable.hpp"
 #include "runner/exit_status.hpp"
 #include "runner/stack.hpp"
+#include "serve/component_handler.hpp"
+#include "serve/http_client.hpp"
 #include "serve/http_server.hpp"
 #include "serve/metrics.hpp"
 #include "serve/wagi_handler.hpp"
@@ -39,7 +42,29 @@ struct ServeOptions {
   bool access_log = true;
   std::optional<std::string> checksum;  // --checksum sha256:...
   std::optional<std::pair<std::string, uint16_t>> metrics;  // --metrics HOST:PORT
+  std::vector<std::string> allow_http;  // --allow-http: hosts a component's outgoing HTTP may reach
 };
+
+// --allow-http's value: "*", "HOST" or "HOST:PORT" (HOST a name, IPv4 or [IPv6]).
+std::optional<std::string> check_allow_http(const std::string& v) {
+  if (v == "*") return std::nullopt;
+  std::string_view host = v;
+  if (host.starts_with('[')) {
+    size_t close = host.find(']');
+    if (close == std::string_view::npos || close == 1) return "an IPv6 address needs its closing ']'";
+    std::string_view rest = host.substr(close + 1);
+    if (!rest.empty() && (!rest.starts_with(':') || !serve::parse_addr("x" + std::string(rest)))) return "a bad port";
+    return std::nullopt;
+  }
+  if (size_t colon = host.find(':'); colon != std::string_view::npos) {
+    if (!serve::parse_addr(v)) return "a bad port";
+    host = host.substr(0, colon);
+  }
+  if (host.empty()) return "no host";
+  for (char c : host)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') return "not a host name or address";
+  return std::nullopt;
+}
 
 int usage(const std::string& message) {
   print_error(message);
@@ -68,10 +93,13 @@ int serve_main(const std::vector<std::string>& argv) {
       return argv[++i];
     };
     if (a == "--addr" || a == "--max-connections" || a == "--idle-timeout" || a == "--body-timeout" ||
-        a == "--max-body" || a == "--grace" || a == "--metrics" || a == "--checksum") {
+        a == "--max-body" || a == "--grace" || a == "--metrics" || a == "--checksum" || a == "--allow-http") {
       auto v = value();
       if (!v) return usage("option '" + a + "' needs a value");
-      if (a == "--checksum") {
+      if (a == "--allow-http") {
+        if (auto bad = check_allow_http(*v)) return usage("--allow-http: '" + printable(*v) + "': " + *bad);
+        so.allow_http.push_back(*v);
+      } else if (a == "--checksum") {
         if (!container::valid_digest(*v)) return usage("--checksum: '" + *v + "' is not sha256:<64 lowercase hex digits>");
         so.checksum = *v;
       } else if (a == "--addr" || a == "--metrics") {
@@ -126,31 +154,35 @@ int serve_main(const std::vector<std::string>& argv) {
     print_error(bytes.error());
     return runner::kExitLoad;
   }
-  if (component::is_component(*bytes)) {
-    print_error(printable(o.module_path) + ": a component: serving wasi:http/incoming-handler components is not built yet "
-                "(wsvm serve takes a WASI preview 1 module in the WAGI convention today)");
-    return runner::kExitLoad;
-  }
   auto program = runner::load_program(*engine, config, std::move(*bytes), o.module_path);
   if (!program) {
     print_error(program.error().message);
     return runner::kExitLoad;
   }
 
-  serve::WagiConfig wagi;
-  wagi.program = *program;
-  wagi.base = run_request(o);
-  wagi.base.on_timeout_overrun = nullptr;  // a server does not end itself over one request
-  wagi.log = [](const std::string& s) { log_line("wsvm: request " + s); };
+  const bool is_component = (*program)->component != nullptr;
+  if (is_component) {
+    if (auto e = serve::http_handler_export(**program); !e) {
+      print_error(printable(e.error()));
+      return runner::kExitLoad;
+    }
+  }
   so.server.handler_stack_bytes = std::max<size_t>(size_t{8} << 20, runner::stack_bytes_needed(o.limits.max_stack_bytes));
   auto metrics = std::make_shared<serve::Metrics>();
-  wagi.on_failure = [metrics](const std::string& kind) { metrics->failure(kind); };
+  auto log_request = [](const std::string& s) { log_line("wsvm: request " + s); };
+  auto count_failure = [metrics](const std::string& kind) { metrics->failure(kind); };
   so.server.access_log = [metrics, print = so.access_log](const serve::AccessRecord& r) {
     metrics->observe(r.status, r.duration);
     if (print)
       log_line(fmt::format("wsvm: access: {} {} {} {} {:.3f} ms", r.remote, printable(r.method), printable(r.target), r.status,
                            r.duration.count() / 1000.0));
   };
+  runner::RunRequest base = run_request(o);
+  base.on_timeout_overrun = nullptr;  // a server does not end itself over one request
+  // Outgoing HTTP (wasi:http/outgoing-handler) reaches only the --allow-http hosts.
+  base.http_client = serve::make_curl_http_client();
+  base.http_allow = so.allow_http;
+  base.http_denied = [](const std::string& s) { log_line("wsvm: " + printable(s) + " (not in --allow-http)"); };
 
   // SIGINT and SIGTERM are taken by this thread alone (the server's threads inherit the
   // blocked mask), so a signal means one thing: stop gracefully.
@@ -161,7 +193,25 @@ int serve_main(const std::vector<std::string>& argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  auto server = serve::HttpServer::start(so.server, serve::make_wagi_handler(std::move(wagi)));
+  std::expected<std::unique_ptr<serve::HttpServer>, std::string> server;
+  if (is_component) {
+    // A wasi:http/proxy component: its own thread per request (the bodies stream).
+    serve::ComponentHandlerConfig http;
+    http.program = *program;
+    http.base = std::move(base);
+    http.stack_bytes = so.server.handler_stack_bytes;
+    http.body_stall = std::chrono::duration_cast<std::chrono::milliseconds>(so.server.idle_timeout);
+    http.log = log_request;
+    http.on_failure = count_failure;
+    server = serve::HttpServer::start(so.server, serve::make_component_handler(std::move(http)));
+  } else {
+    serve::WagiConfig wagi;
+    wagi.program = *program;
+    wagi.base = std::move(base);
+    wagi.log = log_request;
+    wagi.on_failure = count_failure;
+    server = serve::HttpServer::start(so.server, serve::make_wagi_handler(std::move(wagi)));
+  }
   if (!server) {
     print_error(server.error());
     return runner::kExitUsage;

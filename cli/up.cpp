@@ -49,8 +49,10 @@ std::expected<void, std::string> apply_manifest(Options& o, const container::Man
 
 // A manifest with [http]: the `wsvm serve` command line that serves it with the same grants
 // and limits (wsvm-net reads the image again and checks it against the same checksum).
+constexpr const char* kDefaultHttpAddr = "127.0.0.1:8080";
+
 std::vector<std::string> serve_argv(const Options& o, const container::Manifest& m) {
-  std::vector<std::string> a{"wsvm", "serve", "--addr", *m.http_addr, "--engine", o.engine};
+  std::vector<std::string> a{"wsvm", "serve", "--addr", m.http_addr.value_or(kDefaultHttpAddr), "--engine", o.engine};
   if (m.checksum) a.insert(a.end(), {"--checksum", *m.checksum});
   if (m.http_max_connections) a.insert(a.end(), {"--max-connections", std::to_string(*m.http_max_connections)});
   const LimitOptions& l = o.limits;
@@ -59,6 +61,7 @@ std::vector<std::string> serve_argv(const Options& o, const container::Manifest&
   if (l.fuel) a.insert(a.end(), {"--fuel", std::to_string(*l.fuel)});
   for (const WasiDir& d : o.wasi.dirs) a.insert(a.end(), {"--dir", d.host + "::" + d.guest + (d.read_only ? ":ro" : "")});
   for (const std::string& e : o.wasi.env) a.insert(a.end(), {"--env", e});
+  for (const std::string& h : m.outbound) a.insert(a.end(), {"--allow-http", h});
   a.push_back(m.source_path());
   a.insert(a.end(), o.args.begin(), o.args.end());
   return a;
@@ -132,16 +135,14 @@ int up_command(const std::vector<std::string>& argv) {
     print_error(printable(manifest->path) + ": refusing to start with a critical finding (fix the manifest, or pass --allow-risky)");
     return runner::kExitUsage;
   }
-  if (manifest->http_addr) {
+  // An HTTP component (wasi:http/incoming-handler) or an image given [http] is served as
+  // `wsvm serve` would (at [http].addr, else wsvm serve's default address).
+  if (manifest->http_addr || (report && report->capabilities.contains("http-incoming"))) {
     if (!manifest->components.empty()) {
       print_error(printable(manifest->path) + ": [components] with [http] is not supported yet (linked components run with command images)");
       return runner::kExitUsage;
     }
     return exec_companion("wsvm-net", serve_argv(o, *manifest));
-  }
-  if (report && report->capabilities.contains("http-incoming")) {
-    print_error(printable(manifest->path) + ": the image is an HTTP component (wasi:http/incoming-handler): run it with 'wsvm serve'; serving components is not built yet");
-    return runner::kExitUsage;
   }
   o.module_path = manifest->source_path();
   o.module_bytes = std::move(*bytes);

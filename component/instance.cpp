@@ -362,7 +362,12 @@ Result<void> Instantiator::definition(const Definition& d) {
   switch (d.kind) {
     case DefKind::CoreModule: {
       ByteRange r = m_c.core_modules[d.index];
-      auto compiled = compile_module(m_store.engine(), m_c.range_bytes(r));
+      CoreModuleCache* cache = m_linker.core_module_cache();
+      Result<std::shared_ptr<const CompiledModule>> compiled = cache ? cache->find(&m_c, d.index) : nullptr;
+      if (!*compiled) {
+        compiled = compile_module(m_store.engine(), m_c.range_bytes(r));
+        if (compiled && cache) cache->add(&m_c, d.index, *compiled);
+      }
       if (!compiled) {
         Error e = compiled.error();
         if (e.offset != kNoOffset) e.offset += r.offset;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,8 +26,31 @@ using HostFn = std::function<AbiResult<std::vector<Val>>(std::span<const Val>)>;
 
 // Host imports by name: top-level functions ("log") and functions of instances
 // ("wasi:cli/environment@0.2.12" + "get-arguments").
+// Core modules compiled once and reused by every instantiation of the same component (a
+// server instantiates one component per request). Keyed by the component (nested ones too)
+// and its core module index; the owner keeps the components alive and uses one engine.
+class CoreModuleCache {
+ public:
+  std::shared_ptr<const CompiledModule> find(const Component* c, uint32_t index) const {
+    std::lock_guard lock(m_mutex);
+    auto it = m_modules.find({c, index});
+    return it == m_modules.end() ? nullptr : it->second;
+  }
+  void add(const Component* c, uint32_t index, std::shared_ptr<const CompiledModule> m) {
+    std::lock_guard lock(m_mutex);
+    m_modules.emplace(std::pair{c, index}, std::move(m));
+  }
+
+ private:
+  mutable std::mutex m_mutex;
+  std::map<std::pair<const Component*, uint32_t>, std::shared_ptr<const CompiledModule>> m_modules;
+};
+
 class ComponentLinker {
  public:
+  // Reuse compiled core modules across instantiations (null: compile each time).
+  void set_core_module_cache(std::shared_ptr<CoreModuleCache> c) { m_cache = std::move(c); }
+  CoreModuleCache* core_module_cache() const { return m_cache.get(); }
   void define_func(std::string name, HostFn fn) { m_funcs[std::move(name)] = std::move(fn); }
   // With its type: checked against the import's when a component links to it (a mismatch is
   // Unlinkable, naming the import, the function, and both types).
@@ -72,6 +96,7 @@ class ComponentLinker {
   std::map<std::string, std::map<std::string, FuncSig>> m_instance_func_types;
   std::map<std::string, std::map<std::string, std::function<void(uint32_t)>>> m_dtors;
   bool m_trap_unknown = false;
+  std::shared_ptr<CoreModuleCache> m_cache;
 };
 
 // An async-lifted call in flight (stackful, without a callback): its result arrives through

@@ -17,6 +17,7 @@
 #include <toml++/toml.h>
 #pragma pop_macro("NDEBUG")
 
+#include <cctype>
 #include <limits>
 #include <set>
 
@@ -175,6 +176,21 @@ bool valid_host_port(std::string_view s) {
   return v <= 65535;
 }
 
+// An outgoing HTTP grant: "*", a host name or address, or HOST:PORT (wsvm serve --allow-http).
+bool valid_outbound(std::string_view s) {
+  if (s == "*") return true;
+  std::string_view host = s;
+  if (s.find(':') != std::string_view::npos && !s.starts_with('[')) {
+    if (!valid_host_port(s)) return false;
+    host = s.substr(0, s.rfind(':'));
+  }
+  if (host.starts_with('[')) return host.find(']') != std::string_view::npos && (host.ends_with(']') || valid_host_port(host));
+  if (host.empty()) return false;
+  for (char c : host)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') return false;
+  return true;
+}
+
 }  // namespace
 
 std::vector<std::string> Manifest::granted_env() const {
@@ -324,6 +340,9 @@ std::expected<Manifest, std::string> parse_manifest(std::string_view text, const
       for (const std::string& a : *in)
         if (!valid_host_port(a)) return c.fail(n->get("inbound")->source(), "permissions.network.inbound", "'" + a + "' is not HOST:PORT");
       TRY(out, c.strings(*n, "permissions.network", "outbound"));
+      for (const std::string& h : *out)
+        if (!valid_outbound(h))
+          return c.fail(n->get("outbound")->source(), "permissions.network.outbound", "'" + h + "' is not *, HOST or HOST:PORT");
       m.inbound = *in;
       m.outbound = *out;
     }

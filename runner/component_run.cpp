@@ -48,6 +48,7 @@ std::expected<std::shared_ptr<const Program>, Outcome> load_component(
   p->name = name;
   p->engine = std::move(engine);
   p->component = std::move(*c);
+  p->core_modules = std::make_shared<component::CoreModuleCache>();
   p->metered = config.fuel;
   p->compile_time = Clock::now() - started;
   return std::shared_ptr<const Program>(std::move(p));
@@ -71,7 +72,11 @@ Result<void> validate_component_bytes(std::span<const uint8_t> bytes) {
 
 std::optional<Outcome> Run::link_component() {
   m_component_linker = std::make_unique<component::ComponentLinker>();
-  auto host = wasi::p2::Host::create(m_request.wasi, {.inherit_network = m_request.inherit_network});
+  m_component_linker->set_core_module_cache(m_program->core_modules);
+  auto host = wasi::p2::Host::create(m_request.wasi, {.inherit_network = m_request.inherit_network,
+                                                      .http_client = m_request.http_client,
+                                                      .http_allow = m_request.http_allow,
+                                                      .http_denied = m_request.http_denied});
   if (!host) return usage(host.error().message);
   m_p2 = std::move(*host);
   m_p2->define(*m_component_linker);

@@ -34,6 +34,9 @@ class Linker;
 }  // namespace wsvm
 namespace wsvm::wasi::p2 {
 class Host;
+namespace http {
+class HttpClient;
+}
 }  // namespace wsvm::wasi::p2
 
 namespace wsvm::runner {
@@ -83,6 +86,8 @@ struct Program {
   std::shared_ptr<Engine> engine;
   std::shared_ptr<const CompiledModule> compiled;             // a core module, or
   std::shared_ptr<const component::Component> component;      // a component
+  // Its core modules, compiled at the first instantiation and reused by the next ones.
+  std::shared_ptr<component::CoreModuleCache> core_modules;
   bool metered = false;  // compiled with fuel metering (EngineConfig::fuel)
   Clock::duration compile_time{};
 };
@@ -130,6 +135,11 @@ struct RunRequest {
   // Components linked to a component Program by interface name (runner/component_links.hpp),
   // instantiated before it in the same Store.
   std::vector<LinkedComponent> components;
+  // A component's wasi:http/outgoing-handler: the client (none: every request is denied)
+  // and the hosts it may reach (wasi/p2/host.hpp's HostOptions).
+  std::shared_ptr<wasi::p2::http::HttpClient> http_client;
+  std::vector<std::string> http_allow;
+  std::function<void(const std::string&)> http_denied;  // a line per refused outgoing request
   // Runs on the timer thread if the run is still going 100 ms after the timeout fired (a
   // host call that blocks, which the interrupt flag cannot stop). The CLI ends the process
   // there; without it the run ends when the host call returns.
@@ -178,6 +188,9 @@ class Run {
   component::ComponentInstance* component_instance() const { return m_component.get(); }
   // Imports of a component beyond WASI are defined here before instantiate().
   component::ComponentLinker& component_linker() { return *m_component_linker; }
+  // A component's WASI 0.2 host (after link()): an embedder adds its own resources to it
+  // (a server's wasi:http request and response-outparam).
+  wasi::p2::Host* p2_host() const { return m_p2.get(); }
   const Program& program() const { return *m_program; }
 
  private:

@@ -20,6 +20,7 @@ using Clock = std::chrono::steady_clock;
 struct HttpServer::State {
   ServerConfig config;
   Handler handler;
+  StreamingHandler streaming;  // instead of handler
   MHD_Daemon* daemon = nullptr;
   uint16_t port = 0;
   std::atomic<unsigned> in_flight{0};
@@ -41,6 +42,11 @@ struct Exchange {
   int status = 0;
   bool counted = false;   // in State::in_flight
   bool refused = false;   // the body is over the limit: discarded, answered 413
+  uint64_t body_bytes = 0;
+  std::unique_ptr<StreamedExchange> streamed;  // a StreamingHandler's exchange
+  ~Exchange() {
+    if (streamed) streamed->end(false);  // no-op when it ended; else the client left
+  }
 };
 
 // Called by libmicrohttpd with the raw request target before anything else: the Exchange
@@ -79,9 +85,20 @@ ssize_t read_stream(void* cls, uint64_t pos, char* buf, size_t max) {
 }
 void free_stream(void* cls) { delete static_cast<Stream*>(cls); }
 
+ssize_t read_source(void* cls, uint64_t, char* buf, size_t max) {
+  long n = (*static_cast<BodySource*>(cls))(buf, max);
+  if (n > 0) return static_cast<ssize_t>(n);
+  return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+void free_source(void* cls) { delete static_cast<BodySource*>(cls); }
+
 MHD_Result send(MHD_Connection* c, Exchange* x, Response r) {
   MHD_Response* resp;
-  if (r.chunked) {
+  if (r.source) {
+    auto* src = new BodySource(std::move(r.source));
+    resp = MHD_create_response_from_callback(r.length ? *r.length : MHD_SIZE_UNKNOWN, 64 * 1024, read_source, src, free_source);
+    if (resp == nullptr) delete src;
+  } else if (r.chunked) {
     auto* s = new Stream{std::move(r.body)};
     resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, read_stream, s, free_stream);
   } else {
@@ -126,6 +143,13 @@ MHD_Result on_request(void* cls, MHD_Connection* c, const char*, const char* met
     MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &x->request);
     const char* length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     if (length != nullptr && std::strtoull(length, nullptr, 10) > s->config.max_body_bytes) x->refused = true;
+    if (s->streaming && !x->refused) {
+      try {
+        x->streamed = s->streaming(x->request);
+      } catch (const std::exception&) {
+        x->streamed = nullptr;
+      }
+    }
     return MHD_YES;  // the body (if any) comes in the next calls
   }
   if (*upload_size != 0) {
@@ -135,8 +159,13 @@ MHD_Result on_request(void* cls, MHD_Connection* c, const char*, const char* met
       x->status = 408;
       return MHD_NO;
     }
-    if (!x->refused && x->request.body.size() + *upload_size > s->config.max_body_bytes) x->refused = true;
+    if (!x->refused && x->body_bytes + *upload_size > s->config.max_body_bytes) {
+      x->refused = true;
+      if (x->streamed) x->streamed->end(false);
+    }
+    x->body_bytes += *upload_size;
     if (x->refused) x->request.body.clear();
+    else if (x->streamed) x->streamed->body(std::string_view(upload_data, *upload_size));
     else x->request.body.append(upload_data, *upload_size);
     *upload_size = 0;
     return MHD_YES;
@@ -144,7 +173,14 @@ MHD_Result on_request(void* cls, MHD_Connection* c, const char*, const char* met
   if (x->refused) return send(c, x, plain(413, fmt::format("request body larger than {} bytes", s->config.max_body_bytes)));
   Response r;
   try {
-    r = s->handler(x->request);
+    if (s->streaming && !x->streamed) {
+      r = plain(503, "the handler could not be started");
+    } else if (x->streamed) {
+      x->streamed->end(true);
+      r = x->streamed->respond();
+    } else {
+      r = s->handler(x->request);
+    }
   } catch (const std::exception& e) {
     r = plain(500, "internal error");
   }
@@ -170,6 +206,17 @@ void quiet_log(void*, const char*, va_list) {}
 
 }  // namespace
 
+std::unique_ptr<StreamedExchange> answer_with(Response r) {
+  struct Fixed : StreamedExchange {
+    Response r;
+    explicit Fixed(Response x) : r(std::move(x)) {}
+    void body(std::string_view) override {}
+    void end(bool) override {}
+    Response respond() override { return std::move(r); }
+  };
+  return std::make_unique<Fixed>(std::move(r));
+}
+
 std::expected<std::pair<std::string, uint16_t>, std::string> parse_addr(std::string_view text) {
   auto colon = text.rfind(':');
   if (colon == std::string_view::npos) return std::unexpected(fmt::format("'{}' is not HOST:PORT", text));
@@ -187,8 +234,19 @@ std::expected<std::pair<std::string, uint16_t>, std::string> parse_addr(std::str
 
 std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::start(ServerConfig config, Handler handler) {
   auto state = std::make_unique<State>();
-  state->config = std::move(config);
   state->handler = std::move(handler);
+  return start_state(std::move(config), std::move(state));
+}
+
+std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::start(ServerConfig config, StreamingHandler handler) {
+  auto state = std::make_unique<State>();
+  state->streaming = std::move(handler);
+  return start_state(std::move(config), std::move(state));
+}
+
+std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::start_state(ServerConfig config,
+                                                                                std::unique_ptr<State> state) {
+  state->config = std::move(config);
   const ServerConfig& c = state->config;
 
   addrinfo hints{};

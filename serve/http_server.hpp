@@ -10,7 +10,9 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,14 +27,40 @@ struct Request {
   std::string remote;   // peer address
 };
 
+// Where a streamed response body comes from: called on the connection thread as the
+// client takes the body; may block. Returns the bytes written into `buf` (at most `max`),
+// 0 at the end, -1 when the body broke (the connection is then closed, so the client sees
+// an incomplete response rather than a short one).
+using BodySource = std::function<long(char* buf, size_t max)>;
+
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   bool chunked = false;  // Transfer-Encoding: chunked instead of Content-Length
+  // Streamed instead of `body`: with `length` it is sent with that Content-Length, without
+  // chunked (HTTP/1.1; an HTTP/1.0 client reads to the close).
+  BodySource source;
+  std::optional<uint64_t> length;
 };
 
 using Handler = std::function<Response(const Request&)>;
+
+// A handler that runs while the request body arrives (a wasm instance on its own thread):
+// started when the headers are in (`Request::body` empty), fed the body in pieces, then
+// asked for the response. Destroying it may wait for the handler to finish.
+class StreamedExchange {
+ public:
+  virtual ~StreamedExchange() = default;
+  virtual void body(std::string_view piece) = 0;
+  // The body ended: whole, or not (over --max-body, too slow, the client left).
+  virtual void end(bool complete) = 0;
+  // Blocks until the handler has a response (only after end()).
+  virtual Response respond() = 0;
+};
+using StreamingHandler = std::function<std::unique_ptr<StreamedExchange>(const Request&)>;
+// An exchange that ignores the body and answers `r` (a request refused before any handler).
+std::unique_ptr<StreamedExchange> answer_with(Response r);
 
 // One access-log line: what was asked, how it ended, how long it took.
 struct AccessRecord {
@@ -60,6 +88,8 @@ class HttpServer {
   // Binds HOST:PORT and starts serving; the error is one line ("cannot listen on ...").
   static std::expected<std::unique_ptr<HttpServer>, std::string> start(ServerConfig config,
                                                                        Handler handler);
+  static std::expected<std::unique_ptr<HttpServer>, std::string> start(ServerConfig config,
+                                                                       StreamingHandler handler);
   ~HttpServer();  // stop(0) if not stopped
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -75,6 +105,8 @@ class HttpServer {
 
  private:
   explicit HttpServer(std::unique_ptr<State> state);
+  static std::expected<std::unique_ptr<HttpServer>, std::string> start_state(ServerConfig config,
+                                                                             std::unique_ptr<State> state);
   std::unique_ptr<State> m_state;
 };
 

@@ -349,7 +349,8 @@ def test_component_refused_clearly():
         f.write(b"\0asm\x0d\x00\x01\x00")  # an empty component
         f.flush()
         r = run_command([WSVM, "serve", "--addr", "127.0.0.1:0", f.name], timeout=20)
-    expect(r[0] == 126 and "not built yet" in r[2] and r[2].count("\n") == 1, "a component is refused with the reason", r)
+    expect(r[0] == 126 and "exports no wasi:http/incoming-handler" in r[2] and r[2].count("\n") == 1,
+           "a component that is not an HTTP handler is refused with the reason", r)
 
 
 def main():

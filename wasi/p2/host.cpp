@@ -33,6 +33,7 @@ void Host::define(component::ComponentLinker& linker) {
   define_random(linker);
   define_filesystem(linker);
   define_sockets(linker);
+  define_http(linker);
 }
 
 AbiResult<Val> Host::own(std::shared_ptr<Resource> r) {

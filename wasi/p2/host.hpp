@@ -5,6 +5,7 @@
 // 0.2.x links to them by semver (component/README.md).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,6 +17,9 @@
 #include "wasi/preview1/context.hpp"
 
 namespace wsvm::wasi::p2 {
+namespace http {
+class HttpClient;
+}
 
 using component::AbiResult;
 using component::Val;
@@ -30,6 +34,13 @@ struct HostOptions {
   // wasi:sockets and wasi:http reach the host's network only when granted
   // (--inherit-network); otherwise every socket operation is access-denied.
   bool inherit_network = false;
+  // wasi:http/outgoing-handler: the client that sends (none: every request is
+  // HTTP-request-denied) and the hosts it may reach ("HOST", "HOST:PORT" or "*";
+  // http_types.hpp's host_allowed).
+  std::shared_ptr<http::HttpClient> http_client;
+  std::vector<std::string> http_allow;
+  // Told (one line) of each outgoing request refused, for the embedder's log.
+  std::function<void(const std::string&)> http_denied;
 };
 
 class Host {
@@ -59,6 +70,14 @@ class Host {
     return std::unexpected(component::abi_trap("wasi: handle does not name a live resource of this type"));
   }
   AbiResult<Val> stream_error(const StreamError& e);
+  // An owned handle the guest passed to the host: the resource leaves the table (the host
+  // holds it now).
+  template <class T>
+  AbiResult<std::shared_ptr<T>> take(const Val& handle) {
+    auto p = WSVM_TRY(get<T>(handle));
+    m_table.remove(uint32_t(handle.u));
+    return p;
+  }
 
   // The preopened directories, in order (guest name and host fd, not owned).
   struct PreopenDir {
@@ -76,6 +95,7 @@ class Host {
   void define_random(component::ComponentLinker& l);
   void define_filesystem(component::ComponentLinker& l);
   void define_sockets(component::ComponentLinker& l);
+  void define_http(component::ComponentLinker& l);
 
   std::unique_ptr<WasiContext> m_ctx;  // args, env, resolver; owns the preopen fds
   HostOptions m_options;
