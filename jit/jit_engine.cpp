@@ -621,7 +621,7 @@ class JitEngine final : public Engine {
     }
     const size_t page = jit::CodeReservation::page_size();
     const size_t table_bytes = round_up(std::max<size_t>(8 * size_t{n}, 8), page);
-    const size_t own_bytes = round_up(4096 + 16 * size_t{n}, page);
+    const size_t own_bytes = round_up(4096 + (jit::arch::kLazyStubBytes + 4) * size_t{n}, page);
     // Chunks: a page or more per function; machine code is typically 4-10x the body bytes.
     // Everything must stay within rel32 reach (2 GiB).
     size_t budget = (size_t{16} << 20) + 16 * body_bytes(m, 0, n) + page * size_t{n};

@@ -103,23 +103,15 @@ void Compiler::load_gp(Gp r, uint32_t slot, bool wide) {
 
 void Compiler::store_gp(uint32_t slot, Gp r) { m_a.str(r.x(), home(slot, 8)); }
 
-void Compiler::load_v128(Vec x, Gp base, uint64_t off) {
-  if (off % 16 == 0 && off < 65536) {
-    m_a.ldr(aj::v(x.id()), ptr(base, static_cast<int32_t>(off)));
-  } else {
-    add_imm(x17, base, off);
-    m_a.ldr(aj::v(x.id()), ptr(x17));
-  }
+// A 16-byte operand at base + off: a scaled offset when aligned and in reach, else x17.
+Compiler::Mem Compiler::v128_at(Gp base, uint64_t off) {
+  if (off % 16 == 0 && off < 65536) return ptr(base, static_cast<int32_t>(off));
+  add_imm(x17, base, off);
+  return ptr(x17);
 }
 
-void Compiler::store_v128(Gp base, uint64_t off, Vec x) {
-  if (off % 16 == 0 && off < 65536) {
-    m_a.str(aj::v(x.id()), ptr(base, static_cast<int32_t>(off)));
-  } else {
-    add_imm(x17, base, off);
-    m_a.str(aj::v(x.id()), ptr(x17));
-  }
-}
+void Compiler::load_v128(Vec x, Gp base, uint64_t off) { m_a.ldr(aj::v(x.id()), v128_at(base, off)); }
+void Compiler::store_v128(Gp base, uint64_t off, Vec x) { m_a.str(aj::v(x.id()), v128_at(base, off)); }
 
 void Compiler::load_fp(Vec x, uint32_t slot, ValType t) {
   if (t == ValType::F64) m_a.ldr(aj::d(x.id()), home(slot, 8));

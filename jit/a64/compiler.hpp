@@ -133,6 +133,7 @@ class Compiler final : public FrontEnd<Compiler, Regs> {
   Mem home(uint32_t slot, uint32_t size);    // [sp + 8 slot], through x17 when out of reach
   void home_addr(Gp r, uint32_t slot);       // r = sp + 8 slot
   void add_imm(Gp d, Gp s, uint64_t c);      // d = s + c (x registers)
+  Mem v128_at(Gp base, uint64_t off);
   void load_v128(Vec x, Gp base, uint64_t off);
   void store_v128(Gp base, uint64_t off, Vec x);
   void trap_if(asmjit::arm::CondCode cc, TrapKind kind) { m_a.b(cc, trap_label(kind)); }

@@ -378,21 +378,19 @@ void Compiler::emit_select(const Instr& ins) {
     spill_all();
     flush_dirty();
     const uint32_t dst = a.slot;
-    Label take_a = m_a.newLabel(), done = m_a.newLabel();
     if (c.kind == Kind::Const) {
-      m_a.b(static_cast<uint32_t>(c.c) != 0 ? take_a : done);
-    } else if (c.kind == Kind::Flags) {
-      m_a.b(static_cast<CC>(c.cond), take_a);
+      if (static_cast<uint32_t>(c.c) == 0) store_val(dst, b);
+      else if (a.kind != Kind::Mem) store_val(dst, a);
     } else {
-      m_a.cbnz(read_reg(c).w(), take_a);
-    }
-    if (c.kind != Kind::Const) {
+      Label take_a = m_a.newLabel(), done = m_a.newLabel();
+      if (c.kind == Kind::Flags) m_a.b(static_cast<CC>(c.cond), take_a);
+      else m_a.cbnz(read_reg(c).w(), take_a);
       store_val(dst, b);
       m_a.b(done);
+      m_a.bind(take_a);
+      if (a.kind != Kind::Mem) store_val(dst, a);
+      m_a.bind(done);
     }
-    m_a.bind(take_a);
-    if (a.kind != Kind::Mem) store_val(dst, a);
-    m_a.bind(done);
     release(c);
     release(a);
     release(b);
