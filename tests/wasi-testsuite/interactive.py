@@ -29,9 +29,9 @@ import time
 TIMEOUT = 60
 SERVE_WORLD = "wasi:http/service"
 # The flags that grant what a test's `proposals` need (wasmtime's adapter uses `-S inherit-network`
-# for sockets and `-S http` for http). HTTP tests reach only the runner's servers on 127.0.0.1,
-# which the network grant covers.
-PROPOSAL_FLAGS = {"sockets": ["--inherit-network"], "http": ["--inherit-network"]}
+# for sockets and `-S http` for http). Outgoing HTTP is granted host by host: the runner's test
+# servers (`--allow-http 127.0.0.1:PORT` each, added at `run`).
+PROPOSAL_FLAGS = {"sockets": ["--inherit-network"], "http": []}
 
 
 class Stream:
@@ -227,6 +227,8 @@ def run_interactive(wsvm, engine, wasm, spec, ops, tmp, root, env, verbose):
                 cmd += ["--engine", engine]
                 for proposal in spec.get("proposals", []):
                     cmd += PROPOSAL_FLAGS.get(proposal, [])
+                for address in servers.env.values():
+                    cmd += ["--allow-http", address]
                 for key, value in {**servers.env, **op.get("env", {})}.items():
                     cmd += ["--env", f"{key}={value}"]
                 if root:
