@@ -47,6 +47,24 @@ struct ModuleLabels {
   Label exit;                   // the trampoline's epilogue
 };
 
+// Integer comparisons by meaning (i32/i64 alike); each backend maps them to its condition
+// codes with a table in this order.
+enum class IntCmp : uint8_t { Eq, Ne, LtS, LtU, GtS, GtU, LeS, LeU, GeS, GeU };
+inline IntCmp int_compare(Op op) {
+  switch (op) {
+    case Op::i32_eq: case Op::i64_eq: return IntCmp::Eq;
+    case Op::i32_ne: case Op::i64_ne: return IntCmp::Ne;
+    case Op::i32_lt_s: case Op::i64_lt_s: return IntCmp::LtS;
+    case Op::i32_lt_u: case Op::i64_lt_u: return IntCmp::LtU;
+    case Op::i32_gt_s: case Op::i64_gt_s: return IntCmp::GtS;
+    case Op::i32_gt_u: case Op::i64_gt_u: return IntCmp::GtU;
+    case Op::i32_le_s: case Op::i64_le_s: return IntCmp::LeS;
+    case Op::i32_le_u: case Op::i64_le_u: return IntCmp::LeU;
+    case Op::i32_ge_s: case Op::i64_ge_s: return IntCmp::GeS;
+    default: return IntCmp::GeU;
+  }
+}
+
 template <class B, class R>
 class FrontEnd {
  public:

@@ -57,7 +57,7 @@ struct JitModule {
   // Lazy: their stubs' offsets.
   std::vector<uint32_t> func_offsets;
   uint32_t funcs_end = 0;                // eager: end of the last function (and its trap stubs)
-  uint32_t landing = 0;                  // the guard-fault landing pad (arch::emit_module_stubs)
+  uint32_t landing = 0;                  // the guard-fault landing pad (emit_module_stubs)
   jit::EntryFn entry = nullptr;
   size_t code_bytes = 0;
   std::unique_ptr<LazyCode> lazy;
@@ -81,6 +81,18 @@ Error assembler_error(const RecordingErrorHandler& eh) {
 
 void record_trap(jit::JitInstance* ji) noexcept;
 uintptr_t lazy_compile(jit::JitInstance* ji, uint32_t defined) noexcept;
+
+// Every module's own code, ahead of its functions: the entry trampoline, the unwind path and
+// the landing pad for guard-page faults (returned; labels gets unwind and exit).
+asmjit::Label emit_module_stubs(Assembler& a, jit::ModuleLabels& labels) {
+  labels.unwind = a.newLabel();
+  labels.exit = a.newLabel();
+  jit::arch::emit_trampoline(a, labels);
+  jit::arch::emit_unwind(a, labels, reinterpret_cast<const void*>(&record_trap));
+  asmjit::Label landing = a.newLabel();
+  jit::arch::emit_landing(a, labels, landing);
+  return landing;
+}
 
 // ---- groups: functions assembled in their own CodeHolder --------------------------------
 
@@ -547,7 +559,7 @@ class JitEngine final : public Engine {
     code.setErrorHandler(&eh);
     jit::arch::Assembler a(&code);
     jit::ModuleLabels labels;
-    asmjit::Label landing = jit::arch::emit_module_stubs(a, labels, reinterpret_cast<const void*>(&record_trap));
+    asmjit::Label landing = emit_module_stubs(a, labels);
     if (eh.m_err != asmjit::kErrorOk) return std::unexpected(assembler_error(eh));
     if (jit::arch::unbound_jumps(a) != 0) return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, "jit: unbound label"});
     code.flatten();
@@ -644,7 +656,7 @@ class JitEngine final : public Engine {
     code.reserveBuffer(&code.textSection()->_buffer, 1024 + jit::arch::kLazyStubBytes * size_t{n});
     jit::arch::Assembler a(&code);
     jit::ModuleLabels labels;
-    asmjit::Label landing = jit::arch::emit_module_stubs(a, labels, reinterpret_cast<const void*>(&record_trap));
+    asmjit::Label landing = emit_module_stubs(a, labels);
     asmjit::Label lazy_entry = a.newLabel();
     jit::arch::emit_lazy_entry(a, labels, lazy_entry, reinterpret_cast<const void*>(&lazy_compile));
     auto jm = std::make_shared<JitModule>();

@@ -20,6 +20,8 @@ void mov_imm64(Assembler& a, const Gp& r, uint64_t c) {
     if ((c >> (16 * i)) & 0xffff) a.movk(r, imm((c >> (16 * i)) & 0xffff), imm(16 * i));
 }
 
+}  // namespace
+
 // entry(ji = x0, mem_base = x1, slots = x2, code = x3, ctx = x4): saves x19-x28 and d8-d15
 // (callee-saved in AAPCS64; JIT code clobbers them), pins x19-x21, records sp for unwinding
 // and calls `code` with x1 = slots. Returns 0, or 1 when the unwind code (a trap) returned
@@ -84,6 +86,8 @@ void emit_landing(Assembler& a, ModuleLabels& labels, Label landing) {
   a.b(labels.unwind);
 }
 
+namespace {
+
 // ldr x17, literal; br x17; literal: 8 bytes (returned: its offset).
 uint32_t far_jump_via_x17(Assembler& a) {
   a.embedUInt32(0x58000051);  // ldr x17, #8
@@ -95,15 +99,6 @@ uint32_t far_jump_via_x17(Assembler& a) {
 
 }  // namespace
 
-Label emit_module_stubs(Assembler& a, ModuleLabels& labels, const void* record_trap) {
-  labels.unwind = a.newLabel();
-  labels.exit = a.newLabel();
-  emit_trampoline(a, labels);
-  emit_unwind(a, labels, record_trap);
-  Label landing = a.newLabel();
-  emit_landing(a, labels, landing);
-  return landing;
-}
 
 // Reached from a stub or thunk with the callee's defined index in w16, x30 = the caller's
 // return address and x1 = its slot area.

@@ -16,7 +16,9 @@ using Assembler = aj::Assembler;
 bool host_has_lzcnt();
 inline size_t unbound_jumps(Assembler& a) { return a.code()->hasUnresolvedLinks() ? 1 : 0; }  // (x86-64's question; clz is always there)
 
-Label emit_module_stubs(Assembler& a, ModuleLabels& labels, const void* record_trap);
+void emit_trampoline(Assembler& a, ModuleLabels& labels);
+void emit_unwind(Assembler& a, ModuleLabels& labels, const void* record_trap);
+void emit_landing(Assembler& a, ModuleLabels& labels, Label landing);
 void emit_lazy_entry(Assembler& a, ModuleLabels& labels, Label entry, const void* lazy_compile);
 uint32_t emit_far_jump(Assembler& a);
 uint32_t emit_thunk(Assembler& a, uint32_t defined, bool lazy);

@@ -81,19 +81,10 @@ void Compiler::emit_int_binop(Op op, bool wide) {
 }
 
 namespace {
-CC int_cond(Op op) {
-  switch (op) {
-    case Op::i32_eq: case Op::i64_eq: return CC::kEQ;
-    case Op::i32_ne: case Op::i64_ne: return CC::kNE;
-    case Op::i32_lt_s: case Op::i64_lt_s: return CC::kLT;
-    case Op::i32_lt_u: case Op::i64_lt_u: return CC::kLO;
-    case Op::i32_gt_s: case Op::i64_gt_s: return CC::kGT;
-    case Op::i32_gt_u: case Op::i64_gt_u: return CC::kHI;
-    case Op::i32_le_s: case Op::i64_le_s: return CC::kLE;
-    case Op::i32_le_u: case Op::i64_le_u: return CC::kLS;
-    case Op::i32_ge_s: case Op::i64_ge_s: return CC::kGE;
-    default: return CC::kHS;
-  }
+CC int_cond(Op op) {  // in IntCmp's order
+  constexpr CC kCond[] = {CC::kEQ, CC::kNE, CC::kLT, CC::kLO, CC::kGT,
+                          CC::kHI, CC::kLE, CC::kLS, CC::kGE, CC::kHS};
+  return kCond[static_cast<int>(int_compare(op))];
 }
 }  // namespace
 

@@ -13,8 +13,6 @@ using namespace asmjit::x86;
 
 bool host_has_lzcnt() { return asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kLZCNT); }
 
-namespace {
-
 // entry(ji, mem_base, slots, code, ctx): saves the callee-saved registers, pins r13-r15,
 // records rsp for unwinding and calls `code` with rsi = slots. Returns 0, or 1 when the
 // unwind code (a trap) returned through `exit` with rsp = entry_rsp.
@@ -73,19 +71,10 @@ void emit_landing(Assembler& a, ModuleLabels& labels, Label landing) {
   a.jmp(labels.unwind);
 }
 
+namespace {
 void embed_u32(Assembler& a, uint32_t v) { a.embedUInt32(v); }
-
 }  // namespace
 
-Label emit_module_stubs(Assembler& a, ModuleLabels& labels, const void* record_trap) {
-  labels.unwind = a.newLabel();
-  labels.exit = a.newLabel();
-  emit_trampoline(a, labels);
-  emit_unwind(a, labels, record_trap);
-  Label landing = a.newLabel();
-  emit_landing(a, labels, landing);
-  return landing;
-}
 
 void emit_lazy_entry(Assembler& a, ModuleLabels& labels, Label entry, const void* lazy_compile) {
   Label fail = a.newLabel();

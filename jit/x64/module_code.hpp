@@ -19,11 +19,13 @@ inline size_t unbound_jumps(Assembler& a) { return a.pending_jumps(); }
 // Host CPU features the instruction emitters use (lzcnt/tzcnt).
 bool host_has_lzcnt();
 
-// Every module's own code, ahead of its functions: the entry trampoline (offset 0, an
-// EntryFn), the unwind path (calls record_trap(JitInstance*) on the live stack, then returns
-// 1 from the trampoline) and the landing pad for guard-page faults (returned; labels gets
-// unwind and exit).
-Label emit_module_stubs(Assembler& a, ModuleLabels& labels, const void* record_trap);
+// Every module's own code, ahead of its functions (jit_engine.cpp lays it out): the entry
+// trampoline (offset 0, an EntryFn; returns through labels.exit), the unwind path at
+// labels.unwind (calls record_trap(JitInstance*) on the live stack, then returns 1 from the
+// trampoline) and the landing pad for guard-page faults.
+void emit_trampoline(Assembler& a, ModuleLabels& labels);
+void emit_unwind(Assembler& a, ModuleLabels& labels, const void* record_trap);
+void emit_landing(Assembler& a, ModuleLabels& labels, Label landing);
 
 // The lazy entry, reached from a stub or thunk with the callee's defined index in r11d:
 // calls lazy_compile(JitInstance*, index) -> code (0: failed, *pending set) and jumps to it

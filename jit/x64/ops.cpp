@@ -75,19 +75,11 @@ void Compiler::emit_int_binop(const Instr& ins, bool wide) {
 }
 
 namespace {
-CondCode int_cond(Op op) {
-  switch (op) {
-    case Op::i32_eq: case Op::i64_eq: return CondCode::kE;
-    case Op::i32_ne: case Op::i64_ne: return CondCode::kNE;
-    case Op::i32_lt_s: case Op::i64_lt_s: return CondCode::kL;
-    case Op::i32_lt_u: case Op::i64_lt_u: return CondCode::kB;
-    case Op::i32_gt_s: case Op::i64_gt_s: return CondCode::kG;
-    case Op::i32_gt_u: case Op::i64_gt_u: return CondCode::kA;
-    case Op::i32_le_s: case Op::i64_le_s: return CondCode::kLE;
-    case Op::i32_le_u: case Op::i64_le_u: return CondCode::kBE;
-    case Op::i32_ge_s: case Op::i64_ge_s: return CondCode::kGE;
-    default: return CondCode::kAE;
-  }
+CondCode int_cond(Op op) {  // in IntCmp's order
+  constexpr CondCode kCond[] = {CondCode::kE, CondCode::kNE, CondCode::kL, CondCode::kB,
+                                CondCode::kG, CondCode::kA, CondCode::kLE, CondCode::kBE,
+                                CondCode::kGE, CondCode::kAE};
+  return kCond[static_cast<int>(int_compare(op))];
 }
 }  // namespace
 
