@@ -64,6 +64,11 @@ std::expected<Options, std::string> parse_options(const std::vector<std::string>
       o.invoke = *v;
       continue;
     }
+    if (name == "--inherit-network") {
+      if (value) return usage("option '--inherit-network' takes no value");
+      o.wasi.inherit_network = true;
+      continue;
+    }
     if (is_wasi_option(name)) {
       auto v = take_value();
       if (!v) return std::unexpected(v.error());
@@ -173,6 +178,9 @@ Options (before the module path; everything after it is passed to the module):
                        this environment (none is inherited otherwise)
   --tcplisten HOST:PORT
                        hand the WASI program a listening TCP socket (sock_accept)
+  --inherit-network    a component's wasi:sockets (tcp, udp, name lookup) reach
+                       this host's network (wasmtime's -S inherit-network);
+                       without it every socket and lookup is access-denied
 
 Limits (defaults are meant for untrusted code; SIZE is a whole number of bytes
 with an optional unit B, KiB, MiB or GiB, e.g. 64MiB):

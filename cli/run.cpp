@@ -68,6 +68,7 @@ runner::RunRequest run_request(const Options& o) {
   r.wasi.env = o.wasi.env;
   for (const WasiDir& d : o.wasi.dirs) r.wasi.preopens.push_back({d.host, d.guest, d.read_only});
   r.wasi.tcp_listen = o.wasi.tcp_listen;
+  r.inherit_network = o.wasi.inherit_network;
   // WSVM_WASI_NO_OPENAT2=1 forces the path resolver's component walk (the tests run both).
   const char* no_openat2 = std::getenv("WSVM_WASI_NO_OPENAT2");
   r.wasi.use_openat2 = !(no_openat2 != nullptr && no_openat2[0] == '1');

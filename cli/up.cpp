@@ -102,8 +102,8 @@ int up_command(const std::vector<std::string>& argv) {
     print_error("no manifest given (wsvm up wcontainer.toml)");
     return runner::kExitUsage;
   }
-  if (!o.wasi.dirs.empty() || !o.wasi.env.empty() || !o.wasi.tcp_listen.empty()) {
-    print_error("'wsvm up' takes its grants from the manifest only (--dir, --env and --tcplisten are refused)");
+  if (!o.wasi.dirs.empty() || !o.wasi.env.empty() || !o.wasi.tcp_listen.empty() || o.wasi.inherit_network) {
+    print_error("'wsvm up' takes its grants from the manifest only (--dir, --env, --tcplisten and --inherit-network are refused)");
     return runner::kExitUsage;
   }
   if (o.limits.max_memory_bytes != kDefaultMaxMemoryBytes || o.limits.max_stack_bytes != kDefaultMaxStackBytes ||

@@ -19,6 +19,7 @@ struct WasiOptions {
   std::vector<WasiDir> dirs;            // --dir HOST[::GUEST][:ro]
   std::vector<std::string> env;         // --env K=V, or --env K resolved from the host env
   std::vector<std::string> tcp_listen;  // --tcplisten HOST:PORT
+  bool inherit_network = false;          // --inherit-network: a component's wasi:sockets reach the host's network
 };
 
 // True for the options handled here (each takes a value).

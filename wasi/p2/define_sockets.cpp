@@ -1,78 +1,549 @@
 // wasi:sockets (network, instance-network, tcp, tcp-create-socket, udp, udp-create-socket,
-// ip-name-lookup): defined so that components importing them (every wasm32-wasip2 program
-// does) link, with the network denied: creating a socket and resolving a name are
-// access-denied. No socket, datagram stream or lookup stream can therefore exist, and their
-// methods trap if a guest calls them with a handle it cannot have. Granting the host's
-// network (--inherit-network) is not implemented yet: with HostOptions::inherit_network the
-// creation functions answer not-supported rather than pretend.
+// ip-name-lookup). Denied unless the embedder grants the host's network
+// (HostOptions::inherit_network, `--inherit-network`, wasmtime's `-S inherit-network`):
+// creating a socket and resolving a name are then access-denied, and no socket can exist.
+// Granted, they are real non-blocking host sockets; the guest waits through pollables like
+// on any fd. At most kMaxSockets sockets per instance (more: new-socket-limit), so a guest
+// cannot take the host's descriptors from its neighbours in a server.
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "wasi/p2/define.hpp"
 
 namespace wsvm::wasi::p2 {
 namespace {
 
-// network's error-code cases used here.
-constexpr uint32_t kAccessDenied = 1, kNotSupported = 2;
+// network's error-code cases.
+enum Code : uint32_t {
+  kUnknown = 0, kAccessDenied = 1, kNotSupported = 2, kInvalidArgument = 3, kOutOfMemory = 4,
+  kTimeout = 5, kConcurrencyConflict = 6, kNotInProgress = 7, kWouldBlock = 8, kInvalidState = 9,
+  kNewSocketLimit = 10, kAddressNotBindable = 11, kAddressInUse = 12, kRemoteUnreachable = 13,
+  kConnectionRefused = 14, kConnectionReset = 15, kConnectionAborted = 16, kDatagramTooLarge = 17,
+  kNameUnresolvable = 18, kTemporaryResolverFailure = 19, kPermanentResolverFailure = 20,
+};
+
+constexpr int kMaxSockets = 256;
+constexpr uint64_t kMaxDatagramsPerCall = 64;
+
+Code code_of(int e) {
+  switch (e) {
+    case EACCES: case EPERM: return kAccessDenied;
+    case EADDRINUSE: return kAddressInUse;
+    case EADDRNOTAVAIL: return kAddressNotBindable;
+    case ECONNREFUSED: return kConnectionRefused;
+    case ECONNRESET: case EPIPE: return kConnectionReset;
+    case ECONNABORTED: return kConnectionAborted;
+    case ENETUNREACH: case EHOSTUNREACH: case ENETDOWN: return kRemoteUnreachable;
+    case ETIMEDOUT: return kTimeout;
+    case EINVAL: case EAFNOSUPPORT: case EDESTADDRREQ: return kInvalidArgument;
+    case EAGAIN: return kWouldBlock;
+    case ENOMEM: case ENOBUFS: return kOutOfMemory;
+    case EMFILE: case ENFILE: return kNewSocketLimit;
+    case EMSGSIZE: return kDatagramTooLarge;
+    case EISCONN: case EALREADY: return kInvalidState;
+    default: return kUnknown;
+  }
+}
+
+Val error(uint32_t c) { return Val::err({Val::enumeration(c)}); }
+Val errno_error() { return error(code_of(errno)); }
 
 struct Network : Resource {};
 
-const char* const kTcpMethods[] = {
-    "start-bind", "finish-bind", "start-connect", "finish-connect", "start-listen", "finish-listen",
-    "accept", "local-address", "remote-address", "is-listening", "address-family",
-    "set-listen-backlog-size", "keep-alive-enabled", "set-keep-alive-enabled", "keep-alive-idle-time",
-    "set-keep-alive-idle-time", "keep-alive-interval", "set-keep-alive-interval", "keep-alive-count",
-    "set-keep-alive-count", "hop-limit", "set-hop-limit", "receive-buffer-size",
-    "set-receive-buffer-size", "send-buffer-size", "set-send-buffer-size", "subscribe", "shutdown",
+// A host socket, counted against the instance's limit while it is open.
+struct Socket : Resource {
+  std::shared_ptr<HostFd> fd;
+  int family = AF_INET;  // AF_INET or AF_INET6
+  std::shared_ptr<int> open_count;
+  Socket(int f, int fam, std::shared_ptr<int> count) : fd(std::make_shared<HostFd>(f, true)), family(fam), open_count(std::move(count)) {
+    ++*open_count;
+  }
+  ~Socket() override { --*open_count; }
 };
-const char* const kUdpMethods[] = {
-    "start-bind", "finish-bind", "stream", "local-address", "remote-address", "address-family",
-    "unicast-hop-limit", "set-unicast-hop-limit", "receive-buffer-size", "set-receive-buffer-size",
-    "send-buffer-size", "set-send-buffer-size", "subscribe",
+
+struct TcpSocket : Socket {
+  enum class State { Unbound, BindStarted, Bound, ListenStarted, Listening, Connecting, ConnectReady, Connected, Closed };
+  State state = State::Unbound;
+  int backlog = 128;
+  using Socket::Socket;
 };
+
+struct UdpSocket : Socket {
+  enum class State { Unbound, BindStarted, Bound };
+  State state = State::Unbound;
+  bool streams_given = false;
+  using Socket::Socket;
+};
+
+struct IncomingDatagrams : Resource {
+  std::shared_ptr<UdpSocket> socket;
+};
+struct OutgoingDatagrams : Resource {
+  std::shared_ptr<UdpSocket> socket;
+  bool connected = false;
+};
+
+struct AddressStream : Resource {
+  std::vector<Val> addresses;
+  size_t next = 0;
+  std::optional<uint32_t> failure;
+};
+
+// ---- addresses: ip-socket-address <-> sockaddr
+
+Val ip_address_val(const sockaddr* sa) {
+  if (sa->sa_family == AF_INET) {
+    auto* a = reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in*>(sa)->sin_addr);
+    return Val::variant(0, {Val::tuple({Val::u8(a[0]), Val::u8(a[1]), Val::u8(a[2]), Val::u8(a[3])})});
+  }
+  auto* a = reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
+  Vals parts;
+  for (int i = 0; i < 8; ++i) parts.push_back(Val::u16(uint16_t(a[2 * i] << 8 | a[2 * i + 1])));
+  return Val::variant(1, {Val::tuple(std::move(parts))});
+}
+
+Val socket_address_val(const sockaddr_storage& ss) {
+  if (ss.ss_family == AF_INET) {
+    auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
+    Val ip = ip_address_val(reinterpret_cast<const sockaddr*>(&ss));
+    return Val::variant(0, {Val::record({Val::u16(ntohs(in->sin_port)), std::move(ip.items[0])})});
+  }
+  auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
+  Val ip = ip_address_val(reinterpret_cast<const sockaddr*>(&ss));
+  return Val::variant(1, {Val::record({Val::u16(ntohs(in6->sin6_port)), Val::u32(ntohl(in6->sin6_flowinfo)),
+                                       std::move(ip.items[0]), Val::u32(in6->sin6_scope_id)})});
+}
+
+// An ip-socket-address as a sockaddr; its family must be the socket's.
+std::optional<std::pair<sockaddr_storage, socklen_t>> to_sockaddr(const Val& v, int family) {
+  sockaddr_storage ss{};
+  const Val& r = v.items.at(0);
+  if (v.disc == 0) {
+    if (family != AF_INET) return std::nullopt;
+    auto* in = reinterpret_cast<sockaddr_in*>(&ss);
+    in->sin_family = AF_INET;
+    in->sin_port = htons(uint16_t(r.items.at(0).u));
+    auto* a = reinterpret_cast<uint8_t*>(&in->sin_addr);
+    for (int i = 0; i < 4; ++i) a[i] = uint8_t(r.items.at(1).items.at(i).u);
+    return std::pair{ss, socklen_t(sizeof(sockaddr_in))};
+  }
+  if (family != AF_INET6) return std::nullopt;
+  auto* in6 = reinterpret_cast<sockaddr_in6*>(&ss);
+  in6->sin6_family = AF_INET6;
+  in6->sin6_port = htons(uint16_t(r.items.at(0).u));
+  in6->sin6_flowinfo = htonl(uint32_t(r.items.at(1).u));
+  auto* a = reinterpret_cast<uint8_t*>(&in6->sin6_addr);
+  for (int i = 0; i < 8; ++i) {
+    auto part = uint16_t(r.items.at(2).items.at(i).u);
+    a[2 * i] = uint8_t(part >> 8);
+    a[2 * i + 1] = uint8_t(part);
+  }
+  in6->sin6_scope_id = uint32_t(r.items.at(3).u);
+  return std::pair{ss, socklen_t(sizeof(sockaddr_in6))};
+}
+
+bool unspecified_or_port0(const sockaddr_storage& ss) {
+  if (ss.ss_family == AF_INET) {
+    auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
+    return in->sin_port == 0 || in->sin_addr.s_addr == INADDR_ANY;
+  }
+  auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
+  return in6->sin6_port == 0 || IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr);
+}
+
+bool ready(int fd, short events) {
+  pollfd p{fd, events, 0};
+  return ::poll(&p, 1, 0) > 0;
+}
+
+AbiResult<Vals> name_of(int fd, bool peer) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  int r = peer ? getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) : getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+  if (r != 0) return ret(errno == ENOTCONN ? error(kInvalidState) : errno_error());
+  return ret(Val::ok({socket_address_val(ss)}));
+}
+
+AbiResult<Vals> set_int(int fd, int level, int opt, int value) {
+  if (setsockopt(fd, level, opt, &value, sizeof value) != 0) return ret(errno_error());
+  return ret(Val::ok());
+}
+
+std::optional<int> get_int(int fd, int level, int opt) {
+  int v = 0;
+  socklen_t len = sizeof v;
+  if (getsockopt(fd, level, opt, &v, &len) != 0) return std::nullopt;
+  return v;
+}
 
 }  // namespace
 
 void Host::define_sockets(component::ComponentLinker& l) {
   auto drop = [this](uint32_t rep) { m_table.remove(rep); };
+  auto open_count = std::make_shared<int>(0);
   const std::string network = iface("wasi:sockets/network");
   l.define_resource_dtor(network, "network", drop);
-  // No stream error comes from a socket here: none.
-  l.define_instance_func(network, "network-error-code", WASI_P2_FN_UNUSED { return ret(Val::none()); });
+  l.define_instance_func(network, "network-error-code", WASI_P2_FN {
+    auto e = WSVM_TRY(get<IoError>(a[0]));
+    if (e->error.host_errno == 0) return ret(Val::none());
+    return ret(Val::some(Val::enumeration(code_of(e->error.host_errno))));
+  });
   l.define_instance_func(iface("wasi:sockets/instance-network"), "instance-network", WASI_P2_FN {
     return ret(WSVM_TRY(own(std::make_shared<Network>())));
   });
-  auto denied = [this](std::span<const Val>) -> AbiResult<Vals> {
-    return ret(Val::err({Val::enumeration(m_options.inherit_network ? kNotSupported : kAccessDenied)}));
-  };
-  l.define_instance_func(iface("wasi:sockets/tcp-create-socket"), "create-tcp-socket", denied);
-  l.define_instance_func(iface("wasi:sockets/udp-create-socket"), "create-udp-socket", denied);
-  l.define_instance_func(iface("wasi:sockets/ip-name-lookup"), "resolve-addresses",
-                         [this, denied](std::span<const Val> a) -> AbiResult<Vals> {
-                           WSVM_TRY(get<Network>(a[0]));
-                           return denied(a);
-                         });
 
-  // Methods of resources that cannot exist (see above).
-  auto unreachable = [](std::string what) {
-    return [what](std::span<const Val>) -> AbiResult<Vals> {
-      return std::unexpected(component::abi_trap("wasi:sockets: " + what + " on a socket that cannot exist (the network is not granted)"));
-    };
-  };
-  auto methods = [&](const std::string& in, const char* resource, std::span<const char* const> names) {
-    l.define_resource_dtor(in, resource, drop);
-    for (const char* m : names) {
-      std::string name = std::string("[method]") + resource + "." + m;
-      l.define_instance_func(in, name, unreachable(name));
+  // Creating a socket: the one gate of the grant.
+  auto create = [this, open_count](uint32_t family, int type) -> AbiResult<Vals> {
+    if (!m_options.inherit_network) return ret(error(kAccessDenied));
+    if (family > 1) return ret(error(kInvalidArgument));
+    if (*open_count >= kMaxSockets) return ret(error(kNewSocketLimit));
+    int fam = family == 0 ? AF_INET : AF_INET6;
+    int fd = ::socket(fam, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return ret(errno_error());
+    if (fam == AF_INET6) {
+      int one = 1;
+      setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     }
+    std::shared_ptr<Resource> s;
+    if (type == SOCK_STREAM) s = std::make_shared<TcpSocket>(fd, fam, open_count);
+    else s = std::make_shared<UdpSocket>(fd, fam, open_count);
+    return ret(Val::ok({WSVM_TRY(own(std::move(s)))}));
   };
-  const std::string tcp = iface("wasi:sockets/tcp"), udp = iface("wasi:sockets/udp");
-  methods(tcp, "tcp-socket", kTcpMethods);
-  methods(udp, "udp-socket", kUdpMethods);
-  const char* const incoming[] = {"receive", "subscribe"};
-  const char* const outgoing[] = {"check-send", "send", "subscribe"};
-  const char* const lookup[] = {"resolve-next-address", "subscribe"};
-  methods(udp, "incoming-datagram-stream", incoming);
-  methods(udp, "outgoing-datagram-stream", outgoing);
-  methods(iface("wasi:sockets/ip-name-lookup"), "resolve-address-stream", lookup);
+  l.define_instance_func(iface("wasi:sockets/tcp-create-socket"), "create-tcp-socket",
+                         [create](std::span<const Val> a) { return create(a[0].disc, SOCK_STREAM); });
+  l.define_instance_func(iface("wasi:sockets/udp-create-socket"), "create-udp-socket",
+                         [create](std::span<const Val> a) { return create(a[0].disc, SOCK_DGRAM); });
+
+  // ---- ip-name-lookup: getaddrinfo (it blocks the guest; the stream is ready at once)
+  const std::string lookup = iface("wasi:sockets/ip-name-lookup");
+  l.define_resource_dtor(lookup, "resolve-address-stream", drop);
+  l.define_instance_func(lookup, "resolve-addresses", WASI_P2_FN {
+    WSVM_TRY(get<Network>(a[0]));
+    if (!m_options.inherit_network) return ret(error(kAccessDenied));
+    const std::string& name = a[1].str;
+    if (name.empty() || name.size() > 253 || name.find('\0') != std::string::npos) return ret(error(kInvalidArgument));
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    int e = getaddrinfo(name.c_str(), nullptr, &hints, &found);
+    auto s = std::make_shared<AddressStream>();
+    if (e == EAI_NONAME || e == EAI_NODATA) return ret(error(kNameUnresolvable));
+    if (e == EAI_AGAIN) return ret(error(kTemporaryResolverFailure));
+    if (e != 0) return ret(error(kPermanentResolverFailure));
+    for (addrinfo* ai = found; ai; ai = ai->ai_next)
+      if (ai->ai_family == AF_INET || ai->ai_family == AF_INET6) s->addresses.push_back(ip_address_val(ai->ai_addr));
+    freeaddrinfo(found);
+    return ret(Val::ok({WSVM_TRY(own(std::move(s)))}));
+  });
+  l.define_instance_func(lookup, "[method]resolve-address-stream.resolve-next-address", WASI_P2_FN {
+    auto s = WSVM_TRY(get<AddressStream>(a[0]));
+    if (s->next >= s->addresses.size()) return ret(Val::ok({Val::none()}));
+    return ret(Val::ok({Val::some(s->addresses[s->next++])}));
+  });
+  l.define_instance_func(lookup, "[method]resolve-address-stream.subscribe", WASI_P2_FN {
+    auto s = WSVM_TRY(get<AddressStream>(a[0]));
+    return ret(WSVM_TRY(own(std::make_shared<Pollable>([] { return Readiness::now(); }, s))));
+  });
+
+  // ---- tcp
+  const std::string tcp = iface("wasi:sockets/tcp");
+  l.define_resource_dtor(tcp, "tcp-socket", drop);
+  using TS = TcpSocket::State;
+  auto tfn = [&](const char* m, component::HostFn f) { l.define_instance_func(tcp, std::string("[method]tcp-socket.") + m, std::move(f)); };
+  tfn("start-bind", WASI_P2_FN {
+    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+    WSVM_TRY(get<Network>(a[1]));
+    if (s->state != TS::Unbound) return ret(error(kInvalidState));
+    auto addr = to_sockaddr(a[2], s->family);
+    if (!addr) return ret(error(kInvalidArgument));
+    int one = 1;
+    setsockopt(s->fd->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(s->fd->fd, reinterpret_cast<sockaddr*>(&addr->first), addr->second) != 0) return ret(errno_error());
+    s->state = TS::BindStarted;
+    return ret(Val::ok());
+  });
+  tfn("finish-bind", WASI_P2_FN {
+    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+    if (s->state != TS::BindStarted) return ret(error(kNotInProgress));
+    s->state = TS::Bound;
+    return ret(Val::ok());
+  });
+  tfn("start-connect", WASI_P2_FN {
+    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+    WSVM_TRY(get<Network>(a[1]));
+    if (s->state != TS::Unbound && s->state != TS::Bound) return ret(error(kInvalidState));
+    auto addr = to_sockaddr(a[2], s->family);
+    if (!addr || unspecified_or_port0(addr->first)) return ret(error(kInvalidArgument));
+    int r = ::connect(s->fd->fd, reinterpret_cast<sockaddr*>(&addr->first), addr->second);
+    if (r != 0 && errno != EINPROGRESS) return ret(errno_error());
+    s->state = r == 0 ? TS::ConnectReady : TS::Connecting;
+    return ret(Val::ok());
+  });
+  tfn("finish-connect", WASI_P2_FN {
+    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+    if (s->state == TS::Connecting) {
+      if (!ready(s->fd->fd, POLLOUT)) return ret(error(kWouldBlock));
+      auto err = get_int(s->fd->fd, SOL_SOCKET, SO_ERROR);
+      if (!err || *err != 0) {
+        s->state = TS::Closed;
+        return ret(error(err ? code_of(*err) : kUnknown));
+      }
+      s->state = TS::ConnectReady;
+    }
+    if (s->state != TS::ConnectReady) return ret(error(kNotInProgress));
+    s->state = TS::Connected;
+    Val in = WSVM_TRY(own(fd_input_stream(s->fd, std::nullopt)));
+    Val out = WSVM_TRY(own(fd_output_stream(s->fd, std::nullopt)));
+    return ret(Val::ok({Val::tuple({std::move(in), std::move(out)})}));
+  });
+  tfn("start-listen", WASI_P2_FN {
+    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+    if (s->state != TS::Bound) return ret(error(kInvalidState));
+    if (::listen(s->fd->fd, s->backlog) != 0) return ret(errno_error());
+    s->state = TS::ListenStarted;
+    return ret(Val::ok());
+  });
+  tfn("finish-listen", WASI_P2_FN {
+    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+    if (s->state != TS::ListenStarted) return ret(error(kNotInProgress));
+    s->state = TS::Listening;
+    return ret(Val::ok());
+  });
+  tfn("accept", [this, open_count](std::span<const Val> a) -> AbiResult<Vals> {
+    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+    if (s->state != TS::Listening) return ret(error(kInvalidState));
+    if (*open_count >= kMaxSockets) return ret(error(kNewSocketLimit));
+    int fd = ::accept4(s->fd->fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return ret(errno_error());
+    auto c = std::make_shared<TcpSocket>(fd, s->family, open_count);
+    c->state = TS::Connected;
+    Val in = WSVM_TRY(own(fd_input_stream(c->fd, std::nullopt)));
+    Val out = WSVM_TRY(own(fd_output_stream(c->fd, std::nullopt)));
+    Val sock = WSVM_TRY(own(c));
+    return ret(Val::ok({Val::tuple({std::move(sock), std::move(in), std::move(out)})}));
+  });
+  tfn("local-address", WASI_P2_FN {
+    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+    if (s->state == TS::Unbound) return ret(error(kInvalidState));
+    return name_of(s->fd->fd, false);
+  });
+  tfn("remote-address", WASI_P2_FN {
+    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+    if (s->state != TS::Connected) return ret(error(kInvalidState));
+    return name_of(s->fd->fd, true);
+  });
+  tfn("is-listening", WASI_P2_FN { return ret(Val::boolean(WSVM_TRY(get<TcpSocket>(a[0]))->state == TS::Listening)); });
+  tfn("address-family", WASI_P2_FN { return ret(Val::enumeration(WSVM_TRY(get<TcpSocket>(a[0]))->family == AF_INET ? 0 : 1)); });
+  tfn("set-listen-backlog-size", WASI_P2_FN {
+    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+    if (a[1].u == 0) return ret(error(kInvalidArgument));
+    s->backlog = int(std::min<uint64_t>(a[1].u, 4096));
+    if (s->state == TS::Listening && ::listen(s->fd->fd, s->backlog) != 0) return ret(errno_error());
+    return ret(Val::ok());
+  });
+  // Socket options: (name, level, option, seconds-as-duration)
+  struct Opt { const char* name; int level; int opt; bool duration; bool is_bool; };
+  const Opt opts[] = {
+      {"keep-alive-enabled", SOL_SOCKET, SO_KEEPALIVE, false, true},
+      {"keep-alive-idle-time", IPPROTO_TCP, TCP_KEEPIDLE, true, false},
+      {"keep-alive-interval", IPPROTO_TCP, TCP_KEEPINTVL, true, false},
+      {"keep-alive-count", IPPROTO_TCP, TCP_KEEPCNT, false, false},
+      {"receive-buffer-size", SOL_SOCKET, SO_RCVBUF, false, false},
+      {"send-buffer-size", SOL_SOCKET, SO_SNDBUF, false, false},
+  };
+  for (const Opt& o : opts) {
+    tfn(o.name, [this, o](std::span<const Val> a) -> AbiResult<Vals> {
+      auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+      auto v = get_int(s->fd->fd, o.level, o.opt);
+      if (!v) return ret(errno_error());
+      if (o.is_bool) return ret(Val::ok({Val::boolean(*v != 0)}));
+      if (o.duration) return ret(Val::ok({Val::u64(uint64_t(*v) * 1'000'000'000u)}));
+      if (std::string_view(o.name) == "keep-alive-count") return ret(Val::ok({Val::u32(uint32_t(*v))}));
+      return ret(Val::ok({Val::u64(uint64_t(*v))}));
+    });
+    tfn((std::string("set-") + o.name).c_str(), [this, o](std::span<const Val> a) -> AbiResult<Vals> {
+      auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+      uint64_t v = a[1].u;
+      if (o.duration) v = (v + 999'999'999u) / 1'000'000'000u;  // whole seconds, rounded up
+      if (!o.is_bool && (v == 0 || v > INT32_MAX)) return ret(error(kInvalidArgument));
+      return set_int(s->fd->fd, o.level, o.opt, int(v));
+    });
+  }
+  tfn("hop-limit", WASI_P2_FN {
+    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+    auto v = s->family == AF_INET ? get_int(s->fd->fd, IPPROTO_IP, IP_TTL) : get_int(s->fd->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS);
+    if (!v) return ret(errno_error());
+    return ret(Val::ok({Val::u8(uint8_t(*v))}));
+  });
+  tfn("set-hop-limit", WASI_P2_FN {
+    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+    if (a[1].u == 0) return ret(error(kInvalidArgument));
+    return s->family == AF_INET ? set_int(s->fd->fd, IPPROTO_IP, IP_TTL, int(a[1].u))
+                                : set_int(s->fd->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, int(a[1].u));
+  });
+  tfn("subscribe", WASI_P2_FN {
+    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+    return ret(WSVM_TRY(own(std::make_shared<Pollable>([s] {
+      if (s->state == TS::Connecting) return Readiness::on_fd(s->fd->fd, POLLOUT);
+      if (s->state == TS::Listening) return Readiness::on_fd(s->fd->fd, POLLIN);
+      return Readiness::now();
+    }, s))));
+  });
+  tfn("shutdown", WASI_P2_FN {
+    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
+    if (s->state != TS::Connected) return ret(error(kInvalidState));
+    static constexpr int kHow[] = {SHUT_RD, SHUT_WR, SHUT_RDWR};
+    if (::shutdown(s->fd->fd, kHow[std::min<uint32_t>(a[1].disc, 2)]) != 0) return ret(errno_error());
+    return ret(Val::ok());
+  });
+
+  // ---- udp
+  const std::string udp = iface("wasi:sockets/udp");
+  for (const char* r : {"udp-socket", "incoming-datagram-stream", "outgoing-datagram-stream"}) l.define_resource_dtor(udp, r, drop);
+  using US = UdpSocket::State;
+  auto ufn = [&](const std::string& m, component::HostFn f) { l.define_instance_func(udp, m, std::move(f)); };
+  ufn("[method]udp-socket.start-bind", WASI_P2_FN {
+    auto s = WSVM_TRY(get<UdpSocket>(a[0]));
+    WSVM_TRY(get<Network>(a[1]));
+    if (s->state != US::Unbound) return ret(error(kInvalidState));
+    auto addr = to_sockaddr(a[2], s->family);
+    if (!addr) return ret(error(kInvalidArgument));
+    if (::bind(s->fd->fd, reinterpret_cast<sockaddr*>(&addr->first), addr->second) != 0) return ret(errno_error());
+    s->state = US::BindStarted;
+    return ret(Val::ok());
+  });
+  ufn("[method]udp-socket.finish-bind", WASI_P2_FN {
+    auto s = WSVM_TRY(get<UdpSocket>(a[0]));
+    if (s->state != US::BindStarted) return ret(error(kNotInProgress));
+    s->state = US::Bound;
+    return ret(Val::ok());
+  });
+  ufn("[method]udp-socket.stream", WASI_P2_FN {
+    auto s = WSVM_TRY(get<UdpSocket>(a[0]));
+    if (s->state != US::Bound) return ret(error(kInvalidState));
+    bool connected = a[1].disc == 1;
+    if (connected) {
+      auto addr = to_sockaddr(a[1].items.at(0), s->family);
+      if (!addr || unspecified_or_port0(addr->first)) return ret(error(kInvalidArgument));
+      if (::connect(s->fd->fd, reinterpret_cast<sockaddr*>(&addr->first), addr->second) != 0) return ret(errno_error());
+    } else {
+      sockaddr unspec{};
+      unspec.sa_family = AF_UNSPEC;
+      ::connect(s->fd->fd, &unspec, sizeof unspec);  // "disconnect"; fails harmlessly when not connected
+    }
+    auto in = std::make_shared<IncomingDatagrams>();
+    in->socket = s;
+    auto out = std::make_shared<OutgoingDatagrams>();
+    out->socket = s;
+    out->connected = connected;
+    Val iv = WSVM_TRY(own(in));
+    Val ov = WSVM_TRY(own(out));
+    return ret(Val::ok({Val::tuple({std::move(iv), std::move(ov)})}));
+  });
+  ufn("[method]udp-socket.local-address", WASI_P2_FN {
+    auto s = WSVM_TRY(get<UdpSocket>(a[0]));
+    if (s->state == US::Unbound) return ret(error(kInvalidState));
+    return name_of(s->fd->fd, false);
+  });
+  ufn("[method]udp-socket.remote-address", WASI_P2_FN { return name_of(WSVM_TRY(get<UdpSocket>(a[0]))->fd->fd, true); });
+  ufn("[method]udp-socket.address-family", WASI_P2_FN {
+    return ret(Val::enumeration(WSVM_TRY(get<UdpSocket>(a[0]))->family == AF_INET ? 0 : 1));
+  });
+  ufn("[method]udp-socket.unicast-hop-limit", WASI_P2_FN {
+    auto s = WSVM_TRY(get<UdpSocket>(a[0]));
+    auto v = s->family == AF_INET ? get_int(s->fd->fd, IPPROTO_IP, IP_TTL) : get_int(s->fd->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS);
+    if (!v) return ret(errno_error());
+    return ret(Val::ok({Val::u8(uint8_t(*v))}));
+  });
+  ufn("[method]udp-socket.set-unicast-hop-limit", WASI_P2_FN {
+    auto s = WSVM_TRY(get<UdpSocket>(a[0]));
+    if (a[1].u == 0) return ret(error(kInvalidArgument));
+    return s->family == AF_INET ? set_int(s->fd->fd, IPPROTO_IP, IP_TTL, int(a[1].u))
+                                : set_int(s->fd->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, int(a[1].u));
+  });
+  for (auto [name, opt] : {std::pair{"receive-buffer-size", SO_RCVBUF}, std::pair{"send-buffer-size", SO_SNDBUF}}) {
+    ufn(std::string("[method]udp-socket.") + name, [this, opt](std::span<const Val> a) -> AbiResult<Vals> {
+      auto v = get_int(WSVM_TRY(get<UdpSocket>(a[0]))->fd->fd, SOL_SOCKET, opt);
+      if (!v) return ret(errno_error());
+      return ret(Val::ok({Val::u64(uint64_t(*v))}));
+    });
+    ufn(std::string("[method]udp-socket.set-") + name, [this, opt](std::span<const Val> a) -> AbiResult<Vals> {
+      auto s = WSVM_TRY(get<UdpSocket>(a[0]));
+      if (a[1].u == 0 || a[1].u > INT32_MAX) return ret(error(kInvalidArgument));
+      return set_int(s->fd->fd, SOL_SOCKET, opt, int(a[1].u));
+    });
+  }
+  ufn("[method]udp-socket.subscribe", WASI_P2_FN {
+    auto s = WSVM_TRY(get<UdpSocket>(a[0]));
+    return ret(WSVM_TRY(own(std::make_shared<Pollable>([] { return Readiness::now(); }, s))));
+  });
+  ufn("[method]incoming-datagram-stream.receive", WASI_P2_FN {
+    auto in = WSVM_TRY(get<IncomingDatagrams>(a[0]));
+    Vals out;
+    uint64_t max = std::min(a[1].u, kMaxDatagramsPerCall);
+    std::vector<uint8_t> buf(65536);
+    while (out.size() < max) {
+      sockaddr_storage from{};
+      socklen_t len = sizeof from;
+      ssize_t n = ::recvfrom(in->socket->fd->fd, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &len);
+      if (n < 0) {
+        if (errno == EAGAIN || errno == EINTR) break;
+        if (out.empty()) return ret(errno_error());
+        break;
+      }
+      out.push_back(Val::record({bytes_val(std::span<const uint8_t>(buf.data(), size_t(n))), socket_address_val(from)}));
+    }
+    return ret(Val::ok({Val::list(std::move(out))}));
+  });
+  ufn("[method]incoming-datagram-stream.subscribe", WASI_P2_FN {
+    auto in = WSVM_TRY(get<IncomingDatagrams>(a[0]));
+    int fd = in->socket->fd->fd;
+    return ret(WSVM_TRY(own(std::make_shared<Pollable>([fd] { return Readiness::on_fd(fd, POLLIN); }, in))));
+  });
+  ufn("[method]outgoing-datagram-stream.check-send", WASI_P2_FN {
+    auto out = WSVM_TRY(get<OutgoingDatagrams>(a[0]));
+    return ret(Val::ok({Val::u64(ready(out->socket->fd->fd, POLLOUT) ? kMaxDatagramsPerCall : 0)}));
+  });
+  ufn("[method]outgoing-datagram-stream.send", WASI_P2_FN {
+    auto out = WSVM_TRY(get<OutgoingDatagrams>(a[0]));
+    if (a[1].items.size() > kMaxDatagramsPerCall)
+      return std::unexpected(component::abi_trap("wasi:sockets: send of more datagrams than check-send permitted"));
+    uint64_t sent = 0;
+    for (const Val& d : a[1].items) {
+      std::vector<uint8_t> data = bytes_of(d.items.at(0));
+      const Val& remote = d.items.at(1);
+      ssize_t n;
+      if (remote.disc == 1) {
+        auto addr = to_sockaddr(remote.items.at(0), out->socket->family);
+        if (!addr || unspecified_or_port0(addr->first)) return ret(sent ? Val::ok({Val::u64(sent)}) : error(kInvalidArgument));
+        n = out->connected ? ::send(out->socket->fd->fd, data.data(), data.size(), MSG_NOSIGNAL)
+                           : ::sendto(out->socket->fd->fd, data.data(), data.size(), MSG_NOSIGNAL,
+                                      reinterpret_cast<sockaddr*>(&addr->first), addr->second);
+      } else {
+        if (!out->connected) return ret(sent ? Val::ok({Val::u64(sent)}) : error(kInvalidArgument));
+        n = ::send(out->socket->fd->fd, data.data(), data.size(), MSG_NOSIGNAL);
+      }
+      if (n < 0) {
+        if (sent > 0 || errno == EAGAIN) break;
+        return ret(errno_error());
+      }
+      ++sent;
+    }
+    return ret(Val::ok({Val::u64(sent)}));
+  });
+  ufn("[method]outgoing-datagram-stream.subscribe", WASI_P2_FN {
+    auto out = WSVM_TRY(get<OutgoingDatagrams>(a[0]));
+    int fd = out->socket->fd->fd;
+    return ret(WSVM_TRY(own(std::make_shared<Pollable>([fd] { return Readiness::on_fd(fd, POLLOUT); }, out))));
+  });
 }
 
 }  // namespace wsvm::wasi::p2
