@@ -94,28 +94,17 @@ def test_fuel_limit():
 
 def test_many_concurrent_clients():
     with server("--timeout", "1s") as s:
-        results = []
-        lock = threading.Lock()
-
-        def client(n):
-            conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=60)
-            for i in range(10):
-                payload = f"{n}-{i}-" + "x" * (n * 97)
-                st, _, body = s.request("POST", "/echo", body=payload, conn=conn)
-                with lock:
-                    results.append(st == 201 and body == payload)
-            conn.close()
+        def one(conn, n, i):
+            payload = f"{n}-{i}-" + "x" * (n * 97)
+            st, _, body = s.request("POST", "/echo", body=payload, conn=conn)
+            return st == 201 and body == payload
 
         def troublemaker(path):
             for _ in range(3):
                 s.request("GET", path)
 
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(32)]
-        threads += [threading.Thread(target=troublemaker, args=(p,)) for p in ("/trap", "/loop", "/none")]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        trouble = [threading.Thread(target=troublemaker, args=(p,)) for p in ("/trap", "/loop", "/none")]
+        results = serve_test.concurrent_clients(s, 32, 10, one, trouble)
         expect(len(results) == 320 and all(results),
                f"320 echoes from 32 clients all right beside trapping and looping requests ({sum(results)} ok)")
 
@@ -294,22 +283,11 @@ def test_js_handler():
                "method, path, query, a header and the body reach JavaScript", (st, body + str(h), "", 0))
         st, _, body = s.request("GET", "/status")
         expect(st == 418 and body == "teapot", "status from JavaScript", (st, body, "", 0))
-        results = []
-        lock = threading.Lock()
+        def one(conn, n, i):
+            st, _, body = s.request("POST", "/echo", body=f"{n}.{i}", conn=conn)
+            return st == 200 and body.endswith(f" {n}.{i}")
 
-        def client(n):
-            conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=120)
-            for i in range(3):
-                st, _, body = s.request("POST", "/echo", body=f"{n}.{i}", conn=conn)
-                with lock:
-                    results.append(st == 200 and body.endswith(f" {n}.{i}"))
-            conn.close()
-
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = serve_test.concurrent_clients(s, 8, 3, one)
         expect(len(results) == 24 and all(results), f"8 concurrent clients x 3 requests ({sum(results)} ok)")
         code, err = s.stop()
     expect(code == 0 and "wsvm: request" not in err, "no request failed", (code, "", err, 0))

@@ -161,24 +161,35 @@ def test_memory_limit():
         expect(st == 200, "the next request runs", (st, body, "", 0))
 
 
+def concurrent_clients(server, clients, per_client, one, also=()):
+    """`clients` threads, each making `per_client` calls one(conn, n, i) -> bool on its own
+    keep-alive connection, while the threads of `also` run beside them; the results."""
+    results = []
+    lock = threading.Lock()
+
+    def client(n):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+        for i in range(per_client):
+            ok = one(conn, n, i)
+            with lock:
+                results.append(ok)
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)] + list(also)
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
 def test_many_concurrent_clients():
     with Server() as s:
-        results = []
-        lock = threading.Lock()
+        def one(conn, n, i):
+            st, _, body = s.request("POST", f"/echo?c={n}&i={i}", body=f"{n}-{i}", conn=conn)
+            return st == 200 and f"body {n}-{i}\n" in body
 
-        def client(n):
-            conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=60)
-            for i in range(10):
-                st, _, body = s.request("POST", f"/echo?c={n}&i={i}", body=f"{n}-{i}", conn=conn)
-                with lock:
-                    results.append(st == 200 and f"body {n}-{i}\n" in body)
-            conn.close()
-
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(32)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = concurrent_clients(s, 32, 10, one)
         expect(len(results) == 320 and all(results), f"320 requests from 32 clients all answered right ({sum(results)} ok)")
 
 

@@ -73,6 +73,17 @@ std::optional<uint64_t> content_length(const FieldList& l) {
 
 std::vector<std::pair<std::string, std::string>> copy_entries(const FieldList& l) { return l.entries; }
 
+// The body of a message being sent: the one the guest writes, or, when it never asked for
+// one, an empty one (a short one if a length was declared: the reader then hears so).
+template <class M>
+std::shared_ptr<BodyChannel> sent_body(M& m) {
+  if (!m.body_taken) {
+    m.body = std::make_shared<BodyChannel>(kBodyBuffer, content_length(*m.headers));
+    m.body->finish();
+  }
+  return m.body;
+}
+
 Val opt_duration(const std::optional<uint64_t>& d) { return d ? Val::some(Val::u64(*d)) : Val::none(); }
 
 }  // namespace
@@ -86,6 +97,32 @@ void Host::define_http(component::ComponentLinker& l) {
     l.define_resource_dtor(types, r, drop);
   auto fn = [&](const std::string& name, component::HostFn f) { l.define_instance_func(types, name, std::move(f)); };
   auto immutable_fields = [this](std::shared_ptr<FieldList> list) { return own(std::make_shared<Fields>(std::move(list), true)); };
+  // headers() and consume() of a message the guest receives (request or response).
+  auto incoming_message = [&]<class M>(const std::string& resource) {
+    fn("[method]" + resource + ".headers", [this, immutable_fields](std::span<const Val> a) -> AbiResult<Vals> {
+      auto r = WSVM_TRY(get<M>(a[0]));
+      return ret(WSVM_TRY(immutable_fields(std::make_shared<FieldList>(r->headers))));
+    });
+    fn("[method]" + resource + ".consume", WASI_P2_FN {
+      auto r = WSVM_TRY(get<M>(a[0]));
+      if (r->consumed) return ret(Val::err());
+      r->consumed = true;
+      return ret(Val::ok({WSVM_TRY(own(std::make_shared<IncomingBody>(r->body, r)))}));
+    });
+  };
+  // headers() and body() of a message the guest sends; its body has the declared length.
+  auto outgoing_message = [&]<class M>(const std::string& resource, bool request) {
+    fn("[method]" + resource + ".headers", [this, immutable_fields](std::span<const Val> a) -> AbiResult<Vals> {
+      return ret(WSVM_TRY(immutable_fields(WSVM_TRY(get<M>(a[0]))->headers)));
+    });
+    fn("[method]" + resource + ".body", [this, request](std::span<const Val> a) -> AbiResult<Vals> {
+      auto r = WSVM_TRY(get<M>(a[0]));
+      if (r->body_taken) return ret(Val::err());
+      r->body_taken = true;
+      r->body = std::make_shared<BodyChannel>(kBodyBuffer, content_length(*r->headers));
+      return ret(Val::ok({WSVM_TRY(own(std::make_shared<OutgoingBody>(r->body, request)))}));
+    });
+  };
 
   // ---- fields
   fn("[constructor]fields", WASI_P2_FN { return ret(WSVM_TRY(own(std::make_shared<Fields>(std::make_shared<FieldList>())))); });
@@ -173,16 +210,7 @@ void Host::define_http(component::ComponentLinker& l) {
   fn("[method]incoming-request.authority", WASI_P2_FN {
     return ret(Val::some(Val::string(WSVM_TRY(get<IncomingRequest>(a[0]))->authority)));
   });
-  fn("[method]incoming-request.headers", [this, immutable_fields](std::span<const Val> a) -> AbiResult<Vals> {
-    auto r = WSVM_TRY(get<IncomingRequest>(a[0]));
-    return ret(WSVM_TRY(immutable_fields(std::make_shared<FieldList>(r->headers))));
-  });
-  fn("[method]incoming-request.consume", WASI_P2_FN {
-    auto r = WSVM_TRY(get<IncomingRequest>(a[0]));
-    if (r->consumed) return ret(Val::err());
-    r->consumed = true;
-    return ret(Val::ok({WSVM_TRY(own(std::make_shared<IncomingBody>(r->body, r)))}));
-  });
+  incoming_message.template operator()<IncomingRequest>("incoming-request");
 
   // ---- incoming-body, future-trailers
   fn("[method]incoming-body.stream", WASI_P2_FN {
@@ -226,16 +254,7 @@ void Host::define_http(component::ComponentLinker& l) {
     r->status = uint16_t(a[1].u);
     return ret(Val::ok());
   });
-  fn("[method]outgoing-response.headers", [this, immutable_fields](std::span<const Val> a) -> AbiResult<Vals> {
-    return ret(WSVM_TRY(immutable_fields(WSVM_TRY(get<OutgoingResponse>(a[0]))->headers)));
-  });
-  fn("[method]outgoing-response.body", WASI_P2_FN {
-    auto r = WSVM_TRY(get<OutgoingResponse>(a[0]));
-    if (r->body_taken) return ret(Val::err());
-    r->body_taken = true;
-    r->body = std::make_shared<BodyChannel>(kBodyBuffer, content_length(*r->headers));
-    return ret(Val::ok({WSVM_TRY(own(std::make_shared<OutgoingBody>(r->body, false)))}));
-  });
+  outgoing_message.template operator()<OutgoingResponse>("outgoing-response", false);
 
   // ---- outgoing-body
   fn("[method]outgoing-body.write", WASI_P2_FN {
@@ -275,11 +294,7 @@ void Host::define_http(component::ComponentLinker& l) {
     ResponseHead head;
     head.status = r->status;
     head.headers = copy_entries(*r->headers);
-    if (!r->body_taken) {  // no body asked for: an empty one (or a short one, if a length was declared)
-      r->body = std::make_shared<BodyChannel>(kBodyBuffer, content_length(*r->headers));
-      r->body->finish();
-    }
-    head.body = r->body;
+    head.body = sent_body(*r);
     out->deliver(std::move(head));
     return ret();
   });
@@ -291,13 +306,7 @@ void Host::define_http(component::ComponentLinker& l) {
     r->headers = std::make_shared<FieldList>(*h->list);
     return ret(WSVM_TRY(own(std::move(r))));
   });
-  fn("[method]outgoing-request.body", WASI_P2_FN {
-    auto r = WSVM_TRY(get<OutgoingRequest>(a[0]));
-    if (r->body_taken) return ret(Val::err());
-    r->body_taken = true;
-    r->body = std::make_shared<BodyChannel>(kBodyBuffer, content_length(*r->headers));
-    return ret(Val::ok({WSVM_TRY(own(std::make_shared<OutgoingBody>(r->body, true)))}));
-  });
+  outgoing_message.template operator()<OutgoingRequest>("outgoing-request", true);
   fn("[method]outgoing-request.method", WASI_P2_FN {
     auto r = WSVM_TRY(get<OutgoingRequest>(a[0]));
     return ret(r->method == 9 ? Val::variant(9, {Val::string(*r->method_other)}) : Val::variant(r->method));
@@ -362,9 +371,6 @@ void Host::define_http(component::ComponentLinker& l) {
     r->authority = s;
     return ret(Val::ok());
   });
-  fn("[method]outgoing-request.headers", [this, immutable_fields](std::span<const Val> a) -> AbiResult<Vals> {
-    return ret(WSVM_TRY(immutable_fields(WSVM_TRY(get<OutgoingRequest>(a[0]))->headers)));
-  });
 
   fn("[constructor]request-options", WASI_P2_FN { return ret(WSVM_TRY(own(std::make_shared<RequestOptions>()))); });
   using Field = std::optional<uint64_t> RequestOptions::*;
@@ -384,16 +390,7 @@ void Host::define_http(component::ComponentLinker& l) {
 
   // ---- incoming-response, future-incoming-response (from the client)
   fn("[method]incoming-response.status", WASI_P2_FN { return ret(Val::u16(WSVM_TRY(get<IncomingResponse>(a[0]))->status)); });
-  fn("[method]incoming-response.headers", [this, immutable_fields](std::span<const Val> a) -> AbiResult<Vals> {
-    auto r = WSVM_TRY(get<IncomingResponse>(a[0]));
-    return ret(WSVM_TRY(immutable_fields(std::make_shared<FieldList>(r->headers))));
-  });
-  fn("[method]incoming-response.consume", WASI_P2_FN {
-    auto r = WSVM_TRY(get<IncomingResponse>(a[0]));
-    if (r->consumed) return ret(Val::err());
-    r->consumed = true;
-    return ret(Val::ok({WSVM_TRY(own(std::make_shared<IncomingBody>(r->body, r)))}));
-  });
+  incoming_message.template operator()<IncomingResponse>("incoming-response");
   fn("[method]future-incoming-response.subscribe", WASI_P2_FN {
     auto f = WSVM_TRY(get<FutureIncomingResponse>(a[0]));
     return ret(WSVM_TRY(own(std::make_shared<Pollable>([p = f->pending] { return p->readiness(); }, f))));
@@ -432,11 +429,7 @@ void Host::define_http(component::ComponentLinker& l) {
         m_options.http_denied(fmt::format("outgoing HTTP to {}://{} denied: {}", call.scheme, call.authority, why));
       return fail(ErrorCode::HttpRequestDenied, call.authority + ": " + why);
     }
-    if (!r->body_taken) {
-      r->body = std::make_shared<BodyChannel>(kBodyBuffer, content_length(*r->headers));
-      r->body->finish();
-    }
-    call.body = r->body;
+    call.body = sent_body(*r);
     auto pending = std::make_shared<PendingResponse>();
     m_options.http_client->start(std::move(call), pending);
     auto f = std::make_shared<FutureIncomingResponse>();

@@ -184,6 +184,39 @@ std::optional<int> get_int(int fd, int level, int opt) {
   return v;
 }
 
+// start-bind and finish-bind of either kind of socket (TCP binds with SO_REUSEADDR, as
+// wasmtime does, so a server restarts on its port at once).
+template <class S>
+AbiResult<Vals> start_bind(S& s, const Val& address, bool reuse) {
+  if (s.state != S::State::Unbound) return ret(error(kInvalidState));
+  auto addr = to_sockaddr(address, s.family);
+  if (!addr) return ret(error(kInvalidArgument));
+  int one = 1;
+  if (reuse) setsockopt(s.fd->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(s.fd->fd, reinterpret_cast<sockaddr*>(&addr->first), addr->second) != 0) return ret(errno_error());
+  s.state = S::State::BindStarted;
+  return ret(Val::ok());
+}
+
+template <class S>
+AbiResult<Vals> finish_bind(S& s) {
+  if (s.state != S::State::BindStarted) return ret(error(kNotInProgress));
+  s.state = S::State::Bound;
+  return ret(Val::ok());
+}
+
+AbiResult<Vals> hop_limit(const Socket& s) {
+  auto v = s.family == AF_INET ? get_int(s.fd->fd, IPPROTO_IP, IP_TTL) : get_int(s.fd->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS);
+  if (!v) return ret(errno_error());
+  return ret(Val::ok({Val::u8(uint8_t(*v))}));
+}
+
+AbiResult<Vals> set_hop_limit(const Socket& s, uint64_t v) {
+  if (v == 0 || v > 255) return ret(error(kInvalidArgument));
+  return s.family == AF_INET ? set_int(s.fd->fd, IPPROTO_IP, IP_TTL, int(v))
+                             : set_int(s.fd->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, int(v));
+}
+
 }  // namespace
 
 void Host::define_sockets(component::ComponentLinker& l) {
@@ -261,21 +294,9 @@ void Host::define_sockets(component::ComponentLinker& l) {
   tfn("start-bind", WASI_P2_FN {
     auto s = WSVM_TRY(get<TcpSocket>(a[0]));
     WSVM_TRY(get<Network>(a[1]));
-    if (s->state != TS::Unbound) return ret(error(kInvalidState));
-    auto addr = to_sockaddr(a[2], s->family);
-    if (!addr) return ret(error(kInvalidArgument));
-    int one = 1;
-    setsockopt(s->fd->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(s->fd->fd, reinterpret_cast<sockaddr*>(&addr->first), addr->second) != 0) return ret(errno_error());
-    s->state = TS::BindStarted;
-    return ret(Val::ok());
+    return start_bind(*s, a[2], true);
   });
-  tfn("finish-bind", WASI_P2_FN {
-    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
-    if (s->state != TS::BindStarted) return ret(error(kNotInProgress));
-    s->state = TS::Bound;
-    return ret(Val::ok());
-  });
+  tfn("finish-bind", WASI_P2_FN { return finish_bind(*WSVM_TRY(get<TcpSocket>(a[0]))); });
   tfn("start-connect", WASI_P2_FN {
     auto s = WSVM_TRY(get<TcpSocket>(a[0]));
     WSVM_TRY(get<Network>(a[1]));
@@ -377,18 +398,8 @@ void Host::define_sockets(component::ComponentLinker& l) {
       return set_int(s->fd->fd, o.level, o.opt, int(v));
     });
   }
-  tfn("hop-limit", WASI_P2_FN {
-    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
-    auto v = s->family == AF_INET ? get_int(s->fd->fd, IPPROTO_IP, IP_TTL) : get_int(s->fd->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS);
-    if (!v) return ret(errno_error());
-    return ret(Val::ok({Val::u8(uint8_t(*v))}));
-  });
-  tfn("set-hop-limit", WASI_P2_FN {
-    auto s = WSVM_TRY(get<TcpSocket>(a[0]));
-    if (a[1].u == 0) return ret(error(kInvalidArgument));
-    return s->family == AF_INET ? set_int(s->fd->fd, IPPROTO_IP, IP_TTL, int(a[1].u))
-                                : set_int(s->fd->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, int(a[1].u));
-  });
+  tfn("hop-limit", WASI_P2_FN { return hop_limit(*WSVM_TRY(get<TcpSocket>(a[0]))); });
+  tfn("set-hop-limit", WASI_P2_FN { return set_hop_limit(*WSVM_TRY(get<TcpSocket>(a[0])), a[1].u); });
   tfn("subscribe", WASI_P2_FN {
     auto s = WSVM_TRY(get<TcpSocket>(a[0]));
     return ret(WSVM_TRY(own(std::make_shared<Pollable>([s] {
@@ -413,19 +424,9 @@ void Host::define_sockets(component::ComponentLinker& l) {
   ufn("[method]udp-socket.start-bind", WASI_P2_FN {
     auto s = WSVM_TRY(get<UdpSocket>(a[0]));
     WSVM_TRY(get<Network>(a[1]));
-    if (s->state != US::Unbound) return ret(error(kInvalidState));
-    auto addr = to_sockaddr(a[2], s->family);
-    if (!addr) return ret(error(kInvalidArgument));
-    if (::bind(s->fd->fd, reinterpret_cast<sockaddr*>(&addr->first), addr->second) != 0) return ret(errno_error());
-    s->state = US::BindStarted;
-    return ret(Val::ok());
+    return start_bind(*s, a[2], false);
   });
-  ufn("[method]udp-socket.finish-bind", WASI_P2_FN {
-    auto s = WSVM_TRY(get<UdpSocket>(a[0]));
-    if (s->state != US::BindStarted) return ret(error(kNotInProgress));
-    s->state = US::Bound;
-    return ret(Val::ok());
-  });
+  ufn("[method]udp-socket.finish-bind", WASI_P2_FN { return finish_bind(*WSVM_TRY(get<UdpSocket>(a[0]))); });
   ufn("[method]udp-socket.stream", WASI_P2_FN {
     auto s = WSVM_TRY(get<UdpSocket>(a[0]));
     if (s->state != US::Bound) return ret(error(kInvalidState));
@@ -457,18 +458,8 @@ void Host::define_sockets(component::ComponentLinker& l) {
   ufn("[method]udp-socket.address-family", WASI_P2_FN {
     return ret(Val::enumeration(WSVM_TRY(get<UdpSocket>(a[0]))->family == AF_INET ? 0 : 1));
   });
-  ufn("[method]udp-socket.unicast-hop-limit", WASI_P2_FN {
-    auto s = WSVM_TRY(get<UdpSocket>(a[0]));
-    auto v = s->family == AF_INET ? get_int(s->fd->fd, IPPROTO_IP, IP_TTL) : get_int(s->fd->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS);
-    if (!v) return ret(errno_error());
-    return ret(Val::ok({Val::u8(uint8_t(*v))}));
-  });
-  ufn("[method]udp-socket.set-unicast-hop-limit", WASI_P2_FN {
-    auto s = WSVM_TRY(get<UdpSocket>(a[0]));
-    if (a[1].u == 0) return ret(error(kInvalidArgument));
-    return s->family == AF_INET ? set_int(s->fd->fd, IPPROTO_IP, IP_TTL, int(a[1].u))
-                                : set_int(s->fd->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, int(a[1].u));
-  });
+  ufn("[method]udp-socket.unicast-hop-limit", WASI_P2_FN { return hop_limit(*WSVM_TRY(get<UdpSocket>(a[0]))); });
+  ufn("[method]udp-socket.set-unicast-hop-limit", WASI_P2_FN { return set_hop_limit(*WSVM_TRY(get<UdpSocket>(a[0])), a[1].u); });
   for (auto [name, opt] : {std::pair{"receive-buffer-size", SO_RCVBUF}, std::pair{"send-buffer-size", SO_SNDBUF}}) {
     ufn(std::string("[method]udp-socket.") + name, [this, opt](std::span<const Val> a) -> AbiResult<Vals> {
       auto v = get_int(WSVM_TRY(get<UdpSocket>(a[0]))->fd->fd, SOL_SOCKET, opt);
