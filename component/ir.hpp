@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -207,6 +208,10 @@ struct Component {
   // Decodes core module `i` (an index in core_modules, which is the core module index
   // space's order only for defined modules) with decoder/. Error offsets are absolute.
   Result<std::shared_ptr<Module>> decode_core_module(uint32_t i) const;
+
+  // Set once validate_component has passed this component, so instantiating it (which
+  // validates first) does not do it again: a runner validates at load, then instantiates.
+  mutable std::atomic<bool> validated{false};
 };
 
 // The first 8 bytes say "component" (magic, version 0x0d, layer 1).

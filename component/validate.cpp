@@ -102,15 +102,13 @@ std::string lower(std::string_view s) {
 // regardless of case.
 Result<void> check_labels(const std::vector<std::string>& labels, const char* what, const char* prev_what,
                           size_t at) {
-  std::vector<std::string> seen;
+  std::map<std::string, const std::string*> seen;  // lower-cased label -> the label
   for (const std::string& l : labels) {
     if (l.empty()) return invalid(at, fmt::format("{} name cannot be empty", what));
     if (!is_label(l)) return invalid(at, fmt::format("{} name `{}` is not in kebab case", what, l));
-    std::string key = lower(l);
-    for (size_t i = 0; i < seen.size(); ++i)
-      if (lower(seen[i]) == key)
-        return invalid(at, fmt::format("{} name `{}` conflicts with previous {} name `{}`", what, l, prev_what, seen[i]));
-    seen.push_back(l);
+    auto [it, fresh] = seen.emplace(lower(l), &l);
+    if (!fresh)
+      return invalid(at, fmt::format("{} name `{}` conflicts with previous {} name `{}`", what, l, prev_what, *it->second));
   }
   return {};
 }
@@ -923,7 +921,9 @@ class Validator {
 
 Result<void> validate_component(const Component& c) {
   WSVM_TRY_VOID(validate_names(c));
+  if (c.validated.load(std::memory_order_acquire)) return {};
   WSVM_TRY_VOID(Validator().component(c, nullptr));
+  c.validated.store(true, std::memory_order_release);
   return {};
 }
 
