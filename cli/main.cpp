@@ -37,5 +37,10 @@ int main(int argc, char** argv) {
     case wsvm::cli::Command::Run:
     case wsvm::cli::Command::Validate: break;
   }
+  // Outgoing HTTP needs libcurl, which only the dynamically linked companion has.
+  if (!options->wasi.allow_http.empty()) {
+    if (args.size() < 2 || args[1] != "run") args.insert(args.begin() + 1, "run");
+    return wsvm::cli::exec_companion("wsvm-net", args);
+  }
   return wsvm::cli::run_command(*options);
 }

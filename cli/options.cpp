@@ -178,6 +178,10 @@ Options (before the module path; everything after it is passed to the module):
                        this environment (none is inherited otherwise)
   --tcplisten HOST:PORT
                        hand the WASI program a listening TCP socket (sock_accept)
+  --allow-http HOST[:PORT]
+                       a component's outgoing HTTP (wasi:http/outgoing-handler)
+                       may reach HOST (any port unless given; * for any host);
+                       repeatable; every other request is HTTP-request-denied
   --inherit-network    a component's wasi:sockets (tcp, udp, name lookup) reach
                        this host's network (wasmtime's -S inherit-network);
                        without it every socket and lookup is access-denied

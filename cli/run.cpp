@@ -69,6 +69,15 @@ runner::RunRequest run_request(const Options& o) {
   for (const WasiDir& d : o.wasi.dirs) r.wasi.preopens.push_back({d.host, d.guest, d.read_only});
   r.wasi.tcp_listen = o.wasi.tcp_listen;
   r.inherit_network = o.wasi.inherit_network;
+  // Outgoing HTTP (wasi:http/outgoing-handler) reaches only the --allow-http hosts, through
+  // the client of the program this is (none in the static wsvm: it execs wsvm-net for it).
+  r.http_allow = o.wasi.allow_http;
+  r.http_client = outgoing_http_client();
+  r.http_denied = [](const std::string& s) {
+    std::string line = "wsvm: " + printable(s) + " (not in --allow-http)\n";
+    ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
+    (void)ignored;
+  };
   // WSVM_WASI_NO_OPENAT2=1 forces the path resolver's component walk (the tests run both).
   const char* no_openat2 = std::getenv("WSVM_WASI_NO_OPENAT2");
   r.wasi.use_openat2 = !(no_openat2 != nullptr && no_openat2[0] == '1');

@@ -9,6 +9,11 @@ namespace wsvm::cli {
 
 int run_command(const Options& options);
 
+// The client behind a component's wasi:http/outgoing-handler: libcurl's in wsvm-net
+// (net_http_client.cpp), none in the static wsvm (static_http_client.cpp), which execs
+// wsvm-net when --allow-http is given.
+std::shared_ptr<wasi::p2::http::HttpClient> outgoing_http_client();
+
 // What run_command builds from the options, for the other front doors that run modules
 // (wsvm serve): the engine configuration (with the development variables), and the run
 // request (limits, WASI; the timeout's overrun action ends the process).

@@ -23,7 +23,6 @@
 #include "runner/exit_status.hpp"
 #include "runner/stack.hpp"
 #include "serve/component_handler.hpp"
-#include "serve/http_client.hpp"
 #include "serve/http_server.hpp"
 #include "serve/metrics.hpp"
 #include "serve/wagi_handler.hpp"
@@ -42,29 +41,8 @@ struct ServeOptions {
   bool access_log = true;
   std::optional<std::string> checksum;  // --checksum sha256:...
   std::optional<std::pair<std::string, uint16_t>> metrics;  // --metrics HOST:PORT
-  std::vector<std::string> allow_http;  // --allow-http: hosts a component's outgoing HTTP may reach
 };
 
-// --allow-http's value: "*", "HOST" or "HOST:PORT" (HOST a name, IPv4 or [IPv6]).
-std::optional<std::string> check_allow_http(const std::string& v) {
-  if (v == "*") return std::nullopt;
-  std::string_view host = v;
-  if (host.starts_with('[')) {
-    size_t close = host.find(']');
-    if (close == std::string_view::npos || close == 1) return "an IPv6 address needs its closing ']'";
-    std::string_view rest = host.substr(close + 1);
-    if (!rest.empty() && (!rest.starts_with(':') || !serve::parse_addr("x" + std::string(rest)))) return "a bad port";
-    return std::nullopt;
-  }
-  if (size_t colon = host.find(':'); colon != std::string_view::npos) {
-    if (!serve::parse_addr(v)) return "a bad port";
-    host = host.substr(0, colon);
-  }
-  if (host.empty()) return "no host";
-  for (char c : host)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') return "not a host name or address";
-  return std::nullopt;
-}
 
 int usage(const std::string& message) {
   print_error(message);
@@ -93,13 +71,10 @@ int serve_main(const std::vector<std::string>& argv) {
       return argv[++i];
     };
     if (a == "--addr" || a == "--max-connections" || a == "--idle-timeout" || a == "--body-timeout" ||
-        a == "--max-body" || a == "--grace" || a == "--metrics" || a == "--checksum" || a == "--allow-http") {
+        a == "--max-body" || a == "--grace" || a == "--metrics" || a == "--checksum") {
       auto v = value();
       if (!v) return usage("option '" + a + "' needs a value");
-      if (a == "--allow-http") {
-        if (auto bad = check_allow_http(*v)) return usage("--allow-http: '" + printable(*v) + "': " + *bad);
-        so.allow_http.push_back(*v);
-      } else if (a == "--checksum") {
+      if (a == "--checksum") {
         if (!container::valid_digest(*v)) return usage("--checksum: '" + *v + "' is not sha256:<64 lowercase hex digits>");
         so.checksum = *v;
       } else if (a == "--addr" || a == "--metrics") {
@@ -179,10 +154,6 @@ int serve_main(const std::vector<std::string>& argv) {
   };
   runner::RunRequest base = run_request(o);
   base.on_timeout_overrun = nullptr;  // a server does not end itself over one request
-  // Outgoing HTTP (wasi:http/outgoing-handler) reaches only the --allow-http hosts.
-  base.http_client = serve::make_curl_http_client();
-  base.http_allow = so.allow_http;
-  base.http_denied = [](const std::string& s) { log_line("wsvm: " + printable(s) + " (not in --allow-http)"); };
 
   // SIGINT and SIGTERM are taken by this thread alone (the server's threads inherit the
   // blocked mask), so a signal means one thing: stop gracefully.

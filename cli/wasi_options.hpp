@@ -1,4 +1,4 @@
-// WASI command-line options (--dir, --env, --tcplisten): parsing (part of the cli core
+// WASI command-line options (--dir, --env, --tcplisten, --allow-http): parsing (part of the cli core
 // library, no WASI dependency); run.cpp turns them into the runner's wasi::WasiConfig.
 #pragma once
 
@@ -19,6 +19,7 @@ struct WasiOptions {
   std::vector<WasiDir> dirs;            // --dir HOST[::GUEST][:ro]
   std::vector<std::string> env;         // --env K=V, or --env K resolved from the host env
   std::vector<std::string> tcp_listen;  // --tcplisten HOST:PORT
+  std::vector<std::string> allow_http;  // --allow-http HOST[:PORT]|*: a component's outgoing HTTP
   bool inherit_network = false;          // --inherit-network: a component's wasi:sockets reach the host's network
 };
 

@@ -247,6 +247,13 @@ def test_outgoing_http():
             expect(st == 502, "no --allow-http: every call is denied", (st, body, "", 0))
         r = run_command([serve_test.WSVM, "serve", "--allow-http", "bad host!", "--addr", "127.0.0.1:0", JS], timeout=20)
         expect(r[0] == 2 and "--allow-http" in r[2] and r[2].count("\n") == 1, "a bad --allow-http is a usage error", r)
+        r = run_command([serve_test.WSVM, "--allow-http", "[::1", "--invoke", "x", JS], timeout=20)
+        expect(r[0] == 2 and "--allow-http" in r[2] and r[2].count("\n") == 1, "wsvm run: a bad --allow-http too", r)
+        # wsvm run with --allow-http runs in wsvm-net (the HTTP client is there): it gets as far
+        # as looking for the export.
+        r = run_command([serve_test.WSVM, "--engine", serve_test.ENGINE, "--allow-http", f"127.0.0.1:{up.port}",
+                         "--invoke", "no-such-export", WAT], timeout=60)
+        expect(r[0] == 2 and "no-such-export" in r[2] and r[2].count("\n") == 1, "wsvm run --allow-http runs the component", r)
         # The manifest's permissions.network.outbound is the same grant.
         work = tempfile.mkdtemp(prefix="wsvm-serve-http-")
         manifest = os.path.join(work, "app.toml")
