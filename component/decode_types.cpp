@@ -196,7 +196,7 @@ Result<CoreExternType> read_core_extern_type(Reader& r) {
       t.kind = wsvm::ExternKind::Table;
       size_t eat = r.offset();
       t.table.elem = WSVM_TRY(read_core_valtype(r));
-      if (!is_reftype(t.table.elem)) return bad_byte(r, eat, uint8_t(t.table.elem), "reference type");
+      if (!is_reftype(t.table.elem)) return bad_byte(r, eat, t.table.elem.byte(), "reference type");
       t.table.limits = WSVM_TRY(read_limits(r));
       break;
     }

@@ -34,20 +34,51 @@ inline bool closes_outermost(Op op, uint32_t& depth) {
   }
 }
 
+// heaptype ::= an abstract heap type byte | s33 type index (>= 0). Wasm 3.0 without GC:
+// func, extern, exn and their bottoms nofunc, noextern, noexn; the GC ones are refused with
+// the feature's name. A type index is checked against the type section by the validator.
+inline Result<ValType> read_heap_ref(Reader& r, bool nullable, const char* what) {
+  size_t at = r.offset();
+  uint8_t b = 0;
+  if (!r.peek(b)) return r.fail_end();
+  switch (b) {
+    case 0x70: case 0x6f: case 0x69: case 0x73: case 0x72: case 0x74:
+      (void)r.u8();
+      return ValType::ref(static_cast<HeapType>(b), nullable);
+    default: break;
+  }
+  if ((b & 0xc0) == 0x40) {  // another one-byte negative s33: not a heap type we know
+    (void)r.u8();
+    return fail_type_byte(r, at, b, what);
+  }
+  int64_t index = WSVM_TRY(r.s33());
+  if (index < 0) return r.fail_at(at, what);
+  return ValType::ref_index(static_cast<uint32_t>(index), nullable);
+}
+
+// The reference type starting with byte b (already read): a short form or 0x63/0x64 ht.
+inline Result<ValType> read_reftype_after(Reader& r, size_t at, uint8_t b, const char* what) {
+  switch (b) {
+    case 0x70: case 0x6f: case 0x69: case 0x73: case 0x72: case 0x74:
+      return ValType::ref(static_cast<HeapType>(b), true);  // (ref null ht)
+    case 0x63: return read_heap_ref(r, true, "malformed heap type");
+    case 0x64: return read_heap_ref(r, false, "malformed heap type");
+    default: return fail_type_byte(r, at, b, what);
+  }
+}
+
 inline Result<ValType> read_valtype(Reader& r) {
   size_t at = r.offset();
   uint8_t b = WSVM_TRY(r.u8());
-  if (!is_valtype_byte(b)) [[unlikely]]
-    return fail_type_byte(r, at, b, "malformed value type");
-  return static_cast<ValType>(b);
+  if (b >= 0x7B && b <= 0x7F) [[likely]]
+    return ValType(b);
+  return read_reftype_after(r, at, b, "malformed value type");
 }
 
 inline Result<ValType> read_reftype(Reader& r) {
   size_t at = r.offset();
   uint8_t b = WSVM_TRY(r.u8());
-  if (b != 0x70 && b != 0x6f) [[unlikely]]
-    return fail_type_byte(r, at, b, "malformed reference type");
-  return static_cast<ValType>(b);
+  return read_reftype_after(r, at, b, "malformed reference type");
 }
 
 // A vector count whose elements take at least one byte each: capped by what is left, so a

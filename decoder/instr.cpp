@@ -102,8 +102,8 @@ Result<void> read_immediates(Reader& r, Instr& out) {
       }
       return {};
     }
-    case Imm::RefType: {
-      out.type = WSVM_TRY(detail::read_reftype(r));
+    case Imm::RefType: {  // ref.null ht: pushes (ref null ht)
+      out.type = WSVM_TRY(detail::read_heap_ref(r, true, "malformed reference type"));
       return {};
     }
     case Imm::MemoryInit:

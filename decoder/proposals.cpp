@@ -56,8 +56,6 @@ std::string unsupported_opcode_note(uint8_t prefix, uint32_t code) {
 
 std::string unsupported_type_note(uint8_t byte) {
   switch (byte) {
-    case 0x63: case 0x64: return not_yet(std::string("a typed reference: ") + kFuncRefs);
-    case 0x69: case 0x74: return not_yet(std::string("exnref: ") + kExceptions);
     case 0x65: case 0x66: case 0x67: case 0x68: case 0x6a: case 0x6b: case 0x6c:
     case 0x6d: case 0x6e: case 0x71: case 0x72: case 0x73:
       return not_yet(std::string("a GC reference type: ") + kGc);

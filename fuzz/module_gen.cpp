@@ -49,7 +49,7 @@ constexpr uint8_t kEnd = 0x0b, kBlock = 0x02, kLoop = 0x03, kIf = 0x04, kElse = 
                   kF64Const = 0x44, kI32Sub = 0x6b, kI32RemU = 0x70, kI32And = 0x71,
                   kUnreachable = 0x00, kNop = 0x01, kVoidType = 0x40;
 
-uint8_t type_byte(ValType t) { return static_cast<uint8_t>(t); }
+uint8_t type_byte(ValType t) { return t.byte(); }
 
 bool is_float_result(const OpInfo& info, ValType result) {
   if (result == ValType::F32 || result == ValType::F64) return true;

@@ -118,7 +118,8 @@ const uint32_t* InterpThread::type_ids_for(const Instance* inst) {
   if (inserted) {
     const Module& m = inst->module();
     it->second.reserve(m.types.size());
-    for (const FuncType& t : m.types) it->second.push_back(inst->store->intern_type(t));
+    for (const FuncType& t : m.types)
+      it->second.push_back(inst->store->intern_type(t, TypeContext{m.types}));
   }
   return it->second.data();
 }

@@ -54,7 +54,7 @@ Result<Value> eval_const_expr(const ConstExpr& expr, const Instance& inst) {
         if (in.a >= inst.globals.size()) return not_constant(in.offset, "unknown global");
         stack.push_back(inst.globals[in.a]->get());
         break;
-      // Extended constant expressions (a later proposal; harmless to support), evaluated by
+      // Extended constant expressions (Wasm 3.0), evaluated by
       // the instructions' own semantics.
       case Op::i32_add: case Op::i32_sub: case Op::i32_mul:
         if (!pop2(ValType::I32, a, b)) return not_constant(in.offset, "type mismatch");

@@ -6,14 +6,16 @@
 namespace wsvm {
 
 Result<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine,
-                                                             std::span<const uint8_t> bytes) {
-  return compile_module(engine, std::vector<uint8_t>(bytes.begin(), bytes.end()));
+                                                             std::span<const uint8_t> bytes,
+                                                             const ValidateOptions& options) {
+  return compile_module(engine, std::vector<uint8_t>(bytes.begin(), bytes.end()), options);
 }
 
 Result<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine,
-                                                             std::vector<uint8_t>&& bytes) {
+                                                             std::vector<uint8_t>&& bytes,
+                                                             const ValidateOptions& options) {
   std::shared_ptr<Module> module = WSVM_TRY(decode_module(std::move(bytes)));
-  if (auto ok = validate_module_level(*module); !ok) {
+  if (auto ok = validate_module_level(*module, options); !ok) {
     Error err = ok.error();
     if (err.kind == ErrorKind::Invalid) err = prefer_malformed(*module, std::move(err));
     return std::unexpected(std::move(err));

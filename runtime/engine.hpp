@@ -14,6 +14,7 @@
 #include "decoder/error.hpp"
 #include "decoder/module.hpp"
 #include "runtime/store.hpp"
+#include "validator/validate.hpp"
 #include "runtime/trap.hpp"
 
 namespace wsvm {
@@ -68,10 +69,11 @@ class Engine {
 
 // decode_module + validate_module_level + engine.compile, with the spec's preference for
 // malformed over invalid errors.
-Result<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine,
-                                                             std::span<const uint8_t> bytes);
+// `options` chooses the edition's rules (the 2.0 spec suite asks for 2.0's).
+Result<std::shared_ptr<const CompiledModule>> compile_module(
+    Engine& engine, std::span<const uint8_t> bytes, const ValidateOptions& options = {});
 // The same, taking the bytes over (no copy into the Module).
-Result<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine,
-                                                             std::vector<uint8_t>&& bytes);
+Result<std::shared_ptr<const CompiledModule>> compile_module(
+    Engine& engine, std::vector<uint8_t>&& bytes, const ValidateOptions& options = {});
 
 }  // namespace wsvm

@@ -66,7 +66,10 @@ Result<void> check_import(const Module& m, const Import& imp, const Extern& ext)
   switch (imp.kind) {
     case ExternKind::Func: {
       const FuncType& want = m.types[imp.func_type];
-      if (*ext.func->type != want) {
+      const FuncInstance& f = *ext.func;
+      const TypeContext have_ctx = f.instance ? TypeContext{f.instance->module().types}
+                                              : TypeContext{};
+      if (canonical_key(*f.type, have_ctx) != canonical_key(want, TypeContext{m.types})) {
         return incompatible(imp, fmt::format("expected func {}, got func {}", want.to_string(),
                                              ext.func->type->to_string()));
       }
@@ -75,7 +78,12 @@ Result<void> check_import(const Module& m, const Import& imp, const Extern& ext)
     case ExternKind::Table: {
       // The table's current size is its actual minimum.
       Limits actual{ext.table->elems.size(), ext.table->type.limits.max};
-      if (ext.table->type.elem != imp.table.elem || !limits_match(actual, imp.table.limits)) {
+      // Table element types are invariant: each must match the other.
+      const TypeContext ctx{m.types};
+      const ValType have = ext.table->type.elem;
+      const bool same_elem = matches(have, ext.table->types, imp.table.elem, ctx) &&
+                             matches(imp.table.elem, ctx, have, ext.table->types);
+      if (!same_elem || !limits_match(actual, imp.table.limits)) {
         return incompatible(imp, fmt::format("expected table {} {}, got table {} {}",
                                              limits_string(imp.table.limits),
                                              valtype_name(imp.table.elem), limits_string(actual),
@@ -94,7 +102,12 @@ Result<void> check_import(const Module& m, const Import& imp, const Extern& ext)
     }
     case ExternKind::Global: {
       const GlobalType& have = ext.global->type;
-      if (have.type != imp.global.type || have.mut != imp.global.mut) {
+      // An immutable global may be a subtype; a mutable one's type is invariant.
+      const TypeContext ctx{m.types};
+      const TypeContext& hctx = ext.global->types;
+      const bool type_ok = matches(have.type, hctx, imp.global.type, ctx) &&
+                           (!have.mut || matches(imp.global.type, ctx, have.type, hctx));
+      if (!type_ok || have.mut != imp.global.mut) {
         auto str = [](const GlobalType& g) {
           return fmt::format("{}{}", g.mut ? "mut " : "", valtype_name(g.type));
         };
@@ -148,6 +161,7 @@ Result<void> allocate(Store& store, Instance& inst) {
                                         t.limits.min, limit));
     }
     inst.tables.push_back(store.create_table(t, kNullRef));
+    inst.tables.back()->types = TypeContext{m.types};
   }
   for (uint32_t i = m.imported_memories; i < m.memories.size(); ++i) {
     const uint64_t limit = store.limits().max_memory_pages;
@@ -165,6 +179,7 @@ Result<void> allocate(Store& store, Instance& inst) {
   for (const Global& g : m.global_defs) {
     Value v = WSVM_TRY(eval_const_expr(g.init, inst));
     inst.globals.push_back(store.create_global(g.type, v));
+    inst.globals.back()->types = TypeContext{m.types};
   }
   for (const Export& e : m.exports) inst.exports.emplace(e.name, export_extern(inst, e));
   for (const ElemSegment& seg : m.elems) {

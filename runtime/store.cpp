@@ -14,16 +14,6 @@ namespace wsvm {
 
 namespace {
 
-// A byte key that is equal exactly when two function types are structurally equal.
-std::string type_key(const FuncType& t) {
-  std::string key;
-  key.reserve(t.params.size() + t.results.size() + 1);
-  for (ValType v : t.params) key.push_back(static_cast<char>(v));
-  key.push_back('\0');  // never a valtype encoding, so params/results cannot run together
-  for (ValType v : t.results) key.push_back(static_cast<char>(v));
-  return key;
-}
-
 Trap host_trap(std::string message) {
   Trap t = Trap::make(TrapKind::Host);
   t.message = std::move(message);
@@ -60,8 +50,9 @@ Store::Store(Engine& engine, StoreLimits limits) : m_engine(&engine), m_limits(l
 
 Store::~Store() = default;
 
-uint32_t Store::intern_type(const FuncType& t) {
-  auto [it, inserted] = m_type_ids.try_emplace(type_key(t), static_cast<uint32_t>(m_types.size()));
+uint32_t Store::intern_type(const FuncType& t, const TypeContext& ctx) {
+  auto [it, inserted] =
+      m_type_ids.try_emplace(canonical_key(t, ctx), static_cast<uint32_t>(m_types.size()));
   if (inserted) m_types.push_back(t);
   return it->second;
 }
@@ -122,7 +113,7 @@ FuncInstance* Store::create_wasm_func(Instance& inst, uint32_t func_index) {
   auto f = std::make_unique<FuncInstance>();
   const Module& m = inst.module();
   f->type = &m.func_type(func_index);
-  f->type_id = intern_type(*f->type);
+  f->type_id = intern_type(*f->type, TypeContext{m.types});
   f->param_slots = slot_count(f->type->params);
   f->result_slots = slot_count(f->type->results);
   f->instance = &inst;

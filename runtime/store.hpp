@@ -56,6 +56,7 @@ struct FuncInstance {
 
 struct TableInstance {
   TableType type;
+  TypeContext types;  // resolves type indices in `type`: the defining module's (host: none)
   std::vector<Ref> elems;
   uint64_t limit = kMaxTableSize;  // embedder limit on elements
   // table.grow: returns old size or -1 (past max / limit).
@@ -70,6 +71,7 @@ struct MemoryInstance {
 
 struct GlobalInstance {
   GlobalType type;
+  TypeContext types;  // resolves type indices in `type`: the defining module's (host: none)
   alignas(16) uint64_t slots[2] = {0, 0};  // uniform layout; v128 uses both
   Value get() const { return Value::from_slots(type.type, slots); }
   void set(const Value& v) { v.to_slots(slots); }
@@ -178,7 +180,8 @@ class Store {
   const StoreLimits& limits() const { return m_limits; }
   ExecContext& exec() { return m_exec; }
 
-  uint32_t intern_type(const FuncType& t);  // canonical id for call_indirect checks
+  // Canonical id for call_indirect checks; `ctx` resolves the type indices inside `t`.
+  uint32_t intern_type(const FuncType& t, const TypeContext& ctx = {});
 
   FuncInstance* create_host_func(FuncType type, HostFunc fn);
   // The table's `limit` is min(limits.max_table_elems, 2^32-1); a minimum above it is clamped

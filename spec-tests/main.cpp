@@ -34,7 +34,7 @@ constexpr const char* kUsage =
     "  --verbose              print every failure, message notes and spectest prints\n"
     "  --stop-on-fail         stop at the first failure\n"
     "  --wasm2                read 32-bit limits and offsets as the Wasm 2.0 text format does\n"
-    "                         (the wasm-2.0 suite; text/README.md)\n"
+    "                         and validate by 2.0's rules (the wasm-2.0 suite; text/README.md)\n"
     "  --strict-messages      a load/link error of the right kind but other wording fails\n"
     "  --max-fail-lines N     failure lines per file (default 20; --verbose: all)\n"
     "  --filter TEXT          only files whose name contains TEXT (repeatable)\n"
@@ -77,7 +77,7 @@ int parse_args(int argc, char** argv, Options& o) {
     if (a == "--stop-on-fail") { o.run.stop_on_fail = true; continue; }
     if (a == "--strict-messages") { o.run.strict_messages = true; continue; }
     if (a == "--no-fork") { o.fork = false; continue; }
-    if (a == "--wasm2") { o.wasm2 = true; continue; }
+    if (a == "--wasm2") { o.wasm2 = o.run.wasm2 = true; continue; }
     if (a == "--engine" || a == "--jit-compile" || a == "--filter" || a == "--skip-list" ||
         a == "--max-fail-lines" || a == "--timeout" || a == "--suite-root") {
       const char* v = value();

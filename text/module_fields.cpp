@@ -186,9 +186,14 @@ void ModuleParser::field_table() {
       func_indices = false;
       for (Bytes& e : exprs) items.raw(e);
     } else {
-      func_indices = true;
+      // Function indices; for a table of another type than funcref ((ref null $t)) the
+      // segment needs the expression form, each item `ref.func i end`.
+      func_indices = type == kFuncRef;
       while (at_index()) {
-        items.u32(take_index(kFunc));
+        const uint32_t f = take_index(kFunc);
+        if (!func_indices) items.u8(0xD2);
+        items.u32(f);
+        if (!func_indices) items.u8(0x0B);
         ++count;
       }
     }
@@ -202,7 +207,7 @@ void ModuleParser::field_table() {
     offset.u8(is64 ? 0x42 : 0x41);
     offset.u8(0);
     offset.u8(0x0B);
-    write_elem(0, index, offset, items, type, func_indices && type == kFuncRef, count);
+    write_elem(0, index, offset, items, type, func_indices, count);
     return;
   }
   pos_ = after_exports;

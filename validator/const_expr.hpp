@@ -7,9 +7,12 @@
 
 namespace wsvm {
 
-// Checks that `e` is constant and produces exactly one value of type `want`. In 2.0 the
-// constant instructions are t.const, ref.null, ref.func and global.get of an imported,
-// immutable global (constant expressions see only imported globals).
-Result<void> validate_const_expr(const Module& m, const ConstExpr& e, ValType want);
+// Checks that `e` is constant and produces exactly one value of a subtype of `want`. The
+// constant instructions (Wasm 3.0, extended constant expressions): t.const, ref.null,
+// ref.func, i32/i64 add/sub/mul and global.get of an immutable global among the first
+// `visible_globals` (a global's initialiser sees the imported globals and those defined
+// before it; segments see every global).
+Result<void> validate_const_expr(const Module& m, const ConstExpr& e, ValType want,
+                                 uint32_t visible_globals);
 
 }  // namespace wsvm

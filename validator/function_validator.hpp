@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
 #include <optional>
 #include <cstdint>
 #include <span>
@@ -62,8 +63,20 @@ namespace walk_detail {
                                                    ValType got);
 [[gnu::cold]] std::unexpected<Error> type_mismatch_msg(const Instr& ins, const char* detail);
 
-inline bool same_types(std::span<const ValType> a, std::span<const ValType> b) {
-  return std::ranges::equal(a, b);
+// Each of `a` matches the type at the same place in `b` (Wasm 3.0 subtyping).
+inline bool all_match(std::span<const ValType> a, std::span<const ValType> b,
+                      const TypeContext& ctx) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (!matches(a[i], b[i], ctx)) return false;
+  return true;
+}
+
+// A concrete type index inside a value type must name a type of the module.
+inline Result<void> check_valtype(const Module& m, ValType t, size_t offset) {
+  if (t.heap() == HeapType::Index && t.type_index() >= m.types.size()) [[unlikely]]
+    return unknown_index(offset, "type", t.type_index());
+  return {};
 }
 
 // Numeric or unknown (for untyped select, which only accepts numeric / vector operands).
@@ -268,13 +281,13 @@ class FunctionWalker : public WalkState {
         return walk_detail::type_mismatch(ins, want, true, ValType::Bottom);
       }
       const ValType got = m_operands[size - 1 - depth].type;
-      if (got != want && got != ValType::Bottom && want != ValType::Bottom) [[unlikely]]
+      if (got != want && want != ValType::Bottom && !matches(got, want, m_ctx)) [[unlikely]]
         return walk_detail::type_mismatch(ins, want, false, got);
     }
     return {};
   }
   [[gnu::always_inline]] Result<void> expect_one(const Instr& ins, ValType t, uint32_t skip = 0) const {
-    return expect_top(ins, single_type(t), skip);
+    return expect_top(ins, Types(&t, 1), skip);
   }
   // The type `depth` below the top: Bottom when missing in unreachable code.
   Result<ValType> peek(const Instr& ins, uint32_t depth) const {
@@ -337,6 +350,10 @@ class FunctionWalker : public WalkState {
   }
 
   const Module* m_module = nullptr;
+  TypeContext m_ctx;              // m_module's types, for subtyping
+  // One-type block signatures that have no static storage (reference types other than
+  // funcref/externref/exnref): a deque never moves what it holds, so spans stay valid.
+  mutable std::deque<ValType> m_block_types;
   Listener* m_listener = nullptr;
   std::vector<ValType> m_locals;  // params, then declared locals
   Instr m_ins;                    // reused: br_table's target vector keeps its capacity
@@ -366,7 +383,18 @@ Result<void> FunctionWalker<Listener>::prepare_locals(const Module& m, uint32_t 
   m_locals.clear();
   m_locals.reserve(total);
   m_locals.insert(m_locals.end(), ft.params.begin(), ft.params.end());
-  for (const LocalRun& run : body.locals) m_locals.insert(m_locals.end(), run.count, run.type);
+  for (const LocalRun& run : body.locals) {
+    if (run.type.is_ref()) [[unlikely]] {
+      WSVM_TRY_VOID(walk_detail::check_valtype(m, run.type, body.entry_offset));
+      if (!defaultable(run.type))
+        return walk_detail::invalid(
+            body.entry_offset,
+            "uninitialized local: a non-defaultable local (" + valtype_name(run.type) +
+                ") needs the initialization rule of typed function references, which wsvm "
+                "does not implement yet");
+    }
+    m_locals.insert(m_locals.end(), run.count, run.type);
+  }
   return {};
 }
 
@@ -374,6 +402,8 @@ template <class Listener>
 Result<void> FunctionWalker<Listener>::walk(const Module& m, uint32_t func_index,
                                             Listener& listener) {
   m_module = &m;
+  m_ctx = TypeContext{m.types};
+  m_block_types.clear();
   m_listener = &listener;
   m_operands.clear();
   m_frames.clear();
@@ -666,7 +696,17 @@ template <class Listener>
 Result<void> FunctionWalker<Listener>::block_sig(const Instr& ins, BlockSig& out) const {
   switch (ins.block.kind) {
     case BlockType::Kind::Empty: out = BlockSig{}; return {};
-    case BlockType::Kind::Value: out = BlockSig{{}, single_type(ins.block.value)}; return {};
+    case BlockType::Kind::Value: {
+      const ValType t = ins.block.value;
+      Types one = single_type(t);
+      if (one.empty()) {
+        WSVM_TRY_VOID(walk_detail::check_valtype(*m_module, t, ins.offset));
+        m_block_types.push_back(t);
+        one = Types(&m_block_types.back(), 1);
+      }
+      out = BlockSig{{}, one};
+      return {};
+    }
     case BlockType::Kind::TypeIndex: {
       const uint32_t idx = ins.block.type_index;
       if (idx >= m_module->types.size())
@@ -748,7 +788,7 @@ Result<void> FunctionWalker<Listener>::step(const Instr& ins) {
     case Op::end: {
       const CtrlFrame& f = m_frames.back();
       // An if without else has an empty else branch, which must map params to results.
-      if (f.kind == Op::if_ && !walk_detail::same_types(f.sig.params, f.sig.results))
+      if (f.kind == Op::if_ && !walk_detail::all_match(f.sig.params, f.sig.results, m_ctx))
         return walk_detail::type_mismatch_msg(ins, "if without else must not change the types");
       WSVM_TRY_VOID(check_frame_end(ins));
       WSVM_TRY_VOID(emit(ins));
@@ -798,7 +838,7 @@ Result<void> FunctionWalker<Listener>::step(const Instr& ins) {
     case Op::call_indirect: {
       if (ins.b >= m.tables.size()) return walk_detail::unknown_index(ins.offset, "table", ins.b);
       if (ins.a >= m.types.size()) return walk_detail::unknown_index(ins.offset, "type", ins.a);
-      if (m.tables[ins.b].elem != ValType::FuncRef)
+      if (!matches(m.tables[ins.b].elem, ValType::FuncRef, m_ctx))
         return walk_detail::type_mismatch_msg(ins, "call_indirect needs a funcref table");
       const FuncType& ft = m.types[ins.a];
       WSVM_TRY_VOID(expect_one(ins, ValType::I32));
@@ -851,6 +891,7 @@ Result<void> FunctionWalker<Listener>::step(const Instr& ins) {
     case Op::elem_drop:
       return step_table(ins);
     case Op::ref_null:
+      WSVM_TRY_VOID(walk_detail::check_valtype(m, ins.type, ins.offset));
       WSVM_TRY_VOID(emit(ins));
       push(ins.type);
       return {};
@@ -868,7 +909,7 @@ Result<void> FunctionWalker<Listener>::step(const Instr& ins) {
       if (!declared_ref(ins.a))
         return walk_detail::invalid(ins.offset, "undeclared function reference");
       WSVM_TRY_VOID(emit(ins));
-      push(ValType::FuncRef);
+      push(ValType::ref_index(m.funcs[ins.a], false));  // Wasm 3.0: (ref $t), never null
       return {};
     }
     default:
@@ -942,6 +983,7 @@ Result<void> FunctionWalker<Listener>::step_select(const Instr& ins) {
   if (ins.op == Op::select_t) {
     if (ins.b != 1) return walk_detail::invalid(ins.offset, "invalid result arity");
     result = ins.type;
+    WSVM_TRY_VOID(walk_detail::check_valtype(*m_module, result, ins.offset));
     WSVM_TRY_VOID(expect_one(ins, result, 1));
     WSVM_TRY_VOID(expect_one(ins, result, 2));
   } else {
@@ -1042,7 +1084,7 @@ Result<void> FunctionWalker<Listener>::step_table(const Instr& ins) {
         dst = WSVM_TRY(table_at(ins.b));
         src = WSVM_TRY(elem_at(ins.a));
       }
-      if (dst != src)
+      if (!matches(src, dst, m_ctx))
         return walk_detail::type_mismatch(ins, dst, false, src);
       WSVM_TRY_VOID(expect_one(ins, i32));
       WSVM_TRY_VOID(expect_one(ins, i32, 1));

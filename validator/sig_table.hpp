@@ -110,21 +110,14 @@ inline constexpr std::array<SimpleSig, kOpCount> kOpSigs = sig_detail::make_op_s
 
 inline const SimpleSig& simple_sig(Op op) { return kOpSigs[static_cast<uint16_t>(op)]; }
 
-// A one-element type sequence with static storage, for block types and label types.
-inline constexpr ValType kSingleTypes[] = {ValType::I32,     ValType::I64,    ValType::F32,
-                                           ValType::F64,     ValType::V128,   ValType::FuncRef,
-                                           ValType::ExternRef, ValType::Bottom};
+// A one-element type sequence with static storage, for block types and label types; empty
+// for the reference types other than funcref, externref and exnref (the walker keeps those).
+inline constexpr ValType kSingleTypes[] = {ValType::I32,       ValType::I64,    ValType::F32,
+                                           ValType::F64,       ValType::V128,   ValType::FuncRef,
+                                           ValType::ExternRef, ValType::ExnRef, ValType::Bottom};
 constexpr std::span<const ValType> single_type(ValType t) {
-  switch (t) {
-    case ValType::I32: return {&kSingleTypes[0], 1};
-    case ValType::I64: return {&kSingleTypes[1], 1};
-    case ValType::F32: return {&kSingleTypes[2], 1};
-    case ValType::F64: return {&kSingleTypes[3], 1};
-    case ValType::V128: return {&kSingleTypes[4], 1};
-    case ValType::FuncRef: return {&kSingleTypes[5], 1};
-    case ValType::ExternRef: return {&kSingleTypes[6], 1};
-    case ValType::Bottom: return {&kSingleTypes[7], 1};
-  }
+  for (const ValType& s : kSingleTypes)
+    if (s == t) return {&s, 1};
   return {};
 }
 

@@ -20,6 +20,8 @@ using walk_detail::unknown_index;
 // Words of the "unknown <what> N" messages, by ExternKind.
 constexpr const char* kExportKindWord[] = {"function", "table", "memory", "global"};
 
+uint32_t all_globals(const Module& m) { return static_cast<uint32_t>(m.globals.size()); }
+
 Result<void> check_limits(const Limits& lim, uint64_t bound, const char* too_large) {
   if (lim.min > bound || (lim.max && *lim.max > bound)) return invalid(kNoOffset, too_large);
   if (lim.max && lim.min > *lim.max)
@@ -38,21 +40,21 @@ Result<void> check_tables_and_memories(const Module& m) {
   return {};
 }
 
-Result<void> check_elems(const Module& m) {
+Result<void> check_elems(const Module& m, uint32_t visible_globals) {
   for (const ElemSegment& seg : m.elems) {
     if (seg.mode == SegmentMode::Active) {
       if (seg.table >= m.tables.size())
         return unknown_index(seg.offset.offset, "table", seg.table);
-      if (m.tables[seg.table].elem != seg.type)
+      if (!matches(seg.type, m.tables[seg.table].elem, TypeContext{m.types}))
         return invalid(seg.offset.offset,
                        fmt::format("type mismatch: element segment of {} for a table of {}",
                                    valtype_name(seg.type),
                                    valtype_name(m.tables[seg.table].elem)));
-      WSVM_TRY_VOID(validate_const_expr(m, seg.offset, ValType::I32));
+      WSVM_TRY_VOID(validate_const_expr(m, seg.offset, ValType::I32, visible_globals));
     }
     for (size_t i = 0; i < seg.size(); ++i) {
       if (seg.exprs) {
-        WSVM_TRY_VOID(validate_const_expr(m, seg.item_expr(i), seg.type));
+        WSVM_TRY_VOID(validate_const_expr(m, seg.item_expr(i), seg.type, visible_globals));
       } else if (seg.values[i] >= m.funcs.size()) {  // `ref.func x` (forms 0-3)
         return unknown_index(kNoOffset, "function", seg.values[i]);
       }
@@ -61,13 +63,26 @@ Result<void> check_elems(const Module& m) {
   return {};
 }
 
-Result<void> check_datas(const Module& m) {
+Result<void> check_datas(const Module& m, uint32_t visible_globals) {
   for (const DataSegment& seg : m.datas) {
     if (seg.mode != SegmentMode::Active) continue;
     if (seg.memory >= m.memories.size())
       return unknown_index(seg.offset.offset, "memory", seg.memory);
-    WSVM_TRY_VOID(validate_const_expr(m, seg.offset, ValType::I32));
+    WSVM_TRY_VOID(validate_const_expr(m, seg.offset, ValType::I32, visible_globals));
   }
+  return {};
+}
+
+// Every concrete type index written in a value type names a type of the module.
+Result<void> check_type_indices(const Module& m) {
+  using walk_detail::check_valtype;
+  for (const FuncType& ft : m.types) {
+    for (ValType t : ft.params) WSVM_TRY_VOID(check_valtype(m, t, kNoOffset));
+    for (ValType t : ft.results) WSVM_TRY_VOID(check_valtype(m, t, kNoOffset));
+  }
+  for (const TableType& t : m.tables) WSVM_TRY_VOID(check_valtype(m, t.elem, kNoOffset));
+  for (const GlobalType& g : m.globals) WSVM_TRY_VOID(check_valtype(m, g.type, kNoOffset));
+  for (const ElemSegment& seg : m.elems) WSVM_TRY_VOID(check_valtype(m, seg.type, kNoOffset));
   return {};
 }
 
@@ -103,7 +118,7 @@ Result<void> check_exports(const Module& m) {
 
 }  // namespace
 
-Result<void> validate_module_level(const Module& m) {
+Result<void> validate_module_level(const Module& m, const ValidateOptions& options) {
   // Function types (imported and defined) must name existing types.
   for (uint32_t i = 0; i < m.funcs.size(); ++i)
     if (m.funcs[i] >= m.types.size()) {
@@ -112,11 +127,18 @@ Result<void> validate_module_level(const Module& m) {
                              : kNoOffset;
       return unknown_index(off, "type", m.funcs[i]);
     }
+  WSVM_TRY_VOID(check_type_indices(m));
   WSVM_TRY_VOID(check_tables_and_memories(m));
-  // Global initialisers see only the imported globals (C' in the spec).
-  for (const Global& g : m.global_defs) WSVM_TRY_VOID(validate_const_expr(m, g.init, g.type.type));
-  WSVM_TRY_VOID(check_elems(m));
-  WSVM_TRY_VOID(check_datas(m));
+  // A global's initialiser sees the imported globals and the globals defined before it.
+  for (uint32_t i = 0; i < m.global_defs.size(); ++i) {
+    const Global& g = m.global_defs[i];
+    const uint32_t visible = options.wasm2 ? m.imported_globals : m.imported_globals + i;
+    WSVM_TRY_VOID(validate_const_expr(m, g.init, g.type.type, visible));
+  }
+  // Segments see every global (Wasm 2.0: the imported ones).
+  const uint32_t segment_globals = options.wasm2 ? m.imported_globals : all_globals(m);
+  WSVM_TRY_VOID(check_elems(m, segment_globals));
+  WSVM_TRY_VOID(check_datas(m, segment_globals));
   WSVM_TRY_VOID(check_start(m));
   WSVM_TRY_VOID(check_exports(m));
   return {};

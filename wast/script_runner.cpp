@@ -205,7 +205,8 @@ class Runner {
   // or the decoder's and validator's.
   Result<std::shared_ptr<const CompiledModule>> compile(const text::ScriptModule& m) {
     if (!m.binary) return std::unexpected(m.binary.error().to_error());
-    return compile_module(m_store.engine(), std::span<const uint8_t>(*m.binary));
+    return compile_module(m_store.engine(), std::span<const uint8_t>(*m.binary),
+                          ValidateOptions{m_options.wasm2});
   }
 
   // A module command that did not produce an instance: later actions on it must fail,

@@ -21,6 +21,7 @@ struct RunOptions {
   bool strict_messages = false;   // a load/link error with other wording is a failure
   size_t max_failure_lines = 20;  // per file, unless verbose
   const SkipList* skips = nullptr;  // entries of this file are skipped with their reason
+  bool wasm2 = false;               // validate by Wasm 2.0's rules (the 2.0 spec suite)
 };
 
 struct FileResult {

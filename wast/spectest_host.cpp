@@ -38,7 +38,7 @@ void define_print(Store& store, Linker& linker, const char* name, std::vector<Va
 }  // namespace
 
 Result<void> define_spectest(Store& store, Linker& linker, bool verbose) {
-  using enum ValType;
+  using enum ValKind;
   define_print(store, linker, "print", {}, verbose);
   define_print(store, linker, "print_i32", {I32}, verbose);
   define_print(store, linker, "print_i64", {I64}, verbose);

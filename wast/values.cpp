@@ -64,12 +64,15 @@ std::string format_lane(const LanePattern& p, bool is_float, bool is_f64) {
 // The abstract heap types of `ref.null` (text/script.cpp: the s33 value of the type's byte).
 constexpr int64_t kHeapFunc = 0x70 - 0x80, kHeapExtern = 0x6F - 0x80;
 constexpr int64_t kHeapNoExtern = 0x72 - 0x80, kHeapNoFunc = 0x73 - 0x80;
+constexpr int64_t kHeapExn = 0x69 - 0x80, kHeapNoExn = 0x74 - 0x80;
 
-// The runtime type a null of this heap type has, if wsvm has one.
-std::optional<ValType> null_type(int64_t heap) {
-  if (heap == kHeapFunc || heap == kHeapNoFunc) return ValType::FuncRef;
-  if (heap == kHeapExtern || heap == kHeapNoExtern) return ValType::ExternRef;
-  return std::nullopt;  // any, eq, i31, struct, array, exn, none, noexn, a type index
+// The runtime kind a null of this heap type has, if wsvm has one (a type index is a
+// function type until GC).
+std::optional<ValKind> null_type(int64_t heap) {
+  if (heap == kHeapFunc || heap == kHeapNoFunc || heap >= 0) return ValKind::FuncRef;
+  if (heap == kHeapExtern || heap == kHeapNoExtern) return ValKind::ExternRef;
+  if (heap == kHeapExn || heap == kHeapNoExn) return ValKind::ExnRef;
+  return std::nullopt;  // any, eq, i31, struct, array, none
 }
 
 const char* heap_name(int64_t heap) {
@@ -132,11 +135,11 @@ std::expected<Value, std::string> to_value(const Const& c, ValType want) {
       return Value::from_v128(v);
     }
     case Const::Kind::RefNull:
-      if (null_type(c.heap) != want) return mismatch();
+      if (!want.nullable() || null_type(c.heap) != want.kind()) return mismatch();
       return Value::from_ref(want, kNullRef);
     case Const::Kind::RefExtern:
     case Const::Kind::RefHost:
-      if (want != ValType::ExternRef) return mismatch();
+      if (want.kind() != ValKind::ExternRef) return mismatch();
       return Value::from_ref(want, extern_ref_word(c.bits));
   }
   return mismatch();
@@ -161,11 +164,11 @@ bool matches(const ResultPattern& p, const Value& got) {
     case PK::RefNull:
       if (!is_reftype(got.type) || got.ref != kNullRef) return false;
       // (ref.null) without a heap type: any null. With one: a null of that hierarchy.
-      return !p.has_heap || null_type(p.heap) == got.type;
-    case PK::RefFunc: return got.type == ValType::FuncRef && got.ref != kNullRef;
+      return !p.has_heap || null_type(p.heap) == got.type.kind();
+    case PK::RefFunc: return got.type.kind() == ValKind::FuncRef && got.ref != kNullRef;
     case PK::RefExtern:
     case PK::RefHost:
-      if (got.type != ValType::ExternRef || got.ref == kNullRef) return false;
+      if (got.type.kind() != ValKind::ExternRef || got.ref == kNullRef) return false;
       return !p.value || got.ref == extern_ref_word(*p.value);
     // wsvm has no anyref hierarchy, exnref or GC objects yet (no such value can come back):
     // these patterns never match, and the scripts that use them are on the skip lists.

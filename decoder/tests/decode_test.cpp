@@ -58,8 +58,53 @@ TEST_CASE("unsupported features are named", "[decode]") {
   CHECK(component.message.starts_with("unknown binary version (this is a WebAssembly component"));
   CHECK(component.kind == ErrorKind::Malformed);
   CHECK(msg("0d 00").starts_with("malformed section id (a tag section: the exception-handling"));
-  // A function type with a typed reference parameter: (ref null 0) = 0x63 0x00.
-  CHECK(msg("01 05 01 60 01 63 00").starts_with("malformed value type (a typed reference"));
+  // A function type with a GC reference parameter: anyref = 0x6e.
+  CHECK(msg("01 05 01 60 01 6e 00").starts_with("malformed value type (a GC reference type"));
+}
+
+// Wasm 3.0 reference types: (ref null $t), (ref ht), the short forms of the bottom types.
+TEST_CASE("typed reference types", "[decode]") {
+  // (type (func (param (ref null 0) (ref func) exnref nullfuncref)))
+  auto m = ok("01 0a 01 60 04 63 00 64 70 69 73 00");
+  REQUIRE(m->types.size() == 1);
+  const std::vector<ValType>& p = m->types[0].params;
+  REQUIRE(p.size() == 4);
+  CHECK(p[0] == ValType::ref_index(0, true));
+  CHECK(p[0].kind() == ValKind::FuncRef);
+  CHECK(p[1] == ValType::ref(HeapType::Func, false));
+  CHECK(p[1] != ValType::FuncRef);
+  CHECK(p[2] == ValType::ExnRef);
+  CHECK(p[3] == ValType::ref(HeapType::NoFunc, true));
+  CHECK(valtype_name(p[0]) == "(ref null 0)");
+  CHECK(valtype_name(p[1]) == "(ref func)");
+  CHECK(valtype_name(p[2]) == "exnref");
+  // A negative heap type index is malformed.
+  CHECK(msg("01 06 01 60 01 64 7f 00").starts_with("malformed heap type"));
+}
+
+TEST_CASE("subtyping of reference types", "[types]") {
+  std::vector<FuncType> types{FuncType{{ValType::I32}, {}}, FuncType{{ValType::I32}, {}},
+                              FuncType{{}, {}}};
+  const TypeContext ctx{types};
+  const ValType t0 = ValType::ref_index(0, false), t1 = ValType::ref_index(1, true);
+  CHECK(matches(t0, ValType::FuncRef, ctx));
+  CHECK(matches(t0, ValType::ref(HeapType::Func, false), ctx));
+  CHECK(matches(t0, t1, ctx));   // equivalent types, non-null <: nullable
+  CHECK_FALSE(matches(t1, t0, ctx));  // nullable </: non-null
+  CHECK_FALSE(matches(t0, ValType::ref_index(2, true), ctx));  // different function types
+  CHECK_FALSE(matches(ValType::FuncRef, t1, ctx));
+  CHECK(matches(ValType::ref(HeapType::NoFunc, true), t1, ctx));
+  CHECK_FALSE(matches(ValType::ref(HeapType::NoExtern, true), t1, ctx));
+  CHECK(matches(ValType::ref(HeapType::NoExtern, false), ValType::ExternRef, ctx));
+  CHECK_FALSE(matches(ValType::ExternRef, ValType::FuncRef, ctx));
+  CHECK(matches(ValType::Bottom, ValType::I64, ctx));
+  CHECK_FALSE(matches(ValType::I32, ValType::I64, ctx));
+  CHECK(canonical_key(types[0], ctx) == canonical_key(types[1], ctx));
+  CHECK(canonical_key(types[0], ctx) != canonical_key(types[2], ctx));
+  // A type that refers to itself terminates: (type $r (func (param (ref $r)))).
+  std::vector<FuncType> rec{FuncType{{ValType::ref_index(0, false)}, {}}};
+  CHECK(types_equivalent(0, TypeContext{rec}, 0, TypeContext{rec}));
+  CHECK(!canonical_key(rec[0], TypeContext{rec}).empty());
 }
 
 TEST_CASE("type section", "[decode]") {

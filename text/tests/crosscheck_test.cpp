@@ -29,7 +29,7 @@ using namespace wsvm::text;
 namespace {
 
 void dump_instr(std::ostringstream& s, const Instr& i) {
-  s << op_name(i.op) << "(" << i.a << "," << i.b << "," << i.imm << "," << int(i.type) << ")";
+  s << op_name(i.op) << "(" << i.a << "," << i.b << "," << i.imm << "," << valtype_name(i.type) << ")";
 }
 
 std::string dump_expr(const Module& m, const ConstExpr& e) {
@@ -56,21 +56,21 @@ std::string dump(const Module& m) {
   for (const FuncType& t : m.types) s << "type " << t.to_string() << "\n";
   for (const Import& i : m.imports) {
     s << "import " << i.module << "." << i.name << " " << int(i.kind) << " " << i.func_type << " "
-      << int(i.table.elem) << " " << i.table.limits.min << "/" << i.table.limits.max.value_or(~0ull)
+      << valtype_name(i.table.elem) << " " << i.table.limits.min << "/" << i.table.limits.max.value_or(~0ull)
       << " " << i.memory.limits.min << "/" << i.memory.limits.max.value_or(~0ull) << " "
-      << int(i.global.type) << i.global.mut << "\n";
+      << valtype_name(i.global.type) << i.global.mut << "\n";
   }
   for (uint32_t f : m.funcs) s << "func " << f << "\n";
   for (const TableType& t : m.tables)
-    s << "table " << int(t.elem) << " " << t.limits.min << "/" << t.limits.max.value_or(~0ull) << "\n";
+    s << "table " << valtype_name(t.elem) << " " << t.limits.min << "/" << t.limits.max.value_or(~0ull) << "\n";
   for (const MemoryType& t : m.memories)
     s << "memory " << t.limits.min << "/" << t.limits.max.value_or(~0ull) << "\n";
   for (const Global& g : m.global_defs)
-    s << "global " << int(g.type.type) << g.type.mut << " " << dump_expr(m, g.init) << "\n";
+    s << "global " << valtype_name(g.type.type) << g.type.mut << " " << dump_expr(m, g.init) << "\n";
   for (const Export& e : m.exports) s << "export " << e.name << " " << int(e.kind) << " " << e.index << "\n";
   if (m.start) s << "start " << *m.start << "\n";
   for (const ElemSegment& e : m.elems) {
-    s << "elem " << int(e.mode) << " " << int(e.type) << " " << e.table << " "
+    s << "elem " << int(e.mode) << " " << valtype_name(e.type) << " " << e.table << " "
       << (e.mode == SegmentMode::Active ? dump_expr(m, e.offset) : "");
     for (size_t k = 0; k < e.size(); ++k) s << " [" << dump_item(m, e, k) << "]";
     s << "\n";
@@ -83,7 +83,7 @@ std::string dump(const Module& m) {
     const FunctionBody& b = m.code[i];
     s << "code";
     for (const LocalRun& r : b.locals)
-      for (uint32_t k = 0; k < r.count && k < 100000; ++k) s << " " << int(r.type);
+      for (uint32_t k = 0; k < r.count && k < 100000; ++k) s << " " << valtype_name(r.type);
     s << " |";
     for (size_t k = b.body_offset; k < b.body_end; ++k) s << " " << int(m.bytes[k]);
     s << "\n";

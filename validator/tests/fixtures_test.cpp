@@ -84,7 +84,7 @@ TEST_CASE("constant expressions", "[validator]") {
   expect_valid("v_const_imported_global");
   expect_valid("v_const_ref");
   expect_invalid("i_const_not_constant", "constant expression required");
-  expect_invalid("i_const_defined_global", "unknown global");
+  expect_invalid("i_const_defined_global", "unknown global");  // a later global
   expect_invalid("i_const_mutable_import", "constant expression required");
   expect_invalid("i_const_type", "type mismatch");
   expect_invalid("i_const_two_values", "type mismatch");

@@ -187,7 +187,7 @@ TEST_CASE("listeners see the instructions read_instr decodes", "[walker][fast]")
         break;
       case Imm::BlockType:
         d.a = static_cast<uint32_t>(ins.block.kind);
-        if (ins.block.kind == BlockType::Kind::Value) d.imm = static_cast<uint64_t>(ins.block.value);
+        if (ins.block.kind == BlockType::Kind::Value) d.imm = ins.block.value.byte();
         if (ins.block.kind == BlockType::Kind::TypeIndex) d.imm = ins.block.type_index;
         break;
       default:
