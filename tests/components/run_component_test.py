@@ -136,5 +136,38 @@ def case_js():
                "args 2, env A=1 B=two\nclocks true true\nrandom 16\nfile data/data.txt: from the host\n")
 
 
+def case_qjs():
+    # componentize-qjs (QuickJS, --sync) components: the QuickJS interpreter compiled to wasm
+    # (extended constant expressions in its globals), running real JavaScript.
+    expect([comp("qjs_hello")], 0, "Hello from QuickJS!\n")
+    expect([comp("qjs_compute")], 0,
+           "primes 9592 last 99991\n"
+           "fib(200) 280571172992510140037611932413038677189525\n"
+           'json ["grace","alan","ada"]\n'
+           "words the:3 unique 9\n"
+           "regex 07.12.2026, 31.01.1999\n"
+           "exception TypeError\n"
+           "closures 11,12,13\n"
+           "string 10000 abcdenop\n"
+           "math 1414214 0.30000000000000004 9007199254740992\n")  # what node prints for the same code
+    with tempfile.TemporaryDirectory(prefix="wsvm-qjs-") as tmp:
+        with open(os.path.join(tmp, "data.txt"), "w") as f:
+            f.write("from the host\n")
+        args = ["--dir", tmp + "::data", "--env", "A=1", "--env", "B=two", comp("qjs_wasi"), "x", "y"]
+        rc, out, err = run(args)
+        want = ("args x,y\nenv A=1 B=two\nclocks true true\nrandom 32 true\n"
+                "read data/data.txt: from the host\nwrote data/out.txt\n")
+        written = None
+        if os.path.exists(os.path.join(tmp, "out.txt")):
+            with open(os.path.join(tmp, "out.txt")) as f:
+                written = f.read()
+        if (rc, out, err, written) != (0, want, "to stderr\n", "written by QuickJS\n"):
+            print(f"FAIL qjs_wasi: status {rc}, stdout {out!r}, stderr {err!r}, out.txt {written!r}")
+            sys.exit(1)
+        print(f"ok: wsvm {' '.join(args)} -> 0 (stdout, stderr and out.txt as written)")
+        # wasi:cli/exit with err: status 1, after the output before it
+        expect(args[:-2] + ["fail"], 1, want.replace("args x,y", "args fail"))
+
+
 globals()["case_" + CASE]()
 print("PASS", CASE)
