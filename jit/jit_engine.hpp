@@ -13,7 +13,7 @@ namespace wsvm {
 // function using an instruction the JIT does not support makes compile() fail ("jit:
 // unsupported instruction X in function N"; lazy: its first call traps with that message):
 // there is no silent fallback to the interpreter. Instructions it declines on purpose are
-// are those a backend's bails_out() names (none in 2.0) and their message ends "(declared
+// those a backend's bails_out() names (none in 2.0) and their message ends "(declared
 // bailout)", which tests/opcode_table_test.cpp accepts; any other gap fails that test.
 std::unique_ptr<Engine> make_jit_engine(EngineConfig config = {});
 
