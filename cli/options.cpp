@@ -165,8 +165,8 @@ Usage:
 Options (before the module path; everything after it is passed to the module):
   --invoke NAME        call export NAME instead of _start
   --engine ENGINE      auto (default: jit where it is built, else interp),
-                       interp, or jit: the x86-64 baseline compiler (an error
-                       where it is not built)
+                       interp, or jit: the baseline compiler for x86-64 and
+                       arm64 (an error where it is not built)
   --jit-compile MODE   when the JIT compiles functions: parallel (the default:
                        all at load, split over the CPUs when the code is large,
                        else on one thread), eager (all at load on one thread) or
