@@ -211,6 +211,17 @@ std::string uniqueness_key(std::string_view name) {
   return s;
 }
 
+std::optional<Semver> satisfying_version(std::string_view provided, std::string_view wanted) {
+  auto w = parse_extern_name(wanted);
+  auto h = parse_extern_name(provided);
+  if (!w || !h || w->kind != ParsedName::Kind::Interface || h->kind != ParsedName::Kind::Interface) return std::nullopt;
+  if (!w->version || !h->version || interface_without_version(*h) != interface_without_version(*w)) return std::nullopt;
+  auto wv = parse_semver(*w->version);
+  auto hv = parse_semver(*h->version);
+  if (!wv || !hv || !semver_compatible(*wv, *hv)) return std::nullopt;
+  return hv;
+}
+
 bool semver_compatible(const Semver& imported, const Semver& provided) {
   if (imported == provided) return true;
   if (!imported.pre.empty() || !provided.pre.empty()) return false;

@@ -59,4 +59,9 @@ std::string uniqueness_key(std::string_view name);
 // 0.0.1 and 0.0.2 do not), as wasmtime's linker matches WASI imports.
 bool semver_compatible(const Semver& imported, const Semver& provided);
 
+// When `provided` (an interface name with a version) can satisfy an import named `wanted`:
+// the same interface at a semver-compatible version, which is returned (linkers prefer the
+// highest); nullopt otherwise. Equal names without a version are the caller's to accept.
+std::optional<Semver> satisfying_version(std::string_view provided, std::string_view wanted);
+
 }  // namespace wsvm::component

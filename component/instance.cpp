@@ -90,18 +90,11 @@ const std::map<std::string, HostFn>* ComponentLinker::instance(const std::string
     if (found) *found = name;
     return &it->second;
   }
-  auto wanted = parse_extern_name(name);
-  if (!wanted || wanted->kind != ParsedName::Kind::Interface || !wanted->version) return nullptr;
-  auto wanted_v = parse_semver(*wanted->version);
-  if (!wanted_v) return nullptr;
   const std::map<std::string, HostFn>* best = nullptr;
   std::optional<Semver> best_v;
   for (const auto& [have_name, funcs] : m_instances) {
-    auto have = parse_extern_name(have_name);
-    if (!have || have->kind != ParsedName::Kind::Interface || !have->version) continue;
-    if (interface_without_version(*have) != interface_without_version(*wanted)) continue;
-    auto v = parse_semver(*have->version);
-    if (!v || !semver_compatible(*wanted_v, *v)) continue;
+    auto v = satisfying_version(have_name, name);
+    if (!v) continue;
     auto key = [](const Semver& s) { return std::tuple(s.major, s.minor, s.patch); };
     if (!best_v || key(*v) > key(*best_v)) {
       best = &funcs, best_v = v;

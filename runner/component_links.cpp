@@ -13,15 +13,7 @@ namespace {
 // True when an import named `wanted` links to an export named `have`: the same name, or the
 // same interface at a semver-compatible version (as ComponentLinker::instance matches).
 bool satisfies(const std::string& have, const std::string& wanted) {
-  if (have == wanted) return true;
-  auto h = component::parse_extern_name(have);
-  auto w = component::parse_extern_name(wanted);
-  if (!h || !w || h->kind != component::ParsedName::Kind::Interface || w->kind != h->kind) return false;
-  if (!h->version || !w->version) return false;
-  if (component::interface_without_version(*h) != component::interface_without_version(*w)) return false;
-  auto hv = component::parse_semver(*h->version);
-  auto wv = component::parse_semver(*w->version);
-  return hv && wv && component::semver_compatible(*wv, *hv);
+  return have == wanted || component::satisfying_version(have, wanted).has_value();
 }
 
 bool is_interface_name(const std::string& n) {
