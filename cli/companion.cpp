@@ -4,7 +4,9 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
+#include <sstream>
 
 #include "cli/run.hpp"
 #include "runner/exit_status.hpp"
@@ -20,12 +22,21 @@ int exec_companion(const std::string& program, const std::vector<std::string>& a
   }
   std::string path(self, static_cast<size_t>(n));
   path = path.substr(0, path.rfind('/') + 1) + program;
+  std::vector<std::string> words;
+  if (const char* wrapper = std::getenv("WSVM_EXE_WRAPPER"); wrapper && *wrapper) {
+    std::istringstream split(wrapper);
+    for (std::string word; split >> word;) words.push_back(word);
+  }
+  words.push_back(path);
+  for (size_t i = 1; i < argv.size(); ++i) words.push_back(argv[i]);
   std::vector<char*> args;
-  args.push_back(const_cast<char*>(path.c_str()));
-  for (size_t i = 1; i < argv.size(); ++i) args.push_back(const_cast<char*>(argv[i].c_str()));
+  for (std::string& word : words) args.push_back(word.data());
   args.push_back(nullptr);
-  execv(path.c_str(), args.data());
-  print_error(path + ": cannot start it (" + std::strerror(errno) + "); it is built and installed with wsvm");
+  // execvp: a wrapper is named as on a command line (found on PATH); the companion's own path
+  // has a slash, so it is never searched for.
+  execvp(args[0], args.data());
+  print_error(words[0] + ": cannot start it (" + std::strerror(errno) + ")" +
+              (words[0] == path ? "; it is built and installed with wsvm" : " ($WSVM_EXE_WRAPPER)"));
   return runner::kExitUsage;
 }
 

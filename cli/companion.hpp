@@ -11,8 +11,10 @@
 namespace wsvm::cli {
 
 // Replaces this process with PROGRAM (found beside /proc/self/exe) given argv[1..] (the
-// command's name first); returns
-// the usage exit status with one error line only when it cannot be started.
+// command's name first); returns the usage exit status with one error line only when it
+// cannot be started. When $WSVM_EXE_WRAPPER is set (an emulator such as `qemu-aarch64`, as
+// spec-tests/run and the cross build's wsvm-wrapped script use it), the companion is started
+// through it: a foreign-architecture binary cannot be exec'd directly without binfmt_misc.
 int exec_companion(const std::string& program, const std::vector<std::string>& argv);
 
 }  // namespace wsvm::cli

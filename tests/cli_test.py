@@ -291,6 +291,29 @@ def test_bad_arguments():
                  ["not a function"])
 
 
+def test_companion_wrapper():
+    """`wsvm serve` execs wsvm-net; $WSVM_EXE_WRAPPER (an emulator) is put in front of it."""
+    marker = os.path.join(TMP, "wrapped-argv")
+    wrapper = tmpfile("wrapper.sh", f'#!/bin/sh\necho "$@" > {marker}\nexit 7\n'.encode())
+    os.chmod(wrapper, 0o755)
+    env_before = os.environ.get("WSVM_EXE_WRAPPER")
+    try:
+        os.environ["WSVM_EXE_WRAPPER"] = wrapper
+        r = run("serve", "--help")
+        expect(r[0] == 7, "the wrapper ran in place of wsvm-net (its exit status)", r)
+        with open(marker) as f:
+            argv = f.read().split()
+        expect(len(argv) == 3 and argv[0].endswith("/wsvm-net") and argv[1:] == ["serve", "--help"],
+               f"the wrapper got the companion's path and the command: {argv}", r)
+        os.environ["WSVM_EXE_WRAPPER"] = os.path.join(TMP, "no-such-emulator")
+        expect_error(["serve", "--help"], EXIT_USAGE, "wsvm: error: ", ["no-such-emulator", "WSVM_EXE_WRAPPER"])
+    finally:
+        if env_before is None:
+            os.environ.pop("WSVM_EXE_WRAPPER", None)
+        else:
+            os.environ["WSVM_EXE_WRAPPER"] = env_before
+
+
 def main():
     global WSVM, EX, TMP
     if len(sys.argv) != 4:
