@@ -173,7 +173,8 @@ AbiResult<Val> LiftLowerContext::load(uint32_t ptr, const VType& t) {
     case VKind::Char: v.u = WSVM_TRY(convert_i32_to_char(uint32_t(load_uint(p, 4)))); return v;
     case VKind::String:
       return load_string_from_range(uint32_t(load_uint(p, 4)), uint32_t(load_uint(p + 4, 4)));
-    case VKind::ErrorContext: return fail("error-context values are not supported yet");
+    case VKind::ErrorContext: case VKind::Stream: case VKind::Future:
+      return lift_async_value(uint32_t(load_uint(p, 4)), t);
     case VKind::List:
       return load_list_from_range(uint32_t(load_uint(p, 4)), uint32_t(load_uint(p + 4, 4)),
                                   *t.elems[0]);
@@ -251,7 +252,12 @@ std::optional<Trap> LiftLowerContext::store(const Val& v, const VType& t, uint32
       store_uint(mem().data() + ptr + 4, r->second, 4);
       return std::nullopt;
     }
-    case VKind::ErrorContext: return abi_trap("error-context values are not supported yet");
+    case VKind::ErrorContext: case VKind::Stream: case VKind::Future: {
+      auto i = lower_async_value(v, t);
+      if (!i) return i.error();
+      store_uint(mem().data() + ptr, *i, 4);
+      return std::nullopt;
+    }
     case VKind::List: {
       auto r = store_list_into_range(v, *t.elems[0]);
       if (!r) return r.error();
@@ -343,7 +349,8 @@ AbiResult<Val> LiftLowerContext::lift_flat(FlatReader& vi, const VType& t) {
       uint32_t units = uint32_t(WSVM_TRY(vi.next()));
       return load_string_from_range(ptr, units);
     }
-    case VKind::ErrorContext: return fail("error-context values are not supported yet");
+    case VKind::ErrorContext: case VKind::Stream: case VKind::Future:
+      return lift_async_value(uint32_t(WSVM_TRY(vi.next())), t);
     case VKind::List: {
       uint32_t ptr = uint32_t(WSVM_TRY(vi.next()));
       uint32_t len = uint32_t(WSVM_TRY(vi.next()));
@@ -407,7 +414,12 @@ std::optional<Trap> LiftLowerContext::lower_flat(const Val& v, const VType& t,
       out.push_back(r->second);
       return std::nullopt;
     }
-    case VKind::ErrorContext: return abi_trap("error-context values are not supported yet");
+    case VKind::ErrorContext: case VKind::Stream: case VKind::Future: {
+      auto i = lower_async_value(v, t);
+      if (!i) return i.error();
+      out.push_back(*i);
+      return std::nullopt;
+    }
     case VKind::List: {
       auto r = store_list_into_range(v, *t.elems[0]);
       if (!r) return r.error();

@@ -91,6 +91,9 @@ class LiftLowerContext {
   AbiResult<uint32_t> lift_borrow(uint32_t i, const VType& t);
   AbiResult<uint32_t> lower_own(uint32_t rep, const VType& t);
   AbiResult<uint32_t> lower_borrow(uint32_t rep, const VType& t);
+  // Streams, futures and error contexts move between instances' tables (abi_async.cpp).
+  AbiResult<Val> lift_async_value(uint32_t i, const VType& t);
+  AbiResult<uint32_t> lower_async_value(const Val& v, const VType& t);
 
   AbiOptions m_opts;
   InstanceState* m_inst;

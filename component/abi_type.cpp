@@ -24,7 +24,7 @@ void prim_layout(VType& t) {
     case VKind::S16: case VKind::U16:
       t.align = t.size = 2; t.flat = {FlatType::I32}; break;
     case VKind::S32: case VKind::U32: case VKind::Char: case VKind::ErrorContext:
-    case VKind::Own: case VKind::Borrow:
+    case VKind::Own: case VKind::Borrow: case VKind::Stream: case VKind::Future:
       t.align = t.size = 4; t.flat = {FlatType::I32}; break;
     case VKind::S64: case VKind::U64:
       t.align = t.size = 8; t.flat = {FlatType::I64}; break;
@@ -158,6 +158,17 @@ VTypeP t_borrow(const ResourceTypeInfo* rt) {
   return finish(VType{.kind = VKind::Borrow, .resource = rt});
 }
 
+VTypeP t_stream(VTypeP elem) {
+  auto t = std::make_shared<VType>(VType{.kind = VKind::Stream, .elems = {std::move(elem)}});
+  prim_layout(*t);
+  return t;
+}
+VTypeP t_future(VTypeP elem) {
+  auto t = std::make_shared<VType>(VType{.kind = VKind::Future, .elems = {std::move(elem)}});
+  prim_layout(*t);
+  return t;
+}
+
 std::vector<FlatType> flatten_all(const std::vector<VTypeP>& ts) {
   std::vector<FlatType> out;
   for (const auto& t : ts) out.insert(out.end(), t->flat.begin(), t->flat.end());
@@ -191,7 +202,7 @@ const char* vkind_name(VKind k) {
   static constexpr const char* kNames[] = {
       "bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "f32", "f64", "char",
       "string", "error-context", "list", "list", "record", "tuple", "variant", "enum",
-      "option", "result", "flags", "own", "borrow"};
+      "option", "result", "flags", "own", "borrow", "stream", "future"};
   return kNames[size_t(k)];
 }
 
@@ -206,6 +217,8 @@ std::string VType::to_string() const {
     case VKind::List: return "list<" + sub(elems[0]) + ">";
     case VKind::FixedList: return fmt::format("list<{}, {}>", sub(elems[0]), length);
     case VKind::Option: return "option<" + sub(elems[0]) + ">";
+    case VKind::Stream: case VKind::Future:
+      return elems[0] ? std::string(vkind_name(kind)) + "<" + elems[0]->to_string() + ">" : vkind_name(kind);
     case VKind::Result: return "result<" + sub(elems[0]) + ", " + sub(elems[1]) + ">";
     case VKind::Tuple: {
       std::string s = "tuple<";

@@ -16,6 +16,7 @@ struct ResourceTypeInfo;
 enum class VKind : uint8_t {
   Bool, S8, U8, S16, U16, S32, U32, S64, U64, F32, F64, Char, String, ErrorContext,
   List, FixedList, Record, Tuple, Variant, Enum, Option, Result, Flags, Own, Borrow,
+  Stream, Future,  // elems[0]: the payload type (null: none)
 };
 const char* vkind_name(VKind k);
 
@@ -72,6 +73,8 @@ VTypeP t_result(VTypeP ok, VTypeP err);  // either may be null
 VTypeP t_flags(std::vector<std::string> labels);
 VTypeP t_own(const ResourceTypeInfo* rt);
 VTypeP t_borrow(const ResourceTypeInfo* rt);
+VTypeP t_stream(VTypeP elem);  // elem may be null
+VTypeP t_future(VTypeP elem);
 
 // flatten_types of a parameter or result list.
 std::vector<FlatType> flatten_all(const std::vector<VTypeP>& ts);

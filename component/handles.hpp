@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,7 +42,8 @@ struct ResourceTypeInfo {
 };
 
 struct CallScope;
-struct AsyncTask;  // instance.hpp
+struct AsyncHandle;  // async.hpp
+struct Task;         // async.hpp
 
 struct HandleEntry {
   const ResourceTypeInfo* rt = nullptr;
@@ -49,6 +51,8 @@ struct HandleEntry {
   bool own = false;
   uint32_t num_lends = 0;            // borrows of this owned handle lent to a call in flight
   CallScope* borrow_scope = nullptr;  // a borrow handle: the task it was given to
+  // Not a resource handle: a waitable set, subtask, stream/future end or error context.
+  std::shared_ptr<AsyncHandle> async;
 };
 
 // A component instance's table of handles: index 0 is never valid; freed slots are reused.
@@ -74,10 +78,12 @@ struct InstanceState {
   bool may_leave = true;  // false while realloc or post-return run, and in lifted exports'
                           // post-return: lowering calls out of the instance then trap
   uint32_t backpressure = 0;  // canon backpressure.inc/dec
-  // The current task's context slots (canon context.get/set): each call into the instance
-  // starts with zeros; the caller's are restored when it returns.
-  std::array<uint64_t, 2> context{};
-  AsyncTask* task = nullptr;  // the async-lifted call in flight here (canon task.return)
+  uint32_t num_waiting_to_enter = 0;  // async calls queued behind backpressure
+  // The task whose core code runs in this instance now (null: a start function), and the
+  // task holding the instance exclusively (sync- and callback-lifted async functions).
+  Task* current_task = nullptr;
+  Task* exclusive = nullptr;
+  std::array<uint64_t, 2> context{};  // context.get/set outside any task (start functions)
 };
 
 // A call in flight: as the callee's task it counts the borrow handles it was given (each

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "component/async.hpp"
+#include "component/async_builtins.hpp"
 #include "component/canon_validate.hpp"
 #include "component/extern_name.hpp"
 #include "component/subtype.hpp"
@@ -58,6 +60,10 @@ std::optional<Trap> call_core(Store& store, FuncInstance* f, std::vector<uint64_
 
 }  // namespace
 
+std::optional<Trap> call_core_func(Store& store, FuncInstance* f, std::vector<uint64_t>& slots) {
+  return call_core(store, f, slots);
+}
+
 // ---- host linker ----------------------------------------------------------------------------
 
 const HostFn* ComponentLinker::func(const std::string& name) const {
@@ -106,66 +112,35 @@ const std::map<std::string, HostFn>* ComponentLinker::instance(const std::string
 
 // ---- calls ----------------------------------------------------------------------------------
 
-namespace {
-
-// definitions.py's entering_set: the callee and its ancestors, minus the caller's.
-std::vector<InstanceState*> entering_set(InstanceState* callee, InstanceState* caller) {
-  std::vector<InstanceState*> caller_chain, out;
-  for (InstanceState* p = caller; p; p = p->parent) caller_chain.push_back(p);
-  for (InstanceState* p = callee; p; p = p->parent)
-    if (std::find(caller_chain.begin(), caller_chain.end(), p) == caller_chain.end()) out.push_back(p);
-  return out;
-}
-
-}  // namespace
-
 AbiResult<std::vector<Val>> call_component_func(Store& store, const ComponentFunc& f,
                                                 std::span<const Val> args, InstanceState* caller) {
   if (f.host) return f.host(args);
-  std::vector<InstanceState*> entering = entering_set(f.inst, caller);
-  for (InstanceState* s : entering)
-    if (!s->may_enter) return std::unexpected(abi_trap("cannot enter component instance"));
-  for (InstanceState* s : entering) s->may_enter = false;
-  struct Leave {
-    std::vector<InstanceState*>& set;
-    InstanceState* callee;
-    std::array<uint64_t, 2> saved_context;
-    ~Leave() {
-      for (InstanceState* s : set) s->may_enter = true;
-      callee->context = saved_context;
-    }
-  } leave{entering, f.inst, f.inst->context};
-  f.inst->context = {};  // a new task: its context slots start at zero
-  // canon lift: lower the arguments into the callee, run it, lift its results.
-  CallScope task;
-  LiftLowerContext cx(f.opts, f.inst, &task);
-  cx.set_guest_to_guest(caller != nullptr);
+  Task* caller_task = caller ? caller->current_task : nullptr;
+  // A synchronous call of an async function may block: not from a synchronous task.
+  if (caller && f.sig.async && (!caller_task || !caller_task->may_block()))
+    return std::unexpected(abi_trap("cannot block a synchronous task before returning"));
+  // Shared with the task: it may resolve after a trap has unwound this frame.
+  auto result = std::make_shared<std::optional<std::vector<Val>>>();
   std::vector<Val> argv(args.begin(), args.end());
-  std::vector<uint64_t> slots = WSVM_TRY(cx.lower_flat_values(kMaxFlatParams, argv, f.sig.params));
-  if (f.async_lift) {
-    // Stackful async lift: the core function returns nothing; task.return gives the result.
-    AsyncTask task_state{&f.sig.results, std::nullopt};
-    AsyncTask* outer_task = f.inst->task;
-    f.inst->task = &task_state;
-    auto t = call_core(store, f.core, slots);
-    f.inst->task = outer_task;
-    if (t) return std::unexpected(*t);
-    if (!task_state.result) return std::unexpected(abi_trap("async-lifted export failed to produce a result"));
-    if (auto bt = task.check_borrows_dropped()) return std::unexpected(*bt);
-    return std::move(*task_state.result);
+  auto task = WSVM_TRY(start_call(store, f, caller, [argv] { return AbiResult<std::vector<Val>>(argv); },
+      [result](std::optional<std::vector<Val>> r) -> std::optional<Trap> {
+        if (!r) return abi_trap("a synchronous call was cancelled");
+        *result = std::move(*r);
+        return std::nullopt;
+      }));
+  auto resolved = [task] { return task->state == Task::State::Resolved; };
+  if (!resolved()) {
+    if (caller) WSVM_TRY(block_until(caller_task, resolved));
+    else WSVM_TRY_VOID(run_until(resolved));
   }
-  if (auto t = call_core(store, f.core, slots)) return std::unexpected(*t);
-  std::vector<uint64_t> flat_results(slots.begin(), slots.begin() + f.core->result_slots);
-  FlatReader r(flat_results);
-  std::vector<Val> results = WSVM_TRY(cx.lift_flat_values(kMaxFlatResults, r, f.sig.results));
-  if (auto t = task.check_borrows_dropped()) return std::unexpected(*t);
-  if (f.post_return) {
-    f.inst->may_leave = false;
-    auto t = call_core(store, f.post_return, flat_results);
-    f.inst->may_leave = true;
-    if (t) return std::unexpected(*t);
-  }
-  return results;
+  if (!*result) return std::unexpected(abi_trap("the call ended without a result"));
+  return std::move(**result);
+}
+
+ComponentInstance::~ComponentInstance() {
+  std::vector<InstanceState*> states;
+  for (auto& s : m_states) states.push_back(s.get());
+  forget_waiters(states);
 }
 
 AbiResult<std::vector<Val>> ComponentInstance::call(const std::string& name,
@@ -300,8 +275,6 @@ class Instantiator {
   Result<void> type(const TypeDef& t, uint32_t index);
   Result<void> canon(const Canon& k);
   Result<void> async_builtin(const Canon& k);
-  Result<void> task_return(const Canon& k);
-  Result<void> async_lower(std::shared_ptr<ComponentFunc> callee, AbiOptions opts);
   Result<void> import(const Import& im);
   Result<void> exported(const Export& ex);
   Result<std::optional<std::string>> instance_mismatch(const Inst& want, const Inst& found, size_t at);
@@ -552,7 +525,6 @@ Result<void> Instantiator::type(const TypeDef& t, uint32_t index) {
 }
 
 Result<AbiOptions> Instantiator::options(const CanonOptions& o, size_t at, FuncInstance** post_return) {
-  if (o.callback) return unsupported(at, "the `callback` canonical option");
   AbiOptions out;
   out.encoding = o.encoding;
   if (o.memory) {
@@ -609,10 +581,21 @@ Result<void> Instantiator::canon(const Canon& k) {
       f->name = fmt::format("lifted func {}", m_funcs.size());
       wsvm::FuncType want = core_signature(flatten_functype(f->sig.params, f->sig.results, FlattenContext::Lift));
       if (k.opts.async) {
-        if (k.opts.callback) return unsupported(k.offset, "an async lift with a callback");
+        if (!f->sig.async)
+          return invalid(k.offset, "the `async` canonical option requires an async function type");
         if (k.opts.post_return) return invalid(k.offset, "canonical option `post-return` cannot be used with `async`");
         f->async_lift = true;
         want.results.clear();  // the results come through task.return
+        if (want.params.size() > kMaxFlatParams) want.params = {ValType::I32};
+        if (k.opts.callback) {
+          want.results = {ValType::I32};
+          f->callback = WSVM_TRY(core_at(m_core_funcs, *k.opts.callback, "func", k.offset)).func;
+          if (*f->callback->type != wsvm::FuncType{{ValType::I32, ValType::I32, ValType::I32}, {ValType::I32}})
+            return invalid(k.offset, fmt::format("canon lift: callback function has type {}, expected "
+                                                 "[i32 i32 i32] -> [i32]", f->callback->type->to_string()));
+        }
+      } else if (k.opts.callback) {
+        return invalid(k.offset, "canonical option `callback` requires `async`");
       }
       if (*f->core->type != want)
         return invalid(k.offset, fmt::format("canon lift: core function has type {}, the component "
@@ -629,7 +612,13 @@ Result<void> Instantiator::canon(const Canon& k) {
       std::shared_ptr<ComponentFunc> callee = WSVM_TRY(func_at(k.func, k.offset));
       if (auto why = check_canon_options(callee->sig, k.opts, false)) return invalid(k.offset, *why);
       AbiOptions opts = WSVM_TRY(options(k.opts, k.offset, nullptr));
-      if (k.opts.async) return async_lower(callee, opts);
+      if (k.opts.async) {
+        if (!callee->sig.async)
+          return invalid(k.offset, "the `async` canonical option requires an async function type");
+        m_core_funcs.push_back(Extern{.kind = wsvm::ExternKind::Func,
+                                      .func = make_async_lower(m_store, m_state, callee, opts)});
+        return {};
+      }
       FlatSignature flat = flatten_functype(callee->sig.params, callee->sig.results, FlattenContext::Lower);
       InstanceState* caller = m_state;
       Store* store = &m_store;
@@ -669,130 +658,38 @@ Result<void> Instantiator::canon(const Canon& k) {
   }
 }
 
-// `canon lower ... async`: parameters flat up to 4 core values (else a pointer), results
-// through a trailing out-pointer, an i32 status. The callee runs to completion during the
-// call (no task here ever blocks), so the status is always RETURNED (2) with no subtask.
-Result<void> Instantiator::async_lower(std::shared_ptr<ComponentFunc> callee, AbiOptions opts) {
-  constexpr size_t kMaxFlatAsyncParams = 4;
-  std::vector<FlatType> params = flatten_all(callee->sig.params);
-  if (params.size() > kMaxFlatAsyncParams) params = {FlatType::I32};
-  size_t nparams = params.size();
-  if (!callee->sig.results.empty()) params.push_back(FlatType::I32);
-  FlatSignature flat{params, {FlatType::I32}};
-  InstanceState* caller = m_state;
-  Store* store = &m_store;
-  FuncInstance* f = m_store.create_host_func(core_signature(flat),
-      [callee, opts, caller, store, nparams](HostContext&, uint64_t* slots) -> std::optional<Trap> {
-        if (!caller->may_leave) return abi_trap("cannot leave component instance");
-        CallScope subtask;
-        LiftLowerContext cx(opts, caller, &subtask);
-        cx.set_guest_to_guest(!callee->host);
-        FlatReader r(std::span<const FlatVal>(slots, nparams + (callee->sig.results.empty() ? 0 : 1)));
-        auto args = cx.lift_flat_values(kMaxFlatAsyncParams, r, callee->sig.params);
-        if (!args) return args.error();
-        auto results = call_component_func(*store, *callee, *args, caller);
-        subtask.release_lenders();
-        if (!results) return results.error();
-        auto stored = cx.lower_flat_values(0, *results, callee->sig.results, &r);
-        if (!stored) return stored.error();
-        slots[0] = 2;  // Subtask.State.RETURNED
-        return std::nullopt;
-      });
-  m_core_funcs.push_back(Extern{.kind = wsvm::ExternKind::Func, .func = f});
-  return {};
-}
-
-// `canon task.return (result t)? opts`: delivers the result of the async-lifted call in
-// flight in this instance (its parameters are the result's flat values, or a pointer).
-Result<void> Instantiator::task_return(const Canon& k) {
-  auto results = std::make_shared<std::vector<VTypeP>>();
-  if (k.result) results->push_back(WSVM_TRY(m_types->valtype(*k.result, k.offset)));
-  AbiOptions opts = WSVM_TRY(options(k.opts, k.offset, nullptr));
-  wsvm::FuncType ft = core_signature(flatten_functype(*results, {}, FlattenContext::Lower));
-  ft.results.clear();
-  size_t nflat = ft.params.size();
-  InstanceState* inst = m_state;
-  FuncInstance* f = m_store.create_host_func(ft, [inst, results, opts, nflat](HostContext&, uint64_t* slots) -> std::optional<Trap> {
-    if (!inst->may_leave) return abi_trap("cannot leave component instance");
-    AsyncTask* task = inst->task;
-    if (!task) return abi_trap("task.return called outside an async-lifted export");
-    if (task->result) return abi_trap("task.return called twice");
-    bool same = task->result_types->size() == results->size();
-    for (size_t i = 0; same && i < results->size(); ++i)
-      same = !value_mismatch(*(*task->result_types)[i], *(*results)[i]);
-    if (!same) return abi_trap("invalid `task.return` signature for the current task");
-    LiftLowerContext cx(opts, inst, nullptr);
-    FlatReader r(std::span<const FlatVal>(slots, nflat));
-    auto vals = cx.lift_flat_values(kMaxFlatParams, r, *results);
-    if (!vals) return vals.error();
-    task->result = std::move(*vals);
-    return std::nullopt;
-  });
-  m_core_funcs.push_back(Extern{.kind = wsvm::ExternKind::Func, .func = f});
-  return {};
-}
-
-// Built-ins of the async ABI (🔀) and threads (🧵). backpressure.inc/dec and context.get/set
-// work in synchronous components; the rest check `may_leave` as definitions.py does (so a call
-// from post-return traps with "cannot leave component instance") and otherwise trap saying the
-// async ABI is not supported yet. Each gets the core function type CanonicalABI.md gives it.
+// The async built-ins: resolve what the canon definition names (types, memory, options) and
+// let async_builtins.cpp make the core function.
 Result<void> Instantiator::async_builtin(const Canon& k) {
   using K = CanonKind;
-  wsvm::FuncType ft;
-  const auto I32 = ValType::I32;
+  AsyncBuiltinEnv env;
   switch (k.kind) {
-    case K::BackpressureInc: case K::BackpressureDec: case K::TaskCancel: break;
-    case K::ContextGet: case K::ContextSet:
-      if (k.core_type != I32) return invalid(k.offset, "context.get/set: only i32 slots are supported");
-      if (k.slot >= 2) return invalid(k.offset, fmt::format("context slot {} out of range (2 slots)", k.slot));
-      if (k.kind == K::ContextGet) ft.results = {I32};
-      else ft.params = {I32};
+    case K::StreamNew: case K::StreamRead: case K::StreamWrite: case K::StreamCancelRead:
+    case K::StreamCancelWrite: case K::StreamDropReadable: case K::StreamDropWritable:
+    case K::FutureNew: case K::FutureRead: case K::FutureWrite: case K::FutureCancelRead:
+    case K::FutureCancelWrite: case K::FutureDropReadable: case K::FutureDropWritable: {
+      const TypeEntry* e = WSVM_TRY(m_types->at(k.type, k.offset));
+      VTypeP t = WSVM_TRY(m_types->value_of(*e, k.offset));
+      bool stream = k.kind <= K::StreamDropWritable;
+      if (t->kind != (stream ? VKind::Stream : VKind::Future))
+        return invalid(k.offset, fmt::format("canon {}: type {} is not a {} type", canon_kind_name(k.kind),
+                                             k.type, stream ? "stream" : "future"));
+      env.payload = t->elems[0];
+      env.type_key = env.payload ? env.payload->to_string() : "";
       break;
-    case K::TaskReturn: return task_return(k);
-    case K::ThreadYield: case K::ThreadSuspend: case K::ThreadIndex: case K::WaitableSetNew:
-    case K::ErrorContextDrop: case K::ThreadAvailableParallelism:
-      ft.results = {I32};
-      if (k.kind == K::ErrorContextDrop) ft = wsvm::FuncType{{I32}, {}};
-      break;
-    case K::WaitableSetWait: case K::WaitableSetPoll: ft = {{I32, I32}, {I32}}; break;
-    case K::WaitableSetDrop: case K::SubtaskDrop: case K::ThreadResumeLater:
-    case K::StreamDropReadable: case K::StreamDropWritable: case K::FutureDropReadable:
-    case K::FutureDropWritable:
-      ft.params = {I32};
-      break;
-    case K::WaitableJoin: ft.params = {I32, I32}; break;
-    case K::SubtaskCancel: case K::StreamCancelRead: case K::StreamCancelWrite:
-    case K::FutureCancelRead: case K::FutureCancelWrite: case K::ThreadSuspendThenResume:
-    case K::ThreadYieldThenResume: case K::ThreadSuspendThenPromote: case K::ThreadYieldThenPromote:
-      ft = {{I32}, {I32}};
-      break;
-    case K::StreamNew: case K::FutureNew: ft.results = {ValType::I64}; break;
-    case K::StreamRead: case K::StreamWrite: ft = {{I32, I32, I32}, {I32}}; break;
-    case K::FutureRead: case K::FutureWrite: ft = {{I32, I32}, {I32}}; break;
-    case K::ErrorContextNew: ft = {{I32, I32}, {I32}}; break;
-    case K::ErrorContextDebugMessage: ft.params = {I32, I32}; break;
-    default:
-      return unsupported(k.offset, fmt::format("canon {}", canon_kind_name(k.kind)));
-  }
-  InstanceState* inst = m_state;
-  CanonKind kind = k.kind;
-  uint32_t slot = k.slot;
-  FuncInstance* f = m_store.create_host_func(ft, [inst, kind, slot](HostContext&, uint64_t* slots) -> std::optional<Trap> {
-    switch (kind) {
-      case K::BackpressureInc:
-        if (++inst->backpressure == (1u << 16)) return abi_trap("backpressure counter overflow");
-        return std::nullopt;
-      case K::BackpressureDec:
-        if (inst->backpressure == 0) return abi_trap("backpressure counter underflow");
-        --inst->backpressure;
-        return std::nullopt;
-      case K::ContextGet: slots[0] = inst->context[slot]; return std::nullopt;
-      case K::ContextSet: inst->context[slot] = uint32_t(slots[0]); return std::nullopt;
-      default: break;
     }
-    if (!inst->may_leave) return abi_trap("cannot leave component instance");
-    return abi_trap(fmt::format("canon {}: the async ABI is not supported yet", canon_kind_name(kind)));
-  });
+    case K::TaskReturn:
+      if (k.result) env.results.push_back(WSVM_TRY(m_types->valtype(*k.result, k.offset)));
+      break;
+    case K::WaitableSetWait: case K::WaitableSetPoll: {
+      MemoryInstance* mi = WSVM_TRY(core_at(m_core_memories, k.memory, "memory", k.offset)).memory;
+      env.memory = [mi] { return std::span<uint8_t>(mi->mem->base(), mi->mem->size_bytes()); };
+      break;
+    }
+    default: break;
+  }
+  env.opts = WSVM_TRY(options(k.opts, k.offset, nullptr));
+  FuncInstance* f = WSVM_TRY(make_async_builtin(m_store, m_state, k, std::move(env)));
   m_core_funcs.push_back(Extern{.kind = wsvm::ExternKind::Func, .func = f});
   return {};
 }

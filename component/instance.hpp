@@ -99,13 +99,6 @@ class ComponentLinker {
   std::shared_ptr<CoreModuleCache> m_cache;
 };
 
-// An async-lifted call in flight (stackful, without a callback): its result arrives through
-// `canon task.return` while the core function runs.
-struct AsyncTask {
-  const std::vector<VTypeP>* result_types = nullptr;
-  std::optional<std::vector<Val>> result;
-};
-
 // A component-level function: lifted from a core function, or supplied by the host.
 struct ComponentFunc {
   FuncSig sig;
@@ -115,13 +108,15 @@ struct ComponentFunc {
   FuncInstance* post_return = nullptr;
   AbiOptions opts;
   InstanceState* inst = nullptr;
-  bool async_lift = false;  // `canon lift ... async` (no callback): results via task.return
+  bool async_lift = false;  // `canon lift ... async`: results via task.return
+  FuncInstance* callback = nullptr;  // async lift with `(callback f)`
   // Host:
   HostFn host;
 };
 
 class ComponentInstance {
  public:
+  ~ComponentInstance();
   // Calls an exported function with typed arguments.
   AbiResult<std::vector<Val>> call(const std::string& export_name, std::span<const Val> args);
   const ComponentFunc* export_func(const std::string& name) const;
@@ -148,6 +143,9 @@ class ComponentInstance {
 AbiResult<std::vector<Val>> call_component_func(Store& store, const ComponentFunc& f,
                                                 std::span<const Val> args,
                                                 InstanceState* caller = nullptr);
+
+// Runs core function `f` with its arguments in `slots` (results replace them).
+std::optional<Trap> call_core_func(Store& store, FuncInstance* f, std::vector<uint64_t>& slots);
 
 // Instantiates `c` in `store` (each core module compiled by the store's engine). Errors are
 // Unlinkable (a missing import: which one) or Invalid/Malformed (a bad definition), or

@@ -91,6 +91,12 @@ std::optional<std::string> mismatch(const VType& e, const VType& f, bool resourc
     case VKind::Result:
       if (auto m = optional_type("ok", e.elems[0].get(), f.elems[0].get())) return m;
       return optional_type("err", e.elems[1].get(), f.elems[1].get());
+    case VKind::Stream: case VKind::Future:
+      if (!e.elems[0] || !f.elems[0]) {
+        if (bool(e.elems[0]) != bool(f.elems[0])) return fmt::format("{} payloads differ", kind_word(e.kind));
+        return std::nullopt;
+      }
+      return within(fmt::format("type mismatch in {} payload", kind_word(e.kind)), value_mismatch(*e.elems[0], *f.elems[0]));
     case VKind::Own: case VKind::Borrow:
       if (!resources_by_kind && e.resource != f.resource) return std::string("resource types are not the same");
       return std::nullopt;

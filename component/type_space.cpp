@@ -93,8 +93,10 @@ Result<VTypeP> TypeSpace::defval(const DefValType& d, size_t offset) const {
     }
     case DefValKind::Map:  // despecialised as definitions.py does: list<tuple<K, V>>
       return t_list(t_tuple({WSVM_TRY(opt(d.a)), WSVM_TRY(opt(d.b))}));
-    case DefValKind::Stream: case DefValKind::Future:
-      return invalid(offset, fmt::format("{} types are not supported yet", defval_kind_name(d.kind)));
+    case DefValKind::Stream: case DefValKind::Future: {
+      VTypeP elem = d.a ? WSVM_TRY(opt(d.a)) : nullptr;
+      return d.kind == DefValKind::Stream ? t_stream(std::move(elem)) : t_future(std::move(elem));
+    }
   }
   return invalid(offset, "unknown type");
 }
@@ -110,6 +112,7 @@ Result<FuncSig> TypeSpace::func(uint32_t type_index, size_t offset) const {
     s.params.push_back(WSVM_TRY(e->scope->valtype(*p.type, offset)));
   }
   if (f.result) s.results.push_back(WSVM_TRY(e->scope->valtype(*f.result, offset)));
+  s.async = f.async;
   return s;
 }
 

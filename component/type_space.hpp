@@ -26,6 +26,7 @@ struct FuncSig {
   std::vector<std::string> param_names;
   std::vector<VTypeP> params;
   std::vector<VTypeP> results;  // 0 or 1
+  bool async = false;           // `async func`: may block before returning
 };
 
 class TypeSpace {

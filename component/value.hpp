@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@
 #include "component/ir.hpp"
 
 namespace wsvm::component {
+
+struct AsyncHandle;
 
 struct Val {
   VKind kind = VKind::Bool;
@@ -37,6 +40,9 @@ struct Val {
   // Variant/Enum/Option/Result: the case index (Option: 0 none, 1 some; Result: 0 ok,
   // 1 error). Flags: the bits, label i at bit i.
   uint32_t disc = 0;
+  // Stream/Future (the shared channel of a readable end in transit) and ErrorContext (the
+  // error context itself): what lifting took out of one instance's table for another's.
+  std::shared_ptr<AsyncHandle> handle;
 
   static Val boolean(bool b) { return scalar(VKind::Bool, b); }
   static Val s8(int8_t v) { return sint(VKind::S8, v); }
