@@ -3,6 +3,7 @@
 #include "component/async.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -100,75 +101,42 @@ bool numeric_or_none(const VTypeP& t) {
 
 }  // namespace
 
-std::optional<Trap> SharedChannel::read(InstanceState* inst, std::shared_ptr<GuestBuffer> dst,
+// definitions.py's SharedStreamImpl/SharedFutureImpl read and write, as one rendezvous: the
+// side that comes second copies between its buffer and the pending one.
+std::optional<Trap> SharedChannel::copy(InstanceState* inst, std::shared_ptr<GuestBuffer> mine, bool reading,
                                         OnCopy on_copy, OnCopyDone done) {
-  if (future) {
-    if (!pending) {
-      set_pending(inst, std::move(dst), true, nullptr, std::move(done));
-      return std::nullopt;
-    }
-    if (inst == pending_inst && !numeric_or_none(t))
-      return abi_trap("cannot read from and write to intra-component future");
-    if (auto tr = copy_between(*pending, *dst, 1)) return tr;
-    reset_and_notify_pending(CopyResult::Completed);
-    done(CopyResult::Completed);
-    return std::nullopt;
-  }
-  if (dropped) {
+  // (A future's reader never meets a dropped writer: the writer must write first.)
+  if (dropped && !(future && reading)) {
     done(CopyResult::Dropped);
     return std::nullopt;
   }
   if (!pending) {
-    set_pending(inst, std::move(dst), true, std::move(on_copy), std::move(done));
-    return std::nullopt;
-  }
-  if (inst == pending_inst && !numeric_or_none(t))
-    return abi_trap("cannot read from and write to intra-component stream");
-  if (pending->remain() > 0) {
-    if (dst->remain() > 0) {
-      if (auto tr = copy_between(*pending, *dst, std::min(dst->remain(), pending->remain()))) return tr;
-      OnCopy oc = pending_on_copy;
-      oc([this] { reset_pending(); });
-    }
-    done(CopyResult::Completed);
-  } else {
-    reset_and_notify_pending(CopyResult::Completed);
-    set_pending(inst, std::move(dst), true, std::move(on_copy), std::move(done));
-  }
-  return std::nullopt;
-}
-
-std::optional<Trap> SharedChannel::write(InstanceState* inst, std::shared_ptr<GuestBuffer> src,
-                                         OnCopy on_copy, OnCopyDone done) {
-  if (dropped) {
-    done(CopyResult::Dropped);
-    return std::nullopt;
-  }
-  if (!pending) {
-    set_pending(inst, std::move(src), false, std::move(on_copy), std::move(done));
+    set_pending(inst, std::move(mine), reading, std::move(on_copy), std::move(done));
     return std::nullopt;
   }
   if (inst == pending_inst && !numeric_or_none(t))
     return abi_trap(future ? "cannot read from and write to intra-component future"
                            : "cannot read from and write to intra-component stream");
+  GuestBuffer& src = reading ? *pending : *mine;
+  GuestBuffer& dst = reading ? *mine : *pending;
   if (future) {
-    if (auto tr = copy_between(*src, *pending, 1)) return tr;
+    if (auto tr = copy_between(src, dst, 1)) return tr;
     reset_and_notify_pending(CopyResult::Completed);
     done(CopyResult::Completed);
     return std::nullopt;
   }
   if (pending->remain() > 0) {
-    if (src->remain() > 0) {
-      if (auto tr = copy_between(*src, *pending, std::min(src->remain(), pending->remain()))) return tr;
+    if (mine->remain() > 0) {
+      if (auto tr = copy_between(src, dst, std::min(mine->remain(), pending->remain()))) return tr;
       OnCopy oc = pending_on_copy;
       oc([this] { reset_pending(); });
     }
     done(CopyResult::Completed);
-  } else if (src->length == 0 && pending->length == 0) {
+  } else if (!reading && mine->length == 0 && pending->length == 0) {
     done(CopyResult::Completed);
   } else {
     reset_and_notify_pending(CopyResult::Completed);
-    set_pending(inst, std::move(src), false, std::move(on_copy), std::move(done));
+    set_pending(inst, std::move(mine), reading, std::move(on_copy), std::move(done));
   }
   return std::nullopt;
 }
@@ -200,9 +168,14 @@ struct Scheduler {
   std::vector<std::unique_ptr<Waiter>> waiting;
 };
 
+// One scheduler per OS thread that drives components; fibers use their resumer's.
 Scheduler& scheduler() {
-  thread_local Scheduler s;
-  return s;
+  void*& slot = current_scheduler_slot();
+  if (!slot) {
+    thread_local Scheduler own;
+    slot = &own;
+  }
+  return *static_cast<Scheduler*>(slot);
 }
 
 Trap deadlock() { return abi_trap("deadlock detected: event loop cannot make further progress"); }
@@ -238,6 +211,36 @@ AbiResult<bool> run_one() {
   return false;
 }
 
+// Gives control to `t`'s fiber; its trap if it ended with one.
+std::optional<Trap> resume_fiber(Task& t) {
+  t.fiber->resume();
+  if (t.fiber->failed()) return abi_trap("cannot start the async task: no thread for its stack");
+  if (t.fiber->finished() && t.fiber_trap) return std::exchange(t.fiber_trap, std::nullopt);
+  return std::nullopt;
+}
+
+// definitions.py's Thread.wait_until: the task's fiber suspends until `ready()` holds (or,
+// if cancellable, a cancellation arrives: true). Always suspends, so others run first.
+AbiResult<bool> wait_until(Task& t, std::function<bool()> ready, bool cancellable) {
+  if (cancellable && t.state == Task::State::PendingCancel) {
+    t.state = Task::State::CancelDelivered;
+    return true;
+  }
+  if (!t.fiber || Fiber::current() != t.fiber.get())
+    return std::unexpected(abi_trap("cannot block a synchronous task before returning"));
+  std::shared_ptr<Task> tp = t.shared_from_this();
+  add_waiter(tp, std::move(ready), [tp](bool cancelled) {
+    tp->wake_cancelled = cancelled;
+    return resume_fiber(*tp);
+  }, cancellable);
+  if (!t.fiber->suspend()) {
+    if (t.waiter) take_waiter(t.waiter);
+    return std::unexpected(abi_trap("the task was stopped: its component instance is gone"));
+  }
+  t.inst->current_task = &t;
+  return std::exchange(t.wake_cancelled, false);
+}
+
 // Runs core function `fn` as task `t` (the instance's current task while it runs).
 std::optional<Trap> call_in_task(Task& t, FuncInstance* fn, std::vector<uint64_t>& slots) {
   Task* saved = t.inst->current_task;
@@ -257,48 +260,35 @@ std::optional<Trap> exit_task(Task& t) {
   return std::nullopt;
 }
 
-std::optional<Trap> callback_loop(const std::shared_ptr<Task>& tp, uint32_t packed);
-
-std::optional<Trap> call_callback(const std::shared_ptr<Task>& tp, Event e) {
-  std::vector<uint64_t> slots{uint32_t(e.code), e.p1, e.p2};
-  if (auto t = call_in_task(*tp, tp->f->callback, slots)) return t;
-  return callback_loop(tp, uint32_t(slots[0]));
-}
-
 // definitions.py's canon_lift loop over the callback's packed results: EXIT ends the task;
-// YIELD and WAIT give the instance up and wait in the scheduler for the next event.
-std::optional<Trap> callback_loop(const std::shared_ptr<Task>& tp, uint32_t packed) {
-  Task& t = *tp;
+// YIELD and WAIT give the instance up and wait (on the task's fiber) for the next event.
+std::optional<Trap> callback_loop(Task& t, uint32_t packed) {
   InstanceState* inst = t.inst;
-  uint32_t code = packed & 0xf, si = packed >> 4;
-  if (code > 2) return abi_trap(fmt::format("unsupported callback code: {}", code));
-  if (code == 0) return exit_task(t);
-  inst->exclusive = nullptr;
-  std::shared_ptr<WaitableSet> ws;
-  if (code == 2) {
-    auto e = inst->handles.get(si);
-    if (!e) return e.error();
-    if (!(*e)->async || (*e)->async->kind != AsyncKind::WaitableSet)
-      return abi_trap(fmt::format("handle index {} is not a waitable set", si));
-    ws = std::static_pointer_cast<WaitableSet>((*e)->async);
-  }
-  if (t.state == Task::State::PendingCancel) {
-    t.state = Task::State::CancelDelivered;
+  for (;;) {
+    uint32_t code = packed & 0xf, si = packed >> 4;
+    if (code > 2) return abi_trap(fmt::format("unsupported callback code: {}", code));
+    if (code == 0) return exit_task(t);
+    inst->exclusive = nullptr;
+    std::shared_ptr<WaitableSet> ws;
+    if (code == 2) {
+      auto e = inst->handles.get(si);
+      if (!e) return e.error();
+      if (!(*e)->async || (*e)->async->kind != AsyncKind::WaitableSet)
+        return abi_trap(fmt::format("handle index {} is not a waitable set", si));
+      ws = std::static_pointer_cast<WaitableSet>((*e)->async);
+      ++ws->num_waiting;
+    }
+    auto cancelled = wait_until(t, [inst, ws] { return !inst->exclusive && (!ws || ws->has_pending()); }, true);
+    if (ws) --ws->num_waiting;
+    if (!cancelled) return cancelled.error();
     inst->exclusive = &t;
-    return call_callback(tp, Event{EventCode::TaskCancelled, 0, 0});
+    Event e;
+    if (*cancelled) e = Event{EventCode::TaskCancelled, 0, 0};
+    else if (ws) e = ws->take_pending();
+    std::vector<uint64_t> slots{uint32_t(e.code), e.p1, e.p2};
+    if (auto tr = call_in_task(t, t.f->callback, slots)) return tr;
+    packed = uint32_t(slots[0]);
   }
-  if (ws) ++ws->num_waiting;
-  add_waiter(tp, [inst, ws] { return !inst->exclusive && (!ws || ws->has_pending()); },
-             [tp, ws, inst](bool cancelled) -> std::optional<Trap> {
-               inst->exclusive = tp.get();
-               Event e;
-               if (ws) --ws->num_waiting;
-               if (cancelled) e = Event{EventCode::TaskCancelled, 0, 0};
-               else if (ws) e = ws->take_pending();
-               return call_callback(tp, e);
-             },
-             true);
-  return std::nullopt;
 }
 
 // The implicit thread of a task once it may enter: lower the arguments, run the core
@@ -335,7 +325,24 @@ std::optional<Trap> run_task(const std::shared_ptr<Task>& tp) {
     return exit_task(t);
   }
   if (auto tr = call_in_task(t, f.core, slots)) return tr;
-  return callback_loop(tp, uint32_t(slots[0]));
+  return callback_loop(t, uint32_t(slots[0]));
+}
+
+// definitions.py's Task.enter_implicit_thread, then the task's body: an async call waits
+// (cancellably) while the instance has backpressure or an exclusive task.
+std::optional<Trap> enter_and_run(Task& t) {
+  InstanceState* inst = t.inst;
+  auto has_backpressure = [&t, inst] {
+    return inst->backpressure > 0 || (t.needs_exclusive() && inst->exclusive != nullptr);
+  };
+  if (has_backpressure() || inst->num_waiting_to_enter > 0) {
+    ++inst->num_waiting_to_enter;
+    auto cancelled = wait_until(t, [has_backpressure] { return !has_backpressure(); }, true);
+    --inst->num_waiting_to_enter;
+    if (!cancelled) return cancelled.error();
+    if (*cancelled) return t.cancel();
+  }
+  return run_task(t.shared_from_this());
 }
 
 bool related(const InstanceState* a, const InstanceState* b) {
@@ -386,21 +393,18 @@ AbiResult<std::shared_ptr<Task>> start_call(Store& store, const ComponentFunc& f
     if (!s->may_enter) return std::unexpected(abi_trap("cannot enter component instance"));
   for (InstanceState* s : entering) s->may_enter = false;
   std::optional<Trap> trap;
-  InstanceState* inst = f.inst;
-  auto has_backpressure = [tp, inst] {
-    return inst->backpressure > 0 || (tp->needs_exclusive() && inst->exclusive != nullptr);
-  };
-  if (t.async_type() && (has_backpressure() || inst->num_waiting_to_enter > 0)) {
-    ++inst->num_waiting_to_enter;
-    add_waiter(tp, [has_backpressure] { return !has_backpressure(); },
-               [tp, inst](bool cancelled) -> std::optional<Trap> {
-                 --inst->num_waiting_to_enter;
-                 if (cancelled) return tp->cancel();
-                 return run_task(tp);
-               },
-               true);
+  if (!t.async_type()) {
+    trap = run_task(tp);  // a synchronous function never blocks: no fiber
   } else {
-    trap = run_task(tp);
+    Task* raw = tp.get();
+    (void)scheduler();  // this thread's scheduler exists before the fiber inherits it
+    t.fiber = std::make_unique<Fiber>(store, [raw] {
+      raw->fiber_trap = enter_and_run(*raw);
+      // A trap poisons the instance and its ancestors (wasmtime: the whole store).
+      if (raw->fiber_trap && raw->entered_core)
+        for (InstanceState* p = raw->inst; p; p = p->parent) p->may_enter = false;
+    });
+    trap = resume_fiber(t);
   }
   // A trap in the callee's code leaves the instances entered: poisoned, as wasmtime does.
   if (trap && !t.entered_core)
@@ -411,16 +415,22 @@ AbiResult<std::shared_ptr<Task>> start_call(Store& store, const ComponentFunc& f
 }
 
 AbiResult<bool> block_until(Task* task, const std::function<bool()>& done, bool cancellable) {
-  if (done()) return false;
   if (!task || !task->may_block()) return std::unexpected(abi_trap("cannot block a synchronous task before returning"));
-  while (!done()) {
-    if (cancellable && task->state == Task::State::PendingCancel) {
-      task->state = Task::State::CancelDelivered;
-      return true;
-    }
-    if (!WSVM_TRY(run_one())) return std::unexpected(deadlock());
+  if (cancellable && task->state == Task::State::PendingCancel) {
+    task->state = Task::State::CancelDelivered;
+    return true;
   }
-  return false;
+  if (done()) return false;
+  // A task that has returned its result lets others into its instance while it blocks
+  // synchronously (wasmtime does; the reference test sync-streams depends on it), and takes the
+  // instance back before it goes on; one that has not returned keeps it (async-calls-sync).
+  InstanceState* inst = task->inst;
+  if (inst->exclusive != task || task->state != Task::State::Resolved)
+    return wait_until(*task, done, cancellable);
+  inst->exclusive = nullptr;
+  auto r = wait_until(*task, [&done, inst] { return done() && !inst->exclusive; }, cancellable);
+  if (r && !inst->exclusive) inst->exclusive = task;
+  return r;
 }
 
 AbiResult<void> run_until(const std::function<bool()>& done) {
@@ -429,10 +439,9 @@ AbiResult<void> run_until(const std::function<bool()>& done) {
   return {};
 }
 
-std::optional<Trap> yield_once(Task* task) {
-  if (!task || !task->may_block()) return std::nullopt;
-  if (auto r = run_one(); !r) return r.error();
-  return std::nullopt;
+AbiResult<bool> yield_once(Task* task, bool cancellable) {
+  if (!task || !task->may_block()) return false;  // a synchronous task's yield does nothing
+  return wait_until(*task, [] { return true; }, cancellable);
 }
 
 std::optional<Trap> request_cancellation(const std::shared_ptr<Task>& tp) {
@@ -456,9 +465,15 @@ std::optional<Trap> request_cancellation(const std::shared_ptr<Task>& tp) {
 
 void forget_waiters(const std::vector<InstanceState*>& insts) {
   auto& v = scheduler().waiting;
-  std::erase_if(v, [&](const std::unique_ptr<Waiter>& w) {
-    return std::find(insts.begin(), insts.end(), w->task->inst) != insts.end();
-  });
+  std::vector<std::unique_ptr<Waiter>> gone;
+  for (auto& w : v)
+    if (std::find(insts.begin(), insts.end(), w->task->inst) != insts.end()) gone.push_back(std::move(w));
+  std::erase(v, nullptr);
+  // Stop their fibers: each unwinds from its wait with a trap, then ends.
+  for (auto& w : gone) {
+    w->task->waiter = nullptr;
+    w->task->fiber.reset();
+  }
 }
 
 }  // namespace wsvm::component

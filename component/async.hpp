@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "component/abi.hpp"
+#include "component/fiber.hpp"
 
 namespace wsvm {
 class Store;
@@ -156,8 +157,9 @@ struct SharedChannel {
   }
   void cancel() { reset_and_notify_pending(CopyResult::Cancelled); }
   void drop();
-  std::optional<Trap> read(InstanceState* inst, std::shared_ptr<GuestBuffer> dst, OnCopy on_copy, OnCopyDone done);
-  std::optional<Trap> write(InstanceState* inst, std::shared_ptr<GuestBuffer> src, OnCopy on_copy, OnCopyDone done);
+  // A read (`reading`) or write of `mine`: copies now if the other side waits, else waits.
+  std::optional<Trap> copy(InstanceState* inst, std::shared_ptr<GuestBuffer> mine, bool reading,
+                           OnCopy on_copy, OnCopyDone done);
 };
 
 // One end of a stream or future in an instance's table.
@@ -192,6 +194,10 @@ struct Task : std::enable_shared_from_this<Task> {
   bool from_guest = false;   // called through a lowered import (fused-adapter trap words)
   bool exited = false;
   bool entered_core = false;  // a trap before the core function ran does not poison
+  // An `async` task runs on its own fiber, so it can block and give its caller control back.
+  std::unique_ptr<Fiber> fiber;
+  std::optional<Trap> fiber_trap;  // how the fiber ended, for whoever resumed it last
+  bool wake_cancelled = false;     // set by the waiter that resumes it
 
   bool async_type() const;
   bool needs_exclusive() const;  // sync-lifted or callback-lifted async function
@@ -223,8 +229,8 @@ AbiResult<bool> block_until(Task* task, const std::function<bool()>& done, bool 
 // The host waits: runs waiting tasks until `done()` holds ("deadlock detected" when none can).
 AbiResult<void> run_until(const std::function<bool()>& done);
 
-// Lets other ready tasks run once (thread.yield from a stackful task).
-std::optional<Trap> yield_once(Task* task);
+// thread.yield: the task's fiber lets every other ready task run first (true: cancelled).
+AbiResult<bool> yield_once(Task* task, bool cancellable);
 
 // Requests cancellation of `task` on behalf of its caller (subtask.cancel).
 std::optional<Trap> request_cancellation(const std::shared_ptr<Task>& task);

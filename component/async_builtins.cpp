@@ -70,6 +70,17 @@ struct Builtin {
   InstanceState* inst;
 
   Task* task() const { return inst->current_task; }
+
+  // The stream/future end at `i`: of kind `want` and of this built-in's type.
+  AbiResult<std::shared_ptr<CopyEnd>> end_at(uint32_t i, AsyncKind want) const {
+    HandleEntry* h = WSVM_TRY(inst->handles.get(i));
+    if (!h->async || h->async->kind != want)
+      return std::unexpected(abi_trap(fmt::format("handle index {} is not a {}", i, async_kind_name(want))));
+    auto e = std::static_pointer_cast<CopyEnd>(h->async);
+    if (e->shared->type_key != env.type_key)
+      return std::unexpected(abi_trap(fmt::format("handle index {} is a {} of another type", i, async_kind_name(want))));
+    return e;
+  }
   std::array<uint64_t, 2>& context() const { return task() ? task()->context : inst->context; }
 
   std::optional<Trap> wait(Slots s, bool poll) {
@@ -139,12 +150,7 @@ struct Builtin {
     uint32_t i = uint32_t(s[0]), ptr = uint32_t(s[1]), n = stream ? uint32_t(s[2]) : 1;
     AsyncKind want = stream ? (reading ? AsyncKind::StreamReadable : AsyncKind::StreamWritable)
                             : (reading ? AsyncKind::FutureReadable : AsyncKind::FutureWritable);
-    HandleEntry* h = WSVM_TRY_TRAP(inst->handles.get(i));
-    if (!h->async || h->async->kind != want)
-      return abi_trap(fmt::format("handle index {} is not a {}", i, async_kind_name(want)));
-    std::shared_ptr<CopyEnd> e = std::static_pointer_cast<CopyEnd>(h->async);
-    if (e->shared->type_key != env.type_key)
-      return abi_trap(fmt::format("handle index {} has the wrong {} type", i, stream ? "stream" : "future"));
+    std::shared_ptr<CopyEnd> e = WSVM_TRY_TRAP(end_at(i, want));
     if (e->state == CopyState::Done) {
       if (stream)
         return abi_trap(reading ? "cannot read from stream after being notified that the writable end dropped"
@@ -175,8 +181,12 @@ struct Builtin {
       auto event = [ep, buf, code, i](CopyResult r, std::function<void()> reclaim) {
         return [ep, buf, code, i, r, reclaim] {
           if (reclaim) reclaim();
-          ep->state = r == CopyResult::Dropped ? CopyState::Done : CopyState::Idle;
-          return Event{code, i, uint32_t(r) | (buf->progress << 4)};
+          // A partial copy seen by cancel reports CANCELLED with its count (wasmtime's
+          // answer, which async/cancel-stream.wast checks).
+          CopyResult rr = r == CopyResult::Completed && ep->state == CopyState::CancellingCopy
+                              ? CopyResult::Cancelled : r;
+          ep->state = rr == CopyResult::Dropped ? CopyState::Done : CopyState::Idle;
+          return Event{code, i, uint32_t(rr) | (buf->progress << 4)};
         };
       };
       on_copy = [ep, event](std::function<void()> reclaim) { ep->pending = event(CopyResult::Completed, std::move(reclaim)); };
@@ -190,7 +200,7 @@ struct Builtin {
       };
     }
     e->state = CopyState::Copying;
-    auto tr = reading ? e->shared->read(inst, buf, on_copy, on_done) : e->shared->write(inst, buf, on_copy, on_done);
+    auto tr = e->shared->copy(inst, buf, reading, on_copy, on_done);
     if (tr) return tr;
     return finish_copy(e, s, k.opts.async);
   }
@@ -220,11 +230,7 @@ struct Builtin {
     AsyncKind want = k.kind == K::StreamCancelRead ? AsyncKind::StreamReadable
                    : k.kind == K::StreamCancelWrite ? AsyncKind::StreamWritable
                    : k.kind == K::FutureCancelRead ? AsyncKind::FutureReadable : AsyncKind::FutureWritable;
-    HandleEntry* h = WSVM_TRY_TRAP(inst->handles.get(i));
-    if (!h->async || h->async->kind != want)
-      return abi_trap(fmt::format("handle index {} is not a {}", i, async_kind_name(want)));
-    std::shared_ptr<CopyEnd> e = std::static_pointer_cast<CopyEnd>(h->async);
-    if (e->shared->type_key != env.type_key) return abi_trap(fmt::format("handle index {} has the wrong type", i));
+    std::shared_ptr<CopyEnd> e = WSVM_TRY_TRAP(end_at(i, want));
     if (e->state != CopyState::Copying || e->has_sync_waiter)
       return abi_trap("there is no pending operation to cancel");
     if (e->wset && !k.async) return in_set_trap();
@@ -240,11 +246,7 @@ struct Builtin {
     AsyncKind want = k.kind == K::StreamDropReadable ? AsyncKind::StreamReadable
                    : k.kind == K::StreamDropWritable ? AsyncKind::StreamWritable
                    : k.kind == K::FutureDropReadable ? AsyncKind::FutureReadable : AsyncKind::FutureWritable;
-    HandleEntry* h = WSVM_TRY_TRAP(inst->handles.get(i));
-    if (!h->async || h->async->kind != want)
-      return abi_trap(fmt::format("handle index {} is not a {}", i, async_kind_name(want)));
-    auto* e = static_cast<CopyEnd*>(h->async.get());
-    if (e->shared->type_key != env.type_key) return abi_trap(fmt::format("handle index {} has the wrong type", i));
+    std::shared_ptr<CopyEnd> e = WSVM_TRY_TRAP(end_at(i, want));
     // wasmtime's words: a busy readable end cannot be "removed", a busy writable one "dropped".
     if (e->copying())
       return abi_trap(fmt::format("cannot {} busy {}", e->readable() ? "remove" : "drop", stream ? "stream" : "future"));
@@ -385,14 +387,9 @@ struct Builtin {
         return error_context(s);
       case K::ThreadYield: {
         if (auto t = check_leave(inst)) return t;
-        Task* t = task();
-        if (k.cancellable && t && t->state == Task::State::PendingCancel) {
-          t->state = Task::State::CancelDelivered;
-          s[0] = 1;
-          return std::nullopt;
-        }
-        if (auto tr = yield_once(t)) return tr;
-        s[0] = 0;
+        auto cancelled = yield_once(task(), k.cancellable);
+        if (!cancelled) return cancelled.error();
+        s[0] = *cancelled ? 1 : 0;
         return std::nullopt;
       }
       default:

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -219,6 +220,24 @@ class Validator {
     for (auto& [n, i] : out->insts)
       if (i) i = named(*i, imported);
     return out;
+  }
+  // Whether this scope names the nominal type `nid`: a type index of it imported or exported,
+  // or a type of an instance it imported or exported (e.g. a bag of the types of an
+  // instantiated child, exported before a function of that child that uses them).
+  bool names(const Space& sp, uint64_t nid) {
+    for (const TEntry& e : sp.types)
+      if (e.nid == nid && (e.imported || e.exported)) return true;
+    std::function<bool(const IEntry&, int)> in_instance = [&](const IEntry& in, int depth) {
+      if (depth > 64) return false;
+      for (const auto& [n, t] : in.types)
+        if (t.nid == nid && (t.imported || t.exported)) return true;
+      for (const auto& [n, i] : in.insts)
+        if (i && in_instance(*i, depth + 1)) return true;
+      return false;
+    };
+    for (const IEntryP& i : sp.insts)
+      if (i && in_instance(*i, 0)) return true;
+    return false;
   }
   // Whether an instance may be exported: each function's types are named here or exported
   // by the instance (or an enclosing one) itself.
@@ -855,7 +874,8 @@ class Validator {
       case Sort::Func: {
         FuncEntry f = ex.target.index < sp.funcs.size() ? sp.funcs[ex.target.index] : FuncEntry{};
         if (ex.ascribed && ex.ascribed->kind == ExternKind::Func) f = FuncEntry{ex.ascribed->index, {}};
-        bool ok = f.type ? visible(sp, *f.type, true) : f.leaves.empty();
+        bool ok = f.type ? visible(sp, *f.type, true)
+                         : std::all_of(f.leaves.begin(), f.leaves.end(), [&](uint64_t id) { return names(sp, id); });
         if (!ok) return invalid(ex.offset, "func not valid to be used as export");
         WSVM_TRY_VOID(check_annotated(sp, ex.name, true, f.type, true, ex.offset));
         sp.funcs.push_back(f);
