@@ -542,14 +542,15 @@ class Validator {
   // [constructor]/[method]/[static] names: a function of the right shape on a resource named
   // in the same scope and namespace (Binary.md "Import and Export Definitions").
   Result<void> check_annotated(const Space& sp, const ExternName& n, bool is_func,
-                               std::optional<uint32_t> func_type, bool is_export, size_t at) {
+                               std::optional<uint32_t> func_type, bool is_export, size_t at,
+                               const std::map<std::string, uint64_t>* bag_names = nullptr) {
     auto p = parse_extern_name(n.name);
     if (!p) return {};  // validate_names reports it
     if (p->kind != ParsedName::Kind::Constructor && p->kind != ParsedName::Kind::Method &&
         p->kind != ParsedName::Kind::Static)
       return {};
     if (!is_func) return invalid(at, fmt::format("item `{}` is not a func", n.name));
-    const auto& names = sp.resource_names[is_export];
+    const auto& names = bag_names ? *bag_names : sp.resource_names[is_export];
     if (p->kind == ParsedName::Kind::Static) {
       if (!names.count(p->resource)) return invalid(at, "static resource name is not known in this context");
       return {};
@@ -809,6 +810,16 @@ class Validator {
         default: bag->others.insert(n); break;
       }
     }
+    // The bag's instance type exports each resource type defined here as a type of its own
+    // (wasmtime synthesises `(sub resource)`), so a `[constructor]a`/`[method]a.f` of the bag
+    // must use that new type, which nothing here can name: only imported resources keep their
+    // identity (`(eq)`) and their names.
+    std::map<std::string, uint64_t> bag_names;
+    for (const auto& [n, t] : bag->types)
+      if (t.kind == TKind::Resource && t.rid) bag_names[n] = t.imported ? t.rid : ++m_next_rid;
+    for (const InlineExport& e : in.exports)
+      if (e.target.sort == Sort::Func)
+        WSVM_TRY_VOID(check_annotated(sp, e.name, true, sp.funcs[e.target.index].type, true, in.offset, &bag_names));
     sp.insts.push_back(std::move(bag));
     return {};
   }
