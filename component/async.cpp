@@ -166,6 +166,12 @@ namespace {
 
 struct Scheduler {
   std::vector<std::unique_ptr<Waiter>> waiting;
+  // A thread that ends with tasks still waiting (their instances were never destroyed, e.g.
+  // at exit): their Stores may be gone, so their fibers are left suspended, not unwound.
+  ~Scheduler() {
+    for (auto& w : waiting)
+      if (w->task->fiber) w->task->fiber.release()->abandon();
+  }
 };
 
 // One scheduler per OS thread that drives components; fibers use their resumer's.

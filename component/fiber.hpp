@@ -38,6 +38,11 @@ class Fiber {
   bool suspend();
   bool finished() const { return m_finished; }
   bool failed() const { return m_failed; }  // its thread could not be created
+  // Leaves a suspended fiber suspended for good (its thread detached, this object leaked):
+  // for when its Store may already be gone and it cannot unwind.
+  void abandon() {
+    if (m_thread.joinable()) m_thread.detach();
+  }
   // The fiber running on this OS thread (null outside fibers).
   static Fiber* current();
 
