@@ -251,14 +251,17 @@ TEST_CASE("runner: a host call that blocks past the timeout runs the overrun cal
 
   std::atomic<bool> overrun{false};
   RunRequest request;
-  request.limits.timeout = std::chrono::milliseconds(20);
+  // The deadline starts at instantiate(): 200 ms leaves room for instantiating under an
+  // emulator (qemu-aarch64 took over 20 ms with the JIT), so the interrupt flag does not stop
+  // _start before it reaches the host call.
+  request.limits.timeout = std::chrono::milliseconds(200);
   request.on_timeout_overrun = [&overrun] { overrun = true; };
   Run run(program_of(engine, bytes), std::move(request));
-  // Blocks well past deadline + 100 ms grace; the interrupt flag cannot stop it.
+  // Blocks well past deadline + 100 ms grace (300 ms); the interrupt flag cannot stop it.
   Extern block;
   block.kind = ExternKind::Func;
   block.func = run.store().create_host_func(FuncType{}, [](HostContext&, uint64_t*) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    std::this_thread::sleep_for(std::chrono::milliseconds(900));
     return std::optional<Trap>{};
   });
   run.linker().define("env", "block", block);

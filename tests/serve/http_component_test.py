@@ -57,7 +57,7 @@ def test_routes_and_streaming():
 
 
 def test_failures_are_isolated():
-    with server("--timeout", "500ms", "--max-memory", "4MiB") as s:
+    with server("--timeout", "2s", "--max-memory", "4MiB") as s:  # 2 s: qemu-aarch64 is slow
         for path, status in (("/trap", 500), ("/loop", 503), ("/grow", 500), ("/none", 500)):
             st, _, body = s.request("GET", path)
             expect(st == status, f"{path}: {status}", (st, body, "", 0))
@@ -147,7 +147,7 @@ def test_manifest_serves_component():
     try:
         with open(manifest, "w") as f:
             f.write(f'[container]\nname = "web"\n[image]\nsource = "{WAT}"\nchecksum = "{digest}"\n'
-                    f'[resources]\nmax_memory = "4MiB"\nmax_cpu_time = "300ms"\n'
+                    f'[resources]\nmax_memory = "4MiB"\nmax_cpu_time = "2s"\n'
                     f'[http]\naddr = "127.0.0.1:0"\n')
         with serve_test.Server(command=[serve_test.WSVM, "up", "--engine", serve_test.ENGINE, manifest]) as s:
             st, _, body = s.request("GET", "/count")
