@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "memory/memory_image.hpp"
 #include "memory/reservation_registry.hpp"
 
 namespace wsvm::memory {
@@ -72,6 +73,10 @@ std::unique_ptr<LinearMemory> LinearMemory::create(uint64_t initial_pages,
 LinearMemory::~LinearMemory() {
   if (!m_base) return;
   unregister_reservation(m_base);
+  if (m_image) {  // reset and kept by the image for its next memory (memory_image.hpp)
+    m_image->release(m_base, m_size);
+    return;
+  }
   // Keep the range for the next memory instead of unmapping it: its page tables stay, so the
   // next create() maps nothing and allocates no page tables, and this one frees none (in a VM
   // every page-table write traps to the hypervisor: most of a small module's instantiate).

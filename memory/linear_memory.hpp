@@ -15,6 +15,8 @@
 
 namespace wsvm::memory {
 
+class MemoryImage;
+
 inline constexpr uint64_t kWasmPageSize = 65536;
 inline constexpr uint64_t kReservationBytes = 8ull << 30;  // 8 GiB
 
@@ -26,6 +28,11 @@ class LinearMemory {
   static std::unique_ptr<LinearMemory> create(uint64_t initial_pages,
                                               std::optional<uint64_t> max_pages,
                                               uint64_t limit_pages, std::string* error);
+  // The same for a memory whose initial pages come from `image` (memory_image.hpp, defined
+  // there): mapped copy-on-write, nothing copied; its reservation goes back to the image.
+  static std::unique_ptr<LinearMemory> create_from_image(std::shared_ptr<MemoryImage> image,
+                                                         std::optional<uint64_t> max_pages,
+                                                         uint64_t limit_pages, std::string* error);
   ~LinearMemory();
   LinearMemory(const LinearMemory&) = delete;
   LinearMemory& operator=(const LinearMemory&) = delete;
@@ -34,6 +41,7 @@ class LinearMemory {
   uint64_t size_bytes() const { return m_size; }
   uint64_t pages() const { return m_size / kWasmPageSize; }
   std::optional<uint64_t> max_pages() const { return m_max_pages; }
+  const MemoryImage* image() const { return m_image.get(); }  // create_from_image's, else null
 
   // memory.grow: returns the old page count, or -1 when growing would pass the declared
   // maximum, the embedder limit or 65536 pages, or the commit fails. New pages are zero.
@@ -48,6 +56,7 @@ class LinearMemory {
   uint64_t m_size = 0;  // committed, accessible bytes
   std::optional<uint64_t> m_max_pages;
   uint64_t m_limit_pages = 0;
+  std::shared_ptr<MemoryImage> m_image;  // create_from_image: where the reservation returns
 };
 
 }  // namespace wsvm::memory

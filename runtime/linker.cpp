@@ -148,7 +148,8 @@ Extern export_extern(const Instance& inst, const Export& e) {
 // Allocates the instance's own functions, tables, memories and globals (after the imports
 // already placed in `inst`), and its exports and segments.
 // Spec: https://webassembly.github.io/spec/core/exec/modules.html#alloc-module
-Result<void> allocate(Store& store, Instance& inst) {
+// With `images` (module_images.hpp), each defined memory is made from its image.
+Result<void> allocate(Store& store, Instance& inst, const MemoryImages* images) {
   const Module& m = inst.module();
   for (uint32_t i = m.imported_funcs; i < m.funcs.size(); ++i) {
     inst.funcs.push_back(store.create_wasm_func(inst, i));
@@ -173,7 +174,8 @@ Result<void> allocate(Store& store, Instance& inst) {
           pages(min), bytes_text(min * memory::kWasmPageSize), pages(limit),
           bytes_text(limit * memory::kWasmPageSize)));
     }
-    inst.memories.push_back(WSVM_TRY(store.create_memory(m.memories[i])));
+    auto image = images ? images->memories[i - m.imported_memories] : nullptr;
+    inst.memories.push_back(WSVM_TRY(store.create_memory(m.memories[i], std::move(image))));
   }
   // Globals in order: an initialiser sees imported globals and the globals before it.
   for (const Global& g : m.global_defs) {
@@ -204,7 +206,8 @@ Result<void> allocate(Store& store, Instance& inst) {
 
 // Active segments, in order, then the start function (spec 2.0 instantiation steps 14-16).
 // Effects before a trap stay: they may be visible through imported tables and memories.
-Result<void> initialise(Store& store, Instance& inst, std::optional<Trap>& trap_out) {
+// `imaged`: the memories came from images holding every active data segment already.
+Result<void> initialise(Store& store, Instance& inst, bool imaged, std::optional<Trap>& trap_out) {
   const Module& m = inst.module();
   for (size_t i = 0; i < m.elems.size(); ++i) {
     const ElemSegment& seg = m.elems[i];
@@ -223,6 +226,10 @@ Result<void> initialise(Store& store, Instance& inst, std::optional<Trap>& trap_
     const DataSegment& seg = m.datas[i];
     DataInstance& data = inst.datas[i];
     if (seg.mode != SegmentMode::Active) continue;
+    if (imaged) {
+      data.bytes = {};  // data.drop
+      continue;
+    }
     uint32_t offset = WSVM_TRY(eval_offset(seg.offset, inst));
     auto n = static_cast<uint32_t>(data.bytes.size());
     if (auto trap = memory_init(*inst.memories[seg.memory], data, offset, 0, n)) {
@@ -285,8 +292,9 @@ Result<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Compil
       case ExternKind::Global: inst->globals.push_back(ext.global); break;
     }
   }
-  WSVM_TRY_VOID(allocate(store, *inst));
-  WSVM_TRY_VOID(initialise(store, *inst, m_last_trap));
+  const auto images = inst->compiled->images->for_instantiation(*inst);
+  WSVM_TRY_VOID(allocate(store, *inst, images.get()));
+  WSVM_TRY_VOID(initialise(store, *inst, images != nullptr, m_last_trap));
   return inst;
 }
 

@@ -80,15 +80,18 @@ TableInstance* Store::create_table(const TableType& t, Ref init) {
   return m_tables.back().get();
 }
 
-Result<MemoryInstance*> Store::create_memory(const MemoryType& t) {
+Result<MemoryInstance*> Store::create_memory(const MemoryType& t,
+                                             std::shared_ptr<memory::MemoryImage> image) {
   if (t.limits.min > m_limits.max_memory_pages) {
     return make_error(ErrorKind::Uninstantiable, kNoOffset,
                       fmt::format("memory size exceeds limit: minimum {} pages > limit {} pages",
                                   t.limits.min, m_limits.max_memory_pages));
   }
   std::string error;
-  auto lm = memory::LinearMemory::create(t.limits.min, t.limits.max, m_limits.max_memory_pages,
-                                         &error);
+  auto lm = image ? memory::LinearMemory::create_from_image(std::move(image), t.limits.max,
+                                                            m_limits.max_memory_pages, &error)
+                 : memory::LinearMemory::create(t.limits.min, t.limits.max,
+                                                m_limits.max_memory_pages, &error);
   if (!lm) {
     return make_error(ErrorKind::Uninstantiable, kNoOffset,
                       fmt::format("cannot allocate memory of {} pages: {}", t.limits.min,

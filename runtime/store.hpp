@@ -19,6 +19,7 @@
 #include "decoder/error.hpp"
 #include "decoder/module.hpp"
 #include "memory/linear_memory.hpp"
+#include "runtime/module_images.hpp"
 #include "runtime/trap.hpp"
 #include "runtime/value.hpp"
 
@@ -102,6 +103,8 @@ struct CompiledModule {
   std::shared_ptr<const Module> module;
   std::shared_ptr<const void> code;  // opaque per-module code of `engine`
   Engine* engine = nullptr;
+  // The copy-on-write images of its memories, made at its second instantiation.
+  std::shared_ptr<ModuleImageCache> images = std::make_shared<ModuleImageCache>();
 };
 
 struct Instance {
@@ -187,7 +190,10 @@ class Store {
   // The table's `limit` is min(limits.max_table_elems, 2^32-1); a minimum above it is clamped
   // (the Linker reports such a table as Uninstantiable before calling this).
   TableInstance* create_table(const TableType& t, Ref init);
-  Result<MemoryInstance*> create_memory(const MemoryType& t);  // Uninstantiable/Unlinkable on failure
+  // Uninstantiable/Unlinkable on failure. With `image` (runtime/module_images.hpp), its
+  // initial pages are the image's, mapped copy-on-write.
+  Result<MemoryInstance*> create_memory(const MemoryType& t,
+                                        std::shared_ptr<memory::MemoryImage> image = nullptr);
   GlobalInstance* create_global(const GlobalType& t, const Value& v);
   FuncInstance* create_wasm_func(Instance& inst, uint32_t func_index);
   Instance* create_instance();  // empty; filled by the Linker

@@ -1,21 +1,40 @@
 // How long a fresh instance per request costs inside one server process (not a test; the
-// figures go to serve/README.md): the module is compiled once, then N times
+// figures go to serve/README.md): the module or component is compiled once, then N times
 //   instantiate: Run + link (WASI) + instantiate, torn down again;
-//   request:     the whole WAGI handler call (memory files, instantiate, _start, teardown).
+//   request:     the whole handler call without the network: for a module the WAGI handler
+//                (memory files, instantiate, _start, teardown), for a wasi:http component
+//                the component handler (its request thread, instantiate, handle, the
+//                response body read to the end, teardown).
 // Usage: serve-bench-instantiate MODULE.wasm [ENGINE] [N]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "runner/read_file.hpp"
 #include "runner/runner.hpp"
 #include "runner/stack.hpp"
+#include "serve/component_handler.hpp"
 #include "serve/wagi_handler.hpp"
 
 using namespace wsvm;
 using Clock = std::chrono::steady_clock;
+
+// One request through the component handler; its status, the body drained.
+static int component_request(const serve::StreamingHandler& handler) {
+  serve::Request r{.method = "GET", .target = "/", .version = "HTTP/1.1"};
+  auto exchange = handler(r);
+  exchange->end(true);
+  serve::Response resp = exchange->respond();
+  if (resp.source) {
+    char buf[16384];
+    while (resp.source(buf, sizeof buf) > 0) {
+    }
+  }
+  return resp.status;
+}
 
 static void report(const char* what, std::vector<double>& us) {
   std::sort(us.begin(), us.end());
@@ -47,16 +66,25 @@ int main(int argc, char** argv) {
       }
       inst.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
     }
-    serve::WagiConfig wagi;
-    wagi.program = *program;
-    wagi.base = base;
-    serve::Handler handler = serve::make_wagi_handler(wagi);
-    serve::Request r{.method = "GET", .target = "/count", .version = "HTTP/1.1"};
+    std::function<int()> request;
+    if ((*program)->component) {
+      serve::ComponentHandlerConfig config;
+      config.program = *program;
+      config.base = base;
+      request = [h = serve::make_component_handler(config)] { return component_request(h); };
+    } else {
+      serve::WagiConfig wagi;
+      wagi.program = *program;
+      wagi.base = base;
+      request = [h = serve::make_wagi_handler(wagi)] {
+        return h(serve::Request{.method = "GET", .target = "/count", .version = "HTTP/1.1"}).status;
+      };
+    }
     for (int i = 0; i < n; ++i) {
       auto t0 = Clock::now();
-      serve::Response resp = handler(r);
+      int status = request();
       req.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
-      if (resp.status != 200) return std::fprintf(stderr, "status %d\n", resp.status), 1;
+      if (status != 200) return std::fprintf(stderr, "status %d\n", status), 1;
     }
     std::printf("%s, engine %s, compiled once in %.1f ms\n", argv[1], engine_name.c_str(),
                 std::chrono::duration<double, std::milli>((*program)->compile_time).count());
