@@ -16,6 +16,8 @@ namespace {
 
 std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
 
+std::atomic<size_t> g_live{0}, g_pooled{0};  // image_pool_totals()
+
 uint64_t round_up(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
 
 uint64_t host_page() {
@@ -66,11 +68,20 @@ std::shared_ptr<MemoryImage> MemoryImage::create(uint64_t initial_pages, std::sp
   // Sealed: nothing can change the file under the memories mapping it.
   if (fcntl(image->m_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
     return fail(errno_text("memory image: sealing"));
+  void* view = mmap(nullptr, image->m_image_bytes, PROT_READ, MAP_SHARED, image->m_fd, 0);
+  if (view == MAP_FAILED) return fail(errno_text("memory image: mapping"));
+  image->m_view = static_cast<const uint8_t*>(view);
   return image;
 }
 
+ImagePoolTotals image_pool_totals() {
+  return {g_live.load(std::memory_order_relaxed), g_pooled.load(std::memory_order_relaxed)};
+}
+
 MemoryImage::~MemoryImage() {
+  g_pooled.fetch_sub(m_pool.size(), std::memory_order_relaxed);
   for (uint8_t* base : m_pool) munmap(base, kReservationBytes);
+  if (m_view) munmap(const_cast<uint8_t*>(m_view), m_image_bytes);
   if (m_fd >= 0) close(m_fd);
 }
 
@@ -84,6 +95,7 @@ void MemoryImage::set_pool_capacity(size_t n) {
       m_pool.pop_back();
     }
   }
+  g_pooled.fetch_sub(excess.size(), std::memory_order_relaxed);
   for (uint8_t* base : excess) munmap(base, kReservationBytes);
 }
 
@@ -112,7 +124,9 @@ uint8_t* MemoryImage::acquire(std::string* error) {
     if (!m_pool.empty()) {
       uint8_t* base = m_pool.back();
       m_pool.pop_back();
+      g_pooled.fetch_sub(1, std::memory_order_relaxed);
       m_live.fetch_add(1, std::memory_order_relaxed);
+      g_live.fetch_add(1, std::memory_order_relaxed);
       return base;
     }
   }
@@ -128,20 +142,32 @@ uint8_t* MemoryImage::acquire(std::string* error) {
     return nullptr;
   }
   m_live.fetch_add(1, std::memory_order_relaxed);
+  g_live.fetch_add(1, std::memory_order_relaxed);
   return base;
 }
 
 void MemoryImage::release(uint8_t* base, uint64_t committed_bytes) {
   m_live.fetch_sub(1, std::memory_order_relaxed);
-  // The reset: the instance's private pages go (the image's pages read the file again, the
-  // others read zero) and whatever memory.grow committed becomes inaccessible again.
-  bool reset = madvise(base, committed_bytes, MADV_DONTNEED) == 0 &&
-               (committed_bytes <= m_initial_bytes ||
-                mprotect(base + m_initial_bytes, committed_bytes - m_initial_bytes, PROT_NONE) == 0);
+  g_live.fetch_sub(1, std::memory_order_relaxed);
+  // The reset (memory_image.hpp): small memories rewritten in place, larger ones dropped
+  // (the image's pages read the file again, the others zero); what memory.grow committed
+  // past the initial pages is dropped and inaccessible again.
+  bool reset;
+  if (committed_bytes <= kKeepResidentBytes) {
+    if (m_image_bytes > 0) std::memcpy(base, m_view, m_image_bytes);
+    std::memset(base + m_image_bytes, 0, std::min(committed_bytes, m_initial_bytes) - m_image_bytes);
+    reset = committed_bytes <= m_initial_bytes ||
+            madvise(base + m_initial_bytes, committed_bytes - m_initial_bytes, MADV_DONTNEED) == 0;
+  } else {
+    reset = madvise(base, committed_bytes, MADV_DONTNEED) == 0;
+  }
+  reset = reset && (committed_bytes <= m_initial_bytes ||
+                    mprotect(base + m_initial_bytes, committed_bytes - m_initial_bytes, PROT_NONE) == 0);
   if (reset) {
     std::lock_guard lock(m_mutex);
     if (m_pool.size() < m_capacity) {
       m_pool.push_back(base);
+      g_pooled.fetch_add(1, std::memory_order_relaxed);
       return;
     }
   }

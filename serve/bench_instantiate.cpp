@@ -5,6 +5,8 @@
 //                (memory files, instantiate, _start, teardown), for a wasi:http component
 //                the component handler (its request thread, instantiate, handle, the
 //                response body read to the end, teardown).
+//   memory:      64 instances alive at once, then all torn down: the resident memory each
+//                adds while alive and what each keeps while its memory waits in the pool.
 // Usage: serve-bench-instantiate MODULE.wasm [ENGINE] [N]
 #include <algorithm>
 #include <chrono>
@@ -13,6 +15,9 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
+#include "memory/memory_image.hpp"
 #include "runner/read_file.hpp"
 #include "runner/runner.hpp"
 #include "runner/stack.hpp"
@@ -34,6 +39,16 @@ static int component_request(const serve::StreamingHandler& handler) {
     }
   }
   return resp.status;
+}
+
+// Resident memory of this process in KiB.
+static long rss_kib() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 static void report(const char* what, std::vector<double>& us) {
@@ -86,10 +101,23 @@ int main(int argc, char** argv) {
       req.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
       if (status != 200) return std::fprintf(stderr, "status %d\n", status), 1;
     }
-    std::printf("%s, engine %s, compiled once in %.1f ms\n", argv[1], engine_name.c_str(),
+    const int alive = 64;
+    long rss0 = rss_kib();
+    std::vector<std::unique_ptr<runner::Run>> runs;
+    for (int i = 0; i < alive; ++i) {
+      runs.push_back(std::make_unique<runner::Run>(*program, base));
+      if (runs.back()->link() || runs.back()->instantiate()) return std::fprintf(stderr, "instantiation failed\n"), 1;
+    }
+    long rss1 = rss_kib();
+    runs.clear();
+    long rss2 = rss_kib();
+    const memory::ImagePoolTotals pool = memory::image_pool_totals();
+        std::printf("%s, engine %s, compiled once in %.1f ms\n", argv[1], engine_name.c_str(),
                 std::chrono::duration<double, std::milli>((*program)->compile_time).count());
     report("instantiate", inst);
     report("request", req);
+    std::printf("memory       %d live instances: +%ld KiB resident each; torn down: %zu memories pooled, +%ld KiB resident each\n",
+                alive, (rss1 - rss0) / alive, pool.pooled, pool.pooled ? (rss2 - rss0) / long(pool.pooled) : 0L);
     return 0;
   });
 }

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "memory/memory_image.hpp"
+
 namespace wsvm::serve {
 
 void Metrics::observe(int status, std::chrono::microseconds latency) {
@@ -46,6 +48,13 @@ std::string Metrics::render() const {
   out += "# HELP wsvm_requests_in_flight Requests being handled now (one instance each).\n"
          "# TYPE wsvm_requests_in_flight gauge\n";
   out += fmt::format("wsvm_requests_in_flight {}\n", m_in_flight ? m_in_flight() : 0u);
+  const memory::ImagePoolTotals pool = memory::image_pool_totals();
+  out += "# HELP wsvm_image_memories_live Linear memories in use that were mapped from a copy-on-write image.\n"
+         "# TYPE wsvm_image_memories_live gauge\n";
+  out += fmt::format("wsvm_image_memories_live {}\n", pool.live);
+  out += "# HELP wsvm_image_memories_pooled Reset memory reservations waiting in the images' pools for the next instance.\n"
+         "# TYPE wsvm_image_memories_pooled gauge\n";
+  out += fmt::format("wsvm_image_memories_pooled {}\n", pool.pooled);
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
   out += "# HELP wsvm_peak_rss_bytes Peak resident memory of the server process.\n# TYPE wsvm_peak_rss_bytes gauge\n";

@@ -145,3 +145,22 @@ TEST_CASE("an image refuses writes outside its initial pages", "[memory][image]"
   std::vector<ImageWrite> empty_at_end{{kWasmPageSize, {}}};
   CHECK(MemoryImage::create(1, empty_at_end, &err));
 }
+
+TEST_CASE("a large memory is reset by dropping its pages", "[memory][image]") {
+  const uint64_t pages = MemoryImage::kKeepResidentBytes / kWasmPageSize + 4;
+  std::vector<uint8_t> data(200000, 0x5A);
+  auto image = image_of(pages, {{1000, data}});
+  uint8_t* first = nullptr;
+  {
+    auto m = from(image);
+    REQUIRE(m);
+    first = m->base();
+    std::memset(m->base(), 0x11, pages * kWasmPageSize);
+  }
+  auto m = from(image);
+  REQUIRE(m);
+  CHECK(m->base() == first);
+  CHECK(all_zero(m->base(), 1000));
+  CHECK(std::memcmp(m->base() + 1000, data.data(), data.size()) == 0);
+  CHECK(all_zero(m->base() + 201000, pages * kWasmPageSize - 201000));
+}

@@ -299,7 +299,10 @@ def test_metrics():
         for want in ('wsvm_requests_total{code="200"} 2', 'wsvm_requests_total{code="404"} 1', 'wsvm_requests_total{code="500"} 1',
                      'wsvm_requests_total{code="503"} 1', 'wsvm_handler_failures_total{kind="trap"} 1',
                      'wsvm_handler_failures_total{kind="timeout"} 1', 'wsvm_request_duration_seconds_count 5',
-                     'wsvm_request_duration_seconds_bucket{le="+Inf"} 5', "wsvm_requests_in_flight 0", "wsvm_peak_rss_bytes "):
+                     'wsvm_request_duration_seconds_bucket{le="+Inf"} 5', "wsvm_requests_in_flight 0", "wsvm_peak_rss_bytes ",
+                     # One request after another: from the second on, the memory comes from the
+                     # module's image, and its one reservation waits reset in the pool.
+                     "wsvm_image_memories_live 0", "wsvm_image_memories_pooled 1"):
             expect(want in text, f"metrics have {want!r}", (0, text, "", 0))
 
 
