@@ -33,6 +33,7 @@ namespace {
 constexpr const char* kServeUsage =
     "usage: wsvm serve [--addr HOST:PORT] [--max-connections N] [--idle-timeout DURATION] "
     "[--body-timeout DURATION] [--max-body SIZE] [--grace DURATION] [--metrics HOST:PORT] [--checksum sha256:...] "
+    "[--min-instances N] [--max-instances N] "
     "[--quiet] [RUN OPTIONS] app.wasm | oci:DIR[:TAG]";
 
 struct ServeOptions {
@@ -41,6 +42,8 @@ struct ServeOptions {
   bool access_log = true;
   std::optional<std::string> checksum;  // --checksum sha256:...
   std::optional<std::pair<std::string, uint16_t>> metrics;  // --metrics HOST:PORT
+  size_t min_instances = 0;                // made ahead of requests (serve/scaling.hpp)
+  std::optional<size_t> max_instances;     // at once; none: no limit
 };
 
 
@@ -71,7 +74,8 @@ int serve_main(const std::vector<std::string>& argv) {
       return argv[++i];
     };
     if (a == "--addr" || a == "--max-connections" || a == "--idle-timeout" || a == "--body-timeout" ||
-        a == "--max-body" || a == "--grace" || a == "--metrics" || a == "--checksum") {
+        a == "--max-body" || a == "--grace" || a == "--metrics" || a == "--checksum" || a == "--min-instances" ||
+        a == "--max-instances") {
       auto v = value();
       if (!v) return usage("option '" + a + "' needs a value");
       if (a == "--checksum") {
@@ -82,11 +86,15 @@ int serve_main(const std::vector<std::string>& argv) {
         if (!addr) return usage(a + ": " + addr.error());
         if (a == "--addr") std::tie(so.server.host, so.server.port) = *addr;
         else so.metrics = *addr;
-      } else if (a == "--max-connections") {
+      } else if (a == "--max-connections" || a == "--min-instances" || a == "--max-instances") {
         char* end = nullptr;
         unsigned long n = std::strtoul(v->c_str(), &end, 10);
-        if (v->empty() || *end != '\0' || n == 0 || n > 100000) return usage("--max-connections: a number from 1 to 100000");
-        so.server.max_connections = static_cast<unsigned>(n);
+        const unsigned long least = a == "--min-instances" ? 0 : 1;
+        if (v->empty() || !std::isdigit(static_cast<unsigned char>((*v)[0])) || *end != '\0' || n < least || n > 100000)
+          return usage(a + ": a number from " + std::to_string(least) + " to 100000");
+        if (a == "--max-connections") so.server.max_connections = static_cast<unsigned>(n);
+        else if (a == "--min-instances") so.min_instances = n;
+        else so.max_instances = n;
       } else if (a == "--max-body") {
         auto n = parse_size(*v);
         if (!n) return usage("--max-body: " + n.error());
@@ -118,6 +126,9 @@ int serve_main(const std::vector<std::string>& argv) {
   }
   if (o.command != Command::Run || o.invoke) return usage(kServeUsage);
   if (o.module_path.empty()) return usage("no module given (" + std::string(kServeUsage) + ")");
+  if (so.max_instances && so.min_instances > *so.max_instances)
+    return usage("--min-instances: " + std::to_string(so.min_instances) + " is more than --max-instances " +
+                 std::to_string(*so.max_instances));
 
   const bool metered = o.limits.fuel.has_value();
   EngineConfig config = engine_config(o, metered);
@@ -154,6 +165,13 @@ int serve_main(const std::vector<std::string>& argv) {
   };
   runner::RunRequest base = run_request(o);
   base.on_timeout_overrun = nullptr;  // a server does not end itself over one request
+  if (so.min_instances > 0) {
+    if (auto failed = serve::prewarm(*program, base, so.min_instances)) {
+      print_error(printable(*failed));
+      return runner::kExitLoad;
+    }
+  }
+  auto gate = so.max_instances ? std::make_shared<serve::InstanceGate>(*so.max_instances) : nullptr;
 
   // SIGINT and SIGTERM are taken by this thread alone (the server's threads inherit the
   // blocked mask), so a signal means one thing: stop gracefully.
@@ -174,6 +192,7 @@ int serve_main(const std::vector<std::string>& argv) {
     http.body_stall = std::chrono::duration_cast<std::chrono::milliseconds>(so.server.idle_timeout);
     http.log = log_request;
     http.on_failure = count_failure;
+    http.gate = gate;
     server = serve::HttpServer::start(so.server, serve::make_component_handler(std::move(http)));
   } else {
     serve::WagiConfig wagi;
@@ -181,6 +200,7 @@ int serve_main(const std::vector<std::string>& argv) {
     wagi.base = std::move(base);
     wagi.log = log_request;
     wagi.on_failure = count_failure;
+    wagi.gate = gate;
     server = serve::HttpServer::start(so.server, serve::make_wagi_handler(std::move(wagi)));
   }
   if (!server) {

@@ -55,6 +55,8 @@ std::vector<std::string> serve_argv(const Options& o, const container::Manifest&
   std::vector<std::string> a{"wsvm", "serve", "--addr", m.http_addr.value_or(kDefaultHttpAddr), "--engine", o.engine};
   if (m.checksum) a.insert(a.end(), {"--checksum", *m.checksum});
   if (m.http_max_connections) a.insert(a.end(), {"--max-connections", std::to_string(*m.http_max_connections)});
+  if (m.min_instances > 0) a.insert(a.end(), {"--min-instances", std::to_string(m.min_instances)});
+  if (m.max_instances > 0) a.insert(a.end(), {"--max-instances", std::to_string(m.max_instances)});
   const LimitOptions& l = o.limits;
   a.insert(a.end(), {"--max-memory", std::to_string(l.max_memory_bytes), "--max-stack", std::to_string(l.max_stack_bytes)});
   if (l.timeout) a.insert(a.end(), {"--timeout", duration_text(*l.timeout)});
@@ -142,7 +144,12 @@ int up_command(const std::vector<std::string>& argv) {
       print_error(printable(manifest->path) + ": [components] with [http] is not supported yet (linked components run with command images)");
       return runner::kExitUsage;
     }
-    return exec_companion("wsvm-net", serve_argv(o, *manifest));
+    if (manifest->concurrency > 1) {  // every request gets a fresh instance of its own
+      print_error(printable(manifest->path) + ": scaling.concurrency = " + std::to_string(manifest->concurrency) +
+                  ": each request gets a fresh instance, so an instance serves one request at a time (only 1 is supported)");
+      return runner::kExitUsage;
+    }
+        return exec_companion("wsvm-net", serve_argv(o, *manifest));
   }
   o.module_path = manifest->source_path();
   o.module_bytes = std::move(*bytes);

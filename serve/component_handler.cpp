@@ -89,6 +89,7 @@ void run_guest(const std::shared_ptr<Call>& call) {
   const ComponentHandlerConfig& c = *call->config;
   std::optional<Response> failure;
   {
+    InstanceGate::Place place(c.gate.get());
     runner::Run run(c.program, c.base);
     runner::Outcome outcome;
     if (auto o = run.link()) outcome = std::move(*o);

@@ -18,6 +18,7 @@
 
 #include "runner/runner.hpp"
 #include "serve/http_server.hpp"
+#include "serve/scaling.hpp"
 
 namespace wsvm::serve {
 
@@ -29,6 +30,7 @@ struct ComponentHandlerConfig {
   std::chrono::milliseconds body_stall{30000};
   std::function<void(const std::string&)> log;         // one line per event, no newline
   std::function<void(const std::string&)> on_failure;  // kinds as in wagi_handler.hpp
+  std::shared_ptr<InstanceGate> gate;  // --max-instances (null: no limit)
 };
 
 // The incoming-handler export's name (`wasi:http/incoming-handler@0.2.N#handle`) of a

@@ -145,8 +145,11 @@ Handler make_wagi_handler(WagiConfig config) {
     run_request.wasi.stdin_fd = in.fd;
     run_request.wasi.stdout_fd = out.fd;
     run_request.wasi.stderr_fd = err.fd;
+    std::optional<InstanceGate::Place> place;
+    place.emplace(c->gate.get());
     runner::Finished done = runner::run_program(c->program, std::move(run_request));
     done.run.reset();  // the instance goes before the response is built
+    place.reset();
     const runner::Outcome& o = done.outcome;
     std::string guest_err = err.written();
     for (size_t pos = 0; pos < guest_err.size();) {

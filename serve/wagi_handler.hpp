@@ -15,6 +15,7 @@
 
 #include "runner/runner.hpp"
 #include "serve/http_server.hpp"
+#include "serve/scaling.hpp"
 
 namespace wsvm::serve {
 
@@ -28,6 +29,7 @@ struct WagiConfig {
   // Called with the kind of each failed request: "trap", "timeout", "fuel", "exit",
   // "bad_output", "start" (metrics.hpp).
   std::function<void(const std::string&)> on_failure;
+  std::shared_ptr<InstanceGate> gate;  // --max-instances (null: no limit)
 };
 
 Handler make_wagi_handler(WagiConfig config);

@@ -255,9 +255,7 @@ def test_outgoing_http():
                          "--invoke", "no-such-export", WAT], timeout=60)
         expect(r[0] == 2 and "no-such-export" in r[2] and r[2].count("\n") == 1, "wsvm run --allow-http runs the component", r)
         # The manifest's permissions.network.outbound is the same grant.
-        work = tempfile.mkdtemp(prefix="wsvm-serve-http-")
-        manifest = os.path.join(work, "app.toml")
-        try:
+        with serve_test.temp_manifest("wsvm-serve-http-") as manifest:
             def write(outbound):
                 with open(manifest, "w") as f:
                     f.write(f'[container]\nname = "web"\n[image]\nsource = "{JS}"\n'
@@ -273,9 +271,6 @@ def test_outgoing_http():
             r = run_command([serve_test.WSVM, "up", "--engine", serve_test.ENGINE, manifest], timeout=20)
             expect(r[0] == 2 and "permissions.network.outbound" in r[2] and r[2].count("\n") == 1,
                    "a malformed outbound entry: one line naming the field", r)
-        finally:
-            import shutil
-            shutil.rmtree(work, ignore_errors=True)
     finally:
         up.close()
 

@@ -5,6 +5,7 @@ per-request instances behind it (a trap, a loop or a memory hog ends its own req
 
 Usage: serve_test.py WSVM GUEST_WASM ENGINE CASE   (CASE: a test_ function minus test_)
 """
+import contextlib
 import http.client
 import os
 import shutil
@@ -12,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -308,7 +310,6 @@ def test_metrics():
 
 def test_manifest_with_http_is_served():
     import hashlib
-    import tempfile
     with open(GUEST, "rb") as f:
         digest = "sha256:" + hashlib.sha256(f.read()).hexdigest()
     work = tempfile.mkdtemp(prefix="wsvm-serve-")
@@ -344,6 +345,54 @@ def served_manifest(manifest, write_manifest, digest):
     expect(r[0] == 126 and "checksum mismatch" in r[2], "wsvm serve --checksum verifies too", r)
 
 
+@contextlib.contextmanager
+def temp_manifest(prefix):
+    """The path of app.toml in a new temporary folder, removed afterwards."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    try:
+        yield os.path.join(work, "app.toml")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_scaling():
+    # --min-instances: instances made and torn down before serving, so the memory images
+    # exist and that many reset memories wait in the pool before the first request.
+    with Server("--min-instances", "3", "--max-instances", "3", "--metrics", "127.0.0.1:0") as s:
+        line = s.proc.stdout.readline()
+        mport = int(line.rsplit(":", 1)[1].split("/")[0])
+        text = metrics_text(mport)
+        expect("wsvm_image_memories_pooled 3" in text and "wsvm_image_memories_live 0" in text,
+               "3 reset memories pooled before any request", (0, text, "", 0))
+        st, _, body = s.request("GET", "/count")
+        expect(st == 200 and body == "count 1\n", "a fresh instance still answers", (st, body, "", 0))
+    # --max-instances 1: concurrent requests take turns, each in its own instance.
+    with Server("--max-instances", "1") as s:
+        def one(conn, n, i):
+            st, _, body = s.request("GET", "/count", conn=conn)
+            return st == 200 and body == "count 1\n"
+
+        results = concurrent_clients(s, 8, 5, one)
+        expect(len(results) == 40 and all(results), f"40 requests from 8 clients through one instance at a time ({sum(results)} ok)")
+    for bad in (["--max-instances", "0"], ["--min-instances", "x"], ["--min-instances", "-1"], ["--max-instances", "100001"],
+                ["--min-instances", "4", "--max-instances", "2"]):
+        r = run_command([WSVM, "serve", "--addr", "127.0.0.1:0", *bad, GUEST], timeout=20)
+        expect(r[0] == 2 and r[2].count("\n") == 1 and "-instances" in r[2], f"{bad}: one usage line", r)
+    # A manifest's [scaling]: min/max instances reach wsvm serve; concurrency above 1 is refused.
+    with temp_manifest("wsvm-scaling-") as manifest:
+        def write(concurrency):
+            with open(manifest, "w") as f:
+                f.write(f'[container]\nname = "web"\n[image]\nsource = "{GUEST}"\n[resources]\nmax_cpu_time = "2s"\n'
+                        f'[http]\naddr = "127.0.0.1:0"\n[scaling]\nmin_instances = 2\nmax_instances = 4\nconcurrency = {concurrency}\n')
+        write(1)
+        with Server(command=[WSVM, "up", "--engine", ENGINE, manifest]) as s:
+            st, _, body = s.request("GET", "/count")
+            expect(st == 200 and body == "count 1\n", "wsvm up serves with [scaling]", (st, body, "", 0))
+        write(2)
+        r = run_command([WSVM, "up", "--engine", ENGINE, manifest], timeout=30)
+        expect(r[0] == 2 and "scaling.concurrency = 2" in r[2] and "Serving" not in r[1], "concurrency 2 is refused with its reason", r)
+
+
 def test_usage_errors():
     r = run_command([WSVM, "serve", "--addr", "nonsense", GUEST])
     expect(r[0] == 2 and r[2].count("\n") == 1 and "--addr" in r[2], "a bad --addr", r)
@@ -359,7 +408,6 @@ def test_usage_errors():
 
 
 def test_component_refused_clearly():
-    import tempfile
     with tempfile.NamedTemporaryFile(suffix=".wasm") as f:
         f.write(b"\0asm\x0d\x00\x01\x00")  # an empty component
         f.flush()
