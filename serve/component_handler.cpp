@@ -12,6 +12,7 @@
 #include "component/ir.hpp"
 #include "component/utf.hpp"
 #include "decoder/printable.hpp"
+#include "serve/mem_file.hpp"
 #include "wasi/p2/host.hpp"
 #include "wasi/p2/http_types.hpp"
 
@@ -88,9 +89,19 @@ std::optional<Response> judge(Call& call, const runner::Outcome& o) {
 void run_guest(const std::shared_ptr<Call>& call) {
   const ComponentHandlerConfig& c = *call->config;
   std::optional<Response> failure;
+  // The guest's stdout and stderr (console.log in JavaScript): memory files, logged line by
+  // line with the request once it ends; up to max_log_bytes each (writes past it fail).
+  MemFile out("wsvm-stdout"), err("wsvm-stderr");
+  runner::RunRequest request = c.base;
+  if (out.fd >= 0 && err.fd >= 0 && out.cap(c.max_log_bytes) && err.cap(c.max_log_bytes)) {
+    request.wasi.stdout_fd = out.fd;
+    request.wasi.stderr_fd = err.fd;
+  } else {
+    call->log("cannot capture the guest's stdout and stderr: they go to the server's");
+  }
   {
     InstanceGate::Place place(c.gate.get());
-    runner::Run run(c.program, c.base);
+    runner::Run run(c.program, std::move(request));
     runner::Outcome outcome;
     if (auto o = run.link()) outcome = std::move(*o);
     else if (auto o = run.instantiate()) outcome = std::move(*o);
@@ -114,6 +125,9 @@ void run_guest(const std::shared_ptr<Call>& call) {
         }
       }
     }
+    auto log = [&](const std::string& line) { call->log(line); };
+    log_output_lines("stdout", out.written(), log);
+    log_output_lines("stderr", err.written(), log);
     failure = judge(*call, outcome);
     // The instance ends here: whatever the guest still held (an unfinished body, an unset
     // response-outparam) is destroyed, so the connection side hears of it.

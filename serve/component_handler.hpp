@@ -30,6 +30,7 @@ struct ComponentHandlerConfig {
   std::chrono::milliseconds body_stall{30000};
   std::function<void(const std::string&)> log;         // one line per event, no newline
   std::function<void(const std::string&)> on_failure;  // kinds as in wagi_handler.hpp
+  uint64_t max_log_bytes = 64 << 10;    // the guest's stdout and stderr kept for the log
   std::shared_ptr<InstanceGate> gate;  // --max-instances (null: no limit)
 };
 

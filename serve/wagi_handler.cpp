@@ -9,47 +9,10 @@
 #include <fmt/format.h>
 
 #include "decoder/printable.hpp"
+#include "serve/mem_file.hpp"
 
 namespace wsvm::serve {
 namespace {
-
-// A memory file for a guest's stdin/stdout/stderr: no pipe to fill up while the guest runs
-// on this thread. Capped outputs are sized once and sealed against growth, so writes past
-// the cap fail inside the guest instead of growing host memory; the bytes written are up to
-// the file position. Pages never written cost nothing.
-struct MemFile {
-  int fd = -1;
-  explicit MemFile(const char* name) : fd(memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING)) {}
-  ~MemFile() {
-    if (fd >= 0) close(fd);
-  }
-  MemFile(const MemFile&) = delete;
-  MemFile& operator=(const MemFile&) = delete;
-  bool cap(uint64_t bytes) {
-    return ftruncate(fd, static_cast<off_t>(bytes)) == 0 && fcntl(fd, F_ADD_SEALS, F_SEAL_GROW) == 0;
-  }
-  bool fill(const std::string& data) {
-    size_t done = 0;
-    while (done < data.size()) {
-      ssize_t n = write(fd, data.data() + done, data.size() - done);
-      if (n <= 0) return false;
-      done += static_cast<size_t>(n);
-    }
-    return lseek(fd, 0, SEEK_SET) == 0;
-  }
-  std::string written() const {
-    off_t end = lseek(fd, 0, SEEK_CUR);
-    std::string out(end > 0 ? static_cast<size_t>(end) : 0, '\0');
-    size_t done = 0;
-    while (done < out.size()) {
-      ssize_t n = pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(done));
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
-    out.resize(done);
-    return out;
-  }
-};
 
 Response error_response(int status, std::string_view text) {
   return Response{status, {{"Content-Type", "text/plain; charset=utf-8"}}, std::string(text) + "\n", false};
@@ -151,13 +114,7 @@ Handler make_wagi_handler(WagiConfig config) {
     done.run.reset();  // the instance goes before the response is built
     place.reset();
     const runner::Outcome& o = done.outcome;
-    std::string guest_err = err.written();
-    for (size_t pos = 0; pos < guest_err.size();) {
-      size_t nl = guest_err.find('\n', pos);
-      if (nl == std::string::npos) nl = guest_err.size();
-      log("stderr: " + printable(std::string_view(guest_err).substr(pos, nl - pos)));
-      pos = nl + 1;
-    }
+    log_output_lines("stderr", err.written(), log);
     switch (o.ending) {
       case runner::Ending::Returned: break;
       case runner::Ending::Exited:

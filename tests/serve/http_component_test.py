@@ -285,6 +285,8 @@ def test_js_handler():
                "method, path, query, a header and the body reach JavaScript", (st, body + str(h), "", 0))
         st, _, body = s.request("GET", "/status")
         expect(st == 418 and body == "teapot", "status from JavaScript", (st, body, "", 0))
+        st, _, body = s.request("GET", "/log")
+        expect(st == 200 and body == "logged", "console.log and console.error", (st, body, "", 0))
         def one(conn, n, i):
             st, _, body = s.request("POST", "/echo", body=f"{n}.{i}", conn=conn)
             return st == 200 and body.endswith(f" {n}.{i}")
@@ -292,7 +294,11 @@ def test_js_handler():
         results = serve_test.concurrent_clients(s, 8, 3, one)
         expect(len(results) == 24 and all(results), f"8 concurrent clients x 3 requests ({sum(results)} ok)")
         code, err = s.stop()
-    expect(code == 0 and "wsvm: request" not in err, "no request failed", (code, "", err, 0))
+    # The guest's output goes to the log with its request; nothing else is logged for one.
+    expect("wsvm: request GET /log: stdout: a line on stdout\n" in err and "wsvm: request GET /log: stderr: a line on stderr\n" in err,
+           "guest stdout and stderr lines logged with their request", (code, "", err, 0))
+    others = [l for l in err.splitlines() if "wsvm: request" in l and not l.startswith("wsvm: request GET /log: std")]
+    expect(code == 0 and not others, "no request failed", (code, "", err, 0))
 
 
 def main():

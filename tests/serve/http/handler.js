@@ -10,6 +10,11 @@ addEventListener('fetch', (event) => event.respondWith((async () => {
       status: 200, headers: { 'content-type': 'text/plain', 'x-handler': 'js' } });
   }
   if (url.pathname === '/status') return new Response('teapot', { status: 418 });
+  if (url.pathname === '/log') {  // the server logs these lines with the request
+    console.log('a line on stdout');
+    console.error('a line on stderr');
+    return new Response('logged');
+  }
   if (url.pathname === '/fetch') {  // outgoing HTTP (wasi:http/outgoing-handler)
     try {
       const post = req.method === 'POST';
