@@ -169,8 +169,11 @@ struct Scheduler {
   // A thread that ends with tasks still waiting (their instances were never destroyed, e.g.
   // at exit): their Stores may be gone, so their fibers are left suspended, not unwound.
   ~Scheduler() {
-    for (auto& w : waiting)
-      if (w->task->fiber) w->task->fiber.release()->abandon();
+    for (auto& w : waiting) {
+      if (!w->fiber) continue;
+      w->fiber->abandon();
+      new std::shared_ptr<Fiber>(w->fiber);  // leaked on purpose: its thread still waits in it
+    }
   }
 };
 
@@ -187,8 +190,9 @@ Scheduler& scheduler() {
 Trap deadlock() { return abi_trap("deadlock detected: event loop cannot make further progress"); }
 
 void add_waiter(const std::shared_ptr<Task>& t, std::function<bool()> ready,
-                std::function<std::optional<Trap>(bool)> resume, bool cancellable) {
-  auto w = std::make_unique<Waiter>(Waiter{t, std::move(ready), std::move(resume), cancellable});
+                std::function<std::optional<Trap>(bool)> resume, bool cancellable,
+                std::shared_ptr<Fiber> fiber) {
+  auto w = std::make_unique<Waiter>(Waiter{t, std::move(fiber), std::move(ready), std::move(resume), cancellable});
   t->waiter = w.get();
   scheduler().waiting.push_back(std::move(w));
 }
@@ -217,11 +221,11 @@ AbiResult<bool> run_one() {
   return false;
 }
 
-// Gives control to `t`'s fiber; its trap if it ended with one.
-std::optional<Trap> resume_fiber(Task& t) {
-  t.fiber->resume();
-  if (t.fiber->failed()) return abi_trap("cannot start the async task: no thread for its stack");
-  if (t.fiber->finished() && t.fiber_trap) return std::exchange(t.fiber_trap, std::nullopt);
+// Gives control to a fiber; its trap if it ended with one.
+std::optional<Trap> resume_fiber(Fiber& f) {
+  f.resume();
+  if (f.failed()) return abi_trap("cannot start the async task: no thread for its stack");
+  if (f.finished()) return f.take_trap();
   return std::nullopt;
 }
 
@@ -232,14 +236,15 @@ AbiResult<bool> wait_until(Task& t, std::function<bool()> ready, bool cancellabl
     t.state = Task::State::CancelDelivered;
     return true;
   }
-  if (!t.fiber || Fiber::current() != t.fiber.get())
-    return std::unexpected(abi_trap("cannot block a synchronous task before returning"));
+  Fiber* cur = Fiber::current();
+  if (!cur) return std::unexpected(abi_trap("cannot block a synchronous task before returning"));
   std::shared_ptr<Task> tp = t.shared_from_this();
-  add_waiter(tp, std::move(ready), [tp](bool cancelled) {
+  std::shared_ptr<Fiber> fp = cur->shared_from_this();
+  add_waiter(tp, std::move(ready), [tp, fp](bool cancelled) {
     tp->wake_cancelled = cancelled;
-    return resume_fiber(*tp);
-  }, cancellable);
-  if (!t.fiber->suspend()) {
+    return resume_fiber(*fp);
+  }, cancellable, fp);
+  if (!cur->suspend()) {
     if (t.waiter) take_waiter(t.waiter);
     return std::unexpected(abi_trap("the task was stopped: its component instance is gone"));
   }
@@ -404,13 +409,14 @@ AbiResult<std::shared_ptr<Task>> start_call(Store& store, const ComponentFunc& f
   } else {
     Task* raw = tp.get();
     (void)scheduler();  // this thread's scheduler exists before the fiber inherits it
-    t.fiber = std::make_unique<Fiber>(store, [raw] {
-      raw->fiber_trap = enter_and_run(*raw);
+    t.fiber = std::make_shared<Fiber>(store, [raw] {
+      auto trap = enter_and_run(*raw);
       // A trap poisons the instance and its ancestors (wasmtime: the whole store).
-      if (raw->fiber_trap && raw->entered_core)
+      if (trap && raw->entered_core)
         for (InstanceState* p = raw->inst; p; p = p->parent) p->may_enter = false;
+      return trap;
     });
-    trap = resume_fiber(t);
+    trap = resume_fiber(*t.fiber);
   }
   // A trap in the callee's code leaves the instances entered: poisoned, as wasmtime does.
   if (trap && !t.entered_core)
@@ -450,6 +456,48 @@ AbiResult<bool> yield_once(Task* task, bool cancellable) {
   return wait_until(*task, [] { return true; }, cancellable);
 }
 
+// Threads (🧵) without a scheduler of their own: a switch to another thread resumes its fiber
+// from here and goes on when it suspends or ends, which is what the spec's switch does when
+// that thread then switches back or blocks; a switch to the thread that resumed this one (an
+// implicit thread) suspends this fiber.
+AbiResult<bool> thread_suspend(Task* task, bool cancellable) {
+  if (!task || !task->may_block()) return std::unexpected(abi_trap("cannot block a synchronous task before returning"));
+  if (cancellable && task->state == Task::State::PendingCancel) {
+    task->state = Task::State::CancelDelivered;
+    return true;
+  }
+  Fiber* cur = Fiber::current();
+  if (!cur) return std::unexpected(abi_trap("cannot block a synchronous task before returning"));
+  if (!cur->suspend()) return std::unexpected(abi_trap("the thread was stopped: its component instance is gone"));
+  task->inst->current_task = task;
+  return false;
+}
+
+std::optional<Trap> thread_resume_later(Task* task, const std::shared_ptr<GuestThread>& th) {
+  if (!th->fiber || th->fiber->finished()) return abi_trap("thread is not suspended");
+  add_waiter(th->task->shared_from_this(), [] { return true; }, [th](bool) {
+    th->started = true;
+    return resume_fiber(*th->fiber);
+  }, false, th->fiber);
+  (void)task;
+  return std::nullopt;
+}
+
+AbiResult<bool> thread_switch_to(Task* task, const std::shared_ptr<GuestThread>& th) {
+  if (!th->fiber) {  // an implicit thread: the one this fiber was resumed by
+    Fiber* cur = Fiber::current();
+    if (!cur || cur == th->task->fiber.get()) return std::unexpected(abi_trap("thread is not suspended"));
+    if (!cur->suspend()) return std::unexpected(abi_trap("the thread was stopped: its component instance is gone"));
+    task->inst->current_task = task;
+    return false;
+  }
+  if (th->fiber->finished()) return std::unexpected(abi_trap("thread is not suspended"));
+  th->started = true;
+  if (auto tr = resume_fiber(*th->fiber)) return std::unexpected(*tr);
+  task->inst->current_task = task;
+  return false;
+}
+
 std::optional<Trap> request_cancellation(const std::shared_ptr<Task>& tp) {
   Task& t = *tp;
   if (t.state == Task::State::Initial) {
@@ -478,8 +526,12 @@ void forget_waiters(const std::vector<InstanceState*>& insts) {
   // Stop their fibers: each unwinds from its wait with a trap, then ends.
   for (auto& w : gone) {
     w->task->waiter = nullptr;
-    w->task->fiber.reset();
+    if (w->fiber) w->fiber->stop();
   }
+  // Threads never started or suspended outside the scheduler (thread.suspend) end too.
+  for (InstanceState* i : insts)
+    for (auto& th : i->threads)
+      if (th && th->fiber) th->fiber->stop();
 }
 
 }  // namespace wsvm::component

@@ -195,9 +195,9 @@ struct Task : std::enable_shared_from_this<Task> {
   bool exited = false;
   bool entered_core = false;  // a trap before the core function ran does not poison
   // An `async` task runs on its own fiber, so it can block and give its caller control back.
-  std::unique_ptr<Fiber> fiber;
-  std::optional<Trap> fiber_trap;  // how the fiber ended, for whoever resumed it last
+  std::shared_ptr<Fiber> fiber;
   bool wake_cancelled = false;     // set by the waiter that resumes it
+  uint32_t thread_index = 0;       // its implicit thread in the instance's thread table (0: none yet)
 
   bool async_type() const;
   bool needs_exclusive() const;  // sync-lifted or callback-lifted async function
@@ -209,9 +209,19 @@ struct Task : std::enable_shared_from_this<Task> {
 
 struct Waiter {
   std::shared_ptr<Task> task;
+  std::shared_ptr<Fiber> fiber;  // the suspended fiber (a task's, or a thread's)
   std::function<bool()> ready;
   std::function<std::optional<Trap>(bool cancelled)> resume;
   bool cancellable = false;
+};
+
+// A thread made by `thread.new-indirect` (🧵): a fiber of its task running a function of the
+// instance's table with one argument; `index` in the instance's thread table.
+struct GuestThread {
+  std::shared_ptr<Fiber> fiber;  // null: a task's implicit thread (thread.index of a task)
+  Task* task = nullptr;
+  uint32_t index = 0;
+  bool started = false;
 };
 
 // Starts a call of `f` (lifted or host) made by `caller_task`'s instance `caller` (both null
@@ -231,6 +241,12 @@ AbiResult<void> run_until(const std::function<bool()>& done);
 
 // thread.yield: the task's fiber lets every other ready task run first (true: cancelled).
 AbiResult<bool> yield_once(Task* task, bool cancellable);
+
+// thread.suspend / resume-later / yield-then-resume / suspend-then-resume on `th` from task
+// `task` (see async.cpp for how far they go without a scheduler of threads).
+AbiResult<bool> thread_suspend(Task* task, bool cancellable);
+std::optional<Trap> thread_resume_later(Task* task, const std::shared_ptr<GuestThread>& th);
+AbiResult<bool> thread_switch_to(Task* task, const std::shared_ptr<GuestThread>& th);
 
 // Requests cancellation of `task` on behalf of its caller (subtask.cancel).
 std::optional<Trap> request_cancellation(const std::shared_ptr<Task>& task);

@@ -298,6 +298,78 @@ struct Builtin {
     return cx.store(Val::string((*ec)->message), *t_prim(VKind::String), uint32_t(s[1]));
   }
 
+  AbiResult<uint32_t> add_thread(std::shared_ptr<GuestThread> th) {
+    auto& v = inst->threads;
+    if (v.size() > kMaxBufferLength) return std::unexpected(abi_trap("thread table full"));
+    th->index = uint32_t(v.size());
+    v.push_back(std::move(th));
+    return uint32_t(v.size() - 1);
+  }
+  AbiResult<std::shared_ptr<GuestThread>> thread_at(uint32_t i) {
+    if (i >= inst->threads.size() || !inst->threads[i])
+      return std::unexpected(abi_trap(fmt::format("unknown thread index {}", i)));
+    return inst->threads[i];
+  }
+
+  // The thread built-ins (🧵), as far as async.cpp's thread_* go.
+  std::optional<Trap> thread_builtin(Slots s) {
+    if (auto t = check_leave(inst)) return t;
+    Task* t = task();
+    if (!t) return abi_trap("thread built-ins need a task (not a start function)");
+    switch (k.kind) {
+      case K::ThreadIndex: {
+        if (!t->thread_index) {
+          auto th = std::make_shared<GuestThread>();
+          th->task = t;
+          t->thread_index = WSVM_TRY_TRAP(add_thread(th));
+        }
+        s[0] = t->thread_index;
+        return std::nullopt;
+      }
+      case K::ThreadNewIndirect: {
+        uint32_t fi = uint32_t(s[0]);
+        uint64_t arg = uint32_t(s[1]);
+        if (!env.table || fi >= env.table->elems.size())
+          return abi_trap(fmt::format("thread.new-indirect: table index {} out of bounds", fi));
+        auto* fn = reinterpret_cast<FuncInstance*>(env.table->elems[fi]);
+        if (!fn) return abi_trap(fmt::format("thread.new-indirect: table element {} is null", fi));
+        if (fn->type->params != std::vector<ValType>{ValType::I32} || !fn->type->results.empty())
+          return abi_trap("thread.new-indirect: the function has the wrong type");
+        auto th = std::make_shared<GuestThread>();
+        th->task = t;
+        InstanceState* in = inst;
+        Store* store = t->store;
+        GuestThread* raw = th.get();
+        th->fiber = std::make_shared<Fiber>(*store, [raw, fn, arg, in, store]() -> std::optional<Trap> {
+          std::vector<uint64_t> slots{arg};
+          Task* saved = in->current_task;
+          in->current_task = raw->task;
+          auto tr = call_core_func(*store, fn, slots);
+          in->current_task = saved;
+          return tr;
+        });
+        s[0] = WSVM_TRY_TRAP(add_thread(std::move(th)));
+        return std::nullopt;
+      }
+      case K::ThreadSuspend: {
+        bool c = WSVM_TRY_TRAP(thread_suspend(t, k.cancellable));
+        s[0] = c ? 1 : 0;
+        return std::nullopt;
+      }
+      case K::ThreadResumeLater: {
+        auto th = WSVM_TRY_TRAP(thread_at(uint32_t(s[0])));
+        if (th->started || !th->fiber) return abi_trap("thread is not suspended");
+        return thread_resume_later(t, th);
+      }
+      default: {  // yield/suspend-then-resume/promote: switch to the other thread
+        auto th = WSVM_TRY_TRAP(thread_at(uint32_t(s[0])));
+        bool c = WSVM_TRY_TRAP(thread_switch_to(t, th));
+        s[0] = c ? 1 : 0;
+        return std::nullopt;
+      }
+    }
+  }
+
   std::optional<Trap> run(Slots s) {
     switch (k.kind) {
       case K::BackpressureInc:
@@ -385,6 +457,10 @@ struct Builtin {
         return drop_end(s);
       case K::ErrorContextNew: case K::ErrorContextDebugMessage: case K::ErrorContextDrop:
         return error_context(s);
+      case K::ThreadIndex: case K::ThreadNewIndirect: case K::ThreadSuspend: case K::ThreadResumeLater:
+      case K::ThreadYieldThenResume: case K::ThreadSuspendThenResume: case K::ThreadYieldThenPromote:
+      case K::ThreadSuspendThenPromote:
+        return thread_builtin(s);
       case K::ThreadYield: {
         if (auto t = check_leave(inst)) return t;
         auto cancelled = yield_once(task(), k.cancellable);
@@ -442,7 +518,7 @@ Result<FuncInstance*> make_async_builtin(Store& store, InstanceState* inst, cons
     case K::FutureRead: case K::FutureWrite: ft = {{I32, I32}, {I32}}; break;
     case K::ErrorContextNew: ft = {{I32, I32}, {I32}}; break;
     case K::ErrorContextDebugMessage: ft.params = {I32, I32}; break;
-    case K::ThreadNewIndirect: ft = {{I32, I32}, {I32}}; break;  // instantiates; traps when called
+    case K::ThreadNewIndirect: ft = {{I32, I32}, {I32}}; break;
     default:
       return make_error(ErrorKind::Unlinkable, k.offset, fmt::format("canon {} is not supported yet", canon_kind_name(k.kind)));
   }

@@ -12,6 +12,7 @@
 namespace wsvm {
 class Store;
 struct FuncInstance;
+struct TableInstance;
 }  // namespace wsvm
 
 namespace wsvm::component {
@@ -26,6 +27,7 @@ struct AsyncBuiltinEnv {
   std::string type_key;   // ... and its text, compared with an end's
   std::vector<VTypeP> results;  // task.return: the result type (0 or 1)
   size_t result_flat = 0;
+  TableInstance* table = nullptr;  // thread.new-indirect: the table of start functions
 };
 
 Result<FuncInstance*> make_async_builtin(Store& store, InstanceState* inst, const Canon& k, AsyncBuiltinEnv env);

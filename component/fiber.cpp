@@ -19,9 +19,11 @@ void*& current_scheduler_slot() {
 
 Fiber* Fiber::current() { return t_current; }
 
-Fiber::Fiber(Store& store, std::function<void()> body) : m_store(store), m_body(std::move(body)) {}
+Fiber::Fiber(Store& store, std::function<std::optional<Trap>()> body) : m_store(store), m_body(std::move(body)) {}
 
-Fiber::~Fiber() {
+Fiber::~Fiber() { stop(); }
+
+void Fiber::stop() {
   if (!m_thread.joinable()) return;
   if (std::this_thread::get_id() == m_thread.get_id()) {  // dropped by its own last frames
     m_thread.detach();
@@ -60,7 +62,7 @@ void Fiber::run() {
   current_scheduler_slot() = m_scheduler;
   m_stack_limit = native_stack_limit_for_this_thread();
   enter_context();
-  if (!m_killed) m_body();
+  if (!m_killed) m_trap = m_body();
   leave_context();
   std::lock_guard lock(m_mutex);
   m_finished = true;

@@ -14,7 +14,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <utility>
+#include <optional>
 #include <thread>
+
+#include "runtime/trap.hpp"
 
 namespace wsvm {
 class Store;
@@ -23,9 +27,10 @@ struct EngineThreadState;
 
 namespace wsvm::component {
 
-class Fiber {
+class Fiber : public std::enable_shared_from_this<Fiber> {
  public:
-  Fiber(Store& store, std::function<void()> body);
+  // `body` runs on the fiber; its trap (if any) is what the fiber ends with.
+  Fiber(Store& store, std::function<std::optional<Trap>()> body);
   // A suspended fiber is killed first (its suspend() returns false, so it unwinds), then joined.
   ~Fiber();
   Fiber(const Fiber&) = delete;
@@ -33,6 +38,10 @@ class Fiber {
 
   // Gives control to the fiber (starting it the first time) until it suspends or finishes.
   void resume();
+  // Kills a suspended fiber (its suspend() returns false, so it unwinds) and waits for its end.
+  void stop();
+  // How it ended (taken once).
+  std::optional<Trap> take_trap() { return std::exchange(m_trap, std::nullopt); }
   // From inside the fiber: gives control back to whoever resumed it. False when the fiber was
   // killed instead of resumed (the caller must unwind).
   bool suspend();
@@ -52,7 +61,8 @@ class Fiber {
   void leave_context();  // ... and the resumer's back
 
   Store& m_store;
-  std::function<void()> m_body;
+  std::function<std::optional<Trap>()> m_body;
+  std::optional<Trap> m_trap;
   std::thread m_thread;
   std::mutex m_mutex;
   std::condition_variable m_cv;

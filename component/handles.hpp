@@ -44,6 +44,7 @@ struct ResourceTypeInfo {
 struct CallScope;
 struct AsyncHandle;  // async.hpp
 struct Task;         // async.hpp
+struct GuestThread;  // async.hpp
 
 struct HandleEntry {
   const ResourceTypeInfo* rt = nullptr;
@@ -84,6 +85,8 @@ struct InstanceState {
   Task* current_task = nullptr;
   Task* exclusive = nullptr;
   std::array<uint64_t, 2> context{};  // context.get/set outside any task (start functions)
+  // Threads made by thread.new-indirect (index 0 unused; null: freed).
+  std::vector<std::shared_ptr<GuestThread>> threads{nullptr};
 };
 
 // A call in flight: as the callee's task it counts the borrow handles it was given (each

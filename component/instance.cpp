@@ -681,6 +681,9 @@ Result<void> Instantiator::async_builtin(const Canon& k) {
     case K::TaskReturn:
       if (k.result) env.results.push_back(WSVM_TRY(m_types->valtype(*k.result, k.offset)));
       break;
+    case K::ThreadNewIndirect:
+      env.table = WSVM_TRY(core_at(m_core_tables, k.table, "table", k.offset)).table;
+      break;
     case K::WaitableSetWait: case K::WaitableSetPoll: {
       MemoryInstance* mi = WSVM_TRY(core_at(m_core_memories, k.memory, "memory", k.offset)).memory;
       env.memory = [mi] { return std::span<uint8_t>(mi->mem->base(), mi->mem->size_bytes()); };

@@ -28,6 +28,8 @@ const char* kComponent = R"((component
     (import "" "future.new" (func $future.new (result i64)))
     (import "" "future.write" (func $future.write (param i32 i32) (result i32)))
     (import "" "future.read" (func $future.read (param i32 i32) (result i32)))
+    (import "" "thread.new-indirect" (func $thread.new (param i32 i32) (result i32)))
+    (import "" "thread.resume-later" (func $resume-later (param i32)))
     (global $rx (mut i32) (i32.const 0))
     (global $tx (mut i32) (i32.const 0))
     (func $deep (export "deep") (param i32) (result i32)
@@ -46,7 +48,11 @@ const char* kComponent = R"((component
       (i32.store8 (i32.const 8) (i32.const 42))
       (call $future.write (global.get $tx) (i32.const 8)))
     (func (export "bad") (result i32)
-      (call $ws.wait (i32.const 0x7fffffff) (i32.const 0))))
+      (call $ws.wait (i32.const 0x7fffffff) (i32.const 0)))
+    (func (export "bad-thread") (result i32)
+      (call $thread.new (i32.const 5) (i32.const 0)))
+    (func (export "bad-resume") (result i32)
+      (call $resume-later (i32.const 99)) (i32.const 0)))
   (type $FT (future u8))
   (canon waitable-set.new (core func $ws.new))
   (canon waitable-set.wait (memory (core memory $memory "mem")) (core func $ws.wait))
@@ -54,6 +60,12 @@ const char* kComponent = R"((component
   (canon future.new $FT (core func $future.new))
   (canon future.write $FT async (memory (core memory $memory "mem")) (core func $future.write))
   (canon future.read $FT async (memory (core memory $memory "mem")) (core func $future.read))
+  (core type $start (func (param i32)))
+  (core module $Tbl (table (export "t") 1 funcref))
+  (core instance $tbl (instantiate $Tbl))
+  (alias core export $tbl "t" (core table $t))
+  (canon thread.new-indirect $start (core table $t) (core func $thread.new))
+  (canon thread.resume-later (core func $resume-later))
   (core instance $m (instantiate $M (with "" (instance
     (export "mem" (memory $memory "mem"))
     (export "waitable-set.new" (func $ws.new))
@@ -61,16 +73,20 @@ const char* kComponent = R"((component
     (export "waitable.join" (func $join))
     (export "future.new" (func $future.new))
     (export "future.write" (func $future.write))
-    (export "future.read" (func $future.read))))))
+    (export "future.read" (func $future.read))
+    (export "thread.new-indirect" (func $thread.new))
+    (export "thread.resume-later" (func $resume-later))))))
   (func (export "deep") async (param "n" u32) (result u32) (canon lift (core func $m "deep")))
   (func (export "wait") async (result u8) (canon lift (core func $m "wait")))
   (func (export "go") async (result u32) (canon lift (core func $m "go")))
   (func (export "bad") async (result u32) (canon lift (core func $m "bad")))
+  (func (export "bad-thread") async (result u32) (canon lift (core func $m "bad-thread")))
+  (func (export "bad-resume") async (result u32) (canon lift (core func $m "bad-resume")))
 ))";
 
 std::unique_ptr<ComponentInstance> make(Store& store) {
   auto bytes = text::component_wat_to_wasm(kComponent);
-  REQUIRE(bytes);
+  if (!bytes) FAIL(bytes.error().to_string());
   auto c = decode_component(*bytes);
   REQUIRE(c);
   auto inst = instantiate(store, *c, ComponentLinker{});
@@ -108,6 +124,14 @@ TEST_CASE("async tasks on fibers: stack limits, blocking, hostile indices, teard
       auto bad = inst->call("bad", {});
       REQUIRE_FALSE(bad);
       CHECK(bad.error().message == "unknown handle index 2147483647");
+    }
+    for (auto [name, message] : {std::pair{"bad-thread", "thread.new-indirect: table index 5 out of bounds"},
+                                 std::pair{"bad-resume", "unknown thread index 99"}}) {
+      Store store(**engine);
+      auto inst = make(store);
+      auto r = inst->call(name, {});
+      REQUIRE_FALSE(r);
+      CHECK(r.error().message == message);
     }
   }
 }
