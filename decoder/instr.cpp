@@ -59,6 +59,7 @@ Result<void> read_immediates(Reader& r, Instr& out) {
     case Imm::TableIdx:
     case Imm::DataIdx:
     case Imm::ElemIdx:
+    case Imm::TypeIdx:
       out.a = WSVM_TRY(r.u32());
       return {};
     case Imm::BrTable: {

@@ -25,7 +25,7 @@ struct Instr {
 
   // Index immediates, by Imm kind:
   //   LabelIdx: a = depth          FuncIdx/LocalIdx/GlobalIdx/TableIdx/DataIdx/ElemIdx: a
-  //   CallIndirect: a = type index, b = table index
+  //   CallIndirect: a = type index, b = table index    TypeIdx (call_ref): a = type index
   //   MemArg: a = align (log2 exponent as encoded), imm = offset
   //   MemoryInit: a = data index   TableInit: a = elem index, b = table index
   //   TableCopy: a = dst table, b = src table      MemIdx/MemoryCopy: a = b = 0 (memory 0)

@@ -13,6 +13,7 @@ enum class Imm : uint8_t {
   BrTable,       // vec(u32) labels + u32 default
   FuncIdx,       // u32
   CallIndirect,  // u32 type index, u32 table index
+  TypeIdx,       // u32 type index (call_ref, return_call_ref)
   LocalIdx,      // u32
   GlobalIdx,     // u32
   TableIdx,      // u32

@@ -35,14 +35,7 @@ std::string unsupported_opcode_note(uint8_t prefix, uint32_t code) {
       case 0x18: name = "delegate"; feature = kExceptions; break;
       case 0x19: name = "catch_all"; feature = kExceptions; break;
       case 0x1f: name = "try_table"; feature = kExceptions; break;
-      case 0x12: name = "return_call"; feature = kTailCalls; break;
-      case 0x13: name = "return_call_indirect"; feature = kTailCalls; break;
-      case 0x14: name = "call_ref"; feature = kFuncRefs; break;
-      case 0x15: name = "return_call_ref"; feature = kTailCalls; break;
       case 0xd3: name = "ref.eq"; feature = kGc; break;
-      case 0xd4: name = "ref.as_non_null"; feature = kFuncRefs; break;
-      case 0xd5: name = "br_on_null"; feature = kFuncRefs; break;
-      case 0xd6: name = "br_on_non_null"; feature = kFuncRefs; break;
       default: return "";
     }
     return not_yet(fmt::format("{}: {}", name, feature));

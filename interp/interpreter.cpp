@@ -408,23 +408,28 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     ret_ip = ip + WORDS(call);
     goto do_call;
   }
+  // call_indirect and return_call_indirect ([h][arg|typeidx][table|elem]): the callee from
+  // the table, its type checked against the instruction's.
+#define INDIRECT_CALLEE()                                                        \
+  do {                                                                           \
+    const TableInstance* table = inst->tables[LO(2)];                            \
+    uint32_t i = static_cast<uint32_t>(fp[HI(2)]);                               \
+    if (i >= table->elems.size()) TRAP(TrapKind::UndefinedElement);              \
+    Ref r = table->elems[i];                                                     \
+    if (r == kNullRef) TRAP(TrapKind::UninitializedElement);                     \
+    callee = reinterpret_cast<FuncInstance*>(r);                                 \
+    if (types_inst != inst) {                                                    \
+      type_ids = th.type_ids_for(inst);                                          \
+      types_inst = inst;                                                         \
+    }                                                                            \
+    if (callee->type_id != type_ids[HI(1)]) TRAP(TrapKind::IndirectCallTypeMismatch); \
+  } while (0)
   HANDLER(call_indirect) {
-    const TableInstance* table = inst->tables[LO(2)];
-    uint32_t i = static_cast<uint32_t>(fp[HI(2)]);
-    if (i >= table->elems.size()) TRAP(TrapKind::UndefinedElement);
-    Ref r = table->elems[i];
-    if (r == kNullRef) TRAP(TrapKind::UninitializedElement);
-    callee = reinterpret_cast<FuncInstance*>(r);
-    if (types_inst != inst) {
-      type_ids = th.type_ids_for(inst);
-      types_inst = inst;
-    }
-    if (callee->type_id != type_ids[HI(1)]) TRAP(TrapKind::IndirectCallTypeMismatch);
+    INDIRECT_CALLEE();
     call_arg = LO(1);
     ret_ip = ip + WORDS(call_indirect);
     goto do_call;
   }
-
   // ---- data movement ------------------------------------------------------------------
   HANDLER(const64) {
     COMP_const64(0)
@@ -666,19 +671,30 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   // ---- SIMD ---------------------------------------------------------------------------
 #include "interp/interpreter_simd.inc"
 
+  // ---- Wasm 3.0 calls (tail calls, typed function references) -----------------------
+  // Last in the dispatch body, so the hot handlers above keep their code layout.
+#include "interp/interpreter_wasm3.inc"
+
   DISPATCH_END
+
+// A host function or another tier's function (do_call, do_tail_call) takes the uniform-layout
+// path through the Store; anything it runs re-entrantly stacks its frames above this one.
+#define FOREIGN_CALLEE()                                                       \
+  (callee->is_host() || (callee->instance->compiled->engine != nullptr &&     \
+                         callee->instance->compiled->engine != th.engine))
+#define CALL_THROUGH_STORE(args)                          \
+  do {                                                    \
+    th.top = fp + fn->frame_slots;                        \
+    PROFILE_HOST_CALL();                                  \
+    pending = ctx.store->call_slots(callee, (args), inst); \
+    if (pending) goto trap_pending;                       \
+  } while (0)
 
 do_call : {
   // callee, call_arg (first argument slot, where the callee's frame starts), ret_ip.
   uint64_t* new_fp = fp + call_arg;
-  const Engine* owner = callee->is_host() ? nullptr : callee->instance->compiled->engine;
-  if (callee->is_host() || (owner != nullptr && owner != th.engine)) {
-    // Host functions (and other tiers) take the uniform-layout path; anything they run
-    // re-entrantly stacks its frames above this one.
-    th.top = fp + fn->frame_slots;
-    PROFILE_HOST_CALL();
-    pending = ctx.store->call_slots(callee, new_fp, inst);
-    if (pending) goto trap_pending;
+  if (FOREIGN_CALLEE()) {
+    CALL_THROUGH_STORE(new_fp);
     RELOAD_MEMORY();
     ip = ret_ip;
     DISPATCH();
@@ -701,6 +717,36 @@ do_call : {
   ip = cc->code.data();
   // Limits contract: every function entry (after the frame is pushed, so the backtrace
   // names the callee).
+  if (cc->check_interrupt && ctx.interrupt.load(std::memory_order_relaxed) != 0) [[unlikely]]
+    TRAP(TrapKind::Interrupted);
+  DISPATCH();
+}
+
+do_tail_call : {
+  // callee, call_arg. The callee's frame replaces this one: its arguments move down to fp[0],
+  // no CallFrame is pushed and the depth stays, so a chain of tail calls runs in constant
+  // space; the callee's results land in fp[0..) as this function's would (Wasm 3.0).
+  uint64_t* const args = fp + call_arg;
+  if (FOREIGN_CALLEE()) {
+    // A host function or another tier cannot take over this frame: call it, then return
+    // its results (constant space still: nothing of this frame stays behind after it).
+    CALL_THROUGH_STORE(args);
+    for (uint32_t i = 0, n = callee->result_slots; i < n; ++i) fp[i] = args[i];
+    goto do_return;
+  }
+  const FuncCode* cc = static_cast<const FuncCode*>(callee->code);
+  if (cc->frame_slots > static_cast<size_t>(th.stack_end - fp)) [[unlikely]]
+    TRAP(TrapKind::CallStackExhausted);
+  for (uint32_t i = 0, n = cc->param_slots; i < n; ++i) fp[i] = args[i];  // args are above fp
+  std::fill(fp + cc->param_slots, fp + cc->local_slots, uint64_t{0});
+  fn = cc;
+  th.cur_fn = cc;
+  if (inst != callee->instance) {  // the caller's frame (if any) restores its own at return
+    inst = callee->instance;
+    th.cur_inst = inst;
+    RELOAD_MEMORY();
+  }
+  ip = cc->code.data();
   if (cc->check_interrupt && ctx.interrupt.load(std::memory_order_relaxed) != 0) [[unlikely]]
     TRAP(TrapKind::Interrupted);
   DISPATCH();

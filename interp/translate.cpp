@@ -261,6 +261,33 @@ void Translator::emit_branch(uint32_t depth, const WalkState& st, uint32_t value
   emit_jump_to_label(depth, branch);
 }
 
+// br_on_null (taken on null, the reference dropped) and br_on_non_null (taken otherwise,
+// the reference carried as the label's last value): the 64-bit zero tests of the branch ops,
+// a reference being a pointer and null 0 (runtime/value.hpp).
+void Translator::emit_null_branch(const Instr& ins, const WalkState& st) {
+  flush_all();
+  const bool on_null = ins.op == Op::br_on_null;
+  const uint32_t ref = top(st, 0);
+  const uint32_t value_top = on_null ? st.slot_height() - 1 : st.slot_height();
+  const uint32_t depth = ins.a;
+  if (depth != st.control_count() - 1) {
+    const CtrlFrame& f = st.control(depth);
+    const uint32_t n = slot_count(f.label_types());
+    if (n == 0 || value_top - n == f.slot_height) {  // the values are in place already
+      const BranchOp b{here(), on_null ? IOp::br_i64_eqz : IOp::br_i64_nez};
+      op(b.op);
+      pair(ref, 0);
+      emit_jump_to_label(depth, b);
+      return;
+    }
+  }
+  op(on_null ? IOp::br_i64_nez : IOp::br_i64_eqz);  // not taken: skip the branch
+  pair(ref, 0);
+  const uint32_t skip = fixup_word();
+  emit_branch(depth, st, value_top);
+  m_func[skip].u64 = here();
+}
+
 void Translator::on_control(const Instr& ins, const WalkState& st) {
   bool live = m_dead_depth == 0 && !st.unreachable();
   if (!live) clear_pending();
@@ -360,6 +387,13 @@ inline void Translator::translate(const Instr& ins, const WalkState& st) {
     case Op::return_:
     case Op::call:
     case Op::call_indirect:
+    case Op::return_call:
+    case Op::return_call_indirect:
+    case Op::call_ref:
+    case Op::return_call_ref:
+    case Op::ref_as_non_null:
+    case Op::br_on_null:
+    case Op::br_on_non_null:
     case Op::select:
     case Op::select_t:
       return translate_other(ins, st);
@@ -443,14 +477,38 @@ void Translator::translate_other(const Instr& ins, const WalkState& st) {
       pair(popped_base(st, slot_count(ft.params)), ins.a);
       return;
     }
-    case Op::call_indirect: {
+    case Op::call_indirect:
+    case Op::return_call_indirect: {
       flush_all();
       const FuncType& ft = m_module->types[ins.a];
-      op(IOp::call_indirect);
+      op(ins.op == Op::call_indirect ? IOp::call_indirect : IOp::return_call_indirect);
       pair(popped_base(st, slot_count(ft.params) + 1), ins.a);
       pair(ins.b, top(st, 0));
       return;
     }
+    case Op::return_call: {
+      flush_all();
+      const FuncType& ft = m_module->func_type(ins.a);
+      op(IOp::return_call);
+      pair(popped_base(st, slot_count(ft.params)), ins.a);
+      return;
+    }
+    case Op::call_ref:
+    case Op::return_call_ref: {
+      flush_all();
+      const FuncType& ft = m_module->types[ins.a];
+      op(ins.op == Op::call_ref ? IOp::call_ref : IOp::return_call_ref);
+      pair(popped_base(st, slot_count(ft.params) + 1), top(st, 0));
+      return;
+    }
+    case Op::ref_as_non_null:
+      flush_all();
+      op(IOp::ref_as_non_null);
+      pair(top(st, 0), 0);
+      return;
+    case Op::br_on_null:
+    case Op::br_on_non_null:
+      return emit_null_branch(ins, st);
     case Op::select:
     case Op::select_t: {
       if (st.operand_from_top(1).type == ValType::V128) {

@@ -95,6 +95,7 @@ class Translator {
   [[gnu::noinline]] void on_instr_fuel(const Instr& ins, const WalkState& st);
   void on_control(const Instr& ins, const WalkState& st);
   void emit_branch(uint32_t depth, const WalkState& st, uint32_t value_top);
+  void emit_null_branch(const Instr& ins, const WalkState& st);  // br_on_null, br_on_non_null
   // A branch op just written (code index of its handler word), so a back-edge can become
   // its `_back` form (interrupt check, interpreter.cpp JUMP_BACK).
   struct BranchOp {

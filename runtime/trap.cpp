@@ -24,6 +24,7 @@ const char* trap_kind_message(TrapKind kind) {
     case TrapKind::OutOfFuel: return "out of fuel";
     case TrapKind::Exit: return "exit";
     case TrapKind::Host: return "host error";
+    case TrapKind::NullFunctionReference: return "null function reference";
   }
   return "unknown trap";
 }

@@ -26,6 +26,7 @@ enum class TrapKind : uint8_t {
   OutOfFuel,                 // "out of fuel"
   Exit,                      // not an error: WASI proc_exit unwinding; `exit_code` is set
   Host,                      // a host function failed; `message` says why
+  NullFunctionReference,     // "null function reference" (call_ref of a null reference)
 };
 
 const char* trap_kind_message(TrapKind kind);

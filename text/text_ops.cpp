@@ -24,6 +24,7 @@ OpKind kind_of(const OpInfo& info) {
     case Imm::BrTable: return OpKind::BrTable;
     case Imm::FuncIdx: return OpKind::Func;
     case Imm::CallIndirect: return OpKind::CallIndirect;
+    case Imm::TypeIdx: return OpKind::Type;
     case Imm::LocalIdx: return OpKind::Local;
     case Imm::GlobalIdx: return OpKind::Global;
     case Imm::TableIdx: return OpKind::Table;

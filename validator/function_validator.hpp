@@ -261,6 +261,9 @@ class FunctionWalker : public WalkState {
   Result<void> step_simple(const Instr& ins);
   Result<void> step_select(const Instr& ins);
   Result<void> step_br_table(const Instr& ins);
+  Result<void> step_return_call(const Instr& ins);
+  Result<void> step_call_ref(const Instr& ins);
+  Result<void> step_null_branch(const Instr& ins);
   Result<void> step_table(const Instr& ins);
   Result<void> block_sig(const Instr& ins, BlockSig& out) const;
   Result<void> check_frame_end(const Instr& ins) const;
@@ -848,6 +851,16 @@ Result<void> FunctionWalker<Listener>::step(const Instr& ins) {
       push_all(ft.results);
       return {};
     }
+    case Op::return_call:
+    case Op::return_call_indirect:
+    case Op::return_call_ref:
+      return step_return_call(ins);
+    case Op::call_ref:
+      return step_call_ref(ins);
+    case Op::ref_as_non_null:
+    case Op::br_on_null:
+    case Op::br_on_non_null:
+      return step_null_branch(ins);
     case Op::drop: {
       WSVM_TRY_VOID(peek(ins, 0));
       WSVM_TRY_VOID(emit(ins));
@@ -1002,6 +1015,90 @@ Result<void> FunctionWalker<Listener>::step_select(const Instr& ins) {
   WSVM_TRY_VOID(emit(ins));
   pop_n(3);
   push(result);
+  return {};
+}
+
+// return_call f / return_call_indirect t table (Wasm 3.0 tail calls): typed like the call,
+// and the callee's results must match the function's own; nothing follows (unreachable).
+template <class Listener>
+Result<void> FunctionWalker<Listener>::step_return_call(const Instr& ins) {
+  const Module& m = *m_module;
+  const FuncType* ft = nullptr;
+  if (ins.op == Op::return_call) {
+    if (ins.a >= m.funcs.size()) return walk_detail::unknown_index(ins.offset, "function", ins.a);
+    if (m.funcs[ins.a] >= m.types.size())
+      return walk_detail::unknown_index(ins.offset, "type", m.funcs[ins.a]);
+    ft = &m.types[m.funcs[ins.a]];
+  } else if (ins.op == Op::return_call_ref) {
+    if (ins.a >= m.types.size()) return walk_detail::unknown_index(ins.offset, "type", ins.a);
+    ft = &m.types[ins.a];
+  } else {
+    if (ins.b >= m.tables.size()) return walk_detail::unknown_index(ins.offset, "table", ins.b);
+    if (ins.a >= m.types.size()) return walk_detail::unknown_index(ins.offset, "type", ins.a);
+    if (!matches(m.tables[ins.b].elem, ValType::FuncRef, m_ctx))
+      return walk_detail::type_mismatch_msg(ins, "return_call_indirect needs a funcref table");
+    ft = &m.types[ins.a];
+  }
+  if (!walk_detail::all_match(ft->results, m_frames.front().sig.results, m_ctx))
+    return walk_detail::type_mismatch_msg(ins, "the callee's results differ from the function's");
+  const uint32_t skip = ins.op == Op::return_call ? 0 : 1;
+  if (ins.op == Op::return_call_indirect) WSVM_TRY_VOID(expect_one(ins, ValType::I32));
+  if (ins.op == Op::return_call_ref)
+    WSVM_TRY_VOID(expect_one(ins, ValType::ref_index(ins.a, true)));
+  WSVM_TRY_VOID(expect_top(ins, ft->params, skip));
+  WSVM_TRY_VOID(emit(ins));
+  set_unreachable();
+  return {};
+}
+
+// call_ref $t (typed function references): [params (ref null $t)] -> [results]; a null
+// reference traps at run time.
+template <class Listener>
+Result<void> FunctionWalker<Listener>::step_call_ref(const Instr& ins) {
+  const Module& m = *m_module;
+  if (ins.a >= m.types.size()) return walk_detail::unknown_index(ins.offset, "type", ins.a);
+  const FuncType& ft = m.types[ins.a];
+  WSVM_TRY_VOID(expect_one(ins, ValType::ref_index(ins.a, true)));
+  WSVM_TRY_VOID(expect_top(ins, ft.params, 1));
+  WSVM_TRY_VOID(emit(ins));
+  pop_n(ft.params.size() + 1);
+  push_all(ft.results);
+  return {};
+}
+
+// ref.as_non_null: [(ref null ht)] -> [(ref ht)]
+// br_on_null l: [t* (ref null ht)] -> [t* (ref ht)], label l: [t*] (taken on null)
+// br_on_non_null l: [t* (ref null ht)] -> [t*], label l: [t* (ref ht')] with (ref ht) <: (ref ht')
+template <class Listener>
+Result<void> FunctionWalker<Listener>::step_null_branch(const Instr& ins) {
+  const ValType t = WSVM_TRY(peek(ins, 0));
+  if (t != ValType::Bottom && !is_reftype(t))
+    return walk_detail::type_mismatch_msg(ins, "a reference operand expected");
+  const ValType non_null = t == ValType::Bottom ? t : t.as_nullable(false);
+  if (ins.op == Op::ref_as_non_null) {
+    WSVM_TRY_VOID(emit(ins));
+    pop_n(1);
+    push(non_null);
+    return {};
+  }
+  if (ins.a >= m_frames.size()) return walk_detail::unknown_index(ins.offset, "label", ins.a);
+  const Types lt = control(ins.a).label_types();
+  if (ins.op == Op::br_on_null) {
+    WSVM_TRY_VOID(expect_top(ins, lt, 1));
+    WSVM_TRY_VOID(emit(ins));
+    pop_n(lt.size() + 1);
+    push_all(lt);
+    push(non_null);
+    return {};
+  }
+  if (lt.empty() || !is_reftype(lt.back()))
+    return walk_detail::type_mismatch_msg(ins, "br_on_non_null needs a label ending in a reference");
+  if (t != ValType::Bottom && !matches(non_null, lt.back(), m_ctx))
+    return walk_detail::type_mismatch(ins, lt.back(), false, non_null);
+  WSVM_TRY_VOID(expect_top(ins, lt.first(lt.size() - 1), 1));
+  WSVM_TRY_VOID(emit(ins));
+  pop_n(lt.size());
+  push_all(lt.first(lt.size() - 1));
   return {};
 }
 

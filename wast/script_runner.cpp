@@ -110,7 +110,9 @@ class Runner {
   }
 
   void run_command(const Command& c) {
-    if (auto reason = m_options.skips ? m_options.skips->reason(m_name, c.line) : std::nullopt) {
+    if (auto reason = m_options.skips
+                          ? m_options.skips->reason(m_name, c.line, m_store.engine().name())
+                          : std::nullopt) {
       if (c.kind == CommandKind::Module || c.kind == CommandKind::ModuleInstance) forget_module(c, c.instance);
       if (is_assertion(c.kind)) skip(*reason);
       return;

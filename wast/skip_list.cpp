@@ -23,6 +23,13 @@ std::expected<SkipList, std::string> SkipList::parse(const std::string& text) {
     if (reason_start == std::string::npos)
       return std::unexpected(fmt::format("skip list line {}: an entry needs a reason", number));
     std::string key = line.substr(start, key_end - start);
+    std::string engine;
+    if (auto atsign = key.find('@'); atsign != std::string::npos) {
+      engine = key.substr(atsign + 1);
+      key.erase(atsign);
+      if (engine.empty())
+        return std::unexpected(fmt::format("skip list line {}: an engine is missing after '@'", number));
+    }
     std::string reason = line.substr(reason_start);
     while (!reason.empty() && (reason.back() == '\r' || reason.back() == ' ')) reason.pop_back();
     uint32_t at = 0;
@@ -34,7 +41,7 @@ std::expected<SkipList, std::string> SkipList::parse(const std::string& text) {
         return std::unexpected(fmt::format("skip list line {}: bad line number in \"{}\"", number, key));
       key.erase(colon);
     }
-    list.m_entries[{key, at}] = reason;
+    list.m_entries[Key{key, at, engine}] = reason;
   }
   return list;
 }
@@ -49,9 +56,13 @@ std::expected<SkipList, std::string> SkipList::load(const std::filesystem::path&
   return list;
 }
 
-std::optional<std::string> SkipList::reason(const std::string& file, uint32_t line) const {
-  if (auto it = m_entries.find({file, 0}); it != m_entries.end()) return it->second;
-  if (auto it = m_entries.find({file, line}); it != m_entries.end()) return it->second;
+std::optional<std::string> SkipList::reason(const std::string& file, uint32_t line,
+                                            const std::string& engine) const {
+  for (const std::string& e : {std::string(), engine}) {
+    if (auto it = m_entries.find(Key{file, 0, e}); it != m_entries.end()) return it->second;
+    if (auto it = m_entries.find(Key{file, line, e}); it != m_entries.end()) return it->second;
+    if (engine.empty()) break;
+  }
   return std::nullopt;
 }
 

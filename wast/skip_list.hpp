@@ -1,6 +1,8 @@
 // wast/skip.txt: commands (or whole files) the runner skips on purpose, each with a
 // reason. Lines: `FILE.wast REASON...` (whole file) or `FILE.wast:LINE REASON...` (the
-// command at that line); `#` starts a comment. Every entry needs a reason.
+// command at that line); `#` starts a comment. Every entry needs a reason. A key may end in
+// `@ENGINE` (`return_call.wast@jit ...`): the entry applies to that engine only (an
+// instruction one tier runs and the other declines).
 #pragma once
 
 #include <cstdint>
@@ -20,11 +22,19 @@ class SkipList {
 
   // The reason if the command of `file` (e.g. "i32.wast") at `line` is skipped; line 0
   // entries cover the whole file.
-  std::optional<std::string> reason(const std::string& file, uint32_t line) const;
+  // `engine` ("interp", "jit"): entries for another engine do not apply.
+  std::optional<std::string> reason(const std::string& file, uint32_t line,
+                                    const std::string& engine = "") const;
   size_t size() const { return m_entries.size(); }
 
  private:
-  std::map<std::pair<std::string, uint32_t>, std::string> m_entries;
+  struct Key {
+    std::string file;
+    uint32_t line = 0;     // 0: the whole file
+    std::string engine;    // empty: every engine
+    auto operator<=>(const Key&) const = default;
+  };
+  std::map<Key, std::string> m_entries;
 };
 
 }  // namespace wsvm::wast

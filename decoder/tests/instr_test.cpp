@@ -168,7 +168,7 @@ TEST_CASE("malformed opcodes", "[instr]") {
   CHECK(msg("fd 94 02") == "illegal opcode");  // 0x114: past the last (relaxed) SIMD code
   // Opcodes of features wsvm lacks say which feature, after the spec's own words.
   CHECK(msg("fd 80 02").starts_with("illegal opcode (0xfd 256: the relaxed SIMD proposal"));
-  CHECK(msg("12 00").starts_with("illegal opcode (return_call: the tail-call proposal"));
+  CHECK(msg("d3").starts_with("illegal opcode (ref.eq: the garbage collection proposal"));
   CHECK(msg("08 00").starts_with("illegal opcode (throw: the exception-handling proposal"));
   CHECK(msg("fb 00").starts_with("illegal opcode (0xfb 0: the garbage collection proposal"));
   CHECK(msg("fe 00").starts_with("illegal opcode (0xfe 0: an atomic instruction"));

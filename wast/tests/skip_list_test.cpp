@@ -21,6 +21,21 @@ TEST_CASE("skip list entries cover a file or one command, each with a reason") {
   CHECK_FALSE(list->reason("i32.wast", 1).has_value());
 }
 
+TEST_CASE("skip list entries may apply to one engine") {
+  auto list = SkipList::parse(
+      "return_call.wast@jit declared JIT bailout: tail calls\n"
+      "fac.wast:7@interp only here\n"
+      "i32.wast everywhere\n");
+  REQUIRE(list.has_value());
+  CHECK(list->reason("return_call.wast", 3, "jit") == "declared JIT bailout: tail calls");
+  CHECK_FALSE(list->reason("return_call.wast", 3, "interp").has_value());
+  CHECK_FALSE(list->reason("return_call.wast", 3).has_value());
+  CHECK(list->reason("fac.wast", 7, "interp") == "only here");
+  CHECK_FALSE(list->reason("fac.wast", 7, "jit").has_value());
+  CHECK(list->reason("i32.wast", 1, "jit") == "everywhere");
+  CHECK_FALSE(SkipList::parse("fac.wast@ why\n").has_value());
+}
+
 TEST_CASE("skip list entries without a reason or with a bad line are rejected") {
   CHECK_FALSE(SkipList::parse("fac.wast\n").has_value());
   CHECK_FALSE(SkipList::parse("fac.wast:   \n").has_value());
