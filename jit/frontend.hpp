@@ -296,6 +296,7 @@ class FrontEnd {
   void emit_br_table(const Instr& ins, const WalkState& st);
   void emit_call(uint32_t func_index);
   void emit_call_indirect(const Instr& ins);
+  void emit_return_call(const Instr& ins, const WalkState& st);
   void jump_if_false(const Val& cond, Label target) { jump_if(cond, target, false); }
   void jump_if_true(const Val& cond, Label target) { jump_if(cond, target, true); }
   void jump_if(const Val& cond, Label target, bool when);
@@ -381,6 +382,8 @@ class FrontEnd {
 // Traps, calls, limits: trap_stub(at, kind, unwind), stack_trap_stub(at),
 //   unwind_stub(at), branch_if_trapped(unwind), call_raw(fn), call_import(index, arg_slot,
 //   unwind), call_direct(label, arg_slot), call_indirect(table, type, elem, arg_slot, unwind),
+//   tail_call_direct(label, arg_slot, n), tail_call_indirect(table, type, elem, arg_slot, n,
+//   unwind) (falls through with the results in the argument area when the callee was called),
 //   branch_if_interrupted(trap), fuel_charge(out_of_fuel, patch[2]), fuel_patch(patch, cost).
 // C helpers' arguments (k = position): helper_arg_ji(k), helper_arg_imm32(k, v),
 //   helper_arg_imm64(k, v), helper_arg_home(k, slot), helper_arg_home_addr(k, slot);

@@ -926,6 +926,36 @@ WSVM_FE void WSVM_FE_T::emit_call_indirect(const Instr& ins) {
   for (ValType t : ft.results) push_mem(t);
 }
 
+// return_call / return_call_indirect (Wasm 3.0 tail calls): to this instance's JIT code the
+// callee's frame replaces this one (the backend's tail_call_*: arguments through
+// JitInstance::tail_args, this frame left, a jump), so tail recursion runs in constant native
+// stack and call depth. Imports, and indirect callees in another instance or tier, cannot take
+// over a JIT frame: they are called and their results returned, as the interpreter does.
+WSVM_FE void WSVM_FE_T::emit_return_call(const Instr& ins, const WalkState& st) {
+  const bool indirect = ins.op != Op::return_call;
+  const FuncType& ft = indirect ? m_module->types[ins.a] : m_module->func_type(ins.a);
+  spill_all();
+  flush_dirty();
+  Val elem{};
+  if (indirect) elem = pop();
+  size_t np = ft.params.size();
+  uint32_t arg_slot = np ? m_vs[m_vs.size() - np].slot : next_slot();
+  const uint32_t n = slot_count(ft.params);
+  truncate(m_vs.size() - np);
+  touch_gp(~0u);
+  touch_fp(~0u);
+  if (!indirect && ins.a >= m_module->imported_funcs) {
+    masm().tail_call_direct(m_labels.funcs[ins.a - m_module->imported_funcs], arg_slot, n);
+    return;
+  }
+  if (indirect) masm().tail_call_indirect(ins.b, ins.a, elem, arg_slot, n, unwind_here());
+  else masm().call_import(ins.a, arg_slot, unwind_here());
+  drop_cache();
+  reset_regs();
+  for (ValType t : ft.results) push_mem(t);
+  emit_return(st);
+}
+
 // ---- dispatch --------------------------------------------------------------------------------
 
 namespace frontend_detail {
@@ -976,6 +1006,9 @@ WSVM_FE void WSVM_FE_T::on_instr(const Instr& ins, const WalkState& st) {
     case Op::call_indirect:
       emit_call_indirect(ins);
       return region_start();
+    case Op::return_call:
+    case Op::return_call_indirect:
+      return emit_return_call(ins, st);
     case Op::local_get:
       return emit_local_get(ins.a);
     case Op::local_set:

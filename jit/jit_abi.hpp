@@ -3,8 +3,11 @@
 //
 // Pinned registers (all callee-saved in the SysV ABI, so C++ helpers preserve them):
 //   r13 = JitInstance* of the current entry, r14 = base of memory 0, r15 = ExecContext*.
-// Internal calling convention (JIT -> JIT within one module): rsi = pointer to the uniform
-// slot area (arguments in, results out; DESIGN principle 4), every other register clobbered.
+// Internal calling convention (JIT -> JIT within one module): rsi = the arguments (uniform
+// slots, DESIGN principle 4), rdi = where the results go (AArch64: x1, x2); an ordinary call
+// passes its slot area in both. A tail call (return_call*) passes JitInstance::tail_args
+// in rsi, its own results pointer in rdi, and jumps: the callee's frame replaces its
+// caller's. Every other register is clobbered.
 // A trap stores its kind in JitInstance::trap_kind (or a Trap in *pending) and jumps to its
 // function's unwind stub, which records the pc and rbp (for the backtrace: every frame is an
 // rbp frame) and jumps to the module's unwind code. That code first calls a C++ helper on
@@ -43,6 +46,10 @@ struct JitInstance {
   uintptr_t trap_pc = 0;
   uintptr_t trap_rbp = 0;
   const void* module = nullptr;              // the entry's per-module code (JitModule)
+  // A tail call's arguments while its caller's frame is replaced by the callee's (the
+  // callee's prologue copies them into its frame first): as many slots as the largest
+  // parameter list of the module's types, in the entry's C++ frame (above every JIT frame).
+  uint64_t* tail_args = nullptr;
 };
 
 inline constexpr int32_t kJiEntryRsp = offsetof(JitInstance, entry_rsp);
@@ -54,6 +61,7 @@ inline constexpr int32_t kJiGlobals = offsetof(JitInstance, globals);
 inline constexpr int32_t kJiFuncs = offsetof(JitInstance, funcs);
 inline constexpr int32_t kJiTrapPc = offsetof(JitInstance, trap_pc);
 inline constexpr int32_t kJiTrapRbp = offsetof(JitInstance, trap_rbp);
+inline constexpr int32_t kJiTailArgs = offsetof(JitInstance, tail_args);
 
 // ExecContext and GlobalInstance field offsets (computed, since those types are not
 // standard-layout for offsetof).

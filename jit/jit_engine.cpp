@@ -53,6 +53,7 @@ struct JitModule {
   uint8_t* base = nullptr;               // start of the code range (the landing pad's range)
   size_t range = 0;                      // its size
   uint32_t imported_funcs = 0;
+  uint32_t tail_arg_slots = 0;           // JitInstance::tail_args' size (max_param_slots)
   // Eager: defined functions' offsets from base, ascending (laid out in index order).
   // Lazy: their stubs' offsets.
   std::vector<uint32_t> func_offsets;
@@ -62,6 +63,14 @@ struct JitModule {
   size_t code_bytes = 0;
   std::unique_ptr<LazyCode> lazy;
 };
+
+// The most slots any of the module's function types passes (a tail call's callee has one of
+// them: JitInstance::tail_args holds its arguments).
+uint32_t max_param_slots(const Module& m) {
+  uint32_t n = 0;
+  for (const FuncType& t : m.types) n = std::max(n, slot_count(t.params));
+  return n;
+}
 
 class RecordingErrorHandler : public asmjit::ErrorHandler {
  public:
@@ -128,7 +137,7 @@ class GroupListener {
     m_fc.begin_function(m, func_index, locals);
   }
   void on_instr(const Instr& ins, const WalkState& st) {
-    if (ins.op == Op::call) label(ins.a);
+    if (ins.op == Op::call || ins.op == Op::return_call) label(ins.a);
     m_fc.on_instr(ins, st);
   }
   Result<void> end_function(const WalkState& st) { return m_fc.end_function(st); }
@@ -399,6 +408,8 @@ constexpr size_t kMaxDirectBytes = size_t{1} << 30;
 
 // Below this many body bytes per worker, a thread costs more than it saves.
 constexpr size_t kMinBytesPerWorker = size_t{64} << 10;
+// JitInstance::tail_args on the stack of call() up to this many slots, else on the heap.
+constexpr uint32_t kTailArgsInline = 32;
 
 class JitEngine final : public Engine {
  public:
@@ -443,6 +454,12 @@ class JitEngine final : public Engine {
     ji.engine = this;
     ji.pending = &pending;
     ji.module = jm;
+    // Tail-call arguments (jit_abi.hpp): here, above every frame of this entry's JIT code.
+    uint64_t tail_small[kTailArgsInline];
+    std::unique_ptr<uint64_t[]> tail_big;
+    if (jm->tail_arg_slots > kTailArgsInline)
+      tail_big = std::make_unique_for_overwrite<uint64_t[]>(jm->tail_arg_slots);
+    ji.tail_args = tail_big ? tail_big.get() : tail_small;
     uint8_t* base = inst->memories.empty() ? nullptr : inst->memories[0]->mem->base();
 
     const uint32_t depth = ctx.call_depth;
@@ -579,6 +596,7 @@ class JitEngine final : public Engine {
     }
     auto jm = std::make_shared<JitModule>();
     jm->imported_funcs = m.imported_funcs;
+    jm->tail_arg_slots = max_param_slots(m);
     for (size_t k = 0; k < workers; ++k)
       for (uint32_t off : groups[k]->func_offsets) jm->func_offsets.push_back(static_cast<uint32_t>(at[k] + off));
     jm->funcs_end = static_cast<uint32_t>(at.back() + groups.back()->funcs_end);
@@ -661,6 +679,7 @@ class JitEngine final : public Engine {
     jit::arch::emit_lazy_entry(a, labels, lazy_entry, reinterpret_cast<const void*>(&lazy_compile));
     auto jm = std::make_shared<JitModule>();
     jm->imported_funcs = m.imported_funcs;
+    jm->tail_arg_slots = max_param_slots(m);
     jm->func_offsets.reserve(n);
     for (uint32_t d = 0; d < n; ++d) {
       jm->func_offsets.push_back(static_cast<uint32_t>(table_bytes + a.offset()));

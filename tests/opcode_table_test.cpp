@@ -170,8 +170,6 @@ bool decodes_to(const Bytes& instrs, Op op) {
 // Interpreted Wasm 3.0 instructions the JIT has not landed yet (remove a row when it does).
 bool jit_pending(Op op) {
   switch (op) {
-    case Op::return_call:
-    case Op::return_call_indirect:
     case Op::call_ref:
     case Op::return_call_ref:
     case Op::ref_as_non_null:

@@ -262,11 +262,42 @@ void Compiler::call_import(uint32_t func_index, uint32_t arg_slot, Label unwind)
 
 void Compiler::call_direct(Label fn, uint32_t arg_slot) {
   home_addr(x1, arg_slot);
+  m_a.mov(x2, x1);
   m_a.bl(fn);
 }
 
-void Compiler::call_indirect(uint32_t table, uint32_t type_index, const Val& elem,
-                             uint32_t arg_slot, Label unwind) {
+// A tail call's hand-over (jit_abi.hpp): the n argument slots at arg_slot go to
+// JitInstance::tail_args (x1), this function's results pointer to x2; then this frame is left
+// as the epilogue leaves it (x30 = this function's return address) for the caller's jump.
+// x0 is kept (an indirect callee's code).
+void Compiler::leave_for_tail_call(uint32_t arg_slot, uint32_t n) {
+  m_a.ldr(x1, ptr(x19, kJiTailArgs));
+  for (uint32_t k = 0; k < n; ++k) {
+    m_a.ldr(x16, home(arg_slot + k, 8));
+    if (8 * k < 32768) {
+      m_a.str(x16, ptr(x1, static_cast<int32_t>(8 * k)));
+    } else {
+      add_imm(x17, x1, 8 * uint64_t{k});
+      m_a.str(x16, ptr(x17));
+    }
+  }
+  m_a.ldur(x2, ptr(x29, -8));
+  m_a.ldr(w16, ptr(x21, ctx_call_depth_offset()));
+  m_a.sub(w16, w16, imm(1));
+  m_a.str(w16, ptr(x21, ctx_call_depth_offset()));
+  m_a.mov(sp, x29);
+  m_a.ldp(x29, x30, ptr_post(sp, 16));
+}
+
+void Compiler::tail_call_direct(Label fn, uint32_t arg_slot, uint32_t n) {
+  leave_for_tail_call(arg_slot, n);
+  m_a.b(fn);
+}
+
+// helpers::call_indirect: x0 = code to call natively, 0 when the call was made, 1 on a trap
+// (jumps to unwind). Returns the label the "call was made" case jumps to.
+Label Compiler::resolve_indirect(uint32_t table, uint32_t type_index, const Val& elem,
+                                 uint32_t arg_slot, Label unwind) {
   m_a.mov(x0, x19);
   mov_imm(w1, table);
   mov_imm(w2, type_index);
@@ -278,9 +309,26 @@ void Compiler::call_indirect(uint32_t table, uint32_t type_index, const Val& ele
   m_a.cmp(x0, imm(1));
   m_a.b(CC::kEQ, unwind);
   m_a.b(CC::kLO, done);
+  return done;
+}
+
+void Compiler::call_indirect(uint32_t table, uint32_t type_index, const Val& elem,
+                             uint32_t arg_slot, Label unwind) {
+  Label done = resolve_indirect(table, type_index, elem, arg_slot, unwind);
   m_a.mov(x16, x0);
   home_addr(x1, arg_slot);
+  m_a.mov(x2, x1);
   m_a.blr(x16);
+  m_a.bind(done);
+}
+
+// Falls through when the callee was not this instance's JIT code: the helper called it and
+// its results are in the argument area.
+void Compiler::tail_call_indirect(uint32_t table, uint32_t type_index, const Val& elem,
+                                  uint32_t arg_slot, uint32_t n, Label unwind) {
+  Label done = resolve_indirect(table, type_index, elem, arg_slot, unwind);
+  leave_for_tail_call(arg_slot, n);
+  m_a.br(x0);
   m_a.bind(done);
 }
 
@@ -315,7 +363,7 @@ void Compiler::prologue(Label entry, Label stack_trap) {
   m_a.ldr(x16, ptr(x19, kJiStackLimit));
   m_a.cmp(x17, x16);
   m_a.b(CC::kLO, stack_trap);
-  m_a.stur(x1, ptr(x29, -8));
+  m_a.stur(x2, ptr(x29, -8));  // the results pointer
   m_a.ldr(w16, ptr(x21, ctx_call_depth_offset()));
   m_a.ldr(w17, ptr(x19, kJiMaxDepth));
   m_a.cmp(w16, w17);

@@ -111,6 +111,12 @@ class Compiler final : public FrontEnd<Compiler, Regs> {
   void call_direct(Label fn, uint32_t arg_slot);
   void call_indirect(uint32_t table, uint32_t type_index, const Val& elem, uint32_t arg_slot,
                      Label unwind);
+  void tail_call_direct(Label fn, uint32_t arg_slot, uint32_t n);
+  void tail_call_indirect(uint32_t table, uint32_t type_index, const Val& elem,
+                          uint32_t arg_slot, uint32_t n, Label unwind);
+  Label resolve_indirect(uint32_t table, uint32_t type_index, const Val& elem, uint32_t arg_slot,
+                         Label unwind);
+  void leave_for_tail_call(uint32_t arg_slot, uint32_t n);
   void branch_if_interrupted(Label trap);
   void fuel_charge(Label out_of_fuel, size_t patch[2]);
   void fuel_patch(const size_t patch[2], uint32_t cost);

@@ -24,7 +24,7 @@ void mov_imm64(Assembler& a, const Gp& r, uint64_t c) {
 
 // entry(ji = x0, mem_base = x1, slots = x2, code = x3, ctx = x4): saves x19-x28 and d8-d15
 // (callee-saved in AAPCS64; JIT code clobbers them), pins x19-x21, records sp for unwinding
-// and calls `code` with x1 = slots. Returns 0, or 1 when the unwind code (a trap) returned
+// and calls `code` with x1 = x2 = slots. Returns 0, or 1 when the unwind code (a trap) returned
 // through `exit` with sp = entry sp.
 void emit_trampoline(Assembler& a, ModuleLabels& labels) {
   a.stp(x29, x30, ptr_pre(sp, -160));
@@ -43,7 +43,7 @@ void emit_trampoline(Assembler& a, ModuleLabels& labels) {
   a.mov(x21, x4);
   a.mov(x16, sp);
   a.str(x16, ptr(x19, kJiEntryRsp));
-  a.mov(x1, x2);
+  a.mov(x1, x2);  // arguments and results (jit_abi.hpp)
   a.blr(x3);
   a.mov(w0, wzr);
   a.bind(labels.exit);
@@ -101,18 +101,18 @@ uint32_t far_jump_via_x17(Assembler& a) {
 
 
 // Reached from a stub or thunk with the callee's defined index in w16, x30 = the caller's
-// return address and x1 = its slot area.
+// return address, x1/x2 = the arguments/results pointers.
 void emit_lazy_entry(Assembler& a, ModuleLabels& labels, Label entry, const void* lazy_compile) {
   Label fail = a.newLabel();
   a.bind(entry);
   a.stp(x29, x30, ptr_pre(sp, -32));
   a.mov(x29, sp);
-  a.str(x1, ptr(sp, 16));
+  a.stp(x1, x2, ptr(sp, 16));  // the callee's arguments and results pointers
   a.mov(x0, x19);
   a.mov(w1, w16);
   mov_imm64(a, x16, reinterpret_cast<uint64_t>(lazy_compile));
   a.blr(x16);
-  a.ldr(x1, ptr(sp, 16));
+  a.ldp(x1, x2, ptr(sp, 16));
   a.ldp(x29, x30, ptr_post(sp, 32));
   a.cbz(x0, fail);
   a.br(x0);

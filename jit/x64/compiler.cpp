@@ -285,11 +285,42 @@ void Compiler::call_import(uint32_t func_index, uint32_t arg_slot, Label unwind)
 
 void Compiler::call_direct(Label fn, uint32_t arg_slot) {
   m_a.lea(rsi, home(arg_slot));
+  m_a.mov(rdi, rsi);
   m_a.call(fn);
 }
 
-void Compiler::call_indirect(uint32_t table, uint32_t type_index, const Val& elem,
-                             uint32_t arg_slot, Label unwind) {
+// A tail call's hand-over (jit_abi.hpp): the n argument slots at arg_slot go to
+// JitInstance::tail_args (rsi), this function's results pointer to rdi; then this frame is
+// left as the epilogue leaves it, and the caller's jump enters the callee with the return
+// address of this function's caller on top. rax is kept (an indirect callee's code).
+void Compiler::leave_for_tail_call(uint32_t arg_slot, uint32_t n) {
+  m_a.mov(rdi, qword_ptr(r13, kJiTailArgs));
+  if (n <= 16) {
+    for (uint32_t k = 0; k < n; ++k) {
+      m_a.mov(r11, home(arg_slot + k));
+      m_a.mov(qword_ptr(rdi, static_cast<int32_t>(8 * k)), r11);
+    }
+  } else {
+    m_a.lea(rsi, home(arg_slot));
+    m_a.mov(ecx, imm(n));
+    m_a.rep().movsq();
+    m_a.mov(rdi, qword_ptr(r13, kJiTailArgs));
+  }
+  m_a.mov(rsi, rdi);
+  m_a.mov(rdi, qword_ptr(rbp, -8));
+  m_a.dec(dword_ptr(r15, ctx_call_depth_offset()));
+  m_a.leave();
+}
+
+void Compiler::tail_call_direct(Label fn, uint32_t arg_slot, uint32_t n) {
+  leave_for_tail_call(arg_slot, n);
+  m_a.jmp(fn);
+}
+
+// helpers::call_indirect: rax = code to call natively, 0 when the call was made, 1 on a
+// trap (jumps to unwind). Returns the label the "call was made" case jumps to.
+Label Compiler::resolve_indirect(uint32_t table, uint32_t type_index, const Val& elem,
+                                 uint32_t arg_slot, Label unwind) {
   m_a.mov(rdi, r13);
   m_a.mov(esi, imm(table));
   m_a.mov(edx, imm(type_index));
@@ -301,8 +332,25 @@ void Compiler::call_indirect(uint32_t table, uint32_t type_index, const Val& ele
   m_a.cmp(rax, 1);
   m_a.je(unwind);
   m_a.jb(done);
+  return done;
+}
+
+void Compiler::call_indirect(uint32_t table, uint32_t type_index, const Val& elem,
+                             uint32_t arg_slot, Label unwind) {
+  Label done = resolve_indirect(table, type_index, elem, arg_slot, unwind);
   m_a.lea(rsi, home(arg_slot));
+  m_a.mov(rdi, rsi);
   m_a.call(rax);
+  m_a.bind(done);
+}
+
+// Falls through when the callee was not this instance's JIT code: the helper called it and
+// its results are in the argument area.
+void Compiler::tail_call_indirect(uint32_t table, uint32_t type_index, const Val& elem,
+                                  uint32_t arg_slot, uint32_t n, Label unwind) {
+  Label done = resolve_indirect(table, type_index, elem, arg_slot, unwind);
+  leave_for_tail_call(arg_slot, n);
+  m_a.jmp(rax);
   m_a.bind(done);
 }
 
@@ -341,7 +389,7 @@ void Compiler::prologue(Label entry, Label stack_trap) {
   m_frame_patch = m_a.offset() - 4;
   m_a.cmp(rsp, qword_ptr(r13, kJiStackLimit));
   m_a.jb(stack_trap);
-  m_a.mov(qword_ptr(rbp, -8), rsi);
+  m_a.mov(qword_ptr(rbp, -8), rdi);  // the results pointer
   m_a.mov(eax, dword_ptr(r15, ctx_call_depth_offset()));
   m_a.cmp(eax, dword_ptr(r13, kJiMaxDepth));
   m_a.jae(stack_trap);

@@ -14,7 +14,7 @@ using namespace asmjit::x86;
 bool host_has_lzcnt() { return asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kLZCNT); }
 
 // entry(ji, mem_base, slots, code, ctx): saves the callee-saved registers, pins r13-r15,
-// records rsp for unwinding and calls `code` with rsi = slots. Returns 0, or 1 when the
+// records rsp for unwinding and calls `code` with rsi = rdi = slots. Returns 0, or 1 when the
 // unwind code (a trap) returned through `exit` with rsp = entry_rsp.
 void emit_trampoline(Assembler& a, ModuleLabels& labels) {
   a.push(rbp);
@@ -28,7 +28,8 @@ void emit_trampoline(Assembler& a, ModuleLabels& labels) {
   a.mov(r14, rsi);
   a.mov(r15, r8);
   a.mov(qword_ptr(r13, kJiEntryRsp), rsp);
-  a.mov(rsi, rdx);
+  a.mov(rsi, rdx);  // arguments and results (jit_abi.hpp)
+  a.mov(rdi, rdx);
   a.call(rcx);
   a.xor_(eax, eax);
   a.bind(labels.exit);
@@ -81,13 +82,13 @@ void emit_lazy_entry(Assembler& a, ModuleLabels& labels, Label entry, const void
   a.bind(entry);
   a.push(rbp);
   a.mov(rbp, rsp);
-  a.push(rsi);
-  a.sub(rsp, 8);
+  a.push(rsi);  // the callee's arguments and results pointers (jit_abi.hpp)
+  a.push(rdi);
   a.mov(rdi, r13);
   a.mov(esi, r11d);
   a.mov(rax, imm(reinterpret_cast<uint64_t>(lazy_compile)));
   a.call(rax);
-  a.add(rsp, 8);
+  a.pop(rdi);
   a.pop(rsi);
   a.pop(rbp);
   a.test(rax, rax);
