@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "decoder/instr.hpp"
+#include "jit/jit_abi.hpp"
 #include "decoder/module.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/trap.hpp"
@@ -297,6 +298,9 @@ class FrontEnd {
   void emit_call(uint32_t func_index);
   void emit_call_indirect(const Instr& ins);
   void emit_return_call(const Instr& ins, const WalkState& st);
+  Label resolve_callee(const Instr& ins, const Val& callee, uint32_t arg_slot);
+  void emit_ref_as_non_null();
+  void emit_br_on_null(const Instr& ins, const WalkState& st);
   void jump_if_false(const Val& cond, Label target) { jump_if(cond, target, false); }
   void jump_if_true(const Val& cond, Label target) { jump_if(cond, target, true); }
   void jump_if(const Val& cond, Label target, bool when);
@@ -353,8 +357,9 @@ class FrontEnd {
   Label m_epilogue;
   // Per function, so that a trap's pc names the function (backtraces): one stub per
   // TrapKind used (stores the kind) and the stub recording pc and frame pointer.
-  Label m_traps[16];
-  bool m_trap_used[16] = {};
+  static constexpr uint32_t kTrapKinds = 32;  // > every TrapKind
+  Label m_traps[kTrapKinds];
+  bool m_trap_used[kTrapKinds] = {};
   Label m_unwind_here;
   bool m_unwind_used = false;
   Label m_stack_trap;                  // prologue overflow: the frame is the caller's
@@ -381,9 +386,13 @@ class FrontEnd {
 //   room), pad_skip(pos, used) (jumps over the unused slots).
 // Traps, calls, limits: trap_stub(at, kind, unwind), stack_trap_stub(at),
 //   unwind_stub(at), branch_if_trapped(unwind), call_raw(fn), call_import(index, arg_slot,
-//   unwind), call_direct(label, arg_slot), call_indirect(table, type, elem, arg_slot, unwind),
-//   tail_call_direct(label, arg_slot, n), tail_call_indirect(table, type, elem, arg_slot, n,
-//   unwind) (falls through with the results in the argument area when the callee was called),
+//   unwind), call_direct(label, arg_slot),
+//   resolve_callee(helper, a, b, callee, arg_slot, unwind) (calls helper(ji, a, b, callee,
+//   slots) of jit_abi.hpp's call_indirect shape; returns the label its "already called" result
+//   jumps to), call_resolved(label, arg_slot) (calls the resolved code, binds the label),
+//   tail_call_direct(label, arg_slot, n), tail_call_resolved(label, arg_slot, n) (falls through
+//   the label with the results in the argument area when the callee was called), test_ref(r,
+//   null) (the condition "r is null" / "is not null"),
 //   branch_if_interrupted(trap), fuel_charge(out_of_fuel, patch[2]), fuel_patch(patch, cost).
 // C helpers' arguments (k = position): helper_arg_ji(k), helper_arg_imm32(k, v),
 //   helper_arg_imm64(k, v), helper_arg_home(k, slot), helper_arg_home_addr(k, slot);

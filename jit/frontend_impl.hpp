@@ -471,7 +471,7 @@ WSVM_FE Label WSVM_FE_T::unwind_here() {
 // Emitted after the function's code, so their pcs map to this function. The backtrace walk
 // (jit_engine.cpp) starts at trap_pc / trap_rbp and follows the frame-pointer chain.
 WSVM_FE void WSVM_FE_T::emit_trap_stubs() {
-  for (uint32_t k = 0; k < 16; ++k) {
+  for (uint32_t k = 0; k < kTrapKinds; ++k) {
     if (!m_trap_used[k]) continue;
     masm().trap_stub(m_traps[k], static_cast<TrapKind>(k), unwind_here());
   }
@@ -910,20 +910,33 @@ WSVM_FE void WSVM_FE_T::emit_call(uint32_t func_index) {
   for (ValType t : ft.results) push_mem(t);
 }
 
+// call_indirect, and call_ref $t (typed function references): the table element or the
+// reference is resolved by a helper (call_indirect: bounds, null, the structural type check,
+// the interpreter's messages; call_ref: null is "null function reference", the type needs no
+// check: validation proved it is $t), then this instance's JIT code is called natively and
+// anything else was called through the Store by the helper.
 WSVM_FE void WSVM_FE_T::emit_call_indirect(const Instr& ins) {
   const FuncType& ft = m_module->types[ins.a];
   spill_all();
   flush_dirty();
-  Val elem = pop();
+  Val callee = pop();
   size_t np = ft.params.size();
   uint32_t arg_slot = np ? m_vs[m_vs.size() - np].slot : next_slot();
   truncate(m_vs.size() - np);
   touch_gp(~0u);
   touch_fp(~0u);
-  masm().call_indirect(ins.b, ins.a, elem, arg_slot, unwind_here());
+  masm().call_resolved(resolve_callee(ins, callee, arg_slot), arg_slot);
   drop_cache();
   reset_regs();
   for (ValType t : ft.results) push_mem(t);
+}
+
+WSVM_FE Label WSVM_FE_T::resolve_callee(const Instr& ins, const Val& callee, uint32_t arg_slot) {
+  const bool by_ref = ins.op == Op::call_ref || ins.op == Op::return_call_ref;
+  const void* helper = by_ref ? reinterpret_cast<const void*>(&helpers::call_ref)
+                              : reinterpret_cast<const void*>(&helpers::call_indirect);
+  return masm().resolve_callee(helper, by_ref ? 0 : ins.b, by_ref ? 0 : ins.a, callee, arg_slot,
+                               unwind_here());
 }
 
 // return_call / return_call_indirect (Wasm 3.0 tail calls): to this instance's JIT code the
@@ -932,12 +945,12 @@ WSVM_FE void WSVM_FE_T::emit_call_indirect(const Instr& ins) {
 // stack and call depth. Imports, and indirect callees in another instance or tier, cannot take
 // over a JIT frame: they are called and their results returned, as the interpreter does.
 WSVM_FE void WSVM_FE_T::emit_return_call(const Instr& ins, const WalkState& st) {
-  const bool indirect = ins.op != Op::return_call;
+  const bool indirect = ins.op != Op::return_call;  // return_call_indirect, return_call_ref
   const FuncType& ft = indirect ? m_module->types[ins.a] : m_module->func_type(ins.a);
   spill_all();
   flush_dirty();
-  Val elem{};
-  if (indirect) elem = pop();
+  Val callee{};  // the table element or the function reference
+  if (indirect) callee = pop();
   size_t np = ft.params.size();
   uint32_t arg_slot = np ? m_vs[m_vs.size() - np].slot : next_slot();
   const uint32_t n = slot_count(ft.params);
@@ -948,12 +961,36 @@ WSVM_FE void WSVM_FE_T::emit_return_call(const Instr& ins, const WalkState& st) 
     masm().tail_call_direct(m_labels.funcs[ins.a - m_module->imported_funcs], arg_slot, n);
     return;
   }
-  if (indirect) masm().tail_call_indirect(ins.b, ins.a, elem, arg_slot, n, unwind_here());
+  if (indirect) masm().tail_call_resolved(resolve_callee(ins, callee, arg_slot), arg_slot, n);
   else masm().call_import(ins.a, arg_slot, unwind_here());
   drop_cache();
   reset_regs();
   for (ValType t : ft.results) push_mem(t);
   emit_return(st);
+}
+
+// ref.as_non_null: a null reference traps; the value stays where it is.
+WSVM_FE void WSVM_FE_T::emit_ref_as_non_null() {
+  Gp r = read_reg(top());
+  trap_if(masm().test_ref(r, /*null=*/true), TrapKind::NullReference);
+}
+
+// br_on_null l: on null, branch with the values under the reference (which is dropped);
+// otherwise the reference stays. br_on_non_null l: on non-null, branch with the reference as
+// the label's last value; otherwise it is dropped. Both are a br_if on "is (not) null".
+WSVM_FE void WSVM_FE_T::emit_br_on_null(const Instr& ins, const WalkState& st) {
+  if (ins.op == Op::br_on_null) {
+    Val ref = pop();
+    Gp r = to_reg(ref);
+    push_flags(masm().test_ref(r, /*null=*/true));
+    emit_br_if(ins, st);
+    push_reg(ref.type, r);
+  } else {
+    Gp r = read_reg(top());
+    push_flags(masm().test_ref(r, /*null=*/false));
+    emit_br_if(ins, st);
+    release(pop());
+  }
 }
 
 // ---- dispatch --------------------------------------------------------------------------------
@@ -1004,11 +1041,19 @@ WSVM_FE void WSVM_FE_T::on_instr(const Instr& ins, const WalkState& st) {
       emit_call(ins.a);
       return region_start();
     case Op::call_indirect:
+    case Op::call_ref:
       emit_call_indirect(ins);
       return region_start();
     case Op::return_call:
     case Op::return_call_indirect:
+    case Op::return_call_ref:
       return emit_return_call(ins, st);
+    case Op::ref_as_non_null:
+      return emit_ref_as_non_null();
+    case Op::br_on_null:
+    case Op::br_on_non_null:
+      emit_br_on_null(ins, st);
+      return region_start();
     case Op::local_get:
       return emit_local_get(ins.a);
     case Op::local_set:

@@ -50,8 +50,20 @@ int call_import(JitInstance* ji, uint32_t func_index, uint64_t* slots) {
   return t ? fail(ji, std::move(t)) : 0;
 }
 
-uintptr_t call_indirect(JitInstance* ji, uint32_t table, uint32_t type_index, uint32_t elem,
+namespace {
+// This instance's JIT code to call natively, or the call made through the Store (0, or 1 on
+// a trap).
+uintptr_t call_resolved(JitInstance* ji, FuncInstance* callee, uint64_t* slots) {
+  if (callee->instance == ji->inst && callee->instance->compiled->engine == ji->engine)
+    return reinterpret_cast<uintptr_t>(callee->code);
+  std::optional<Trap> tr = ji->ctx->store->call_slots(callee, slots, ji->inst);
+  return tr ? fail(ji, std::move(tr)) : 0;
+}
+}  // namespace
+
+uintptr_t call_indirect(JitInstance* ji, uint32_t table, uint32_t type_index, uint64_t elem_bits,
                         uint64_t* slots) {
+  const auto elem = static_cast<uint32_t>(elem_bits);  // an i32 home's low half
   TableInstance* t = ji->inst->tables[table];
   if (elem >= t->elems.size()) return fail(ji, TrapKind::UndefinedElement);
   Ref r = t->elems[elem];
@@ -60,10 +72,12 @@ uintptr_t call_indirect(JitInstance* ji, uint32_t table, uint32_t type_index, ui
   // Structural equality is the spec's rule (and what the Store's type ids encode).
   if (*callee->type != ji->inst->module().types[type_index])
     return fail(ji, TrapKind::IndirectCallTypeMismatch);
-  if (callee->instance == ji->inst && callee->instance->compiled->engine == ji->engine)
-    return reinterpret_cast<uintptr_t>(callee->code);
-  std::optional<Trap> tr = ji->ctx->store->call_slots(callee, slots, ji->inst);
-  return tr ? fail(ji, std::move(tr)) : 0;
+  return call_resolved(ji, callee, slots);
+}
+
+uintptr_t call_ref(JitInstance* ji, uint32_t, uint32_t, uint64_t ref, uint64_t* slots) {
+  if (static_cast<Ref>(ref) == kNullRef) return fail(ji, TrapKind::NullFunctionReference);
+  return call_resolved(ji, reinterpret_cast<FuncInstance*>(static_cast<Ref>(ref)), slots);
 }
 
 uint32_t memory_size(JitInstance* ji) {

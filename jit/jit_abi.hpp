@@ -79,8 +79,11 @@ namespace helpers {
 int call_import(JitInstance* ji, uint32_t func_index, uint64_t* slots);
 // Returns code to call natively (same instance, same engine), 0 when the call was already
 // made through Store::call_slots, or 1 when it trapped.
-uintptr_t call_indirect(JitInstance* ji, uint32_t table, uint32_t type_index, uint32_t elem,
+uintptr_t call_indirect(JitInstance* ji, uint32_t table, uint32_t type_index, uint64_t elem,
                         uint64_t* slots);
+// call_ref: the same for a function reference (null: "null function reference"); the
+// first two arguments are unused, so that both share the calling sequence.
+uintptr_t call_ref(JitInstance* ji, uint32_t, uint32_t, uint64_t ref, uint64_t* slots);
 uint32_t memory_size(JitInstance* ji);
 uint32_t memory_grow(JitInstance* ji, uint32_t delta);
 // Bulk / table ops: return 1 on trap (set in ji).

@@ -167,20 +167,6 @@ bool decodes_to(const Bytes& instrs, Op op) {
   return false;
 }
 
-// Interpreted Wasm 3.0 instructions the JIT has not landed yet (remove a row when it does).
-bool jit_pending(Op op) {
-  switch (op) {
-    case Op::call_ref:
-    case Op::return_call_ref:
-    case Op::ref_as_non_null:
-    case Op::br_on_null:
-    case Op::br_on_non_null:
-      return true;
-    default:
-      return false;
-  }
-}
-
 struct EngineUnderTest {
   std::string name;
   std::unique_ptr<Engine> engine;
@@ -237,14 +223,6 @@ TEST_CASE("every opcode is validated, translated by the interpreter and compiled
       // A tier may decline an opcode only explicitly (the JIT's kBailouts, jit/compiler.cpp),
       // and then says so; any other failure is a missing rule, translation or emitter.
       if (error.find("(declared bailout)") != std::string::npos) continue;
-      // Wasm 3.0 instructions the interpreter runs and the JIT compiles in a later landing
-      // (the jit engineer's, issue 22): the JIT may refuse them with its "unsupported
-      // instruction" error until then; the run says which it refused.
-      if (t.name == "jit" && jit_pending(op) &&
-          error.find("unsupported instruction") != std::string::npos) {
-        WARN("jit does not compile " << op_name(op) << " yet (issue 22, pending)");
-        continue;
-      }
       CHECK(compiled.has_value());
     }
   }

@@ -294,17 +294,19 @@ void Compiler::tail_call_direct(Label fn, uint32_t arg_slot, uint32_t n) {
   m_a.b(fn);
 }
 
-// helpers::call_indirect: x0 = code to call natively, 0 when the call was made, 1 on a trap
-// (jumps to unwind). Returns the label the "call was made" case jumps to.
-Label Compiler::resolve_indirect(uint32_t table, uint32_t type_index, const Val& elem,
-                                 uint32_t arg_slot, Label unwind) {
+// helper(ji, a, b, callee, slots): helpers::call_indirect (a = table, b = type index, callee =
+// the element) or helpers::call_ref (callee = the reference). x0 = code to call natively, 0
+// when the helper made the call, 1 on a trap (jumps to unwind). Returns the label the "call
+// was made" case jumps to.
+Label Compiler::resolve_callee(const void* helper, uint32_t a, uint32_t b, const Val& elem,
+                               uint32_t arg_slot, Label unwind) {
   m_a.mov(x0, x19);
-  mov_imm(w1, table);
-  mov_imm(w2, type_index);
-  if (elem.kind == Kind::Const) mov_imm(w3, static_cast<uint32_t>(elem.c));
-  else load_gp(x3, elem.slot, false);
+  mov_imm(w1, a);
+  mov_imm(w2, b);
+  if (elem.kind == Kind::Const) mov_imm(x3, elem.c);
+  else load_gp(x3, elem.slot, true);
   home_addr(x4, arg_slot);
-  call_raw(reinterpret_cast<const void*>(&helpers::call_indirect));
+  call_raw(helper);
   Label done = m_a.newLabel();
   m_a.cmp(x0, imm(1));
   m_a.b(CC::kEQ, unwind);
@@ -312,9 +314,7 @@ Label Compiler::resolve_indirect(uint32_t table, uint32_t type_index, const Val&
   return done;
 }
 
-void Compiler::call_indirect(uint32_t table, uint32_t type_index, const Val& elem,
-                             uint32_t arg_slot, Label unwind) {
-  Label done = resolve_indirect(table, type_index, elem, arg_slot, unwind);
+void Compiler::call_resolved(Label done, uint32_t arg_slot) {
   m_a.mov(x16, x0);
   home_addr(x1, arg_slot);
   m_a.mov(x2, x1);
@@ -324,9 +324,7 @@ void Compiler::call_indirect(uint32_t table, uint32_t type_index, const Val& ele
 
 // Falls through when the callee was not this instance's JIT code: the helper called it and
 // its results are in the argument area.
-void Compiler::tail_call_indirect(uint32_t table, uint32_t type_index, const Val& elem,
-                                  uint32_t arg_slot, uint32_t n, Label unwind) {
-  Label done = resolve_indirect(table, type_index, elem, arg_slot, unwind);
+void Compiler::tail_call_resolved(Label done, uint32_t arg_slot, uint32_t n) {
   leave_for_tail_call(arg_slot, n);
   m_a.br(x0);
   m_a.bind(done);

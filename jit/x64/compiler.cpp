@@ -317,17 +317,19 @@ void Compiler::tail_call_direct(Label fn, uint32_t arg_slot, uint32_t n) {
   m_a.jmp(fn);
 }
 
-// helpers::call_indirect: rax = code to call natively, 0 when the call was made, 1 on a
-// trap (jumps to unwind). Returns the label the "call was made" case jumps to.
-Label Compiler::resolve_indirect(uint32_t table, uint32_t type_index, const Val& elem,
-                                 uint32_t arg_slot, Label unwind) {
+// helper(ji, a, b, callee, slots): helpers::call_indirect (a = table, b = type index, callee =
+// the element) or helpers::call_ref (callee = the reference). rax = code to call natively, 0
+// when the helper made the call, 1 on a trap (jumps to unwind). Returns the label the "call
+// was made" case jumps to.
+Label Compiler::resolve_callee(const void* helper, uint32_t a, uint32_t b, const Val& elem,
+                               uint32_t arg_slot, Label unwind) {
   m_a.mov(rdi, r13);
-  m_a.mov(esi, imm(table));
-  m_a.mov(edx, imm(type_index));
-  if (elem.kind == Kind::Const) m_a.mov(ecx, imm(static_cast<uint32_t>(elem.c)));
-  else m_a.mov(ecx, home32(elem.slot));
+  m_a.mov(esi, imm(a));
+  m_a.mov(edx, imm(b));
+  if (elem.kind == Kind::Const) m_a.mov(rcx, imm(elem.c));
+  else m_a.mov(rcx, home(elem.slot));
   m_a.lea(r8, home(arg_slot));
-  call_raw(reinterpret_cast<const void*>(&helpers::call_indirect));
+  call_raw(helper);
   Label done = m_a.new_local_label();
   m_a.cmp(rax, 1);
   m_a.je(unwind);
@@ -335,9 +337,7 @@ Label Compiler::resolve_indirect(uint32_t table, uint32_t type_index, const Val&
   return done;
 }
 
-void Compiler::call_indirect(uint32_t table, uint32_t type_index, const Val& elem,
-                             uint32_t arg_slot, Label unwind) {
-  Label done = resolve_indirect(table, type_index, elem, arg_slot, unwind);
+void Compiler::call_resolved(Label done, uint32_t arg_slot) {
   m_a.lea(rsi, home(arg_slot));
   m_a.mov(rdi, rsi);
   m_a.call(rax);
@@ -346,9 +346,7 @@ void Compiler::call_indirect(uint32_t table, uint32_t type_index, const Val& ele
 
 // Falls through when the callee was not this instance's JIT code: the helper called it and
 // its results are in the argument area.
-void Compiler::tail_call_indirect(uint32_t table, uint32_t type_index, const Val& elem,
-                                  uint32_t arg_slot, uint32_t n, Label unwind) {
-  Label done = resolve_indirect(table, type_index, elem, arg_slot, unwind);
+void Compiler::tail_call_resolved(Label done, uint32_t arg_slot, uint32_t n) {
   leave_for_tail_call(arg_slot, n);
   m_a.jmp(rax);
   m_a.bind(done);

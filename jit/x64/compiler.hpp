@@ -111,13 +111,15 @@ class Compiler final : public FrontEnd<Compiler, Regs> {
   void call_raw(const void* fn);
   void call_import(uint32_t func_index, uint32_t arg_slot, Label unwind);
   void call_direct(Label fn, uint32_t arg_slot);
-  void call_indirect(uint32_t table, uint32_t type_index, const Val& elem, uint32_t arg_slot,
-                     Label unwind);
   void tail_call_direct(Label fn, uint32_t arg_slot, uint32_t n);
-  void tail_call_indirect(uint32_t table, uint32_t type_index, const Val& elem,
-                          uint32_t arg_slot, uint32_t n, Label unwind);
-  Label resolve_indirect(uint32_t table, uint32_t type_index, const Val& elem, uint32_t arg_slot,
-                         Label unwind);
+  uint8_t test_ref(Gp r, bool null) {
+    m_a.test(r, r);
+    return static_cast<uint8_t>(null ? x86::CondCode::kZ : x86::CondCode::kNZ);
+  }
+  Label resolve_callee(const void* helper, uint32_t a, uint32_t b, const Val& callee,
+                       uint32_t arg_slot, Label unwind);
+  void call_resolved(Label done, uint32_t arg_slot);
+  void tail_call_resolved(Label done, uint32_t arg_slot, uint32_t n);
   void leave_for_tail_call(uint32_t arg_slot, uint32_t n);
   void branch_if_interrupted(Label trap);
   void fuel_charge(Label out_of_fuel, size_t patch[2]);
