@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "memory/populate.hpp"
+#include "tests/emulation.hpp"
 
 namespace {
 
@@ -31,7 +32,10 @@ TEST_CASE("populate_for_write makes the whole pages inside a range present", "[p
   REQUIRE(resident_pages(base, kPages) == 0);
   // From the middle of page 1 to the middle of page 9: pages 2..8 are whole.
   const bool done = wsvm::memory::populate_for_write(base + kPage + 100, 8 * kPage);
-  if (done) {
+  if (done && wsvm::test::running_under_emulator()) {
+    // qemu-user answers madvise(MADV_POPULATE_WRITE) with success and populates nothing.
+    WARN("under an emulator: madvise succeeded, residency is the emulator's and not checked");
+  } else if (done) {
     CHECK(resident_pages(base + 2 * kPage, 7) == 7);
     CHECK(resident_pages(base, 2) == 0);              // the partial first page is left alone
     CHECK(resident_pages(base + 9 * kPage, 7) == 0);  // and so is everything after
