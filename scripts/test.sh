@@ -34,39 +34,37 @@ read -r w3_pass w3_fail w3_skip < <(last_total "$spec_out")
 rm -f "$spec_out"
 [ -n "${w3_pass:-}" ] || { w3_pass=0 w3_fail=1 w3_skip=0; }
 
+# optional_phase PREFIX ENVVAR LABEL COMMAND...: runs COMMAND (unless $ENVVAR is 0: then one
+# line and 1 skipped), shows its output and sets PREFIX_pass/_fail/_skip from its last line
+# (no total line counts as 1 failed).
+optional_phase() {
+  local prefix=$1 var=$2 label=$3 p f s out
+  shift 3
+  if [ "${!var:-1}" = 0 ]; then
+    echo "$label: not run ($var=0), counted as 1 skipped"
+    p=0 f=0 s=1
+  else
+    echo "== $label: ${*#"$repo/"}"
+    out=$(mktemp)
+    "$@" | tee "$out"
+    read -r p f s < <(last_total "$out")
+    rm -f "$out"
+    [ -n "${p:-}" ] || { p=0 f=1 s=0; }
+  fi
+  printf -v "${prefix}_pass" %s "$p"; printf -v "${prefix}_fail" %s "$f"; printf -v "${prefix}_skip" %s "$s"
+}
+
 # The sanitizer subset (issue 5): the spec suite under every engine and the fuzz suite (crash
 # replays, interp-vs-JIT differential), built with ASan+UBSan into build-asan
 # (scripts/sanitize.sh --spec-only; the full unit suite under sanitizers is
 # `scripts/sanitize.sh`, too slow for the CI budget).
 # WSVM_TEST_SANITIZE=0 leaves it out of a local run, and says so.
-san_pass=0 san_fail=0 san_skip=0
-if [ "${WSVM_TEST_SANITIZE:-1}" = 0 ]; then
-  echo "sanitizer subset: not run (WSVM_TEST_SANITIZE=0), counted as 1 skipped"
-  san_skip=1
-else
-  echo "== sanitizer subset (ASan+UBSan): scripts/sanitize.sh --spec-only"
-  san_out=$(mktemp)
-  "$repo/scripts/sanitize.sh" --spec-only | tee "$san_out"
-  read -r san_pass san_fail san_skip < <(last_total "$san_out")
-  rm -f "$san_out"
-  [ -n "${san_pass:-}" ] || { san_pass=0 san_fail=1 san_skip=0; }
-fi
+optional_phase san WSVM_TEST_SANITIZE "sanitizer subset (ASan+UBSan)" "$repo/scripts/sanitize.sh" --spec-only
 
 # arm64 (issue 21): the cross build under qemu-user, the unit tests and a quarter of the
 # wasm-2.0 spec files under both engines (scripts/test-aarch64.sh --ci; the full arm64 run is
 # that script without --ci). WSVM_TEST_AARCH64=0 leaves it out of a local run, and says so.
-a64_pass=0 a64_fail=0 a64_skip=0
-if [ "${WSVM_TEST_AARCH64:-1}" = 0 ]; then
-  echo "arm64 subset: not run (WSVM_TEST_AARCH64=0), counted as 1 skipped"
-  a64_skip=1
-else
-  echo "== arm64 subset under qemu-aarch64: scripts/test-aarch64.sh --ci"
-  a64_out=$(mktemp)
-  "$repo/scripts/test-aarch64.sh" --ci | tee "$a64_out"
-  read -r a64_pass a64_fail a64_skip < <(last_total "$a64_out")
-  rm -f "$a64_out"
-  [ -n "${a64_pass:-}" ] || { a64_pass=0 a64_fail=1 a64_skip=0; }
-fi
+optional_phase a64 WSVM_TEST_AARCH64 "arm64 subset under qemu-aarch64" "$repo/scripts/test-aarch64.sh" --ci
 
 echo "unit and process tests: $unit_pass passed, $unit_fail failed, $unit_skip skipped"
 echo "spec suite wasm-2.0 assertions (all engines): $spec_pass passed, $spec_fail failed, $spec_skip skipped"
