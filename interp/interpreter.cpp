@@ -690,6 +690,26 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     if (pending) goto trap_pending;                       \
   } while (0)
 
+// Enters the callee's code once its frame is in place (do_call, do_tail_call): the current
+// function and instance (memory reloaded when it changes), then the limits contract: every
+// function entry checks the interrupt flag after the frame is set, so the backtrace names
+// the callee.
+#define ENTER_FUNCTION(cc)                                                           \
+  do {                                                                               \
+    fn = (cc);                                                                       \
+    th.cur_fn = fn;                                                                  \
+    if (inst != callee->instance) {                                                  \
+      inst = callee->instance;                                                       \
+      th.cur_inst = inst;                                                            \
+      RELOAD_MEMORY();                                                               \
+    }                                                                                \
+    ip = fn->code.data();                                                            \
+    if (fn->check_interrupt && ctx.interrupt.load(std::memory_order_relaxed) != 0)   \
+        [[unlikely]]                                                                 \
+      TRAP(TrapKind::Interrupted);                                                   \
+    DISPATCH();                                                                      \
+  } while (0)
+
 do_call : {
   // callee, call_arg (first argument slot, where the callee's frame starts), ret_ip.
   uint64_t* new_fp = fp + call_arg;
@@ -707,19 +727,7 @@ do_call : {
   th.frames.push_back(CallFrame{ret_ip, fp, fn, inst});
   ++ctx.call_depth;
   fp = new_fp;
-  fn = cc;
-  th.cur_fn = cc;
-  if (inst != callee->instance) {
-    inst = callee->instance;
-    th.cur_inst = inst;
-    RELOAD_MEMORY();
-  }
-  ip = cc->code.data();
-  // Limits contract: every function entry (after the frame is pushed, so the backtrace
-  // names the callee).
-  if (cc->check_interrupt && ctx.interrupt.load(std::memory_order_relaxed) != 0) [[unlikely]]
-    TRAP(TrapKind::Interrupted);
-  DISPATCH();
+  ENTER_FUNCTION(cc);
 }
 
 do_tail_call : {
@@ -739,17 +747,7 @@ do_tail_call : {
     TRAP(TrapKind::CallStackExhausted);
   for (uint32_t i = 0, n = cc->param_slots; i < n; ++i) fp[i] = args[i];  // args are above fp
   std::fill(fp + cc->param_slots, fp + cc->local_slots, uint64_t{0});
-  fn = cc;
-  th.cur_fn = cc;
-  if (inst != callee->instance) {  // the caller's frame (if any) restores its own at return
-    inst = callee->instance;
-    th.cur_inst = inst;
-    RELOAD_MEMORY();
-  }
-  ip = cc->code.data();
-  if (cc->check_interrupt && ctx.interrupt.load(std::memory_order_relaxed) != 0) [[unlikely]]
-    TRAP(TrapKind::Interrupted);
-  DISPATCH();
+  ENTER_FUNCTION(cc);  // an instance change: the caller's frame (if any) restores its own at return
 }
 
 // Traps of hot handlers' cold paths: the kind is set here, not before their branch.
