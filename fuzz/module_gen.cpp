@@ -47,7 +47,11 @@ constexpr uint8_t kEnd = 0x0b, kBlock = 0x02, kLoop = 0x03, kIf = 0x04, kElse = 
                   kLocalGet = 0x20, kLocalSet = 0x21, kLocalTee = 0x22, kGlobalGet = 0x23,
                   kGlobalSet = 0x24, kI32Const = 0x41, kI64Const = 0x42, kF32Const = 0x43,
                   kF64Const = 0x44, kI32Sub = 0x6b, kI32RemU = 0x70, kI32And = 0x71,
-                  kUnreachable = 0x00, kNop = 0x01, kVoidType = 0x40;
+                  kUnreachable = 0x00, kNop = 0x01, kVoidType = 0x40,
+                  // Wasm 3.0: tail calls and typed function references.
+                  kReturnCall = 0x12, kReturnCallIndirect = 0x13, kCallRef = 0x14,
+                  kReturnCallRef = 0x15, kRefNull = 0xd0, kRefFunc = 0xd2,
+                  kRefAsNonNull = 0xd4, kBrOnNull = 0xd5, kBrOnNonNull = 0xd6, kRefType = 0x64;
 
 uint8_t type_byte(ValType t) { return t.byte(); }
 
@@ -142,7 +146,7 @@ struct Label {
 class FuncGen {
  public:
   FuncGen(Choices& c, const Shape& s, uint32_t self, const GenOptions& o)
-      : m_c(c), m_s(s), m_self(self), m_simd(o.simd),
+      : m_c(c), m_s(s), m_self(self), m_simd(o.simd), m_wasm3(o.wasm3),
         m_budget(static_cast<int64_t>(o.max_instructions)) {}
 
   Bytes body() {
@@ -461,7 +465,7 @@ class FuncGen {
   void statement(uint32_t block_depth) {
     --m_budget;
     bool can_nest = block_depth < kMaxBlockDepth;
-    switch (m_c.below(14)) {
+    switch (m_c.below(m_wasm3 ? 16 : 14)) {
       case 0: case 1: {
         ValType t = pick_type();
         expr(t, 0);
@@ -513,6 +517,8 @@ class FuncGen {
       }
       case 11: expr(pick_type(), 0); m_code.push_back(kDrop); break;
       case 12: m_code.push_back(kNop); break;
+      case 14: if (m_self > 0) call_ref(); break;
+      case 15: if (m_self > 0) null_check(); break;
       default: {
         ValType t = pick_type();
         expr(t, 0);
@@ -548,6 +554,7 @@ class FuncGen {
       put_u32(m_code, n);
       for (uint32_t i = 0; i <= n; ++i) put_u32(m_code, targets[m_c.below(targets.size())]);
     } else if (r < 9) {
+      if (m_wasm3 && m_c.percent(50) && tail_call()) return;
       for (ValType t : m_s.funcs[m_self].results) expr(t, 0);
       m_code.push_back(kReturn);
     } else {
@@ -599,6 +606,14 @@ class FuncGen {
   void call_indirect() {
     uint32_t type = m_c.below(m_self);
     for (ValType t : m_s.funcs[type].params) expr(t, 1);
+    table_index();
+    m_code.push_back(kCallIndirect);
+    put_u32(m_code, type);
+    put_u32(m_code, 0);
+    store_results(m_s.funcs[type].results);
+  }
+
+  void table_index() {
     uint32_t r = m_c.below(10);
     if (r < 6) {
       expr(ValType::I32, 1);
@@ -609,16 +624,99 @@ class FuncGen {
     } else {
       i32_const(static_cast<uint32_t>(m_s.funcs.size()) + m_c.below(4));
     }
-    m_code.push_back(kCallIndirect);
+  }
+
+  // ---- Wasm 3.0: typed function references and tail calls ----
+  // Type index k is function k's type, so `ref.func k` is a (ref k). Callees are still of
+  // lower index only: a tail call, like a call, cannot recurse.
+
+  // Pushes a (ref null k) that is usually function k: ref.func, sometimes ref.null (the call
+  // traps), sometimes through br_on_non_null or ref.as_non_null.
+  void func_ref(uint32_t k) {
+    uint32_t r = m_c.below(10);
+    auto inner = [&] {
+      if (m_c.percent(85)) {
+        m_code.push_back(kRefFunc);
+      } else {
+        m_code.push_back(kRefNull);
+      }
+      put_s64(m_code, k);  // a function index, or the heap type k (s33)
+    };
+    if (r < 7) {
+      inner();
+    } else if (r < 9 && m_block_depth < kMaxBlockDepth) {
+      // block (result (ref k)) inner; br_on_non_null 0; ref.func k end: never null.
+      m_code.push_back(kBlock);
+      m_code.push_back(kRefType);
+      put_s64(m_code, k);
+      enter(Label{false, false});
+      inner();
+      m_code.push_back(kBrOnNonNull);
+      put_u32(m_code, 0);
+      m_code.push_back(kRefFunc);
+      put_u32(m_code, k);
+      leave();
+    } else {
+      inner();
+      m_code.push_back(kRefAsNonNull);
+    }
+  }
+
+  void call_ref() {
+    uint32_t type = m_c.below(m_self);
+    for (ValType t : m_s.funcs[type].params) expr(t, 1);
+    func_ref(type);
+    m_code.push_back(kCallRef);
     put_u32(m_code, type);
-    put_u32(m_code, 0);
     store_results(m_s.funcs[type].results);
+  }
+
+  // block; (ref null k); br_on_null 0; drop; end: leaves the block early when null.
+  void null_check() {
+    if (m_block_depth >= kMaxBlockDepth) return;
+    put(m_code, {kBlock, kVoidType});
+    enter(Label{true, false});
+    func_ref(m_c.below(m_self));
+    m_code.push_back(kBrOnNull);
+    put_u32(m_code, 0);
+    m_code.push_back(kDrop);
+    leave();
+  }
+
+  // return_call, return_call_indirect or return_call_ref to a lower function with this
+  // function's results; false when there is none.
+  bool tail_call() {
+    std::vector<uint32_t> fits;
+    for (uint32_t j = 0; j < m_self; ++j)
+      if (m_s.funcs[j].results == m_s.funcs[m_self].results) fits.push_back(j);
+    if (fits.empty()) return false;
+    uint32_t callee = fits[m_c.below(fits.size())];
+    for (ValType t : m_s.funcs[callee].params) expr(t, 1);
+    switch (m_c.below(3)) {
+      case 0:
+        m_code.push_back(kReturnCall);
+        put_u32(m_code, callee);
+        break;
+      case 1:
+        table_index();
+        m_code.push_back(kReturnCallIndirect);
+        put_u32(m_code, callee);
+        put_u32(m_code, 0);
+        break;
+      default:
+        func_ref(callee);
+        m_code.push_back(kReturnCallRef);
+        put_u32(m_code, callee);
+        break;
+    }
+    return true;
   }
 
   Choices& m_c;
   const Shape& m_s;
   uint32_t m_self;
   bool m_simd;
+  bool m_wasm3;
   int64_t m_budget;
   Bytes m_code;
   std::vector<std::pair<uint32_t, ValType>> m_groups;  // declared locals (count, type)

@@ -7,7 +7,10 @@
 // funcref table holding every function, mutable globals of each value type, every function
 // exported as "f<index>" and a data segment. Code draws its instructions from the opcode
 // table (decoder/opcodes.def: every simple numeric, memory and SIMD instruction) plus
-// blocks, loops, ifs, br/br_if/br_table, calls, call_indirect, select, locals and globals.
+// blocks, loops, ifs, br/br_if/br_table, calls, call_indirect, select, locals and globals,
+// and (GenOptions::wasm3) the tail calls return_call, return_call_indirect and return_call_ref
+// and the typed function references ref.func, ref.null, call_ref, ref.as_non_null,
+// br_on_null and br_on_non_null.
 //
 // Determinism across engines: the only nondeterminism wasm allows in these instructions is
 // the bit pattern of a NaN produced by float arithmetic, so the generator canonicalizes the
@@ -45,6 +48,7 @@ class Choices {
 
 struct GenOptions {
   bool simd = true;
+  bool wasm3 = true;  // tail calls and typed function references (issue 22)
   uint32_t max_funcs = 6;
   uint32_t max_instructions = 400;  // per function body (approximate)
 };
