@@ -159,7 +159,8 @@ Usage:
   wsvm pull REGISTRY/REPOSITORY[:TAG] DIR
       Send an image to, or fetch one from, an OCI registry (every digest checked).
   Wherever a module path is taken, oci:DIR[:TAG] names the Wasm layer of an OCI
-  image layout instead (every digest verified before it is used).
+  image layout instead (every digest verified before it is used); DIR may be a
+  tar file of the layout (plain or gzip'd), and build/pull write one to a .tar.
   wsvm --help | --version
 
 Options (before the module path; everything after it is passed to the module):

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "container/checksum.hpp"
+#include "container/oci_archive.hpp"
 #include "decoder/printable.hpp"
 #include "runner/read_file.hpp"
 
@@ -55,9 +56,37 @@ std::expected<Descriptor, std::string> descriptor(const json& o, const char* wha
   return d;
 }
 
-std::expected<std::vector<uint8_t>, std::string> read_blob(const std::string& dir, const Descriptor& d, uint64_t cap) {
+// The files of a layout: a directory, or a tar archive read into memory once (oci_archive.hpp).
+class LayoutReader {
+ public:
+  static std::expected<LayoutReader, std::string> open(const std::string& path) {
+    LayoutReader r;
+    r.m_dir = path;
+    if (is_layout_archive(path)) {
+      auto files = read_layout_archive(path, kMaxJsonBytes, runner::kMaxModuleFileBytes);
+      if (!files) return Fail(files.error());
+      r.m_archive = std::move(*files);
+    }
+    return r;
+  }
+
+  // The file at `name` (relative to the layout root), at most `cap` bytes.
+  std::expected<std::vector<uint8_t>, std::string> read(const std::string& name, uint64_t cap) const {
+    if (!m_archive) return read_capped(m_dir + "/" + name, cap);
+    auto it = m_archive->find(name);
+    if (it == m_archive->end()) return Fail(fmt::format("{}: not in the archive", name));
+    if (it->second.size() > cap) return Fail(fmt::format("{}: larger than {} bytes", name, cap));
+    return it->second;
+  }
+
+ private:
+  std::string m_dir;
+  std::optional<LayoutFiles> m_archive;
+};
+
+std::expected<std::vector<uint8_t>, std::string> read_blob(const LayoutReader& layout, const Descriptor& d, uint64_t cap) {
   if (d.size > cap) return Fail(fmt::format("blob {} is {} bytes, more than the {} allowed", d.digest, d.size, cap));
-  auto bytes = read_capped(dir + "/blobs/sha256/" + d.digest.substr(7), cap);
+  auto bytes = layout.read("blobs/sha256/" + d.digest.substr(7), cap);
   if (!bytes) return bytes;
   if (bytes->size() != d.size) return Fail(fmt::format("blob {}: {} bytes, the descriptor says {}", d.digest, bytes->size(), d.size));
   if (auto ok = verify_digest(*bytes, d.digest); !ok) return Fail(fmt::format("blob {}: {}", d.digest, ok.error()));
@@ -139,7 +168,9 @@ std::expected<std::pair<Descriptor, Descriptor>, std::string> parse_wasm_manifes
 
 std::expected<WasmImage, std::string> read_oci_layout(const OciRef& ref) {
   auto fail = [&ref](const std::string& what) { return Fail(fmt::format("oci:{}: {}", printable(ref.dir), what)); };
-  auto index_bytes = read_capped(ref.dir + "/index.json", kMaxJsonBytes);
+  auto layout = LayoutReader::open(ref.dir);
+  if (!layout) return fail(layout.error());
+  auto index_bytes = layout->read("index.json", kMaxJsonBytes);
   if (!index_bytes) return fail("not an OCI image layout: " + index_bytes.error());
   json index = json::parse(text_of(*index_bytes), nullptr, false);
   if (index.is_discarded() || !index.is_object()) return fail("index.json is not a JSON object");
@@ -164,16 +195,16 @@ std::expected<WasmImage, std::string> read_oci_layout(const OciRef& ref) {
   if (!mdesc) return fail(mdesc.error());
   if (mdesc->media_type == kOciIndexType) return fail("nested image indexes are not supported");
   WasmImage img;
-  auto manifest = read_blob(ref.dir, *mdesc, kMaxJsonBytes);
+  auto manifest = read_blob(*layout, *mdesc, kMaxJsonBytes);
   if (!manifest) return fail(manifest.error());
   img.manifest = std::move(*manifest);
   auto descs = parse_wasm_manifest(text_of(img.manifest));
   if (!descs) return fail(descs.error());
   std::tie(img.config_desc, img.layer_desc) = *descs;
-  auto config = read_blob(ref.dir, img.config_desc, kMaxJsonBytes);
+  auto config = read_blob(*layout, img.config_desc, kMaxJsonBytes);
   if (!config) return fail(config.error());
   img.config = std::move(*config);
-  auto wasm = read_blob(ref.dir, img.layer_desc, runner::kMaxModuleFileBytes);
+  auto wasm = read_blob(*layout, img.layer_desc, runner::kMaxModuleFileBytes);
   if (!wasm) return fail(wasm.error());
   img.wasm = std::move(*wasm);
   return img;
@@ -181,18 +212,21 @@ std::expected<WasmImage, std::string> read_oci_layout(const OciRef& ref) {
 
 std::expected<void, std::string> write_oci_layout(const std::string& dir, const std::string& tag, const WasmImage& image) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(fs::path(dir) / "blobs" / "sha256", ec);
-  if (ec) return Fail(fmt::format("{}: {}", printable(dir), ec.message()));
-  auto blob = [&](std::span<const uint8_t> bytes) {
-    return write_file(fs::path(dir) / "blobs" / "sha256" / sha256_of(bytes).substr(7), bytes);
-  };
-  for (auto* b : {&image.manifest, &image.config, &image.wasm})
-    if (auto ok = blob(*b); !ok) return ok;
-  if (auto ok = write_file(fs::path(dir) / "oci-layout", bytes_of(R"({"imageLayoutVersion":"1.0.0"})")); !ok) return ok;
+  bool archive = is_layout_archive(dir);
+  LayoutFiles files;  // what changes: the three blobs, oci-layout, index.json
+  for (auto* b : {&image.manifest, &image.config, &image.wasm}) files["blobs/sha256/" + sha256_of(*b).substr(7)] = *b;
+  files["oci-layout"] = bytes_of(R"({"imageLayoutVersion":"1.0.0"})");
+  LayoutFiles old;
+  if (archive && fs::exists(dir)) {
+    auto read = read_layout_archive(dir, kMaxJsonBytes, runner::kMaxModuleFileBytes);
+    if (!read) return Fail(fmt::format("oci:{}: {}", printable(dir), read.error()));
+    old = std::move(*read);
+  } else if (!archive) {
+    if (auto index = read_capped(dir + "/index.json", kMaxJsonBytes)) old["index.json"] = std::move(*index);
+  }
   json index = {{"schemaVersion", 2}, {"mediaType", kOciIndexType}, {"manifests", json::array()}};
-  if (auto old = read_capped(dir + "/index.json", kMaxJsonBytes)) {
-    json parsed = json::parse(text_of(*old), nullptr, false);
+  if (auto it = old.find("index.json"); it != old.end()) {
+    json parsed = json::parse(text_of(it->second), nullptr, false);
     if (!parsed.is_discarded() && parsed.is_object() && parsed.contains("manifests") && parsed["manifests"].is_array())
       index = parsed;
   }
@@ -207,7 +241,20 @@ std::expected<void, std::string> write_oci_layout(const std::string& dir, const 
                   {"size", image.manifest.size()},
                   {"annotations", {{"org.opencontainers.image.ref.name", tag}}}});
   index["manifests"] = kept;
-  return write_file(fs::path(dir) / "index.json", bytes_of(index.dump(2)));
+  files["index.json"] = bytes_of(index.dump(2));
+  if (archive) {
+    for (auto& [name, bytes] : files) old[name] = std::move(bytes);  // other tags' blobs stay
+    if (auto ok = write_layout_archive(dir, old); !ok) return Fail(ok.error());
+    return {};
+  }
+  std::error_code ec;
+  fs::create_directories(fs::path(dir) / "blobs" / "sha256", ec);
+  if (ec) return Fail(fmt::format("{}: {}", printable(dir), ec.message()));
+  // In name order: the blobs, then index.json naming them (a layout cut short by a crash
+  // keeps its old, complete index).
+  for (const auto& [name, bytes] : files)
+    if (auto ok = write_file(fs::path(dir) / name, bytes); !ok) return ok;
+  return {};
 }
 
 }  // namespace wsvm::container

@@ -11,7 +11,7 @@ packages=(
   meson ninja-build g++ pkg-config python3
   libfmt-dev catch2 nlohmann-json3-dev libxxhash-dev libbenchmark-dev libasmjit-dev
   wabt clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32
-  libtomlplusplus-dev nettle-dev libmicrohttpd-dev libcurl4-openssl-dev
+  libtomlplusplus-dev nettle-dev libmicrohttpd-dev libcurl4-openssl-dev libarchive-dev zlib1g-dev
   docker-registry skopeo umoci wrk
 )
 
@@ -68,6 +68,7 @@ if [ "${1:-}" = --aarch64 ]; then
     g++-aarch64-linux-gnu qemu-user libc6-dev:arm64
     libfmt-dev:arm64 libxxhash-dev:arm64 libasmjit-dev:arm64
     libtomlplusplus-dev:arm64 nettle-dev:arm64 libmicrohttpd-dev:arm64 libcurl4-openssl-dev:arm64
+    libarchive-dev:arm64 zlib1g-dev:arm64
   )
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     echo "install-deps: adding the arm64 architecture (dpkg --add-architecture arm64)" >&2

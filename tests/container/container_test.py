@@ -6,12 +6,15 @@ manifests, `wsvm inspect` of modules and manifests, and OCI image layouts.
 Usage: container_test.py WSVM GUEST_WASM ENGINE CASE   (CASE: a test_ function minus test_)
 Every case runs with `--engine ENGINE` where the command takes one.
 """
+import gzip
 import hashlib
+import io
 import json
 import os
 import shutil
 import socket
 import subprocess
+import tarfile
 import sys
 import tempfile
 import time
@@ -431,6 +434,113 @@ def test_build_and_run_oci():
         expect(r[0] == 0, "skopeo copies the built layout", r)
         r = wsvm("--engine", ENGINE, "oci:" + os.path.join(WORK, "copy") + ":v9", "exit", "4")
         expect(r[0] == 4, "the copy skopeo wrote runs", r)
+
+
+def tar_of(root, out, prefix="./", extra=None):
+    """The layout folder `root` as a tar file (entries named PREFIX + path, as `tar -C root -cf
+    out .` names them), plus `extra` entries: (TarInfo, bytes or None)."""
+    with tarfile.open(out, "w") as t:
+        for dirpath, _, names in os.walk(root):
+            for name in sorted(names):
+                full = os.path.join(dirpath, name)
+                t.add(full, arcname=prefix + os.path.relpath(full, root))
+        for info, data in extra or []:
+            t.addfile(info, io.BytesIO(data) if data is not None else None)
+    return out
+
+
+def test_oci_layout_tar():
+    """oci:FILE.tar: a layout kept as one tar file (plain or gzip'd): run, build into it,
+    skopeo's oci-archive both ways, and hostile archives answered with one line."""
+    with open(GUEST, "rb") as f:
+        wasm = f.read()
+    root = make_layout(wasm, tag="v1")
+    plain = tar_of(root, os.path.join(WORK, "image.tar"))
+    r = wsvm("--engine", ENGINE, "oci:" + plain + ":v1", "exit", "6")
+    expect(r[0] == 6, "a layout in a tar file runs", r)
+    with open(plain, "rb") as f, gzip.open(os.path.join(WORK, "image.tar.gz"), "wb") as g:
+        g.write(f.read())
+    r = wsvm("--engine", ENGINE, "oci:" + os.path.join(WORK, "image.tar.gz") + ":v1", "exit", "5")
+    expect(r[0] == 5, "a gzip'd tar runs", r)
+    write("app.toml", manifest(["exit", "9"], image='source = "oci:image.tar:v1"'))
+    expect(up()[0] == 9, "a manifest's source may be a tar layout")
+    # wsvm build writes a tar when the target is one; a second tag keeps the first.
+    built = os.path.join(WORK, "built.tar")
+    expect(wsvm("build", GUEST, "oci:" + built + ":a")[0] == EXIT_OK, "build into a new .tar")
+    expect(wsvm("build", GUEST, "oci:" + built + ":b")[0] == EXIT_OK, "build a second tag into it")
+    with tarfile.open(built) as t:
+        names = t.getnames()
+    expect("index.json" in names and "oci-layout" in names and f"blobs/sha256/{sha256(wasm)[7:]}" in names,
+           f"the tar holds the layout's files ({names})")
+    for tag, code in (("a", 3), ("b", 4)):
+        r = wsvm("--engine", ENGINE, f"oci:{built}:{tag}", "exit", str(code))
+        expect(r[0] == code, f"tag {tag} of the built tar runs", r)
+    skopeo = shutil.which("skopeo")
+    if skopeo:
+        r = run_command([skopeo, "copy", "--insecure-policy", f"oci-archive:{built}:a",
+                         "oci:" + os.path.join(WORK, "from-tar") + ":v1"], timeout=120)
+        expect(r[0] == 0, "skopeo reads the tar wsvm wrote", r)
+        r = run_command([skopeo, "copy", "--insecure-policy", "oci:" + root + ":v1",
+                         "oci-archive:" + os.path.join(WORK, "sk.tar") + ":v2"], timeout=120)
+        expect(r[0] == 0, "skopeo writes an oci-archive", r)
+        r = wsvm("--engine", ENGINE, "oci:" + os.path.join(WORK, "sk.tar") + ":v2", "exit", "2")
+        expect(r[0] == 2, "the oci-archive skopeo wrote runs", r)
+
+    def refused(path, what, phrase):
+        r = wsvm("--engine", ENGINE, "oci:" + path + ":v1", "exit", "1")
+        expect(r[0] == EXIT_LOAD and r[1] == "" and r[2].count("\n") == 1 and phrase in r[2], what, r)
+
+    refused(write("garbage.tar", "this is no tar archive at all\n" * 40), "a file that is not a tar", "not a tar archive")
+    with open(plain, "rb") as f:
+        whole = f.read()
+    cut = os.path.join(WORK, "cut.tar")
+    at = whole.index(wasm[:64]) + 16  # inside the Wasm layer's data
+    with open(cut, "wb") as f:
+        f.write(whole[:at])
+    r = wsvm("--engine", ENGINE, "oci:" + cut + ":v1", "exit", "1")
+    expect(r[0] == EXIT_LOAD and r[2].count("\n") == 1, "a tar cut short inside a blob", r)
+    # A blob changed inside the archive: the digest check refuses it.
+    with open(os.path.join(WORK, "tampered.tar"), "wb") as f:
+        f.write(whole[:at] + bytes([whole[at] ^ 0xff]) + whole[at + 1:])
+    refused(os.path.join(WORK, "tampered.tar"), "a changed blob in a tar", "checksum mismatch")
+    # The layer as a symlink to a file outside: links are never followed.
+    layer_name = "blobs/sha256/" + sha256(wasm)[7:]
+    os.remove(os.path.join(root, layer_name))
+    link = tarfile.TarInfo("./" + layer_name)
+    link.type, link.linkname = tarfile.SYMTYPE, GUEST
+    refused(tar_of(root, os.path.join(WORK, "link.tar"), extra=[(link, None)]), "a blob that is a symlink",
+            "not in the archive")
+    # Entries climbing out ("../x", absolute names) are skipped, never written anywhere.
+    escape = tarfile.TarInfo("../escaped-" + str(os.getpid()))
+    escape.size = 3
+    absolute = tarfile.TarInfo("/tmp/absolute-" + str(os.getpid()))
+    absolute.size = 3
+    refused(tar_of(root, os.path.join(WORK, "escape.tar"), extra=[(escape, b"abc"), (absolute, b"abc")]),
+            "hostile names beside a missing layer", "not in the archive")
+    expect(not os.path.exists(os.path.join(os.path.dirname(WORK), "escaped-" + str(os.getpid())))
+           and not os.path.exists("/tmp/absolute-" + str(os.getpid())), "nothing extracted")
+    # A layer whose header claims 64 GiB: refused from the header, no allocation.
+    shutil.rmtree(root)
+    root = make_layout(wasm, tag="v1")
+    os.remove(os.path.join(root, layer_name))
+    huge = tarfile.TarInfo(layer_name)
+    huge.size = 64 << 30
+    out = os.path.join(WORK, "huge.tar")
+    with tarfile.open(out, "w", format=tarfile.GNU_FORMAT) as t:
+        for dirpath, _, names in os.walk(root):
+            for name in names:
+                t.add(os.path.join(dirpath, name), arcname=os.path.relpath(os.path.join(dirpath, name), root))
+        t.fileobj.write(huge.tobuf(tarfile.GNU_FORMAT))  # the header only: no 64 GiB follow
+    refused(out, "a blob declared as 64 GiB", "larger than")
+    dup = tarfile.TarInfo("index.json")
+    dup.size = 2
+    refused(tar_of(root, os.path.join(WORK, "dup.tar"), prefix="", extra=[(dup, b"{}")]), "index.json twice",
+            "appears twice")
+    # Building into something that is not a tar changes nothing.
+    before = open(os.path.join(WORK, "garbage.tar"), "rb").read()
+    r = wsvm("build", GUEST, "oci:" + os.path.join(WORK, "garbage.tar") + ":v1")
+    expect(r[0] != EXIT_OK and r[2].count("\n") == 1 and "not a tar archive" in r[2], "build into a non-tar file", r)
+    expect(open(os.path.join(WORK, "garbage.tar"), "rb").read() == before, "which is left as it was")
 
 
 def test_linked_components():
