@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "component/event_loop.hpp"
 #include "component/instance.hpp"
 
 namespace wsvm::component {
@@ -166,6 +167,7 @@ namespace {
 
 struct Scheduler {
   std::vector<std::unique_ptr<Waiter>> waiting;
+  EventLoop loop;  // what the host waits on when no task is ready
   // A thread that ends with tasks still waiting (their instances were never destroyed, e.g.
   // at exit): their Stores may be gone, so their fibers are left suspended, not unwound.
   ~Scheduler() {
@@ -385,6 +387,23 @@ AbiResult<std::shared_ptr<Task>> start_call(Store& store, const ComponentFunc& f
   t.on_start = std::move(on_start);
   t.on_resolve = std::move(on_resolve);
   t.from_guest = caller != nullptr;
+  if (f.host_async) {
+    // A host function that may resolve later (from the event loop): the task stays Started
+    // until it calls `resolve` once.
+    t.state = Task::State::Started;
+    auto args = WSVM_TRY(t.on_start());
+    std::weak_ptr<Task> weak = tp;
+    auto resolve = [weak](std::optional<std::vector<Val>> results) -> std::optional<Trap> {
+      auto task = weak.lock();
+      if (!task || task->state == Task::State::Resolved) return std::nullopt;
+      task->state = Task::State::Resolved;
+      task->host_cancel = nullptr;
+      return task->on_resolve(std::move(results));
+    };
+    if (auto tr = f.host_async(HostCall{f, std::move(args), std::move(resolve), &t.host_cancel}))
+      return std::unexpected(*tr);
+    return tp;
+  }
   if (f.host) {
     t.state = Task::State::Started;
     auto args = WSVM_TRY(t.on_start());
@@ -446,10 +465,15 @@ AbiResult<bool> block_until(Task* task, const std::function<bool()>& done, bool 
 }
 
 AbiResult<void> run_until(const std::function<bool()>& done) {
-  while (!done())
-    if (!WSVM_TRY(run_one())) return std::unexpected(deadlock());
+  while (!done()) {
+    if (WSVM_TRY(run_one())) continue;
+    // No task is ready: the host's timers, fds and posted work may make one ready.
+    if (!scheduler().loop.run_once()) return std::unexpected(deadlock());
+  }
   return {};
 }
+
+EventLoop& host_loop() { return scheduler().loop; }
 
 AbiResult<bool> yield_once(Task* task, bool cancellable) {
   if (!task || !task->may_block()) return false;  // a synchronous task's yield does nothing
@@ -500,6 +524,13 @@ AbiResult<bool> thread_switch_to(Task* task, const std::shared_ptr<GuestThread>&
 
 std::optional<Trap> request_cancellation(const std::shared_ptr<Task>& tp) {
   Task& t = *tp;
+  if (t.f->host_async) {  // the host's call: cancelled if it says how, else it goes on
+    if (t.state != Task::State::Started || !t.host_cancel) return std::nullopt;
+    auto cancel = std::move(t.host_cancel);
+    t.host_cancel = nullptr;
+    cancel();
+    return std::nullopt;
+  }
   if (t.state == Task::State::Initial) {
     t.state = Task::State::CancelDelivered;
     if (!t.waiter) return std::nullopt;

@@ -114,14 +114,16 @@ struct Subtask : Waitable {
 // ---- streams and futures ---------------------------------------------------------------------
 
 // A guest's buffer given to stream/future read or write: `length` elements of `t` at `ptr`.
+// (The host's side of a copy is a HostBuffer, host_channel.hpp: values, not guest memory.)
 struct GuestBuffer {
+  virtual ~GuestBuffer() = default;
   VTypeP t;  // null: stream/future without a payload type
   AbiOptions opts;
   InstanceState* inst = nullptr;
   uint32_t ptr = 0, length = 0, progress = 0;
   uint32_t remain() const { return length - progress; }
-  AbiResult<std::vector<Val>> read(uint32_t n);
-  std::optional<Trap> write(const std::vector<Val>& vs);
+  virtual AbiResult<std::vector<Val>> read(uint32_t n);
+  virtual std::optional<Trap> write(const std::vector<Val>& vs);
 };
 
 enum class CopyResult : uint32_t { Completed = 0, Dropped = 1, Cancelled = 2 };
@@ -198,6 +200,9 @@ struct Task : std::enable_shared_from_this<Task> {
   std::shared_ptr<Fiber> fiber;
   bool wake_cancelled = false;     // set by the waiter that resumes it
   uint32_t thread_index = 0;       // its implicit thread in the instance's thread table (0: none yet)
+  // A host function's call (ComponentFunc::host_async): how to cancel it (subtask.cancel),
+  // set by the host while the call is in flight; it resolves the call (with none: cancelled).
+  std::function<void()> host_cancel;
 
   bool async_type() const;
   bool needs_exclusive() const;  // sync-lifted or callback-lifted async function
@@ -247,6 +252,11 @@ AbiResult<bool> yield_once(Task* task, bool cancellable);
 AbiResult<bool> thread_suspend(Task* task, bool cancellable);
 std::optional<Trap> thread_resume_later(Task* task, const std::shared_ptr<GuestThread>& th);
 AbiResult<bool> thread_switch_to(Task* task, const std::shared_ptr<GuestThread>& th);
+
+class EventLoop;
+// The event loop of this thread's scheduler: host code registers timers, fd watches and
+// posted work there; run_until waits on it when no task is ready.
+EventLoop& host_loop();
 
 // Requests cancellation of `task` on behalf of its caller (subtask.cancel).
 std::optional<Trap> request_cancellation(const std::shared_ptr<Task>& task);

@@ -5,6 +5,9 @@ namespace wsvm::component {
 
 bool contains_list_or_string(const VType& t) {
   if (t.kind == VKind::List || t.kind == VKind::String) return true;
+  // A stream's or future's payload is copied by stream/future.read and .write, with their
+  // own options, never by this lift or lower.
+  if (t.kind == VKind::Stream || t.kind == VKind::Future) return false;
   for (const auto& e : t.elems)
     if (e && contains_list_or_string(*e)) return true;
   return false;

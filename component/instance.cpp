@@ -71,6 +71,19 @@ const HostFn* ComponentLinker::func(const std::string& name) const {
   return it == m_funcs.end() ? nullptr : &it->second;
 }
 
+void ComponentLinker::define_instance_async_func(const std::string& instance, std::string name, HostAsyncFn fn) {
+  // The name links like any host function; calls go to the async form (start_call).
+  define_instance_func(instance, name, unknown_import(instance + "#" + name));
+  m_async_funcs[instance][std::move(name)] = std::move(fn);
+}
+
+const HostAsyncFn* ComponentLinker::async_func(const std::string& instance, const std::string& name) const {
+  auto it = m_async_funcs.find(instance);
+  if (it == m_async_funcs.end()) return nullptr;
+  auto f = it->second.find(name);
+  return f == it->second.end() ? nullptr : &f->second;
+}
+
 const FuncSig* ComponentLinker::func_type(const std::string& instance, const std::string& name) const {
   if (instance.empty()) {
     auto it = m_func_types.find(name);
@@ -114,7 +127,7 @@ const std::map<std::string, HostFn>* ComponentLinker::instance(const std::string
 
 AbiResult<std::vector<Val>> call_component_func(Store& store, const ComponentFunc& f,
                                                 std::span<const Val> args, InstanceState* caller) {
-  if (f.host) return f.host(args);
+  if (f.host && !f.host_async) return f.host(args);
   Task* caller_task = caller ? caller->current_task : nullptr;
   // A synchronous call of an async function may block: not from a synchronous task.
   if (caller && f.sig.async && (!caller_task || !caller_task->may_block()))
@@ -897,6 +910,8 @@ Result<void> Instantiator::import(const Import& im) {
         if (it != host->end())
           WSVM_TRY_VOID(check_host_type(f->sig, m_linker.func_type(host_name, fname), name, fname, im.offset));
         f->host = it != host->end() ? it->second : unknown_import(name + "#" + fname);
+        if (it != host->end())
+          if (const HostAsyncFn* af = m_linker.async_func(host_name, fname)) f->host_async = *af;
         f->name = name + "#" + fname;
         in.funcs[fname] = std::move(f);
       }

@@ -24,6 +24,20 @@ namespace wsvm::component {
 // they are lifted and lowered).
 using HostFn = std::function<AbiResult<std::vector<Val>>(std::span<const Val>)>;
 
+struct ComponentFunc;
+// A host function that may finish later (an `async func` waiting for a timer or an fd, or one
+// that needs its import's types to make streams and futures): it gets the function (its
+// `sig` is the import's type), the lifted arguments, and `resolve`, to call exactly once, now
+// or later from the event loop (component/event_loop.hpp), with the results (none: the call
+// was cancelled). It may set `*cancel` to how a subtask.cancel of the call stops it.
+struct HostCall {
+  const ComponentFunc& f;
+  std::vector<Val> args;
+  std::function<std::optional<Trap>(std::optional<std::vector<Val>>)> resolve;
+  std::function<void()>* cancel;
+};
+using HostAsyncFn = std::function<std::optional<Trap>(HostCall)>;
+
 // Host imports by name: top-level functions ("log") and functions of instances
 // ("wasi:cli/environment@0.2.12" + "get-arguments").
 // Core modules compiled once and reused by every instantiation of the same component (a
@@ -67,6 +81,8 @@ class ComponentLinker {
     m_instance_func_types[instance][name] = std::move(type);
     define_instance_func(instance, std::move(name), std::move(fn));
   }
+  void define_instance_async_func(const std::string& instance, std::string name, HostAsyncFn fn);
+  const HostAsyncFn* async_func(const std::string& instance, const std::string& name) const;
   // The declared type of a host function (`instance` empty: a top-level one); null if none.
   const FuncSig* func_type(const std::string& instance, const std::string& name) const;
   // Called with the rep when a guest drops its last owning handle of the host resource
@@ -94,6 +110,7 @@ class ComponentLinker {
   std::map<std::string, std::map<std::string, HostFn>> m_instances;
   std::map<std::string, FuncSig> m_func_types;
   std::map<std::string, std::map<std::string, FuncSig>> m_instance_func_types;
+  std::map<std::string, std::map<std::string, HostAsyncFn>> m_async_funcs;
   std::map<std::string, std::map<std::string, std::function<void(uint32_t)>>> m_dtors;
   bool m_trap_unknown = false;
   std::shared_ptr<CoreModuleCache> m_cache;
@@ -112,6 +129,7 @@ struct ComponentFunc {
   FuncInstance* callback = nullptr;  // async lift with `(callback f)`
   // Host:
   HostFn host;
+  HostAsyncFn host_async;  // set (with `host` as a placeholder) for a HostAsyncFn
 };
 
 class ComponentInstance {

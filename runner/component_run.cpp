@@ -10,6 +10,7 @@
 #include "runtime/deadline.hpp"
 #include "validator/validate.hpp"
 #include "wasi/p2/host.hpp"
+#include "wasi/p3/host.hpp"
 
 namespace wsvm::runner {
 namespace {
@@ -24,10 +25,12 @@ Result<void> validate_core_modules(const component::Component& c) {
   return {};
 }
 
-// The export `wasi:cli/run@0.2.x#run` (any 0.2 patch version), or empty.
+// The export `wasi:cli/run@0.3.x#run`, else `wasi:cli/run@0.2.x#run`, or empty. (A Rust
+// wasm32-wasip3 program exports both; its 0.2 one is std's `main`, the 0.3 one the program.)
 std::string run_export(const component::ComponentInstance& inst) {
-  for (const std::string& n : inst.export_names())
-    if (n.starts_with("wasi:cli/run@0.2.") && n.ends_with("#run")) return n;
+  for (const char* version : {"wasi:cli/run@0.3.", "wasi:cli/run@0.2."})
+    for (const std::string& n : inst.export_names())
+      if (n.starts_with(version) && n.ends_with("#run")) return n;
   return {};
 }
 
@@ -80,6 +83,7 @@ std::optional<Outcome> Run::link_component() {
   if (!host) return usage(host.error().message);
   m_p2 = std::move(*host);
   m_p2->define(*m_component_linker);
+  wasi::p3::define(*m_component_linker, *m_p2);
   auto order = link_order(m_request.components);
   if (!order) return load_error(m_program->name, Error{ErrorKind::Unlinkable, kNoOffset, order.error()});
   m_link_order = std::move(*order);
@@ -113,7 +117,7 @@ Outcome Run::call_component_run() {
   if (name.empty()) {
     return with_stats(load_error(m_program->name,
                                  Error{ErrorKind::Invalid, kNoOffset,
-                                       "the component exports no wasi:cli/run@0.2 'run' function "
+                                       "the component exports no wasi:cli/run 'run' function "
                                        "(call one of its exports with --invoke)"}));
   }
   auto results = m_component->call(name, {});

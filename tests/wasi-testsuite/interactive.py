@@ -223,7 +223,7 @@ def run_interactive(wsvm, engine, wasm, spec, ops, tmp, root, env, verbose):
             kind = op["type"]
             if kind == "run":
                 serving = spec.get("world") == SERVE_WORLD
-                cmd = [wsvm] + (["serve", "--addr", "127.0.0.1:0"] if serving else [])
+                cmd = [os.path.abspath(wsvm)] + (["serve", "--addr", "127.0.0.1:0"] if serving else [])
                 cmd += ["--engine", engine]
                 for proposal in spec.get("proposals", []):
                     cmd += PROPOSAL_FLAGS.get(proposal, [])
@@ -233,11 +233,14 @@ def run_interactive(wsvm, engine, wasm, spec, ops, tmp, root, env, verbose):
                     cmd += ["--env", f"{key}={value}"]
                 if root:
                     cmd += ["--dir", f"{root}::/"]
-                cmd += [wasm, *op.get("args", [])]
+                # Run beside the test, named by its file name: the program's argv[0] is then
+                # "x.wasm", which cli-env checks (as the upstream runner's engines see it).
+                cmd += [os.path.basename(wasm), *op.get("args", [])]
                 if verbose:
                     print("  $ " + " ".join(cmd))
                 proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, cwd=tmp, env=env)
+                                        stderr=subprocess.PIPE, cwd=os.path.dirname(os.path.abspath(wasm)),
+                                        env=env)
                 out, err = Stream(proc.stdout), Stream(proc.stderr)
                 if serving:
                     first = out.line()

@@ -85,7 +85,7 @@ void Host::define_cli(component::ComponentLinker& l) {
 
   // Each get-std* gives a new stream on the host fd behind guest fd 0/1/2 (not owned: the
   // embedder's stdio stays open).
-  auto stdio_fd = [this](uint32_t n) { return std::make_shared<HostFd>(m_ctx->get(n)->host, false); };
+  auto stdio_fd = [this](uint32_t n) { return this->stdio_fd(n); };
   l.define_instance_func(iface("wasi:cli/stdin"), "get-stdin", [this, stdio_fd](std::span<const Val>) -> AbiResult<Vals> {
     return ret(WSVM_TRY(own(fd_input_stream(stdio_fd(0), std::nullopt))));
   });

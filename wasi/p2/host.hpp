@@ -86,6 +86,8 @@ class Host {
     bool read_only = false;
   };
   const std::vector<PreopenDir>& preopens() const { return m_preopens; }
+  // The host fd behind guest stdio fd `n` (0, 1, 2), not owned: the embedder's stdio stays open.
+  std::shared_ptr<HostFd> stdio_fd(uint32_t n) { return std::make_shared<HostFd>(m_ctx->get(n)->host, false); }
 
  private:
   Host() = default;

@@ -1,0 +1,143 @@
+// Byte pumps between the 0.2 host's streams and 0.3 stream<u8> channels (see pump.hpp).
+#include "wasi/p3/pump.hpp"
+
+#include <sys/epoll.h>
+#include <poll.h>
+
+#include <cerrno>
+
+#include "component/event_loop.hpp"
+
+namespace wsvm::wasi::p3 {
+
+using component::CopyResult;
+using component::SharedChannel;
+using component::Val;
+
+namespace {
+
+// Bytes per copy: what the guest asks for, up to this.
+constexpr uint32_t kChunk = 64 * 1024;
+
+std::vector<Val> byte_vals(const std::vector<uint8_t>& bytes) {
+  std::vector<Val> out;
+  out.reserve(bytes.size());
+  for (uint8_t b : bytes) out.push_back(Val::u8(b));
+  return out;
+}
+
+std::vector<uint8_t> bytes_from(const std::vector<Val>& vals) {
+  std::vector<uint8_t> out;
+  out.reserve(vals.size());
+  for (const Val& v : vals) out.push_back(uint8_t(v.u));
+  return out;
+}
+
+int error_of(const p2::StreamError& e) { return e.closed ? 0 : (e.host_errno ? e.host_errno : EIO); }
+
+struct PumpIn : std::enable_shared_from_this<PumpIn> {
+  std::shared_ptr<p2::InputStream> in;
+  std::shared_ptr<SharedChannel> ch;
+  PumpDone done;
+
+  void end(int err) {
+    ch->drop();
+    done(err);
+  }
+  // Waits until the guest reads (a zero-length write completes then), then reads the source.
+  void wait_for_reader() {
+    auto self = shared_from_this();
+    component::host_write(ch, {}, [self](uint32_t, CopyResult r) {
+      if (r == CopyResult::Dropped) return self->done(0);
+      self->read_source();
+    });
+  }
+  void read_source() {
+    auto self = shared_from_this();
+    auto data = in->read(kChunk);
+    if (!data) return end(error_of(data.error()));
+    if (data->empty()) return when_ready(in->readiness(), [self] { self->read_source(); });
+    component::host_write_all(ch, byte_vals(*data), [self](bool all) {
+      if (!all) return self->done(0);
+      self->wait_for_reader();
+    });
+  }
+};
+
+struct PumpOut : std::enable_shared_from_this<PumpOut> {
+  std::shared_ptr<SharedChannel> ch;
+  std::shared_ptr<p2::OutputStream> out;
+  PumpDone done;
+
+  void next() {
+    auto self = shared_from_this();
+    component::host_read(ch, kChunk, [self](std::vector<Val> vals, CopyResult r) {
+      auto bytes = std::make_shared<std::vector<uint8_t>>(bytes_from(vals));
+      self->write(bytes, 0, r == CopyResult::Dropped);
+    });
+  }
+  void fail(int err) {
+    ch->drop();  // the guest's next write sees the reader gone
+    done(err);
+  }
+  void write(std::shared_ptr<std::vector<uint8_t>> bytes, size_t from, bool last) {
+    auto self = shared_from_this();
+    while (from < bytes->size()) {
+      auto n = out->check_write();
+      if (!n) return fail(error_of(n.error()) ? error_of(n.error()) : EPIPE);
+      if (*n == 0)
+        return when_ready(out->readiness(), [self, bytes, from, last] { self->write(bytes, from, last); });
+      size_t k = std::min<size_t>(*n, bytes->size() - from);
+      if (auto w = out->write(std::span<const uint8_t>(bytes->data() + from, k)); !w)
+        return fail(error_of(w.error()) ? error_of(w.error()) : EPIPE);
+      from += k;
+    }
+    if (auto f = out->flush(); !f) return fail(error_of(f.error()));
+    if (last) return done(0);
+    next();
+  }
+};
+
+}  // namespace
+
+void when_ready(const p2::Readiness& r, std::function<void()> fn) {
+  component::EventLoop& loop = component::host_loop();
+  if (r.ready || (r.fd < 0 && !r.deadline)) {
+    loop.post(std::move(fn));
+    return;
+  }
+  // An fd, a deadline, or both: whichever comes first runs `fn` and forgets the other.
+  auto once = std::make_shared<std::function<void()>>(std::move(fn));
+  auto ids = std::make_shared<std::pair<uint64_t, uint64_t>>(0, 0);
+  auto fire = [once, ids, &loop](bool from_fd) {
+    loop.cancel(from_fd ? ids->second : ids->first);
+    if (auto f = std::exchange(*once, nullptr)) f();
+  };
+  if (r.fd >= 0) {
+    uint32_t ev = ((r.events & POLLIN) ? EPOLLIN : 0) | ((r.events & POLLOUT) ? EPOLLOUT : 0);
+    ids->first = loop.watch_fd(r.fd, ev, [fire] { fire(true); });
+  }
+  if (r.deadline) {
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(r.deadline->time_since_epoch()).count();
+    ids->second = loop.add_timer(uint64_t(std::max<int64_t>(ns, 0)), [fire] { fire(false); });
+  }
+}
+
+void pump_in(std::shared_ptr<p2::InputStream> in, std::shared_ptr<SharedChannel> ch, PumpDone done) {
+  auto p = std::make_shared<PumpIn>();
+  p->in = std::move(in), p->ch = std::move(ch), p->done = std::move(done);
+  p->wait_for_reader();
+}
+
+void pump_out(std::shared_ptr<SharedChannel> ch, std::shared_ptr<p2::OutputStream> out, PumpDone done) {
+  auto p = std::make_shared<PumpOut>();
+  p->ch = std::move(ch), p->out = std::move(out), p->done = std::move(done);
+  p->next();
+}
+
+void resolve_result_future(const std::shared_ptr<SharedChannel>& fut, std::optional<Val> error) {
+  Val v = error ? Val::err({std::move(*error)}) : Val::ok();
+  component::host_write(fut, {std::move(v)}, [](uint32_t, CopyResult) {});
+}
+
+}  // namespace wsvm::wasi::p3
