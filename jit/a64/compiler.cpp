@@ -139,6 +139,17 @@ void Compiler::fp_const(Vec x, uint64_t c, bool f64) {
 }
 
 void Compiler::v128_const(Vec x, uint64_t lo, uint64_t hi) {
+  const aj::Vec v = aj::v(x.id());
+  if (lo == hi && (lo == 0 || lo == ~uint64_t{0})) {
+    m_a.eor(v.b16(), v.b16(), v.b16());
+    if (lo != 0) m_a.not_(v.b16(), v.b16());
+    return;
+  }
+  if (lo == hi) {
+    mov_imm(x16, lo);
+    m_a.dup(v.d2(), x16);
+    return;
+  }
   mov_imm(x16, lo);
   m_a.fmov(aj::d(x.id()), x16);
   mov_imm(x16, hi);

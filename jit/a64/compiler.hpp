@@ -150,7 +150,7 @@ class Compiler final : public FrontEnd<Compiler, Regs> {
   static Vec s_or_d(Vec x, bool f64) { return f64 ? Vec(aj::d(x.id())) : Vec(aj::s(x.id())); }
   // An integer operand in a register (v's own, or materialized: constants into `scratch`).
   Gp int_src(Val& v, Gp scratch);
-  std::tuple<Gp, Gp, Gp> operands_then_alloc(Val& a, Val& b);
+  std::tuple<Gp, Gp, Gp> operands_then_alloc(Val& a, Val& b, bool b_imm = false);
 
   // ---- ops.cpp
   void on_simple(const Instr& ins, const WalkState& st);
@@ -163,9 +163,31 @@ class Compiler final : public FrontEnd<Compiler, Regs> {
   void emit_float_unop(Op op);
   void emit_load(const Instr& ins);
   void emit_store(const Instr& ins);
-  void mem_address(Val& addr, uint64_t offset);  // x17 = address - memory base
+  Mem mem_address(Val& addr, uint64_t offset);  // the access (x20-relative; x17 may hold the index)
   void emit_select(const Instr& ins);
   void emit_global(const Instr& ins);
+
+  // ---- simd.cpp, simd_lanes.cpp (NEON)
+ public:
+  enum class A : uint8_t { B8, H4, S2, B16, H8, S4, D2 };  // lane arrangements
+ private:
+  static Vec arr(Vec r, A a);              // v<id>.8b ... .2d
+  Vec vsrc(Val& v, Vec scratch);           // a v128 operand in a register (its own or scratch)
+  void vsrc_into(Val& v, Vec x);           // a v128 constant or home into x
+  struct SimdArgs {
+    Val v[2];
+    Vec r[2];   // the operands' registers
+    Vec d;      // the result's, distinct from both
+    int n = 0;
+  };
+  SimdArgs simd_args(int n);
+  void simd_done(const SimdArgs& s);       // releases the operands, pushes the result
+  void push_v128_const(uint64_t lo, uint64_t hi);
+  void emit_simd(const Instr& ins);        // inline, else the helper call
+  bool emit_simd_inline(const Instr& ins);
+  bool emit_simd_lanes(const Instr& ins);
+  void emit_simd_shift(A la, uint32_t mask, bool left, bool is_signed);
+  void emit_simd_bitmask(Op op);
 
   aj::Assembler& m_a;
   size_t m_frame_patch = 0;   // movz/movk of the frame size

@@ -1,9 +1,9 @@
 // AArch64 instruction emitters: integer and float arithmetic, compares, conversions and
 // extensions inline; loads and stores against the guard-page reservation (no bounds checks:
 // base x20 + zero-extended index + offset stays inside the 8 GiB reservation, and a fault
-// takes the landing pad); globals, select, references. Everything else goes through the
-// front end's helper calls: the numeric slow paths, table/bulk-memory/memory.size/grow, and
-// every SIMD instruction (simd_helpers.cpp: correct, not fast; NEON is the next step).
+// takes the landing pad); globals, select, references; SIMD in simd.cpp (NEON). Everything
+// else goes through the front end's helper calls: the numeric slow paths and
+// table/bulk-memory/memory.size/grow.
 #include <cstring>
 #include <tuple>
 
@@ -21,14 +21,16 @@ bool Compiler::bails_out(Op) { return false; }
 
 // The registers of two integer operands and a result register, allocated before any
 // constant is put in a scratch register (an allocation may store through x17).
-std::tuple<Compiler::Gp, Compiler::Gp, Compiler::Gp> Compiler::operands_then_alloc(Val& a, Val& b) {
+// b_imm: b is a constant the instruction encodes, not needed in a register.
+std::tuple<Compiler::Gp, Compiler::Gp, Compiler::Gp> Compiler::operands_then_alloc(Val& a, Val& b,
+                                                                                   bool b_imm) {
   Gp ra = a.kind == Kind::Const ? Gp(x16) : read_reg(a);
   Gp rb = b.kind == Kind::Const ? Gp(x17) : read_reg(b);
   release(a);
   release(b);
   Gp d = alloc();
   if (a.kind == Kind::Const) gp_const(x16, a.c);
-  if (b.kind == Kind::Const) gp_const(x17, b.c);
+  if (b.kind == Kind::Const && !b_imm) gp_const(x17, b.c);
   return {ra, rb, d};
 }
 
@@ -52,7 +54,7 @@ void Compiler::emit_int_binop(Op op, bool wide) {
   }
   const bool small = b.kind == Kind::Const && b.c < 4096 &&
                      (op == Op::i32_add || op == Op::i64_add || op == Op::i32_sub || op == Op::i64_sub);
-  auto [ra, rb, d] = operands_then_alloc(a, b);
+  auto [ra, rb, d] = operands_then_alloc(a, b, small);
   Gp dw = w_or_x(d, wide), aw = w_or_x(ra, wide), bw = w_or_x(rb, wide);
   switch (op) {
     case Op::i32_add: case Op::i64_add:
@@ -281,35 +283,38 @@ void Compiler::emit_float_unop(Op op) {
 
 // ---- memory --------------------------------------------------------------------------------
 
-// x17 = zero-extended index + offset (at most 2^33: inside the reservation or its guard).
-void Compiler::mem_address(Val& addr, uint64_t offset) {
+// The access at zero-extended index + offset (at most 2^33: inside the reservation or its
+// guard): [x20, index register] when there is no offset (an i32 in a register has bits 32-63
+// zero), else [x20, x17].
+Compiler::Mem Compiler::mem_address(Val& addr, uint64_t offset) {
   if (addr.kind == Kind::Const) {
     mov_imm(x17, static_cast<uint32_t>(addr.c) + offset);
-    return;
+    return ptr(x20, x17);
   }
-  Gp r = read_reg(addr);  // an i32 in a register has bits 32-63 zero
-  if (offset == 0) {
-    m_a.mov(x17, r.x());
+  Gp r = read_reg(addr);
+  if (offset == 0) return ptr(x20, r.x());
+  if (offset < 4096) {
+    m_a.add(x17, r.x(), imm(offset));
   } else {
     mov_imm(x17, offset);
     m_a.add(x17, x17, r.x());
   }
+  return ptr(x20, x17);
 }
 
 void Compiler::emit_load(const Instr& ins) {
   Val addr = pop();
   if (addr.kind != Kind::Const) read_reg(addr);  // registers first: an allocation may use x17
   release(addr);
-  Mem m = ptr(x20, x17);
   if (ins.op == Op::f32_load || ins.op == Op::f64_load) {
     Vec d = alloc_fp();
-    mem_address(addr, ins.imm);
+    const Mem m = mem_address(addr, ins.imm);
     const bool f64 = ins.op == Op::f64_load;
     m_a.ldr(s_or_d(d, f64), m);
     return push_fp(f64 ? ValType::F64 : ValType::F32, d);
   }
   Gp d = alloc();
-  mem_address(addr, ins.imm);
+  const Mem m = mem_address(addr, ins.imm);  // (d may be addr's register: read first)
   ValType t = ValType::I32;
   switch (ins.op) {
     case Op::i32_load: m_a.ldr(d.w(), m); break;
@@ -335,8 +340,7 @@ void Compiler::emit_store(const Instr& ins) {
   // Registers first (an allocation may store through x17), then the address, then constants.
   if (v.kind != Kind::Const && v.kind != Kind::Fp) read_reg(v);
   if (addr.kind != Kind::Const) read_reg(addr);
-  mem_address(addr, ins.imm);
-  Mem m = ptr(x20, x17);
+  const Mem m = mem_address(addr, ins.imm);
   if (ins.op == Op::f32_store || ins.op == Op::f64_store) {
     const bool f64 = ins.op == Op::f64_store;
     if (v.kind == Kind::Fp) {
@@ -361,32 +365,35 @@ void Compiler::emit_store(const Instr& ins) {
 
 // ---- select, globals -----------------------------------------------------------------------
 
-void Compiler::emit_select(const Instr& ins) {
+void Compiler::emit_select(const Instr&) {
   Val c = pop();
   Val b = pop();
   Val a = pop();
-  if (a.type == ValType::V128) {  // through a's home: b is stored there unless c holds
-    spill_all();
-    flush_dirty();
-    const uint32_t dst = a.slot;
-    if (c.kind == Kind::Const) {
-      if (static_cast<uint32_t>(c.c) == 0) store_val(dst, b);
-      else if (a.kind != Kind::Mem) store_val(dst, a);
-    } else {
-      Label take_a = m_a.newLabel(), done = m_a.newLabel();
-      if (c.kind == Kind::Flags) m_a.b(static_cast<CC>(c.cond), take_a);
-      else m_a.cbnz(read_reg(c).w(), take_a);
-      store_val(dst, b);
-      m_a.b(done);
-      m_a.bind(take_a);
-      if (a.kind != Kind::Mem) store_val(dst, a);
-      m_a.bind(done);
+  if (a.type == ValType::V128) {
+    if (c.kind == Kind::Const) {  // the one kept
+      release(c);
+      release(static_cast<uint32_t>(c.c) != 0 ? b : a);
+      m_vs.push_back(static_cast<uint32_t>(c.c) != 0 ? a : b);
+      m_vs.back().slot = a.slot;
+      if (m_vs.back().kind == Kind::Mem) {  // b's home is not a's: load it
+        Val& v = m_vs.back();
+        v.slot = b.slot;
+        to_fp(v);
+        v.slot = a.slot;
+      }
+      return;
     }
+    // A mask of all ones when c holds, bsl picks a's bits there and b's elsewhere.
+    Gp rc = read_reg(c);  // (a condition in the flags: materialized before anything sets them)
+    m_vs.push_back(a);  // back on the stack for simd_args, their registers still held
+    m_vs.push_back(b);
+    SimdArgs s = simd_args(2);
+    m_a.cmp(rc.w(), imm(0));
+    m_a.csetm(x16, imm(static_cast<uint32_t>(CC::kNE)));
+    m_a.dup(arr(s.d, A::D2), x16);
+    m_a.bsl(arr(s.d, A::B16), arr(s.r[0], A::B16), arr(s.r[1], A::B16));
     release(c);
-    release(a);
-    release(b);
-    reset_regs();
-    return push_mem(ValType::V128);
+    return simd_done(s);
   }
   CC cc = CC::kNE;
   if (c.kind == Kind::Flags) {
@@ -460,18 +467,7 @@ void Compiler::emit_global(const Instr& ins) {
 
 void Compiler::on_simple(const Instr& ins, const WalkState&) {
   const Op op = ins.op;
-  if (is_simd(op)) {
-    if (op == Op::v128_const) {
-      uint64_t lo, hi;
-      std::memcpy(&lo, ins.v128.data(), 8);
-      std::memcpy(&hi, ins.v128.data() + 8, 8);
-      Val v{ValType::V128, Kind::Const, 0, 0, next_slot(), lo};
-      v.c_hi = hi;
-      m_vs.push_back(v);
-      return;
-    }
-    return emit_simd_helper(ins);
-  }
+  if (is_simd(op)) return emit_simd(ins);
   const OpInfo& info = op_info(op);
   if (info.mem != 0) {
     if (info.imm != Imm::MemArg) return unsupported(ins);
