@@ -1,6 +1,7 @@
 """What the process tests of the `wsvm` command share (tests/cli_test.py,
 tests/limits/limits_test.py): running the command, failing with the evidence, and the
 one-case-per-invocation main that meson calls."""
+import os
 import subprocess
 import sys
 import time
@@ -8,6 +9,14 @@ import time
 
 class Failure(Exception):
     pass
+
+
+def under_emulator():
+    """Whether the wsvm under test runs under qemu-user (scripts/test-aarch64.sh): the meson
+    tests that set exe_wrapper_env (top meson.build) see WSVM_EXE_WRAPPER. A test uses it only
+    to scale a time or a load that emulation (~50x slower, serialised memory-map changes)
+    distorts, never to change what it checks."""
+    return bool(os.environ.get("WSVM_EXE_WRAPPER"))
 
 
 def run_command(cmd, timeout=60, stdin=subprocess.DEVNULL):

@@ -14,7 +14,7 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from proc_test import Failure, expect, run_case, run_command  # noqa: E402
+from proc_test import Failure, expect, run_case, run_command, under_emulator  # noqa: E402
 import serve_test  # noqa: E402  (its Server: wsvm serve on 127.0.0.1:0)
 
 WAT = ""
@@ -93,12 +93,10 @@ def test_fuel_limit():
 
 
 def test_many_concurrent_clients():
-    # Under qemu-user (scripts/test-aarch64.sh; tests/meson.build sets WSVM_EXE_WRAPPER) a
-    # request costs ~50x more and qemu serialises the threads' memory-map changes, so 32
+    # Under qemu-user a request costs ~50x more and qemu serialises the threads' memory-map changes, so 32
     # clients wait on each other for seconds: fewer clients and a longer limit check the same
     # isolation beside trapping and looping requests.
-    emulated = bool(os.environ.get("WSVM_EXE_WRAPPER"))
-    clients, limit = (8, "10s") if emulated else (32, "1s")
+    clients, limit = (8, "10s") if under_emulator() else (32, "1s")
     with server("--timeout", limit) as s:
         def one(conn, n, i):
             payload = f"{n}-{i}-" + "x" * (n * 97)
