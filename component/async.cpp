@@ -9,6 +9,7 @@
 
 #include "component/event_loop.hpp"
 #include "component/instance.hpp"
+#include "runtime/store.hpp"
 
 namespace wsvm::component {
 
@@ -464,11 +465,15 @@ AbiResult<bool> block_until(Task* task, const std::function<bool()>& done, bool 
   return r;
 }
 
-AbiResult<void> run_until(const std::function<bool()>& done) {
+AbiResult<void> run_until(const std::function<bool()>& done, Store* store) {
+  // While the loop waits no wasm runs, so the engines' interrupt checks cannot see a timeout:
+  // wait in slices and look at the flag between them.
+  constexpr uint64_t kSlice = 50'000'000;  // ns
   while (!done()) {
+    if (store && store->interrupt_requested()) return std::unexpected(Trap::make(TrapKind::Interrupted));
     if (WSVM_TRY(run_one())) continue;
     // No task is ready: the host's timers, fds and posted work may make one ready.
-    if (!scheduler().loop.run_once()) return std::unexpected(deadlock());
+    if (!scheduler().loop.run_once(store ? &kSlice : nullptr)) return std::unexpected(deadlock());
   }
   return {};
 }

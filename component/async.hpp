@@ -241,8 +241,10 @@ AbiResult<std::shared_ptr<Task>> start_call(Store& store, const ComponentFunc& f
 // a cancellation of `task` is pending.
 AbiResult<bool> block_until(Task* task, const std::function<bool()>& done, bool cancellable = false);
 
-// The host waits: runs waiting tasks until `done()` holds ("deadlock detected" when none can).
-AbiResult<void> run_until(const std::function<bool()>& done);
+// The host waits: runs waiting tasks until `done()` holds ("deadlock detected" when none can),
+// turning the event loop when none is ready. With `store`, its interrupt flag (the runner's
+// timeout) ends the wait too (TrapKind::Interrupted), even while the loop waits for a timer.
+AbiResult<void> run_until(const std::function<bool()>& done, Store* store = nullptr);
 
 // thread.yield: the task's fiber lets every other ready task run first (true: cancelled).
 AbiResult<bool> yield_once(Task* task, bool cancellable);

@@ -144,7 +144,7 @@ AbiResult<std::vector<Val>> call_component_func(Store& store, const ComponentFun
   auto resolved = [task] { return task->state == Task::State::Resolved; };
   if (!resolved()) {
     if (caller) WSVM_TRY(block_until(caller_task, resolved));
-    else WSVM_TRY_VOID(run_until(resolved));
+    else WSVM_TRY_VOID(run_until(resolved, &store));
   }
   if (!*result) return std::unexpected(abi_trap("the call ended without a result"));
   return std::move(**result);

@@ -80,6 +80,17 @@ def case_limits():
     expect(["--max-memory", "64KiB", comp("hello")], 126, "", "wsvm: error:", ["memory limit"])
 
 
+def case_async():
+    # Async calls of the WASI 0.3 host (p3_waits.wat): resolved by the event loop, cancelled,
+    # outlived by --timeout, and the guest's own mistakes: one line, a clean exit.
+    c = comp("p3_waits")
+    expect(["--invoke", "short-wait()", c], 0, "2\n")
+    expect(["--invoke", "cancel-wait()", c], 0, "4\n")
+    expect(["--timeout", "300ms", "--invoke", "sleep-forever()", c], 124, "", "wsvm: timeout:")
+    expect(["--invoke", "deadlock()", c], 134, "", "wsvm: trap: deadlock detected")
+    expect(["--invoke", "bad-handle()", c], 134, "", "wsvm: trap: unknown handle index 99")
+
+
 def case_inspect():
     # `wsvm inspect` prints a component's world as WIT: what `jco wit` prints for the same
     # binary (jco wit cannot print invoke's exported record type; WIT's typedef is shown).

@@ -1,0 +1,61 @@
+;; Async calls of the WASI 0.3 host and what must not hang or crash (run_component_test.py,
+;; case `async`): a wait that resolves (its SUBTASK event), a wait cancelled by subtask.cancel
+;; (the host's cancel), a wait longer than --timeout (one timeout line), a WAIT on an empty set
+;; (deadlock), a join of a handle that does not exist (a trap).
+(component
+  (import "wasi:clocks/monotonic-clock@0.3.0" (instance $clock
+    (export "wait-for" (func async (param "how-long" u64)))))
+  (core module $M
+    (import "" "wait-for" (func $wait-for (param i64) (result i32)))
+    (import "" "waitable-set.new" (func $ws.new (result i32)))
+    (import "" "waitable.join" (func $join (param i32 i32)))
+    (import "" "subtask.cancel" (func $cancel (param i32) (result i32)))
+    (import "" "task.return" (func $ret (param i32)))
+    ;; Starts a wait of $ns: WAIT on a set holding its subtask (or returns 2 if it already ended).
+    (func $wait (param $ns i64) (result i32)
+      (local $r i32) (local $ws i32)
+      (local.set $r (call $wait-for (local.get $ns)))
+      (if (i32.eq (i32.and (local.get $r) (i32.const 0xf)) (i32.const 2))
+        (then (call $ret (i32.const 2)) (return (i32.const 0))))
+      (local.set $ws (call $ws.new))
+      (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))
+      (i32.or (i32.const 2) (i32.shl (local.get $ws) (i32.const 4))))
+    (func (export "short-wait") (result i32) (call $wait (i64.const 10000000)))
+    (func (export "sleep-forever") (result i32) (call $wait (i64.const 3600000000000)))
+    ;; Cancels a started hour-long wait: returns the subtask's state (4: cancelled before returning).
+    (func (export "cancel-wait") (result i32)
+      (call $ret (call $cancel (i32.shr_u (call $wait-for (i64.const 3600000000000)) (i32.const 4))))
+      (i32.const 0))
+    (func (export "deadlock") (result i32)
+      (i32.or (i32.const 2) (i32.shl (call $ws.new) (i32.const 4))))
+    (func (export "bad-handle") (result i32)
+      (call $join (i32.const 99) (call $ws.new))
+      (i32.const 0))
+    ;; The callback: a SUBTASK event (1) returns its state (2: returned).
+    (func (export "cb") (param $code i32) (param $i i32) (param $p i32) (result i32)
+      (if (i32.ne (local.get $code) (i32.const 1)) (then unreachable))
+      (call $ret (local.get $p))
+      (i32.const 0))
+  )
+  (core func $wait-for (canon lower (func $clock "wait-for") async))
+  (core func $ws.new (canon waitable-set.new))
+  (core func $join (canon waitable.join))
+  (core func $cancel (canon subtask.cancel async))
+  (core func $ret (canon task.return (result u32)))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "wait-for" (func $wait-for))
+    (export "waitable-set.new" (func $ws.new))
+    (export "waitable.join" (func $join))
+    (export "subtask.cancel" (func $cancel))
+    (export "task.return" (func $ret))))))
+  (func (export "short-wait") async (result u32)
+    (canon lift (core func $m "short-wait") async (callback (core func $m "cb"))))
+  (func (export "sleep-forever") async (result u32)
+    (canon lift (core func $m "sleep-forever") async (callback (core func $m "cb"))))
+  (func (export "cancel-wait") async (result u32)
+    (canon lift (core func $m "cancel-wait") async (callback (core func $m "cb"))))
+  (func (export "deadlock") async (result u32)
+    (canon lift (core func $m "deadlock") async (callback (core func $m "cb"))))
+  (func (export "bad-handle") async (result u32)
+    (canon lift (core func $m "bad-handle") async (callback (core func $m "cb"))))
+)
