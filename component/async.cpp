@@ -76,6 +76,29 @@ std::optional<Trap> GuestBuffer::write(const std::vector<Val>& vs) {
   return std::nullopt;
 }
 
+// A u8 buffer's bytes, checked against the memory as it is now (it only grows).
+std::optional<Trap> GuestBuffer::read_bytes(uint32_t n, std::vector<uint8_t>& out) {
+  if (n == 0) return std::nullopt;
+  if (!opts.memory) return abi_trap("stream<u8> copy without a memory");
+  std::span<uint8_t> m = opts.memory();
+  if (uint64_t(ptr) + n > m.size()) return abi_trap("pointer out of bounds of memory");
+  out.insert(out.end(), m.data() + ptr, m.data() + ptr + n);
+  ptr += n;
+  progress += n;
+  return std::nullopt;
+}
+
+std::optional<Trap> GuestBuffer::write_bytes(std::span<const uint8_t> bytes) {
+  if (bytes.empty()) return std::nullopt;
+  if (!opts.memory) return abi_trap("stream<u8> copy without a memory");
+  std::span<uint8_t> m = opts.memory();
+  if (uint64_t(ptr) + bytes.size() > m.size()) return abi_trap("pointer out of bounds of memory");
+  std::copy(bytes.begin(), bytes.end(), m.data() + ptr);
+  ptr += uint32_t(bytes.size());
+  progress += uint32_t(bytes.size());
+  return std::nullopt;
+}
+
 void SharedChannel::drop() {
   if (dropped) return;
   dropped = true;
@@ -84,8 +107,15 @@ void SharedChannel::drop() {
 
 namespace {
 
-// Copies min(remaining) elements from `src` to `dst`.
+// Copies min(remaining) elements from `src` to `dst` (bytes as bytes: stream<u8> is the
+// common case, stdio, files and sockets).
 std::optional<Trap> copy_between(GuestBuffer& src, GuestBuffer& dst, uint32_t n) {
+  if (src.t && src.t->kind == VKind::U8) {
+    std::vector<uint8_t> bytes;
+    bytes.reserve(n);
+    if (auto tr = src.read_bytes(n, bytes)) return tr;
+    return dst.write_bytes(bytes);
+  }
   auto vs = src.read(n);
   if (!vs) return vs.error();
   return dst.write(*vs);

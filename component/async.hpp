@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,9 @@ struct GuestBuffer {
   uint32_t remain() const { return length - progress; }
   virtual AbiResult<std::vector<Val>> read(uint32_t n);
   virtual std::optional<Trap> write(const std::vector<Val>& vs);
+  // The same for a u8 payload, as bytes (a memcpy from or into the guest's memory).
+  virtual std::optional<Trap> read_bytes(uint32_t n, std::vector<uint8_t>& out);
+  virtual std::optional<Trap> write_bytes(std::span<const uint8_t> bytes);
 };
 
 enum class CopyResult : uint32_t { Completed = 0, Dropped = 1, Cancelled = 2 };

@@ -7,16 +7,38 @@
 
 namespace wsvm::component {
 
+void HostData::drop_front(size_t n) {
+  if (packed) bytes.erase(bytes.begin(), bytes.begin() + long(n));
+  else vals.erase(vals.begin(), vals.begin() + long(n));
+}
+
 AbiResult<std::vector<Val>> HostBuffer::read(uint32_t n) {
-  std::vector<Val> out(std::make_move_iterator(items.begin() + progress),
-                       std::make_move_iterator(items.begin() + progress + n));
+  std::vector<Val> out;
+  out.reserve(n);
+  for (uint32_t i = progress; i < progress + n; ++i)
+    out.push_back(data.packed ? Val::u8(data.bytes[i]) : std::move(data.vals[i]));
   progress += n;
   return out;
 }
 
 std::optional<Trap> HostBuffer::write(const std::vector<Val>& vs) {
-  items.insert(items.end(), vs.begin(), vs.end());
+  for (const Val& v : vs)
+    if (data.packed) data.bytes.push_back(uint8_t(v.u)); else data.vals.push_back(v);
   progress += uint32_t(vs.size());
+  return std::nullopt;
+}
+
+std::optional<Trap> HostBuffer::read_bytes(uint32_t n, std::vector<uint8_t>& out) {
+  for (uint32_t i = progress; i < progress + n; ++i)
+    out.push_back(data.packed ? data.bytes[i] : uint8_t(data.vals[i].u));
+  progress += n;
+  return std::nullopt;
+}
+
+std::optional<Trap> HostBuffer::write_bytes(std::span<const uint8_t> bytes) {
+  if (data.packed) data.bytes.insert(data.bytes.end(), bytes.begin(), bytes.end());
+  else for (uint8_t b : bytes) data.vals.push_back(Val::u8(b));
+  progress += uint32_t(bytes.size());
   return std::nullopt;
 }
 
@@ -71,24 +93,24 @@ void host_read(const std::shared_ptr<SharedChannel>& ch, uint32_t max, HostReadD
   auto buf = std::make_shared<HostBuffer>();
   buf->t = ch->t;
   buf->length = max;
-  host_copy(ch, buf, true, [done](HostBuffer& b, CopyResult r) { done(std::move(b.items), r); });
+  buf->data.packed = ch->t && ch->t->kind == VKind::U8;
+  host_copy(ch, buf, true, [done](HostBuffer& b, CopyResult r) { done(std::move(b.data), r); });
 }
 
-void host_write(const std::shared_ptr<SharedChannel>& ch, std::vector<Val> vals, HostWriteDone done) {
+void host_write(const std::shared_ptr<SharedChannel>& ch, HostData vals, HostWriteDone done) {
   auto buf = std::make_shared<HostBuffer>();
   buf->t = ch->t;
   buf->length = uint32_t(vals.size());
-  buf->items = std::move(vals);
+  buf->data = std::move(vals);
   host_copy(ch, buf, false, [done](HostBuffer& b, CopyResult r) { done(b.progress, r); });
 }
 
-void host_write_all(const std::shared_ptr<SharedChannel>& ch, std::vector<Val> vals,
-                    std::function<void(bool)> done) {
-  auto rest = std::make_shared<std::vector<Val>>(std::move(vals));
+void host_write_all(const std::shared_ptr<SharedChannel>& ch, HostData vals, std::function<void(bool)> done) {
+  auto rest = std::make_shared<HostData>(std::move(vals));
   host_write(ch, *rest, [ch, rest, done](uint32_t taken, CopyResult r) {
     if (taken >= rest->size()) return done(true);
     if (r == CopyResult::Dropped) return done(false);
-    rest->erase(rest->begin(), rest->begin() + taken);
+    rest->drop_front(taken);
     host_write_all(ch, std::move(*rest), done);
   });
 }

@@ -14,12 +14,27 @@
 
 namespace wsvm::component {
 
-// A copy's buffer on the host's side: `items` are the values to give (a write) or the values
-// received (a read); `length` bounds a read.
+// What the host gives or gets through a channel: values, or for a stream<u8> packed bytes
+// (no Val per byte; copies with a guest are a memcpy).
+struct HostData {
+  std::vector<Val> vals;
+  std::vector<uint8_t> bytes;
+  bool packed = false;
+  HostData() = default;
+  HostData(std::vector<Val> v) : vals(std::move(v)) {}
+  HostData(std::vector<uint8_t> b) : bytes(std::move(b)), packed(true) {}
+  size_t size() const { return packed ? bytes.size() : vals.size(); }
+  void drop_front(size_t n);
+};
+
+// A copy's buffer on the host's side: `data` is what to give (a write) or what was received
+// (a read); `length` bounds a read.
 struct HostBuffer : GuestBuffer {
-  std::vector<Val> items;
+  HostData data;
   AbiResult<std::vector<Val>> read(uint32_t n) override;
   std::optional<Trap> write(const std::vector<Val>& vs) override;
+  std::optional<Trap> read_bytes(uint32_t n, std::vector<uint8_t>& out) override;
+  std::optional<Trap> write_bytes(std::span<const uint8_t> bytes) override;
 };
 
 // A new channel carrying `elem` (null: no payload).
@@ -31,18 +46,17 @@ Val readable_end(const std::shared_ptr<SharedChannel>& ch);
 std::shared_ptr<SharedChannel> channel_of(const Val& v);
 
 // Reads up to `max` elements (0: waits until the writer writes, reading nothing). `done` gets
-// the values and Completed, or Dropped when the writer is gone (values may still come with it).
-using HostReadDone = std::function<void(std::vector<Val>, CopyResult)>;
+// the values (packed bytes for a stream<u8>) and Completed, or Dropped when the writer is gone.
+using HostReadDone = std::function<void(HostData, CopyResult)>;
 void host_read(const std::shared_ptr<SharedChannel>& ch, uint32_t max, HostReadDone done);
 
 // Writes `vals` (empty: waits until the reader reads). `done` gets how many were taken (the
 // reader may take fewer: write the rest again) and Completed, or Dropped when the reader is gone.
 using HostWriteDone = std::function<void(uint32_t taken, CopyResult)>;
-void host_write(const std::shared_ptr<SharedChannel>& ch, std::vector<Val> vals, HostWriteDone done);
+void host_write(const std::shared_ptr<SharedChannel>& ch, HostData vals, HostWriteDone done);
 
 // Writes every value of `vals`, as many copies as the reader needs, then calls `done` (true:
 // all taken; false: the reader dropped its end first).
-void host_write_all(const std::shared_ptr<SharedChannel>& ch, std::vector<Val> vals,
-                    std::function<void(bool)> done);
+void host_write_all(const std::shared_ptr<SharedChannel>& ch, HostData vals, std::function<void(bool)> done);
 
 }  // namespace wsvm::component

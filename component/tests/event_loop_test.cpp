@@ -78,15 +78,15 @@ TEST_CASE("host channel: a write meets a smaller read, the rest goes on the next
     taken = n;
     CHECK(r == CopyResult::Completed);
   });
-  std::vector<Val> got;
-  host_read(ch, 3, [&](std::vector<Val> v, CopyResult r) {
+  HostData got;
+  host_read(ch, 3, [&](HostData v, CopyResult r) {
     got = std::move(v);
     CHECK(r == CopyResult::Completed);
   });
   drain();
   CHECK(taken == 3);
-  REQUIRE(got.size() == 3);
-  CHECK(got[2].u == 3);
+  REQUIRE(got.packed);  // a stream<u8> comes as bytes
+  CHECK(got.bytes == std::vector<uint8_t>{1, 2, 3});
 }
 
 TEST_CASE("host channel: write_all finishes across reads; a drop ends the reader") {
@@ -95,8 +95,8 @@ TEST_CASE("host channel: write_all finishes across reads; a drop ends the reader
   host_write_all(ch, bytes({1, 2, 3, 4}), [&](bool ok) { all = ok; });
   std::vector<uint8_t> seen;
   std::function<void()> read_more = [&] {
-    host_read(ch, 3, [&](std::vector<Val> v, CopyResult r) {
-      for (const Val& x : v) seen.push_back(uint8_t(x.u));
+    host_read(ch, 3, [&](HostData v, CopyResult r) {
+      seen.insert(seen.end(), v.bytes.begin(), v.bytes.end());
       if (r == CopyResult::Completed) read_more();
     });
   };
@@ -107,6 +107,22 @@ TEST_CASE("host channel: write_all finishes across reads; a drop ends the reader
   ch->drop();  // the writer goes: the pending read ends as Dropped
   drain();
   CHECK(seen.size() == 4);
+}
+
+TEST_CASE("host channel: values of other types stay values; bytes given as values arrive packed") {
+  auto ch = make_channel(false, t_prim(VKind::U32));
+  HostData got;
+  host_write(ch, std::vector<Val>{Val::u32(7), Val::u32(8)}, [](uint32_t, CopyResult) {});
+  host_read(ch, 8, [&](HostData v, CopyResult) { got = std::move(v); });
+  drain();
+  REQUIRE_FALSE(got.packed);
+  REQUIRE(got.vals.size() == 2);
+  CHECK(got.vals[1].u == 8);
+  auto bytes_ch = make_channel(false, t_prim(VKind::U8));
+  host_write(bytes_ch, bytes({9}), [](uint32_t, CopyResult) {});
+  host_read(bytes_ch, 8, [&](HostData v, CopyResult) { got = std::move(v); });
+  drain();
+  CHECK(got.bytes == std::vector<uint8_t>{9});
 }
 
 TEST_CASE("host channel: a zero-length write waits for a reader; a dropped reader is told") {

@@ -19,20 +19,6 @@ namespace {
 // Bytes per copy: what the guest asks for, up to this.
 constexpr uint32_t kChunk = 64 * 1024;
 
-std::vector<Val> byte_vals(const std::vector<uint8_t>& bytes) {
-  std::vector<Val> out;
-  out.reserve(bytes.size());
-  for (uint8_t b : bytes) out.push_back(Val::u8(b));
-  return out;
-}
-
-std::vector<uint8_t> bytes_from(const std::vector<Val>& vals) {
-  std::vector<uint8_t> out;
-  out.reserve(vals.size());
-  for (const Val& v : vals) out.push_back(uint8_t(v.u));
-  return out;
-}
-
 int error_of(const p2::StreamError& e) { return e.closed ? 0 : (e.host_errno ? e.host_errno : EIO); }
 
 struct PumpIn : std::enable_shared_from_this<PumpIn> {
@@ -57,7 +43,7 @@ struct PumpIn : std::enable_shared_from_this<PumpIn> {
     auto data = in->read(kChunk);
     if (!data) return end(error_of(data.error()));
     if (data->empty()) return when_ready(in->readiness(), [self] { self->read_source(); });
-    component::host_write_all(ch, byte_vals(*data), [self](bool all) {
+    component::host_write_all(ch, std::move(*data), [self](bool all) {
       if (!all) return self->done(0);
       self->wait_for_reader();
     });
@@ -71,8 +57,8 @@ struct PumpOut : std::enable_shared_from_this<PumpOut> {
 
   void next() {
     auto self = shared_from_this();
-    component::host_read(ch, kChunk, [self](std::vector<Val> vals, CopyResult r) {
-      auto bytes = std::make_shared<std::vector<uint8_t>>(bytes_from(vals));
+    component::host_read(ch, kChunk, [self](component::HostData got, CopyResult r) {
+      auto bytes = std::make_shared<std::vector<uint8_t>>(std::move(got.bytes));  // packed: a u8 stream
       self->write(bytes, 0, r == CopyResult::Dropped);
     });
   }
@@ -137,7 +123,7 @@ void pump_out(std::shared_ptr<SharedChannel> ch, std::shared_ptr<p2::OutputStrea
 
 void resolve_result_future(const std::shared_ptr<SharedChannel>& fut, std::optional<Val> error) {
   Val v = error ? Val::err({std::move(*error)}) : Val::ok();
-  component::host_write(fut, {std::move(v)}, [](uint32_t, CopyResult) {});
+  component::host_write(fut, std::vector<Val>{std::move(v)}, [](uint32_t, CopyResult) {});
 }
 
 }  // namespace wsvm::wasi::p3
