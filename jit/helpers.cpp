@@ -28,6 +28,34 @@ int32_t global_slots_offset() {
   return static_cast<int32_t>(reinterpret_cast<const char*>(&g.slots) - reinterpret_cast<const char*>(&g));
 }
 
+namespace {
+int32_t offset_in(const void* base, const void* field) {
+  return static_cast<int32_t>(static_cast<const char*>(field) - static_cast<const char*>(base));
+}
+CalleeLayout make_callee_layout() {
+  CalleeLayout l;
+  static TableInstance t;
+  static FuncInstance f;
+  t.elems.assign(3, 0);
+  auto* words = reinterpret_cast<Ref* const*>(&t.elems);
+  const int32_t at = offset_in(&t, &t.elems);
+  l.table_elems_begin = at;
+  l.table_elems_end = at + static_cast<int32_t>(sizeof(void*));
+  l.func_type = offset_in(&f, &f.type);
+  l.func_instance = offset_in(&f, &f.instance);
+  l.func_code = offset_in(&f, &f.code);
+  l.func_type_size = static_cast<int32_t>(sizeof(FuncType));
+  l.ok = words[0] == t.elems.data() && words[1] == t.elems.data() + 3 && at % 8 == 0;
+  t.elems = {};
+  return l;
+}
+}  // namespace
+
+const CalleeLayout& callee_layout() {
+  static const CalleeLayout l = make_callee_layout();
+  return l;
+}
+
 namespace helpers {
 namespace {
 

@@ -50,6 +50,11 @@ struct JitInstance {
   // callee's prologue copies them into its frame first): as many slots as the largest
   // parameter list of the module's types, in the entry's C++ frame (above every JIT frame).
   uint64_t* tail_args = nullptr;
+  // The inline resolution of call_indirect / call_ref (CalleeLayout): the instance's tables
+  // and its module's types (a callee of this instance whose type is `types + index` passes
+  // the type check without the helper's structural comparison).
+  TableInstance* const* tables = nullptr;    // instance->tables.data()
+  const FuncType* types = nullptr;           // instance->module().types.data()
 };
 
 inline constexpr int32_t kJiEntryRsp = offsetof(JitInstance, entry_rsp);
@@ -62,6 +67,9 @@ inline constexpr int32_t kJiFuncs = offsetof(JitInstance, funcs);
 inline constexpr int32_t kJiTrapPc = offsetof(JitInstance, trap_pc);
 inline constexpr int32_t kJiTrapRbp = offsetof(JitInstance, trap_rbp);
 inline constexpr int32_t kJiTailArgs = offsetof(JitInstance, tail_args);
+inline constexpr int32_t kJiInst = offsetof(JitInstance, inst);
+inline constexpr int32_t kJiTables = offsetof(JitInstance, tables);
+inline constexpr int32_t kJiTypes = offsetof(JitInstance, types);
 
 // ExecContext and GlobalInstance field offsets (computed, since those types are not
 // standard-layout for offsetof).
@@ -69,6 +77,18 @@ int32_t ctx_call_depth_offset();
 int32_t ctx_interrupt_offset();
 int32_t ctx_fuel_offset();
 int32_t global_slots_offset();
+
+// What the inline callee resolution of call_indirect / call_ref reads (the backends'
+// resolve_callee): FuncInstance's type, instance and code, and a table's elements as
+// std::vector's begin and end pointers. `ok` is false when this standard library lays a
+// vector out otherwise (checked once): the code then always calls the helper.
+struct CalleeLayout {
+  bool ok = false;
+  int32_t table_elems_begin = 0, table_elems_end = 0;  // in TableInstance
+  int32_t func_type = 0, func_instance = 0, func_code = 0;  // in FuncInstance
+  int32_t func_type_size = 0;                           // sizeof(FuncType)
+};
+const CalleeLayout& callee_layout();
 
 // The entry trampoline at offset 0 of every module's code.
 using EntryFn = int (*)(JitInstance* ji, uint8_t* mem_base, uint64_t* slots, const void* code,

@@ -449,6 +449,8 @@ class JitEngine final : public Engine {
     ji.max_call_depth = ctx.max_call_depth ? ctx.max_call_depth : 20000;
     ji.globals = inst->globals.data();
     ji.funcs = inst->funcs.data();
+    ji.tables = inst->tables.data();
+    ji.types = inst->module().types.data();
     ji.inst = inst;
     ji.ctx = &ctx;
     ji.engine = this;

@@ -309,8 +309,47 @@ void Compiler::tail_call_direct(Label fn, uint32_t arg_slot, uint32_t n) {
 // the element) or helpers::call_ref (callee = the reference). x0 = code to call natively, 0
 // when the helper made the call, 1 on a trap (jumps to unwind). Returns the label the "call
 // was made" case jumps to.
+// Inline first, as on x86-64 (x64/compiler.cpp): every value is in its home here, so x0-x3
+// are free; a callee of this instance whose type is the module's type b is resolved without
+// the helper, anything else takes it. x0 = the code to call.
 Label Compiler::resolve_callee(const void* helper, uint32_t a, uint32_t b, const Val& elem,
                                uint32_t arg_slot, Label unwind) {
+  const CalleeLayout& l = callee_layout();
+  const bool by_ref = helper == reinterpret_cast<const void*>(&helpers::call_ref);
+  Label slow = m_a.newLabel(), resolved = m_a.newLabel();
+  if (l.ok) {
+    if (elem.kind == Kind::Const) mov_imm(x16, by_ref ? elem.c : static_cast<uint32_t>(elem.c));
+    else load_gp(x16, elem.slot, by_ref);  // (an index: the home's low half, zero-extended)
+    if (!by_ref) {
+      m_a.ldr(x17, ptr(x19, kJiTables));
+      mov_imm(x0, 8 * uint64_t{a});
+      m_a.ldr(x17, ptr(x17, x0));
+      m_a.ldr(x0, ptr(x17, l.table_elems_begin));
+      m_a.ldr(x1, ptr(x17, l.table_elems_end));
+      m_a.sub(x1, x1, x0);
+      m_a.lsr(x1, x1, imm(3));
+      m_a.cmp(x16, x1);
+      m_a.b(CC::kHS, slow);
+      m_a.lsl(x16, x16, imm(3));
+      m_a.ldr(x16, ptr(x0, x16));
+    }
+    m_a.cbz(x16, slow);
+    m_a.ldr(x1, ptr(x19, kJiInst));
+    m_a.ldr(x0, ptr(x16, l.func_instance));
+    m_a.cmp(x0, x1);
+    m_a.b(CC::kNE, slow);
+    if (!by_ref) {
+      m_a.ldr(x1, ptr(x19, kJiTypes));
+      mov_imm(x2, uint64_t{b} * static_cast<uint32_t>(l.func_type_size));
+      m_a.add(x1, x1, x2);
+      m_a.ldr(x0, ptr(x16, l.func_type));
+      m_a.cmp(x0, x1);
+      m_a.b(CC::kNE, slow);
+    }
+    m_a.ldr(x0, ptr(x16, l.func_code));
+    m_a.b(resolved);
+    m_a.bind(slow);
+  }
   m_a.mov(x0, x19);
   mov_imm(w1, a);
   mov_imm(w2, b);
@@ -322,6 +361,7 @@ Label Compiler::resolve_callee(const void* helper, uint32_t a, uint32_t b, const
   m_a.cmp(x0, imm(1));
   m_a.b(CC::kEQ, unwind);
   m_a.b(CC::kLO, done);
+  m_a.bind(resolved);
   return done;
 }
 

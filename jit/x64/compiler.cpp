@@ -321,8 +321,49 @@ void Compiler::tail_call_direct(Label fn, uint32_t arg_slot, uint32_t n) {
 // the element) or helpers::call_ref (callee = the reference). rax = code to call natively, 0
 // when the helper made the call, 1 on a trap (jumps to unwind). Returns the label the "call
 // was made" case jumps to.
+//
+// Inline first (every value is in its home here, so rax/rcx/r11 are free): a callee of this
+// instance whose type is the module's type b (call_indirect) is resolved without the helper;
+// anything else (out of bounds, null, another instance, a type equal only structurally, a
+// trap to raise) takes the helper, which decides.
 Label Compiler::resolve_callee(const void* helper, uint32_t a, uint32_t b, const Val& elem,
                                uint32_t arg_slot, Label unwind) {
+  const CalleeLayout& l = callee_layout();
+  const bool by_ref = helper == reinterpret_cast<const void*>(&helpers::call_ref);
+  Label slow = m_a.new_local_label(), resolved = m_a.new_local_label();
+  if (l.ok) {
+    if (by_ref) {  // the reference
+      if (elem.kind == Kind::Const) m_a.mov(rax, imm(elem.c));
+      else m_a.mov(rax, home(elem.slot));
+    } else {  // the element index (an i32: its home's low half), then the element
+      if (elem.kind == Kind::Const) m_a.mov(eax, imm(static_cast<uint32_t>(elem.c)));
+      else m_a.mov(eax, dword_ptr(rsp, static_cast<int32_t>(elem.slot * 8)));
+      m_a.mov(r11, qword_ptr(r13, kJiTables));
+      m_a.mov(r11, qword_ptr(r11, static_cast<int32_t>(8 * a)));
+      m_a.mov(rcx, qword_ptr(r11, l.table_elems_end));
+      m_a.mov(r11, qword_ptr(r11, l.table_elems_begin));
+      m_a.sub(rcx, r11);
+      m_a.shr(rcx, imm(3));
+      m_a.cmp(rax, rcx);
+      m_a.jae(slow);
+      m_a.mov(rax, qword_ptr(r11, rax, 3));
+    }
+    m_a.test(rax, rax);
+    m_a.jz(slow);
+    m_a.mov(r11, qword_ptr(r13, kJiInst));
+    m_a.cmp(qword_ptr(rax, l.func_instance), r11);
+    m_a.jne(slow);
+    if (!by_ref) {
+      m_a.mov(r11, qword_ptr(r13, kJiTypes));
+      m_a.mov(rcx, imm(uint64_t{b} * static_cast<uint32_t>(l.func_type_size)));
+      m_a.add(r11, rcx);
+      m_a.cmp(qword_ptr(rax, l.func_type), r11);
+      m_a.jne(slow);
+    }
+    m_a.mov(rax, qword_ptr(rax, l.func_code));
+    m_a.jmp(resolved);
+    m_a.bind(slow);
+  }
   m_a.mov(rdi, r13);
   m_a.mov(esi, imm(a));
   m_a.mov(edx, imm(b));
@@ -334,6 +375,7 @@ Label Compiler::resolve_callee(const void* helper, uint32_t a, uint32_t b, const
   m_a.cmp(rax, 1);
   m_a.je(unwind);
   m_a.jb(done);
+  m_a.bind(resolved);
   return done;
 }
 
