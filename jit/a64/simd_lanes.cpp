@@ -6,49 +6,12 @@
 
 #include "jit/a64/compiler.hpp"
 #include "jit/jit_abi.hpp"
+#include "jit/simd_fold.hpp"
 
 namespace wsvm::jit::a64 {
 
 using namespace asmjit::a64;
 using asmjit::imm;
-
-namespace {
-constexpr uint64_t splat_bits(Op op, uint64_t c) {
-  switch (op) {
-    case Op::i8x16_splat: return 0x0101010101010101ull * static_cast<uint8_t>(c);
-    case Op::i16x8_splat: return 0x0001000100010001ull * static_cast<uint16_t>(c);
-    case Op::i32x4_splat: case Op::f32x4_splat: return 0x0000000100000001ull * static_cast<uint32_t>(c);
-    default: return c;
-  }
-}
-
-// The lane of a constant v128, as the extract instruction's result.
-uint64_t const_lane(Op op, uint64_t lo, uint64_t hi, uint32_t lane) {
-  uint8_t bytes[16];
-  std::memcpy(bytes, &lo, 8);
-  std::memcpy(bytes + 8, &hi, 8);
-  switch (op) {
-    case Op::i8x16_extract_lane_s: return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(bytes[lane])));
-    case Op::i8x16_extract_lane_u: return bytes[lane];
-    case Op::i16x8_extract_lane_s: case Op::i16x8_extract_lane_u: {
-      uint16_t h;
-      std::memcpy(&h, bytes + 2 * lane, 2);
-      if (op == Op::i16x8_extract_lane_u) return h;
-      return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int16_t>(h)));
-    }
-    case Op::i32x4_extract_lane: case Op::f32x4_extract_lane: {
-      uint32_t w;
-      std::memcpy(&w, bytes + 4 * lane, 4);
-      return w;
-    }
-    default: {
-      uint64_t v;
-      std::memcpy(&v, bytes + 8 * lane, 8);
-      return v;
-    }
-  }
-}
-}  // namespace
 
 bool Compiler::emit_simd_lanes(const Instr& ins) {
   const Op op = ins.op;

@@ -6,6 +6,7 @@
 
 #include "jit/x64/compiler.hpp"
 #include "jit/jit_abi.hpp"
+#include "jit/simd_fold.hpp"
 
 namespace wsvm::jit::x64 {
 
@@ -27,13 +28,7 @@ bool Compiler::emit_simd_lanes(const Instr& ins) {
     case Op::f32x4_splat: case Op::f64x2_splat: {
       Val x = pop();
       if (x.kind == Kind::Const) {  // folded
-        uint64_t c = x.c, w;
-        switch (op) {
-          case Op::i8x16_splat: w = splat8(static_cast<uint8_t>(c)); break;
-          case Op::i16x8_splat: w = splat16(static_cast<uint16_t>(c)); break;
-          case Op::i32x4_splat: case Op::f32x4_splat: w = splat32v(static_cast<uint32_t>(c)); break;
-          default: w = c; break;
-        }
+        const uint64_t w = splat_bits(op, x.c);
         push_v128_const(w, w);
         return true;
       }
@@ -76,36 +71,11 @@ bool Compiler::emit_simd_lanes(const Instr& ins) {
     case Op::i64x2_extract_lane: case Op::f64x2_extract_lane: {
       Val a = pop();
       if (a.kind == Kind::Const) {
-        uint8_t bytes[16];
-        std::memcpy(bytes, &a.c, 8);
-        std::memcpy(bytes + 8, &a.c_hi, 8);
-        uint64_t v = 0;
-        switch (op) {
-          case Op::i8x16_extract_lane_s: push_const(ValType::I32, static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(bytes[lane])))); break;
-          case Op::i8x16_extract_lane_u: push_const(ValType::I32, bytes[lane]); break;
-          case Op::i16x8_extract_lane_s: {
-            int16_t h;
-            std::memcpy(&h, bytes + 2 * lane, 2);
-            push_const(ValType::I32, static_cast<uint32_t>(static_cast<int32_t>(h)));
-            break;
-          }
-          case Op::i16x8_extract_lane_u: {
-            uint16_t h;
-            std::memcpy(&h, bytes + 2 * lane, 2);
-            push_const(ValType::I32, h);
-            break;
-          }
-          case Op::i32x4_extract_lane: case Op::f32x4_extract_lane: {
-            uint32_t w;
-            std::memcpy(&w, bytes + 4 * lane, 4);
-            push_const(op == Op::f32x4_extract_lane ? ValType::F32 : ValType::I32, w);
-            break;
-          }
-          default:
-            std::memcpy(&v, bytes + 8 * lane, 8);
-            push_const(op == Op::f64x2_extract_lane ? ValType::F64 : ValType::I64, v);
-            break;
-        }
+        const ValType t = op == Op::f32x4_extract_lane   ? ValType::F32
+                          : op == Op::f64x2_extract_lane ? ValType::F64
+                          : op == Op::i64x2_extract_lane ? ValType::I64
+                                                         : ValType::I32;
+        push_const(t, const_lane(op, a.c, a.c_hi, lane));
         return true;
       }
       if (a.kind == Kind::Mem) {  // straight from the lane's bytes in the home
