@@ -245,7 +245,17 @@ class Instantiator {
                const std::map<std::string, Arg>* args = nullptr,
                std::shared_ptr<const ScopeEnv> env = nullptr)
       : m_store(store), m_c(c), m_linker(linker), m_out(out), m_env(std::move(env)), m_args(args) {
-    m_out.m_store = &store;
+    init(parent);
+  }
+  // The top-level component (whose host imports the linker may keep resolved).
+  Instantiator(Store& store, std::shared_ptr<const Component> c, const ComponentLinker& linker,
+               ComponentInstance& out)
+      : m_store(store), m_c(*c), m_linker(linker), m_out(out), m_owner(std::move(c)) {
+    init(nullptr);
+  }
+
+  void init(Instantiator* parent) {
+    m_out.m_store = &m_store;
     m_out.m_states.push_back(std::make_unique<InstanceState>());
     m_state = m_out.m_states.back().get();
     if (parent) m_state->parent = parent->m_state;
@@ -330,12 +340,52 @@ class Instantiator {
   std::vector<Inst> m_instances;
   std::vector<CompVal> m_components;
   std::shared_ptr<const ScopeEnv> m_env;  // the defining scope's (outer aliases)
-  const std::map<std::string, Arg>* m_args;
+  const std::map<std::string, Arg>* m_args = nullptr;
+  std::shared_ptr<const Component> m_owner;  // the top-level component (null when nested)
   std::map<std::string, TypeEntry> m_export_types;  // for a parent aliasing our exports
   std::map<std::string, std::shared_ptr<Inst>> m_export_insts;
   std::map<std::string, std::shared_ptr<const CompiledModule>> m_export_modules;
   std::map<std::string, CompVal> m_export_components;
 };
+
+struct ComponentLinker::ResolvedImport {
+  std::shared_ptr<const Component> component;  // keeps the Import the cache is keyed by alive
+  std::vector<std::unique_ptr<TypeSpace>> spaces;
+  std::vector<std::unique_ptr<ResourceTypeInfo>> resources;
+  Instantiator::Inst inst;
+};
+
+namespace {
+
+// Resolves every value type the entries of an import name, while the type spaces they point
+// into (this instantiation's) are alive: a later instantiation reading the cached import sees
+// only the memoised VTypes, never those spaces. False when one does not resolve (it is then
+// not cached, so the error stays with the instantiation that uses it).
+bool resolve_value_types(const ComponentLinker::ResolvedImport& r) {
+  auto resolve = [](const TypeEntry& e) {
+    return !e.def || e.def->kind != TypeDefKind::Value || (e.scope && e.scope->value_of(e, kNoOffset).has_value());
+  };
+  for (const auto& space : r.spaces)
+    for (uint32_t i = 0; i < space->size(); ++i)
+      if (!resolve(**space->at(i, kNoOffset))) return false;
+  for (const auto& [name, e] : r.inst.types)
+    if (!resolve(e)) return false;
+  return true;
+}
+
+}  // namespace
+
+std::shared_ptr<const ComponentLinker::ResolvedImport> ComponentLinker::resolved_import(const Import* im) const {
+  std::lock_guard lock(m_resolved.mutex);
+  auto it = m_resolved.by_import.find(im);
+  return it == m_resolved.by_import.end() ? nullptr : it->second;
+}
+
+void ComponentLinker::keep_resolved_import(const Import* im, std::shared_ptr<const ResolvedImport> r) const {
+  if (!r->component) return;  // a nested component's: its imports are arguments, not the host's
+  std::lock_guard lock(m_resolved.mutex);
+  m_resolved.by_import.emplace(im, std::move(r));
+}
 
 Result<void> Instantiator::definition(const Definition& d) {
   switch (d.kind) {
@@ -891,6 +941,14 @@ Result<void> Instantiator::import(const Import& im) {
       return {};
     }
     case ExternKind::Instance: {
+      if (auto r = m_linker.resolved_import(&im)) {  // resolved by an earlier instantiation
+        m_instances.push_back(r->inst);
+        m_out.m_resolved_imports.push_back(std::move(r));
+        return {};
+      }
+      // What this resolution allocates (the instance type's space, its resource types) goes
+      // to the linker's cache of resolved imports rather than to this instance.
+      const size_t spaces = m_out.m_type_spaces.size(), resources = m_out.m_resources.size();
       std::string host_name;
       const auto* host = m_linker.instance(name, &host_name);
       static const std::map<std::string, HostFn> kNone;
@@ -915,7 +973,16 @@ Result<void> Instantiator::import(const Import& im) {
         f->name = name + "#" + fname;
         in.funcs[fname] = std::move(f);
       }
-      m_instances.push_back(std::move(in));
+      auto r = std::make_shared<ComponentLinker::ResolvedImport>();
+      r->component = m_owner;
+      std::move(m_out.m_type_spaces.begin() + spaces, m_out.m_type_spaces.end(), std::back_inserter(r->spaces));
+      m_out.m_type_spaces.resize(spaces);
+      std::move(m_out.m_resources.begin() + resources, m_out.m_resources.end(), std::back_inserter(r->resources));
+      m_out.m_resources.resize(resources);
+      r->inst = std::move(in);
+      m_instances.push_back(r->inst);
+      m_out.m_resolved_imports.push_back(r);
+      if (resolve_value_types(*r)) m_linker.keep_resolved_import(&im, std::move(r));
       return {};
     }
     case ExternKind::Type: {
@@ -1021,12 +1088,23 @@ Result<void> Instantiator::exported(const Export& ex) {
   }
 }
 
+std::set<std::string, std::less<>> imported_interfaces(const Component& c) {
+  std::set<std::string, std::less<>> out;
+  for (const Import& im : c.imports)
+    if (im.type.kind == ExternKind::Instance) {
+      const std::string& n = im.name.name;
+      out.insert(n.substr(0, n.find('@')));
+    }
+  return out;
+}
+
 Result<std::unique_ptr<ComponentInstance>> instantiate(Store& store,
                                                         std::shared_ptr<const Component> c,
-                                                        const ComponentLinker& linker) {
-  WSVM_TRY_VOID(validate_component(*c));
+                                                        const ComponentLinker& linker,
+                                                        Validation validation) {
+  if (validation == Validation::Check) WSVM_TRY_VOID(validate_component(*c));
   auto out = std::unique_ptr<ComponentInstance>(new ComponentInstance());
-  Instantiator in(store, *c, linker, *out);
+  Instantiator in(store, std::move(c), linker, *out);
   WSVM_TRY_VOID(in.run());
   return out;
 }

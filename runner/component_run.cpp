@@ -6,6 +6,7 @@
 
 #include "component/ir.hpp"
 #include "component/validate.hpp"
+#include "runner/host_pool.hpp"
 #include "runner/run_internal.hpp"
 #include "runtime/deadline.hpp"
 #include "validator/validate.hpp"
@@ -52,6 +53,7 @@ std::expected<std::shared_ptr<const Program>, Outcome> load_component(
   p->engine = std::move(engine);
   p->component = std::move(*c);
   p->core_modules = std::make_shared<component::CoreModuleCache>();
+  p->hosts = std::make_shared<HostPool>();
   p->metered = config.fuel;
   p->compile_time = Clock::now() - started;
   return std::shared_ptr<const Program>(std::move(p));
@@ -74,13 +76,35 @@ Result<void> validate_component_bytes(std::span<const uint8_t> bytes) {
 }
 
 std::optional<Outcome> Run::link_component() {
+  wasi::p2::HostOptions options{.inherit_network = m_request.inherit_network,
+                                .http_client = m_request.http_client,
+                                .http_allow = m_request.http_allow,
+                                .http_denied = m_request.http_denied};
+  // A host from an earlier Run, unless components are linked (their exports are defined in
+  // the linker per Run).
+  m_host_reusable = m_request.components.empty() && m_program->hosts;
+  if (m_host_reusable) {
+    if (std::optional<PrelinkedHost> pooled = m_program->hosts->take()) {
+      if (auto ok = pooled->host->reset(m_request.wasi, std::move(options)); !ok) {
+        m_host_reusable = false;
+        return usage(ok.error().message);
+      }
+      m_p2 = std::move(pooled->host);
+      m_component_linker = std::move(pooled->linker);
+      return std::nullopt;
+    }
+  }
   m_component_linker = std::make_unique<component::ComponentLinker>();
   m_component_linker->set_core_module_cache(m_program->core_modules);
-  auto host = wasi::p2::Host::create(m_request.wasi, {.inherit_network = m_request.inherit_network,
-                                                      .http_client = m_request.http_client,
-                                                      .http_allow = m_request.http_allow,
-                                                      .http_denied = m_request.http_denied});
-  if (!host) return usage(host.error().message);
+  // The host builds only the interfaces the components of this run import.
+  auto wanted = component::imported_interfaces(*m_program->component);
+  for (const LinkedComponent& l : m_request.components) wanted.merge(component::imported_interfaces(*l.component));
+  m_component_linker->only_interfaces(std::move(wanted));
+  auto host = wasi::p2::Host::create(m_request.wasi, std::move(options));
+  if (!host) {
+    m_host_reusable = false;
+    return usage(host.error().message);
+  }
   m_p2 = std::move(*host);
   m_p2->define(*m_component_linker);
   wasi::p3::define(*m_component_linker, *m_p2);
@@ -90,11 +114,21 @@ std::optional<Outcome> Run::link_component() {
   return std::nullopt;
 }
 
+void Run::return_host() {
+  if (!m_host_reusable || !m_p2) return;
+  // The instance ends before its host goes back: what it held is closed now, as it would
+  // be without the pool (a server's connection hears of an unfinished body at once).
+  m_deadline.reset();
+  m_component.reset();
+  m_program->hosts->give(PrelinkedHost{std::move(m_p2), std::move(m_component_linker)});
+}
+
 std::optional<Outcome> Run::instantiate_component() {
   // Linked components first, each then providing its interfaces to those after it.
   for (size_t i : m_link_order) {
     const LinkedComponent& l = m_request.components[i];
-    auto linked = component::instantiate(*m_store, l.component, *m_component_linker);
+    auto linked = component::instantiate(*m_store, l.component, *m_component_linker,
+                                        component::Validation::AlreadyValidated);
     if (!linked) {
       end();
       return with_stats(load_error(m_program->name + ": component " + l.name, linked.error()));
@@ -102,7 +136,8 @@ std::optional<Outcome> Run::instantiate_component() {
     m_linked.push_back(std::move(*linked));
     define_exports(*m_component_linker, *m_linked.back());
   }
-  auto inst = component::instantiate(*m_store, m_program->component, *m_component_linker);
+  auto inst = component::instantiate(*m_store, m_program->component, *m_component_linker,
+                                     component::Validation::AlreadyValidated);
   m_instantiated = Clock::now();
   if (inst) {
     m_component = std::move(*inst);

@@ -151,7 +151,7 @@ Run::Run(std::shared_ptr<const Program> program, RunRequest request)
   m_linker = std::make_unique<Linker>();
 }
 
-Run::~Run() = default;
+Run::~Run() { return_host(); }
 
 std::optional<Outcome> Run::link() {
   if (m_program->component) return link_component();

@@ -41,6 +41,7 @@ class HttpClient;
 
 namespace wsvm::runner {
 
+class HostPool;
 using Clock = std::chrono::steady_clock;
 
 // How a load or a run ended. exit_status() gives the `wsvm` exit status of each.
@@ -88,6 +89,8 @@ struct Program {
   std::shared_ptr<const component::Component> component;      // a component
   // Its core modules, compiled at the first instantiation and reused by the next ones.
   std::shared_ptr<component::CoreModuleCache> core_modules;
+  // Its WASI 0.2 hosts with their linkers, kept between Runs (runner/host_pool.hpp).
+  std::shared_ptr<HostPool> hosts;
   bool metered = false;  // compiled with fuel metering (EngineConfig::fuel)
   Clock::duration compile_time{};
 };
@@ -186,8 +189,12 @@ class Run {
   Instance* instance() const { return m_instance; }
   // The component instance (null for a core module, or before instantiate()).
   component::ComponentInstance* component_instance() const { return m_component.get(); }
-  // Imports of a component beyond WASI are defined here before instantiate().
-  component::ComponentLinker& component_linker() { return *m_component_linker; }
+  // Imports of a component beyond WASI are defined here before instantiate() (the Run's
+  // host then goes to no pool: its linker has the embedder's functions).
+  component::ComponentLinker& component_linker() {
+    m_host_reusable = false;
+    return *m_component_linker;
+  }
   // A component's WASI 0.2 host (after link()): an embedder adds its own resources to it
   // (a server's wasi:http request and response-outparam).
   wasi::p2::Host* p2_host() const { return m_p2.get(); }
@@ -196,6 +203,7 @@ class Run {
  private:
   Outcome ended_by(const Trap& trap);
   std::optional<Outcome> link_component();
+  void return_host();
   std::optional<Outcome> instantiate_component();
   Outcome call_component_run();
   Outcome with_stats(Outcome o);
@@ -211,6 +219,7 @@ class Run {
   std::vector<std::unique_ptr<component::ComponentInstance>> m_linked;  // outlive m_component
   std::unique_ptr<component::ComponentInstance> m_component;
   std::unique_ptr<Deadline> m_deadline;  // destroyed (cancelled) before the store
+  bool m_host_reusable = false;          // m_p2 and its linker go to Program::hosts at the end
   Instance* m_instance = nullptr;
   Clock::time_point m_created{}, m_instantiated{}, m_ended{};
 };

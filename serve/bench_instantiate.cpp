@@ -7,12 +7,15 @@
 //                response body read to the end, teardown).
 //   memory:      64 instances alive at once, then all torn down: the resident memory each
 //                adds while alive and what each keeps while its memory waits in the pool.
-// Usage: serve-bench-instantiate MODULE.wasm [ENGINE] [N]
+// Usage: serve-bench-instantiate MODULE.wasm [ENGINE] [N] [instantiate]
+//   With `instantiate`, only the first loop runs: under callgrind, the difference between two
+//   values of N divided by their difference is the instruction count of one instance.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <unistd.h>
@@ -59,7 +62,7 @@ static void report(const char* what, std::vector<double>& us) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: serve-bench-instantiate MODULE.wasm [ENGINE] [N]\n");
+    std::fprintf(stderr, "usage: serve-bench-instantiate MODULE.wasm [ENGINE] [N] [instantiate]\n");
     return 2;
   }
   std::string engine_name = argc > 2 ? argv[2] : "auto";
@@ -81,6 +84,7 @@ int main(int argc, char** argv) {
       }
       inst.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
     }
+    if (argc > 4 && std::string_view(argv[4]) == "instantiate") return report("instantiate", inst), 0;
     std::function<int()> request;
     if ((*program)->component) {
       serve::ComponentHandlerConfig config;

@@ -10,18 +10,31 @@ std::string iface(std::string_view name) { return fmt::format("{}@{}", name, kVe
 
 Result<std::unique_ptr<Host>> Host::create(const WasiConfig& config, HostOptions options) {
   std::unique_ptr<Host> h(new Host());
-  h->m_ctx = WSVM_TRY(WasiContext::create(config));
-  h->m_options = options;
+  WSVM_TRY_VOID(h->reset(config, std::move(options)));
+  return h;
+}
+
+Result<void> Host::reset(const WasiConfig& config, HostOptions options) {
+  release();
+  m_ctx = WSVM_TRY(WasiContext::create(config));
+  m_options = std::move(options);
   // The preopens are fds 3.. of the preview 1 context, in order: the same opening, errors
   // and read-only rule (a read-only preopen has none of the mutating rights).
   for (uint32_t fd = 3;; ++fd) {
-    FdEntry* e = h->m_ctx->get(fd);
+    FdEntry* e = m_ctx->get(fd);
     if (!e || !e->preopen_name) break;
-    h->m_preopens.push_back(PreopenDir{*e->preopen_name, std::make_shared<HostFd>(e->host, false),
-                                       !e->has(rights::kPathCreateFile)});
+    m_preopens.push_back(PreopenDir{*e->preopen_name, std::make_shared<HostFd>(e->host, false),
+                                    !e->has(rights::kPathCreateFile)});
   }
-  if (getrandom(h->m_seed, sizeof h->m_seed, 0) != sizeof h->m_seed) h->m_seed[0] = 0x9e3779b97f4a7c15u;
-  return h;
+  m_seed[0] = m_seed[1] = 0;
+  if (getrandom(m_seed, sizeof m_seed, 0) != sizeof m_seed) m_seed[0] = 0x9e3779b97f4a7c15u;
+  return {};
+}
+
+void Host::release() {
+  m_table = ResourceTable{};  // the instance's resources close before their fds
+  m_preopens.clear();
+  m_ctx.reset();
 }
 
 Host::~Host() = default;

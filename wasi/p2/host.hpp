@@ -51,6 +51,15 @@ class Host {
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
 
+  // Makes this Host what create() would make of `config` and `options`, for another instance
+  // of the same component (a server reusing a Host and the linker define() filled, instead of
+  // building both per request): what the last instance held is closed first. On an error the
+  // Host is unusable.
+  Result<void> reset(const WasiConfig& config, HostOptions options);
+  // Closes what the instance held (its resources, the WASI context's files) until the next
+  // reset(); the Host serves no instance meanwhile.
+  void release();
+
   // Defines every wasi:* 0.2 interface (functions and resource destructors) in `linker`.
   // The functions act on this Host, which must outlive the instance.
   void define(component::ComponentLinker& linker);
