@@ -2,44 +2,25 @@
 // wrapped by jco, from component/tests) in every engine: consecutive Runs of one Program share
 // one WASI 0.2 host, yet each sees only its own arguments and stdout, and nothing a Run's
 // instance opened (the preopen, its streams) stays open after the Run.
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 #include <catch2/catch.hpp>
 
 #include "engines/registry.hpp"
+#include "tests/fixture_files.hpp"
 #include "runner/host_pool.hpp"
 #include "runner/runner.hpp"
 
 using namespace wsvm;
 
-namespace {
-
-std::vector<uint8_t> fixture(const char* name) {
-  const char* dir = std::getenv("WSVM_COMPONENT_FIXTURES");
-  if (!dir) return {};
-  std::ifstream f(std::string(dir) + "/" + name, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), {}};
-}
-
-size_t open_fds() {
-  size_t n = 0;
-  DIR* d = opendir("/proc/self/fd");
-  while (readdir(d)) ++n;
-  closedir(d);
-  return n;
-}
-
-}  // namespace
+using test::component_fixture;
+using test::open_fds;
 
 TEST_CASE("runner: consecutive Runs of a component share one host, each with its own WASI") {
-  auto bytes = fixture("hello_command.wasm");
+  auto bytes = component_fixture("hello_command.wasm");
   REQUIRE(!bytes.empty());
   for (std::string_view engine_name : built_engine_names()) {
     INFO("engine " << engine_name);

@@ -1,43 +1,24 @@
 // The WASI 0.2 host running a jco-wrapped C program (tests/wasi/hello.c as a wasi:cli
 // command component) in every engine: its output, and that nothing the instance held
 // outlives it (the host fds of the preopens and of every stream are closed).
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
 
 #include <catch2/catch.hpp>
 
 #include "component/instance.hpp"
 #include "engines/registry.hpp"
+#include "tests/fixture_files.hpp"
 #include "wasi/p2/host.hpp"
 
 using namespace wsvm;
 
-namespace {
-
-std::vector<uint8_t> fixture(const char* name) {
-  const char* dir = std::getenv("WSVM_COMPONENT_FIXTURES");
-  if (!dir) return {};
-  std::ifstream f(std::string(dir) + "/" + name, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), {}};
-}
-
-size_t open_fds() {
-  size_t n = 0;
-  DIR* d = opendir("/proc/self/fd");
-  while (readdir(d)) ++n;
-  closedir(d);
-  return n;
-}
-
-}  // namespace
+using test::component_fixture;
+using test::open_fds;
 
 TEST_CASE("p2 host: hello as a component in every engine; nothing outlives the instance") {
-  auto bytes = fixture("hello_command.wasm");
+  auto bytes = component_fixture("hello_command.wasm");
   if (bytes.empty()) {
     WARN("hello_command.wasm was not built (jco or clang-14 missing)");
     return;
