@@ -227,7 +227,8 @@ Exit status:
   125  out of fuel (--fuel)
   126  load error (cannot read the file; malformed, invalid, unlinkable or
        uninstantiable module, a memory minimum over --max-memory included)
-  134  trap while running (as wasmtime on Unix), "call stack exhausted" included
+  134  trap while running (as wasmtime on Unix), "call stack exhausted" included,
+       and a wasm exception no handler caught ("uncaught exception")
 Errors are one line on stderr: `wsvm: error: FILE: KIND at byte 0xOFFSET: MESSAGE`;
 a trap prints `wsvm: trap: MESSAGE` followed by `  at FUNCTION` lines (innermost
 first); a limit prints `wsvm: timeout: run interrupted after 500ms` or

@@ -15,13 +15,14 @@ namespace {
 
 enum SectionId : uint8_t {
   kCustom = 0, kType = 1, kImport = 2, kFunction = 3, kTable = 4, kMemory = 5, kGlobal = 6,
-  kExport = 7, kStart = 8, kElement = 9, kCode = 10, kData = 11, kDataCount = 12,
+  kExport = 7, kStart = 8, kElement = 9, kCode = 10, kData = 11, kDataCount = 12, kTag = 13,
 };
 
 // Position of each non-custom section in the required order: the data count section (12)
-// sits between element (9) and code (10).
+// sits between element (9) and code (10), the tag section (13, exception handling) between
+// memory (5) and global (6).
 constexpr uint8_t section_rank(uint8_t id) {
-  constexpr uint8_t kRanks[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
+  constexpr uint8_t kRanks[14] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6};
   return kRanks[id];
 }
 
@@ -79,6 +80,7 @@ Result<void> decode_section(uint8_t id, Reader& r, Module& m, SectionState& st) 
     case kDataCount:
       m.data_count = WSVM_TRY(r.u32());
       return {};
+    case kTag: return decode_tag_section(r, m);
   }
   return r.fail("malformed section id");
 }
@@ -105,7 +107,7 @@ Result<std::shared_ptr<Module>> decode_module(std::vector<uint8_t>&& bytes) {
   while (!r.at_end()) {
     size_t id_offset = r.offset();
     uint8_t id = WSVM_TRY(r.u8());
-    if (id > kDataCount)
+    if (id > kTag)
       return r.fail_at(id_offset, "malformed section id" + unsupported_section_note(id));
     uint32_t size = WSVM_TRY(r.u32());
     Reader section = WSVM_TRY(r.sub(size));

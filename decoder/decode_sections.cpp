@@ -84,6 +84,11 @@ Result<void> decode_import_section(Reader& r, Module& m) {
         m.globals.push_back(im.global);
         ++m.imported_globals;
         break;
+      case 4:
+        im.tag_type = WSVM_TRY(read_tag_type(r));
+        m.tags.push_back(im.tag_type);
+        ++m.imported_tags;
+        break;
       default:
         return r.fail_at(at, "malformed import kind");
     }
@@ -104,21 +109,40 @@ Result<void> decode_function_section(Reader& r, Module& m, uint32_t& declared) {
   return {};
 }
 
-Result<void> decode_table_section(Reader& r, Module& m) {
+// A section that is a vector of one kind of item appended to `out` (imports first), under a
+// limit on the total: tables, memories, tags.
+template <class T, class ReadItem>
+Result<void> decode_item_section(Reader& r, std::vector<T>& out, uint32_t max, const char* what,
+                                 ReadItem read_item) {
   size_t at = r.offset();
   uint32_t n = WSVM_TRY(read_count(r));
-  WSVM_TRY_VOID(check_total(r, at, uint64_t{m.tables.size()} + n, limits::kMaxTables, "tables"));
-  for (uint32_t i = 0; i < n; ++i) m.tables.push_back(WSVM_TRY(read_table_type(r)));
+  WSVM_TRY_VOID(check_total(r, at, uint64_t{out.size()} + n, max, what));
+  for (uint32_t i = 0; i < n; ++i) out.push_back(WSVM_TRY(read_item(r)));
   return {};
 }
 
+Result<void> decode_table_section(Reader& r, Module& m) {
+  return decode_item_section(r, m.tables, limits::kMaxTables, "tables", read_table_type);
+}
+
 Result<void> decode_memory_section(Reader& r, Module& m) {
-  size_t at = r.offset();
-  uint32_t n = WSVM_TRY(read_count(r));
-  WSVM_TRY_VOID(check_total(r, at, uint64_t{m.memories.size()} + n, limits::kMaxMemories,
-                            "memories"));
-  for (uint32_t i = 0; i < n; ++i) m.memories.push_back(MemoryType{WSVM_TRY(read_limits(r))});
-  return {};
+  return decode_item_section(r, m.memories, limits::kMaxMemories, "memories",
+                             [](Reader& rr) -> Result<MemoryType> {
+                               return MemoryType{WSVM_TRY(read_limits(rr))};
+                             });
+}
+
+// tag ::= 0x00 typeidx (the attribute byte: 0 is the only kind, an exception). The type's
+// index and its empty results are the validator's to check.
+Result<uint32_t> read_tag_type(Reader& r) {
+  const size_t at = r.offset();
+  const uint8_t attribute = WSVM_TRY(r.u8());
+  if (attribute != 0) return r.fail_at(at, "malformed tag attribute");
+  return r.u32();
+}
+
+Result<void> decode_tag_section(Reader& r, Module& m) {
+  return decode_item_section(r, m.tags, limits::kMaxTags, "tags", read_tag_type);
 }
 
 Result<void> decode_global_section(Reader& r, Module& m) {
@@ -144,7 +168,7 @@ Result<void> decode_export_section(Reader& r, Module& m) {
     e.name = WSVM_TRY(r.name());
     size_t at = r.offset();
     uint8_t kind = WSVM_TRY(r.u8());
-    if (kind > 3) return r.fail_at(at, "malformed export kind");
+    if (kind > 4) return r.fail_at(at, "malformed export kind");
     e.kind = static_cast<ExternKind>(kind);
     e.index = WSVM_TRY(r.u32());
     m.exports.push_back(std::move(e));

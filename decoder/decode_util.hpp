@@ -23,7 +23,12 @@ inline bool closes_outermost(Op op, uint32_t& depth) {
     case Op::block:
     case Op::loop:
     case Op::if_:
+    case Op::try_:
+    case Op::try_table:
       ++depth;
+      return false;
+    case Op::delegate:  // ends a legacy try as `end` would (never the function's own frame)
+      if (depth != 0) --depth;
       return false;
     case Op::end:
       if (depth == 0) return true;
@@ -123,6 +128,8 @@ Result<void> decode_function_section(Reader& r, Module& m, uint32_t& declared);
 Result<void> decode_table_section(Reader& r, Module& m);
 Result<void> decode_memory_section(Reader& r, Module& m);
 Result<void> decode_global_section(Reader& r, Module& m);
+Result<void> decode_tag_section(Reader& r, Module& m);
+Result<uint32_t> read_tag_type(Reader& r);  // the attribute byte and the type index
 Result<void> decode_export_section(Reader& r, Module& m);
 Result<void> decode_code_section(Reader& r, Module& m, uint32_t declared_funcs);
 Result<void> decode_element_section(Reader& r, Module& m);

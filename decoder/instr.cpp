@@ -60,6 +60,7 @@ Result<void> read_immediates(Reader& r, Instr& out) {
     case Imm::DataIdx:
     case Imm::ElemIdx:
     case Imm::TypeIdx:
+    case Imm::TagIdx:
       out.a = WSVM_TRY(r.u32());
       return {};
     case Imm::BrTable: {
@@ -94,6 +95,20 @@ Result<void> read_immediates(Reader& r, Instr& out) {
     case Imm::F64:
       out.imm = WSVM_TRY(r.f64_bits());
       return {};
+    case Imm::TryTable: {
+      WSVM_TRY_VOID(read_block_type(r, out.block));
+      uint32_t n = WSVM_TRY(read_count(r, limits::kMaxBrTableTargets, "catch clauses"));
+      out.catches.resize(n);  // keeps capacity across instructions, as br_table's targets
+      for (CatchClause& c : out.catches) {
+        const size_t at = r.offset();
+        const uint8_t kind = WSVM_TRY(r.u8());
+        if (kind > 3) return r.fail_at(at, "malformed catch clause");
+        c.kind = static_cast<CatchKind>(kind);
+        c.tag = kind <= 1 ? WSVM_TRY(r.u32()) : 0;
+        c.label = WSVM_TRY(r.u32());
+      }
+      return {};
+    }
     case Imm::SelectT: {
       uint32_t n = WSVM_TRY(read_count(r));
       out.b = n;

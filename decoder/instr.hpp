@@ -19,6 +19,14 @@ struct BlockType {
   uint32_t type_index = 0;       // Kind::TypeIndex (multi-value)
 };
 
+// One catch clause of try_table (exception handling).
+enum class CatchKind : uint8_t { Catch = 0, CatchRef = 1, CatchAll = 2, CatchAllRef = 3 };
+struct CatchClause {
+  CatchKind kind = CatchKind::Catch;
+  uint32_t tag = 0;    // Catch, CatchRef
+  uint32_t label = 0;  // label depth, counted outside the try_table
+};
+
 struct Instr {
   Op op = Op::nop;
   size_t offset = 0;  // absolute byte offset of the opcode
@@ -26,6 +34,7 @@ struct Instr {
   // Index immediates, by Imm kind:
   //   LabelIdx: a = depth          FuncIdx/LocalIdx/GlobalIdx/TableIdx/DataIdx/ElemIdx: a
   //   CallIndirect: a = type index, b = table index    TypeIdx (call_ref): a = type index
+  //   TagIdx: a = tag index      TryTable: block, catches
   //   MemArg: a = align (log2 exponent as encoded), imm = offset
   //   MemoryInit: a = data index   TableInit: a = elem index, b = table index
   //   TableCopy: a = dst table, b = src table      MemIdx/MemoryCopy: a = b = 0 (memory 0)
@@ -44,6 +53,7 @@ struct Instr {
   BlockType block;                // BlockType
   ValType type = ValType::I32;    // SelectT (the one type), RefType
   std::vector<uint32_t> targets;  // BrTable
+  std::vector<CatchClause> catches;  // TryTable (with `block`), in order
   // SIMD immediates. Lane indices are raw bytes; the validator checks them against
   // lane_count(op) (32 for shuffle) and reports "invalid lane index".
   uint8_t lane = 0;                        // Lane, MemArgLane

@@ -20,6 +20,7 @@ inline constexpr uint32_t kMaxFunctions = 1000000;           // imported + defin
 inline constexpr uint32_t kMaxImports = 100000;
 inline constexpr uint32_t kMaxExports = 100000;
 inline constexpr uint32_t kMaxGlobals = 1000000;             // imported + defined
+inline constexpr uint32_t kMaxTags = 1000000;                // imported + defined (exceptions)
 inline constexpr uint32_t kMaxTables = 100000;               // imported + defined
 inline constexpr uint32_t kMaxMemories = 100;                // imported + defined
 inline constexpr uint32_t kMaxElemSegments = 100000;

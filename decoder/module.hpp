@@ -33,6 +33,7 @@ struct Import {
   TableType table;         // kind == Table
   MemoryType memory;       // kind == Memory
   GlobalType global;       // kind == Global
+  uint32_t tag_type = 0;   // kind == Tag: type index (exception handling)
 };
 
 struct Export {
@@ -107,10 +108,12 @@ struct Module {
   std::vector<TableType> tables;
   std::vector<MemoryType> memories;
   std::vector<GlobalType> globals;
+  std::vector<uint32_t> tags;  // type index of every tag (exception handling; params only)
   uint32_t imported_funcs = 0;
   uint32_t imported_tables = 0;
   uint32_t imported_memories = 0;
   uint32_t imported_globals = 0;
+  uint32_t imported_tags = 0;
 
   std::vector<Global> global_defs;     // defined globals: globals[imported_globals + i]
   std::vector<Export> exports;

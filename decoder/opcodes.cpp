@@ -54,7 +54,7 @@ static_assert([] {
 }());
 
 // The fact columns agree with each other: exactly block/loop/if/else/end are Structure; only
-// they and nop cost no fuel (`if` costs 1: it consumes its condition); fuel regions end only
+// they, nop and the try frames cost no fuel (`if` costs 1: it consumes its condition); fuel regions end only
 // at Structure and Control instructions; commutative ops take two operands of one type.
 static_assert([] {
   for (uint16_t i = 0; i < kOpCount; ++i) {
@@ -63,8 +63,10 @@ static_assert([] {
     const bool structure = op == Op::block || op == Op::loop || op == Op::if_ ||
                            op == Op::else_ || op == Op::end;
     if ((info.cls == OpClass::Structure) != structure) return false;
-    if (info.fuel > 1 || (info.fuel == 0) != (op != Op::if_ && (structure || op == Op::nop)))
-      return false;
+    // The try frames (opens_or_splits_try) cost nothing either: like block/else/end they
+    // execute no work of their own (the interpreter translates them to no instruction).
+    const bool free = op != Op::if_ && (structure || op == Op::nop || opens_or_splits_try(op));
+    if (info.fuel > 1 || (info.fuel == 0) != free) return false;
     if ((info.flags & op_flag::R) && info.cls != OpClass::Structure && info.cls != OpClass::Control)
       return false;
     if ((info.flags & op_flag::C) && info.sig != Sig::i32_i32i32 && info.sig != Sig::i32_i64i64 &&

@@ -14,6 +14,8 @@ enum class Imm : uint8_t {
   FuncIdx,       // u32
   CallIndirect,  // u32 type index, u32 table index
   TypeIdx,       // u32 type index (call_ref, return_call_ref)
+  TagIdx,        // u32 tag index (throw, catch)
+  TryTable,      // blocktype, vec(catch clause: kind byte, tag index for kinds 0 and 1, label)
   LocalIdx,      // u32
   GlobalIdx,     // u32
   TableIdx,      // u32
@@ -139,6 +141,11 @@ inline constexpr bool is_simd(Op op) { return kOpInfo[static_cast<uint16_t>(op)]
 inline constexpr OpClass op_class(Op op) { return kOpInfo[static_cast<uint16_t>(op)].cls; }
 // Opens or closes a control frame (block, loop, if, else, end).
 inline constexpr bool is_structure(Op op) { return op_class(op) == OpClass::Structure; }
+// The exception-handling ops that open, split or close a frame (class Control, opcodes.def).
+inline constexpr bool opens_or_splits_try(Op op) {
+  return op == Op::try_ || op == Op::try_table || op == Op::catch_ || op == Op::catch_all ||
+         op == Op::delegate;
+}
 // Fuel the instruction costs, and whether a new fuel region starts after it (limits contract
 // above ExecContext, runtime/store.hpp; both tiers meter from these).
 inline constexpr uint8_t fuel_cost(Op op) { return kOpInfo[static_cast<uint16_t>(op)].fuel; }

@@ -17,24 +17,13 @@ constexpr const char* kGc = "the garbage collection proposal, part of Wasm 3.0";
 
 }  // namespace
 
-std::string unsupported_section_note(uint8_t id) {
-  if (id == 13) return not_yet(std::string("a tag section: ") + kExceptions);
-  return "";
-}
+std::string unsupported_section_note(uint8_t) { return ""; }
 
 std::string unsupported_opcode_note(uint8_t prefix, uint32_t code) {
   const char* name = nullptr;
   const char* feature = nullptr;
   if (prefix == 0) {
     switch (code) {
-      case 0x06: name = "try"; feature = kExceptions; break;
-      case 0x07: name = "catch"; feature = kExceptions; break;
-      case 0x08: name = "throw"; feature = kExceptions; break;
-      case 0x09: name = "rethrow"; feature = kExceptions; break;
-      case 0x0a: name = "throw_ref"; feature = kExceptions; break;
-      case 0x18: name = "delegate"; feature = kExceptions; break;
-      case 0x19: name = "catch_all"; feature = kExceptions; break;
-      case 0x1f: name = "try_table"; feature = kExceptions; break;
       case 0xd3: name = "ref.eq"; feature = kGc; break;
       default: return "";
     }

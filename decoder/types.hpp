@@ -189,8 +189,8 @@ struct GlobalType {
   bool mut = false;
 };
 
-enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
-const char* extern_kind_name(ExternKind k);  // "func", "table", "memory", "global"
+enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3, Tag = 4 };
+const char* extern_kind_name(ExternKind k);  // "func", "table", "memory", "global", "tag"
 
 inline constexpr uint64_t kPageSize = 65536;
 inline constexpr uint64_t kMaxPages32 = 65536;       // 4 GiB

@@ -41,6 +41,9 @@ Result<void> define_dummy_imports(Linker& linker, Store& store, const Module& m)
       case ExternKind::Global:
         ext.global = store.create_global(imp.global, Value::zero(imp.global.type));
         break;
+      case ExternKind::Tag:  // a tag of the imported type (the module outlives the store)
+        ext.tag = store.create_tag(m.types[imp.tag_type], TypeContext{m.types});
+        break;
     }
     linker.define(imp.module, imp.name, ext);
   }

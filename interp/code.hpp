@@ -75,6 +75,23 @@ static_assert([] {
   return true;
 }());
 
+// One exception handler of a function (exception handling): while the code in [begin, end)
+// runs, an exception matching it continues at `target`. A function's handlers are listed
+// innermost first, so the first that matches is the one the spec picks. Nothing runs when
+// a try is entered: the handlers are looked up only when something throws.
+struct Handler {
+  enum class Kind : uint8_t { Catch, CatchRef, CatchAll, CatchAllRef, Delegate };
+  uint32_t begin = 0;   // word indices of the protected code
+  uint32_t end = 0;
+  uint32_t level = 0;   // label nesting level of the try (the function's label is 0)
+  Kind kind = Kind::CatchAll;
+  uint32_t tag = 0;     // Catch, CatchRef: the module's tag index
+  uint32_t target = 0;  // word index to continue at; Delegate: the level that takes over
+  uint32_t dst = 0;     // frame slot of the payload, then the exnref (_ref kinds)
+  uint32_t exn_slot = kNoExnSlot;  // legacy catch arms: where rethrow finds the exception
+  static constexpr uint32_t kNoExnSlot = UINT32_MAX;
+};
+
 struct FuncCode {
   std::span<const Word> code;  // in its ModuleCode's arena
   uint32_t func_index = 0;
@@ -85,6 +102,7 @@ struct FuncCode {
   // EngineConfig::interruptible: the dispatch loop checks ExecContext::interrupt on entry to
   // this function (loop headers get a check_interrupt op in the code).
   bool check_interrupt = false;
+  std::vector<Handler> handlers;  // exception handlers, innermost first (usually none)
 };
 
 // The memory holding a module's code: a few large blocks rather than one allocation per

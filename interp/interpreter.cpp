@@ -221,6 +221,40 @@ const uint32_t* InterpThread::type_ids_for(const Instance* inst) {
 #include "interp/components.inc"
 
 namespace {
+
+// The handler of `fn` that takes exception `e` thrown at word `pos` (exception handling;
+// interp/code.hpp Handler), or null. A delegate entry lets only the handlers of its target
+// level and outside it see the exception.
+[[gnu::cold]] const Handler* find_handler(const FuncCode& fn, uint32_t pos, const Instance& inst,
+                                          const Exception* e) {
+  uint32_t limit = UINT32_MAX;
+  for (const Handler& h : fn.handlers) {
+    if (pos < h.begin || pos >= h.end || h.level > limit) continue;
+    switch (h.kind) {
+      case Handler::Kind::Delegate: limit = h.target; break;
+      case Handler::Kind::Catch:
+      case Handler::Kind::CatchRef:
+        if (inst.tags[h.tag] == e->tag) return &h;
+        break;
+      default: return &h;
+    }
+  }
+  return nullptr;
+}
+
+// The values a handler's code starts with: the payload (catch, catch_ref), then the exnref
+// (the _ref kinds); a legacy catch arm keeps the exception for rethrow.
+[[gnu::cold]] void enter_handler(const Handler& h, uint64_t* fp, Exception* e) {
+  const auto ref = reinterpret_cast<uint64_t>(e);
+  uint32_t at = h.dst;
+  if (h.kind == Handler::Kind::Catch || h.kind == Handler::Kind::CatchRef) {
+    std::copy(e->payload.begin(), e->payload.end(), fp + at);
+    at += static_cast<uint32_t>(e->payload.size());
+  }
+  if (h.kind == Handler::Kind::CatchRef || h.kind == Handler::Kind::CatchAllRef) fp[at] = ref;
+  if (h.exn_slot != Handler::kNoExnSlot) fp[h.exn_slot] = ref;
+}
+
 std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncInstance* f_ptr,
                         uint64_t* fp) {
 #ifdef WSVM_THREADED
@@ -258,6 +292,9 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   FuncInstance* callee = nullptr;
   uint32_t call_arg = 0;
   const Word* ret_ip = nullptr;
+  // Operands of do_throw: the exception and where it was thrown (word index in fn's code).
+  Exception* thrown = nullptr;
+  uint32_t throw_pos = 0;
 
   if (ctx.call_depth >= max_depth) return Trap::make(TrapKind::CallStackExhausted);
   // Host -> wasm re-entry nests this function on the machine stack: stop before it overflows.
@@ -687,7 +724,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
     th.top = fp + fn->frame_slots;                        \
     PROFILE_HOST_CALL();                                  \
     pending = ctx.store->call_slots(callee, (args), inst); \
-    if (pending) goto trap_pending;                       \
+    if (pending) [[unlikely]] goto call_failed;           \
   } while (0)
 
 // Enters the callee's code once its frame is in place (do_call, do_tail_call): the current
@@ -738,6 +775,9 @@ do_tail_call : {
   if (FOREIGN_CALLEE()) {
     // A host function or another tier cannot take over this frame: call it, then return
     // its results (constant space still: nothing of this frame stays behind after it).
+    // A throw from the callee is outside every handler of this function, which the tail
+    // call has left (call_failed: position UINT32_MAX), so the caller's handlers see it.
+    ret_ip = fn->code.data();
     CALL_THROUGH_STORE(args);
     for (uint32_t i = 0, n = callee->result_slots; i < n; ++i) fp[i] = args[i];
     goto do_return;
@@ -748,6 +788,49 @@ do_tail_call : {
   for (uint32_t i = 0, n = cc->param_slots; i < n; ++i) fp[i] = args[i];  // args are above fp
   std::fill(fp + cc->param_slots, fp + cc->local_slots, uint64_t{0});
   ENTER_FUNCTION(cc);  // an instance change: the caller's frame (if any) restores its own at return
+}
+
+// A call through the Store (host function, another tier) failed: an uncaught wasm exception
+// is thrown on here, at the call; anything else is a trap.
+call_failed:
+  if (pending->kind != TrapKind::UncaughtException) goto trap_pending;
+  thrown = reinterpret_cast<Exception*>(pending->exception);
+  pending.reset();
+  throw_pos = static_cast<uint32_t>(ret_ip - fn->code.data()) - 1;
+  RELOAD_MEMORY();
+  goto do_throw;
+
+do_throw : {
+  // thrown, throw_pos. First find the handler, frame by frame outwards (a caller's position
+  // is inside its call instruction), changing nothing: uncaught, the trap path still sees
+  // every frame for the backtrace. Then unwind to the handler's frame and enter it.
+  const Handler* h = find_handler(*fn, throw_pos, *inst, thrown);
+  size_t k = th.frames.size();  // the handler's frame is th.frames[k] (k == size: this one)
+  while (h == nullptr && k > base_frames) {
+    --k;
+    const CallFrame& cf = th.frames[k];
+    const auto pos = static_cast<uint32_t>(cf.ret_ip - cf.fn->code.data()) - 1;
+    h = find_handler(*cf.fn, pos, *cf.inst, thrown);
+  }
+  if (h == nullptr) {
+    pending = Trap::make(TrapKind::UncaughtException);
+    pending->exception = reinterpret_cast<uint64_t>(thrown);
+    goto trap_pending;
+  }
+  if (k != th.frames.size()) {
+    const CallFrame& cf = th.frames[k];
+    ctx.call_depth -= static_cast<uint32_t>(th.frames.size() - k);
+    fp = cf.fp;
+    fn = cf.fn;
+    th.cur_fn = fn;
+    inst = cf.inst;
+    th.cur_inst = inst;
+    th.frames.resize(k);
+    RELOAD_MEMORY();
+  }
+  enter_handler(*h, fp, thrown);
+  ip = fn->code.data() + h->target;
+  DISPATCH();
 }
 
 // Traps of hot handlers' cold paths: the kind is set here, not before their branch.

@@ -45,6 +45,10 @@ void Translator::begin_function(const Module& m, uint32_t func_index,
   m_last_end = kNoFixup;
   m_prev_end = kNoFixup;
   m_out->check_interrupt = m_opts.interruptible;  // at entry, by the dispatch loop (no op)
+  m_out->handlers.clear();
+  m_extra_high = 0;
+  m_exn_levels = 0;
+  m_exn_patches.clear();
 }
 
 // Called for live instructions only. Live-ness is constant within a region: code becomes
@@ -82,7 +86,9 @@ void Translator::end_function(const WalkState& st) {
   }
   m_targets.clear();
   m_out->code = std::span<const Word>(code, size);
-  m_out->frame_slots = std::max(m_out->local_slots + st.max_slot_height(), m_out->result_slots);
+  const uint32_t exn_base = m_out->local_slots + std::max(st.max_slot_height(), m_extra_high);
+  if (m_exn_levels != 0) [[unlikely]] finish_handlers(exn_base);
+  m_out->frame_slots = std::max(exn_base + m_exn_levels, m_out->result_slots);
 }
 
 namespace {
@@ -341,6 +347,7 @@ void Translator::on_control(const Instr& ins, const WalkState& st) {
       }
       // An `if` without `else`: the false jump lands here, its params pass through as results.
       if (l.else_fixup != kNoFixup) m_func[l.else_fixup].u64 = here();
+      if (l.try_begin != kNoFixup) close_try(l);
       bind_fixups(l.fixups, here());
       return;
     }
@@ -365,6 +372,7 @@ inline void Translator::translate(const Instr& ins, const WalkState& st) {
   m_prev_end = m_last_end;  // only the instruction right after a producer may rewrite it
   m_last_end = kNoFixup;
   if (is_structure(ins.op)) return on_control(ins, st);
+  if (opens_or_splits_try(ins.op)) [[unlikely]] return on_try(ins, st);
   if (m_dead_depth != 0 || st.unreachable()) return;  // no code for unreachable instructions
   switch (ins.op) {
     case Op::local_get:
@@ -394,6 +402,9 @@ inline void Translator::translate(const Instr& ins, const WalkState& st) {
     case Op::ref_as_non_null:
     case Op::br_on_null:
     case Op::br_on_non_null:
+    case Op::throw_:
+    case Op::throw_ref:
+    case Op::rethrow:
     case Op::select:
     case Op::select_t:
       return translate_other(ins, st);
@@ -509,6 +520,10 @@ void Translator::translate_other(const Instr& ins, const WalkState& st) {
     case Op::br_on_null:
     case Op::br_on_non_null:
       return emit_null_branch(ins, st);
+    case Op::throw_:
+    case Op::throw_ref:
+    case Op::rethrow:
+      return emit_throw(ins, st);
     case Op::select:
     case Op::select_t: {
       if (st.operand_from_top(1).type == ValType::V128) {

@@ -67,7 +67,8 @@ class Translator {
   // arena's first block (later blocks are as large as the previous one).
   void expect_words(size_t words) { m_block_words = words; }
 
-  // Listener contract (validator/walk_state.hpp).
+  // Listener contract (validator/walk_state.hpp); exception handling: translate_try.cpp.
+  static constexpr bool kExceptions = true;
   void begin_function(const Module& m, uint32_t func_index, std::span<const ValType> locals);
   void on_instr(const Instr& ins, const WalkState& st);
   void end_function(const WalkState& st);
@@ -84,8 +85,22 @@ class Translator {
     // Forward jumps to this block's end: the last one's target word, which holds the
     // previous one's (a chain through the code, ending in kNoFixup) until bind_fixups.
     uint32_t fixups = kNoFixup;
+    // try_table and legacy try (exception handling): the protected code [try_begin, try_end)
+    // (try_end: where the first catch arm starts, else the end) and its handlers, which get
+    // that range and go to FuncCode::handlers when the block ends.
+    uint32_t level = 0;  // index in m_labels
+    uint32_t try_begin = kNoFixup;
+    uint32_t try_end = kNoFixup;
+    std::vector<Handler> catches;
   };
   static constexpr uint32_t kNoFixup = UINT32_MAX;
+  // Exception handling: frame slots above the operand stack that catch clauses returning from
+  // the function write to (m_extra_high), the hidden slots where legacy catch arms keep their
+  // exception for rethrow (one per label level below m_exn_levels, placed at end_function),
+  // and the rethrow words whose slot is patched then.
+  uint32_t m_extra_high = 0;
+  uint32_t m_exn_levels = 0;
+  std::vector<uint32_t> m_exn_patches;
 
   // --- translate.cpp
   // The dispatch of every instruction: small, so that its calls are jumps (no frame); the
@@ -96,6 +111,13 @@ class Translator {
   void on_control(const Instr& ins, const WalkState& st);
   void emit_branch(uint32_t depth, const WalkState& st, uint32_t value_top);
   void emit_null_branch(const Instr& ins, const WalkState& st);  // br_on_null, br_on_non_null
+  // Exception handling (translate_try.cpp): the frames of try_table and legacy try, their
+  // handler tables, throw/throw_ref/rethrow.
+  void on_try(const Instr& ins, const WalkState& st);  // try, try_table, catch, catch_all, delegate
+  void emit_catch_stubs(const Instr& ins, const WalkState& st, Label& l);
+  void close_try(Label& l);
+  void emit_throw(const Instr& ins, const WalkState& st);
+  void finish_handlers(uint32_t exn_base);  // end_function: hidden exception slots placed
   // A branch op just written (code index of its handler word), so a back-edge can become
   // its `_back` form (interrupt check, interpreter.cpp JUMP_BACK).
   struct BranchOp {

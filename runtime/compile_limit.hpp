@@ -65,6 +65,8 @@ bool compile_stopped(const Error& e);
 template <class Listener>
 class StoppableListener {
  public:
+  static constexpr bool kExceptions = listens_to_exceptions<Listener>();  // walk_state.hpp
+
   StoppableListener(Listener& inner, CompileStop& stop) : m_inner(inner), m_stop(stop) {}
   template <class Locals>
   void begin_function(const Module& m, uint32_t func_index, Locals locals) {

@@ -100,6 +100,15 @@ Result<void> check_import(const Module& m, const Import& imp, const Extern& ext)
       }
       return {};
     }
+    case ExternKind::Tag: {
+      const FuncType& want = m.types[imp.tag_type];
+      // Tags match when their types are equivalent (canonical keys, as for functions).
+      const TagInstance& t = *ext.tag;
+      if (canonical_key(*t.type, t.types) != canonical_key(want, TypeContext{m.types}))
+        return incompatible(imp, fmt::format("expected tag {}, got tag {}", want.to_string(),
+                                             t.type->to_string()));
+      return {};
+    }
     case ExternKind::Global: {
       const GlobalType& have = ext.global->type;
       // An immutable global may be a subtype; a mutable one's type is invariant.
@@ -141,6 +150,7 @@ Extern export_extern(const Instance& inst, const Export& e) {
     case ExternKind::Table: x.table = inst.tables[e.index]; break;
     case ExternKind::Memory: x.memory = inst.memories[e.index]; break;
     case ExternKind::Global: x.global = inst.globals[e.index]; break;
+    case ExternKind::Tag: x.tag = inst.tags[e.index]; break;
   }
   return x;
 }
@@ -177,6 +187,8 @@ Result<void> allocate(Store& store, Instance& inst, const MemoryImages* images) 
     auto image = images ? images->memories[i - m.imported_memories] : nullptr;
     inst.memories.push_back(WSVM_TRY(store.create_memory(m.memories[i], std::move(image))));
   }
+  for (uint32_t i = m.imported_tags; i < m.tags.size(); ++i)
+    inst.tags.push_back(store.create_tag(m.types[m.tags[i]], TypeContext{m.types}));
   // Globals in order: an initialiser sees imported globals and the globals before it.
   for (const Global& g : m.global_defs) {
     Value v = WSVM_TRY(eval_const_expr(g.init, inst));
@@ -290,6 +302,7 @@ Result<Instance*> Linker::instantiate(Store& store, std::shared_ptr<const Compil
       case ExternKind::Table: inst->tables.push_back(ext.table); break;
       case ExternKind::Memory: inst->memories.push_back(ext.memory); break;
       case ExternKind::Global: inst->globals.push_back(ext.global); break;
+      case ExternKind::Tag: inst->tags.push_back(ext.tag); break;
     }
   }
   const auto images = inst->compiled->images->for_instantiation(*inst);

@@ -112,6 +112,23 @@ GlobalInstance* Store::create_global(const GlobalType& t, const Value& v) {
   return m_globals.back().get();
 }
 
+TagInstance* Store::create_tag(const FuncType& t, const TypeContext& ctx) {
+  auto tag = std::make_unique<TagInstance>();
+  tag->type = &t;
+  tag->type_id = intern_type(t, ctx);
+  tag->types = ctx;
+  tag->payload_slots = slot_count(t.params);
+  m_tags.push_back(std::move(tag));
+  return m_tags.back().get();
+}
+
+Exception* Store::new_exception(const TagInstance* tag, const uint64_t* slots) {
+  Exception& e = m_exceptions.emplace_back();
+  e.tag = tag;
+  e.payload.assign(slots, slots + tag->payload_slots);
+  return &e;
+}
+
 FuncInstance* Store::create_wasm_func(Instance& inst, uint32_t func_index) {
   auto f = std::make_unique<FuncInstance>();
   const Module& m = inst.module();

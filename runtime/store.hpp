@@ -78,6 +78,25 @@ struct GlobalInstance {
   void set(const Value& v) { v.to_slots(slots); }
 };
 
+// A tag (exception handling): its identity is the instance itself; its type is a function
+// type without results whose params are the payload of the exceptions thrown with it.
+struct TagInstance {
+  const FuncType* type = nullptr;  // in the defining module (or owned_type)
+  uint32_t type_id = 0;            // Store-wide canonical id (import matching)
+  uint32_t payload_slots = 0;      // slot_count(type->params)
+  TypeContext types;               // resolves type indices in `type`
+  std::unique_ptr<FuncType> owned_type;  // host-created tags own their type
+};
+
+// A thrown exception: the tag and its payload in the uniform slot layout. An exnref is a
+// pointer to one. They live as long as their Store (an exnref may be kept anywhere: a local,
+// a global, a table), so a program that throws in a loop holds every exception it threw until
+// the Store goes; no per-exception bookkeeping is done while nothing throws.
+struct Exception {
+  const TagInstance* tag = nullptr;
+  std::vector<uint64_t> payload;
+};
+
 struct ElemInstance {  // element segment at runtime; dropped = emptied
   ValType type = ValType::FuncRef;
   std::vector<Ref> refs;
@@ -94,6 +113,7 @@ struct Extern {
     TableInstance* table;
     MemoryInstance* memory;
     GlobalInstance* global;
+    TagInstance* tag;
     void* ptr = nullptr;
   };
 };
@@ -114,6 +134,7 @@ struct Instance {
   std::vector<TableInstance*> tables;
   std::vector<MemoryInstance*> memories;
   std::vector<GlobalInstance*> globals;
+  std::vector<TagInstance*> tags;
   std::vector<ElemInstance> elems;
   std::vector<DataInstance> datas;
   std::unordered_map<std::string, Extern> exports;
@@ -196,6 +217,9 @@ class Store {
                                         std::shared_ptr<memory::MemoryImage> image = nullptr);
   GlobalInstance* create_global(const GlobalType& t, const Value& v);
   FuncInstance* create_wasm_func(Instance& inst, uint32_t func_index);
+  TagInstance* create_tag(const FuncType& t, const TypeContext& ctx);  // `t` must outlive it
+  // A new exception of `tag` with its payload copied from `slots` (tag->payload_slots).
+  Exception* new_exception(const TagInstance* tag, const uint64_t* slots);
   Instance* create_instance();  // empty; filled by the Linker
 
   // Calls any function (wasm or host) with type-checked arguments.
@@ -229,6 +253,8 @@ class Store {
   std::deque<std::unique_ptr<TableInstance>> m_tables;
   std::deque<std::unique_ptr<MemoryInstance>> m_memories;
   std::deque<std::unique_ptr<GlobalInstance>> m_globals;
+  std::deque<std::unique_ptr<TagInstance>> m_tags;
+  std::deque<Exception> m_exceptions;
   std::deque<std::unique_ptr<Instance>> m_instances;
   std::vector<FuncType> m_types;  // index = type id
   std::unordered_map<std::string, uint32_t> m_type_ids;  // structural key -> type id

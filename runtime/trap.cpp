@@ -25,6 +25,8 @@ const char* trap_kind_message(TrapKind kind) {
     case TrapKind::Exit: return "exit";
     case TrapKind::Host: return "host error";
     case TrapKind::NullFunctionReference: return "null function reference";
+    case TrapKind::UncaughtException: return "uncaught exception";
+    case TrapKind::NullExceptionReference: return "null exception reference";
   }
   return "unknown trap";
 }

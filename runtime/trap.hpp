@@ -27,6 +27,10 @@ enum class TrapKind : uint8_t {
   Exit,                      // not an error: WASI proc_exit unwinding; `exit_code` is set
   Host,                      // a host function failed; `message` says why
   NullFunctionReference,     // "null function reference" (call_ref of a null reference)
+  // A wasm exception no handler caught ends the call (exception handling); `exception`
+  // is the exnref, so a caller in another tier or the host can rethrow or report it.
+  UncaughtException,         // "uncaught exception"
+  NullExceptionReference,    // "null exception reference" (throw_ref of a null exnref)
 };
 
 const char* trap_kind_message(TrapKind kind);
@@ -40,6 +44,7 @@ struct Trap {
   TrapKind kind = TrapKind::Unreachable;
   std::string message;  // trap_kind_message(kind), or a host's own text
   int exit_code = 0;    // TrapKind::Exit
+  uint64_t exception = 0;  // TrapKind::UncaughtException: the Exception* (an exnref)
   std::vector<BacktraceFrame> backtrace;  // innermost first
 
   static Trap make(TrapKind kind);

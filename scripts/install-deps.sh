@@ -11,6 +11,7 @@ packages=(
   meson ninja-build g++ pkg-config python3
   libfmt-dev catch2 nlohmann-json3-dev libxxhash-dev libbenchmark-dev libasmjit-dev
   wabt clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32
+  clang-19 lld-19 libclang-rt-19-dev-wasm32
   libtomlplusplus-dev nettle-dev libmicrohttpd-dev libcurl4-openssl-dev libarchive-dev zlib1g-dev
   docker-registry skopeo umoci wrk
 )

@@ -94,6 +94,15 @@ std::map<Op, Bytes> special_bodies() {
   add(Op::ref_as_non_null, {0xD0, 0x70, 0xD4, 0x1A});
   add(Op::br_on_null, {0x02, 0x40, 0xD0, 0x70, 0xD5, 0x00, 0x1A, 0x0B});
   add(Op::br_on_non_null, {0x02, 0x70, 0xD0, 0x70, 0xD6, 0x00, 0xD0, 0x70, 0x0B, 0x1A});
+  // Exception handling: tag 0 has type 0 ([] -> []).
+  add(Op::try_, {0x06, 0x40, 0x0B});
+  add(Op::catch_, {0x06, 0x40, 0x07, 0x00, 0x0B});
+  add(Op::catch_all, {0x06, 0x40, 0x19, 0x0B});
+  add(Op::throw_, {0x08, 0x00});
+  add(Op::rethrow, {0x06, 0x40, 0x19, 0x09, 0x00, 0x0B});
+  add(Op::throw_ref, {0xD0, 0x69, 0x0A});
+  add(Op::delegate, {0x02, 0x40, 0x06, 0x40, 0x18, 0x00, 0x0B});
+  add(Op::try_table, {0x1F, 0x40, 0x01, 0x02, 0x00, 0x0B});  // catch_all to the function
   add(Op::drop, {0x20, i32, 0x1A});
   add(Op::select, {0x20, i32, 0x20, i32, 0x20, i32, 0x1B, 0x1A});
   add(Op::select_t, {0x20, i32, 0x20, i32, 0x20, i32, 0x1C, 0x01, 0x7F, 0x1A});
@@ -132,7 +141,7 @@ std::optional<Bytes> body_using(Op op, const std::map<Op, Bytes>& special) {
   return b;
 }
 
-// A module with one memory, one funcref table, one mutable i32 global, a passive element
+// A module with one memory, one funcref table, one tag, one mutable i32 global, a passive element
 // segment (which also declares func 0 for ref.func), a passive data segment, and function 0
 // of type [] -> [] with the body given.
 Bytes module_with_body(const Bytes& instrs) {
@@ -141,6 +150,7 @@ Bytes module_with_body(const Bytes& instrs) {
   put_section(m, 3, {0x01, 0x00});                          // func 0: type 0
   put_section(m, 4, {0x01, 0x70, 0x00, 0x01});              // table 0: funcref, min 1
   put_section(m, 5, {0x01, 0x00, 0x01});                    // memory 0: min 1 page
+  put_section(m, 13, {0x01, 0x00, 0x00});                   // tag 0: type 0
   put_section(m, 6, {0x01, 0x7F, 0x01, 0x41, 0x00, 0x0B});  // global 0: mut i32 = 0
   put_section(m, 9, {0x01, 0x01, 0x00, 0x01, 0x00});        // elem 0: passive, funcs [0]
   put_section(m, 12, {0x01});                               // data count 1

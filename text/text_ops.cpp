@@ -17,6 +17,7 @@ OpKind kind_of(const OpInfo& info) {
   if (t == "else") return OpKind::Else;
   if (t == "end") return OpKind::End;
   if (t == "select") return OpKind::Select;
+  if (t == "try") return OpKind::Try;
   switch (info.imm) {
     case Imm::None: return OpKind::None;
     case Imm::BlockType: return OpKind::Block;
@@ -25,6 +26,8 @@ OpKind kind_of(const OpInfo& info) {
     case Imm::FuncIdx: return OpKind::Func;
     case Imm::CallIndirect: return OpKind::CallIndirect;
     case Imm::TypeIdx: return OpKind::Type;
+    case Imm::TagIdx: return OpKind::Tag;
+    case Imm::TryTable: return OpKind::TryTable;
     case Imm::LocalIdx: return OpKind::Local;
     case Imm::GlobalIdx: return OpKind::Global;
     case Imm::TableIdx: return OpKind::Table;

@@ -40,6 +40,7 @@ namespace wsvm {
 inline constexpr uint64_t kMaxFunctionLocals = limits::kMaxLocals;
 
 struct NullListener {
+  static constexpr bool kExceptions = true;  // validation alone: every instruction
   void begin_function(const Module&, uint32_t, std::span<const ValType>) {}
   void on_instr(const Instr&, const WalkState&) {}
   void end_function(const WalkState&) {}
@@ -55,6 +56,8 @@ namespace walk_detail {
 // Error builders live out of line (walker_support.cpp): they are only on the failure path.
 [[gnu::cold]] std::unexpected<Error> invalid(size_t offset, std::string message);
 [[gnu::cold]] std::unexpected<Error> malformed(size_t offset, std::string message);
+// The declared bailout of a listener without kExceptions (walk_state.hpp, "Capabilities").
+[[gnu::cold]] std::unexpected<Error> declined_exception(const Instr& ins, uint32_t func_index);
 // "unknown <what> <index>", e.g. "unknown local 3".
 [[gnu::cold]] std::unexpected<Error> unknown_index(size_t offset, const char* what,
                                                    uint64_t index);
@@ -263,6 +266,12 @@ class FunctionWalker : public WalkState {
   Result<void> step_br_table(const Instr& ins);
   Result<void> step_return_call(const Instr& ins);
   Result<void> step_call_ref(const Instr& ins);
+  Result<void> step_exception(const Instr& ins);  // throw, throw_ref, rethrow, try_table
+  // emit() for the exception-handling instructions: a declared bailout for a listener
+  // without kExceptions (walk_state.hpp, "Capabilities").
+  Result<void> emit_exception(const Instr& ins);
+  Result<void> step_legacy_try(const Instr& ins);  // try, catch, catch_all, delegate
+  Result<const FuncType*> tag_type(const Instr& ins, uint32_t tag) const;
   Result<void> step_null_branch(const Instr& ins);
   Result<void> step_table(const Instr& ins);
   Result<void> block_sig(const Instr& ins, BlockSig& out) const;
@@ -328,7 +337,8 @@ class FunctionWalker : public WalkState {
   }
   [[gnu::always_inline]] void push_frame(Op kind, const BlockSig& sig) {
     m_frames.push_back(CtrlFrame{kind, sig, static_cast<uint32_t>(m_operands.size()),
-                                 m_slot_height, false});
+                                 m_slot_height, false,
+                                 static_cast<uint32_t>(m_init_log.size())});
     push_all(sig.params);
   }
 
@@ -353,12 +363,30 @@ class FunctionWalker : public WalkState {
   }
 
   const Module* m_module = nullptr;
+  uint32_t m_func_index = 0;      // the function being walked (error messages)
   TypeContext m_ctx;              // m_module's types, for subtyping
   // One-type block signatures that have no static storage (reference types other than
   // funcref/externref/exnref): a deque never moves what it holds, so spans stay valid.
   mutable std::deque<ValType> m_block_types;
   Listener* m_listener = nullptr;
   std::vector<ValType> m_locals;  // params, then declared locals
+  // The initialization rule of non-defaultable locals (typed function references): only
+  // when the function has one. m_local_ok[i]: local i may be read; m_init_log: the locals
+  // set since, innermost frame last (CtrlFrame::init_height), so a frame's end forgets them.
+  bool m_has_nondefaultable = false;
+  std::vector<uint8_t> m_local_ok;
+  std::vector<uint32_t> m_init_log;
+  void note_local_set(uint32_t i) {
+    if (m_local_ok[i]) return;
+    m_local_ok[i] = 1;
+    m_init_log.push_back(i);
+  }
+  void forget_inits(const CtrlFrame& f) {
+    while (m_init_log.size() > f.init_height) {
+      m_local_ok[m_init_log.back()] = 0;
+      m_init_log.pop_back();
+    }
+  }
   Instr m_ins;                    // reused: br_table's target vector keeps its capacity
   std::vector<bool> m_own_refs;
   bool m_own_refs_ready = false;
@@ -386,15 +414,18 @@ Result<void> FunctionWalker<Listener>::prepare_locals(const Module& m, uint32_t 
   m_locals.clear();
   m_locals.reserve(total);
   m_locals.insert(m_locals.end(), ft.params.begin(), ft.params.end());
+  m_has_nondefaultable = false;
+  m_init_log.clear();
   for (const LocalRun& run : body.locals) {
     if (run.type.is_ref()) [[unlikely]] {
       WSVM_TRY_VOID(walk_detail::check_valtype(m, run.type, body.entry_offset));
+      if (!defaultable(run.type) && run.count != 0 && !m_has_nondefaultable) {
+        m_has_nondefaultable = true;
+        m_local_ok.assign(total, 1);
+      }
       if (!defaultable(run.type))
-        return walk_detail::invalid(
-            body.entry_offset,
-            "uninitialized local: a non-defaultable local (" + valtype_name(run.type) +
-                ") needs the initialization rule of typed function references, which wsvm "
-                "does not implement yet");
+        std::fill(m_local_ok.begin() + static_cast<std::ptrdiff_t>(m_locals.size()),
+                  m_local_ok.begin() + static_cast<std::ptrdiff_t>(m_locals.size() + run.count), 0);
     }
     m_locals.insert(m_locals.end(), run.count, run.type);
   }
@@ -405,6 +436,7 @@ template <class Listener>
 Result<void> FunctionWalker<Listener>::walk(const Module& m, uint32_t func_index,
                                             Listener& listener) {
   m_module = &m;
+  m_func_index = func_index;
   m_ctx = TypeContext{m.types};
   m_block_types.clear();
   m_listener = &listener;
@@ -500,6 +532,7 @@ Result<void> FunctionWalker<Listener>::walk_body(const uint8_t* p, const uint8_t
         uint32_t idx;
         const size_t n = walk_detail::fast_uleb(p + 1, left - 1, idx);
         if (n == 0 || idx >= local_count) break;
+        if (m_has_nondefaultable && !m_local_ok[idx]) break;
         const ValType t = locals[idx];
         if (e.kind != FastKind::LocalGet &&
             (size == m_frames.back().height || m_operands[size - 1].type != t))
@@ -603,7 +636,7 @@ Result<void> FunctionWalker<Listener>::walk_body(const uint8_t* p, const uint8_t
       case FastKind::Else:
       case FastKind::End: {  // a reachable frame holding exactly its results
         CtrlFrame& f = m_frames.back();
-        if (f.unreachable) break;
+        if (f.unreachable || f.init_height != m_init_log.size()) break;
         if (e.kind == FastKind::Else ? f.kind != Op::if_
                                      : f.kind == Op::if_ && (!f.sig.params.empty() ||
                                                              !f.sig.results.empty()))
@@ -782,6 +815,7 @@ Result<void> FunctionWalker<Listener>::step(const Instr& ins) {
       WSVM_TRY_VOID(check_frame_end(ins));
       WSVM_TRY_VOID(emit(ins));
       CtrlFrame& f = m_frames.back();
+      forget_inits(f);
       truncate_to_frame(f);
       f.kind = Op::else_;
       f.unreachable = false;
@@ -796,6 +830,7 @@ Result<void> FunctionWalker<Listener>::step(const Instr& ins) {
       WSVM_TRY_VOID(check_frame_end(ins));
       WSVM_TRY_VOID(emit(ins));
       const CtrlFrame done = m_frames.back();
+      forget_inits(done);
       m_frames.pop_back();
       m_operands.resize(done.height);
       m_slot_height = done.slot_height;
@@ -857,6 +892,16 @@ Result<void> FunctionWalker<Listener>::step(const Instr& ins) {
       return step_return_call(ins);
     case Op::call_ref:
       return step_call_ref(ins);
+    case Op::throw_:
+    case Op::throw_ref:
+    case Op::rethrow:
+    case Op::try_table:
+      return step_exception(ins);
+    case Op::try_:
+    case Op::catch_:
+    case Op::catch_all:
+    case Op::delegate:
+      return step_legacy_try(ins);
     case Op::ref_as_non_null:
     case Op::br_on_null:
     case Op::br_on_non_null:
@@ -875,7 +920,10 @@ Result<void> FunctionWalker<Listener>::step(const Instr& ins) {
     case Op::local_tee: {
       if (ins.a >= m_locals.size()) return walk_detail::unknown_index(ins.offset, "local", ins.a);
       const ValType t = m_locals[ins.a];
+      if (m_has_nondefaultable && ins.op == Op::local_get && !m_local_ok[ins.a]) [[unlikely]]
+        return walk_detail::invalid(ins.offset, "uninitialized local");
       if (ins.op != Op::local_get) WSVM_TRY_VOID(expect_one(ins, t));
+      if (m_has_nondefaultable && ins.op != Op::local_get) note_local_set(ins.a);
       WSVM_TRY_VOID(emit(ins));
       if (ins.op != Op::local_get) pop_n(1);
       if (ins.op != Op::local_set) push(t);
@@ -1100,6 +1148,117 @@ Result<void> FunctionWalker<Listener>::step_null_branch(const Instr& ins) {
   pop_n(lt.size());
   push_all(lt.first(lt.size() - 1));
   return {};
+}
+
+template <class Listener>
+Result<const FuncType*> FunctionWalker<Listener>::tag_type(const Instr& ins, uint32_t tag) const {
+  const Module& m = *m_module;
+  if (tag >= m.tags.size() || m.tags[tag] >= m.types.size())
+    return walk_detail::unknown_index(ins.offset, "tag", tag);
+  return &m.types[m.tags[tag]];
+}
+
+// Exception handling (Wasm 3.0): throw x: [params(x)] -> unreachable; throw_ref: [exnref]
+// -> unreachable; rethrow l (legacy): l names a catch arm; try_table bt catch*: a block
+// whose catch clauses branch to labels outside it with the payload (and (ref exn) for the
+// _ref forms).
+template <class Listener>
+Result<void> FunctionWalker<Listener>::step_exception(const Instr& ins) {
+  switch (ins.op) {
+    case Op::throw_: {
+      const FuncType* ft = WSVM_TRY(tag_type(ins, ins.a));
+      WSVM_TRY_VOID(expect_top(ins, ft->params));
+      break;
+    }
+    case Op::throw_ref:
+      WSVM_TRY_VOID(expect_one(ins, ValType::ExnRef));
+      break;
+    case Op::rethrow: {
+      if (ins.a >= m_frames.size()) return walk_detail::unknown_index(ins.offset, "label", ins.a);
+      const Op k = control(ins.a).kind;
+      if (k != Op::catch_ && k != Op::catch_all)
+        return walk_detail::invalid(ins.offset, "invalid rethrow label");
+      break;
+    }
+    default: {  // try_table
+      BlockSig sig;
+      WSVM_TRY_VOID(block_sig(ins, sig));
+      const ValType exn = ValType::ref(HeapType::Exn, false);
+      for (const CatchClause& c : ins.catches) {
+        if (c.label >= m_frames.size())
+          return walk_detail::unknown_index(ins.offset, "label", c.label);
+        std::vector<ValType> sent;
+        if (c.kind == CatchKind::Catch || c.kind == CatchKind::CatchRef) {
+          const FuncType* ft = WSVM_TRY(tag_type(ins, c.tag));
+          sent = ft->params;
+        }
+        if (c.kind == CatchKind::CatchRef || c.kind == CatchKind::CatchAllRef) sent.push_back(exn);
+        if (!walk_detail::all_match(sent, control(c.label).label_types(), m_ctx))
+          return walk_detail::type_mismatch_msg(ins, "the catch clause's values differ from its label's");
+      }
+      WSVM_TRY_VOID(expect_top(ins, sig.params));
+      WSVM_TRY_VOID(emit_exception(ins));
+      pop_n(sig.params.size());
+      push_frame(Op::try_table, sig);
+      return {};
+    }
+  }
+  WSVM_TRY_VOID(emit_exception(ins));
+  set_unreachable();
+  return {};
+}
+
+// The legacy encoding: try bt ... (catch x ... | catch_all ...)* end, or try bt ... delegate l.
+// A catch arm starts with the tag's payload; `delegate l` ends the try and hands its
+// exceptions to label l (counted outside the try).
+template <class Listener>
+Result<void> FunctionWalker<Listener>::step_legacy_try(const Instr& ins) {
+  if (ins.op == Op::try_) {
+    BlockSig sig;
+    WSVM_TRY_VOID(block_sig(ins, sig));
+    WSVM_TRY_VOID(expect_top(ins, sig.params));
+    WSVM_TRY_VOID(emit_exception(ins));
+    pop_n(sig.params.size());
+    push_frame(Op::try_, sig);
+    return {};
+  }
+  const Op k = m_frames.back().kind;
+  if (ins.op == Op::delegate) {
+    if (k != Op::try_) return walk_detail::malformed(ins.offset, "END opcode expected");
+    if (ins.a >= m_frames.size() - 1)
+      return walk_detail::unknown_index(ins.offset, "label", ins.a);
+    WSVM_TRY_VOID(check_frame_end(ins));
+    WSVM_TRY_VOID(emit_exception(ins));
+    const CtrlFrame done = m_frames.back();
+    forget_inits(done);
+    m_frames.pop_back();
+    m_operands.resize(done.height);
+    m_slot_height = done.slot_height;
+    push_all(done.sig.results);
+    return {};
+  }
+  if (k != Op::try_ && k != Op::catch_)  // catch_all ends the catch arms
+    return walk_detail::malformed(ins.offset, "END opcode expected");
+  const FuncType* ft = nullptr;
+  if (ins.op == Op::catch_) ft = WSVM_TRY(tag_type(ins, ins.a));
+  WSVM_TRY_VOID(check_frame_end(ins));
+  WSVM_TRY_VOID(emit_exception(ins));
+  CtrlFrame& f = m_frames.back();
+  forget_inits(f);
+  truncate_to_frame(f);
+  f.kind = ins.op;
+  f.unreachable = false;
+  if (ft != nullptr) push_all(ft->params);
+  return {};
+}
+
+template <class Listener>
+Result<void> FunctionWalker<Listener>::emit_exception(const Instr& ins) {
+  if constexpr (!listens_to_exceptions<Listener>()) {
+    return walk_detail::declined_exception(ins, m_func_index);
+  } else {
+    return emit(ins);
+  }
 }
 
 template <class Listener>

@@ -18,7 +18,7 @@ using walk_detail::invalid;
 using walk_detail::unknown_index;
 
 // Words of the "unknown <what> N" messages, by ExternKind.
-constexpr const char* kExportKindWord[] = {"function", "table", "memory", "global"};
+constexpr const char* kExportKindWord[] = {"function", "table", "memory", "global", "tag"};
 
 uint32_t all_globals(const Module& m) { return static_cast<uint32_t>(m.globals.size()); }
 
@@ -107,6 +107,7 @@ Result<void> check_exports(const Module& m) {
       case ExternKind::Table: count = m.tables.size(); break;
       case ExternKind::Memory: count = m.memories.size(); break;
       case ExternKind::Global: count = m.globals.size(); break;
+      case ExternKind::Tag: count = m.tags.size(); break;
     }
     if (e.index >= count)
       return unknown_index(kNoOffset, kExportKindWord[static_cast<int>(e.kind)], e.index);
@@ -128,6 +129,11 @@ Result<void> validate_module_level(const Module& m, const ValidateOptions& optio
       return unknown_index(off, "type", m.funcs[i]);
     }
   WSVM_TRY_VOID(check_type_indices(m));
+  // A tag's type is a function type without results (exception handling).
+  for (uint32_t t : m.tags) {
+    if (t >= m.types.size()) return unknown_index(kNoOffset, "type", t);
+    if (!m.types[t].results.empty()) return invalid(kNoOffset, "non-empty tag result type");
+  }
   WSVM_TRY_VOID(check_tables_and_memories(m));
   // A global's initialiser sees the imported globals and the globals defined before it.
   for (uint32_t i = 0; i < m.global_defs.size(); ++i) {

@@ -11,6 +11,14 @@
 //   void end_function(const WalkState& st);                 // after the final `end`
 // Each hook may instead return Result<void>; an error ends the walk and is returned as is.
 //
+// Capabilities: a listener that translates exception handling (throw, throw_ref, rethrow,
+// try_table and the legacy try/catch/catch_all/delegate) declares
+//   static constexpr bool kExceptions = true;
+// The walker refuses those instructions to any other listener with a declared bailout
+// ("unsupported instruction throw in function N (declared bailout): ..."), so a tier that
+// does not know them yet declines the function instead of reading a try as something else.
+// A wrapping listener forwards its inner listener's value (runtime/compile_limit.hpp).
+//
 // The final `end` is an instruction like any other (on_instr sees it with control_count()
 // == 1, control(0).kind == Op::call). At end_function the control stack is empty and the
 // operands are the function's results; max_slot_height() is final.
@@ -36,6 +44,16 @@
 #include "decoder/types.hpp"
 
 namespace wsvm {
+
+// The listener capability above: L::kExceptions when declared, else false.
+template <class L>
+constexpr bool listens_to_exceptions() {
+  if constexpr (requires { L::kExceptions; }) {
+    return L::kExceptions;
+  } else {
+    return false;
+  }
+}
 
 struct Operand {
   ValType type;   // ValType::Bottom for a polymorphic operand in unreachable code
@@ -85,11 +103,15 @@ struct BlockSig {
 
 struct CtrlFrame {
   Op kind;               // Op::block, Op::loop, Op::if_, Op::else_ (an `if` after its else),
-                         // or Op::call for the function's own outermost frame
+                         // Op::try_table, Op::try_ (legacy; Op::catch_ / Op::catch_all in
+                         // its catch arms), or Op::call for the function's own outermost frame
   BlockSig sig;
   uint32_t height;       // operand count at frame entry (params excluded: they sit above it)
   uint32_t slot_height;  // the same in slots
   bool unreachable;      // code after an unconditional branch, until the frame's end/else
+  // Locals initialized inside the frame are forgotten at its end (typed function references:
+  // the walker's log of locals set, m_init_log, had this size at the frame's entry).
+  uint32_t init_height = 0;
 
   // The types a branch to this frame carries: params for a loop, results otherwise.
   std::span<const ValType> label_types() const {

@@ -18,6 +18,14 @@ std::unexpected<Error> unknown_index(size_t offset, const char* what, uint64_t i
   return invalid(offset, fmt::format("unknown {} {}", what, index));
 }
 
+std::unexpected<Error> declined_exception(const Instr& ins, uint32_t func_index) {
+  // No offset: like the JIT's own declines, a statement about the engine, not the bytes.
+  return invalid(kNoOffset, fmt::format("unsupported instruction {} in function {} (declared "
+                                        "bailout): this engine has no exception handling yet; "
+                                        "--engine interp runs it",
+                                        op_name(ins.op), func_index));
+}
+
 std::unexpected<Error> type_mismatch(const Instr& ins, ValType want, bool missing, ValType got) {
   if (want == ValType::Bottom)
     return invalid(ins.offset, fmt::format("type mismatch: {} expects an operand, got nothing",

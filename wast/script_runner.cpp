@@ -393,12 +393,12 @@ class Runner {
     pass(c);
   }
 
-  // wsvm has no exception handling yet (the decoder rejects throw), so no call can end in an
-  // uncaught exception: the assertion fails with what the call did instead.
+  // The call must end in a wasm exception no handler caught (exception handling).
   void run_assert_exception(const Command& c) {
     auto r = perform(*c.action);
     const std::string what = describe_action(*c.action);
     if (r) return fail(c, fmt::format("{}: expected an exception, got {}", what, format_values(*r, nullptr)));
+    if (r.error().trap && r.error().trap->kind == TrapKind::UncaughtException) return pass(c);
     fail_action(c, r.error(), fmt::format("{}: expected an exception, got {}", what, describe_failure(r.error())));
   }
 

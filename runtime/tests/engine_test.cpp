@@ -96,3 +96,67 @@ TEST_CASE("engines: wasm calls a host function; table.init at run time") {
   CHECK(deep.error().message == "call stack exhausted");
   CHECK(store.exec().call_depth == 0);
 }
+
+// Exceptions cross host calls (runtime/README.md, "Exceptions"): thrown in wasm under a host
+// function, or by the host function itself, caught at the import's call site; uncaught, the
+// caller gets Trap{UncaughtException} with the exnref. An engine without exception handling
+// declines the module with a declared bailout (validator/walk_state.hpp, "Capabilities").
+TEST_CASE("engines: an exception crosses a host function both ways") {
+  auto engine = each_engine();
+  Store store(*engine);
+  Linker linker;
+  FuncInstance* thrower = nullptr;
+  TagInstance* tag = nullptr;
+  linker.define("env", "call_back",
+                extern_of(store.create_host_func(
+                    FuncType{{ValType::I32}, {ValType::I32}},
+                    [&](HostContext& ctx, uint64_t* s) -> std::optional<Trap> {
+                      const auto v = static_cast<int32_t>(s[0]);
+                      if (v < 0) {  // the host throws an exception of its own
+                        const uint64_t payload = static_cast<uint32_t>(-v);
+                        Trap t = Trap::make(TrapKind::UncaughtException);
+                        t.exception =
+                            reinterpret_cast<uint64_t>(ctx.store.new_exception(tag, &payload));
+                        return t;
+                      }
+                      Value arg = Value::from_i32(v);
+                      auto r = ctx.store.invoke(thrower, std::span<const Value>(&arg, 1));
+                      if (!r) return r.error();  // the exception goes on to the caller
+                      s[0] = static_cast<uint32_t>((*r)[0].i32);
+                      return std::nullopt;
+                    })));
+  const std::vector<uint8_t> bytes = read_fixture("exceptions_host");
+  auto compiled = compile_module(*engine, bytes);
+  if (!compiled) {  // only as a declared bailout
+    INFO(compiled.error().to_string());
+    CHECK(compiled.error().message.find("(declared bailout") != std::string::npos);
+    return;
+  }
+  auto r = linker.instantiate(store, *compiled);
+  if (!r) FAIL(r.error().to_string());
+  Instance* inst = *r;
+  thrower = inst->find_func("thrower");
+  tag = inst->find_export("e")->tag;
+
+  Value five = Value::from_i32(5);
+  auto caught = store.invoke(inst->find_func("catcher"), std::span<const Value>(&five, 1));
+  if (!caught) FAIL(caught.error().message);
+  CHECK((*caught)[0].i32 == 1005);
+  Value minus = Value::from_i32(-7);
+  auto host_thrown = store.invoke(inst->find_func("catcher"), std::span<const Value>(&minus, 1));
+  if (!host_thrown) FAIL(host_thrown.error().message);
+  CHECK((*host_thrown)[0].i32 == 1007);
+
+  auto uncaught = store.invoke(inst->find_func("through"), std::span<const Value>(&five, 1));
+  REQUIRE_FALSE(uncaught.has_value());
+  CHECK(uncaught.error().kind == TrapKind::UncaughtException);
+  const auto* e = reinterpret_cast<const Exception*>(uncaught.error().exception);
+  REQUIRE(e != nullptr);
+  CHECK(e->tag == tag);
+  REQUIRE(e->payload.size() == 1);
+  CHECK(e->payload[0] == 5);
+  auto tail = store.invoke(inst->find_func("tail_in_try"), std::span<const Value>(&five, 1));
+  REQUIRE_FALSE(tail.has_value());
+  CHECK(tail.error().kind == TrapKind::UncaughtException);
+  CHECK(store.exec().call_depth == 0);
+}
