@@ -34,6 +34,7 @@ void Translator::begin_function(const Module& m, uint32_t func_index,
   m_func = m_pos;
   m_labels.clear();
   m_labels.push_back(Label{Op::call});
+  m_tries.clear();
   m_targets.clear();
   m_dead_depth = 0;
   m_entry_zero_sets = true;
@@ -347,7 +348,7 @@ void Translator::on_control(const Instr& ins, const WalkState& st) {
       }
       // An `if` without `else`: the false jump lands here, its params pass through as results.
       if (l.else_fixup != kNoFixup) m_func[l.else_fixup].u64 = here();
-      if (l.try_begin != kNoFixup) close_try(l);
+      if (l.has_try) close_try();
       bind_fixups(l.fixups, here());
       return;
     }

@@ -80,20 +80,25 @@ class Translator {
   struct Label {
     Op kind = Op::block;
     bool dead = false;                 // opened in unreachable code: emit nothing inside
+    bool has_try = false;              // a live try_table or try: its TryFrame is m_tries' top
     uint32_t start = 0;                // loop: code index of the loop head
     uint32_t else_fixup = kNoFixup;    // if: the false-jump's target word, until else/end
     // Forward jumps to this block's end: the last one's target word, which holds the
     // previous one's (a chain through the code, ending in kNoFixup) until bind_fixups.
     uint32_t fixups = kNoFixup;
-    // try_table and legacy try (exception handling): the protected code [try_begin, try_end)
-    // (try_end: where the first catch arm starts, else the end) and its handlers, which get
-    // that range and go to FuncCode::handlers when the block ends.
-    uint32_t level = 0;  // index in m_labels
+  };
+  static constexpr uint32_t kNoFixup = UINT32_MAX;
+  // A live try_table or legacy try (exception handling): the protected code [try_begin,
+  // try_end) (try_end: where the first catch arm starts, else the end) and its handlers, which
+  // get that range and go to FuncCode::handlers when the block ends. Kept apart from Label,
+  // which every block has: a deep nest of plain blocks (hostile input) pays 16 bytes a level.
+  struct TryFrame {
+    uint32_t level = 0;  // index of its label in m_labels
     uint32_t try_begin = kNoFixup;
     uint32_t try_end = kNoFixup;
     std::vector<Handler> catches;
   };
-  static constexpr uint32_t kNoFixup = UINT32_MAX;
+  std::vector<TryFrame> m_tries;  // innermost last, one per Label with has_try
   // Exception handling: frame slots above the operand stack that catch clauses returning from
   // the function write to (m_extra_high), the hidden slots where legacy catch arms keep their
   // exception for rethrow (one per label level below m_exn_levels, placed at end_function),
@@ -114,8 +119,8 @@ class Translator {
   // Exception handling (translate_try.cpp): the frames of try_table and legacy try, their
   // handler tables, throw/throw_ref/rethrow.
   void on_try(const Instr& ins, const WalkState& st);  // try, try_table, catch, catch_all, delegate
-  void emit_catch_stubs(const Instr& ins, const WalkState& st, Label& l);
-  void close_try(Label& l);
+  void emit_catch_stubs(const Instr& ins, const WalkState& st, TryFrame& t);
+  void close_try();  // the innermost TryFrame's handlers, popped
   void emit_throw(const Instr& ins, const WalkState& st);
   void finish_handlers(uint32_t exn_base);  // end_function: hidden exception slots placed
   // A branch op just written (code index of its handler word), so a back-edge can become

@@ -21,11 +21,13 @@ void Translator::on_try(const Instr& ins, const WalkState& st) {
       if (l.dead) {
         ++m_dead_depth;
       } else {
-        l.level = static_cast<uint32_t>(m_labels.size());
-        if (ins.op == Op::try_table) emit_catch_stubs(ins, st, l);
-        l.try_begin = here();
+        TryFrame& t = m_tries.emplace_back();
+        t.level = static_cast<uint32_t>(m_labels.size());
+        if (ins.op == Op::try_table) emit_catch_stubs(ins, st, t);
+        t.try_begin = here();
+        l.has_try = true;
       }
-      m_labels.push_back(std::move(l));
+      m_labels.push_back(l);
       return;
     }
     case Op::catch_:
@@ -36,32 +38,35 @@ void Translator::on_try(const Instr& ins, const WalkState& st) {
         op(IOp::br);
         add_fixup(l);
       }
-      if (l.try_end == kNoFixup) l.try_end = here();
+      TryFrame& t = m_tries.back();  // a live try's
+      if (t.try_end == kNoFixup) t.try_end = here();
       Handler h;
       h.kind = ins.op == Op::catch_ ? Handler::Kind::Catch : Handler::Kind::CatchAll;
       h.tag = ins.a;
-      h.level = l.level;
+      h.level = t.level;
       h.target = here();
       h.dst = fs(st.control(0).slot_height);  // the arm starts with the payload
-      h.exn_slot = l.level;                    // a level until finish_handlers places it
-      m_exn_levels = std::max(m_exn_levels, l.level + 1);
-      l.catches.push_back(h);
+      h.exn_slot = t.level;                    // a level until finish_handlers places it
+      m_exn_levels = std::max(m_exn_levels, t.level + 1);
+      t.catches.push_back(h);
       l.kind = ins.op;
       return;
     }
     default: {  // delegate l: like end, and the body's exceptions go to label l's level
-      Label l = std::move(m_labels.back());
+      Label l = m_labels.back();
       m_labels.pop_back();
       if (l.dead) {
         --m_dead_depth;
         return;
       }
+      const TryFrame t = std::move(m_tries.back());
+      m_tries.pop_back();
       Handler h;
       h.kind = Handler::Kind::Delegate;
-      h.begin = l.try_begin;
+      h.begin = t.try_begin;
       h.end = here();
-      h.level = l.level;
-      h.target = l.level - 1 - ins.a;  // 0: the function's label, the caller takes it
+      h.level = t.level;
+      h.target = t.level - 1 - ins.a;  // 0: the function's label, the caller takes it
       m_out->handlers.push_back(h);
       bind_fixups(l.fixups, here());
       return;
@@ -72,14 +77,14 @@ void Translator::on_try(const Instr& ins, const WalkState& st) {
 // try_table's catch clauses: a stub per clause before the body (jumped over), which the
 // unwinder enters with the values already in the label's slots; it branches to the label
 // (or returns, for the function's label).
-void Translator::emit_catch_stubs(const Instr& ins, const WalkState& st, Label& l) {
+void Translator::emit_catch_stubs(const Instr& ins, const WalkState& st, TryFrame& t) {
   op(IOp::br);
   const uint32_t over = fixup_word();
   for (const CatchClause& c : ins.catches) {
     Handler h;
     h.kind = static_cast<Handler::Kind>(c.kind);  // Catch..CatchAllRef in CatchKind's order
     h.tag = c.tag;
-    h.level = l.level;
+    h.level = t.level;
     h.target = here();
     uint32_t n = 0;  // slots the clause sends
     if (c.kind == CatchKind::Catch || c.kind == CatchKind::CatchRef)
@@ -96,19 +101,21 @@ void Translator::emit_catch_stubs(const Instr& ins, const WalkState& st, Label& 
       op(IOp::br);
       emit_jump_to_label(c.label, b);
     }
-    l.catches.push_back(h);
+    t.catches.push_back(h);
   }
   m_func[over].u64 = here();
 }
 
 // At the end of a try_table or legacy try: its handlers get the protected range.
-void Translator::close_try(Label& l) {
-  const uint32_t end = l.try_end != kNoFixup ? l.try_end : here();
-  for (Handler& h : l.catches) {
-    h.begin = l.try_begin;
+void Translator::close_try() {
+  TryFrame& t = m_tries.back();
+  const uint32_t end = t.try_end != kNoFixup ? t.try_end : here();
+  for (Handler& h : t.catches) {
+    h.begin = t.try_begin;
     h.end = end;
     m_out->handlers.push_back(h);
   }
+  m_tries.pop_back();
 }
 
 void Translator::emit_throw(const Instr& ins, const WalkState& st) {
