@@ -70,13 +70,16 @@ class LayoutReader {
     return r;
   }
 
-  // The file at `name` (relative to the layout root), at most `cap` bytes.
-  std::expected<std::vector<uint8_t>, std::string> read(const std::string& name, uint64_t cap) const {
+  // The file at `name` (relative to the layout root), at most `cap` bytes. Each file is read
+  // once, so an archive's entry is moved out rather than copied (a layer may be 1 GiB).
+  std::expected<std::vector<uint8_t>, std::string> take(const std::string& name, uint64_t cap) {
     if (!m_archive) return read_capped(m_dir + "/" + name, cap);
     auto it = m_archive->find(name);
     if (it == m_archive->end()) return Fail(fmt::format("{}: not in the archive", name));
     if (it->second.size() > cap) return Fail(fmt::format("{}: larger than {} bytes", name, cap));
-    return it->second;
+    std::vector<uint8_t> bytes = std::move(it->second);
+    m_archive->erase(it);
+    return bytes;
   }
 
  private:
@@ -84,9 +87,9 @@ class LayoutReader {
   std::optional<LayoutFiles> m_archive;
 };
 
-std::expected<std::vector<uint8_t>, std::string> read_blob(const LayoutReader& layout, const Descriptor& d, uint64_t cap) {
+std::expected<std::vector<uint8_t>, std::string> read_blob(LayoutReader& layout, const Descriptor& d, uint64_t cap) {
   if (d.size > cap) return Fail(fmt::format("blob {} is {} bytes, more than the {} allowed", d.digest, d.size, cap));
-  auto bytes = layout.read("blobs/sha256/" + d.digest.substr(7), cap);
+  auto bytes = layout.take("blobs/sha256/" + d.digest.substr(7), cap);
   if (!bytes) return bytes;
   if (bytes->size() != d.size) return Fail(fmt::format("blob {}: {} bytes, the descriptor says {}", d.digest, bytes->size(), d.size));
   if (auto ok = verify_digest(*bytes, d.digest); !ok) return Fail(fmt::format("blob {}: {}", d.digest, ok.error()));
@@ -170,7 +173,7 @@ std::expected<WasmImage, std::string> read_oci_layout(const OciRef& ref) {
   auto fail = [&ref](const std::string& what) { return Fail(fmt::format("oci:{}: {}", printable(ref.dir), what)); };
   auto layout = LayoutReader::open(ref.dir);
   if (!layout) return fail(layout.error());
-  auto index_bytes = layout->read("index.json", kMaxJsonBytes);
+  auto index_bytes = layout->take("index.json", kMaxJsonBytes);
   if (!index_bytes) return fail("not an OCI image layout: " + index_bytes.error());
   json index = json::parse(text_of(*index_bytes), nullptr, false);
   if (index.is_discarded() || !index.is_object()) return fail("index.json is not a JSON object");
