@@ -184,7 +184,8 @@ int serve_main(const std::vector<std::string>& argv) {
 
   std::expected<std::unique_ptr<serve::HttpServer>, std::string> server;
   if (is_component) {
-    // A wasi:http/proxy component: its own thread per request (the bodies stream).
+    // A wasi:http/proxy component: each request on a worker thread (the bodies stream);
+    // --max-instances of them kept when given, else serve/worker_pool.hpp's default.
     serve::ComponentHandlerConfig http;
     http.program = *program;
     http.base = std::move(base);
@@ -193,6 +194,7 @@ int serve_main(const std::vector<std::string>& argv) {
     http.log = log_request;
     http.on_failure = count_failure;
     http.gate = gate;
+    if (so.max_instances) http.workers = static_cast<unsigned>(std::min<size_t>(*so.max_instances, 1024));
     server = serve::HttpServer::start(so.server, serve::make_component_handler(std::move(http)));
   } else {
     serve::WagiConfig wagi;

@@ -35,6 +35,22 @@ std::string run_export(const component::ComponentInstance& inst) {
   return {};
 }
 
+// Whether the WASI 0.3 interfaces must be defined for `c`: it imports an interface at a 0.3
+// version (or one without a version, which either could satisfy). Defining them costs
+// ~0.66 M instructions per host (each reuses 0.2 functions found by version matching), a
+// tenth of running a small 0.2 component (bench/README.md's instantiation figures).
+bool imports_wasi_0_3(const component::Component& c) {
+  for (const component::Import& im : c.imports) {
+    if (im.type.kind != component::ExternKind::Instance) continue;
+    const std::string& n = im.name.name;
+    size_t at = n.find('@');
+    if (at == std::string::npos) return true;
+    std::string_view version = std::string_view(n).substr(at + 1);
+    if (version == "0.3" || version.starts_with("0.3.") || version.starts_with("0.3-")) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::expected<std::shared_ptr<const Program>, Outcome> load_component(
@@ -98,7 +114,11 @@ std::optional<Outcome> Run::link_component() {
   m_component_linker->set_core_module_cache(m_program->core_modules);
   // The host builds only the interfaces the components of this run import.
   auto wanted = component::imported_interfaces(*m_program->component);
-  for (const LinkedComponent& l : m_request.components) wanted.merge(component::imported_interfaces(*l.component));
+  bool wasi_0_3 = imports_wasi_0_3(*m_program->component);
+  for (const LinkedComponent& l : m_request.components) {
+    wanted.merge(component::imported_interfaces(*l.component));
+    wasi_0_3 = wasi_0_3 || imports_wasi_0_3(*l.component);
+  }
   m_component_linker->only_interfaces(std::move(wanted));
   auto host = wasi::p2::Host::create(m_request.wasi, std::move(options));
   if (!host) {
@@ -107,7 +127,7 @@ std::optional<Outcome> Run::link_component() {
   }
   m_p2 = std::move(*host);
   m_p2->define(*m_component_linker);
-  wasi::p3::define(*m_component_linker, *m_p2);
+  if (wasi_0_3) wasi::p3::define(*m_component_linker, *m_p2);
   auto order = link_order(m_request.components);
   if (!order) return load_error(m_program->name, Error{ErrorKind::Unlinkable, kNoOffset, order.error()});
   m_link_order = std::move(*order);

@@ -1,6 +1,5 @@
 #include "serve/component_handler.hpp"
 
-#include <pthread.h>
 #include <strings.h>
 
 #include <condition_variable>
@@ -45,6 +44,7 @@ struct Call {
   std::optional<http::ResponseOutcome> head;  // what response-outparam.set gave
   bool guest_done = false;
   bool no_response = false;  // it returned well without setting a response
+  bool finished = false;     // run_guest is over, its instance torn down
   Response failure;  // the answer when the guest ends without a response
 
   void log(const std::string& what) const {
@@ -85,17 +85,40 @@ std::optional<Response> judge(Call& call, const runner::Outcome& o) {
   return std::nullopt;
 }
 
+// A worker's memory files for its guests' stdout and stderr, made on its first request and
+// rewound for each next one (the bytes of a request are those up to the file position, so
+// an earlier request's longer output is never read back).
+struct WorkerFiles {
+  MemFile out{"wsvm-stdout"}, err{"wsvm-stderr"};
+  uint64_t cap = 0;
+  bool ok = false;
+};
+
+WorkerFiles* worker_files(uint64_t cap) {
+  thread_local std::unique_ptr<WorkerFiles> files;
+  if (!files || files->cap != cap) {
+    files = std::make_unique<WorkerFiles>();
+    files->cap = cap;
+    files->ok = files->out.fd >= 0 && files->err.fd >= 0 && files->out.cap(cap) && files->err.cap(cap);
+  }
+  if (!files->ok || !files->out.rewind() || !files->err.rewind()) {
+    files.reset();
+    return nullptr;
+  }
+  return files.get();
+}
+
 // The guest's side of one request: a fresh instance, its handle(request, response-out).
 void run_guest(const std::shared_ptr<Call>& call) {
   const ComponentHandlerConfig& c = *call->config;
   std::optional<Response> failure;
   // The guest's stdout and stderr (console.log in JavaScript): memory files, logged line by
   // line with the request once it ends; up to max_log_bytes each (writes past it fail).
-  MemFile out("wsvm-stdout"), err("wsvm-stderr");
+  WorkerFiles* files = worker_files(c.max_log_bytes);
   runner::RunRequest request = c.base;
-  if (out.fd >= 0 && err.fd >= 0 && out.cap(c.max_log_bytes) && err.cap(c.max_log_bytes)) {
-    request.wasi.stdout_fd = out.fd;
-    request.wasi.stderr_fd = err.fd;
+  if (files) {
+    request.wasi.stdout_fd = files->out.fd;
+    request.wasi.stderr_fd = files->err.fd;
   } else {
     call->log("cannot capture the guest's stdout and stderr: they go to the server's");
   }
@@ -126,8 +149,10 @@ void run_guest(const std::shared_ptr<Call>& call) {
       }
     }
     auto log = [&](const std::string& line) { call->log(line); };
-    log_output_lines("stdout", out.written(), log);
-    log_output_lines("stderr", err.written(), log);
+    if (files) {
+      log_output_lines("stdout", files->out.written(), log);
+      log_output_lines("stderr", files->err.written(), log);
+    }
     failure = judge(*call, outcome);
     // The instance ends here: whatever the guest still held (an unfinished body, an unset
     // response-outparam) is destroyed, so the connection side hears of it.
@@ -137,41 +162,26 @@ void run_guest(const std::shared_ptr<Call>& call) {
     else call->failure = plain(500, "handler returned no response"), call->no_response = true;
   }
   call->changed.notify_all();
-}
-
-void* guest_thread(void* arg) {
-  auto* call = static_cast<std::shared_ptr<Call>*>(arg);
-  run_guest(*call);
-  delete call;
-  return nullptr;
+  std::lock_guard lock(call->mutex);
+  call->finished = true;
+  call->changed.notify_all();
 }
 
 class ComponentExchange : public StreamedExchange {
  public:
   explicit ComponentExchange(std::shared_ptr<Call> call) : m_call(std::move(call)) {}
 
-  bool start() {
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, m_call->config->stack_bytes);
-    auto* arg = new std::shared_ptr<Call>(m_call);
-    int e = pthread_create(&m_thread, &attr, guest_thread, arg);
-    pthread_attr_destroy(&attr);
-    if (e != 0) {
-      delete arg;
-      return false;
-    }
-    m_started = true;
-    return true;
+  bool start(WorkerPool& workers) {
+    m_started = workers.run([call = m_call] { run_guest(call); });
+    return m_started;
   }
 
   ~ComponentExchange() override {
     end(false);
-    {
-      std::lock_guard lock(m_call->mutex);
-      if (m_call->head && *m_call->head && m_call->head->value().body) m_call->head->value().body->reader_left();
-    }
-    if (m_started) pthread_join(m_thread, nullptr);
+    std::unique_lock lock(m_call->mutex);
+    if (m_call->head && *m_call->head && m_call->head->value().body) m_call->head->value().body->reader_left();
+    // The request is over once its instance is gone (a graceful stop waits for this).
+    if (m_started) m_call->changed.wait(lock, [&] { return m_call->finished; });
   }
 
   void body(std::string_view piece) override { m_call->request_body->push(piece); }
@@ -230,7 +240,6 @@ class ComponentExchange : public StreamedExchange {
 
  private:
   std::shared_ptr<Call> m_call;
-  pthread_t m_thread{};
   bool m_started = false;
 };
 
@@ -246,7 +255,8 @@ std::expected<std::string, std::string> http_handler_export(const runner::Progra
 StreamingHandler make_component_handler(ComponentHandlerConfig config) {
   auto c = std::make_shared<const ComponentHandlerConfig>(std::move(config));
   auto export_name = http_handler_export(*c->program);
-  return [c, name = export_name.value_or("")](const Request& req) -> std::unique_ptr<StreamedExchange> {
+  auto workers = std::make_shared<WorkerPool>(c->stack_bytes, c->workers ? c->workers : default_worker_count());
+  return [c, workers, name = export_name.value_or("")](const Request& req) -> std::unique_ptr<StreamedExchange> {
     auto call = std::make_shared<Call>();
     call->config = c;
     call->export_name = name;
@@ -267,7 +277,7 @@ StreamingHandler make_component_handler(ComponentHandlerConfig config) {
     call->request = std::move(r);
     if (!ok) return answer_with(plain(400, "malformed request (bytes that are not UTF-8 or not allowed in a field)"));
     auto x = std::make_unique<ComponentExchange>(call);
-    if (!x->start()) {
+    if (!x->start(*workers)) {
       call->log("cannot start a thread for the request");
       return answer_with(plain(503, "server busy"));
     }

@@ -1,7 +1,7 @@
 // Serving a component that exports wasi:http/incoming-handler@0.2.x (the wasi:http/proxy
 // world), one fresh instance per request: each request is a runner::Run of the one Program
-// (core modules compiled once), on a thread of its own with a machine stack sized for the
-// limits, so the request body can stream into the guest while it arrives and the response
+// (core modules compiled once), on a worker thread (serve/worker_pool.hpp) with a machine
+// stack sized for the limits, so the request body can stream into the guest while it arrives and the response
 // body stream out while the guest writes it (chunked when the guest declares no
 // content-length).
 //
@@ -19,13 +19,15 @@
 #include "runner/runner.hpp"
 #include "serve/http_server.hpp"
 #include "serve/scaling.hpp"
+#include "serve/worker_pool.hpp"
 
 namespace wsvm::serve {
 
 struct ComponentHandlerConfig {
   std::shared_ptr<const runner::Program> program;
   runner::RunRequest base;                  // limits, preopens, env, outgoing HTTP grants
-  size_t stack_bytes = size_t{8} << 20;     // each request thread's machine stack
+  size_t stack_bytes = size_t{8} << 20;     // each worker thread's machine stack
+  unsigned workers = 0;  // worker threads kept between requests (0: default_worker_count())
   // The longest the response waits for the guest's next body bytes before it is cut off.
   std::chrono::milliseconds body_stall{30000};
   std::function<void(const std::string&)> log;         // one line per event, no newline

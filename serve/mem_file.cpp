@@ -41,6 +41,8 @@ std::string MemFile::written() const {
   return out;
 }
 
+bool MemFile::rewind() { return lseek(fd, 0, SEEK_SET) == 0; }
+
 void log_output_lines(std::string_view stream, const std::string& text, const std::function<void(const std::string&)>& log) {
   for (size_t pos = 0; pos < text.size();) {
     size_t nl = text.find('\n', pos);

@@ -21,6 +21,7 @@ struct MemFile {
   bool cap(uint64_t bytes);
   bool fill(const std::string& data);  // then back to the start, for the guest to read
   std::string written() const;
+  bool rewind();  // back to the start, for the next guest to write over
 };
 
 // One `log` call per line of `text` (a guest's output), as "STREAM: line", escaped.
