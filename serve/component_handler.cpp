@@ -186,6 +186,16 @@ class ComponentExchange : public StreamedExchange {
 
   void body(std::string_view piece) override { m_call->request_body->push(piece); }
 
+  // Fields a guest could not have been given as headers are not given as trailers either.
+  void trailers(FieldPairs fields) override {
+    BodyChannel::Trailers kept;
+    for (auto& [k, v] : fields) {
+      std::string n = http::lower(k);
+      if (http::valid_field_name(k) && http::valid_field_value(v) && !http::forbidden_field(n)) kept.emplace_back(std::move(n), std::move(v));
+    }
+    m_call->request_body->set_trailers(std::move(kept));
+  }
+
   void end(bool complete) override {
     if (complete) m_call->request_body->finish();
     else m_call->request_body->fail("the request body was cut short");
@@ -213,6 +223,7 @@ class ComponentExchange : public StreamedExchange {
     r.status = h.status;
     for (auto& [k, v] : h.headers) r.headers.emplace_back(k, v);
     r.length = h.body->length();
+    r.trailers = [body = h.body] { return body->trailers(); };
     auto stall = call.config->body_stall;
     r.source = [body = h.body, stall, call = m_call](char* buf, size_t max) -> long {
       auto cut = [&](const std::string& why) {

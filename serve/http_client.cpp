@@ -27,6 +27,7 @@ struct Transfer {
   http::FieldList headers;
   uint64_t received = 0;
   std::string failure;  // why the response body failed (set by a callback)
+  http::FieldList trailer_fields;  // the response's, after a chunked body
 
   void resolve_headers() {
     if (resolved) return;
@@ -44,7 +45,9 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view line(data, size * n);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  if (line.starts_with("HTTP/")) {  // a status line starts a header block (1xx ones come first)
+  // Once the headers went to the guest, what libcurl hands here are the trailers.
+  http::FieldList& fields = t->resolved ? t->trailer_fields : t->headers;
+  if (!t->resolved && line.starts_with("HTTP/")) {  // a status line starts a header block (1xx ones come first)
     t->headers.entries.clear();
     size_t sp = line.find(' ');
     t->status = sp == std::string_view::npos ? 0 : uint16_t(std::atoi(std::string(line.substr(sp + 1, 3)).c_str()));
@@ -61,8 +64,16 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   // The guest sees what it could have set itself: valid names and values, no hop-by-hop.
   if (http::valid_field_name(name) && http::valid_field_value(value) && !http::forbidden_field(name))
-    t->headers.entries.emplace_back(std::move(name), std::string(value));
+    fields.entries.emplace_back(std::move(name), std::string(value));
   return size * n;
+}
+
+// The request's trailers, as the guest gave them to outgoing-body.finish (libcurl asks once
+// the chunked body has ended).
+int on_trailers(curl_slist** list, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  for (const auto& [k, v] : t->call.body->trailers()) *list = curl_slist_append(*list, (k + ": " + v).c_str());
+  return CURL_TRAILERFUNC_OK;
 }
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
@@ -157,7 +168,11 @@ void perform(std::shared_ptr<Transfer> t) {
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
     curl_easy_setopt(curl, CURLOPT_READDATA, t.get());
     if (auto n = c.body->length()) curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(*n));
-    else headers = curl_slist_append(headers, "Transfer-Encoding: chunked");
+    else {
+      headers = curl_slist_append(headers, "Transfer-Encoding: chunked");
+      curl_easy_setopt(curl, CURLOPT_TRAILERFUNCTION, on_trailers);
+      curl_easy_setopt(curl, CURLOPT_TRAILERDATA, t.get());
+    }
     headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
   }
   if (c.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
@@ -169,6 +184,7 @@ void perform(std::shared_ptr<Transfer> t) {
   if (!t->resolved) {
     t->pending->resolve(std::unexpected(error_of(rc, error)));
   } else if (rc == CURLE_OK) {
+    t->response->body->set_trailers(std::move(t->trailer_fields.entries));
     t->response->body->finish();
   } else {
     t->response->body->fail(t->failure.empty() ? error_of(rc, error).describe() : t->failure);

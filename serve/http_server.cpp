@@ -57,8 +57,8 @@ void* begin_request(void* cls, const char* uri, MHD_Connection*) {
   return x;
 }
 
-MHD_Result collect_header(void* cls, MHD_ValueKind, const char* key, const char* value) {
-  static_cast<Request*>(cls)->headers.emplace_back(key ? key : "", value ? value : "");
+MHD_Result collect_field(void* cls, MHD_ValueKind, const char* key, const char* value) {
+  static_cast<FieldPairs*>(cls)->emplace_back(key ? key : "", value ? value : "");
   return MHD_YES;
 }
 
@@ -85,19 +85,31 @@ ssize_t read_stream(void* cls, uint64_t pos, char* buf, size_t max) {
 }
 void free_stream(void* cls) { delete static_cast<Stream*>(cls); }
 
+// A handler's streamed body, and its trailers added as the response's footers when it ends
+// (libmicrohttpd writes them after the last chunk).
+struct Source {
+  BodySource read;
+  std::function<FieldPairs()> trailers;
+  MHD_Response* response = nullptr;
+};
 ssize_t read_source(void* cls, uint64_t, char* buf, size_t max) {
-  long n = (*static_cast<BodySource*>(cls))(buf, max);
+  auto* s = static_cast<Source*>(cls);
+  long n = s->read(buf, max);
   if (n > 0) return static_cast<ssize_t>(n);
-  return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+  if (n < 0) return MHD_CONTENT_READER_END_WITH_ERROR;
+  if (s->trailers && s->response != nullptr)
+    for (const auto& [k, v] : s->trailers()) MHD_add_response_footer(s->response, k.c_str(), v.c_str());
+  return MHD_CONTENT_READER_END_OF_STREAM;
 }
-void free_source(void* cls) { delete static_cast<BodySource*>(cls); }
+void free_source(void* cls) { delete static_cast<Source*>(cls); }
 
 MHD_Result send(MHD_Connection* c, Exchange* x, Response r) {
   MHD_Response* resp;
   if (r.source) {
-    auto* src = new BodySource(std::move(r.source));
+    auto* src = new Source{std::move(r.source), r.length ? nullptr : std::move(r.trailers)};
     resp = MHD_create_response_from_callback(r.length ? *r.length : MHD_SIZE_UNKNOWN, 64 * 1024, read_source, src, free_source);
     if (resp == nullptr) delete src;
+    else src->response = resp;
   } else if (r.chunked) {
     auto* s = new Stream{std::move(r.body)};
     resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, read_stream, s, free_stream);
@@ -140,7 +152,7 @@ MHD_Result on_request(void* cls, MHD_Connection* c, const char*, const char* met
     x->request.method = method ? method : "";
     x->request.version = version ? version : "";
     x->request.remote = peer(c);
-    MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &x->request);
+    MHD_get_connection_values(c, MHD_HEADER_KIND, collect_field, &x->request.headers);
     const char* length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     if (length != nullptr && std::strtoull(length, nullptr, 10) > s->config.max_body_bytes) x->refused = true;
     if (s->streaming && !x->refused) {
@@ -176,6 +188,9 @@ MHD_Result on_request(void* cls, MHD_Connection* c, const char*, const char* met
     if (s->streaming && !x->streamed) {
       r = plain(503, "the handler could not be started");
     } else if (x->streamed) {
+      FieldPairs trailers;
+      MHD_get_connection_values(c, MHD_FOOTER_KIND, collect_field, &trailers);
+      if (!trailers.empty()) x->streamed->trailers(std::move(trailers));
       x->streamed->end(true);
       r = x->streamed->respond();
     } else {

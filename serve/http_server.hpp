@@ -33,6 +33,9 @@ struct Request {
 // an incomplete response rather than a short one).
 using BodySource = std::function<long(char* buf, size_t max)>;
 
+// Header-like fields: a request's or response's headers, or the trailers after a body.
+using FieldPairs = std::vector<std::pair<std::string, std::string>>;
+
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -42,6 +45,9 @@ struct Response {
   // chunked (HTTP/1.1; an HTTP/1.0 client reads to the close).
   BodySource source;
   std::optional<uint64_t> length;
+  // Asked once a streamed body has ended: the trailer fields sent after it (a chunked
+  // response only: with a Content-Length there is no place for them).
+  std::function<FieldPairs()> trailers;
 };
 
 using Handler = std::function<Response(const Request&)>;
@@ -53,6 +59,8 @@ class StreamedExchange {
  public:
   virtual ~StreamedExchange() = default;
   virtual void body(std::string_view piece) = 0;
+  // The request's trailer fields (after a chunked body), just before end(true).
+  virtual void trailers(FieldPairs) {}
   // The body ended: whole, or not (over --max-body, too slow, the client left).
   virtual void end(bool complete) = 0;
   // Blocks until the handler has a response (only after end()).

@@ -51,6 +51,16 @@ def test_routes_and_streaming():
                     b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
         expect(out.startswith("HTTP/1.1 201") and out.rstrip().endswith("hello world") or "hello world" in out,
                "a chunked request body reaches the guest", (0, out, "", 0))
+        # Trailers: the request's reach the guest (future-trailers.get), which sends them
+        # back as its response's (outgoing-body.finish); a hop-by-hop one is not passed on.
+        out = s.raw(b"POST /trailers HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    b"5\r\nhello\r\n0\r\nX-Checksum: abc\r\nKeep-Alive: 5\r\nX-Two: 2\r\n\r\n")
+        expect(out.startswith("HTTP/1.1 200") and "Transfer-Encoding: chunked" in out and
+               out.endswith("5\r\nhello\r\n0\r\nx-checksum: abc\r\nx-two: 2\r\n\r\n"),
+               "request trailers through the guest into the response's trailers", (0, out, "", 0))
+        out = s.raw(b"POST /trailers HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc")
+        expect(out.startswith("HTTP/1.1 200") and out.endswith("3\r\nabc\r\n0\r\n\r\n"), "no trailers: none sent",
+               (0, out, "", 0))
         code, err = s.stop()
     expect(code == 0 and err.count("wsvm: access: 127.0.0.1 GET /count 200") == 5, "an access line per request",
            (code, "", err, 0))

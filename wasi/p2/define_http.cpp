@@ -223,21 +223,30 @@ void Host::define_http(component::ComponentLinker& l) {
     auto b = WSVM_TRY(take<IncomingBody>(a[0]));
     auto t = std::make_shared<FutureTrailers>();
     t->channel = b->channel;
+    // The rest of the body is not for the guest any more: only its end and its trailers.
+    if (t->channel) t->channel->discard();
     return ret(WSVM_TRY(own(std::move(t))));
   });
-  // Trailers of incoming messages are not kept (neither the server nor the client passes
-  // them on): ready at once, none, or the body's error.
+  // Ready once the body has ended (its trailers come after it): trailers, none, or the
+  // body's error.
   fn("[method]future-trailers.subscribe", WASI_P2_FN {
     auto t = WSVM_TRY(get<FutureTrailers>(a[0]));
-    return ret(WSVM_TRY(own(std::make_shared<Pollable>([] { return Readiness::now(); }, t))));
+    auto c = t->channel;
+    return ret(WSVM_TRY(own(std::make_shared<Pollable>([c] { return c ? c->readable_readiness() : Readiness::now(); }, t))));
   });
   fn("[method]future-trailers.get", WASI_P2_FN {
     auto t = WSVM_TRY(get<FutureTrailers>(a[0]));
     if (t->taken) return ret(Val::some(Val::err()));
+    if (t->channel && t->channel->state() == BodyChannel::State::Open) return ret(Val::none());
     t->taken = true;
     if (t->channel && t->channel->state() == BodyChannel::State::Failed)
       return ret(Val::some(Val::ok({Val::err({ErrorCode{ErrorCode::HttpProtocolError, t->channel->failure(), {}}.to_val()})})));
-    return ret(Val::some(Val::ok({Val::ok({Val::none()})})));
+    BodyChannel::Trailers got = t->channel ? t->channel->trailers() : BodyChannel::Trailers{};
+    if (got.empty()) return ret(Val::some(Val::ok({Val::ok({Val::none()})})));
+    auto list = std::make_shared<FieldList>();
+    list->entries = std::move(got);
+    Val fields = WSVM_TRY(own(std::make_shared<Fields>(std::move(list), true)));
+    return ret(Val::some(Val::ok({Val::ok({Val::some(fields)})})));
   });
 
   // ---- outgoing-response
@@ -265,8 +274,9 @@ void Host::define_http(component::ComponentLinker& l) {
   });
   fn("[static]outgoing-body.finish", WASI_P2_FN {
     auto b = WSVM_TRY(take<OutgoingBody>(a[0]));
-    // Trailers are accepted and not sent (README.md: not yet).
-    if (a[1].disc == 1) WSVM_TRY(take<Fields>(a[1].items[0]));
+    // The trailers go after the body (a server sends them with a chunked response, the
+    // client with a chunked request).
+    if (a[1].disc == 1) b->channel->set_trailers(WSVM_TRY(take<Fields>(a[1].items[0]))->list->entries);
     b->finished = true;
     if (auto why = b->channel->finish()) {
       ErrorCode e{b->for_request ? ErrorCode::HttpRequestBodySize : ErrorCode::HttpResponseBodySize, *why,

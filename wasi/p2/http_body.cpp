@@ -63,7 +63,7 @@ std::optional<std::string> BodyChannel::push(std::string_view bytes) {
     return m_failure;
   }
   if (m_head > 0 && m_head == m_buffer.size()) m_buffer.clear(), m_head = 0;
-  m_buffer.append(bytes);
+  if (!m_discard) m_buffer.append(bytes);
   m_pushed += bytes.size();
   update_signals();
   return std::nullopt;
@@ -89,6 +89,24 @@ void BodyChannel::fail(std::string why) {
   if (m_state != State::Open) return;
   m_state = State::Failed;
   m_failure = std::move(why);
+  update_signals();
+}
+
+void BodyChannel::set_trailers(Trailers t) {
+  std::lock_guard lock(m_mutex);
+  if (m_state == State::Open) m_trailers = std::move(t);
+}
+
+BodyChannel::Trailers BodyChannel::trailers() {
+  std::lock_guard lock(m_mutex);
+  return m_trailers;
+}
+
+void BodyChannel::discard() {
+  std::lock_guard lock(m_mutex);
+  m_discard = true;
+  m_buffer.clear();
+  m_head = 0;
   update_signals();
 }
 

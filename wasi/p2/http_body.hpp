@@ -15,6 +15,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "wasi/p2/io.hpp"
 
@@ -42,6 +44,10 @@ class BodyChannel {
   std::optional<std::string> finish();
   // The body ended badly (`why` is what the reader sees).
   void fail(std::string why);
+  // The trailer fields sent after the body (names lower-cased, checked by the writer);
+  // set before finish().
+  using Trailers = std::vector<std::pair<std::string, std::string>>;
+  void set_trailers(Trailers t);
 
   // ---- reader side
   // Up to `max` bytes now (empty: none yet, or the end: see state()).
@@ -53,6 +59,11 @@ class BodyChannel {
   bool wait_room(std::chrono::steady_clock::time_point until);
   // The reader is gone (a client disconnected): the writer's next push fails.
   void reader_left();
+  // The reader wants no more bytes, only how the body ends and its trailers (a guest's
+  // incoming-body.finish): what is buffered and what comes later is dropped, so readable
+  // readiness now means "ended".
+  void discard();
+  Trailers trailers();  // what the writer set (empty until then)
 
   State state();
   std::string failure();              // the reason, when Failed
@@ -77,6 +88,8 @@ class BodyChannel {
   State m_state = State::Open;
   std::string m_failure;
   bool m_reader_left = false;
+  bool m_discard = false;
+  Trailers m_trailers;
   int m_readable_fd = -1, m_writable_fd = -1;
   bool m_readable_set = false, m_writable_set = false;
 };

@@ -4,6 +4,8 @@
 ;;   /length  "12345" with content-length: 5
 ;;   /short   declares content-length: 10, writes 5 (the response is cut off)
 ;;   /echo    the request body streamed back (status 201), read and written in 4 KiB pieces
+;;   /trailers  like /echo (status 200, chunked), and the request's trailers sent back as the
+;;            response's trailers (future-trailers.get -> outgoing-body.finish)
 ;;   /count   a global counter: "1" every time when each request gets a fresh instance
 ;;   /status  status 418, empty body
 ;;   /trap    unreachable;  /loop  loops forever;  /grow  grows memory until it cannot, then traps
@@ -90,6 +92,8 @@
     (export "[static]outgoing-body.finish" (func (type $t11)))
     (type $t12 (func (param "param" (own $outparam)) (param "response" (result (own $resp) (error $ec)))))
     (export "[static]response-outparam.set" (func (type $t12)))
+    (type $t13 (func (param "self" (borrow $ft)) (result (option (result (result (option (own $fields)) (error $ec)))))))
+    (export "[method]future-trailers.get" (func (type $t13)))
   ))
   (alias export $types "incoming-request" (type $incoming-request))
   (alias export $types "response-outparam" (type $response-outparam))
@@ -106,6 +110,7 @@
   (alias export $types "[method]outgoing-body.write" (func $obody-write))
   (alias export $types "[static]outgoing-body.finish" (func $obody-finish))
   (alias export $types "[static]response-outparam.set" (func $set))
+  (alias export $types "[method]future-trailers.get" (func $ft-get))
 
   ;; Memory and a bump allocator first: the lowered imports need them.
   (core module $Mem
@@ -139,6 +144,7 @@
   (core func $c-set (canon lower (func $set) (memory $memory) (realloc $realloc)))
   (core func $c-read (canon lower (func $blocking-read) (memory $memory) (realloc $realloc)))
   (core func $c-write (canon lower (func $blocking-write) (memory $memory) (realloc $realloc)))
+  (core func $c-ft-get (canon lower (func $ft-get) (memory $memory) (realloc $realloc)))
   (core func $c-drop-in (canon resource.drop $input-stream))
   (core func $c-drop-out (canon resource.drop $output-stream))
   (core func $c-drop-ft (canon resource.drop $future-trailers))
@@ -150,6 +156,7 @@
     (export "resp-body" (func $c-resp-body)) (export "obody-write" (func $c-obody-write))
     (export "obody-finish" (func $c-obody-finish)) (export "set" (func $c-set))
     (export "read" (func $c-read)) (export "write" (func $c-write))
+    (export "ft-get" (func $c-ft-get))
     (export "drop-in" (func $c-drop-in)) (export "drop-out" (func $c-drop-out)) (export "drop-ft" (func $c-drop-ft)))
 
   (core module $Main
@@ -167,6 +174,7 @@
     (import "host" "set" (func $set (param i32 i32 i32 i32 i64 i32 i32 i32 i32)))
     (import "host" "read" (func $read (param i32 i64 i32)))
     (import "host" "write" (func $write (param i32 i32 i32 i32)))
+    (import "host" "ft-get" (func $ft-get (param i32 i32)))
     (import "host" "drop-in" (func $drop-in (param i32)))
     (import "host" "drop-out" (func $drop-out (param i32)))
     (import "host" "drop-ft" (func $drop-ft (param i32)))
@@ -187,6 +195,7 @@
     (data (i32.const 460) "/grow")
     (data (i32.const 470) "/none")
     (data (i32.const 480) "/short")
+    (data (i32.const 490) "/trailers")
 
     ;; Is the path [$p, $p+$n) the route [$r, $r+$m)?
     (func $is (param $p i32) (param $n i32) (param $r i32) (param $m i32) (result i32)
@@ -203,7 +212,7 @@
 
     (func (export "handle") (param $req i32) (param $out i32)
       (local $p i32) (local $n i32) (local $i i32) (local $f i32) (local $resp i32) (local $body i32)
-      (local $os i32) (local $ib i32) (local $in i32)
+      (local $os i32) (local $ib i32) (local $in i32) (local $ft i32) (local $has i32) (local $tr i32) (local $t i32)
       (call $path (local.get $req) (i32.const 16))
       (local.set $p (i32.load (i32.const 20)))
       (local.set $n (i32.load (i32.const 24)))
@@ -248,7 +257,8 @@
             (i32.store8 (i32.const 500) (i32.add (i32.const 48) (global.get $count)))
             (call $write (local.get $os) (i32.const 500) (i32.const 1) (i32.const 32)) (br $written)))
         (br_if $written (call $is (local.get $p) (local.get $n) (i32.const 430) (i32.const 7)))
-        (if (call $is (local.get $p) (local.get $n) (i32.const 410) (i32.const 5))
+        (local.set $t (call $is (local.get $p) (local.get $n) (i32.const 490) (i32.const 9)))
+        (if (i32.or (local.get $t) (call $is (local.get $p) (local.get $n) (i32.const 410) (i32.const 5)))
           (then
             (call $consume (local.get $req) (i32.const 16))
             (local.set $ib (i32.load (i32.const 20)))
@@ -262,13 +272,25 @@
                 (call $write (local.get $os) (i32.load (i32.const 20)) (i32.load (i32.const 24)) (i32.const 32))
                 (br $copy)))
             (call $drop-in (local.get $in))
-            (call $drop-ft (call $ibody-finish (local.get $ib)))
+            (local.set $ft (call $ibody-finish (local.get $ib)))
+            (if (local.get $t)
+              (then
+                ;; option<result<result<option<own<fields>>, error-code>>> at 64: the
+                ;; option's case at 64, the results' at 72 and 80, the inner option's at
+                ;; 88, its handle at 92 (error-code aligns the payloads to 8).
+                (call $ft-get (local.get $ft) (i32.const 64))
+                (if (i32.and (i32.and (i32.eq (i32.load8_u (i32.const 64)) (i32.const 1))
+                                      (i32.eqz (i32.load8_u (i32.const 72))))
+                             (i32.and (i32.eqz (i32.load8_u (i32.const 80)))
+                                      (i32.eq (i32.load8_u (i32.const 88)) (i32.const 1))))
+                  (then (local.set $has (i32.const 1)) (local.set $tr (i32.load (i32.const 92)))))))
+            (call $drop-ft (local.get $ft))
             (br $written)))
         (call $write (local.get $os) (i32.const 256) (i32.const 6) (i32.const 32))
         (call $write (local.get $os) (i32.const 262) (i32.const 5) (i32.const 32))
         (call $write (local.get $os) (i32.const 267) (i32.const 4) (i32.const 32)))
       (call $drop-out (local.get $os))
-      (call $obody-finish (local.get $body) (i32.const 0) (i32.const 0) (i32.const 48))))
+      (call $obody-finish (local.get $body) (local.get $has) (local.get $tr) (i32.const 48))))
   (core instance $main (instantiate $Main (with "host" (instance $host)) (with "mem" (instance $mem))))
 
   (type $handle-t (func (param "request" (own $incoming-request)) (param "response-out" (own $response-outparam))))
