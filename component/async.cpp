@@ -103,6 +103,7 @@ void SharedChannel::drop() {
   if (dropped) return;
   dropped = true;
   if (pending) reset_and_notify_pending(CopyResult::Dropped);
+  if (auto f = std::exchange(on_drop, nullptr)) f();
 }
 
 namespace {

@@ -148,6 +148,10 @@ struct SharedChannel {
   bool pending_is_read = false;
   OnCopy pending_on_copy;
   OnCopyDone pending_on_copy_done;
+  // Runs once when either end is first dropped, inside drop() (so it may only post work to the
+  // event loop): a host end that waits on something else meanwhile (a socket with no data yet,
+  // a listener with no connection) stops waiting then, instead of holding its source open.
+  std::function<void()> on_drop;
 
   void reset_pending() {
     pending_inst = nullptr, pending.reset(), pending_on_copy = nullptr, pending_on_copy_done = nullptr;

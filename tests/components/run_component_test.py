@@ -91,6 +91,21 @@ def case_async():
     expect(["--invoke", "bad-handle()", c], 134, "", "wsvm: trap: unknown handle index 99")
 
 
+def case_sockets():
+    # wasi:sockets@0.3.0 and bad requests (p3_sockets.wat): denied without the grant, a
+    # wrong family, a multicast or a non-local address are error-code values; an address
+    # family out of range traps in the lift (one line), before the host sees it.
+    c = comp("p3_sockets")
+    for f in ("bind-loopback", "bind-wrong-family", "bind-multicast", "bind-not-local"):
+        expect(["--invoke", f + "()", c], 0, "0\n")  # access-denied
+    net = ["--inherit-network", "--invoke"]
+    expect(net + ["bind-loopback()", c], 0, "100\n")
+    expect(net + ["bind-wrong-family()", c], 0, "2\n")  # invalid-argument
+    expect(net + ["bind-multicast()", c], 0, "2\n")
+    expect(net + ["bind-not-local()", c], 0, "6\n")  # address-not-bindable
+    expect(net + ["bad-family()", c], 134, "", "wsvm: trap: invalid variant discriminant")
+
+
 def case_inspect():
     # `wsvm inspect` prints a component's world as WIT: what `jco wit` prints for the same
     # binary (jco wit cannot print invoke's exported record type; WIT's typedef is shown).

@@ -3,8 +3,8 @@
 // (HostOptions::inherit_network, `--inherit-network`, wasmtime's `-S inherit-network`):
 // creating a socket and resolving a name are then access-denied, and no socket can exist.
 // Granted, they are real non-blocking host sockets; the guest waits through pollables like
-// on any fd. At most kMaxSockets sockets per instance (more: new-socket-limit), so a guest
-// cannot take the host's descriptors from its neighbours in a server.
+// on any fd. At most sockets::kMaxSockets per instance, 0.2 and 0.3 sockets together (more:
+// new-socket-limit). The parts 0.3 shares are sockets.hpp.
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -17,6 +17,7 @@
 #include <cstring>
 
 #include "wasi/p2/define.hpp"
+#include "wasi/p2/sockets.hpp"
 
 namespace wsvm::wasi::p2 {
 namespace {
@@ -30,44 +31,35 @@ enum Code : uint32_t {
   kNameUnresolvable = 18, kTemporaryResolverFailure = 19, kPermanentResolverFailure = 20,
 };
 
-constexpr int kMaxSockets = 256;
 constexpr uint64_t kMaxDatagramsPerCall = 64;
 
-Code code_of(int e) {
-  switch (e) {
-    case EACCES: case EPERM: return kAccessDenied;
-    case EADDRINUSE: return kAddressInUse;
-    case EADDRNOTAVAIL: return kAddressNotBindable;
-    case ECONNREFUSED: return kConnectionRefused;
-    case ECONNRESET: case EPIPE: return kConnectionReset;
-    case ECONNABORTED: return kConnectionAborted;
-    case ENETUNREACH: case EHOSTUNREACH: case ENETDOWN: return kRemoteUnreachable;
-    case ETIMEDOUT: return kTimeout;
-    case EINVAL: case EAFNOSUPPORT: case EDESTADDRREQ: return kInvalidArgument;
-    case EAGAIN: return kWouldBlock;
-    case ENOMEM: case ENOBUFS: return kOutOfMemory;
-    case EMFILE: case ENFILE: return kNewSocketLimit;
-    case EMSGSIZE: return kDatagramTooLarge;
-    case EISCONN: case EALREADY: return kInvalidState;
-    default: return kUnknown;
-  }
+using sockets::Err;
+using sockets::Socket;
+using sockets::SockAddr;
+
+// The shared vocabulary in 0.2's words: connection-broken is connection-reset here.
+Code code_of(Err e) {
+  if (e == Err::ConnectionBroken) return kConnectionReset;
+  return Code(uint32_t(e) > uint32_t(Err::ConnectionBroken) ? uint32_t(e) - 1 : uint32_t(e));
 }
+Code code_of(int host_errno) { return code_of(sockets::err_of(host_errno)); }
 
 Val error(uint32_t c) { return Val::err({Val::enumeration(c)}); }
+Val error(Err e) { return error(code_of(e)); }
 Val errno_error() { return error(code_of(errno)); }
 
 struct Network : Resource {};
 
-// A host socket, counted against the instance's limit while it is open.
-struct Socket : Resource {
-  std::shared_ptr<HostFd> fd;
-  int family = AF_INET;  // AF_INET or AF_INET6
-  std::shared_ptr<int> open_count;
-  Socket(int f, int fam, std::shared_ptr<int> count) : fd(std::make_shared<HostFd>(f, true)), family(fam), open_count(std::move(count)) {
-    ++*open_count;
-  }
-  ~Socket() override { --*open_count; }
-};
+using sockets::get_int;
+using sockets::ip_address_val;
+using sockets::socket_address_val;
+using sockets::to_sockaddr;
+using sockets::unspecified_or_port0;
+
+bool ready(int fd, short events) {
+  pollfd p{fd, events, 0};
+  return ::poll(&p, 1, 0) > 0;
+}
 
 struct TcpSocket : Socket {
   enum class State { Unbound, BindStarted, Bound, ListenStarted, Listening, Connecting, ConnectReady, Connected, Closed };
@@ -97,91 +89,15 @@ struct AddressStream : Resource {
   std::optional<uint32_t> failure;
 };
 
-// ---- addresses: ip-socket-address <-> sockaddr
-
-Val ip_address_val(const sockaddr* sa) {
-  if (sa->sa_family == AF_INET) {
-    auto* a = reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in*>(sa)->sin_addr);
-    return Val::variant(0, {Val::tuple({Val::u8(a[0]), Val::u8(a[1]), Val::u8(a[2]), Val::u8(a[3])})});
-  }
-  auto* a = reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
-  Vals parts;
-  for (int i = 0; i < 8; ++i) parts.push_back(Val::u16(uint16_t(a[2 * i] << 8 | a[2 * i + 1])));
-  return Val::variant(1, {Val::tuple(std::move(parts))});
-}
-
-Val socket_address_val(const sockaddr_storage& ss) {
-  if (ss.ss_family == AF_INET) {
-    auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
-    Val ip = ip_address_val(reinterpret_cast<const sockaddr*>(&ss));
-    return Val::variant(0, {Val::record({Val::u16(ntohs(in->sin_port)), std::move(ip.items[0])})});
-  }
-  auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
-  Val ip = ip_address_val(reinterpret_cast<const sockaddr*>(&ss));
-  return Val::variant(1, {Val::record({Val::u16(ntohs(in6->sin6_port)), Val::u32(ntohl(in6->sin6_flowinfo)),
-                                       std::move(ip.items[0]), Val::u32(in6->sin6_scope_id)})});
-}
-
-// An ip-socket-address as a sockaddr; its family must be the socket's.
-std::optional<std::pair<sockaddr_storage, socklen_t>> to_sockaddr(const Val& v, int family) {
-  sockaddr_storage ss{};
-  const Val& r = v.items.at(0);
-  if (v.disc == 0) {
-    if (family != AF_INET) return std::nullopt;
-    auto* in = reinterpret_cast<sockaddr_in*>(&ss);
-    in->sin_family = AF_INET;
-    in->sin_port = htons(uint16_t(r.items.at(0).u));
-    auto* a = reinterpret_cast<uint8_t*>(&in->sin_addr);
-    for (int i = 0; i < 4; ++i) a[i] = uint8_t(r.items.at(1).items.at(i).u);
-    return std::pair{ss, socklen_t(sizeof(sockaddr_in))};
-  }
-  if (family != AF_INET6) return std::nullopt;
-  auto* in6 = reinterpret_cast<sockaddr_in6*>(&ss);
-  in6->sin6_family = AF_INET6;
-  in6->sin6_port = htons(uint16_t(r.items.at(0).u));
-  in6->sin6_flowinfo = htonl(uint32_t(r.items.at(1).u));
-  auto* a = reinterpret_cast<uint8_t*>(&in6->sin6_addr);
-  for (int i = 0; i < 8; ++i) {
-    auto part = uint16_t(r.items.at(2).items.at(i).u);
-    a[2 * i] = uint8_t(part >> 8);
-    a[2 * i + 1] = uint8_t(part);
-  }
-  in6->sin6_scope_id = uint32_t(r.items.at(3).u);
-  return std::pair{ss, socklen_t(sizeof(sockaddr_in6))};
-}
-
-bool unspecified_or_port0(const sockaddr_storage& ss) {
-  if (ss.ss_family == AF_INET) {
-    auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
-    return in->sin_port == 0 || in->sin_addr.s_addr == INADDR_ANY;
-  }
-  auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
-  return in6->sin6_port == 0 || IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr);
-}
-
-bool ready(int fd, short events) {
-  pollfd p{fd, events, 0};
-  return ::poll(&p, 1, 0) > 0;
-}
-
 AbiResult<Vals> name_of(int fd, bool peer) {
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  int r = peer ? getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) : getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
-  if (r != 0) return ret(errno == ENOTCONN ? error(kInvalidState) : errno_error());
-  return ret(Val::ok({socket_address_val(ss)}));
+  auto a = peer ? sockets::peer_name(fd) : sockets::local_name(fd);
+  if (!a) return ret(error(code_of(a.error())));
+  return ret(Val::ok({sockets::socket_address_val(a->ss)}));
 }
 
 AbiResult<Vals> set_int(int fd, int level, int opt, int value) {
-  if (setsockopt(fd, level, opt, &value, sizeof value) != 0) return ret(errno_error());
+  if (int e = sockets::set_int(fd, level, opt, value)) return ret(error(code_of(e)));
   return ret(Val::ok());
-}
-
-std::optional<int> get_int(int fd, int level, int opt) {
-  int v = 0;
-  socklen_t len = sizeof v;
-  if (getsockopt(fd, level, opt, &v, &len) != 0) return std::nullopt;
-  return v;
 }
 
 // start-bind and finish-bind of either kind of socket (TCP binds with SO_REUSEADDR, as
@@ -190,10 +106,10 @@ template <class S>
 AbiResult<Vals> start_bind(S& s, const Val& address, bool reuse) {
   if (s.state != S::State::Unbound) return ret(error(kInvalidState));
   auto addr = to_sockaddr(address, s.family);
-  if (!addr) return ret(error(kInvalidArgument));
+  if (!addr || sockets::non_unicast(*addr)) return ret(error(kInvalidArgument));
   int one = 1;
   if (reuse) setsockopt(s.fd->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(s.fd->fd, reinterpret_cast<sockaddr*>(&addr->first), addr->second) != 0) return ret(errno_error());
+  if (::bind(s.fd->fd, addr->get(), addr->len) != 0) return ret(errno_error());
   s.state = S::State::BindStarted;
   return ret(Val::ok());
 }
@@ -206,22 +122,21 @@ AbiResult<Vals> finish_bind(S& s) {
 }
 
 AbiResult<Vals> hop_limit(const Socket& s) {
-  auto v = s.family == AF_INET ? get_int(s.fd->fd, IPPROTO_IP, IP_TTL) : get_int(s.fd->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS);
-  if (!v) return ret(errno_error());
-  return ret(Val::ok({Val::u8(uint8_t(*v))}));
+  auto v = sockets::hop_limit(s.fd->fd, s.family);
+  if (!v) return ret(error(v.error()));
+  return ret(Val::ok({Val::u8(*v)}));
 }
 
 AbiResult<Vals> set_hop_limit(const Socket& s, uint64_t v) {
-  if (v == 0 || v > 255) return ret(error(kInvalidArgument));
-  return s.family == AF_INET ? set_int(s.fd->fd, IPPROTO_IP, IP_TTL, int(v))
-                             : set_int(s.fd->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, int(v));
+  if (auto e = sockets::set_hop_limit(s.fd->fd, s.family, v)) return ret(error(*e));
+  return ret(Val::ok());
 }
 
 }  // namespace
 
 void Host::define_sockets(component::ComponentLinker& l) {
   auto drop = [this](uint32_t rep) { m_table.remove(rep); };
-  auto open_count = std::make_shared<int>(0);
+  auto open_count = m_open_sockets;
   const std::string network = iface("wasi:sockets/network");
   l.define_resource_dtor(network, "network", drop);
   l.define_instance_func(network, "network-error-code", WASI_P2_FN {
@@ -236,18 +151,12 @@ void Host::define_sockets(component::ComponentLinker& l) {
   // Creating a socket: the one gate of the grant.
   auto create = [this, open_count](uint32_t family, int type) -> AbiResult<Vals> {
     if (!m_options.inherit_network) return ret(error(kAccessDenied));
-    if (family > 1) return ret(error(kInvalidArgument));
-    if (*open_count >= kMaxSockets) return ret(error(kNewSocketLimit));
+    auto fd = sockets::open_socket(*open_count, family, type);
+    if (!fd) return ret(error(fd.error()));
     int fam = family == 0 ? AF_INET : AF_INET6;
-    int fd = ::socket(fam, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) return ret(errno_error());
-    if (fam == AF_INET6) {
-      int one = 1;
-      setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-    }
     std::shared_ptr<Resource> s;
-    if (type == SOCK_STREAM) s = std::make_shared<TcpSocket>(fd, fam, open_count);
-    else s = std::make_shared<UdpSocket>(fd, fam, open_count);
+    if (type == SOCK_STREAM) s = std::make_shared<TcpSocket>(*fd, fam, open_count);
+    else s = std::make_shared<UdpSocket>(*fd, fam, open_count);
     return ret(Val::ok({WSVM_TRY(own(std::move(s)))}));
   };
   l.define_instance_func(iface("wasi:sockets/tcp-create-socket"), "create-tcp-socket",
@@ -302,8 +211,8 @@ void Host::define_sockets(component::ComponentLinker& l) {
     WSVM_TRY(get<Network>(a[1]));
     if (s->state != TS::Unbound && s->state != TS::Bound) return ret(error(kInvalidState));
     auto addr = to_sockaddr(a[2], s->family);
-    if (!addr || unspecified_or_port0(addr->first)) return ret(error(kInvalidArgument));
-    int r = ::connect(s->fd->fd, reinterpret_cast<sockaddr*>(&addr->first), addr->second);
+    if (!addr || unspecified_or_port0(*addr) || sockets::non_unicast(*addr)) return ret(error(kInvalidArgument));
+    int r = ::connect(s->fd->fd, addr->get(), addr->len);
     if (r != 0 && errno != EINPROGRESS) return ret(errno_error());
     s->state = r == 0 ? TS::ConnectReady : TS::Connecting;
     return ret(Val::ok());
@@ -341,10 +250,9 @@ void Host::define_sockets(component::ComponentLinker& l) {
   tfn("accept", [this, open_count](std::span<const Val> a) -> AbiResult<Vals> {
     auto s = WSVM_TRY(get<TcpSocket>(a[0]));
     if (s->state != TS::Listening) return ret(error(kInvalidState));
-    if (*open_count >= kMaxSockets) return ret(error(kNewSocketLimit));
-    int fd = ::accept4(s->fd->fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return ret(errno_error());
-    auto c = std::make_shared<TcpSocket>(fd, s->family, open_count);
+    auto fd = sockets::accept_socket(s->fd->fd, *open_count);
+    if (!fd) return ret(error(fd.error()));
+    auto c = std::make_shared<TcpSocket>(*fd, s->family, open_count);
     c->state = TS::Connected;
     Val in = WSVM_TRY(own(fd_input_stream(c->fd, std::nullopt)));
     Val out = WSVM_TRY(own(fd_output_stream(c->fd, std::nullopt)));
@@ -433,8 +341,8 @@ void Host::define_sockets(component::ComponentLinker& l) {
     bool connected = a[1].disc == 1;
     if (connected) {
       auto addr = to_sockaddr(a[1].items.at(0), s->family);
-      if (!addr || unspecified_or_port0(addr->first)) return ret(error(kInvalidArgument));
-      if (::connect(s->fd->fd, reinterpret_cast<sockaddr*>(&addr->first), addr->second) != 0) return ret(errno_error());
+      if (!addr || unspecified_or_port0(*addr)) return ret(error(kInvalidArgument));
+      if (::connect(s->fd->fd, addr->get(), addr->len) != 0) return ret(errno_error());
     } else {
       sockaddr unspec{};
       unspec.sa_family = AF_UNSPEC;
@@ -514,10 +422,10 @@ void Host::define_sockets(component::ComponentLinker& l) {
       ssize_t n;
       if (remote.disc == 1) {
         auto addr = to_sockaddr(remote.items.at(0), out->socket->family);
-        if (!addr || unspecified_or_port0(addr->first)) return ret(sent ? Val::ok({Val::u64(sent)}) : error(kInvalidArgument));
+        if (!addr || unspecified_or_port0(*addr)) return ret(sent ? Val::ok({Val::u64(sent)}) : error(kInvalidArgument));
         n = out->connected ? ::send(out->socket->fd->fd, data.data(), data.size(), MSG_NOSIGNAL)
                            : ::sendto(out->socket->fd->fd, data.data(), data.size(), MSG_NOSIGNAL,
-                                      reinterpret_cast<sockaddr*>(&addr->first), addr->second);
+                                      addr->get(), addr->len);
       } else {
         if (!out->connected) return ret(sent ? Val::ok({Val::u64(sent)}) : error(kInvalidArgument));
         n = ::send(out->socket->fd->fd, data.data(), data.size(), MSG_NOSIGNAL);

@@ -67,6 +67,8 @@ class Host {
   ResourceTable& table() { return m_table; }
   const WasiContext& context() const { return *m_ctx; }
   const HostOptions& options() const { return m_options; }
+  // How many sockets the instance holds (wasi:sockets 0.2 and 0.3 together; sockets.hpp's limit).
+  const std::shared_ptr<int>& open_sockets() const { return m_open_sockets; }
 
   // For host functions: add a resource and give the guest an owning handle to it (a trap
   // when the instance holds too many), look one up by the handle's rep (a trap if it is not
@@ -112,6 +114,7 @@ class Host {
   HostOptions m_options;
   std::vector<PreopenDir> m_preopens;
   uint64_t m_seed[2] = {0, 0};  // insecure-seed: fixed for the instance's life
+  std::shared_ptr<int> m_open_sockets = std::make_shared<int>(0);
   ResourceTable m_table;        // last member: destroyed first, closing what the guest held
 };
 

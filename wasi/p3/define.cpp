@@ -137,6 +137,7 @@ void define(component::ComponentLinker& linker, p2::Host& host) {
   define_clocks(linker);
   define_random(linker);
   define_filesystem(linker, host);
+  define_sockets(linker, host);
 }
 
 }  // namespace wsvm::wasi::p3

@@ -20,5 +20,7 @@ component::VTypeP result_elem(const component::ComponentFunc& f, size_t tuple_in
 
 // wasi:filesystem (define_filesystem.cpp).
 void define_filesystem(component::ComponentLinker& l, p2::Host& h);
+// wasi:sockets (define_sockets.cpp).
+void define_sockets(component::ComponentLinker& l, p2::Host& h);
 
 }  // namespace wsvm::wasi::p3

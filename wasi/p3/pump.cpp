@@ -42,7 +42,20 @@ struct PumpIn : std::enable_shared_from_this<PumpIn> {
     auto self = shared_from_this();
     auto data = in->read(kChunk);
     if (!data) return end(error_of(data.error()));
-    if (data->empty()) return when_ready(in->readiness(), [self] { self->read_source(); });
+    if (data->empty()) {
+      // Waits for the source; the guest dropping its end meanwhile ends the pump (a socket no
+      // data comes to must not keep the pump, and the future of how it ended, waiting).
+      auto cancel = when_ready(in->readiness(), [self] {
+        self->ch->on_drop = nullptr;
+        self->read_source();
+      });
+      ch->on_drop = [weak = weak_from_this(), cancel] {
+        auto p = weak.lock();  // the wait holds it until cancelled
+        cancel();
+        if (p) component::host_loop().post([p] { p->done(0); });
+      };
+      return;
+    }
     component::host_write_all(ch, std::move(*data), [self](bool all) {
       if (!all) return self->done(0);
       self->wait_for_reader();
@@ -71,8 +84,10 @@ struct PumpOut : std::enable_shared_from_this<PumpOut> {
     while (from < bytes->size()) {
       auto n = out->check_write();
       if (!n) return fail(error_of(n.error()) ? error_of(n.error()) : EPIPE);
-      if (*n == 0)
-        return when_ready(out->readiness(), [self, bytes, from, last] { self->write(bytes, from, last); });
+      if (*n == 0) {
+        when_ready(out->readiness(), [self, bytes, from, last] { self->write(bytes, from, last); });
+        return;
+      }
       size_t k = std::min<size_t>(*n, bytes->size() - from);
       if (auto w = out->write(std::span<const uint8_t>(bytes->data() + from, k)); !w)
         return fail(error_of(w.error()) ? error_of(w.error()) : EPIPE);
@@ -86,27 +101,37 @@ struct PumpOut : std::enable_shared_from_this<PumpOut> {
 
 }  // namespace
 
-void when_ready(const p2::Readiness& r, std::function<void()> fn) {
+CancelWait when_ready(const p2::Readiness& r, std::function<void()> fn) {
   component::EventLoop& loop = component::host_loop();
-  if (r.ready || (r.fd < 0 && !r.deadline)) {
-    loop.post(std::move(fn));
-    return;
-  }
-  // An fd, a deadline, or both: whichever comes first runs `fn` and forgets the other.
+  // An fd, a deadline, both or neither (now): whichever comes first runs `fn` once and forgets
+  // the other; a cancel forgets both.
   auto once = std::make_shared<std::function<void()>>(std::move(fn));
   auto ids = std::make_shared<std::pair<uint64_t, uint64_t>>(0, 0);
-  auto fire = [once, ids, &loop](bool from_fd) {
-    loop.cancel(from_fd ? ids->second : ids->first);
-    if (auto f = std::exchange(*once, nullptr)) f();
+  auto forget = [once, ids, &loop] {
+    loop.cancel(std::exchange(ids->first, 0));
+    loop.cancel(std::exchange(ids->second, 0));
+    return std::exchange(*once, nullptr);
   };
+  auto fire = [forget] {
+    if (auto f = forget()) f();
+  };
+  if (r.ready || (r.fd < 0 && !r.deadline)) {
+    loop.post(fire);
+    return [forget] { forget(); };
+  }
   if (r.fd >= 0) {
-    uint32_t ev = ((r.events & POLLIN) ? EPOLLIN : 0) | ((r.events & POLLOUT) ? EPOLLOUT : 0);
-    ids->first = loop.watch_fd(r.fd, ev, [fire] { fire(true); });
+    uint32_t ev = ((r.events & POLLIN) ? uint32_t(EPOLLIN) : 0u) | ((r.events & POLLOUT) ? uint32_t(EPOLLOUT) : 0u);
+    ids->first = loop.watch_fd(r.fd, ev, fire);
   }
   if (r.deadline) {
     auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(r.deadline->time_since_epoch()).count();
-    ids->second = loop.add_timer(uint64_t(std::max<int64_t>(ns, 0)), [fire] { fire(false); });
+    ids->second = loop.add_timer(uint64_t(std::max<int64_t>(ns, 0)), fire);
   }
+  return [forget] { forget(); };
+}
+
+CancelWait when_fd_ready(int fd, short poll_events, std::function<void()> fn) {
+  return when_ready(p2::Readiness{.fd = fd, .events = poll_events}, std::move(fn));
 }
 
 void pump_in(std::shared_ptr<p2::InputStream> in, std::shared_ptr<SharedChannel> ch, PumpDone done) {

@@ -12,8 +12,12 @@
 
 namespace wsvm::wasi::p3 {
 
+// Calls off a wait: `fn` of the wait then never runs (a no-op once it ran).
+using CancelWait = std::function<void()>;
 // Runs `fn` in the event loop once `r` is ready (now: at the next turn).
-void when_ready(const p2::Readiness& r, std::function<void()> fn);
+CancelWait when_ready(const p2::Readiness& r, std::function<void()> fn);
+// Runs `fn` once `fd` is ready for `poll_events` (POLLIN, POLLOUT) or has an error.
+CancelWait when_fd_ready(int fd, short poll_events, std::function<void()> fn);
 
 // `err` is 0 at the end of the data (or when the guest dropped its end), else the errno of
 // the failure.
