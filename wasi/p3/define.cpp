@@ -138,6 +138,7 @@ void define(component::ComponentLinker& linker, p2::Host& host) {
   define_random(linker);
   define_filesystem(linker, host);
   define_sockets(linker, host);
+  define_http(linker, host);
 }
 
 }  // namespace wsvm::wasi::p3

@@ -20,6 +20,8 @@ component::VTypeP result_elem(const component::ComponentFunc& f, size_t tuple_in
 
 // wasi:filesystem (define_filesystem.cpp).
 void define_filesystem(component::ComponentLinker& l, p2::Host& h);
+// wasi:http/types (define_http.cpp).
+void define_http(component::ComponentLinker& l, p2::Host& h);
 // wasi:sockets (define_sockets.cpp).
 void define_sockets(component::ComponentLinker& l, p2::Host& h);
 
