@@ -33,7 +33,7 @@ namespace {
 constexpr const char* kServeUsage =
     "usage: wsvm serve [--addr HOST:PORT] [--max-connections N] [--idle-timeout DURATION] "
     "[--body-timeout DURATION] [--max-body SIZE] [--grace DURATION] [--metrics HOST:PORT] [--checksum sha256:...] "
-    "[--min-instances N] [--max-instances N] "
+    "[--min-instances N] [--max-instances N] [--link NAME=FILE[@sha256:...]]... "
     "[--quiet] [RUN OPTIONS] app.wasm | oci:DIR[:TAG]";
 
 struct ServeOptions {
@@ -44,7 +44,27 @@ struct ServeOptions {
   std::optional<std::pair<std::string, uint16_t>> metrics;  // --metrics HOST:PORT
   size_t min_instances = 0;                // made ahead of requests (serve/scaling.hpp)
   std::optional<size_t> max_instances;     // at once; none: no limit
+  // --link NAME=FILE[@sha256:...]: components linked to the handler by interface name (a
+  // manifest's [components.NAME] under `wsvm up`), each checked against its checksum.
+  struct Link {
+    std::string name, path;
+    std::optional<std::string> checksum;
+  };
+  std::vector<Link> links;
 };
+
+// NAME=FILE[@sha256:HEX] (the FILE may itself contain '@': only a valid digest after the
+// last one is a checksum).
+std::expected<ServeOptions::Link, std::string> parse_link(const std::string& v) {
+  size_t eq = v.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) return std::unexpected("--link: '" + v + "' is not NAME=FILE[@sha256:...]");
+  ServeOptions::Link l{v.substr(0, eq), v.substr(eq + 1), std::nullopt};
+  if (size_t at = l.path.rfind('@'); at != std::string::npos && container::valid_digest(l.path.substr(at + 1))) {
+    l.checksum = l.path.substr(at + 1);
+    l.path.resize(at);
+  }
+  return l;
+}
 
 
 int usage(const std::string& message) {
@@ -75,10 +95,14 @@ int serve_main(const std::vector<std::string>& argv) {
     };
     if (a == "--addr" || a == "--max-connections" || a == "--idle-timeout" || a == "--body-timeout" ||
         a == "--max-body" || a == "--grace" || a == "--metrics" || a == "--checksum" || a == "--min-instances" ||
-        a == "--max-instances") {
+        a == "--max-instances" || a == "--link") {
       auto v = value();
       if (!v) return usage("option '" + a + "' needs a value");
-      if (a == "--checksum") {
+      if (a == "--link") {
+        auto l = parse_link(*v);
+        if (!l) return usage(l.error());
+        so.links.push_back(std::move(*l));
+      } else if (a == "--checksum") {
         if (!container::valid_digest(*v)) return usage("--checksum: '" + *v + "' is not sha256:<64 lowercase hex digits>");
         so.checksum = *v;
       } else if (a == "--addr" || a == "--metrics") {
@@ -165,6 +189,20 @@ int serve_main(const std::vector<std::string>& argv) {
   };
   runner::RunRequest base = run_request(o);
   base.on_timeout_overrun = nullptr;  // a server does not end itself over one request
+  if (!so.links.empty() && !is_component) return usage("--link: only a component can have components linked to it");
+  for (const ServeOptions::Link& l : so.links) {
+    auto linked_bytes = container::read_image(l.path, l.checksum);
+    if (!linked_bytes) {
+      print_error(linked_bytes.error());
+      return runner::kExitLoad;
+    }
+    auto linked = runner::load_linked_component(std::move(*linked_bytes), l.name, l.path);
+    if (!linked) {
+      print_error(printable(linked.error().message));
+      return runner::kExitLoad;
+    }
+    base.components.push_back(std::move(*linked));
+  }
   if (so.min_instances > 0) {
     if (auto failed = serve::prewarm(*program, base, so.min_instances)) {
       print_error(printable(*failed));

@@ -64,6 +64,8 @@ std::vector<std::string> serve_argv(const Options& o, const container::Manifest&
   for (const WasiDir& d : o.wasi.dirs) a.insert(a.end(), {"--dir", d.host + "::" + d.guest + (d.read_only ? ":ro" : "")});
   for (const std::string& e : o.wasi.env) a.insert(a.end(), {"--env", e});
   for (const std::string& h : m.outbound) a.insert(a.end(), {"--allow-http", h});
+  for (const container::LinkedImage& l : m.components)
+    a.insert(a.end(), {"--link", l.name + "=" + m.resolve(l.source) + (l.checksum ? "@" + *l.checksum : "")});
   a.push_back(m.source_path());
   a.insert(a.end(), o.args.begin(), o.args.end());
   return a;
@@ -140,10 +142,6 @@ int up_command(const std::vector<std::string>& argv) {
   // An HTTP component (wasi:http/incoming-handler) or an image given [http] is served as
   // `wsvm serve` would (at [http].addr, else wsvm serve's default address).
   if (manifest->http_addr || (report && report->capabilities.contains("http-incoming"))) {
-    if (!manifest->components.empty()) {
-      print_error(printable(manifest->path) + ": [components] with [http] is not supported yet (linked components run with command images)");
-      return runner::kExitUsage;
-    }
     if (manifest->concurrency > 1) {  // every request gets a fresh instance of its own
       print_error(printable(manifest->path) + ": scaling.concurrency = " + std::to_string(manifest->concurrency) +
                   ": each request gets a fresh instance, so an instance serves one request at a time (only 1 is supported)");

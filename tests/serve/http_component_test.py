@@ -3,7 +3,7 @@
 request, bodies streamed both ways (chunked when the guest declares no length), per-request
 limits answered 5xx with one log line, isolation under concurrency, malformed requests.
 
-Usage: http_component_test.py WSVM WAT_HANDLER JS_HANDLER ENGINE CASE
+Usage: http_component_test.py WSVM WAT_HANDLER JS_HANDLER LINKED_APP CALC ENGINE CASE
 """
 import http.client
 import os
@@ -19,6 +19,8 @@ import serve_test  # noqa: E402  (its Server: wsvm serve on 127.0.0.1:0)
 
 WAT = ""
 JS = ""
+LINKED_APP = ""  # http/linked_app.wat, importing local:math/calc
+CALC = ""        # ../container/linked/calc.wat, exporting it
 
 
 def server(*options, module=None):
@@ -196,6 +198,26 @@ def test_manifest_serves_component():
             expect(st == 500, "and its max_memory", (st, "", "", 0))
             code, err = s.stop()
             expect(code == 0, "stops on SIGTERM", (code, "", err, 0))
+        # [components] with [http]: the handler calls a component linked by interface name
+        # (local:math/calc@1.0.0, provided at 1.0.2), checked against its checksum.
+        with open(CALC, "rb") as f:
+            calc_digest = "sha256:" + hashlib.sha256(f.read()).hexdigest()
+        def linked(checksum):
+            with open(manifest, "w") as f:
+                f.write(f'[container]\nname = "web"\n[image]\nsource = "{LINKED_APP}"\n'
+                        f'[resources]\nmax_cpu_time = "2s"\n[http]\naddr = "127.0.0.1:0"\n'
+                        f'[components.calc]\nsource = "{CALC}"\nchecksum = "{checksum}"\n')
+        linked(calc_digest)
+        with serve_test.Server(command=[serve_test.WSVM, "up", "--engine", serve_test.ENGINE, manifest]) as s:
+            for _ in range(3):
+                st, _, body = s.request("GET", "/")
+                expect(st == 200 and body == "5", "an HTTP handler calling a linked component", (st, body, "", 0))
+            code, err = s.stop()
+            expect(code == 0, "stops on SIGTERM", (code, "", err, 0))
+        linked("sha256:" + "0" * 64)
+        code, out, err, _ = run_command([serve_test.WSVM, "up", "--engine", serve_test.ENGINE, manifest], timeout=30)
+        expect(code != 0 and "checksum" in err and "Serving" not in out, "a linked component's checksum mismatch",
+               (code, out, err, 0))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -344,9 +366,9 @@ def test_js_handler():
 
 
 def main():
-    global WAT, JS
-    wsvm, WAT, JS, engine, case = sys.argv[1:6]
-    WAT, JS = os.path.abspath(WAT), os.path.abspath(JS)
+    global WAT, JS, LINKED_APP, CALC
+    wsvm, WAT, JS, LINKED_APP, CALC, engine, case = sys.argv[1:8]
+    WAT, JS, LINKED_APP, CALC = (os.path.abspath(p) for p in (WAT, JS, LINKED_APP, CALC))
     serve_test.WSVM, serve_test.ENGINE, serve_test.GUEST = wsvm, engine, WAT
     return run_case(globals(), case, f"{engine} {case}")
 

@@ -403,6 +403,11 @@ def test_usage_errors():
     expect(r[0] == 2 and "no module" in r[2], "no module", r)
     r = run_command([WSVM, "serve", "--addr", "127.0.0.1:0", "/nonexistent.wasm"])
     expect(r[0] == 126 and r[2].count("\n") == 1, "a missing module", r)
+    for bad in (["--link", "calc"], ["--link", "=x.wasm"], ["--link", "calc="]):
+        r = run_command([WSVM, "serve", "--addr", "127.0.0.1:0", *bad, GUEST])
+        expect(r[0] == 2 and r[2].count("\n") == 1 and "--link" in r[2], f"{bad}: one usage line", r)
+    r = run_command([WSVM, "serve", "--addr", "127.0.0.1:0", "--link", "calc=" + GUEST, GUEST])
+    expect(r[0] == 2 and r[2].count("\n") == 1 and "only a component" in r[2], "--link to a core module", r)
     with Server() as s:
         r = run_command([WSVM, "serve", "--addr", f"127.0.0.1:{s.port}", GUEST], timeout=20)
         expect(r[0] == 2 and "cannot listen on 127.0.0.1:" in r[2] and r[2].count("\n") == 1, "a port in use", r)
