@@ -12,6 +12,7 @@
 #include "component/utf.hpp"
 #include "decoder/printable.hpp"
 #include "serve/mem_file.hpp"
+#include "serve/p3_handler.hpp"
 #include "wasi/p2/host.hpp"
 #include "wasi/p2/http_types.hpp"
 
@@ -133,7 +134,13 @@ void run_guest(const std::shared_ptr<Call>& call) {
       if (!f) {
         outcome = std::move(f.error());
       } else {
+        auto deliver = [weak = std::weak_ptr<Call>(call)](http::ResponseOutcome r) {
+          if (auto cl = weak.lock()) cl->deliver(std::move(r));
+        };
         wasi::p2::Host& host = *run.p2_host();
+        if (call->export_name.starts_with("wasi:http/handler@0.3.")) {  // wasi:http/service@0.3
+          outcome = invoke_p3_handler(run, **f, call->request, deliver);
+        } else {
         auto out = std::make_shared<http::ResponseOutparam>([weak = std::weak_ptr<Call>(call)](http::ResponseOutcome r) {
           if (auto cl = weak.lock()) cl->deliver(std::move(r));
         });
@@ -145,6 +152,7 @@ void run_guest(const std::shared_ptr<Call>& call) {
         } else {
           component::Val args[] = {*req, *outp};
           outcome = run.invoke_component(**f, args);
+        }
         }
       }
     }
@@ -259,8 +267,9 @@ class ComponentExchange : public StreamedExchange {
 std::expected<std::string, std::string> http_handler_export(const runner::Program& program) {
   if (!program.component) return std::unexpected(program.name + ": not a component");
   for (const component::Export& e : program.component->exports)
-    if (e.name.name.starts_with("wasi:http/incoming-handler@0.2.")) return e.name.name + "#handle";
-  return std::unexpected(program.name + ": the component exports no wasi:http/incoming-handler@0.2.x (the wasi:http/proxy world)");
+    if (e.name.name.starts_with("wasi:http/incoming-handler@0.2.") || e.name.name.starts_with("wasi:http/handler@0.3."))
+      return e.name.name + "#handle";
+  return std::unexpected(program.name + ": the component exports no wasi:http/incoming-handler@0.2.x (the wasi:http/proxy world) nor wasi:http/handler@0.3.x (wasi:http/service)");
 }
 
 StreamingHandler make_component_handler(ComponentHandlerConfig config) {

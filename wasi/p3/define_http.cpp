@@ -2,12 +2,15 @@
 // request-options, and request and response as the guest builds them: a head (method, path,
 // scheme, authority or status; headers, immutable once in a message), a body that is the
 // guest's own stream<u8>, trailers that are its future, and the future `new` returns, which
-// says how sending the message went. Not yet: wasi:http/client (send) and serving
-// wasi:http/handler (wasi/p3/README.md); a component importing them fails to link.
+// says how sending the message went; wasi:http/client's send over the embedder's HTTP
+// client; and what a server needs to serve wasi:http/handler (http_server.hpp).
 #include <cctype>
+#include <cstring>
 
 #include "wasi/p2/http_types.hpp"
+#include "wasi/p2/http_body.hpp"
 #include "wasi/p3/define.hpp"
+#include "wasi/p3/http_server.hpp"
 #include "wasi/p3/pump.hpp"
 
 namespace wsvm::wasi::p3 {
@@ -27,6 +30,9 @@ struct Message : p2::Resource {
   std::shared_ptr<SharedChannel> contents;  // null: no body
   std::shared_ptr<SharedChannel> trailers;
   std::shared_ptr<SharedChannel> sent;  // the future `new` returned
+  // A request a server received: its body and trailers come from here (channels for them are
+  // made when the guest consumes the body, with the types of its consume-body import).
+  std::shared_ptr<p2::BodyChannel> source;
   bool consumed = false;
   // A message dropped unsent: the guest's ends of its channels see the host's dropped.
   ~Message() override {
@@ -112,6 +118,170 @@ bool scheme_ok(std::string_view s) {
 }
 
 Val opt_string(const std::optional<std::string>& s) { return s ? Val::some(Val::string(*s)) : Val::none(); }
+
+// The disc of a method name (9: other).
+uint32_t method_disc(std::string_view name) {
+  for (uint32_t i = 0; i < 9; ++i)
+    if (name == kMethods[i]) return i;
+  return 9;
+}
+
+// A future<result<option<trailers>, error-code>> resolved as a body channel ended: its
+// trailers (none when it had none), or the body's failure.
+void resolve_trailers(p2::Host& h, const std::shared_ptr<SharedChannel>& fut, p2::BodyChannel& body) {
+  Val v = Val::ok({Val::none()});
+  if (body.state() == p2::BodyChannel::State::Failed) {
+    v = Val::err({http::ErrorCode{http::ErrorCode::HttpProtocolError, body.failure(), {}}.to_val()});
+  } else if (auto t = body.trailers(); !t.empty()) {
+    auto list = std::make_shared<http::FieldList>();
+    list->entries = std::move(t);
+    if (auto handle = h.own(std::make_shared<http::Fields>(std::move(list), true))) v = Val::ok({Val::some(*handle)});
+  }
+  component::host_write(fut, Vals{std::move(v)}, [](uint32_t, component::CopyResult) {});
+}
+
+// consume-body of a request a server received: a stream the body is pumped into as the
+// guest reads, and the trailers future, resolved once the body ended.
+Val consume_source(p2::Host& h, const HostCall& c, std::shared_ptr<p2::BodyChannel> source) {
+  auto data = component::make_channel(false, result_elem(c.f, 0));
+  auto fut = component::make_channel(true, result_elem(c.f, 1));
+  pump_in(std::make_shared<p2::ChannelInputStream>(source), data,
+          [&h, fut, source](int) { resolve_trailers(h, fut, *source); });
+  return Val::tuple({component::readable_end(data), component::readable_end(fut)});
+}
+
+
+// The future `new` returned: ok once the message's body went out, else why not.
+void resolve_sent(const std::shared_ptr<SharedChannel>& sent, const std::optional<std::string>& failure) {
+  resolve_result_future(sent, failure ? std::optional(http::ErrorCode{http::ErrorCode::InternalError, *failure, {}}.to_val())
+                                      : std::nullopt);
+}
+
+// Moves the body the guest writes into message `m`'s stream into `body` (a channel another
+// thread reads: the server's connection, the HTTP client), then its trailers future's fields
+// after it; `ended` hears how it went (a failure: why), once.
+void stream_body(p2::Host& h, Message& m, std::shared_ptr<p2::BodyChannel> body,
+                 std::function<void(std::optional<std::string>)> ended) {
+  m.consumed = true;  // its channels are the host's now
+  auto finish = [body, ended](std::optional<std::string> failure) {
+    if (!failure) failure = body->finish();
+    ended(failure);
+  };
+  auto read_trailers = [&h, body, finish, trailers = m.trailers] {
+    if (!trailers) return finish(std::nullopt);
+    component::host_read(trailers, 1, [&h, body, finish](component::HostData got, component::CopyResult) {
+      if (got.vals.empty()) return finish(std::nullopt);
+      const Val& v = got.vals[0];
+      if (v.disc != 0) return finish(http::ErrorCode::from_val(v.items.at(0)).describe());
+      if (!v.items.empty() && v.items[0].disc == 1) {
+        if (auto f = h.take<http::Fields>(v.items[0].items.at(0))) body->set_trailers((*f)->list->entries);
+      }
+      finish(std::nullopt);
+    });
+  };
+  if (!m.contents) return read_trailers();
+  pump_out(m.contents, std::make_shared<p2::ChannelOutputStream>(body), [read_trailers, finish](int err) {
+    if (err) return finish(std::string("the body could not be passed on: ") + std::strerror(err));
+    read_trailers();
+  });
+}
+
+// A declared content-length among the fields (a valid one only).
+std::optional<uint64_t> content_length(const http::FieldList& l) {
+  for (const auto& [k, v] : l.entries)
+    if (k == "content-length" && !v.empty() && v.size() <= 19 && v.find_first_not_of("0123456789") == std::string::npos)
+      return std::stoull(v);
+  return std::nullopt;
+}
+
+// client.send: the request goes to the embedder's HTTP client (HostOptions::http_client, only
+// to hosts in http_allow, as for 0.2's outgoing-handler); the body follows as the guest writes
+// it; the call resolves when the response head is in (the client's thread signals an eventfd
+// the event loop watches), its body read as the guest consumes it.
+void define_client(component::ComponentLinker& l, p2::Host& h) {
+  l.define_instance_async_func(iface("wasi:http/client"), "send", [&h](HostCall c) -> std::optional<Trap> {
+    auto got = h.take<Request>(c.args.at(0));
+    if (!got) return got.error();
+    std::shared_ptr<Request> r = *got;
+    auto sent = std::exchange(r->sent, nullptr);
+    auto fail = [&](uint32_t code, std::string why) {
+      http::ErrorCode e{code, std::move(why), {}};
+      if (sent) resolve_sent(sent, e.detail);
+      return c.resolve(Vals{Val::err({e.to_val()})});
+    };
+    if (!r->authority) return fail(http::ErrorCode::HttpRequestUriInvalid, "no authority");
+    uint32_t scheme = r->scheme.value_or(1);
+    if (scheme == 2) return fail(http::ErrorCode::HttpProtocolError, "scheme '" + r->scheme_other + "' is not http or https");
+    http::OutgoingCall call;
+    call.scheme = scheme == 0 ? "http" : "https";
+    call.authority = *r->authority;
+    call.method = r->method == 9 ? r->method_other : kMethods[r->method];
+    call.path_with_query = r->path_with_query.value_or("/");
+    if (!call.path_with_query.starts_with('/')) call.path_with_query.insert(0, "/");
+    call.headers = r->headers->entries;
+    if (r->options) {
+      call.options.connect_timeout_ns = r->options->timeouts[0];
+      call.options.first_byte_timeout_ns = r->options->timeouts[1];
+      call.options.between_bytes_timeout_ns = r->options->timeouts[2];
+    }
+    const p2::HostOptions& o = h.options();
+    if (!o.http_client || !http::host_allowed(o.http_allow, call.authority, call.scheme)) {
+      std::string why = o.http_client ? "not an allowed host" : "no outgoing HTTP here";
+      if (o.http_denied) o.http_denied("outgoing HTTP to " + call.scheme + "://" + call.authority + " denied: " + why);
+      return fail(http::ErrorCode::HttpRequestDenied, call.authority + ": " + why);
+    }
+    auto body = std::make_shared<p2::BodyChannel>(size_t{1} << 20, content_length(*r->headers));
+    call.body = body;
+    if (r->contents) {
+      stream_body(h, *r, body, [body, sent](std::optional<std::string> failure) {
+        if (failure) body->fail(*failure);
+        if (sent) resolve_sent(sent, failure);
+      });
+    } else {
+      // No body: the client knows so before it starts (a GET or HEAD goes without one);
+      // trailers cannot follow a request without a body.
+      body->finish();
+      if (sent) resolve_sent(sent, std::nullopt);
+    }
+    auto pending = std::make_shared<http::PendingResponse>();
+    o.http_client->start(std::move(call), pending);
+    auto resolve = c.resolve;
+    auto wait = std::make_shared<std::function<void()>>();
+    auto cancel = std::make_shared<CancelWait>();
+    *wait = [&h, pending, resolve, wait, cancel] {
+      auto result = pending->get();
+      if (!result) {  // not yet (a wakeup for something else)
+        *cancel = when_ready(pending->readiness(), [wait] { (*wait)(); });
+        return;
+      }
+      auto done = resolve;
+      p2::Host* host = &h;
+      auto self = wait;
+      *self = nullptr;  // no cycle from here (this closure and its captures are gone now)
+      if (!*result) {
+        (void)done(Vals{Val::err({result->error().to_val()})});
+        return;
+      }
+      const http::IncomingResponse& in = *result->value();
+      auto resp = std::make_shared<Response>();
+      resp->status = in.status;
+      resp->headers = std::make_shared<http::FieldList>(in.headers);
+      resp->source = in.body ? in.body : std::make_shared<p2::BodyChannel>();
+      if (!in.body) resp->source->finish();
+      auto handle = host->own(std::move(resp));
+      if (!handle) return (void)done(Vals{Val::err({http::ErrorCode{http::ErrorCode::InternalError, "too many resources", {}}.to_val()})});
+      (void)done(Vals{Val::ok({*handle})});
+    };
+    (*wait)();
+    *c.cancel = [wait, cancel, resolve] {
+      if (!*wait) return;
+      if (*cancel) (*cancel)();
+      *wait = nullptr;
+      (void)resolve(std::nullopt);
+    };
+    return std::nullopt;
+  });
+}
 
 }  // namespace
 
@@ -234,6 +404,7 @@ void define_http(component::ComponentLinker& l, p2::Host& h) {
       auto m = h.take<Message>(c.args.at(0));
       if (!m) return m.error();
       if (auto res = component::channel_of(c.args.at(1))) res->drop();
+      if ((*m)->source) return c.resolve(Vals{consume_source(h, c, (*m)->source)});
       auto body = (*m)->contents, trailers = (*m)->trailers;
       (*m)->consumed = true;
       if (!body) {
@@ -255,8 +426,7 @@ void define_http(component::ComponentLinker& l, p2::Host& h) {
       const std::string& name = a[1].items.at(0).str;
       if (!token(name)) return Vals{Val::err()};
       // other("GET") is get: one method, one spelling.
-      for (uint32_t i = 0; i < 9; ++i)
-        if (name == kMethods[i]) m = i;
+      m = method_disc(name);
       if (m == 9) r->method_other = name;
     }
     r->method = m;
@@ -328,6 +498,45 @@ void define_http(component::ComponentLinker& l, p2::Host& h) {
     r->status = uint16_t(a[1].u);
     return Vals{Val::ok()};
   });
+  define_client(l, h);
+}
+
+component::AbiResult<Val> incoming_request(p2::Host& h, const std::shared_ptr<http::IncomingRequest>& req) {
+  auto r = std::make_shared<Request>();
+  r->method = method_disc(req->method);
+  if (r->method == 9) r->method_other = req->method;
+  r->path_with_query = req->path_with_query;
+  r->scheme = req->scheme == "https" ? 1u : req->scheme == "http" ? 0u : 2u;
+  r->scheme_other = req->scheme;
+  r->authority = req->authority;
+  r->headers = std::make_shared<http::FieldList>(req->headers);
+  r->source = req->body ? req->body : std::make_shared<p2::BodyChannel>();
+  if (!req->body) r->source->finish();
+  return h.own(std::move(r));
+}
+
+std::expected<http::ResponseHead, http::ErrorCode> outgoing_response(p2::Host& h, const Val& result, std::shared_ptr<bool> done) {
+  if (result.disc != 0) {
+    *done = true;
+    return std::unexpected(http::ErrorCode::from_val(result.items.at(0)));
+  }
+  auto got = h.take<Response>(result.items.at(0));
+  if (!got) {
+    *done = true;
+    return std::unexpected(http::ErrorCode{http::ErrorCode::InternalError, "the handler's response is not a response", {}});
+  }
+  std::shared_ptr<Response> r = *got;
+  http::ResponseHead head;
+  head.status = r->status;
+  head.headers = r->headers->entries;
+  auto body = std::make_shared<p2::BodyChannel>(size_t{1} << 20, content_length(*r->headers));
+  head.body = body;
+  stream_body(h, *r, body, [body, done, sent = r->sent](std::optional<std::string> failure) {
+    if (failure) body->fail(*failure);
+    if (sent) resolve_sent(sent, failure);
+    *done = true;
+  });
+  return head;
 }
 
 }  // namespace wsvm::wasi::p3
