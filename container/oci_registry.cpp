@@ -8,8 +8,10 @@
 #include <mutex>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "container/checksum.hpp"
+#include "container/registry_auth.hpp"
 #include "decoder/printable.hpp"
 #include "runner/read_file.hpp"
 
@@ -23,7 +25,7 @@ constexpr uint64_t kMaxManifestBytes = 4 << 20;
 struct Reply {
   long status = 0;
   std::vector<uint8_t> body;
-  std::string location, content_digest;
+  std::string location, content_digest, www_authenticate;
   uint64_t cap = 0;
   bool too_big = false;
 };
@@ -51,6 +53,7 @@ size_t on_header(char* data, size_t, size_t n, void* user) {
   std::string_view line(data, n);
   if (auto v = header_value(line, "Location"); !v.empty()) r->location = v;
   if (auto v = header_value(line, "Docker-Content-Digest"); !v.empty()) r->content_digest = v;
+  if (auto v = header_value(line, "WWW-Authenticate"); !v.empty()) r->www_authenticate = v;
   return n;
 }
 
@@ -60,6 +63,7 @@ struct Request {
   std::vector<std::string> headers;
   std::span<const uint8_t> body;
   uint64_t cap = kMaxManifestBytes;
+  const Credentials* basic = nullptr;  // sent as Basic authentication (never logged)
 };
 
 std::expected<Reply, std::string> http(const Request& q) {
@@ -82,6 +86,11 @@ std::expected<Reply, std::string> http(const Request& q) {
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  if (q.basic != nullptr) {
+    curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(c, CURLOPT_USERNAME, q.basic->username.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, q.basic->password.c_str());
+  }
   if (q.method == "HEAD") {
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else if (q.method != "GET") {
@@ -105,14 +114,91 @@ std::string status_error(const Request& q, const Reply& r) {
   return fmt::format("{} {}: HTTP {}{}", q.method, printable(q.url), r.status, body.empty() ? "" : ": " + printable(body));
 }
 
+// One pull or push: the registry, its credentials (read at the first challenge) and the
+// last token it accepted (sent with every later request until a challenge asks for another
+// scope: a push's blob uploads need pull,push).
+struct Session {
+  const RegistryRef& ref;
+  bool credentials_read = false;
+  std::optional<Credentials> credentials;
+  std::string bearer;
+  bool basic = false;  // the registry asked for Basic authentication
+};
+
+// A token from the challenge's realm (the distribution spec's token authentication):
+// GET REALM?service=S&scope=X with the credentials as Basic authentication when there are
+// any; the answer's "token" (or "access_token").
+std::expected<std::string, std::string> fetch_token(Session& s, const Challenge& ch) {
+  auto realm = ch.params.find("realm");
+  if (realm == ch.params.end() || !(realm->second.starts_with("http://") || realm->second.starts_with("https://")))
+    return Fail(fmt::format("{}: the registry's token realm is not an http(s) URL", s.ref.registry));
+  CURL* esc = curl_easy_init();
+  if (esc == nullptr) return Fail("cannot start an HTTP client");
+  std::string url = realm->second;
+  char sep = url.find('?') == std::string::npos ? '?' : '&';
+  for (const char* name : {"service", "scope"})
+    if (auto p = ch.params.find(name); p != ch.params.end()) {
+      char* e = curl_easy_escape(esc, p->second.c_str(), static_cast<int>(p->second.size()));
+      url += fmt::format("{}{}={}", sep, name, e != nullptr ? e : "");
+      curl_free(e);
+      sep = '&';
+    }
+  curl_easy_cleanup(esc);
+  Request q{.url = url, .basic = s.credentials ? &*s.credentials : nullptr};
+  auto r = http(q);
+  if (!r) return Fail(r.error());
+  if (r->status != 200)
+    return Fail(fmt::format("a token from {}: HTTP {}{}", printable(realm->second), r->status,
+                            s.credentials ? " (the credentials were refused)" : " (no credentials: WSVM_REGISTRY_USERNAME and WSVM_REGISTRY_PASSWORD, or a docker config file)"));
+  auto doc = nlohmann::json::parse(r->body.begin(), r->body.end(), nullptr, false);
+  for (const char* key : {"token", "access_token"})
+    if (doc.is_object() && doc.contains(key) && doc[key].is_string() && !doc[key].get<std::string>().empty())
+      return doc[key].get<std::string>();
+  return Fail(fmt::format("a token from {}: the answer has no token", printable(realm->second)));
+}
+
+// `q` with the session's authentication; on a 401 challenge the token (or Basic
+// credentials) it asks for is obtained and the request made once more.
+std::expected<Reply, std::string> call(Session& s, Request q) {
+  const std::vector<std::string> plain_headers = q.headers;
+  auto with_auth = [&] {
+    q.headers = plain_headers;
+    if (!s.bearer.empty()) q.headers.push_back("Authorization: Bearer " + s.bearer);
+    q.basic = s.basic && s.credentials ? &*s.credentials : nullptr;
+  };
+  with_auth();
+  auto r = http(q);
+  if (!r || r->status != 401 || r->www_authenticate.empty()) return r;
+  auto ch = parse_challenge(r->www_authenticate);
+  if (!ch) return r;
+  if (!s.credentials_read) {
+    s.credentials_read = true;
+    auto creds = registry_credentials(s.ref.registry);
+    if (!creds) return Fail(creds.error());
+    s.credentials = std::move(*creds);
+  }
+  if (ch->scheme == "bearer") {
+    auto token = fetch_token(s, *ch);
+    if (!token) return Fail(token.error());
+    s.bearer = std::move(*token);
+  } else if (ch->scheme == "basic" && s.credentials && !s.basic) {
+    s.basic = true;
+  } else {
+    return r;  // nothing more to offer: the 401 is the answer
+  }
+  with_auth();
+  return http(q);
+}
+
 bool loopback(std::string_view host) {
   return host == "localhost" || host.starts_with("127.") || host == "[::1]";
 }
 
-std::expected<std::vector<uint8_t>, std::string> get_blob(const RegistryRef& ref, const Descriptor& d, uint64_t cap) {
+std::expected<std::vector<uint8_t>, std::string> get_blob(Session& s, const Descriptor& d, uint64_t cap) {
+  const RegistryRef& ref = s.ref;
   if (d.size > cap) return Fail(fmt::format("blob {} is {} bytes, more than the {} allowed", d.digest, d.size, cap));
   Request q{.url = fmt::format("{}/v2/{}/blobs/{}", ref.base_url(), ref.repository, d.digest), .cap = d.size};
-  auto r = http(q);
+  auto r = call(s, q);
   if (!r) return Fail(r.error());
   if (r->status != 200) return Fail(status_error(q, *r));
   if (r->body.size() != d.size) return Fail(fmt::format("blob {}: {} bytes, the manifest says {}", d.digest, r->body.size(), d.size));
@@ -120,21 +206,22 @@ std::expected<std::vector<uint8_t>, std::string> get_blob(const RegistryRef& ref
   return std::move(r->body);
 }
 
-std::expected<void, std::string> put_blob(const RegistryRef& ref, std::span<const uint8_t> bytes) {
+std::expected<void, std::string> put_blob(Session& s, std::span<const uint8_t> bytes) {
+  const RegistryRef& ref = s.ref;
   const std::string digest = sha256_of(bytes);
   const std::string base = ref.base_url();
   Request head{.method = "HEAD", .url = fmt::format("{}/v2/{}/blobs/{}", base, ref.repository, digest)};
-  auto exists = http(head);
+  auto exists = call(s, head);
   if (!exists) return Fail(exists.error());
   if (exists->status == 200) return {};  // already there
   Request start{.method = "POST", .url = fmt::format("{}/v2/{}/blobs/uploads/", base, ref.repository)};
-  auto r = http(start);
+  auto r = call(s, start);
   if (!r) return Fail(r.error());
   if (r->status != 202 || r->location.empty()) return Fail(status_error(start, *r));
   std::string url = r->location.starts_with("/") ? base + r->location : r->location;
   url += (url.find('?') == std::string::npos ? "?" : "&") + std::string("digest=") + digest;
   Request put{.method = "PUT", .url = url, .headers = {"Content-Type: application/octet-stream"}, .body = bytes};
-  auto done = http(put);
+  auto done = call(s, put);
   if (!done) return Fail(done.error());
   if (done->status != 201) return Fail(status_error(put, *done));
   return {};
@@ -177,9 +264,10 @@ std::expected<RegistryRef, std::string> parse_registry_ref(std::string_view text
 }
 
 std::expected<WasmImage, std::string> pull_image(const RegistryRef& ref) {
+  Session s{ref};
   Request q{.url = fmt::format("{}/v2/{}/manifests/{}", ref.base_url(), ref.repository, ref.tag),
             .headers = {"Accept: " + std::string(kOciManifestType)}};
-  auto r = http(q);
+  auto r = call(s, q);
   if (!r) return Fail(r.error());
   if (r->status != 200) return Fail(status_error(q, *r));
   WasmImage img;
@@ -191,23 +279,24 @@ std::expected<WasmImage, std::string> pull_image(const RegistryRef& ref) {
   auto descs = parse_wasm_manifest(std::string_view(reinterpret_cast<const char*>(img.manifest.data()), img.manifest.size()));
   if (!descs) return Fail(descs.error());
   std::tie(img.config_desc, img.layer_desc) = *descs;
-  auto config = get_blob(ref, img.config_desc, kMaxManifestBytes);
+  auto config = get_blob(s, img.config_desc, kMaxManifestBytes);
   if (!config) return Fail(config.error());
   img.config = std::move(*config);
-  auto wasm = get_blob(ref, img.layer_desc, runner::kMaxModuleFileBytes);
+  auto wasm = get_blob(s, img.layer_desc, runner::kMaxModuleFileBytes);
   if (!wasm) return Fail(wasm.error());
   img.wasm = std::move(*wasm);
   return img;
 }
 
 std::expected<void, std::string> push_image(const RegistryRef& ref, const WasmImage& image) {
-  if (auto ok = put_blob(ref, image.wasm); !ok) return ok;
-  if (auto ok = put_blob(ref, image.config); !ok) return ok;
+  Session s{ref};
+  if (auto ok = put_blob(s, image.wasm); !ok) return ok;
+  if (auto ok = put_blob(s, image.config); !ok) return ok;
   Request q{.method = "PUT",
             .url = fmt::format("{}/v2/{}/manifests/{}", ref.base_url(), ref.repository, ref.tag),
             .headers = {"Content-Type: " + std::string(kOciManifestType)},
             .body = image.manifest};
-  auto r = http(q);
+  auto r = call(s, q);
   if (!r) return Fail(r.error());
   if (r->status != 201) return Fail(status_error(q, *r));
   return {};

@@ -9,6 +9,7 @@
 #include "container/manifest.hpp"
 #include "container/oci_layout.hpp"
 #include "container/oci_registry.hpp"
+#include "container/registry_auth.hpp"
 
 using namespace wsvm::container;
 
@@ -167,4 +168,22 @@ TEST_CASE("registry references follow the distribution grammar") {
   CHECK(r->base_url() == "https://registry.example");
   for (const char* bad : {"noslash", "/app", "h/", "h/App", "h/a/../b", "h/a//b", "h/a:t t", "h/a?x", "h/a#f", "h@x/a"})
     CHECK(!parse_registry_ref(bad));
+}
+
+TEST_CASE("registry_auth: WWW-Authenticate challenges") {
+  auto c = parse_challenge(R"(Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull,push")");
+  REQUIRE(c);
+  CHECK(c->scheme == "bearer");
+  CHECK(c->params.at("realm") == "https://auth.example/token");
+  CHECK(c->params.at("service") == "registry.example");
+  CHECK(c->params.at("scope") == "repository:a/b:pull,push");  // the comma inside the quotes stays
+  auto b = parse_challenge("Basic realm=Registry, charset=\"UTF-8\"");
+  REQUIRE(b);
+  CHECK(b->scheme == "basic");
+  CHECK(b->params.at("realm") == "Registry");
+  CHECK(b->params.at("charset") == "UTF-8");
+  // Hostile or broken ones: no scheme, an unterminated quote.
+  CHECK(!parse_challenge("Bearer"));
+  CHECK(!parse_challenge(""));
+  CHECK(!parse_challenge(R"(Bearer realm="https://x)"));
 }

@@ -602,7 +602,7 @@ class Skip(Exception):
 class Registry:
     """docker-registry on 127.0.0.1 with a temporary config and storage folder."""
 
-    def __init__(self):
+    def __init__(self, auth=""):
         exe = shutil.which("docker-registry")
         if exe is None:
             raise Skip("docker-registry is not installed (Debian package docker-registry)")
@@ -612,7 +612,7 @@ class Registry:
         s.close()
         self.store = os.path.join(WORK, "registry")
         config = write("registry.yml", f"version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
-                                       f"    rootdirectory: {self.store}\nhttp:\n  addr: 127.0.0.1:{self.port}\n")
+                                       f"    rootdirectory: {self.store}\nhttp:\n  addr: 127.0.0.1:{self.port}\n{auth}")
         self.proc = subprocess.Popen([exe, "serve", config], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(100):
             try:
@@ -654,6 +654,117 @@ def test_registry_round_trip():
             write("app.toml", manifest(["exit", "8"], image='source = "oci:sk:v3"'))
             r = up()
             expect(r[0] == 8, "and the layout skopeo wrote runs", r)
+
+
+class TokenServer:
+    """The Bearer token flow's other half (the distribution spec's token authentication): a
+    token endpoint on 127.0.0.1 that checks Basic credentials and issues RS256 JWTs, signed
+    by a key whose self-signed certificate the registry trusts (auth.token.rootcertbundle)."""
+    USER, SECRET = "wsvm-user", "s3cret-Pa55-never-logged"
+
+    def __init__(self):
+        import base64
+        import datetime
+        import http.server
+        import threading
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import padding, rsa
+        from cryptography.x509.oid import NameOID
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "wsvm-test-token-issuer")])
+        now = datetime.datetime.now(datetime.timezone.utc)
+        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                .serial_number(1).not_valid_before(now - datetime.timedelta(days=1))
+                .not_valid_after(now + datetime.timedelta(days=1))
+                .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                .sign(key, hashes.SHA256()))
+        self.cert = write("token-root.pem", cert.public_bytes(serialization.Encoding.PEM).decode())
+        x5c = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
+        b64url = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+        server = self
+        self.requests = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                from urllib.parse import parse_qs, urlparse
+                q = parse_qs(urlparse(self.path).query)
+                auth = self.headers.get("Authorization", "")
+                server.requests.append(auth)
+                want = "Basic " + base64.b64encode(f"{server.USER}:{server.SECRET}".encode()).decode()
+                if auth != want:
+                    self.send_response(401)
+                    self.end_headers()
+                    self.wfile.write(b'{"errors":[{"code":"UNAUTHORIZED"}]}')
+                    return
+                access = []
+                for scope in q.get("scope", []):
+                    for one in scope.split(" "):
+                        kind, rest = one.split(":", 1)
+                        repo, actions = rest.rsplit(":", 1)
+                        access.append({"type": kind, "name": repo, "actions": actions.split(",")})
+                t = int(time.time())
+                header = {"typ": "JWT", "alg": "RS256", "x5c": [x5c]}
+                claims = {"iss": "wsvm-test-issuer", "sub": server.USER, "aud": q.get("service", [""])[0],
+                          "exp": t + 300, "nbf": t - 10, "iat": t, "jti": str(t), "access": access}
+                signing = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
+                sig = key.sign(signing.encode(), padding.PKCS1v15(), hashes.SHA256())
+                body = json.dumps({"token": signing + "." + b64url(sig)}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def registry_auth(self):
+        return (f"auth:\n  token:\n    realm: http://127.0.0.1:{self.port}/token\n    service: wsvm-test\n"
+                f"    issuer: wsvm-test-issuer\n    rootcertbundle: {self.cert}\n")
+
+
+def test_registry_token_auth():
+    try:
+        tokens = TokenServer()
+    except ImportError:
+        raise Skip("python3-cryptography is needed to issue the test tokens")
+    env_user = {"WSVM_REGISTRY_USERNAME": TokenServer.USER, "WSVM_REGISTRY_PASSWORD": TokenServer.SECRET}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("WSVM_REGISTRY_") and k != "DOCKER_CONFIG"}
+    clean["DOCKER_CONFIG"] = os.path.join(WORK, "no-docker-config")
+
+    def run(args, extra):
+        env = dict(clean, **extra)
+        r = subprocess.run([WSVM, *args], capture_output=True, text=True, timeout=60, env=env)
+        return r.returncode, r.stdout, r.stderr, 0
+
+    with Registry(auth=tokens.registry_auth()) as reg:
+        try:
+            r = run(["push", GUEST, reg.ref("apps/probe:v1")], {})
+            expect(r[0] == 1 and r[2].count("\n") == 1 and "401" in r[2], "no credentials: refused, one line", r)
+            r = run(["push", GUEST, reg.ref("apps/probe:v1")], dict(env_user, WSVM_REGISTRY_PASSWORD="wrong"))
+            expect(r[0] == 1 and r[2].count("\n") == 1 and "token" in r[2] and "wrong" not in r[2],
+                   "wrong credentials: the token endpoint refuses, the password is not shown", r)
+            r = run(["push", GUEST, reg.ref("apps/probe:v1")], env_user)
+            expect(r[0] == EXIT_OK, "push with credentials from the environment (Bearer token flow)", r)
+            # A docker-style config file: auths[registry].auth = base64(user:password).
+            import base64
+            conf = os.path.join(WORK, "docker")
+            os.makedirs(conf)
+            auth = base64.b64encode(f"{TokenServer.USER}:{TokenServer.SECRET}".encode()).decode()
+            write(os.path.join(conf, "config.json"),
+                  json.dumps({"auths": {f"127.0.0.1:{reg.port}": {"auth": auth}}}))
+            r = run(["pull", reg.ref("apps/probe:v1"), os.path.join(WORK, "pulled")], {"DOCKER_CONFIG": conf})
+            expect(r[0] == EXIT_OK and "oci:" in r[1], "pull with credentials from a docker config file", r)
+            write(os.path.join(conf, "config.json"), "{not json")
+            r = run(["pull", reg.ref("apps/probe:v1"), os.path.join(WORK, "pulled2")], {"DOCKER_CONFIG": conf})
+            expect(r[0] == 1 and r[2].count("\n") == 1 and "config.json" in r[2], "a malformed config file: one line", r)
+            expect(any(a.startswith("Basic ") for a in tokens.requests), "the token endpoint got Basic credentials")
+        finally:
+            tokens.httpd.shutdown()
 
 
 def test_registry_errors():
