@@ -71,12 +71,14 @@ class BodyChannel {
   uint64_t pushed();                  // bytes written so far
   std::optional<uint64_t> length() const { return m_length; }
 
-  // The guest's wait conditions as pollable readiness (eventfds kept level with the state).
+  // The guest's wait conditions as pollable readiness (eventfds kept level with the state,
+  // made at the first call).
   Readiness readable_readiness();
   Readiness writable_readiness();
 
  private:
   void update_signals();  // with m_mutex held
+  void ensure_signals();  // with m_mutex held: the eventfds exist and are level
 
   std::mutex m_mutex;
   std::condition_variable m_changed;
