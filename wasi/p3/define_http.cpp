@@ -371,7 +371,14 @@ void define_http(component::ComponentLinker& l, p2::Host& h) {
     m.sent = component::make_channel(true, result_elem(c.f, 1));
     return std::nullopt;
   };
-  l.define_instance_async_func(types, "[static]request.new", [&h, make](HostCall c) -> std::optional<Trap> {
+  // new's results: the message (now the guest's) and the future of how sending it went.
+  auto made = [&h](HostCall& c, std::shared_ptr<Message> m) -> std::optional<Trap> {
+    auto sent = m->sent;
+    auto handle = h.own(std::move(m));
+    if (!handle) return handle.error();
+    return c.resolve(Vals{Val::tuple({*handle, component::readable_end(sent)})});
+  };
+  l.define_instance_async_func(types, "[static]request.new", [&h, make, made](HostCall c) -> std::optional<Trap> {
     auto r = std::make_shared<Request>();
     if (auto t = make(c, *r)) return t;
     if (c.args.at(3).disc == 1) {
@@ -380,18 +387,12 @@ void define_http(component::ComponentLinker& l, p2::Host& h) {
       r->options = *o;
       r->options->immutable = true;
     }
-    auto sent = r->sent;
-    auto handle = h.own(std::move(r));
-    if (!handle) return handle.error();
-    return c.resolve(Vals{Val::tuple({*handle, component::readable_end(sent)})});
+    return made(c, std::move(r));
   });
-  l.define_instance_async_func(types, "[static]response.new", [&h, make](HostCall c) -> std::optional<Trap> {
+  l.define_instance_async_func(types, "[static]response.new", [make, made](HostCall c) -> std::optional<Trap> {
     auto r = std::make_shared<Response>();
     if (auto t = make(c, *r)) return t;
-    auto sent = r->sent;
-    auto handle = h.own(std::move(r));
-    if (!handle) return handle.error();
-    return c.resolve(Vals{Val::tuple({*handle, component::readable_end(sent)})});
+    return made(c, std::move(r));
   });
   for (const char* r : {"request", "response"}) {
     fn(std::string("[method]") + r + ".get-headers", [&h](std::span<const Val> a) -> AbiResult<Vals> {
@@ -432,20 +433,6 @@ void define_http(component::ComponentLinker& l, p2::Host& h) {
     r->method = m;
     return Vals{Val::ok()};
   });
-  fn("[method]request.get-path-with-query", [req](std::span<const Val> a) -> AbiResult<Vals> {
-    return Vals{opt_string(WSVM_TRY(req(a[0]))->path_with_query)};
-  });
-  fn("[method]request.set-path-with-query", [req](std::span<const Val> a) -> AbiResult<Vals> {
-    auto r = WSVM_TRY(req(a[0]));
-    if (a[1].disc == 0) {
-      r->path_with_query.reset();
-      return Vals{Val::ok()};
-    }
-    const std::string& p = a[1].items.at(0).str;
-    if (!path_ok(p)) return Vals{Val::err()};
-    r->path_with_query = p.empty() ? "/" : p;
-    return Vals{Val::ok()};
-  });
   fn("[method]request.get-scheme", [req](std::span<const Val> a) -> AbiResult<Vals> {
     auto r = WSVM_TRY(req(a[0]));
     if (!r->scheme) return Vals{Val::none()};
@@ -470,18 +457,30 @@ void define_http(component::ComponentLinker& l, p2::Host& h) {
     r->scheme = k;
     return Vals{Val::ok()};
   });
-  fn("[method]request.get-authority", [req](std::span<const Val> a) -> AbiResult<Vals> {
-    return Vals{opt_string(WSVM_TRY(req(a[0]))->authority)};
-  });
-  fn("[method]request.set-authority", [req](std::span<const Val> a) -> AbiResult<Vals> {
-    auto r = WSVM_TRY(req(a[0]));
-    if (a[1].disc == 0) {
-      r->authority.reset();
+  // The head's optional strings: get-X, and set-X checked by `valid` (a bad one: err).
+  auto string_field = [&](const std::string& name, std::optional<std::string> Request::*field, auto valid) {
+    fn("[method]request.get-" + name, [req, field](std::span<const Val> a) -> AbiResult<Vals> {
+      return Vals{opt_string((*WSVM_TRY(req(a[0]))).*field)};
+    });
+    fn("[method]request.set-" + name, [req, field, valid](std::span<const Val> a) -> AbiResult<Vals> {
+      auto r = WSVM_TRY(req(a[0]));
+      if (a[1].disc == 0) {
+        ((*r).*field).reset();
+        return Vals{Val::ok()};
+      }
+      auto v = valid(a[1].items.at(0).str);
+      if (!v) return Vals{Val::err()};
+      (*r).*field = std::move(*v);
       return Vals{Val::ok()};
-    }
-    if (!authority_ok(a[1].items.at(0).str)) return Vals{Val::err()};
-    r->authority = a[1].items.at(0).str;
-    return Vals{Val::ok()};
+    });
+  };
+  string_field("path-with-query", &Request::path_with_query, [](const std::string& p) -> std::optional<std::string> {
+    if (!path_ok(p)) return std::nullopt;
+    return p.empty() ? "/" : p;
+  });
+  string_field("authority", &Request::authority, [](const std::string& a) -> std::optional<std::string> {
+    if (!authority_ok(a)) return std::nullopt;
+    return a;
   });
   // get-options: the options as `new` took them, immutable (a copy: the request keeps its own).
   fn("[method]request.get-options", [&h, req](std::span<const Val> a) -> AbiResult<Vals> {

@@ -183,23 +183,73 @@ struct Acceptor : std::enable_shared_from_this<Acceptor> {
   }
 };
 
-void define_tcp(component::ComponentLinker& l, p2::Host& h, const std::string& types) {
-  using S = Tcp::State;
-  auto get = [&h](const Val& v) { return h.get<Tcp>(v); };
-  auto fn = [&](const std::string& name, auto body) {
-    l.define_instance_func(types, "[method]tcp-socket." + name, [get, body](std::span<const Val> a) -> AbiResult<Vals> {
-      auto s = get(a[0]);
-      if (!s) return std::unexpected(s.error());
-      return Vals{body(**s, a)};
-    });
+// Defines `[method]RESOURCE.NAME` of a socket type S as `body(socket, args)` -> one value.
+template <class S>
+auto method_definer(component::ComponentLinker& l, p2::Host& h, const std::string& types, const char* resource) {
+  return [&l, &h, types, resource](const std::string& name, auto body) {
+    l.define_instance_func(types, std::string("[method]") + resource + "." + name,
+                           [&h, body](std::span<const Val> a) -> AbiResult<Vals> {
+                             auto s = h.get<S>(a[0]);
+                             if (!s) return std::unexpected(s.error());
+                             return Vals{body(**s, a)};
+                           });
   };
-  l.define_instance_func(types, "[static]tcp-socket.create", [&h](std::span<const Val> a) -> AbiResult<Vals> {
-    auto fd = sk::open_socket(*h.open_sockets(), a[0].disc, SOCK_STREAM);
+}
+
+// `[static]RESOURCE.create`: a socket of the family asked for (no grant needed, see bind_socket).
+template <class S>
+void define_create(component::ComponentLinker& l, p2::Host& h, const std::string& types, const char* resource, int type) {
+  l.define_instance_func(types, std::string("[static]") + resource + ".create", [&h, type](std::span<const Val> a) -> AbiResult<Vals> {
+    auto fd = sk::open_socket(*h.open_sockets(), a[0].disc, type);
     if (!fd) return Vals{error(fd.error())};
-    auto handle = h.own(std::make_shared<Tcp>(*fd, a[0].disc == 0 ? AF_INET : AF_INET6, h.open_sockets()));
+    auto handle = h.own(std::make_shared<S>(*fd, a[0].disc == 0 ? AF_INET : AF_INET6, h.open_sockets()));
     if (!handle) return std::unexpected(handle.error());
     return Vals{Val::ok({*handle})};
   });
+}
+
+// The methods both kinds of socket have under the same names.
+template <class S>
+void define_common(component::ComponentLinker& l, p2::Host& h, const std::string& types, const char* resource) {
+  auto fn = method_definer<S>(l, h, types, resource);
+  fn("get-local-address", [](S& s, std::span<const Val>) {
+    if (!is_bound(s.fd->fd)) return error(Err::InvalidState);
+    return address_result(sk::local_name(s.fd->fd));
+  });
+  fn("get-address-family", [](S& s, std::span<const Val>) { return Val::enumeration(s.family == AF_INET ? 0 : 1); });
+  for (const Opt& o : {Opt{"receive-buffer-size", SOL_SOCKET, SO_RCVBUF, OptKind::Bytes, INT_MAX / 2},
+                       Opt{"send-buffer-size", SOL_SOCKET, SO_SNDBUF, OptKind::Bytes, INT_MAX / 2}}) {
+    fn(std::string("get-") + o.name, [o](S& s, std::span<const Val>) {
+      auto v = sk::get_int(s.fd->fd, o.level, o.opt);
+      return v ? Val::ok({Val::u64(from_host(o, *v))}) : error(sk::err_of(v.error()));
+    });
+    fn(std::string("set-") + o.name, [o](S& s, std::span<const Val> a) {
+      if (a[1].u == 0) return error(Err::InvalidArgument);
+      int e = sk::set_int(s.fd->fd, o.level, o.opt, int(std::min(a[1].u, o.max)));
+      return e ? error(sk::err_of(e)) : Val::ok();
+    });
+  }
+}
+
+// The hop limit, under each kind's name for it.
+template <class S>
+void define_hop_limit(component::ComponentLinker& l, p2::Host& h, const std::string& types, const char* resource,
+                      const std::string& name) {
+  auto fn = method_definer<S>(l, h, types, resource);
+  fn("get-" + name, [](S& s, std::span<const Val>) {
+    auto v = sk::hop_limit(s.fd->fd, s.family);
+    return v ? Val::ok({Val::u8(*v)}) : error(v.error());
+  });
+  fn("set-" + name, [](S& s, std::span<const Val> a) { return ok_or(sk::set_hop_limit(s.fd->fd, s.family, a[1].u)); });
+}
+
+void define_tcp(component::ComponentLinker& l, p2::Host& h, const std::string& types) {
+  using S = Tcp::State;
+  auto get = [&h](const Val& v) { return h.get<Tcp>(v); };
+  auto fn = method_definer<Tcp>(l, h, types, "tcp-socket");
+  define_create<Tcp>(l, h, types, "tcp-socket", SOCK_STREAM);
+  define_common<Tcp>(l, h, types, "tcp-socket");
+  define_hop_limit<Tcp>(l, h, types, "tcp-socket", "hop-limit");
   fn("bind", [&h](Tcp& s, std::span<const Val> a) {
     if (s.state != S::Open) return error(Err::InvalidState);
     return ok_or(bind_socket(h, s, a[1], true));
@@ -289,16 +339,11 @@ void define_tcp(component::ComponentLinker& l, p2::Host& h, const std::string& t
     }
     return c.resolve(Vals{Val::tuple({component::readable_end(data), component::readable_end(fut)})});
   });
-  fn("get-local-address", [](Tcp& s, std::span<const Val>) {
-    if (!is_bound(s.fd->fd)) return error(Err::InvalidState);
-    return address_result(sk::local_name(s.fd->fd));
-  });
   fn("get-remote-address", [](Tcp& s, std::span<const Val>) {
     if (s.state != S::Connected) return error(Err::InvalidState);
     return address_result(sk::peer_name(s.fd->fd));
   });
   fn("get-is-listening", [](Tcp& s, std::span<const Val>) { return Val::boolean(s.state == S::Listening); });
-  fn("get-address-family", [](Tcp& s, std::span<const Val>) { return Val::enumeration(s.family == AF_INET ? 0 : 1); });
   fn("set-listen-backlog-size", [](Tcp& s, std::span<const Val> a) {
     if (a[1].u == 0) return error(Err::InvalidArgument);
     s.backlog = int(std::min<uint64_t>(a[1].u, SOMAXCONN));
@@ -310,8 +355,6 @@ void define_tcp(component::ComponentLinker& l, p2::Host& h, const std::string& t
       {"keep-alive-idle-time", IPPROTO_TCP, TCP_KEEPIDLE, OptKind::Seconds, 32767},
       {"keep-alive-interval", IPPROTO_TCP, TCP_KEEPINTVL, OptKind::Seconds, 32767},
       {"keep-alive-count", IPPROTO_TCP, TCP_KEEPCNT, OptKind::Count, 127},
-      {"receive-buffer-size", SOL_SOCKET, SO_RCVBUF, OptKind::Bytes, INT_MAX / 2},
-      {"send-buffer-size", SOL_SOCKET, SO_SNDBUF, OptKind::Bytes, INT_MAX / 2},
   };
   for (const Opt& o : opts) {
     std::string name = o.name;
@@ -331,11 +374,40 @@ void define_tcp(component::ComponentLinker& l, p2::Host& h, const std::string& t
       return e ? error(sk::err_of(e)) : Val::ok();
     });
   }
-  fn("get-hop-limit", [](Tcp& s, std::span<const Val>) {
-    auto v = sk::hop_limit(s.fd->fd, s.family);
-    return v ? Val::ok({Val::u8(*v)}) : error(v.error());
-  });
-  fn("set-hop-limit", [](Tcp& s, std::span<const Val> a) { return ok_or(sk::set_hop_limit(s.fd->fd, s.family, a[1].u)); });
+}
+
+// An async call answered by `attempt`, tried now and again each time `fd` is ready for
+// `events` until it gives a result (nullopt: not yet, EAGAIN); a subtask.cancel meanwhile
+// stops the wait.
+struct Retry : std::enable_shared_from_this<Retry> {
+  std::function<std::optional<Val>()> attempt;
+  std::function<std::optional<Trap>(std::optional<Vals>)> resolve;
+  int fd = -1;
+  short events = 0;
+  CancelWait waiting;
+  bool done = false;
+  void step() {
+    if (done) return;
+    auto v = attempt();
+    if (!v) {
+      waiting = when_fd_ready(fd, events, [self = shared_from_this()] { self->step(); });
+      return;
+    }
+    done = true;
+    (void)resolve(Vals{std::move(*v)});
+  }
+};
+
+std::optional<Trap> retry_when_ready(HostCall& c, int fd, short events, std::function<std::optional<Val>()> attempt) {
+  auto r = std::make_shared<Retry>();
+  r->attempt = std::move(attempt), r->resolve = c.resolve, r->fd = fd, r->events = events;
+  r->step();
+  *c.cancel = [r] {
+    if (std::exchange(r->done, true)) return;
+    if (r->waiting) r->waiting();
+    (void)r->resolve(std::nullopt);
+  };
+  return std::nullopt;
 }
 
 // The largest UDP payload of a family (no jumbograms): more is datagram-too-large.
@@ -343,20 +415,10 @@ size_t max_datagram(int family) { return family == AF_INET ? 65507 : 65527; }
 
 void define_udp(component::ComponentLinker& l, p2::Host& h, const std::string& types) {
   auto get = [&h](const Val& v) { return h.get<Udp>(v); };
-  auto fn = [&](const std::string& name, auto body) {
-    l.define_instance_func(types, "[method]udp-socket." + name, [get, body](std::span<const Val> a) -> AbiResult<Vals> {
-      auto s = get(a[0]);
-      if (!s) return std::unexpected(s.error());
-      return Vals{body(**s, a)};
-    });
-  };
-  l.define_instance_func(types, "[static]udp-socket.create", [&h](std::span<const Val> a) -> AbiResult<Vals> {
-    auto fd = sk::open_socket(*h.open_sockets(), a[0].disc, SOCK_DGRAM);
-    if (!fd) return Vals{error(fd.error())};
-    auto handle = h.own(std::make_shared<Udp>(*fd, a[0].disc == 0 ? AF_INET : AF_INET6, h.open_sockets()));
-    if (!handle) return std::unexpected(handle.error());
-    return Vals{Val::ok({*handle})};
-  });
+  auto fn = method_definer<Udp>(l, h, types, "udp-socket");
+  define_create<Udp>(l, h, types, "udp-socket", SOCK_DGRAM);
+  define_common<Udp>(l, h, types, "udp-socket");
+  define_hop_limit<Udp>(l, h, types, "udp-socket", "unicast-hop-limit");
   fn("bind", [&h](Udp& s, std::span<const Val> a) { return ok_or(bind_socket(h, s, a[1], false)); });
   fn("connect", [&h](Udp& s, std::span<const Val> a) {
     if (!h.options().inherit_network) return error(Err::AccessDenied);
@@ -394,29 +456,12 @@ void define_udp(component::ComponentLinker& l, p2::Host& h, const std::string& t
     }
     auto data = std::make_shared<std::vector<uint8_t>>(p2::bytes_of(c.args.at(1)));
     if (data->size() > max_datagram(s->family)) return fail(Err::DatagramTooLarge);
-    auto attempt = std::make_shared<std::function<void()>>();
-    auto cancel = std::make_shared<CancelWait>();
-    *attempt = [s, to, data, attempt, cancel, resolve = c.resolve] {
+    return retry_when_ready(c, s->fd->fd, POLLOUT, [s, to, data]() -> std::optional<Val> {
       ssize_t n = to ? ::sendto(s->fd->fd, data->data(), data->size(), MSG_NOSIGNAL, to->get(), to->len)
                      : ::send(s->fd->fd, data->data(), data->size(), MSG_NOSIGNAL);
-      if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-        *cancel = when_fd_ready(s->fd->fd, POLLOUT, [attempt] { (*attempt)(); });
-        return;
-      }
-      Val result = n < 0 ? error(sk::err_of(errno)) : Val::ok();
-      auto done = resolve;
-      auto self = attempt;
-      *self = nullptr;  // done: no more tries, and no cycle (this closure is gone now)
-      (void)done(Vals{std::move(result)});
-    };
-    (*attempt)();
-    *c.cancel = [attempt, cancel, resolve = c.resolve] {
-      if (!*attempt) return;
-      if (*cancel) (*cancel)();
-      *attempt = nullptr;
-      (void)resolve(std::nullopt);
-    };
-    return std::nullopt;
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) return std::nullopt;
+      return n < 0 ? error(sk::err_of(errno)) : Val::ok();
+    });
   });
   // receive: the next datagram and who sent it.
   l.define_instance_async_func(types, "[method]udp-socket.receive", [get](HostCall c) -> std::optional<Trap> {
@@ -424,60 +469,20 @@ void define_udp(component::ComponentLinker& l, p2::Host& h, const std::string& t
     if (!got) return got.error();
     auto s = *got;
     if (!is_bound(s->fd->fd)) return c.resolve(Vals{error(Err::InvalidState)});
-    auto attempt = std::make_shared<std::function<void()>>();
-    auto cancel = std::make_shared<CancelWait>();
-    *attempt = [s, attempt, cancel, resolve = c.resolve] {
+    return retry_when_ready(c, s->fd->fd, POLLIN, [s]() -> std::optional<Val> {
       std::vector<uint8_t> buf(65536);
       sockaddr_storage from{};
       socklen_t len = sizeof from;
       ssize_t n = ::recvfrom(s->fd->fd, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &len);
-      if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-        *cancel = when_fd_ready(s->fd->fd, POLLIN, [attempt] { (*attempt)(); });
-        return;
-      }
-      Val result = n < 0 ? error(sk::err_of(errno))
-                         : Val::ok({Val::tuple({p2::bytes_val(std::span<const uint8_t>(buf.data(), size_t(n))),
-                                                sk::socket_address_val(from)})});
-      auto done = resolve;
-      auto self = attempt;
-      *self = nullptr;  // done: no more tries, and no cycle (this closure is gone now)
-      (void)done(Vals{std::move(result)});
-    };
-    (*attempt)();
-    *c.cancel = [attempt, cancel, resolve = c.resolve] {
-      if (!*attempt) return;
-      if (*cancel) (*cancel)();
-      *attempt = nullptr;
-      (void)resolve(std::nullopt);
-    };
-    return std::nullopt;
-  });
-  fn("get-local-address", [](Udp& s, std::span<const Val>) {
-    if (!is_bound(s.fd->fd)) return error(Err::InvalidState);
-    return address_result(sk::local_name(s.fd->fd));
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) return std::nullopt;
+      if (n < 0) return error(sk::err_of(errno));
+      return Val::ok({Val::tuple({p2::bytes_val(std::span<const uint8_t>(buf.data(), size_t(n))), sk::socket_address_val(from)})});
+    });
   });
   fn("get-remote-address", [](Udp& s, std::span<const Val>) {
     if (!s.remote) return error(Err::InvalidState);
     return address_result(sk::peer_name(s.fd->fd));
   });
-  fn("get-address-family", [](Udp& s, std::span<const Val>) { return Val::enumeration(s.family == AF_INET ? 0 : 1); });
-  fn("get-unicast-hop-limit", [](Udp& s, std::span<const Val>) {
-    auto v = sk::hop_limit(s.fd->fd, s.family);
-    return v ? Val::ok({Val::u8(*v)}) : error(v.error());
-  });
-  fn("set-unicast-hop-limit", [](Udp& s, std::span<const Val> a) { return ok_or(sk::set_hop_limit(s.fd->fd, s.family, a[1].u)); });
-  for (const Opt& o : {Opt{"receive-buffer-size", SOL_SOCKET, SO_RCVBUF, OptKind::Bytes, INT_MAX / 2},
-                       Opt{"send-buffer-size", SOL_SOCKET, SO_SNDBUF, OptKind::Bytes, INT_MAX / 2}}) {
-    fn(std::string("get-") + o.name, [o](Udp& s, std::span<const Val>) {
-      auto v = sk::get_int(s.fd->fd, o.level, o.opt);
-      return v ? Val::ok({Val::u64(from_host(o, *v))}) : error(sk::err_of(v.error()));
-    });
-    fn(std::string("set-") + o.name, [o](Udp& s, std::span<const Val> a) {
-      if (a[1].u == 0) return error(Err::InvalidArgument);
-      int e = sk::set_int(s.fd->fd, o.level, o.opt, int(std::min(a[1].u, o.max)));
-      return e ? error(sk::err_of(e)) : Val::ok();
-    });
-  }
 }
 
 // ip-name-lookup's error-code: access-denied, invalid-argument, name-unresolvable,
