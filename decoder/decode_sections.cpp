@@ -5,14 +5,19 @@
 
 namespace wsvm::detail {
 
+// limits ::= flag min max?: bit 0 a maximum follows, bit 2 the address type is i64
+// (memory64/table64: u64 bounds). Bit 1 (shared, the threads proposal) and any other bit
+// are malformed; a flag byte with the LEB continuation bit is the 2.0 suite's "too long".
 Result<Limits> read_limits(Reader& r) {
   size_t at = r.offset();
   uint8_t flag = WSVM_TRY(r.u8());
-  if ((flag & 0x7f) > 1) return r.fail_at(at, "integer too large");
   if (flag & 0x80) return r.fail("integer representation too long");
+  if (flag == 2 || flag == 3) return r.fail_at(at, "integer too large");  // shared: 2.0's words
+  if ((flag & ~0x05) != 0) return r.fail_at(at, "malformed limits flags");
   Limits l;
-  l.min = WSVM_TRY(r.u32());
-  if (flag == 1) l.max = WSVM_TRY(r.u32());
+  l.addr64 = (flag & 4) != 0;
+  l.min = l.addr64 ? WSVM_TRY(r.u64()) : WSVM_TRY(r.u32());
+  if (flag & 1) l.max = l.addr64 ? WSVM_TRY(r.u64()) : WSVM_TRY(r.u32());
   return l;
 }
 

@@ -39,10 +39,18 @@ Result<void> read_block_type(Reader& r, BlockType& out) {
   return {};
 }
 
-Result<void> expect_zero(Reader& r) {
-  size_t at = r.offset();
-  uint8_t b = WSVM_TRY(r.u8());
-  if (b != 0) return r.fail_at(at, "zero byte expected");
+// memarg ::= flags:u32 offset:u64. Flags below 2^6 are the alignment exponent (memory 0);
+// with bit 6 set a memory index follows (multi-memory); 2^7 and above are malformed. The
+// offset is a u64 in Wasm 3.0 (memory64); the validator bounds it by the memory's address
+// type ("offset out of range"). Out: a = alignment exponent, b = memory index, imm = offset.
+// Spec: https://webassembly.github.io/spec/core/binary/instructions.html#memory-instructions
+Result<void> read_memarg(Reader& r, Instr& out) {
+  const size_t at = r.offset();
+  const uint32_t flags = WSVM_TRY(r.u32());
+  if (flags >= 0x80) return r.fail_at(at, "malformed memop flags");
+  out.a = flags & 0x3f;
+  out.b = (flags & 0x40) ? WSVM_TRY(r.u32()) : 0;
+  out.imm = WSVM_TRY(r.u64());
   return {};
 }
 
@@ -77,12 +85,11 @@ Result<void> read_immediates(Reader& r, Instr& out) {
       out.b = WSVM_TRY(r.u32());
       return {};
     case Imm::MemArg:
+      return read_memarg(r, out);
+    case Imm::MemIdx:  // memory.size, memory.grow, memory.fill: a memory index (multi-memory)
       out.a = WSVM_TRY(r.u32());
-      out.imm = WSVM_TRY(r.u32());
+      out.b = 0;
       return {};
-    case Imm::MemIdx:
-      out.a = out.b = 0;
-      return expect_zero(r);
     case Imm::I32:
       out.imm = static_cast<uint64_t>(static_cast<int64_t>(WSVM_TRY(r.s32())));
       return {};
@@ -122,13 +129,14 @@ Result<void> read_immediates(Reader& r, Instr& out) {
       out.type = WSVM_TRY(detail::read_heap_ref(r, true, "malformed reference type"));
       return {};
     }
-    case Imm::MemoryInit:
+    case Imm::MemoryInit:  // data index, memory index
       out.a = WSVM_TRY(r.u32());
-      return expect_zero(r);
-    case Imm::MemoryCopy:
-      out.a = out.b = 0;
-      WSVM_TRY_VOID(expect_zero(r));
-      return expect_zero(r);
+      out.b = WSVM_TRY(r.u32());
+      return {};
+    case Imm::MemoryCopy:  // destination memory, source memory
+      out.a = WSVM_TRY(r.u32());
+      out.b = WSVM_TRY(r.u32());
+      return {};
     // SIMD: https://webassembly.github.io/spec/core/binary/instructions.html#vector-instructions
     case Imm::V128Const:
     case Imm::Shuffle: {
@@ -140,8 +148,7 @@ Result<void> read_immediates(Reader& r, Instr& out) {
       out.lane = WSVM_TRY(r.u8());
       return {};
     case Imm::MemArgLane:
-      out.a = WSVM_TRY(r.u32());
-      out.imm = WSVM_TRY(r.u32());
+      WSVM_TRY_VOID(read_memarg(r, out));
       out.lane = WSVM_TRY(r.u8());
       return {};
   }

@@ -35,13 +35,13 @@ struct Instr {
   //   LabelIdx: a = depth          FuncIdx/LocalIdx/GlobalIdx/TableIdx/DataIdx/ElemIdx: a
   //   CallIndirect: a = type index, b = table index    TypeIdx (call_ref): a = type index
   //   TagIdx: a = tag index      TryTable: block, catches
-  //   MemArg: a = align (log2 exponent as encoded), imm = offset
-  //   MemoryInit: a = data index   TableInit: a = elem index, b = table index
-  //   TableCopy: a = dst table, b = src table      MemIdx/MemoryCopy: a = b = 0 (memory 0)
+  //   MemArg: a = align (log2 exponent), b = memory index, imm = offset (u64)
+  //   MemoryInit: a = data index, b = memory   TableInit: a = elem index, b = table index
+  //   TableCopy: a = dst table, b = src table  MemIdx: a = memory  MemoryCopy: a = dst, b = src
   //   BrTable: targets = labels, a = default label
   //   SelectT: b = number of types in the vector (the validator reports "invalid result
   //            arity" unless it is 1; the decoder accepts any count), type = the first one
-  //   MemArgLane (SIMD load/store_lane): a = align, imm = offset, lane = lane index
+  //   MemArgLane (SIMD load/store_lane): a = align, b = memory, imm = offset, lane = lane index
   //   Lane (extract/replace_lane): lane = lane index
   //   V128Const: v128 = the 16 bytes (little-endian lane order, as in memory)
   //   Shuffle: v128 = the 16 lane indices

@@ -124,6 +124,10 @@ struct Module {
   std::vector<FunctionBody> code;      // defined functions: funcs[imported_funcs + i]
   std::vector<CustomSection> customs;
   Names names;
+  // Read the bodies as Wasm 2.0 encoded them (set by compile_module for the 2.0 spec suite,
+  // ValidateOptions::wasm2): memory.size/grow/fill/copy/init carry reserved 0x00 bytes,
+  // not memory indices, and a memarg has no memory index ("zero byte expected").
+  bool wasm2 = false;
 
   const FuncType& func_type(uint32_t func_index) const { return types[funcs[func_index]]; }
   const FunctionBody& body(uint32_t func_index) const { return code[func_index - imported_funcs]; }

@@ -19,17 +19,17 @@ enum class Imm : uint8_t {
   LocalIdx,      // u32
   GlobalIdx,     // u32
   TableIdx,      // u32
-  MemArg,        // u32 align (log2), u32 offset
-  MemIdx,        // one byte, must be 0x00 in 2.0 ("zero byte expected")
+  MemArg,        // u32 flags (align log2; bit 6: a u32 memory index follows), u64 offset
+  MemIdx,        // u32 memory index (one 0x00 byte in 2.0: ValidateOptions::wasm2)
   I32,           // s32
   I64,           // s64
   F32,           // 4 bytes little endian
   F64,           // 8 bytes little endian
   SelectT,       // vec(valtype), must have length 1 in 2.0
   RefType,       // one reftype byte
-  MemoryInit,    // u32 data index, then a 0x00 byte
+  MemoryInit,    // u32 data index, u32 memory index
   DataIdx,       // u32
-  MemoryCopy,    // two 0x00 bytes
+  MemoryCopy,    // u32 destination memory, u32 source memory
   TableInit,     // u32 elem index, u32 table index
   ElemIdx,       // u32
   TableCopy,     // u32 dst table, u32 src table
@@ -105,6 +105,12 @@ namespace op_flag {
 inline constexpr uint8_t R = 1;  // a fuel region ends after the instruction
 inline constexpr uint8_t C = 2;  // commutative: a tier may swap the two operands
 }  // namespace op_flag
+
+// The immediates of the instructions that name a memory (loads, stores, memory.*).
+constexpr bool is_memory_imm(Imm imm) {
+  return imm == Imm::MemArg || imm == Imm::MemArgLane || imm == Imm::MemIdx ||
+         imm == Imm::MemoryCopy || imm == Imm::MemoryInit;
+}
 
 namespace op_detail {
 // Lane count of a lane-indexed op, derived from the table: MemArgLane ops access one lane of

@@ -172,6 +172,10 @@ std::string canonical_key(const FuncType& t, const TypeContext& ctx);
 struct Limits {
   uint64_t min = 0;
   std::optional<uint64_t> max;
+  // The address type is i64 (memory64 / table64: flag bit 2): addresses, sizes and deltas
+  // of the memory or table are i64 values, and min/max are u64 (else u32).
+  bool addr64 = false;
+  ValType addr_type() const { return addr64 ? ValType::I64 : ValType::I32; }
   bool operator==(const Limits&) const = default;
 };
 
@@ -194,6 +198,7 @@ const char* extern_kind_name(ExternKind k);  // "func", "table", "memory", "glob
 
 inline constexpr uint64_t kPageSize = 65536;
 inline constexpr uint64_t kMaxPages32 = 65536;       // 4 GiB
+inline constexpr uint64_t kMaxPages64 = uint64_t{1} << 48;  // 2^64 bytes (memory64)
 inline constexpr uint64_t kMaxTableSize = 0xFFFFFFFF;
 
 }  // namespace wsvm

@@ -711,6 +711,8 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   // ---- Wasm 3.0 calls (tail calls, typed function references) -----------------------
   // Last in the dispatch body, so the hot handlers above keep their code layout.
 #include "interp/interpreter_wasm3.inc"
+  // ---- memories other than 0, 64-bit memories and tables (multi-memory, memory64) -----
+#include "interp/interpreter_memory.inc"
 
   DISPATCH_END
 

@@ -17,6 +17,7 @@ namespace wsvm::interp {
 void Translator::begin_function(const Module& m, uint32_t func_index,
                                 std::span<const ValType> locals) {
   m_module = &m;
+  m_mem0_64 = !m.memories.empty() && m.memories[0].limits.addr64;
   const FuncType& ft = m.func_type(func_index);
   m_out->func_index = func_index;
   m_out->param_slots = slot_count(ft.params);

@@ -69,6 +69,7 @@ class Translator {
 
   // Listener contract (validator/walk_state.hpp); exception handling: translate_try.cpp.
   static constexpr bool kExceptions = true;
+  static constexpr bool kMultiMemory = true;  // translate_memory.cpp
   void begin_function(const Module& m, uint32_t func_index, std::span<const ValType> locals);
   void on_instr(const Instr& ins, const WalkState& st);
   void end_function(const WalkState& st);
@@ -231,6 +232,13 @@ class Translator {
   // A constant: a pending entry, no code. Out of line: translate() stays a frameless dispatch.
   [[gnu::noinline]] void push_const(const WalkState& st, uint64_t bits);
 
+  // --- translate_memory.cpp: memories other than 0 and 64-bit memories and tables
+  // A load or store (also SIMD) whose memory is not a 32-bit memory 0.
+  bool elsewhere(const Instr& ins) const { return (ins.b != 0 || m_mem0_64) && !m_selecting; }
+  void on_access_elsewhere(const Instr& ins, const WalkState& st);
+  // memory.size/grow/init/copy/fill on such a memory (the `_n` ops); false: memory 0 32-bit.
+  bool on_memory_op_elsewhere(const Instr& ins, const WalkState& st);
+
   // --- translate_simd.cpp: false if ins is not a SIMD instruction
   bool on_simd(const Instr& ins, const WalkState& st);
 
@@ -317,6 +325,9 @@ class Translator {
   size_t m_block_words = 0;            // size of the next block (0: by grow()'s rule)
   const Word* m_handlers = handler_table();  // handler_word() of every op
   const Module* m_module = nullptr;
+  // Memory 0 is 64-bit: its loads and stores take the explicit path too (translate_memory.cpp).
+  bool m_mem0_64 = false;
+  bool m_selecting = false;  // emitting the plain op between mem_select and mem_restore
   struct LocalInfo {
     uint32_t slot;   // first frame slot
     uint32_t slots;  // slot_count of its type

@@ -78,6 +78,8 @@ void Translator::on_simple(const Instr& ins, const WalkState& st) {
       return mark_last(start, e.iop);
     }
     case Shape::Load: {
+      if (elsewhere(ins)) [[unlikely]]
+        return on_access_elsewhere(ins, st);
       const uint32_t dst = top(st, 0);
       const uint32_t a = use(st, 0);
       const uint32_t start = here();
@@ -85,6 +87,8 @@ void Translator::on_simple(const Instr& ins, const WalkState& st) {
       return mark_last(start, e.iop);
     }
     case Shape::Store: {
+      if (elsewhere(ins)) [[unlikely]]
+        return on_access_elsewhere(ins, st);
       const uint32_t v = use(st, 0);
       const uint32_t a = use(st, 1);
       op3(e.iop, a, v, imm_word(ins.imm));
@@ -118,8 +122,12 @@ void Translator::on_simple_other(const Instr& ins, const WalkState& st) {
     default:
       break;
   }
+  const Imm imm_kind = op_info(ins.op).imm;
+  if ((imm_kind == Imm::MemArg || imm_kind == Imm::MemArgLane) && elsewhere(ins))
+    return on_access_elsewhere(ins, st);  // a SIMD load or store
   if (on_simd(ins, st)) return;  // reads its operands with use(): no flush needed
   flush_all();
+  if (is_memory_imm(imm_kind) && on_memory_op_elsewhere(ins, st)) return;
 
   switch (ins.op) {
     case Op::i32_const:

@@ -14,8 +14,8 @@ std::optional<Trap> charge_elems(ExecContext* fuel, uint64_t n) {
 }
 }  // namespace
 
-std::optional<Trap> table_init(TableInstance& table, const ElemInstance& elem, uint32_t dst,
-                               uint32_t src, uint32_t n, ExecContext* fuel) {
+std::optional<Trap> table_init(TableInstance& table, const ElemInstance& elem, uint64_t dst,
+                               uint64_t src, uint64_t n, ExecContext* fuel) {
   if (!range_in_bounds(src, n, elem.refs.size()) || !range_in_bounds(dst, n, table.elems.size()))
     return Trap::make(TrapKind::TableOutOfBounds);
   if (auto t = charge_elems(fuel, n)) return t;
@@ -24,7 +24,7 @@ std::optional<Trap> table_init(TableInstance& table, const ElemInstance& elem, u
 }
 
 std::optional<Trap> table_copy(TableInstance& dst_table, const TableInstance& src_table,
-                               uint32_t dst, uint32_t src, uint32_t n, ExecContext* fuel) {
+                               uint64_t dst, uint64_t src, uint64_t n, ExecContext* fuel) {
   if (!range_in_bounds(src, n, src_table.elems.size()) ||
       !range_in_bounds(dst, n, dst_table.elems.size()))
     return Trap::make(TrapKind::TableOutOfBounds);
@@ -35,7 +35,7 @@ std::optional<Trap> table_copy(TableInstance& dst_table, const TableInstance& sr
   return std::nullopt;
 }
 
-std::optional<Trap> table_fill(TableInstance& table, uint32_t i, Ref val, uint32_t n,
+std::optional<Trap> table_fill(TableInstance& table, uint64_t i, Ref val, uint64_t n,
                                ExecContext* fuel) {
   if (!range_in_bounds(i, n, table.elems.size())) return Trap::make(TrapKind::TableOutOfBounds);
   if (auto t = charge_elems(fuel, n)) return t;
@@ -43,8 +43,8 @@ std::optional<Trap> table_fill(TableInstance& table, uint32_t i, Ref val, uint32
   return std::nullopt;
 }
 
-std::optional<Trap> memory_init(MemoryInstance& mem, const DataInstance& data, uint32_t dst,
-                                uint32_t src, uint32_t n, ExecContext* fuel) {
+std::optional<Trap> memory_init(MemoryInstance& mem, const DataInstance& data, uint64_t dst,
+                                uint64_t src, uint64_t n, ExecContext* fuel) {
   if (!range_in_bounds(src, n, data.bytes.size()) ||
       !range_in_bounds(dst, n, mem.mem->size_bytes()))
     return Trap::make(TrapKind::MemoryOutOfBounds);
@@ -54,7 +54,7 @@ std::optional<Trap> memory_init(MemoryInstance& mem, const DataInstance& data, u
 }
 
 std::optional<Trap> memory_copy(MemoryInstance& dst_mem, const MemoryInstance& src_mem,
-                                uint32_t dst, uint32_t src, uint32_t n, ExecContext* fuel) {
+                                uint64_t dst, uint64_t src, uint64_t n, ExecContext* fuel) {
   if (!range_in_bounds(src, n, src_mem.mem->size_bytes()) ||
       !range_in_bounds(dst, n, dst_mem.mem->size_bytes()))
     return Trap::make(TrapKind::MemoryOutOfBounds);
@@ -63,7 +63,7 @@ std::optional<Trap> memory_copy(MemoryInstance& dst_mem, const MemoryInstance& s
   return std::nullopt;
 }
 
-std::optional<Trap> memory_fill(MemoryInstance& mem, uint32_t dst, uint8_t val, uint32_t n,
+std::optional<Trap> memory_fill(MemoryInstance& mem, uint64_t dst, uint8_t val, uint64_t n,
                                 ExecContext* fuel) {
   if (!range_in_bounds(dst, n, mem.mem->size_bytes())) return Trap::make(TrapKind::MemoryOutOfBounds);
   if (auto t = charge_bytes(fuel, n)) return t;

@@ -66,6 +66,8 @@ template <class Listener>
 class StoppableListener {
  public:
   static constexpr bool kExceptions = listens_to_exceptions<Listener>();  // walk_state.hpp
+  static constexpr bool kMultiMemory = listens_to_multi_memory<Listener>();
+  static constexpr bool kMemory64 = listens_to_memory64<Listener>();
 
   StoppableListener(Listener& inner, CompileStop& stop) : m_inner(inner), m_stop(stop) {}
   template <class Locals>

@@ -18,11 +18,15 @@ namespace wsvm {
 namespace {
 
 std::string limits_string(const Limits& l) {
-  return l.max ? fmt::format("{{min {}, max {}}}", l.min, *l.max) : fmt::format("{{min {}}}", l.min);
+  const char* at = l.addr64 ? "i64 " : "";
+  return l.max ? fmt::format("{}{{min {}, max {}}}", at, l.min, *l.max)
+               : fmt::format("{}{{min {}}}", at, l.min);
 }
 
-// Limits subtyping: the provided limits `actual` match the declared `expected`.
+// Limits subtyping: the provided limits `actual` match the declared `expected`; the address
+// types (i32, or i64 for memory64/table64) must be the same.
 bool limits_match(const Limits& actual, const Limits& expected) {
+  if (actual.addr64 != expected.addr64) return false;
   if (actual.min < expected.min) return false;
   if (expected.max) return actual.max && *actual.max <= *expected.max;
   return true;
@@ -77,7 +81,8 @@ Result<void> check_import(const Module& m, const Import& imp, const Extern& ext)
     }
     case ExternKind::Table: {
       // The table's current size is its actual minimum.
-      Limits actual{ext.table->elems.size(), ext.table->type.limits.max};
+      Limits actual{ext.table->elems.size(), ext.table->type.limits.max,
+                    ext.table->type.limits.addr64};
       // Table element types are invariant: each must match the other.
       const TypeContext ctx{m.types};
       const ValType have = ext.table->type.elem;
@@ -92,7 +97,8 @@ Result<void> check_import(const Module& m, const Import& imp, const Extern& ext)
       return {};
     }
     case ExternKind::Memory: {
-      Limits actual{ext.memory->mem->pages(), ext.memory->type.limits.max};
+      Limits actual{ext.memory->mem->pages(), ext.memory->type.limits.max,
+                    ext.memory->type.limits.addr64};
       if (!limits_match(actual, imp.memory.limits)) {
         return incompatible(imp, fmt::format("expected memory {}, got memory {}",
                                              limits_string(imp.memory.limits),
@@ -134,8 +140,10 @@ std::unexpected<Error> uninstantiable(const std::string& message) {
 }
 
 // Offsets of active segments are i32 constant expressions (validated).
-Result<uint32_t> eval_offset(const ConstExpr& e, const Instance& inst) {
+// A segment's offset: an i32, or an i64 for a 64-bit table or memory (validated so).
+Result<uint64_t> eval_offset(const ConstExpr& e, const Instance& inst) {
   Value v = WSVM_TRY(eval_const_expr(e, inst));
+  if (v.type == ValType::I64) return v.i64;
   if (v.type != ValType::I32) {
     return make_error(ErrorKind::Invalid, e.offset, "type mismatch: segment offset must be i32");
   }
@@ -225,8 +233,8 @@ Result<void> initialise(Store& store, Instance& inst, bool imaged, std::optional
     const ElemSegment& seg = m.elems[i];
     ElemInstance& elem = inst.elems[i];
     if (seg.mode == SegmentMode::Active) {
-      uint32_t offset = WSVM_TRY(eval_offset(seg.offset, inst));
-      auto n = static_cast<uint32_t>(elem.refs.size());
+      const uint64_t offset = WSVM_TRY(eval_offset(seg.offset, inst));
+      const uint64_t n = elem.refs.size();
       if (auto trap = table_init(*inst.tables[seg.table], elem, offset, 0, n)) {
         trap_out = std::move(trap);
         return uninstantiable(trap_out->message);
@@ -242,8 +250,8 @@ Result<void> initialise(Store& store, Instance& inst, bool imaged, std::optional
       data.bytes = {};  // data.drop
       continue;
     }
-    uint32_t offset = WSVM_TRY(eval_offset(seg.offset, inst));
-    auto n = static_cast<uint32_t>(data.bytes.size());
+    const uint64_t offset = WSVM_TRY(eval_offset(seg.offset, inst));
+    const uint64_t n = data.bytes.size();
     if (auto trap = memory_init(*inst.memories[seg.memory], data, offset, 0, n)) {
       trap_out = std::move(trap);
       return uninstantiable(trap_out->message);

@@ -43,6 +43,9 @@ std::shared_ptr<const MemoryImages> make_images(const Instance& inst) {
   auto images = std::make_shared<MemoryImages>();
   for (size_t i = 0; i < defined; ++i) {
     const Limits& limits = m.memories[m.imported_memories + i].limits;
+    // A 64-bit memory copies its segments: images are mapped into the 8 GiB reservation of
+    // a 32-bit memory (memory/memory_image.hpp), and its offsets are i64.
+    if (limits.addr64) return nullptr;
     if (limits.min > 65536) return nullptr;  // never instantiable as a 32-bit memory
     auto image = memory::MemoryImage::create(limits.min, writes[i], nullptr);
     if (!image) return nullptr;

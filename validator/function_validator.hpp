@@ -41,6 +41,8 @@ inline constexpr uint64_t kMaxFunctionLocals = limits::kMaxLocals;
 
 struct NullListener {
   static constexpr bool kExceptions = true;  // validation alone: every instruction
+  static constexpr bool kMultiMemory = true;
+  static constexpr bool kMemory64 = true;
   void begin_function(const Module&, uint32_t, std::span<const ValType>) {}
   void on_instr(const Instr&, const WalkState&) {}
   void end_function(const WalkState&) {}
@@ -58,6 +60,13 @@ namespace walk_detail {
 [[gnu::cold]] std::unexpected<Error> malformed(size_t offset, std::string message);
 // The declared bailout of a listener without kExceptions (walk_state.hpp, "Capabilities").
 [[gnu::cold]] std::unexpected<Error> declined_exception(const Instr& ins, uint32_t func_index);
+// Module::wasm2: the instruction in [begin, end) as 2.0 encoded it: a memory index is a
+// reserved 0x00 byte (else malformed "zero byte expected"), a memarg has none.
+[[gnu::cold]] Result<void> check_wasm2_encoding(const Instr& ins, const uint8_t* begin,
+                                                const uint8_t* end);
+// The same for the other capabilities: `feature` names what the engine lacks.
+[[gnu::cold]] std::unexpected<Error> declined_feature(const Instr& ins, uint32_t func_index,
+                                                      const char* feature);
 // "unknown <what> <index>", e.g. "unknown local 3".
 [[gnu::cold]] std::unexpected<Error> unknown_index(size_t offset, const char* what,
                                                    uint64_t index);
@@ -274,6 +283,11 @@ class FunctionWalker : public WalkState {
   Result<const FuncType*> tag_type(const Instr& ins, uint32_t tag) const;
   Result<void> step_null_branch(const Instr& ins);
   Result<void> step_table(const Instr& ins);
+  Result<void> step_memory(const Instr& ins, const OpInfo& info);
+  Result<void> check_data_index(const Instr& ins) const;
+  // emit() for an instruction on a memory other than 0 or on a 64-bit memory or table: a
+  // declared bailout for a listener without kMultiMemory / kMemory64 (walk_state.hpp).
+  Result<void> emit_memory(const Instr& ins, bool other, bool addr64);
   Result<void> block_sig(const Instr& ins, BlockSig& out) const;
   Result<void> check_frame_end(const Instr& ins) const;
   bool declared_ref(uint32_t func);
@@ -488,7 +502,8 @@ Result<void> FunctionWalker<Listener>::walk_body(const uint8_t* p, const uint8_t
     return static_cast<size_t>(bias + reinterpret_cast<uintptr_t>(q));
   };
   const Module& m = *m_module;
-  const bool has_memory = !m.memories.empty();
+  // Loads and stores take the fast path on a 32-bit memory 0 only (i32 address, u32 offset).
+  const bool has_memory = !m.memories.empty() && !m.memories[0].limits.addr64;
   const ValType* const locals = m_locals.data();  // fixed for the whole body
   const size_t local_count = m_locals.size();
   [[maybe_unused]] Instr& ins = m_ins;
@@ -595,6 +610,7 @@ Result<void> FunctionWalker<Listener>::walk_body(const uint8_t* p, const uint8_t
         }
         if constexpr (kListens) {
           ins.a = p[1];
+          ins.b = 0;  // memory 0
           ins.imm = offset;
         }
         WSVM_FAST_EMIT(2 + n);
@@ -724,6 +740,8 @@ template <class Listener>
 Result<size_t> FunctionWalker<Listener>::general_step(const uint8_t* p, size_t left, size_t at) {
   Reader r(std::span<const uint8_t>(p, left), at, true);
   WSVM_TRY_VOID(read_instr(r, m_ins));
+  if (m_module->wasm2) [[unlikely]]
+    WSVM_TRY_VOID(walk_detail::check_wasm2_encoding(m_ins, p, r.pos()));
   WSVM_TRY_VOID(step(m_ins));
   return static_cast<size_t>(r.pos() - p);
 }
@@ -879,9 +897,10 @@ Result<void> FunctionWalker<Listener>::step(const Instr& ins) {
       if (!matches(m.tables[ins.b].elem, ValType::FuncRef, m_ctx))
         return walk_detail::type_mismatch_msg(ins, "call_indirect needs a funcref table");
       const FuncType& ft = m.types[ins.a];
-      WSVM_TRY_VOID(expect_one(ins, ValType::I32));
+      const Limits& tl = m.tables[ins.b].limits;
+      WSVM_TRY_VOID(expect_one(ins, tl.addr_type()));  // the element index
       WSVM_TRY_VOID(expect_top(ins, ft.params, 1));
-      WSVM_TRY_VOID(emit(ins));
+      WSVM_TRY_VOID(emit_memory(ins, false, tl.addr64));
       pop_n(ft.params.size() + 1);
       push_all(ft.results);
       return {};
@@ -982,23 +1001,9 @@ Result<void> FunctionWalker<Listener>::step(const Instr& ins) {
 // alignment, data segments).
 template <class Listener>
 Result<void> FunctionWalker<Listener>::step_simple(const Instr& ins) {
-  const Module& m = *m_module;
   const OpInfo& info = op_info(ins.op);
+  if (is_memory_imm(info.imm)) return step_memory(ins, info);
   switch (info.imm) {
-    case Imm::MemArg: {
-      if (m.memories.empty()) return walk_detail::unknown_index(ins.offset, "memory", 0);
-      // 2^align must not exceed the natural access size.
-      if (ins.a >= 8 || (1u << ins.a) > info.mem)
-        return walk_detail::invalid(ins.offset, "alignment must not be larger than natural");
-      break;
-    }
-    case Imm::MemArgLane: {  // SIMD load/store_lane: memarg of one lane, then its index
-      if (m.memories.empty()) return walk_detail::unknown_index(ins.offset, "memory", 0);
-      if (ins.a >= 8 || (1u << ins.a) > info.mem)
-        return walk_detail::invalid(ins.offset, "alignment must not be larger than natural");
-      if (ins.lane >= info.lanes) return walk_detail::invalid(ins.offset, "invalid lane index");
-      break;
-    }
     case Imm::Lane:  // extract/replace_lane: index below the shape's lane count
       if (ins.lane >= info.lanes) return walk_detail::invalid(ins.offset, "invalid lane index");
       break;
@@ -1006,24 +1011,9 @@ Result<void> FunctionWalker<Listener>::step_simple(const Instr& ins) {
       for (uint8_t lane : ins.v128)
         if (lane >= 32) return walk_detail::invalid(ins.offset, "invalid lane index");
       break;
-    case Imm::MemIdx:
-    case Imm::MemoryCopy:
-      if (m.memories.empty()) return walk_detail::unknown_index(ins.offset, "memory", 0);
+    case Imm::DataIdx:
+      WSVM_TRY_VOID(check_data_index(ins));
       break;
-    case Imm::MemoryInit:
-    case Imm::DataIdx: {
-      // Data indices in code need the data count section when there are data segments
-      // (binary format, so malformed). Without any data segment the index is simply out of
-      // range, as the spec suite expects for text modules (memory_init.wast).
-      if (!m.data_count && !m.datas.empty())
-        return walk_detail::malformed(ins.offset, "data count section required");
-      if (ins.op == Op::memory_init && m.memories.empty())
-        return walk_detail::unknown_index(ins.offset, "memory", 0);
-      const uint64_t data_count = m.data_count ? *m.data_count : m.datas.size();
-      if (ins.a >= data_count)
-        return walk_detail::unknown_index(ins.offset, "data segment", ins.a);
-      break;
-    }
     default:
       break;
   }
@@ -1035,6 +1025,94 @@ Result<void> FunctionWalker<Listener>::step_simple(const Instr& ins) {
   pop_n(sig.param_count);
   if (sig.result_count != 0) push(sig.result);
   return {};
+}
+
+template <class Listener>
+Result<void> FunctionWalker<Listener>::check_data_index(const Instr& ins) const {
+  // Data indices in code need the data count section when there are data segments
+  // (binary format, so malformed). Without any data segment the index is simply out of
+  // range, as the spec suite expects for text modules (memory_init.wast).
+  const Module& m = *m_module;
+  if (!m.data_count && !m.datas.empty())
+    return walk_detail::malformed(ins.offset, "data count section required");
+  const uint64_t data_count = m.data_count ? *m.data_count : m.datas.size();
+  if (ins.a >= data_count) return walk_detail::unknown_index(ins.offset, "data segment", ins.a);
+  return {};
+}
+
+// The memory instructions: their memory indices (multi-memory), alignment, offset and lane,
+// and their operand types, whose addresses (and sizes) are i64 on a 64-bit memory.
+// Spec: https://webassembly.github.io/spec/core/valid/instructions.html#memory-instructions
+template <class Listener>
+Result<void> FunctionWalker<Listener>::step_memory(const Instr& ins, const OpInfo& info) {
+  const Module& m = *m_module;
+  auto memory_at = [&](uint32_t idx) -> Result<const Limits*> {
+    if (idx >= m.memories.size()) return walk_detail::unknown_index(ins.offset, "memory", idx);
+    return &m.memories[idx].limits;
+  };
+  SimpleSig sig = simple_sig(ins.op);
+  const Limits* mem = nullptr;
+  bool other = false;  // a memory other than 0 (multi-memory)
+  switch (info.imm) {
+    case Imm::MemArg:
+    case Imm::MemArgLane:  // SIMD load/store_lane: memarg of one lane, then its index
+      mem = WSVM_TRY(memory_at(ins.b));
+      other = ins.b != 0;
+      // 2^align must not exceed the natural access size.
+      if (ins.a >= 8 || (1u << ins.a) > info.mem)
+        return walk_detail::invalid(ins.offset, "alignment must not be larger than natural");
+      if (!mem->addr64 && ins.imm > UINT32_MAX)
+        return walk_detail::invalid(ins.offset, "offset out of range");
+      if (info.imm == Imm::MemArgLane && ins.lane >= info.lanes)
+        return walk_detail::invalid(ins.offset, "invalid lane index");
+      if (mem->addr64) sig.params[0] = ValType::I64;  // the address
+      break;
+    case Imm::MemIdx:  // memory.size [] -> [at], memory.grow [at] -> [at], memory.fill [at i32 at]
+      mem = WSVM_TRY(memory_at(ins.a));
+      other = ins.a != 0;
+      if (mem->addr64) {
+        for (uint8_t i = 0; i < sig.param_count; ++i)
+          if (i != 1) sig.params[i] = ValType::I64;  // memory.fill's value stays i32
+        if (sig.result_count != 0) sig.result = ValType::I64;
+      }
+      break;
+    case Imm::MemoryCopy: {  // a = dst, b = src: [at_d at_s min(at_d, at_s)] -> []
+      mem = WSVM_TRY(memory_at(ins.a));
+      const Limits* src = WSVM_TRY(memory_at(ins.b));
+      other = ins.a != 0 || ins.b != 0;
+      if (mem->addr64) sig.params[0] = ValType::I64;
+      if (src->addr64) sig.params[1] = ValType::I64;
+      if (mem->addr64 && src->addr64) sig.params[2] = ValType::I64;
+      if (src->addr64) mem = src;  // the capability below: either being 64-bit counts
+      break;
+    }
+    case Imm::MemoryInit:  // a = data, b = memory: [at i32 i32] -> []
+      WSVM_TRY_VOID(check_data_index(ins));
+      mem = WSVM_TRY(memory_at(ins.b));
+      other = ins.b != 0;
+      if (mem->addr64) sig.params[0] = ValType::I64;
+      break;
+    default:
+      return walk_detail::invalid(ins.offset, "not a memory instruction");
+  }
+  WSVM_TRY_VOID(expect_top(ins, sig.param_types()));
+  WSVM_TRY_VOID(emit_memory(ins, other, mem->addr64));
+  pop_n(sig.param_count);
+  if (sig.result_count != 0) push(sig.result);
+  return {};
+}
+
+template <class Listener>
+Result<void> FunctionWalker<Listener>::emit_memory(const Instr& ins, bool other, bool addr64) {
+  if constexpr (!listens_to_multi_memory<Listener>()) {
+    if (other) [[unlikely]]
+      return walk_detail::declined_feature(ins, m_func_index, "multi-memory (a memory other than 0)");
+  }
+  if constexpr (!listens_to_memory64<Listener>()) {
+    if (addr64) [[unlikely]]
+      return walk_detail::declined_feature(ins, m_func_index, "memory64/table64 (i64 addresses)");
+  }
+  return emit(ins);
 }
 
 template <class Listener>
@@ -1090,11 +1168,13 @@ Result<void> FunctionWalker<Listener>::step_return_call(const Instr& ins) {
   if (!walk_detail::all_match(ft->results, m_frames.front().sig.results, m_ctx))
     return walk_detail::type_mismatch_msg(ins, "the callee's results differ from the function's");
   const uint32_t skip = ins.op == Op::return_call ? 0 : 1;
-  if (ins.op == Op::return_call_indirect) WSVM_TRY_VOID(expect_one(ins, ValType::I32));
+  const bool table64 = ins.op == Op::return_call_indirect && m.tables[ins.b].limits.addr64;
+  if (ins.op == Op::return_call_indirect)
+    WSVM_TRY_VOID(expect_one(ins, m.tables[ins.b].limits.addr_type()));
   if (ins.op == Op::return_call_ref)
     WSVM_TRY_VOID(expect_one(ins, ValType::ref_index(ins.a, true)));
   WSVM_TRY_VOID(expect_top(ins, ft->params, skip));
-  WSVM_TRY_VOID(emit(ins));
+  WSVM_TRY_VOID(emit_memory(ins, false, table64));
   set_unreachable();
   return {};
 }
@@ -1294,57 +1374,73 @@ Result<void> FunctionWalker<Listener>::step_table(const Instr& ins) {
     return m.elems[idx].type;
   };
   constexpr ValType i32 = ValType::I32;
+  // The address type of a table: i64 for table64 (index, size, delta and length operands).
+  auto at_of = [&](uint32_t idx) { return m.tables[idx].limits.addr_type(); };
   size_t pops = 0;
   ValType result = ValType::Bottom;  // Bottom: no result
+  bool table64 = false;              // a 64-bit table is involved (listener capability)
   switch (ins.op) {
-    case Op::table_get: {  // [i32] -> [t]
+    case Op::table_get: {  // [at] -> [t]
       result = WSVM_TRY(table_at(ins.a));
-      WSVM_TRY_VOID(expect_one(ins, i32));
+      WSVM_TRY_VOID(expect_one(ins, at_of(ins.a)));
+      table64 = m.tables[ins.a].limits.addr64;
       pops = 1;
       break;
     }
-    case Op::table_set: {  // [i32 t] -> []
+    case Op::table_set: {  // [at t] -> []
       const ValType t = WSVM_TRY(table_at(ins.a));
       WSVM_TRY_VOID(expect_one(ins, t));
-      WSVM_TRY_VOID(expect_one(ins, i32, 1));
+      WSVM_TRY_VOID(expect_one(ins, at_of(ins.a), 1));
+      table64 = m.tables[ins.a].limits.addr64;
       pops = 2;
       break;
     }
-    case Op::table_size:  // [] -> [i32]
+    case Op::table_size:  // [] -> [at]
       WSVM_TRY_VOID(table_at(ins.a));
-      result = i32;
+      result = at_of(ins.a);
+      table64 = m.tables[ins.a].limits.addr64;
       break;
-    case Op::table_grow: {  // [t i32] -> [i32]
+    case Op::table_grow: {  // [t at] -> [at]
       const ValType t = WSVM_TRY(table_at(ins.a));
-      WSVM_TRY_VOID(expect_one(ins, i32));
+      WSVM_TRY_VOID(expect_one(ins, at_of(ins.a)));
       WSVM_TRY_VOID(expect_one(ins, t, 1));
+      table64 = m.tables[ins.a].limits.addr64;
       pops = 2;
-      result = i32;
+      result = at_of(ins.a);
       break;
     }
-    case Op::table_fill: {  // [i32 t i32] -> []
+    case Op::table_fill: {  // [at t at] -> []
       const ValType t = WSVM_TRY(table_at(ins.a));
-      WSVM_TRY_VOID(expect_one(ins, i32));
+      WSVM_TRY_VOID(expect_one(ins, at_of(ins.a)));
       WSVM_TRY_VOID(expect_one(ins, t, 1));
-      WSVM_TRY_VOID(expect_one(ins, i32, 2));
+      WSVM_TRY_VOID(expect_one(ins, at_of(ins.a), 2));
+      table64 = m.tables[ins.a].limits.addr64;
       pops = 3;
       break;
     }
-    case Op::table_copy:    // a = dst, b = src: [i32 i32 i32] -> []
-    case Op::table_init: {  // a = elem, b = table
+    case Op::table_copy:    // a = dst, b = src: [at_d at_s min(at_d, at_s)] -> []
+    case Op::table_init: {  // a = elem, b = table: [at i32 i32] -> []
       ValType dst, src;
+      ValType d_at, s_at, n_at;
       if (ins.op == Op::table_copy) {
         dst = WSVM_TRY(table_at(ins.a));
         src = WSVM_TRY(table_at(ins.b));
+        d_at = at_of(ins.a);
+        s_at = at_of(ins.b);
+        n_at = d_at == ValType::I64 && s_at == ValType::I64 ? ValType::I64 : i32;
+        table64 = d_at == ValType::I64 || s_at == ValType::I64;
       } else {
         dst = WSVM_TRY(table_at(ins.b));
         src = WSVM_TRY(elem_at(ins.a));
+        d_at = at_of(ins.b);
+        s_at = n_at = i32;
+        table64 = d_at == ValType::I64;
       }
       if (!matches(src, dst, m_ctx))
         return walk_detail::type_mismatch(ins, dst, false, src);
-      WSVM_TRY_VOID(expect_one(ins, i32));
-      WSVM_TRY_VOID(expect_one(ins, i32, 1));
-      WSVM_TRY_VOID(expect_one(ins, i32, 2));
+      WSVM_TRY_VOID(expect_one(ins, n_at));
+      WSVM_TRY_VOID(expect_one(ins, s_at, 1));
+      WSVM_TRY_VOID(expect_one(ins, d_at, 2));
       pops = 3;
       break;
     }
@@ -1354,7 +1450,7 @@ Result<void> FunctionWalker<Listener>::step_table(const Instr& ins) {
     default:
       return walk_detail::invalid(ins.offset, "not a table instruction");
   }
-  WSVM_TRY_VOID(emit(ins));
+  WSVM_TRY_VOID(emit_memory(ins, false, table64));
   pop_n(pops);
   if (result != ValType::Bottom) push(result);
   return {};

@@ -29,14 +29,23 @@ Result<void> check_limits(const Limits& lim, uint64_t bound, const char* too_lar
   return {};
 }
 
-Result<void> check_tables_and_memories(const Module& m) {
-  for (const TableType& t : m.tables)
-    WSVM_TRY_VOID(check_limits(t.limits, kMaxTableSize, "table size must be at most 2^32-1"));
-  for (const MemoryType& mem : m.memories)
-    WSVM_TRY_VOID(check_limits(mem.limits, kMaxPages32,
-                               "memory size must be at most 65536 pages (4GiB)"));
-  // Multiple memories are a later proposal; 2.0 allows at most one (imported or defined).
-  if (m.memories.size() > 1) return invalid(kNoOffset, "multiple memories");
+// Limits of tables and memories: min <= max, within the address type's range (a 64-bit
+// table may have any u64 size; a 64-bit memory at most 2^48 pages, the whole 2^64 bytes).
+// Spec: https://webassembly.github.io/spec/core/valid/types.html#limits
+Result<void> check_tables_and_memories(const Module& m, const ValidateOptions& options) {
+  for (const TableType& t : m.tables) {
+    if (t.limits.addr64) WSVM_TRY_VOID(check_limits(t.limits, UINT64_MAX, ""));
+    else WSVM_TRY_VOID(check_limits(t.limits, kMaxTableSize, "table size must be at most 2^32-1"));
+  }
+  for (const MemoryType& mem : m.memories) {
+    if (mem.limits.addr64)
+      WSVM_TRY_VOID(check_limits(mem.limits, kMaxPages64, "memory size must be at most 2^48 pages"));
+    else
+      WSVM_TRY_VOID(check_limits(mem.limits, kMaxPages32,
+                                 "memory size must be at most 65536 pages (4GiB)"));
+  }
+  // Wasm 2.0 allows at most one memory (imported or defined); 3.0 any number (multi-memory).
+  if (options.wasm2 && m.memories.size() > 1) return invalid(kNoOffset, "multiple memories");
   return {};
 }
 
@@ -50,7 +59,8 @@ Result<void> check_elems(const Module& m, uint32_t visible_globals) {
                        fmt::format("type mismatch: element segment of {} for a table of {}",
                                    valtype_name(seg.type),
                                    valtype_name(m.tables[seg.table].elem)));
-      WSVM_TRY_VOID(validate_const_expr(m, seg.offset, ValType::I32, visible_globals));
+      WSVM_TRY_VOID(validate_const_expr(m, seg.offset, m.tables[seg.table].limits.addr_type(),
+                                        visible_globals));
     }
     for (size_t i = 0; i < seg.size(); ++i) {
       if (seg.exprs) {
@@ -68,7 +78,8 @@ Result<void> check_datas(const Module& m, uint32_t visible_globals) {
     if (seg.mode != SegmentMode::Active) continue;
     if (seg.memory >= m.memories.size())
       return unknown_index(seg.offset.offset, "memory", seg.memory);
-    WSVM_TRY_VOID(validate_const_expr(m, seg.offset, ValType::I32, visible_globals));
+    WSVM_TRY_VOID(validate_const_expr(m, seg.offset, m.memories[seg.memory].limits.addr_type(),
+                                      visible_globals));
   }
   return {};
 }
@@ -134,7 +145,7 @@ Result<void> validate_module_level(const Module& m, const ValidateOptions& optio
     if (t >= m.types.size()) return unknown_index(kNoOffset, "type", t);
     if (!m.types[t].results.empty()) return invalid(kNoOffset, "non-empty tag result type");
   }
-  WSVM_TRY_VOID(check_tables_and_memories(m));
+  WSVM_TRY_VOID(check_tables_and_memories(m, options));
   // A global's initialiser sees the imported globals and the globals defined before it.
   for (uint32_t i = 0; i < m.global_defs.size(); ++i) {
     const Global& g = m.global_defs[i];

@@ -17,7 +17,11 @@
 // The walker refuses those instructions to any other listener with a declared bailout
 // ("unsupported instruction throw in function N (declared bailout): ..."), so a tier that
 // does not know them yet declines the function instead of reading a try as something else.
-// A wrapping listener forwards its inner listener's value (runtime/compile_limit.hpp).
+// In the same way a listener that knows several memories declares kMultiMemory (memory
+// instructions naming a memory other than 0; memory 0 is always allowed), and one that knows
+// 64-bit addresses declares kMemory64 (any instruction on a 64-bit memory or table, and
+// call_indirect through a 64-bit table); the walker declines the others the same way.
+// A wrapping listener forwards its inner listener's values (runtime/compile_limit.hpp).
 //
 // The final `end` is an instruction like any other (on_instr sees it with control_count()
 // == 1, control(0).kind == Op::call). At end_function the control stack is empty and the
@@ -50,6 +54,24 @@ template <class L>
 constexpr bool listens_to_exceptions() {
   if constexpr (requires { L::kExceptions; }) {
     return L::kExceptions;
+  } else {
+    return false;
+  }
+}
+
+// kMultiMemory and kMemory64 likewise (false when not declared).
+template <class L>
+constexpr bool listens_to_multi_memory() {
+  if constexpr (requires { L::kMultiMemory; }) {
+    return L::kMultiMemory;
+  } else {
+    return false;
+  }
+}
+template <class L>
+constexpr bool listens_to_memory64() {
+  if constexpr (requires { L::kMemory64; }) {
+    return L::kMemory64;
   } else {
     return false;
   }

@@ -140,9 +140,16 @@ TEST_CASE("reference and 0xFC instructions", "[instr]") {
   auto mi = one("fc 08 05 00");  // memory.init 5
   REQUIRE(mi);
   CHECK(mi->a == 5);
-  CHECK(msg("fc 08 05 01") == "zero byte expected");
-  CHECK(msg("fc 0a 00 01") == "zero byte expected");
-  CHECK(msg("fc 0b 01") == "zero byte expected");
+  // Multi-memory: memory indices where 2.0 had reserved zero bytes.
+  auto mi1 = one("fc 08 05 01");  // memory.init 5, memory 1
+  REQUIRE(mi1);
+  CHECK(mi1->a == 5);
+  CHECK(mi1->b == 1);
+  auto mc = one("fc 0a 02 01");  // memory.copy dst 2, src 1
+  REQUIRE(mc);
+  CHECK(mc->a == 2);
+  CHECK(mc->b == 1);
+  CHECK(one("fc 0b 03")->a == 3);  // memory.fill 3
   auto ti = one("fc 0c 02 01");  // table.init elem 2, table 1
   REQUIRE(ti);
   CHECK(ti->a == 2);
@@ -154,6 +161,30 @@ TEST_CASE("reference and 0xFC instructions", "[instr]") {
   CHECK(one("fc 11 01")->a == 1);  // table.fill 1
   // A non-minimal LEB opcode after the prefix is still the same opcode.
   CHECK(one("fc 80 00")->op == Op::i32_trunc_sat_f32_s);
+}
+
+TEST_CASE("memarg: memory index and u64 offset (multi-memory, memory64)", "[instr]") {
+  auto plain = one("28 02 10");  // i32.load align=4 offset=16, memory 0
+  REQUIRE(plain);
+  CHECK(plain->a == 2);
+  CHECK(plain->b == 0);
+  CHECK(plain->imm == 16);
+  auto m1 = one("28 42 01 10");  // flags 0x42: align=4, memory index 1 follows
+  REQUIRE(m1);
+  CHECK(m1->a == 2);
+  CHECK(m1->b == 1);
+  CHECK(m1->imm == 16);
+  auto big = one("29 03 80 80 80 80 80 80 80 01");  // i64.load offset=2^49
+  REQUIRE(big);
+  CHECK(big->imm == uint64_t{1} << 49);
+  auto lane = one("fd 54 40 02 08 03");  // v128.load8_lane memory 2 offset=8 lane 3
+  REQUIRE(lane);
+  CHECK(lane->a == 0);
+  CHECK(lane->b == 2);
+  CHECK(lane->imm == 8);
+  CHECK(lane->lane == 3);
+  CHECK(one("3f 01")->a == 1);  // memory.size 1
+  CHECK(one("40 80 00")->a == 0);  // memory.grow, an overlong index 0
 }
 
 TEST_CASE("malformed opcodes", "[instr]") {
@@ -173,8 +204,9 @@ TEST_CASE("malformed opcodes", "[instr]") {
   CHECK(msg("1f 40 01 00").starts_with("unexpected end"));     // a catch without its tag
   CHECK(msg("fb 00").starts_with("illegal opcode (0xfb 0: the garbage collection proposal"));
   CHECK(msg("fe 00").starts_with("illegal opcode (0xfe 0: an atomic instruction"));
-  CHECK(msg("3f 01") == "zero byte expected");  // memory.size with a memory index byte
-  CHECK(msg("40 80 00") == "zero byte expected");
+  CHECK(msg("28 80 01 00") == "malformed memop flags");  // memarg flags 2^7
+  CHECK(msg("28 c2 01 00") == "malformed memop flags");
+  CHECK(msg("3f") == "unexpected end");  // memory.size without its memory index
   CHECK(msg("") == "unexpected end");
 }
 

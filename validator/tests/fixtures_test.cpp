@@ -95,7 +95,15 @@ TEST_CASE("module-level rules", "[validator]") {
   expect_valid("v_start");
   expect_invalid("i_duplicate_export", "duplicate export name");
   expect_invalid("i_start_type", "start function");
-  expect_invalid("i_multiple_memories", "multiple memories");
+  // Two memories: valid in Wasm 3.0 (multi-memory), "multiple memories" by 2.0's rules.
+  expect_valid("i_multiple_memories");
+  {
+    auto m = test::decode_fixture("i_multiple_memories");
+    REQUIRE(m);
+    Result<void> r = validate_module_level(*m, ValidateOptions{.wasm2 = true});
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().message == "multiple memories");
+  }
   expect_invalid("i_memory_too_large", "memory size must be at most 65536 pages (4GiB)");
   expect_invalid("i_table_limits", "size minimum must not be greater than maximum");
 }

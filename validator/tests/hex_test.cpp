@@ -220,8 +220,15 @@ TEST_CASE("fast-path loads and stores check memory and alignment", "[validator][
                   kBody0 + 3);
   expect_error_at(module_of({load({0x03, 0x00})}, kMemory), ErrorKind::Invalid,
                   "alignment must not be larger than natural", kBody0 + 5 + 3);
-  expect_error_at(module_of({load({0x40, 0x00})}, kMemory), ErrorKind::Invalid,
-                  "alignment must not be larger than natural", kBody0 + 5 + 3);
+  // Flags bit 6 (multi-memory): a memory index follows the flags.
+  CHECK(decode_and_validate(module_of({load({0x42, 0x00, 0x00})}, kMemory)));  // memory 0
+  expect_error_at(module_of({load({0x42, 0x01, 0x00})}, kMemory), ErrorKind::Invalid,
+                  "unknown memory 1", kBody0 + 5 + 3);
+  expect_error_at(module_of({load({0x80, 0x01, 0x00})}, kMemory), ErrorKind::Malformed,
+                  "malformed memop flags", kBody0 + 5 + 4);
+  // An offset above 2^32-1 on a 32-bit memory.
+  expect_error_at(module_of({load({0x02, 0x80, 0x80, 0x80, 0x80, 0x10})}, kMemory),
+                  ErrorKind::Invalid, "offset out of range", kBody0 + 5 + 3);
   // i64.const 0; i32.load -- the address must be an i32.
   expect_error_at(module_of({{0x00, 0x42, 0x00, 0x28, 0x02, 0x00, 0x1a, 0x0b}}, kMemory),
                   ErrorKind::Invalid, "type mismatch: i32.load expects i32, got i64",

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Process tests of Wasm 3.0 multi-memory (and, as it lands, memory64/table64), one engine at
+a time, as a user runs them with `wsvm --invoke`:
+
+- multi_memory: multi_memory.wat copies between two memories, grows memory 1 (to its
+  maximum, after which the copy traps), loads and stores on each without touching the other,
+  and traps past memory 1's end;
+- bad_memory_index: a load from memory 5 of a module with two memories is refused by
+  validation with one line naming the index (exit 126), in every engine.
+
+A case listed in jit-skip.txt for the engine (`CASE@ENGINE REASON`) must be refused cleanly
+instead: exit 126 and one "declared bailout" line naming the feature; it then reports
+skipped (exit 77) with the reason. A listed case that runs is a failure (remove its line).
+
+Usage: memories_test.py WSVM DIR ENGINE CASE
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from proc_test import expect, run_case, run_command  # noqa: E402
+
+WSVM = ""
+DIR = ""
+ENGINE = ""
+CASE = ""
+EXIT_LOAD, EXIT_TRAP = 126, 134
+FEATURES = ("multi-memory", "memory64")
+
+
+class Skipped(Exception):
+    pass
+
+
+def skip_reason(case):
+    """The reason jit-skip.txt gives for CASE in this engine, or None."""
+    with open(os.path.join(DIR, "jit-skip.txt")) as f:
+        for line in f:
+            key, _, reason = line.strip().partition(" ")
+            if key == f"{case}@{ENGINE}" and not line.startswith("#"):
+                return reason
+    return None
+
+
+def invoke(wat, name, *args):
+    return run_command([WSVM, "--engine", ENGINE, "--invoke", name, os.path.join(DIR, wat),
+                        *[str(a) for a in args]])
+
+
+def declined(r):
+    """For a case the skip list names: checks the clean refusal, then raises Skipped."""
+    reason = skip_reason(CASE)
+    if reason is None:
+        return False
+    lines = r[2].strip().splitlines()
+    expect(r[0] == EXIT_LOAD and len(lines) == 1 and "declared bailout" in lines[0] and
+           any(f in lines[0] for f in FEATURES),
+           f"listed in jit-skip.txt ({reason}): one line naming the feature (exit 126, "
+           f"'declared bailout'); if it runs now, remove its line", r)
+    raise Skipped(f"{reason} ({lines[0].strip()})")
+
+
+def test_multi_memory():
+    # run(at) = (sum of memory 1's 16 bytes at `at`) * 1000 + memory 1's pages.
+    for at, pages in ((0, 1), (65530, 2), (3 * 65536 + 100, 4)):
+        r = invoke("multi_memory.wat", "run", at)
+        if declined(r):
+            return
+        expect(r[0] == 0 and r[1].strip() == str(1355 * 1000 + pages), f"run({at})", r)
+    # Past memory 1's maximum (4 pages) the grow fails and memory.copy traps.
+    r = invoke("multi_memory.wat", "run", 4 * 65536 - 8)
+    expect(r[0] == EXIT_TRAP and "out of bounds memory access" in r[2], "run past max traps", r)
+    r = invoke("multi_memory.wat", "past_b", 65536 - 3)
+    expect(r[0] == EXIT_TRAP and "out of bounds memory access" in r[2],
+           "a load across memory 1's end traps", r)
+
+
+def test_bad_memory_index():
+    r = invoke("bad_memory_index.wat", "f")
+    lines = r[2].strip().splitlines()
+    expect(r[0] == EXIT_LOAD and len(lines) == 1 and "unknown memory 5" in lines[0],
+           "one line naming the unknown memory (exit 126)", r)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 5:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    WSVM, DIR, ENGINE, CASE = sys.argv[1:5]
+    try:
+        sys.exit(run_case(globals(), CASE, f"{ENGINE} {CASE}"))
+    except Skipped as e:
+        print(f"skipped: {ENGINE} {CASE}: {e}")
+        sys.exit(77)
