@@ -5,6 +5,7 @@
 
 #include "decoder/decode_util.hpp"
 #include "decoder/module.hpp"
+#include "decoder/decode_edition.hpp"
 #include "decoder/proposals.hpp"
 
 namespace wsvm {
@@ -95,10 +96,15 @@ Result<std::shared_ptr<Module>> decode_module(std::span<const uint8_t> bytes) {
 }
 
 Result<std::shared_ptr<Module>> decode_module(std::vector<uint8_t>&& bytes) {
+  return decode_module_edition(std::move(bytes), false);
+}
+
+Result<std::shared_ptr<Module>> decode_module_edition(std::vector<uint8_t>&& bytes, bool wasm2) {
   if (bytes.size() > limits::kMaxModuleSize)
     return make_error(ErrorKind::Malformed, kNoOffset,
                       limits::too_many("bytes in a module", bytes.size(), limits::kMaxModuleSize));
   auto m = std::make_shared<Module>();
+  m->wasm2 = wasm2;  // before any section: limits are read by the edition's rules
   m->bytes = std::move(bytes);
   Reader r(m->bytes);
   WSVM_TRY_VOID(decode_header(r));

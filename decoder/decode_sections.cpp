@@ -6,9 +6,10 @@
 namespace wsvm::detail {
 
 // limits ::= flag min max?: bit 0 a maximum follows, bit 2 the address type is i64
-// (memory64/table64: u64 bounds). Bit 1 (shared, the threads proposal) and any other bit
-// are malformed; a flag byte with the LEB continuation bit is the 2.0 suite's "too long".
-Result<Limits> read_limits(Reader& r) {
+// (memory64/table64). Bit 1 (shared, the threads proposal) and any other bit are malformed;
+// a flag byte with the LEB continuation bit is the 2.0 suite's "too long". The bounds are
+// u64 in Wasm 3.0 (validation bounds a 32-bit memory or table), u32 in 2.0 (`wasm2`).
+Result<Limits> read_limits(Reader& r, bool wasm2) {
   size_t at = r.offset();
   uint8_t flag = WSVM_TRY(r.u8());
   if (flag & 0x80) return r.fail("integer representation too long");
@@ -16,15 +17,15 @@ Result<Limits> read_limits(Reader& r) {
   if ((flag & ~0x05) != 0) return r.fail_at(at, "malformed limits flags");
   Limits l;
   l.addr64 = (flag & 4) != 0;
-  l.min = l.addr64 ? WSVM_TRY(r.u64()) : WSVM_TRY(r.u32());
-  if (flag & 1) l.max = l.addr64 ? WSVM_TRY(r.u64()) : WSVM_TRY(r.u32());
+  l.min = wasm2 ? WSVM_TRY(r.u32()) : WSVM_TRY(r.u64());
+  if (flag & 1) l.max = wasm2 ? WSVM_TRY(r.u32()) : WSVM_TRY(r.u64());
   return l;
 }
 
-static Result<TableType> read_table_type(Reader& r) {
+static Result<TableType> read_table_type(Reader& r, bool wasm2) {
   TableType t;
   t.elem = WSVM_TRY(read_reftype(r));
-  t.limits = WSVM_TRY(read_limits(r));
+  t.limits = WSVM_TRY(read_limits(r, wasm2));
   return t;
 }
 
@@ -75,12 +76,12 @@ Result<void> decode_import_section(Reader& r, Module& m) {
         ++m.imported_funcs;
         break;
       case 1:
-        im.table = WSVM_TRY(read_table_type(r));
+        im.table = WSVM_TRY(read_table_type(r, m.wasm2));
         m.tables.push_back(im.table);
         ++m.imported_tables;
         break;
       case 2:
-        im.memory.limits = WSVM_TRY(read_limits(r));
+        im.memory.limits = WSVM_TRY(read_limits(r, m.wasm2));
         m.memories.push_back(im.memory);
         ++m.imported_memories;
         break;
@@ -127,13 +128,14 @@ Result<void> decode_item_section(Reader& r, std::vector<T>& out, uint32_t max, c
 }
 
 Result<void> decode_table_section(Reader& r, Module& m) {
-  return decode_item_section(r, m.tables, limits::kMaxTables, "tables", read_table_type);
+  return decode_item_section(r, m.tables, limits::kMaxTables, "tables",
+                             [&m](Reader& rr) { return read_table_type(rr, m.wasm2); });
 }
 
 Result<void> decode_memory_section(Reader& r, Module& m) {
   return decode_item_section(r, m.memories, limits::kMaxMemories, "memories",
-                             [](Reader& rr) -> Result<MemoryType> {
-                               return MemoryType{WSVM_TRY(read_limits(rr))};
+                             [&m](Reader& rr) -> Result<MemoryType> {
+                               return MemoryType{WSVM_TRY(read_limits(rr, m.wasm2))};
                              });
 }
 

@@ -116,7 +116,7 @@ inline Result<void> check_total(Reader& r, size_t at, uint64_t total, uint64_t l
 
 // limits ::= 0x00 min | 0x01 min max. The flag is read like the reference interpreter's
 // 1-bit LEB ("integer too large" for 0x02.., "integer representation too long" for 0x81..).
-Result<Limits> read_limits(Reader& r);
+Result<Limits> read_limits(Reader& r, bool wasm2);  // Module::wasm2: u32 bounds
 
 // A constant expression: instructions up to the `end` that closes it (not stored).
 Result<ConstExpr> read_const_expr(Reader& r);

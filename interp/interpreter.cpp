@@ -550,7 +550,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   // ---- tables -------------------------------------------------------------------------
   HANDLER(table_get) {
     const TableInstance* t = inst->tables[LO(2)];
-    uint32_t i = static_cast<uint32_t>(fp[HI(1)]);
+    const uint64_t i = table_index(*t, fp[HI(1)]);  // an i64 on a 64-bit table (table64)
     if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
     fp[LO(1)] = t->elems[i];
     NEXT_OP(table_get);
@@ -558,7 +558,7 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   HANDLER(table_set) {
     TableInstance* t = inst->tables[HI(1)];
     const uint64_t* a = fp + LO(1);
-    uint32_t i = static_cast<uint32_t>(a[0]);
+    const uint64_t i = table_index(*t, a[0]);
     if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
     t->elems[i] = static_cast<Ref>(a[1]);
     NEXT_OP(table_set);
@@ -569,34 +569,42 @@ std::optional<Trap> run(ExecContext* ctx_ptr, InterpThread* th_ptr, const FuncIn
   }
   HANDLER(table_grow) {
     uint64_t* a = fp + LO(1);
-    auto old = wsvm::table_grow(*inst->tables[HI(1)], static_cast<uint32_t>(a[1]),
+    const TableInstance& t = *inst->tables[HI(1)];
+    auto old = wsvm::table_grow(*inst->tables[HI(1)], table_index(t, a[1]),
                                 static_cast<Ref>(a[0]), &ctx);
     if (!old) {  // out of fuel
       pending = std::move(old.error());
       goto trap_pending;
     }
-    a[0] = static_cast<uint32_t>(static_cast<int32_t>(*old));
+    // The old size or -1, an i64 on a 64-bit table.
+    a[0] = t.type.limits.addr64 ? static_cast<uint64_t>(*old)
+                                : static_cast<uint32_t>(static_cast<int32_t>(*old));
     NEXT_OP(table_grow);
   }
   HANDLER(table_fill) {
     const uint64_t* a = fp + LO(1);
-    pending = wsvm::table_fill(*inst->tables[HI(1)], static_cast<uint32_t>(a[0]),
-                               static_cast<Ref>(a[1]), static_cast<uint32_t>(a[2]), &ctx);
+    TableInstance& t = *inst->tables[HI(1)];
+    pending = wsvm::table_fill(t, table_index(t, a[0]), static_cast<Ref>(a[1]),
+                               table_index(t, a[2]), &ctx);
     if (pending) goto trap_pending;
     NEXT_OP(table_fill);
   }
   HANDLER(table_init) {
     const uint64_t* a = fp + LO(1);
-    pending = wsvm::table_init(*inst->tables[LO(2)], inst->elems[HI(1)], static_cast<uint32_t>(a[0]),
+    TableInstance& t = *inst->tables[LO(2)];
+    pending = wsvm::table_init(t, inst->elems[HI(1)], table_index(t, a[0]),
                                static_cast<uint32_t>(a[1]), static_cast<uint32_t>(a[2]), &ctx);
     if (pending) goto trap_pending;
     NEXT_OP(table_init);
   }
   HANDLER(table_copy) {
     const uint64_t* a = fp + LO(1);
-    pending = wsvm::table_copy(*inst->tables[HI(1)], *inst->tables[LO(2)],
-                               static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]),
-                               static_cast<uint32_t>(a[2]), &ctx);
+    TableInstance& dst = *inst->tables[HI(1)];
+    const TableInstance& src = *inst->tables[LO(2)];
+    // The length is an i64 only when both tables are 64-bit (table_copy_mixed.wast).
+    const bool n64 = dst.type.limits.addr64 && src.type.limits.addr64;
+    pending = wsvm::table_copy(dst, src, table_index(dst, a[0]), table_index(src, a[1]),
+                               n64 ? a[2] : static_cast<uint32_t>(a[2]), &ctx);
     if (pending) goto trap_pending;
     NEXT_OP(table_copy);
   }

@@ -494,6 +494,10 @@ void Translator::translate_other(const Instr& ins, const WalkState& st) {
     case Op::return_call_indirect: {
       flush_all();
       const FuncType& ft = m_module->types[ins.a];
+      if (m_module->tables[ins.b].limits.addr64) [[unlikely]] {  // table64
+        op(IOp::table64_index);
+        pair(top(st, 0), 0);
+      }
       op(ins.op == Op::call_indirect ? IOp::call_indirect : IOp::return_call_indirect);
       pair(popped_base(st, slot_count(ft.params) + 1), ins.a);
       pair(ins.b, top(st, 0));

@@ -70,6 +70,7 @@ class Translator {
   // Listener contract (validator/walk_state.hpp); exception handling: translate_try.cpp.
   static constexpr bool kExceptions = true;
   static constexpr bool kMultiMemory = true;  // translate_memory.cpp
+  static constexpr bool kMemory64 = true;     // memory64 and table64 too
   void begin_function(const Module& m, uint32_t func_index, std::span<const ValType> locals);
   void on_instr(const Instr& ins, const WalkState& st);
   void end_function(const WalkState& st);

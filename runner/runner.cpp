@@ -159,6 +159,13 @@ std::optional<Outcome> Run::link() {
     return usage(m_program->name + ": linked components need a component to link to (this is a core module)");
   const Module& module = *m_program->compiled->module;
   if (!wasi::imports_preview1(module)) return std::nullopt;
+  // WASI preview 1 passes i32 pointers into memory 0: a 64-bit memory 0 (memory64) cannot
+  // serve it, so such a command is refused before it runs (issue 22).
+  if (!module.memories.empty() && module.memories[0].limits.addr64)
+    return load_error(m_program->name,
+                      Error{ErrorKind::Unlinkable, kNoOffset,
+                            "WASI preview 1 needs a 32-bit memory 0, and this module's memory 0 "
+                            "is 64-bit (memory64)"});
   auto ctx = wasi::WasiContext::create(m_request.wasi);
   if (!ctx) return usage(ctx.error().message);
   if (auto r = wasi::define_preview1(*m_linker, *m_store, **ctx, &module); !r)

@@ -71,11 +71,11 @@ std::optional<Trap> memory_fill(MemoryInstance& mem, uint64_t dst, uint8_t val, 
   return std::nullopt;
 }
 
-std::expected<int64_t, Trap> table_grow(TableInstance& table, uint32_t delta, Ref init,
+std::expected<int64_t, Trap> table_grow(TableInstance& table, uint64_t delta, Ref init,
                                         ExecContext* fuel) {
-  if (!table.can_grow(delta)) return -1;
+  if (delta > UINT32_MAX || !table.can_grow(static_cast<uint32_t>(delta))) return -1;
   if (auto t = charge_elems(fuel, delta)) return std::unexpected(std::move(*t));
-  return table.grow(delta, init);
+  return table.grow(static_cast<uint32_t>(delta), init);
 }
 
 }  // namespace wsvm

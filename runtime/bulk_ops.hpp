@@ -52,7 +52,7 @@ std::optional<Trap> table_fill(TableInstance& table, uint64_t i, Ref val, uint64
                                ExecContext* fuel = nullptr);
 // table.grow: the old size, or -1 (past the maximum or the limit; nothing charged), or the
 // OutOfFuel trap.
-std::expected<int64_t, Trap> table_grow(TableInstance& table, uint32_t delta, Ref init,
+std::expected<int64_t, Trap> table_grow(TableInstance& table, uint64_t delta, Ref init,
                                         ExecContext* fuel);
 
 // memory.init: copies data.bytes[src, src+n) to memory[dst, dst+n).

@@ -1,6 +1,7 @@
 // The load pipeline: decode, validate the module level, compile (validating bodies).
 #include "runtime/engine.hpp"
 
+#include "decoder/decode_edition.hpp"
 #include "validator/validate.hpp"
 
 namespace wsvm {
@@ -14,8 +15,7 @@ Result<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine,
 Result<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine,
                                                              std::vector<uint8_t>&& bytes,
                                                              const ValidateOptions& options) {
-  std::shared_ptr<Module> module = WSVM_TRY(decode_module(std::move(bytes)));
-  module->wasm2 = options.wasm2;
+  std::shared_ptr<Module> module = WSVM_TRY(decode_module_edition(std::move(bytes), options.wasm2));
   if (auto ok = validate_module_level(*module, options); !ok) {
     Error err = ok.error();
     if (err.kind == ErrorKind::Invalid) err = prefer_malformed(*module, std::move(err));

@@ -57,6 +57,8 @@ Result<void> define_spectest(Store& store, Linker& linker, bool verbose) {
 
   TableType table{FuncRef, Limits{10, 20}};
   linker.define("spectest", "table", extern_of(store.create_table(table, kNullRef)));
+  TableType table64{FuncRef, Limits{10, 20, true}};  // table64: i64 indices
+  linker.define("spectest", "table64", extern_of(store.create_table(table64, kNullRef)));
 
   MemoryInstance* memory = WSVM_TRY(store.create_memory(MemoryType{Limits{1, 2}}));
   linker.define("spectest", "memory", extern_of(memory));
