@@ -25,6 +25,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import jit_skip  # noqa: E402
+from jit_skip import Skipped  # noqa: E402
 from proc_test import expect, run_case, run_command  # noqa: E402
 
 WSVM = ""
@@ -35,18 +37,9 @@ EXIT_LOAD, EXIT_TRAP = 126, 134
 FEATURES = ("multi-memory", "memory64")
 
 
-class Skipped(Exception):
-    pass
-
-
 def skip_reason(case):
     """The reason jit-skip.txt gives for CASE in this engine, or None."""
-    with open(os.path.join(DIR, "jit-skip.txt")) as f:
-        for line in f:
-            key, _, reason = line.strip().partition(" ")
-            if key == f"{case}@{ENGINE}" and not line.startswith("#"):
-                return reason
-    return None
+    return jit_skip.skip_reason(DIR, case, ENGINE)
 
 
 def invoke(wat, name, *args, options=()):
