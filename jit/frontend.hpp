@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "decoder/instr.hpp"
+#include "jit/exceptions.hpp"
 #include "jit/jit_abi.hpp"
 #include "decoder/module.hpp"
 #include "runtime/engine.hpp"
@@ -78,6 +79,10 @@ class FrontEnd {
   void begin_function(const Module& m, uint32_t func_index, std::span<const ValType> locals);
   void on_instr(const Instr& ins, const WalkState& st);
   Result<void> end_function(const WalkState& st);
+  // Exception handling (exceptions.hpp): the handlers of the function just compiled, if it has
+  // a try (moved out: the engine keeps them for the unwinder).
+  bool has_handlers() const { return m_has_eh; }
+  FuncEh take_handlers() { return std::move(m_eh); }
 
  protected:
   B& masm() { return static_cast<B&>(*this); }
@@ -122,7 +127,8 @@ class FrontEnd {
     bool els_bound = false;
     bool targeted = false;   // some branch goes to `end` (a merge: the cache is dropped)
     uint32_t end = kNone;    // label: block/if end (branch target of non-loops)
-    uint32_t head = kNone;   // label: loop header (branch target of a loop)
+    uint32_t head = kNone;   // label: loop header (branch target of a loop); a live try or
+                             // try_table: its index in m_tries
     uint32_t els = kNone;    // label: if: where the false condition jumps
     uint32_t state = kNone;  // index in m_states, or none (empty entry cache, no pad)
   };
@@ -315,6 +321,30 @@ class FrontEnd {
   void region_end();                    // fuel: patch the finished region's cost
   void interrupt_check();
 
+  // ---- exception handling (frontend_impl.hpp; exceptions.hpp)
+  // An open live try or try_table: its handlers wait in m_try_handlers from `first` on until
+  // its end gives them their protected range.
+  struct TryData {
+    uint32_t level;      // its Block's index in m_blocks
+    uint32_t begin;      // protected code: [begin, end) as offsets from the function's start
+    uint32_t end;        // legacy try: the first catch arm's start; else kNone until the end
+    uint32_t exn_index;  // legacy try: rethrow's hidden word of its catch arms
+    uint32_t first;
+  };
+  // A catch clause to a loop that keeps locals in registers: its stub loads them (the unwinder
+  // brings none), then jumps to the header. Emitted after the function's code.
+  struct CatchStub {
+    uint32_t at, head;
+    LocalCache cache;
+  };
+  void on_try(const Instr& ins, const WalkState& st);  // try, try_table, catch, catch_all, delegate
+  void add_catch_clause(const CatchClause& c, const WalkState& st, const TryData& t);
+  void enter_catch_arm(const Instr& ins, const WalkState& st);
+  void close_try(uint32_t delegate_to);  // at the try's end (delegate: the label it names)
+  void emit_throw(const Instr& ins);     // throw, throw_ref, rethrow
+  void end_block(const WalkState& st, uint32_t delegate_to);  // `end` (and delegate) of a block
+  uint32_t code_offset() { return static_cast<uint32_t>(masm().offset()) - m_func_start; }
+
   // ---- calls of C++ helpers (frontend_helpers_impl.hpp): everything spilled first
   void emit_numeric_helper(Op op, uint32_t arity, ValType result);  // numeric slow paths
   void emit_misc_helper(const Instr& ins);  // table, bulk memory, memory.size/grow
@@ -368,13 +398,24 @@ class FrontEnd {
   bool m_region_open = false;
   size_t m_region_patch[2] = {0, 0};
   std::string m_error;                 // first unsupported instruction
+  // Exception handling: the function's handler table (innermost first), the open tries, the
+  // handlers waiting for their try's end, the catch stubs to emit, rethrow's hidden words.
+  uint32_t m_func_start = 0;           // code offset of the function's entry
+  FuncEh m_eh;
+  bool m_has_eh = false;
+  std::vector<TryData> m_tries;
+  std::vector<EhHandler> m_try_handlers;  // target: a label id until end_function
+  std::vector<CatchStub> m_catch_stubs;
+  uint32_t m_legacy_open = 0;          // open legacy tries (the next one's exn_index)
+  uint32_t m_exn_words = 0;
 };
 
 // ---- Backend contract: what B provides (x64/compiler.hpp is the reference) ----------------
 // Code positions and labels: new_label(), bind(l), offset(), recycle_labels().
 // Frame: prologue(entry, stack_trap) (frame, stack/depth checks, call_depth + 1),
 //   init_locals(param_slots, local_slots), epilogue(label) (call_depth - 1, return),
-//   set_frame(slots) (false: too large), end_code() (data after the function's code).
+//   set_frame(bytes) (exceptions.hpp frame_bytes_for; false: too large), end_code() (data
+//   after the function's code), label_offset(l) (a bound label's code offset).
 // Moves (homes are frame slots): load_gp(r, slot, wide), load_fp(x, slot, type),
 //   store_gp(slot, r), store_fp(slot, x, type), move_gp(d, s), move_fp(d, s),
 //   fp_from_gp(x, r, f64), gp_from_fp(r, x, f64), gp_const(r, c), fp_const(x, c, f64),
@@ -395,7 +436,9 @@ class FrontEnd {
 //   null) (the condition "r is null" / "is not null"),
 //   branch_if_interrupted(trap), fuel_charge(out_of_fuel, patch[2]), fuel_patch(patch, cost).
 // C helpers' arguments (k = position): helper_arg_ji(k), helper_arg_imm32(k, v),
-//   helper_arg_imm64(k, v), helper_arg_home(k, slot), helper_arg_home_addr(k, slot);
+//   helper_arg_imm64(k, v), helper_arg_home(k, slot), helper_arg_home_addr(k, slot),
+//   helper_arg_exn_word(k, i) (rethrow's hidden word i, exceptions.hpp);
+//   last_call_return() (the code offset after the last call_raw: a call's return address);
 //   helper_branch_if_result(l) (nonzero int result), helper_result(wide) (the return register).
 // Instructions: on_simple(ins, st) (everything but control, calls and locals), and
 //   begin_function_data() (per-function state of the emitters).

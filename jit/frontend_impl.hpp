@@ -4,6 +4,7 @@
 // backend contract at the end of frontend.hpp).
 #pragma once
 
+#include <algorithm>
 #include <unordered_map>
 #include <utility>
 
@@ -547,6 +548,14 @@ WSVM_FE void WSVM_FE_T::begin_function(const Module& m, uint32_t func_index,
   m_stack_trap = masm().new_label();
   m_local_slot.clear();
   m_local_type.assign(locals.begin(), locals.end());
+  m_eh = FuncEh{};
+  m_has_eh = false;
+  m_tries.clear();
+  m_try_handlers.clear();
+  m_catch_stubs.clear();
+  m_legacy_open = 0;
+  m_exn_words = 0;
+  m_func_start = static_cast<uint32_t>(masm().offset());
   uint32_t slot = 0;
   for (ValType t : locals) {
     m_local_slot.push_back(slot);
@@ -567,11 +576,32 @@ WSVM_FE void WSVM_FE_T::begin_function(const Module& m, uint32_t func_index,
 WSVM_FE Result<void> WSVM_FE_T::end_function(const WalkState& st) {
   region_end();
   masm().epilogue(m_epilogue);
+  for (const CatchStub& c : m_catch_stubs) {  // the loop's cached locals, from their homes
+    masm().bind(label(c.at));
+    for (uint32_t m = c.cache.gp; m != 0; m &= m - 1) {
+      const int id = __builtin_ctz(m);
+      const uint32_t l = c.cache.gp_local[id];
+      masm().load_gp(R::gp(id), m_local_slot[l], m_local_type[l] == ValType::I64);
+    }
+    for (uint32_t m = c.cache.fp; m != 0; m &= m - 1) {
+      const int id = __builtin_ctz(m);
+      const uint32_t l = c.cache.fp_local[id];
+      masm().load_fp(R::fp(id), m_local_slot[l], m_local_type[l]);
+    }
+    masm().jump(label(c.head));
+  }
   emit_trap_stubs();
   masm().end_code();
+  if (m_has_eh) {  // handler labels -> code offsets, while they are this function's
+    for (EhHandler& h : m_eh.handlers)
+      if (h.kind != EhHandler::Kind::Delegate)
+        h.target = masm().label_offset(label(h.target)) - m_func_start;
+  }
   masm().recycle_labels();  // every label of this function is bound now
   uint64_t slots = uint64_t{m_local_slots} + st.max_slot_height();
-  if (!masm().set_frame(slots) && m_error.empty())
+  const uint64_t bytes = frame_bytes_for(slots, m_exn_words);
+  m_eh.frame_bytes = static_cast<uint32_t>(bytes);
+  if (!masm().set_frame(bytes) && m_error.empty())
     m_error = fmt_unsupported("frames this large", m_func_index);
   if (!m_error.empty()) return std::unexpected(Error{ErrorKind::Invalid, kNoOffset, m_error});
   return {};
@@ -852,43 +882,52 @@ WSVM_FE void WSVM_FE_T::on_control(const Instr& ins, const WalkState& st) {
         }
         return;
       }
-      Block b = m_blocks.back();
-      m_blocks.pop_back();
-      if (b.kind == Op::loop) m_loops.pop_back();
-      if (b.state != kNone) {
-        const BlockState bs = m_states.back();  // (states are opened and closed in order)
-        assert(b.state == m_states.size() - 1);
-        m_states.pop_back();
-        if (b.kind == Op::loop && bs.has_pad && bs.pad_used < R::kPadSlots)
-          masm().pad_skip(bs.pad_pos, bs.pad_used);  // one jump instead of the unused slots
-        if (b.kind == Op::loop && bs.has_pad) {  // the enclosing loop saw these writes too
-          m_touched_gp |= bs.saved_touched_gp;
-          m_touched_fp |= bs.saved_touched_fp;
-        }
-      }
-      if (b.dead) {
-        --m_dead_depth;
-        return;
-      }
-      if (live) {
-        region_end();
-        spill_all();
-      }
-      // Only the fall-through reaches a loop's end, or a block's end no branch targets: the
-      // cache stays; any other end is a merge.
-      if (!(live && (b.kind == Op::loop || (b.kind == Op::block && !b.targeted)))) {
-        if (live) flush_dirty();
-        drop_cache();
-      }
-      if (b.end != kNone) masm().bind(label(b.end));
-      if (b.kind == Op::if_ && !b.els_bound && b.els != kNone) masm().bind(label(b.els));
-      reset_to_frame(st.control(0), st.control(0).sig.results);
-      region_start();
-      return;
+      return end_block(st, kNone);
     }
     default:
       assert(false);
   }
+}
+
+// A block's `end`, or a legacy try's `delegate` (delegate_to: the label it names).
+WSVM_FE void WSVM_FE_T::end_block(const WalkState& st, uint32_t delegate_to) {
+  bool live = m_dead_depth == 0 && !st.unreachable();
+  Block b = m_blocks.back();
+  m_blocks.pop_back();
+  if (b.kind == Op::loop) m_loops.pop_back();
+  if (b.state != kNone) {
+    const BlockState bs = m_states.back();  // (states are opened and closed in order)
+    assert(b.state == m_states.size() - 1);
+    m_states.pop_back();
+    if (b.kind == Op::loop && bs.has_pad && bs.pad_used < R::kPadSlots)
+      masm().pad_skip(bs.pad_pos, bs.pad_used);  // one jump instead of the unused slots
+    if (b.kind == Op::loop && bs.has_pad) {  // the enclosing loop saw these writes too
+      m_touched_gp |= bs.saved_touched_gp;
+      m_touched_fp |= bs.saved_touched_fp;
+    }
+  }
+  if (b.dead) {
+    --m_dead_depth;
+    return;
+  }
+  if (b.kind == Op::try_table || b.kind == Op::try_ || b.kind == Op::catch_ ||
+      b.kind == Op::catch_all)
+    close_try(delegate_to);
+  if (live) {
+    region_end();
+    spill_all();
+  }
+  // Only the fall-through reaches a loop's end, or a block's (or try's) end no branch or
+  // catch targets: the cache stays; any other end is a merge.
+  const bool plain = b.kind == Op::block || b.kind == Op::try_table || b.kind == Op::try_;
+  if (!(live && (b.kind == Op::loop || (plain && !b.targeted)))) {
+    if (live) flush_dirty();
+    drop_cache();
+  }
+  if (b.end != kNone) masm().bind(label(b.end));
+  if (b.kind == Op::if_ && !b.els_bound && b.els != kNone) masm().bind(label(b.els));
+  reset_to_frame(st.control(0), st.control(0).sig.results);
+  region_start();
 }
 
 WSVM_FE void WSVM_FE_T::emit_call(uint32_t func_index) {
@@ -961,8 +1000,15 @@ WSVM_FE void WSVM_FE_T::emit_return_call(const Instr& ins, const WalkState& st) 
     masm().tail_call_direct(m_labels.funcs[ins.a - m_module->imported_funcs], arg_slot, n);
     return;
   }
-  if (indirect) masm().tail_call_resolved(resolve_callee(ins, callee, arg_slot), arg_slot, n);
-  else masm().call_import(ins.a, arg_slot, unwind_here());
+  // A throw out of a callee called here has left this function's tries (exceptions.hpp).
+  if (indirect) {
+    const Label done = resolve_callee(ins, callee, arg_slot);
+    if (!m_tries.empty()) m_eh.outside.push_back(masm().last_call_return() - m_func_start);
+    masm().tail_call_resolved(done, arg_slot, n);
+  } else {
+    masm().call_import(ins.a, arg_slot, unwind_here());
+    if (!m_tries.empty()) m_eh.outside.push_back(masm().last_call_return() - m_func_start);
+  }
   drop_cache();
   reset_regs();
   for (ValType t : ft.results) push_mem(t);
@@ -993,6 +1039,177 @@ WSVM_FE void WSVM_FE_T::emit_br_on_null(const Instr& ins, const WalkState& st) {
   }
 }
 
+// ---- exception handling (exceptions.hpp) -----------------------------------------------------
+//
+// Nothing runs when a try is entered: it spills like a block and its handlers go to the
+// function's table with the code range it covers. A throw is a helper call followed by a jump
+// to the unwind stub; the unwinder enters a handler with every value in its home and no
+// register holding anything (as after a call), so a handler's code starts from the state of a
+// merge: a block's end (targeted, so the cache is dropped there), a loop's header (through a
+// stub that loads the locals the loop keeps in registers), the epilogue (a catch to the
+// function's label: the unwinder writes the results), or a legacy catch arm (the arm's code
+// starts with the cache dropped).
+
+WSVM_FE void WSVM_FE_T::on_try(const Instr& ins, const WalkState& st) {
+  const bool live = m_dead_depth == 0 && !st.unreachable();
+  switch (ins.op) {
+    case Op::try_:
+    case Op::try_table: {
+      Block b{ins.op, !live};
+      if (!live) {
+        ++m_dead_depth;
+        m_blocks.push_back(b);
+        return;
+      }
+      m_region_cost += fuel_cost(ins.op);
+      region_end();
+      spill_all();
+      m_has_eh = true;
+      TryData t{static_cast<uint32_t>(m_blocks.size()), 0, kNone, EhHandler::kNoExnSlot,
+                static_cast<uint32_t>(m_try_handlers.size())};
+      if (ins.op == Op::try_) {
+        t.exn_index = m_legacy_open++;
+        m_exn_words = std::max(m_exn_words, m_legacy_open);
+      } else {
+        for (const CatchClause& c : ins.catches) add_catch_clause(c, st, t);
+      }
+      t.begin = code_offset();
+      b.head = static_cast<uint32_t>(m_tries.size());
+      m_tries.push_back(t);
+      m_blocks.push_back(b);
+      region_start();
+      return;
+    }
+    case Op::catch_:
+    case Op::catch_all:
+      return enter_catch_arm(ins, st);
+    default:  // delegate l: the try ends, its exceptions go to label l's handlers
+      m_region_cost += fuel_cost(ins.op);
+      return end_block(st, ins.a);
+  }
+}
+
+// A try_table's catch clause (counted outside the try_table: the try's frame is not open
+// yet): where its values go and the code it enters.
+WSVM_FE void WSVM_FE_T::add_catch_clause(const CatchClause& c, const WalkState& st, const TryData& t) {
+  EhHandler h;
+  h.kind = static_cast<EhHandler::Kind>(c.kind);  // Catch..CatchAllRef in CatchKind's order
+  h.tag = c.tag;
+  h.level = t.level;
+  if (c.label == st.control_count() - 1) {  // the function's label: return the values
+    h.dst = EhHandler::kToResults;
+    if (!m_epilogue.isValid()) m_epilogue = masm().new_label();
+    h.target = m_epilogue.id();
+  } else {
+    h.dst = m_local_slots + st.control(c.label).slot_height;
+    const Label l = target_label(c.label);  // (a loop: no preheader load after this)
+    const Block& tb = m_blocks[m_blocks.size() - 1 - c.label];
+    const LocalCache& keep = entry_of(tb);
+    if (tb.kind == Op::loop && (keep.gp | keep.fp) != 0) {
+      const Label stub = masm().new_label();
+      m_catch_stubs.push_back(CatchStub{stub.id(), l.id(), keep});
+      h.target = stub.id();
+    } else {
+      h.target = l.id();
+    }
+  }
+  m_try_handlers.push_back(h);
+}
+
+// Legacy `catch x` / `catch_all`: the try's body (or the previous arm) ends with a jump to the
+// end; the arm's code is entered by the unwinder only, with the payload in the frame's slots.
+WSVM_FE void WSVM_FE_T::enter_catch_arm(const Instr& ins, const WalkState& st) {
+  const bool live = m_dead_depth == 0 && !st.unreachable();
+  Block& b = m_blocks.back();
+  if (b.dead) return;
+  if (live) {
+    region_end();
+    spill_all();
+    flush_dirty();  // the end is a merge
+    masm().jump(label(ensure_label(b.end)));
+    b.targeted = true;
+  }
+  TryData& t = m_tries[b.head];
+  if (t.end == kNone) t.end = code_offset();
+  const Label arm = masm().new_label();
+  masm().bind(arm);
+  EhHandler h;
+  h.kind = ins.op == Op::catch_ ? EhHandler::Kind::Catch : EhHandler::Kind::CatchAll;
+  h.tag = ins.a;
+  h.level = t.level;
+  h.target = arm.id();
+  h.dst = m_local_slots + st.control(0).slot_height;
+  h.exn_index = t.exn_index;
+  m_try_handlers.push_back(h);
+  drop_cache();  // every register is the unwinder's
+  touch_gp(~0u);
+  touch_fp(~0u);
+  std::span<const ValType> payload;
+  if (ins.op == Op::catch_) payload = m_module->types[m_module->tags[ins.a]].params;
+  reset_to_frame(st.control(0), payload);
+  b.kind = ins.op;
+  region_start();
+}
+
+// The try's end: its handlers get the code range they protect (a legacy try: up to its first
+// catch arm); a delegate adds an entry that lets only the handlers of the label it names (and
+// outside it) see the exceptions of that range.
+WSVM_FE void WSVM_FE_T::close_try(uint32_t delegate_to) {
+  const TryData t = m_tries.back();
+  m_tries.pop_back();
+  const uint32_t end = t.end != kNone ? t.end : code_offset();
+  for (size_t i = t.first; i < m_try_handlers.size(); ++i) {
+    EhHandler h = m_try_handlers[i];
+    h.begin = t.begin;
+    h.end = end;
+    m_eh.handlers.push_back(h);
+  }
+  m_try_handlers.resize(t.first);
+  if (t.exn_index != EhHandler::kNoExnSlot) --m_legacy_open;
+  if (delegate_to != kNone) {
+    EhHandler d;
+    d.kind = EhHandler::Kind::Delegate;
+    d.begin = t.begin;
+    d.end = end;
+    d.level = t.level;
+    d.target = t.level - 1 - delegate_to;  // 0: the function's label, the caller takes it
+    m_eh.handlers.push_back(d);
+  }
+}
+
+// throw x, throw_ref, rethrow l: a helper puts the exception in *pending (and its return
+// address in JitInstance::throw_pc), then the unwind stub takes the unwind path, which finds
+// the handler (jit_engine.cpp). Every dirty local is stored first: a handler reads homes.
+WSVM_FE void WSVM_FE_T::emit_throw(const Instr& ins) {
+  spill_all();
+  flush_dirty();
+  masm().helper_arg_ji(0);
+  const void* fn = reinterpret_cast<const void*>(&helpers::throw_ref);
+  switch (ins.op) {
+    case Op::throw_: {
+      const FuncType& ft = m_module->types[m_module->tags[ins.a]];
+      const size_t np = ft.params.size();
+      masm().helper_arg_imm32(1, ins.a);
+      masm().helper_arg_home_addr(2, np ? m_vs[m_vs.size() - np].slot : next_slot());
+      truncate(m_vs.size() - np);
+      fn = reinterpret_cast<const void*>(&helpers::throw_new);
+      break;
+    }
+    case Op::throw_ref:
+      helper_arg(1, m_vs.back());
+      release(pop());
+      break;
+    default: {  // rethrow: the exception of the catch arm at label l
+      const Block& arm = m_blocks[m_blocks.size() - 1 - ins.a];
+      masm().helper_arg_exn_word(1, m_tries[arm.head].exn_index);
+      break;
+    }
+  }
+  call_helper(fn);
+  masm().jump(unwind_here());
+  reset_regs();
+}
+
 // ---- dispatch --------------------------------------------------------------------------------
 
 namespace frontend_detail {
@@ -1014,6 +1231,7 @@ WSVM_FE void WSVM_FE_T::on_instr(const Instr& ins, const WalkState& st) {
       !frontend_detail::consumes_flags(ins.op))
     materialize_flags();
   if (is_structure(ins.op)) return on_control(ins, st);
+  if (opens_or_splits_try(ins.op)) return on_try(ins, st);
   if (!live) return;
   // Fuel (limits contract, runtime/store.hpp): cost and region ends from the opcode table.
   m_region_cost += fuel_cost(ins.op);
@@ -1050,6 +1268,10 @@ WSVM_FE void WSVM_FE_T::on_instr(const Instr& ins, const WalkState& st) {
       return emit_return_call(ins, st);
     case Op::ref_as_non_null:
       return emit_ref_as_non_null();
+    case Op::throw_:
+    case Op::throw_ref:
+    case Op::rethrow:
+      return emit_throw(ins);
     case Op::br_on_null:
     case Op::br_on_non_null:
       emit_br_on_null(ins, st);

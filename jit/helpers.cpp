@@ -64,10 +64,28 @@ int fail(JitInstance* ji, std::optional<Trap> t) {
   ji->trapped = 1;
   return 1;
 }
+// A call through the Store that failed, made from JIT code at return address `ret`: an
+// uncaught wasm exception is thrown on at that call (jit/exceptions.hpp), anything else traps.
+int call_failed(JitInstance* ji, std::optional<Trap> t, void* ret) {
+  if (t->kind == TrapKind::UncaughtException)
+    ji->throw_pc = reinterpret_cast<uintptr_t>(__builtin_extract_return_addr(ret));
+  return fail(ji, std::move(t));
+}
 int fail(JitInstance* ji, TrapKind k) {
   ji->trap_kind = static_cast<uint32_t>(k);
   ji->trapped = 1;
   return 1;
+}
+// A throw from JIT code at return address `ret` (exnref `exn`; null traps).
+void throw_at(JitInstance* ji, uint64_t exn, void* ret) {
+  if (exn == kNullRef) {
+    fail(ji, TrapKind::NullExceptionReference);
+    return;
+  }
+  Trap t = Trap::make(TrapKind::UncaughtException);
+  t.exception = exn;
+  *ji->pending = std::move(t);
+  ji->throw_pc = reinterpret_cast<uintptr_t>(__builtin_extract_return_addr(ret));
 }
 
 }  // namespace
@@ -75,17 +93,25 @@ int fail(JitInstance* ji, TrapKind k) {
 int call_import(JitInstance* ji, uint32_t func_index, uint64_t* slots) {
   FuncInstance* f = ji->inst->funcs[func_index];
   std::optional<Trap> t = ji->ctx->store->call_slots(f, slots, ji->inst);
-  return t ? fail(ji, std::move(t)) : 0;
+  return t ? call_failed(ji, std::move(t), __builtin_return_address(0)) : 0;
 }
+
+void throw_new(JitInstance* ji, uint32_t tag, const uint64_t* payload) {
+  Exception* e = ji->ctx->store->new_exception(ji->inst->tags[tag], payload);
+  throw_at(ji, reinterpret_cast<uint64_t>(e), __builtin_return_address(0));
+}
+
+void throw_ref(JitInstance* ji, uint64_t exn) { throw_at(ji, exn, __builtin_return_address(0)); }
 
 namespace {
 // This instance's JIT code to call natively, or the call made through the Store (0, or 1 on
 // a trap).
-uintptr_t call_resolved(JitInstance* ji, FuncInstance* callee, uint64_t* slots) {
+// `ret`: the helper's return address in JIT code (the call site, for a throw).
+uintptr_t call_resolved(JitInstance* ji, FuncInstance* callee, uint64_t* slots, void* ret) {
   if (callee->instance == ji->inst && callee->instance->compiled->engine == ji->engine)
     return reinterpret_cast<uintptr_t>(callee->code);
   std::optional<Trap> tr = ji->ctx->store->call_slots(callee, slots, ji->inst);
-  return tr ? fail(ji, std::move(tr)) : 0;
+  return tr ? call_failed(ji, std::move(tr), ret) : 0;
 }
 }  // namespace
 
@@ -100,12 +126,13 @@ uintptr_t call_indirect(JitInstance* ji, uint32_t table, uint32_t type_index, ui
   // Structural equality is the spec's rule (and what the Store's type ids encode).
   if (*callee->type != ji->inst->module().types[type_index])
     return fail(ji, TrapKind::IndirectCallTypeMismatch);
-  return call_resolved(ji, callee, slots);
+  return call_resolved(ji, callee, slots, __builtin_return_address(0));
 }
 
 uintptr_t call_ref(JitInstance* ji, uint32_t, uint32_t, uint64_t ref, uint64_t* slots) {
   if (static_cast<Ref>(ref) == kNullRef) return fail(ji, TrapKind::NullFunctionReference);
-  return call_resolved(ji, reinterpret_cast<FuncInstance*>(static_cast<Ref>(ref)), slots);
+  return call_resolved(ji, reinterpret_cast<FuncInstance*>(static_cast<Ref>(ref)), slots,
+                       __builtin_return_address(0));
 }
 
 uint32_t memory_size(JitInstance* ji) {

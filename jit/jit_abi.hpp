@@ -8,6 +8,9 @@
 // passes its slot area in both. A tail call (return_call*) passes JitInstance::tail_args
 // in rsi, its own results pointer in rdi, and jumps: the callee's frame replaces its
 // caller's. Every other register is clobbered.
+// Exceptions (jit/exceptions.hpp): a throw is a helper call that leaves the exception in
+// *pending and JitInstance::throw_pc, then the same unwind path, whose code asks C++ for a
+// handler before unwinding (zero cost while nothing throws: no bookkeeping at calls or tries).
 // A trap stores its kind in JitInstance::trap_kind (or a Trap in *pending) and jumps to its
 // function's unwind stub, which records the pc and rbp (for the backtrace: every frame is an
 // rbp frame) and jumps to the module's unwind code. That code first calls a C++ helper on
@@ -55,6 +58,13 @@ struct JitInstance {
   // the type check without the helper's structural comparison).
   TableInstance* const* tables = nullptr;    // instance->tables.data()
   const FuncType* types = nullptr;           // instance->module().types.data()
+  // Exception handling (jit/exceptions.hpp): a helper that leaves an exception in *pending
+  // (a throw, or a call that ended with TrapKind::UncaughtException) sets throw_pc to its
+  // return address in the throwing function; the unwind code then searches the handlers
+  // instead of unwinding, and a handler found resumes at its code with these sp and fp.
+  uintptr_t throw_pc = 0;
+  uintptr_t resume_sp = 0;
+  uintptr_t resume_fp = 0;
 };
 
 inline constexpr int32_t kJiEntryRsp = offsetof(JitInstance, entry_rsp);
@@ -70,6 +80,9 @@ inline constexpr int32_t kJiTailArgs = offsetof(JitInstance, tail_args);
 inline constexpr int32_t kJiInst = offsetof(JitInstance, inst);
 inline constexpr int32_t kJiTables = offsetof(JitInstance, tables);
 inline constexpr int32_t kJiTypes = offsetof(JitInstance, types);
+inline constexpr int32_t kJiThrowPc = offsetof(JitInstance, throw_pc);
+inline constexpr int32_t kJiResumeSp = offsetof(JitInstance, resume_sp);
+inline constexpr int32_t kJiResumeFp = offsetof(JitInstance, resume_fp);
 
 // ExecContext and GlobalInstance field offsets (computed, since those types are not
 // standard-layout for offsetof).
@@ -104,6 +117,12 @@ uintptr_t call_indirect(JitInstance* ji, uint32_t table, uint32_t type_index, ui
 // call_ref: the same for a function reference (null: "null function reference"); the
 // first two arguments are unused, so that both share the calling sequence.
 uintptr_t call_ref(JitInstance* ji, uint32_t, uint32_t, uint64_t ref, uint64_t* slots);
+// Exception handling: put the exception in *pending (TrapKind::UncaughtException) and set
+// throw_pc; the code then jumps to its unwind stub. throw_new makes the exception of the
+// module's tag `tag` from the payload's homes; throw_ref throws an exnref (null: the trap
+// "null exception reference"), also for rethrow.
+void throw_new(JitInstance* ji, uint32_t tag, const uint64_t* payload);
+void throw_ref(JitInstance* ji, uint64_t exn);
 uint32_t memory_size(JitInstance* ji);
 uint32_t memory_grow(JitInstance* ji, uint32_t delta);
 // Bulk / table ops: return 1 on trap (set in ji).

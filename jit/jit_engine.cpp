@@ -17,6 +17,7 @@
 
 #include "jit/code_memory.hpp"
 #include "jit/backend.hpp"
+#include "jit/exceptions.hpp"
 #include "jit/jit_abi.hpp"
 #include "memory/trap_handler.hpp"
 #include "runtime/compile_limit.hpp"
@@ -46,7 +47,11 @@ struct LazyCode {
   size_t next = 0;            // first free byte offset in `res` (page-aligned)
   std::map<uintptr_t, std::pair<uintptr_t, uint32_t>> chunks;  // start -> (end, defined index)
   std::vector<asmjit::Label> func_labels;  // assemble_group's scratch, all invalid between uses
+  std::vector<std::unique_ptr<jit::FuncEh>> eh;  // handler tables, as functions compile
 };
+
+// The handler tables of the functions that have a try (exceptions.hpp), by defined index.
+using EhTables = std::vector<std::unique_ptr<jit::FuncEh>>;
 
 struct JitModule {
   std::unique_ptr<jit::CodeMemory> mem;  // eager: all the code
@@ -62,6 +67,7 @@ struct JitModule {
   jit::EntryFn entry = nullptr;
   size_t code_bytes = 0;
   std::unique_ptr<LazyCode> lazy;
+  EhTables eh;                           // eager (lazy: LazyCode::eh)
 };
 
 // The most slots any of the module's function types passes (a tail call's callee has one of
@@ -89,6 +95,7 @@ Error assembler_error(const RecordingErrorHandler& eh) {
 }
 
 void record_trap(jit::JitInstance* ji) noexcept;
+uintptr_t catch_exception(jit::JitInstance* ji) noexcept;
 uintptr_t lazy_compile(jit::JitInstance* ji, uint32_t defined) noexcept;
 
 // Every module's own code, ahead of its functions: the entry trampoline, the unwind path and
@@ -97,7 +104,8 @@ asmjit::Label emit_module_stubs(Assembler& a, jit::ModuleLabels& labels) {
   labels.unwind = a.newLabel();
   labels.exit = a.newLabel();
   jit::arch::emit_trampoline(a, labels);
-  jit::arch::emit_unwind(a, labels, reinterpret_cast<const void*>(&record_trap));
+  jit::arch::emit_unwind(a, labels, reinterpret_cast<const void*>(&record_trap),
+                         reinterpret_cast<const void*>(&catch_exception));
   asmjit::Label landing = a.newLabel();
   jit::arch::emit_landing(a, labels, landing);
   return landing;
@@ -121,6 +129,7 @@ struct Group {
   std::optional<Error> error;
   bool overflow = false;  // assembled in place, and the code outgrew its slice
   size_t size = 0;
+  std::vector<std::pair<uint32_t, jit::FuncEh>> handlers;  // (defined index, table) of its tries
 };
 
 // The validator-walk listener around the compiler that gives the group's holder a label
@@ -128,19 +137,26 @@ struct Group {
 // holder would otherwise need one label per function of the module).
 class GroupListener {
  public:
+  static constexpr bool kExceptions = true;  // (walk_state.hpp, "Capabilities")
   GroupListener(jit::arch::Compiler& fc, Assembler& a, jit::ModuleLabels& labels,
-                std::vector<uint32_t>& used, uint32_t imported)
-      : m_fc(fc), m_a(a), m_labels(labels), m_used(used), m_imported(imported) {}
+                std::vector<uint32_t>& used, uint32_t imported,
+                std::vector<std::pair<uint32_t, jit::FuncEh>>& eh)
+      : m_fc(fc), m_a(a), m_labels(labels), m_used(used), m_imported(imported), m_eh(eh) {}
   template <class Locals>
   void begin_function(const Module& m, uint32_t func_index, Locals locals) {
     label(func_index);
+    m_func = func_index;
     m_fc.begin_function(m, func_index, locals);
   }
   void on_instr(const Instr& ins, const WalkState& st) {
     if (ins.op == Op::call || ins.op == Op::return_call) label(ins.a);
     m_fc.on_instr(ins, st);
   }
-  Result<void> end_function(const WalkState& st) { return m_fc.end_function(st); }
+  Result<void> end_function(const WalkState& st) {
+    Result<void> r = m_fc.end_function(st);
+    if (r && m_fc.has_handlers()) m_eh.emplace_back(m_func - m_imported, m_fc.take_handlers());
+    return r;
+  }
 
  private:
   void label(uint32_t func_index) {
@@ -155,6 +171,8 @@ class GroupListener {
   jit::ModuleLabels& m_labels;
   std::vector<uint32_t>& m_used;
   uint32_t m_imported;
+  std::vector<std::pair<uint32_t, jit::FuncEh>>& m_eh;
+  uint32_t m_func = 0;
 };
 
 size_t body_bytes(const Module& m, uint32_t first, uint32_t last) {
@@ -207,7 +225,7 @@ bool assemble_group(const Module& m, uint32_t first, uint32_t last, const Engine
     }
   } give_back{labels, used, func_labels};
   jit::arch::Compiler fc(a, labels, config, lzcnt);
-  GroupListener gl(fc, a, labels, used, m.imported_funcs);
+  GroupListener gl(fc, a, labels, used, m.imported_funcs, g.handlers);
   StoppableListener<GroupListener> sl(gl, stop);
   for (uint32_t i = first; i < last; ++i) {
     Result<void> r = walk_function(m, m.imported_funcs + i, sl);
@@ -322,6 +340,65 @@ void record_trap(jit::JitInstance* ji) noexcept {
                 ji->entry_rsp, *t);
 }
 
+// The defined function whose code contains pc (-1: none, as function_at), its start and its
+// handler table (null: it has no try).
+int64_t function_with_handlers(const JitModule& jm, uintptr_t pc, uintptr_t& start,
+                               const jit::FuncEh*& eh) {
+  const int64_t f = function_at(jm, pc);
+  if (f < 0) return f;
+  const auto d = static_cast<size_t>(f);
+  if (jm.lazy) {
+    std::lock_guard lock(jm.lazy->mu);
+    start = __atomic_load_n(&jm.lazy->table[d], __ATOMIC_ACQUIRE);
+    eh = d < jm.lazy->eh.size() ? jm.lazy->eh[d].get() : nullptr;
+  } else {
+    start = reinterpret_cast<uintptr_t>(jm.base) + jm.func_offsets[d];
+    eh = d < jm.eh.size() ? jm.eh[d].get() : nullptr;
+  }
+  return f;
+}
+
+// Called by the unwind code, on the live stack below the throwing frame, when a helper left an
+// exception in *pending (JitInstance::throw_pc: its return address in the throwing function;
+// exceptions.hpp). Walks this entry's frames outwards from there (a caller's position is its
+// call's return address - 1); the first frame with a handler is entered: its values are put
+// in place, the frames above it are left (call_depth), and the code resumes at the returned
+// address with resume_sp / resume_fp. Uncaught: the Trap is made as the interpreter makes it
+// (its backtrace starts at the throw; a callee's frames are not in it) and recorded as any
+// trap's; returns 0.
+uintptr_t catch_exception(jit::JitInstance* ji) noexcept {
+  const auto& jm = *static_cast<const JitModule*>(ji->module);
+  std::optional<Trap>& t = *ji->pending;
+  auto* e = reinterpret_cast<Exception*>(t->exception);
+  uintptr_t pc = ji->throw_pc, fp = ji->trap_rbp, low = fp;
+  ji->throw_pc = 0;
+  for (uint32_t popped = 0; popped < (uint32_t{1} << 24); ++popped) {
+    uintptr_t start = 0;
+    const jit::FuncEh* eh = nullptr;
+    if (function_with_handlers(jm, pc - 1, start, eh) < 0) break;  // the entry trampoline
+    const auto pos = static_cast<uint32_t>(pc - 1 - start);
+    if (const jit::EhHandler* h = eh ? jit::find_handler(*eh, pos, *ji->inst, e) : nullptr) {
+      jit::enter_handler(*h, *eh, fp, e);
+      ji->ctx->call_depth -= popped;
+      ji->resume_fp = fp;
+      ji->resume_sp = fp - eh->frame_bytes;
+      ji->trapped = 0;
+      t.reset();
+      return start + h->target;
+    }
+    if (fp < low || fp % 8 != 0 || fp + 16 > ji->entry_rsp) break;
+    const auto* frame = reinterpret_cast<const uintptr_t*>(fp);
+    pc = frame[1];
+    low = fp + 16;
+    fp = frame[0];
+  }
+  Trap fresh = Trap::make(TrapKind::UncaughtException);
+  fresh.exception = t->exception;
+  t = std::move(fresh);
+  record_trap(ji);
+  return 0;
+}
+
 size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
 // Compiles defined function `defined` of the running module into a fresh chunk of its
@@ -355,6 +432,10 @@ uintptr_t lazy_compile(jit::JitInstance* ji, uint32_t defined) noexcept {
         auto start = reinterpret_cast<uintptr_t>(lz.res->base() + offset);
         uintptr_t code = start + g.func_offsets[0];
         lz.chunks.emplace(start, std::make_pair(start + g.funcs_end, defined));
+        if (!g.handlers.empty()) {
+          if (lz.eh.empty()) lz.eh.resize(m.code.size());
+          lz.eh[defined] = std::make_unique<jit::FuncEh>(std::move(g.handlers[0].second));
+        }
         __atomic_store_n(&lz.table[defined], code, __ATOMIC_RELEASE);
         return code;
       }
@@ -377,6 +458,7 @@ uintptr_t lazy_compile(jit::JitInstance* ji, uint32_t defined) noexcept {
 // Validates every body without emitting code (lazy compilation: load errors stay load
 // errors).
 struct ValidateOnly {
+  static constexpr bool kExceptions = true;
   template <class Locals>
   void begin_function(const Module&, uint32_t, Locals) {}
   void on_instr(const Instr&, const WalkState&) {}
@@ -602,6 +684,12 @@ class JitEngine final : public Engine {
     for (size_t k = 0; k < workers; ++k)
       for (uint32_t off : groups[k]->func_offsets) jm->func_offsets.push_back(static_cast<uint32_t>(at[k] + off));
     jm->funcs_end = static_cast<uint32_t>(at.back() + groups.back()->funcs_end);
+    for (auto& g : groups) {
+      for (auto& [d, eh] : g->handlers) {
+        if (jm->eh.empty()) jm->eh.resize(n);
+        jm->eh[d] = std::make_unique<jit::FuncEh>(std::move(eh));
+      }
+    }
     jm->landing = static_cast<uint32_t>(code.labelOffsetFromBase(landing));
     const auto unwind_off = static_cast<uint32_t>(code.labelOffsetFromBase(labels.unwind));
     auto fill = [&](uint8_t* base) {

@@ -261,6 +261,18 @@ void Compiler::branch_if_trapped(Label unwind) {
 void Compiler::call_raw(const void* fn) {
   mov_imm(x16, reinterpret_cast<uint64_t>(fn));
   m_a.blr(x16);
+  m_last_call = static_cast<uint32_t>(m_a.offset());
+}
+
+void Compiler::helper_arg_exn_word(int k, uint32_t i) {
+  const int32_t off = exn_word_offset(i);
+  if (off >= -256) {
+    m_a.ldur(aj::x(k), ptr(x29, off));
+  } else {
+    mov_imm(x16, static_cast<uint64_t>(-static_cast<int64_t>(off)));
+    m_a.sub(x16, x29, x16);
+    m_a.ldr(aj::x(k), ptr(x16));
+  }
 }
 
 void Compiler::call_import(uint32_t func_index, uint32_t arg_slot, Label unwind) {
@@ -444,8 +456,7 @@ void Compiler::epilogue(Label label) {
   m_a.ret(x30);
 }
 
-bool Compiler::set_frame(uint64_t slots) {
-  uint64_t frame = (slots * 8 + 8 + 15) & ~uint64_t{15};
+bool Compiler::set_frame(uint64_t frame) {
   if (frame >= (uint64_t{1} << 24) || !m_frame_ok) return false;
   patch_imm32_fixed(m_frame_patch, static_cast<uint32_t>(frame));
   return true;

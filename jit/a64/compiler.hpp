@@ -63,7 +63,9 @@ class Compiler final : public FrontEnd<Compiler, Regs> {
   void prologue(Label entry, Label stack_trap);
   void init_locals(uint32_t param_slots, uint32_t local_slots);
   void epilogue(Label label);
-  bool set_frame(uint64_t slots);
+  bool set_frame(uint64_t bytes);
+  uint32_t label_offset(Label l) { return static_cast<uint32_t>(m_a.code()->labelOffset(l)); }
+  uint32_t last_call_return() const { return m_last_call; }
   void end_code() {}
   void begin_function_data() { m_frame_ok = true; }
   void load_gp(Gp r, uint32_t slot, bool wide);
@@ -128,6 +130,7 @@ class Compiler final : public FrontEnd<Compiler, Regs> {
   void helper_arg_imm64(int k, uint64_t v) { mov_imm(aj::x(k), v); }
   void helper_arg_home(int k, uint32_t slot) { load_gp(aj::x(k), slot, true); }
   void helper_arg_home_addr(int k, uint32_t slot) { home_addr(aj::x(k), slot); }
+  void helper_arg_exn_word(int k, uint32_t i);  // [x29 - 16 - 8i] (exceptions.hpp)
   void helper_branch_if_result(Label l) { m_a.cbnz(aj::w0, l); }
   Gp helper_result(bool wide) {
     if (!wide) m_a.mov(aj::w0, aj::w0);
@@ -192,6 +195,7 @@ class Compiler final : public FrontEnd<Compiler, Regs> {
   aj::Assembler& m_a;
   size_t m_frame_patch = 0;   // movz/movk of the frame size
   bool m_frame_ok = true;     // every home emitted was in reach
+  uint32_t m_last_call = 0;   // code offset after the last call_raw
 };
 
 }  // namespace wsvm::jit::a64

@@ -62,13 +62,29 @@ void emit_trampoline(Assembler& a, ModuleLabels& labels) {
 
 // The trap stubs jump here: record_trap runs on the stack below the trapping frame's x29
 // (its frame record and its callers' stay intact for the backtrace walk); then sp goes back
-// to the entry's and the trampoline returns 1.
-void emit_unwind(Assembler& a, ModuleLabels& labels, const void* record_trap) {
+// to the entry's and the trampoline returns 1. An exception (throw_pc set) is searched for
+// first by catch_exception below the throwing frame's sp, which a handler in that frame
+// needs intact; a handler found is resumed at with its frame's sp and x29.
+void emit_unwind(Assembler& a, ModuleLabels& labels, const void* record_trap,
+                 const void* catch_exception) {
+  Label trap = a.newLabel(), done = a.newLabel();
   a.bind(labels.unwind);
+  a.ldr(x16, ptr(x19, kJiThrowPc));
+  a.cbz(x16, trap);
+  a.mov(x0, x19);
+  mov_imm64(a, x16, reinterpret_cast<uint64_t>(catch_exception));
+  a.blr(x16);
+  a.cbz(x0, done);  // uncaught in this entry: recorded as a trap
+  a.ldr(x16, ptr(x19, kJiResumeSp));
+  a.mov(sp, x16);
+  a.ldr(x29, ptr(x19, kJiResumeFp));
+  a.br(x0);
+  a.bind(trap);
   a.mov(sp, x29);
   a.mov(x0, x19);
   mov_imm64(a, x16, reinterpret_cast<uint64_t>(record_trap));
   a.blr(x16);
+  a.bind(done);
   a.ldr(x16, ptr(x19, kJiEntryRsp));
   a.mov(sp, x16);
   a.mov(w0, 1);

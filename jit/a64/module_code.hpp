@@ -17,7 +17,10 @@ bool host_has_lzcnt();
 inline size_t unbound_jumps(Assembler& a) { return a.code()->hasUnresolvedLinks() ? 1 : 0; }  // (x86-64's question; clz is always there)
 
 void emit_trampoline(Assembler& a, ModuleLabels& labels);
-void emit_unwind(Assembler& a, ModuleLabels& labels, const void* record_trap);
+// (An exception first goes to catch_exception, on the stack below the throwing frame's sp:
+// x64/module_code.cpp.)
+void emit_unwind(Assembler& a, ModuleLabels& labels, const void* record_trap,
+                 const void* catch_exception);
 void emit_landing(Assembler& a, ModuleLabels& labels, Label landing);
 void emit_lazy_entry(Assembler& a, ModuleLabels& labels, Label entry, const void* lazy_compile);
 uint32_t emit_far_jump(Assembler& a);

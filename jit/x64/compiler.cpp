@@ -272,6 +272,7 @@ void Compiler::branch_if_trapped(Label unwind) {
 void Compiler::call_raw(const void* fn) {
   m_a.mov(rax, imm(reinterpret_cast<uint64_t>(fn)));
   m_a.call(rax);
+  m_last_call = static_cast<uint32_t>(m_a.offset());
 }
 
 void Compiler::call_import(uint32_t func_index, uint32_t arg_slot, Label unwind) {
@@ -463,8 +464,7 @@ void Compiler::epilogue(Label label) {
   m_a.ret();
 }
 
-bool Compiler::set_frame(uint64_t slots) {
-  uint64_t frame = (slots * 8 + 8 + 15) & ~uint64_t{15};
+bool Compiler::set_frame(uint64_t frame) {
   if (frame > 0x7fff0000) return false;
   patch32(m_a, m_frame_patch, static_cast<uint32_t>(frame));
   return true;

@@ -68,7 +68,9 @@ class Compiler final : public FrontEnd<Compiler, Regs> {
   void prologue(Label entry, Label stack_trap);
   void init_locals(uint32_t param_slots, uint32_t local_slots);
   void epilogue(Label label);
-  bool set_frame(uint64_t slots);
+  bool set_frame(uint64_t bytes);
+  uint32_t label_offset(Label l) { return static_cast<uint32_t>(m_a.code()->labelOffset(l)); }
+  uint32_t last_call_return() const { return m_last_call; }
   void end_code() { emit_constant_pool(); }
   void begin_function_data();
   void load_gp(Gp r, uint32_t slot, bool wide) {
@@ -134,6 +136,7 @@ class Compiler final : public FrontEnd<Compiler, Regs> {
   void helper_arg_imm64(int k, uint64_t v) { m_a.mov(helper_reg(k), asmjit::imm(v)); }
   void helper_arg_home(int k, uint32_t slot) { m_a.mov(helper_reg(k), home(slot)); }
   void helper_arg_home_addr(int k, uint32_t slot) { m_a.lea(helper_reg(k), home(slot)); }
+  void helper_arg_exn_word(int k, uint32_t i) { m_a.mov(helper_reg(k), x86::qword_ptr(x86::rbp, exn_word_offset(i))); }
   void helper_branch_if_result(Label l) {
     m_a.test(x86::eax, x86::eax);
     m_a.jnz(l);
@@ -192,6 +195,7 @@ class Compiler final : public FrontEnd<Compiler, Regs> {
   FastAssembler& m_a;  // typed overloads of the hot mnemonics encode inline (fast_assembler.hpp)
   bool m_lzcnt;
   size_t m_frame_patch = 0;            // imm32 of `sub rsp, frame`
+  uint32_t m_last_call = 0;            // code offset after the last call_raw
   // v128 constants of this function, emitted 16-byte aligned after its code.
   struct PoolEntry {
     uint64_t lo, hi;

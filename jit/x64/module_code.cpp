@@ -49,13 +49,31 @@ void emit_trampoline(Assembler& a, ModuleLabels& labels) {
 // below the limit, its rbp is not: the caller passed the check), realigned for the call.
 // Only then does rsp go back to entry_rsp and the trampoline return 1. rbp is always a JIT
 // frame here (the lazy entry makes one for its own trap).
-void emit_unwind(Assembler& a, ModuleLabels& labels, const void* record_trap) {
+// An exception (throw_pc set by the helper that threw; jit/exceptions.hpp) is searched for
+// first, by catch_exception on the stack below the throwing frame's rsp (a throw comes right
+// after a helper call: rsp is the frame's own, 16-byte aligned), since a handler in that very
+// frame needs its slots intact; a handler found is resumed at with its frame's rsp and rbp.
+void emit_unwind(Assembler& a, ModuleLabels& labels, const void* record_trap,
+                 const void* catch_exception) {
+  Label trap = a.newLabel(), done = a.newLabel();
   a.bind(labels.unwind);
+  a.cmp(qword_ptr(r13, kJiThrowPc), 0);
+  a.je(trap);
+  a.mov(rdi, r13);
+  a.mov(rax, imm(reinterpret_cast<uint64_t>(catch_exception)));
+  a.call(rax);
+  a.test(rax, rax);
+  a.jz(done);  // uncaught in this entry: recorded as a trap
+  a.mov(rsp, qword_ptr(r13, kJiResumeSp));
+  a.mov(rbp, qword_ptr(r13, kJiResumeFp));
+  a.jmp(rax);
+  a.bind(trap);
   a.mov(rsp, rbp);
   a.and_(rsp, imm(-16));
   a.mov(rdi, r13);
   a.mov(rax, imm(reinterpret_cast<uint64_t>(record_trap)));
   a.call(rax);
+  a.bind(done);
   a.mov(rsp, qword_ptr(r13, kJiEntryRsp));
   a.mov(eax, 1);
   a.jmp(labels.exit);

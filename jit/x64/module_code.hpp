@@ -22,9 +22,11 @@ bool host_has_lzcnt();
 // Every module's own code, ahead of its functions (jit_engine.cpp lays it out): the entry
 // trampoline (offset 0, an EntryFn; returns through labels.exit), the unwind path at
 // labels.unwind (calls record_trap(JitInstance*) on the live stack, then returns 1 from the
-// trampoline) and the landing pad for guard-page faults.
+// trampoline; an exception first goes to catch_exception(JitInstance*), which returns the
+// handler's code or 0) and the landing pad for guard-page faults.
 void emit_trampoline(Assembler& a, ModuleLabels& labels);
-void emit_unwind(Assembler& a, ModuleLabels& labels, const void* record_trap);
+void emit_unwind(Assembler& a, ModuleLabels& labels, const void* record_trap,
+                 const void* catch_exception);
 void emit_landing(Assembler& a, ModuleLabels& labels, Label landing);
 
 // The lazy entry, reached from a stub or thunk with the callee's defined index in r11d:
