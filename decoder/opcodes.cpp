@@ -9,7 +9,7 @@ namespace {
 
 constexpr uint16_t kNoOp = 0xFFFF;
 constexpr uint32_t kFcTableSize = 32;   // 0xFC codes in 2.0 go up to 0x11
-constexpr uint32_t kFdTableSize = 256;  // 0xFD codes in 2.0 go up to 0xFF
+constexpr uint32_t kFdTableSize = 0x114;  // 0xFD codes go up to 0xFF in 2.0, 0x113 in 3.0 (relaxed SIMD)
 
 struct Tables {
   std::array<uint16_t, 256> single{};
@@ -42,7 +42,8 @@ static_assert([] {
   return true;
 }());
 
-// 2.0 has exactly 236 SIMD instructions, and each lane-indexed one has a lane count.
+// 2.0 has exactly 236 SIMD instructions and relaxed SIMD 20 more; each lane-indexed one has a
+// lane count.
 static_assert([] {
   int n = 0;
   for (const OpInfo& info : kOpInfo) {
@@ -50,7 +51,7 @@ static_assert([] {
     ++n;
     if ((info.imm == Imm::Lane || info.imm == Imm::MemArgLane) && info.lanes == 0) return false;
   }
-  return n == 236;
+  return n == 236 + 20;
 }());
 
 // The fact columns agree with each other: exactly block/loop/if/else/end are Structure; only

@@ -162,6 +162,31 @@ inline constexpr bool is_commutative(Op op) {
   return (kOpInfo[static_cast<uint16_t>(op)].flags & op_flag::C) != 0;
 }
 
+// Relaxed SIMD in the spec's deterministic profile (every implementation-defined choice is
+// choice 0, numerics "Relaxed Operations"): 16 of the 20 relaxed instructions then give exactly
+// the results of a Wasm 2.0 instruction, returned here so that every tier runs that one
+// (swizzle, trunc_sat, min/max, q15mulr_sat_s, bitselect). Any other op is returned as is;
+// relaxed madd/nmadd and the two i7 dot products have semantics of their own.
+inline constexpr Op relaxed_simd_equivalent(Op op) {
+  switch (op) {
+    case Op::i8x16_relaxed_swizzle: return Op::i8x16_swizzle;
+    case Op::i32x4_relaxed_trunc_f32x4_s: return Op::i32x4_trunc_sat_f32x4_s;
+    case Op::i32x4_relaxed_trunc_f32x4_u: return Op::i32x4_trunc_sat_f32x4_u;
+    case Op::i32x4_relaxed_trunc_f64x2_s_zero: return Op::i32x4_trunc_sat_f64x2_s_zero;
+    case Op::i32x4_relaxed_trunc_f64x2_u_zero: return Op::i32x4_trunc_sat_f64x2_u_zero;
+    case Op::i8x16_relaxed_laneselect:
+    case Op::i16x8_relaxed_laneselect:
+    case Op::i32x4_relaxed_laneselect:
+    case Op::i64x2_relaxed_laneselect: return Op::v128_bitselect;
+    case Op::f32x4_relaxed_min: return Op::f32x4_min;
+    case Op::f32x4_relaxed_max: return Op::f32x4_max;
+    case Op::f64x2_relaxed_min: return Op::f64x2_min;
+    case Op::f64x2_relaxed_max: return Op::f64x2_max;
+    case Op::i16x8_relaxed_q15mulr_s: return Op::i16x8_q15mulr_sat_s;
+    default: return op;
+  }
+}
+
 // Lookup from encoding to Op; returns false for an unknown opcode.
 bool op_from_byte(uint8_t byte, Op& out);          // single-byte opcodes
 bool op_from_fc(uint32_t code, Op& out);           // 0xFC-prefixed opcodes

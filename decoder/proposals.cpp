@@ -31,8 +31,6 @@ std::string unsupported_opcode_note(uint8_t prefix, uint32_t code) {
   }
   if (prefix == 0xfb) return not_yet(fmt::format("0xfb {}: {}", code, kGc));
   if (prefix == 0xfe) return not_yet(fmt::format("0xfe {}: an atomic instruction of the threads proposal", code));
-  if (prefix == 0xfd && code >= 0x100 && code <= 0x113)
-    return not_yet(fmt::format("0xfd {}: the relaxed SIMD proposal, part of Wasm 3.0", code));
   return "";
 }
 

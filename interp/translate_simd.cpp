@@ -55,7 +55,8 @@ constexpr auto kSimd = [] {
 }  // namespace
 
 bool Translator::on_simd(const Instr& ins, const WalkState& st) {
-  const SimdEntry& e = kSimd[static_cast<uint16_t>(ins.op)];
+  // A relaxed instruction runs as its deterministic-profile equivalent (decoder/opcodes.hpp).
+  const SimdEntry& e = kSimd[static_cast<uint16_t>(relaxed_simd_equivalent(ins.op))];
   auto imm128 = [&] {
     uint64_t lo, hi;
     std::memcpy(&lo, ins.v128.data(), 8);

@@ -377,6 +377,26 @@ inline Vec v128_load8_splat(const uint8_t* p) { return splat<i8x16>(read<uint8_t
 inline Vec v128_load16_splat(const uint8_t* p) { return splat<i16x8>(read<uint16_t>(p)); }
 inline Vec v128_load32_splat(const uint8_t* p) { return splat<i32x4>(read<uint32_t>(p)); }
 inline Vec v128_load64_splat(const uint8_t* p) { return splat<i64x2>(read<uint64_t>(p)); }
+// Relaxed SIMD's i7 dot products in the deterministic profile (both operands signed):
+// lane i = a[2i]*b[2i] + a[2i+1]*b[2i+1] with signed saturation. Each product fits 16 bits
+// and the sum lies in [-32512, 32768]: only 32768 ((-128)^2 * 2) leaves the range, wrapping
+// to 0x8000, which no in-range sum gives; it saturates to 0x7fff.
+inline Vec i16x8_relaxed_dot_i8x16_i7x16_s(Vec a, Vec b) {
+  i8x16 x = as<i8x16>(a), y = as<i8x16>(b);
+  auto wide = [](i8x8 v) { return as<u16x8>(__builtin_convertvector(v, i16x8)); };
+  u16x8 e = wide(__builtin_shufflevector(x, x, 0, 2, 4, 6, 8, 10, 12, 14)) *
+            wide(__builtin_shufflevector(y, y, 0, 2, 4, 6, 8, 10, 12, 14));
+  u16x8 o = wide(__builtin_shufflevector(x, x, 1, 3, 5, 7, 9, 11, 13, 15)) *
+            wide(__builtin_shufflevector(y, y, 1, 3, 5, 7, 9, 11, 13, 15));
+  u16x8 s = e + o;
+  return as<Vec>(blend(s == 0x8000, u16x8{} + 0x7fff, s));
+}
+// ... then the pairs of those 16-bit sums added into 32 bits, plus c (wrapping).
+inline Vec i32x4_relaxed_dot_i8x16_i7x16_add_s(Vec a, Vec b, Vec c) {
+  return as<Vec>(as<u32x4>(i32x4_extadd_pairwise_i16x8_s(i16x8_relaxed_dot_i8x16_i7x16_s(a, b))) +
+                 as<u32x4>(c));
+}
+
 inline Vec v128_load32_zero(const uint8_t* p) { return as<Vec>(u32x4{read<uint32_t>(p), 0, 0, 0}); }
 inline Vec v128_load64_zero(const uint8_t* p) { return Vec{read<uint64_t>(p), 0}; }
 template <class S> inline Vec load_lane(Vec a, const uint8_t* p, uint32_t i) {

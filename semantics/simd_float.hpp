@@ -71,6 +71,14 @@ template <class FV> inline Vec fsub(Vec a, Vec b) { return as<Vec>(as<FV>(a) - a
 template <class FV> inline Vec fmul(Vec a, Vec b) { return as<Vec>(as<FV>(a) * as<FV>(b)); }
 template <class FV> inline Vec fdiv(Vec a, Vec b) { return as<Vec>(as<FV>(a) / as<FV>(b)); }
 
+// Relaxed multiply-add in the deterministic profile: unfused, the product rounded before the
+// sum (the project builds with -ffp-contract=off, so the compiler does not fuse it either).
+// nmadd is madd with a negated first operand.
+template <class FV> inline Vec frelaxed_madd(Vec a, Vec b, Vec c) { return fadd<FV>(fmul<FV>(a, b), c); }
+template <class FV> inline Vec frelaxed_nmadd(Vec a, Vec b, Vec c) {
+  return fadd<FV>(fmul<FV>(fneg<FV>(a), b), c);
+}
+
 inline Vec f32x4_sqrt(Vec a) {
 #if defined(__SSE2__) && !defined(WSVM_SIMD_PORTABLE)
   return as<Vec>(_mm_sqrt_ps(as<__m128>(a)));

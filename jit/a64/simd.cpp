@@ -283,6 +283,11 @@ ShiftForm shift_form(Op op) {
 }  // namespace
 
 void Compiler::emit_simd(const Instr& ins) {
+  if (const Op same = relaxed_simd_equivalent(ins.op); same != ins.op) {
+    Instr equivalent = ins;  // the relaxed op in the deterministic profile (decoder/opcodes.hpp)
+    equivalent.op = same;
+    return emit_simd(equivalent);
+  }
   if (!emit_simd_inline(ins) && !emit_simd_lanes(ins)) emit_simd_helper(ins);
 }
 
@@ -344,6 +349,46 @@ bool Compiler::emit_simd_inline(const Instr& ins) {
         m_a.umov(x17, aj::v(s.r[1].id()).d(i));
         m_a.mul(x16, x16, x17);
         m_a.mov(aj::v(s.d.id()).d(i), x16);
+      }
+      simd_done(s);
+      return true;
+    }
+    case Op::f32x4_relaxed_madd: case Op::f32x4_relaxed_nmadd:
+    case Op::f64x2_relaxed_madd: case Op::f64x2_relaxed_nmadd: {
+      // Unfused (the deterministic profile), not fmla: the product rounded, then c + it or
+      // c - it (the product of -a and b is exactly the negated product).
+      const A la = op == Op::f32x4_relaxed_madd || op == Op::f32x4_relaxed_nmadd ? A::S4 : A::D2;
+      const bool negate = op == Op::f32x4_relaxed_nmadd || op == Op::f64x2_relaxed_nmadd;
+      Val c = pop();
+      SimdArgs s = simd_args(2);
+      m_a.fmul(arr(s.d, la), arr(s.r[0], la), arr(s.r[1], la));
+      const Vec rc = vsrc(c, v30);  // a and b are read: their scratch is free
+      if (negate) m_a.fsub(arr(s.d, la), arr(rc, la), arr(s.d, la));
+      else m_a.fadd(arr(s.d, la), arr(s.d, la), arr(rc, la));
+      release(c);
+      simd_done(s);
+      return true;
+    }
+    case Op::i16x8_relaxed_dot_i8x16_i7x16_s: case Op::i32x4_relaxed_dot_i8x16_i7x16_add_s: {
+      // Both operands signed (the deterministic profile): the 16 products as words, the even
+      // and odd ones unzipped and added with signed saturation (semantics/simd.hpp); dot_add
+      // then adds word pairs into c.
+      const bool add = op == Op::i32x4_relaxed_dot_i8x16_i7x16_add_s;
+      Val c{};
+      if (add) c = pop();
+      SimdArgs s = simd_args(2);
+      Vec t = alloc_fp();
+      m_a.smull(arr(s.d, A::H8), arr(s.r[0], A::B8), arr(s.r[1], A::B8));
+      m_a.smull2(arr(t, A::H8), arr(s.r[0], A::B16), arr(s.r[1], A::B16));
+      m_a.uzp1(arr(v31, A::H8), arr(s.d, A::H8), arr(t, A::H8));  // b is read: v31 is free
+      m_a.uzp2(arr(s.d, A::H8), arr(s.d, A::H8), arr(t, A::H8));
+      m_a.sqadd(arr(s.d, A::H8), arr(s.d, A::H8), arr(v31, A::H8));
+      m_free_fp |= 1u << t.id();
+      if (add) {
+        m_a.saddlp(arr(s.d, A::S4), arr(s.d, A::H8));
+        const Vec rc = vsrc(c, v30);
+        m_a.add(arr(s.d, A::S4), arr(s.d, A::S4), arr(rc, A::S4));
+        release(c);
       }
       simd_done(s);
       return true;

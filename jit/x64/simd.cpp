@@ -505,6 +505,64 @@ bool Compiler::emit_simd_inline(const Instr& ins) {
       push_fp(V, d);
       return true;
     }
+    case Op::f32x4_relaxed_madd: case Op::f32x4_relaxed_nmadd:
+    case Op::f64x2_relaxed_madd: case Op::f64x2_relaxed_nmadd: {
+      // Unfused (the deterministic profile): the product rounded, negated for nmadd (the
+      // product of -a and b is exactly the negated product), then the sum rounded.
+      const bool f32 = op == Op::f32x4_relaxed_madd || op == Op::f32x4_relaxed_nmadd;
+      const bool negate = op == Op::f32x4_relaxed_nmadd || op == Op::f64x2_relaxed_nmadd;
+      Val c = pop();
+      Val b = pop();
+      Val a = pop();
+      Xmm d = to_fp(a);
+      Xmm sb = v128_src(b, xmm15);
+      m_a.emit(f32 ? Inst::kIdMulps : Inst::kIdMulpd, d, sb);
+      if (negate) {
+        const uint64_t sign = f32 ? 0x8000000080000000ull : 0x8000000000000000ull;
+        m_a.xorps(d, const128(sign, sign));
+      }
+      Xmm sc = v128_src(c, xmm14);
+      m_a.emit(f32 ? Inst::kIdAddps : Inst::kIdAddpd, d, sc);
+      release(b);
+      release(c);
+      push_fp(V, d);
+      return true;
+    }
+    case Op::i16x8_relaxed_dot_i8x16_i7x16_s: case Op::i32x4_relaxed_dot_i8x16_i7x16_add_s: {
+      // Both operands signed (the deterministic profile): the even and odd bytes of each
+      // operand sign-extended to words by shifts, multiplied, the two products added with
+      // signed saturation (semantics/simd.hpp); dot_add then adds word pairs into c.
+      const bool add = op == Op::i32x4_relaxed_dot_i8x16_i7x16_add_s;
+      Val c{};
+      if (add) c = pop();
+      Val b = pop();
+      Val a = pop();
+      Xmm d = to_fp(a);
+      Xmm t = tmp_xmm();
+      Xmm sb = v128_src(b, xmm15);
+      if (sb != xmm15) m_a.movaps(xmm15, sb);
+      m_a.movaps(xmm14, d);
+      m_a.psllw(xmm14, imm(8));
+      m_a.psraw(xmm14, imm(8));   // a's even bytes
+      m_a.psraw(d, imm(8));       // a's odd bytes
+      m_a.movaps(t, xmm15);
+      m_a.psllw(t, imm(8));
+      m_a.psraw(t, imm(8));       // b's even bytes
+      m_a.psraw(xmm15, imm(8));   // b's odd bytes
+      m_a.pmullw(d, xmm15);
+      m_a.pmullw(xmm14, t);
+      m_a.paddsw(d, xmm14);
+      free_tmp(t);
+      release(b);
+      if (add) {
+        m_a.pmaddwd(d, const128(splat16(1), splat16(1)));
+        Xmm sc = v128_src(c, xmm14);
+        m_a.paddd(d, sc);
+        release(c);
+      }
+      push_fp(V, d);
+      return true;
+    }
     case Op::i16x8_q15mulr_sat_s: {
       // pmulhrsw is the rounding Q15 multiply except 0x8000 * 0x8000 (0x8000, must be 0x7fff).
       Val b = pop();
@@ -575,6 +633,11 @@ bool Compiler::emit_simd_inline(const Instr& ins) {
 }
 
 void Compiler::emit_simd(const Instr& ins) {
+  if (const Op same = relaxed_simd_equivalent(ins.op); same != ins.op) {
+    Instr equivalent = ins;  // the relaxed op in the deterministic profile (decoder/opcodes.hpp)
+    equivalent.op = same;
+    return emit_simd(equivalent);
+  }
   if (!emit_simd_inline(ins)) emit_simd_helper(ins);
 }
 

@@ -516,3 +516,61 @@ TEST_CASE("simd loads and lane stores", "[simd]") {
   simd::store_lane<simd::i64x2>(out.data(), simd::make(1, 0x0102030405060708ull), 1);
   CHECK((out[0] == 8 && out[7] == 1));
 }
+
+// Relaxed SIMD in the deterministic profile (spec numerics, "Relaxed Operations": every choice
+// is choice 0). The i7 dot products take both operands as signed; madd rounds the product.
+TEST_CASE("simd relaxed: i7 dot products and unfused madd", "[simd][relaxed]") {
+  using I8 = int8_t;
+  using I16 = int16_t;
+  auto dot16 = [](Lanes<I8> x, Lanes<I8> y, int i) {
+    return sat<I16>(int64_t(x[2 * i]) * y[2 * i] + int64_t(x[2 * i + 1]) * y[2 * i + 1], -32768, 32767);
+  };
+  check_bin<I8>("i16x8_relaxed_dot_i8x16_i7x16_s", simd::i16x8_relaxed_dot_i8x16_i7x16_s,
+                [&](Vec a, Vec b) { return ref_bin<I8, I16>(a, b, dot16); });
+  auto as8 = inputs<I8>(500), bs8 = inputs<I8>(500);
+  auto cs32 = inputs<int32_t>(500);
+  for (size_t k = 0; k < as8.size(); ++k) {
+    Lanes<I8> x = get<I8>(as8[k]), y = get<I8>(bs8[k]);
+    Lanes<int32_t> c = get<int32_t>(cs32[k]), want{};
+    for (int i = 0; i < 4; ++i)
+      want[i] = wrap<int32_t>(int64_t(dot16(x, y, 2 * i)) + dot16(x, y, 2 * i + 1) + c[i]);
+    Vec got = simd::i32x4_relaxed_dot_i8x16_i7x16_add_s(as8[k], bs8[k], cs32[k]);
+    INFO("dot_add a=" << hex(as8[k]) << " b=" << hex(bs8[k]) << " c=" << hex(cs32[k]));
+    REQUIRE(same(got, put(want)));
+  }
+  // The one saturating sum: (-128 * -128) * 2.
+  Vec m = simd::splat<simd::i8x16>(0x80);
+  CHECK(same(simd::i16x8_relaxed_dot_i8x16_i7x16_s(m, m), simd::splat<simd::i16x8>(0x7fff)));
+
+  auto madd_shape = [&]<class F>(F) {
+    using FV = std::conditional_t<sizeof(F) == 4, simd::f32x4, simd::f64x2>;
+    auto as = inputs<F>(1000), bs = inputs<F>(1000), cs = inputs<F>(1000);
+    for (size_t k = 0; k < as.size(); ++k) {
+      Lanes<F> x = get<F>(as[k]), y = get<F>(bs[k]), z = get<F>(cs[k]), madd{}, nmadd{};
+      for (int i = 0; i < kLanes<F>; ++i) {
+        madd[i] = num::float_add<F>(num::float_mul<F>(x[i], y[i]), z[i]);
+        nmadd[i] = num::float_add<F>(num::float_mul<F>(num::float_neg<F>(x[i]), y[i]), z[i]);
+      }
+      // Bit for bit, except that a NaN lane only has to be a NaN: which operand's payload
+      // survives two operations is the compiler's operand order in the scalar reference.
+      auto agree = [](Vec got, const Lanes<F>& want) {
+        Lanes<F> g = get<F>(got);
+        for (int i = 0; i < kLanes<F>; ++i)
+          if (std::isnan(want[i]) ? !std::isnan(g[i]) : std::memcmp(&g[i], &want[i], sizeof(F)) != 0)
+            return false;
+        return true;
+      };
+      INFO("madd a=" << hex(as[k]) << " b=" << hex(bs[k]) << " c=" << hex(cs[k]));
+      REQUIRE(agree(simd::frelaxed_madd<FV>(as[k], bs[k], cs[k]), madd));
+      REQUIRE(agree(simd::frelaxed_nmadd<FV>(as[k], bs[k], cs[k]), nmadd));
+    }
+  };
+  madd_shape(0.0f);
+  madd_shape(0.0);
+  // Unfused: 0x1.000002p0 squared is 1 + 2^-22 + 2^-46, rounded to 1 + 2^-22 before - (1 + 2^-22);
+  // a fused multiply-add would give 2^-46.
+  const float one_ulp = std::bit_cast<float>(0x3f800001u);
+  Vec a = simd::splat<simd::i32x4>(std::bit_cast<uint32_t>(one_ulp));
+  Vec c = simd::splat<simd::i32x4>(std::bit_cast<uint32_t>(-(one_ulp * one_ulp)));
+  CHECK(same(simd::frelaxed_madd<simd::f32x4>(a, a, c), Vec{}));
+}
