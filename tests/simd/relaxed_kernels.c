@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#define KERNEL_SEED 424242u
+#include "kernel_report.h"
+
 #ifdef USE_SIMD
 #include <wasm_simd128.h>
 #endif
@@ -28,21 +31,6 @@ static int16_t wa[N], wb[N], wo[N];
 static int32_t ic[N / 4], io[N];
 static uint8_t ua[N], us[N], uo[N];
 
-static uint64_t fnv(const void* p, size_t n) {
-  const uint8_t* b = (const uint8_t*)p;
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ull;
-  return h;
-}
-static void report(const char* name, const void* p, size_t n) {
-  printf("%s %016llx\n", name, (unsigned long long)fnv(p, n));
-}
-
-static uint32_t g_seed = 424242;
-static uint32_t rnd(void) {
-  g_seed = g_seed * 1664525u + 1013904223u;
-  return g_seed;
-}
 // Moderate magnitudes with full mantissas, so products round.
 static float rnd_f(void) { return ((int32_t)(rnd() % 2000001u) - 1000000) / 1024.0f + (rnd() % 7) / 3.0f; }
 

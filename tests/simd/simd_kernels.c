@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#define KERNEL_SEED 12345u
+#include "kernel_report.h"
+
 #ifdef USE_SIMD
 #include <wasm_simd128.h>
 #endif
@@ -23,21 +26,6 @@ static int32_t g_i32a[N], g_out32[N];
 static float g_f32a[N], g_f32b[N], g_outf[N];
 static double g_f64a[N], g_outd[N];
 
-static uint64_t fnv(const void* p, size_t n) {
-  const uint8_t* b = (const uint8_t*)p;
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ull;
-  return h;
-}
-static void report(const char* name, const void* p, size_t n) {
-  printf("%s %016llx\n", name, (unsigned long long)fnv(p, n));
-}
-
-static uint32_t g_seed = 12345;
-static uint32_t rnd(void) {
-  g_seed = g_seed * 1664525u + 1013904223u;
-  return g_seed;
-}
 
 static void init(void) {
   for (int i = 0; i < N; ++i) {
